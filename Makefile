@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# pinscope: make (build), make test, make demo, make deps; V=1 for commands.
+OUTPUT ?= .output
+CLANG ?= clang
+CC ?= cc
+BPFTOOL ?= bpftool
+ARCH := x86
+
+ifeq ($(V),1)
+	Q =
+	msg =
+else
+	Q = @
+	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+INCLUDES := -I$(OUTPUT) -Iinclude -I.
+CFLAGS ?= -g -O2
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+USER_LIBS := -lbpf -lelf -lz -ljson-c
+STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -lz -lzstd -ljson-c -Wl,-Bdynamic
+
+BPF_SRCS := bpf/pinscope.bpf.c
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
+
+.DELETE_ON_ERROR:
+.PHONY: all static test test-unit test-cli test-guest clean deps vmlinux demo bench
+
+all: $(OUTPUT)/pinscope
+
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+# BPF: CO-RE object, then its skeleton
+$(OUTPUT)/pinscope.bpf.o: bpf/pinscope.bpf.c vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(INCLUDES) \
+		-Wall -Werror -MMD -MP -MF $(OUTPUT)/pinscope.bpf.d -MT $@ -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(OUTPUT)/pinscope.skel.h: $(OUTPUT)/pinscope.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name pinscope_bpf > $@
+
+$(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/pinscope.skel.h | $(OUTPUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -MMD -MP -c $< -o $@
+
+$(OUTPUT)/pinscope: $(USER_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(USER_LIBS) -o $@
+
+# Statically linked, to be copied into guests
+static: $(OUTPUT)/pinscope.static
+$(OUTPUT)/pinscope.static: $(USER_OBJS)
+	$(call msg,STATIC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,TEST-CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -Itests -MMD -MP $< $(LIB_OBJS) \
+		$(USER_LIBS) -lcmocka -o $@
+
+# Everything a bare Debian 12 machine needs to build and test
+DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev \
+	libjson-c-dev libcmocka-dev make gcc xz-utils zstd python3 \
+	qemu-system-x86 busybox-static cpio
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS)
+
+# vmlinux.h from Debian 12's linux-image-6.1.0-*-amd64 BTF (Xen PV types)
+vmlinux:
+	tools/gen-vmlinux-h.sh vmlinux.h
+
+test: test-unit test-cli test-guest
+
+test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
+	$(Q)tests/run-unit.sh $(OUTPUT)
+
+test-cli: $(OUTPUT)/pinscope
+	$(Q)tests/cli.sh $(OUTPUT)/pinscope
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT)
+
+-include guest/guest.mk
+-include kernel/kernel.mk
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d)

@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The checker: one state machine for the pinning algorithm of
+ * arch/x86/xen/mmu_pv.c, fed by live hooks (cpu = bpf_get_smp_processor_id(),
+ * ts = bpf_ktime_get_ns()) and by replay (the trace's cpu and timestamp).
+ * Every rule of docs/invariants.md is evaluated here and nowhere else.
+ */
+#ifndef PINSCOPE_CHECK_BPF_H
+#define PINSCOPE_CHECK_BPF_H
+
+#include "maps.bpf.h"
+#include "hist.bpf.h"
+
+#define HELD_MASK (PINSCOPE_HELD_MAX - 1)
+
+struct ps {
+	void *ctx;			/* live program context, NULL in replay */
+	const struct pinscope_event *e;
+	struct cpu_state *s;
+	struct pinscope_stats *st;
+};
+
+static __always_inline void checked(struct ps *p, __u32 rule)
+{
+	p->st->checked[rule & 7]++;
+}
+
+static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
+				   __u64 pfn, __u64 detail)
+{
+	struct pinscope_violation *r;
+	long n;
+
+	rule &= 7;
+	p->st->violated[rule]++;
+	p->s->op_vmask |= 1U << rule;
+	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
+	if (!r) {
+		p->st->lost.ringbuf++;
+		return;
+	}
+	r->type = PINSCOPE_REC_VIOLATION;
+	r->rule = rule;
+	r->reason = why;
+	r->op = p->s->op;
+	r->cpu = p->e->cpu;
+	r->pid = p->e->pid;
+	r->ts_ns = p->e->ts_ns;
+	r->pfn = pfn;
+	r->detail = detail;
+	r->nr_stack = 0;
+	r->pad = 0;
+	if (p->ctx) {
+		bpf_get_current_comm(r->comm, sizeof(r->comm));
+		if (want_stack) {
+			n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
+			r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
+		}
+	} else {
+		__builtin_memcpy(r->comm, p->e->comm, sizeof(r->comm));
+	}
+	bpf_ringbuf_submit(r, 0);
+}
+
+/* Report a per-operation rule once per operation */
+static __always_inline void report_once(struct ps *p, __u32 rule, __u32 why,
+					__u64 pfn, __u64 detail)
+{
+	if (!(p->s->op_vmask & (1U << (rule & 7))))
+		report(p, rule, why, pfn, detail);
+}
+
+/* ---- split locks held by this cpu: a FIFO, unlocks normally pop the head */
+
+static __always_inline __u32 held_count(struct cpu_state *s)
+{
+	return s->tail - s->head;
+}
+
+/*
+ * The scans below are global functions: the verifier checks each once, on
+ * its own, instead of unrolling its loop in every handler that uses it.
+ */
+__noinline int held_find_idx(struct cpu_state *s, __u64 ptl)
+{
+	__u32 i, idx;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < PINSCOPE_HELD_MAX; i++) {
+		if (s->head + i == s->tail)
+			break;
+		idx = (s->head + i) & HELD_MASK;
+		if (s->held[idx].ptl == ptl)
+			return idx;
+	}
+	return -1;
+}
+
+static __always_inline struct held_lock *held_find(struct cpu_state *s, __u64 ptl)
+{
+	int idx = held_find_idx(s, ptl);
+
+	return idx < 0 ? NULL : &s->held[idx & HELD_MASK];
+}
+
+/* Drop released entries at the head (releases out of order leave holes) */
+__noinline int held_gc(struct cpu_state *s)
+{
+	__u32 i;
+
+	if (!s)
+		return 0;
+	for (i = 0; i < PINSCOPE_HELD_MAX; i++) {
+		if (s->head == s->tail || s->held[s->head & HELD_MASK].ptl)
+			break;
+		s->head++;
+	}
+	return 0;
+}
+
+struct held_scan {
+	struct cpu_state *s;
+	struct pinscope_stats *st;
+	__u64 ts;
+	__u32 op_seq;
+	__u32 left;
+	__u64 pfn;
+};
+
+static long drop_one(__u64 i, void *ctx)
+{
+	struct held_scan *c = ctx;
+	struct held_lock *h = &c->s->held[(c->s->head + (__u32)i) & HELD_MASK];
+
+	if (h->ptl && h->op_seq == c->op_seq) {
+		if (!c->left)
+			c->pfn = h->pfn;
+		c->left++;
+		h->ptl = 0;
+	}
+	return 0;
+}
+
+/* Forget the locks still held by operation op_seq; returns how many */
+static __always_inline __u32 held_drop_op(struct cpu_state *s, __u32 op_seq, __u64 *pfn)
+{
+	struct held_scan c = { .s = s, .op_seq = op_seq };
+
+	bpf_loop(held_count(s), drop_one, &c, 0);
+	held_gc(s);
+	*pfn = c.pfn;
+	return c.left;
+}
+
+static long release_one(__u64 i, void *ctx)
+{
+	struct held_scan *c = ctx;
+	struct held_lock *h = &c->s->held[(c->s->head + (__u32)i) & HELD_MASK];
+
+	if (h->ptl)
+		hist_add(&c->st->hold[(h->op - 1) & 1], c->ts > h->ts ? c->ts - h->ts : 0);
+	return 0;
+}
+
+/* A flush without unlock events: it ran every deferred unlock queued here */
+static __always_inline void held_release_all(struct cpu_state *s, struct pinscope_stats *st,
+					     __u64 ts)
+{
+	struct held_scan c = { .s = s, .st = st, .ts = ts };
+
+	bpf_loop(held_count(s), release_one, &c, 0);
+	s->head = s->tail;
+}
+
+static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 ts)
+{
+	struct cpu_state *s = p->s;
+	struct held_lock *h;
+	__u32 n = held_count(s);
+
+	if (n >= PINSCOPE_HELD_MAX) {
+		p->st->lost.held_full++;
+		return;
+	}
+	h = &s->held[s->tail & HELD_MASK];
+	h->ptl = ptl;
+	h->pfn = pfn;
+	h->ts = ts;
+	h->gen = s->gen;
+	h->op = s->op;
+	h->op_seq = s->op_seq;
+	s->tail++;
+	n++;
+	if (s->op == PINSCOPE_OP_PIN || s->op == PINSCOPE_OP_UNPIN)
+		p->st->locks[(s->op - 1) & 1]++;
+	if (n > s->op_locks_max)
+		s->op_locks_max = n;
+	if (n > PINSCOPE_MC_BATCH)
+		report_once(p, PINSCOPE_R_LOCKS_BOUNDED, PINSCOPE_WHY_TOO_MANY_LOCKS, pfn, n);
+}
+
+/* A held lock is released: record its hold time */
+static __always_inline void held_release(struct ps *p, struct held_lock *h, __u64 ts)
+{
+	__u32 k = (h->op - 1) & 1;
+
+	hist_add(&p->st->hold[k], ts > h->ts ? ts - h->ts : 0);
+	h->ptl = 0;
+	held_gc(p->s);
+}
+
+/* ---- operations: one __xen_pgd_pin() or __xen_pgd_unpin() */
+
+static __always_inline void op_finish(struct ps *p, __u64 ts)
+{
+	struct cpu_state *s = p->s;
+	__u32 k = (s->op - 1) & 1, left;
+	__u64 pfn;
+
+	if (s->op_flags & (OPF_PGD_SEEN | OPF_LOWER_SEEN))
+		checked(p, PINSCOPE_R_PGD_LAST);
+	checked(p, PINSCOPE_R_LOCKS_BOUNDED);
+	if (HAS(DOPIN))
+		checked(p, PINSCOPE_R_L4_AFTER_WALK);
+	if (HAS(UNLOCK)) {
+		checked(p, PINSCOPE_R_LOCKS_RELEASED);
+		left = held_drop_op(s, s->op_seq, &pfn);
+		if (left)
+			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);
+	}
+	lin_add(&p->st->locks_max, s->op_locks_max);
+	hist_add(&p->st->op_ns[k], ts > s->op_ts ? ts - s->op_ts : 0);
+	s->op = PINSCOPE_OP_NONE;
+	s->pg_flags = 0;
+}
+
+/*
+ * Without an end-of-operation hook, an operation ends with the flush that
+ * follows its xen_mc_issue(); its deferred unlocks run right after that
+ * flush, so it is finished at the next event on the cpu that is not one.
+ */
+static __always_inline void maybe_finish(struct ps *p)
+{
+	if (p->s->op && (p->s->op_flags & OPF_FINAL) && !HAS(OPEND))
+		op_finish(p, p->s->flush_ts);
+}
+
+static __always_inline void count_proc(struct ps *p, __u32 k)
+{
+	struct pinscope_proc *pr, init = {};
+	__u32 pid = p->e->pid;
+
+	pr = bpf_map_lookup_elem(&procs, &pid);
+	if (!pr) {
+		if (p->ctx)
+			bpf_get_current_comm(init.comm, sizeof(init.comm));
+		else
+			__builtin_memcpy(init.comm, p->e->comm, sizeof(init.comm));
+		if (bpf_map_update_elem(&procs, &pid, &init, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&procs, &pid)) {
+			p->st->lost.procs_full++;
+			return;
+		}
+		pr = bpf_map_lookup_elem(&procs, &pid);
+		if (!pr)
+			return;
+	}
+	__sync_fetch_and_add(&pr->ops[k], 1);
+}
+
+static __always_inline void on_op_begin(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	__u32 kind = p->e->arg[0];
+	__u32 k = (kind - 1) & 1;
+
+	maybe_finish(p);
+	if (s->op) {		/* the previous one never ended */
+		p->st->lost.ops_cut++;
+		s->op = PINSCOPE_OP_NONE;
+	}
+	if (kind != PINSCOPE_OP_PIN && kind != PINSCOPE_OP_UNPIN)
+		return;
+	if (targ_tgid && p->e->pid != targ_tgid)
+		return;
+	s->op = kind;
+	s->op_seq++;
+	s->op_flags = 0;
+	s->op_pid = p->e->pid;
+	s->op_ts = p->e->ts_ns;
+	s->op_kpgd_pfn = 0;
+	s->op_pgd_visits = 0;
+	s->op_locks_max = held_count(s);
+	s->op_vmask = 0;
+	s->pg_flags = 0;
+	p->st->ops[k]++;
+	count_proc(p, k);
+}
+
+static __always_inline void on_op_end(struct ps *p)
+{
+	if (p->s->op)
+		op_finish(p, p->e->ts_ns);
+}
+
+/*
+ * pgd-last: the walk's PGD comes after every lower level page.  On pin the
+ * first PGD visit ends the walk (the user pgd follows PIN_L4).  On unpin the
+ * user pgd is visited before the walk: the walk's PGD is the pgd UNPINned
+ * first (pfn known) or, without xen_do_pin, the PGD visit after the first.
+ */
+static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
+{
+	struct cpu_state *s = p->s;
+	bool walk_pgd;
+
+	if (level == PINSCOPE_L_PGD) {
+		if (s->op == PINSCOPE_OP_PIN)
+			walk_pgd = true;
+		else if (HAS(DOPIN))
+			walk_pgd = pfn == s->op_kpgd_pfn;
+		else
+			walk_pgd = (s->op_flags & OPF_LOWER_SEEN) || s->op_pgd_visits;
+		if (!(s->op_flags & OPF_LOWER_SEEN))
+			s->op_pgd_visits++;
+		if (walk_pgd)
+			s->op_flags |= OPF_PGD_SEEN;
+		return;
+	}
+	if (!(s->op_flags & OPF_LOWER_SEEN)) {
+		s->op_flags |= OPF_LOWER_SEEN;
+		/* l4-after-walk, unpin: the pgd is UNPINned before the walk */
+		if (s->op == PINSCOPE_OP_UNPIN && HAS(DOPIN) && !(s->op_flags & OPF_L4_SEEN))
+			report_once(p, PINSCOPE_R_L4_AFTER_WALK, PINSCOPE_WHY_WALK_BEFORE_UNPIN, pfn, 0);
+	}
+	if (s->op_flags & OPF_PGD_SEEN)
+		report_once(p, PINSCOPE_R_PGD_LAST, PINSCOPE_WHY_LOWER_AFTER_PGD, pfn, 0);
+}
+
+/* Tracepoint mode: a PTE page's RO (pin) or RW (unpin) update was queued */
+static __always_inline void pte_page_queued(struct ps *p, __u64 pfn, __u64 ptl)
+{
+	struct cpu_state *s = p->s;
+	struct held_lock *h;
+
+	if (!ptl) {
+		checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
+		/* unpin queues UNPIN_TABLE before the RW update */
+		if (s->op == PINSCOPE_OP_UNPIN && s->dp_pfn == pfn &&
+		    s->dp_cmd == PINSCOPE_MMUEXT_UNPIN)
+			report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN,
+			       PINSCOPE_WHY_PINNED_WITHOUT_LOCK, pfn, 0);
+		return;
+	}
+	checked(p, PINSCOPE_R_PTE_LOCK_HELD);
+	h = held_find(s, ptl);
+	if (h)
+		h->gen = s->gen;
+	if (!h || (s->op == PINSCOPE_OP_UNPIN && s->dp_pfn == pfn &&
+		   s->dp_cmd == PINSCOPE_MMUEXT_UNPIN && !(s->dp_flags & DPF_LOCKED))) {
+		report(p, PINSCOPE_R_PTE_LOCK_HELD, PINSCOPE_WHY_QUEUED_UNLOCKED, pfn, 0);
+		s->pg_flags |= PGF_REPORTED;
+	}
+}
+
+static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 ptl)
+{
+	struct cpu_state *s = p->s;
+
+	if (level >= PINSCOPE_NR_LEVELS)
+		level = PINSCOPE_L_LOWER;
+	/* keep clang from bounds-testing one copy and indexing with another */
+	asm volatile("" : "+r"(level));
+	p->st->pages[(s->op - 1) & 1][level & 7]++;
+	walk_order(p, pfn, level);
+	s->pg_flags = PGF_ACTIVE;
+	s->pg_level = level;
+	s->pg_pfn = pfn;
+	s->pg_ptl = ptl;
+	s->pg_ts = p->e->ts_ns;
+	if (level == PINSCOPE_L_PTE && HAS(PTL))
+		pte_page_queued(p, pfn, ptl);
+}
+
+static __always_inline void on_page(struct ps *p)
+{
+	maybe_finish(p);
+	if (p->s->op)
+		visit(p, p->e->arg[1], p->e->arg[2], p->e->arg[3]);
+}
+
+/* fentry/kprobe mode: a xen_pin_page()/xen_unpin_page() call returned */
+static __always_inline void on_page_exit(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	__u32 f = s->pg_flags;
+
+	s->pg_flags = 0;
+	if (!s->op || !(f & PGF_ACTIVE) || s->pg_level != PINSCOPE_L_PTE)
+		return;
+	if (f & PGF_CB) {
+		/* lock inferred from the deferred unlock queued in the same call */
+		if (f & PGF_PINNED)
+			checked(p, PINSCOPE_R_PTE_LOCK_HELD);
+		return;
+	}
+	checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
+	if (f & PGF_PINNED)
+		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN,
+		       PINSCOPE_WHY_PINNED_WITHOUT_LOCK, s->pg_pfn, 0);
+}
+
+/* Mainline events only: page visits are the update_va_mapping entries */
+static __always_inline void on_mc_entry(struct ps *p)
+{
+	const struct pinscope_event *e = p->e;
+
+	maybe_finish(p);
+	if (!p->s->op || !HAS(UVM) || e->arg[0] != PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING)
+		return;
+	visit(p, e->arg[1], (e->arg[2] & PINSCOPE_UVMF_TLB_FLUSH) ?
+			     PINSCOPE_L_PGD : PINSCOPE_L_LOWER, 0);
+}
+
+static __always_inline void on_lock(struct ps *p)
+{
+	maybe_finish(p);
+	if (p->s->op)
+		held_push(p, p->e->arg[3], p->e->arg[1], p->e->ts_ns);
+}
+
+static __always_inline void on_unlock(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	struct held_lock *h = held_find(s, p->e->arg[3]);
+
+	if (!h) {
+		p->st->lost.unmatched_unlock++;
+		return;
+	}
+	checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
+	if (s->gen <= h->gen)
+		report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
+		       h->pfn, 0);
+	held_release(p, h, p->e->ts_ns);
+	if (s->op_flags & OPF_FINAL)
+		s->flush_ts = p->e->ts_ns;	/* the operation ends after its unlocks */
+}
+
+static __always_inline void on_do_pin(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	__u32 cmd = p->e->arg[0];
+	__u64 pfn = p->e->arg[1];
+	struct held_lock *h;
+
+	maybe_finish(p);
+	if (!s->op)
+		return;
+	s->dp_cmd = cmd;
+	s->dp_pfn = pfn;
+	s->dp_flags = 0;
+	if (HAS(LOCK) && held_count(s)) {
+		h = &s->held[(s->tail - 1) & HELD_MASK];
+		if (h->ptl && h->pfn == pfn)
+			s->dp_flags = DPF_LOCKED;
+	}
+	if (cmd == PINSCOPE_MMUEXT_PIN_L4) {
+		/* l4-after-walk, pin: the pgd is pinned once its walk is done */
+		if (s->op == PINSCOPE_OP_PIN && !(s->op_flags & OPF_L4_SEEN)) {
+			s->op_flags |= OPF_L4_SEEN;
+			if (!(s->op_flags & OPF_PGD_SEEN))
+				report_once(p, PINSCOPE_R_L4_AFTER_WALK,
+					    PINSCOPE_WHY_L4_BEFORE_PGD, pfn, 0);
+		}
+		return;
+	}
+	if (cmd == PINSCOPE_MMUEXT_UNPIN && s->op == PINSCOPE_OP_UNPIN &&
+	    !(s->op_flags & OPF_LOWER_SEEN)) {
+		/* before the walk: the pgd, then the user pgd */
+		if (!(s->op_flags & OPF_L4_SEEN))
+			s->op_kpgd_pfn = pfn;
+		s->op_flags |= OPF_L4_SEEN;
+		return;
+	}
+	if (cmd != PINSCOPE_MMUEXT_PIN_L1 && cmd != PINSCOPE_MMUEXT_UNPIN)
+		return;
+	if (!HAS(PTL)) {
+		if ((s->pg_flags & PGF_ACTIVE) && s->pg_level == PINSCOPE_L_PTE)
+			s->pg_flags |= PGF_PINNED;
+		return;
+	}
+	/* tracepoint mode, pin: PIN_L1_TABLE follows the page's RO update */
+	if (cmd != PINSCOPE_MMUEXT_PIN_L1 || s->pg_pfn != pfn || s->pg_level != PINSCOPE_L_PTE)
+		return;
+	if (!s->pg_ptl)
+		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, pfn, 0);
+	else if (!(s->pg_flags & PGF_REPORTED) && !held_find(s, s->pg_ptl))
+		report(p, PINSCOPE_R_PTE_LOCK_HELD, PINSCOPE_WHY_QUEUED_UNLOCKED, pfn, 0);
+}
+
+static __always_inline void on_callback(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	struct held_lock *h;
+	__u64 ptl = p->e->arg[3];
+
+	maybe_finish(p);
+	if (!p->e->arg[0])
+		return;		/* not xen_pte_unlock */
+	p->st->pte_unlock_cbs++;
+	if (!s->op)
+		return;
+	if (HAS(LOCK)) {
+		h = held_find(s, ptl);
+		if (h)
+			h->gen = s->gen;
+		return;
+	}
+	/* no lock events: the lock is known from its deferred unlock */
+	s->pg_flags |= PGF_CB;
+	held_push(p, ptl, s->pg_pfn, HAS(PAGE_EXIT) ? s->pg_ts : p->e->ts_ns);
+}
+
+static __always_inline void on_flush_reason(struct ps *p)
+{
+	__u32 r = p->e->arg[0];
+
+	p->s->reason = r < PINSCOPE_NR_FLUSH_REASONS ? r : PINSCOPE_FL_EXPLICIT;
+}
+
+static __always_inline void on_flush(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	struct pinscope_stats *st = p->st;
+	__u64 ts = p->e->ts_ns;
+
+	maybe_finish(p);
+	st->flushes++;
+	st->flush_reason[s->reason & 3]++;
+	s->reason = PINSCOPE_FL_EXPLICIT;
+	lin_add(&st->flush_entries, p->e->arg[0]);
+	lin_add(&st->flush_cbs, p->e->arg[2]);
+	s->gen++;
+	s->flush_ts = ts;
+	s->in_flush = 1;
+	/* fentry: a flush before a pin's lock is taken is not part of the hold */
+	if ((s->pg_flags & PGF_ACTIVE) && !(s->pg_flags & (PGF_PINNED | PGF_CB)) &&
+	    s->op == PINSCOPE_OP_PIN)
+		s->pg_ts = ts;
+	if (!HAS(UNLOCK))
+		held_release_all(s, st, ts);
+	if (s->op && (s->op_flags & OPF_ISSUED)) {
+		s->op_flags |= OPF_FINAL;
+		if (!HAS(UNLOCK) && !HAS(OPEND))
+			op_finish(p, ts);
+	}
+}
+
+static __always_inline void on_flush_exit(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+
+	if (s->in_flush && p->e->ts_ns >= s->flush_ts)
+		hist_add(&p->st->flush_ns, p->e->ts_ns - s->flush_ts);
+	s->in_flush = 0;
+}
+
+static __always_inline void on_issue(struct ps *p)
+{
+	maybe_finish(p);
+	if (p->s->op)
+		p->s->op_flags |= OPF_ISSUED;
+}
+
+/* End of input on a cpu: finish an operation whose final flush ran */
+static __always_inline void on_end(struct ps *p)
+{
+	maybe_finish(p);
+	if (p->s->op) {
+		p->st->lost.ops_cut++;
+		p->s->op = PINSCOPE_OP_NONE;
+	}
+}
+
+static __always_inline int handle(void *ctx, const struct pinscope_event *e)
+{
+	struct ps p = { .ctx = ctx, .e = e };
+	__u32 cpu = e->cpu;
+
+	p.st = get_stats();
+	if (!p.st)
+		return 0;
+	p.s = bpf_map_lookup_elem(&cpus, &cpu);
+	if (!p.s) {
+		p.st->lost.bad_cpu++;
+		return 0;
+	}
+	p.st->events++;
+	switch (e->type) {
+	case PINSCOPE_EV_OP_BEGIN:	on_op_begin(&p); break;
+	case PINSCOPE_EV_OP_END:	on_op_end(&p); break;
+	case PINSCOPE_EV_PAGE:		on_page(&p); break;
+	case PINSCOPE_EV_PAGE_EXIT:	on_page_exit(&p); break;
+	case PINSCOPE_EV_LOCK:		on_lock(&p); break;
+	case PINSCOPE_EV_UNLOCK:	on_unlock(&p); break;
+	case PINSCOPE_EV_DO_PIN:	on_do_pin(&p); break;
+	case PINSCOPE_EV_MC_ENTRY:	on_mc_entry(&p); break;
+	case PINSCOPE_EV_CALLBACK:	on_callback(&p); break;
+	case PINSCOPE_EV_FLUSH_REASON:	on_flush_reason(&p); break;
+	case PINSCOPE_EV_FLUSH:		on_flush(&p); break;
+	case PINSCOPE_EV_FLUSH_EXIT:	on_flush_exit(&p); break;
+	case PINSCOPE_EV_MC_ISSUE:	on_issue(&p); break;
+	case PINSCOPE_EV_END:		on_end(&p); break;
+	default:			break;
+	}
+	return 0;
+}
+
+#endif /* PINSCOPE_CHECK_BPF_H */

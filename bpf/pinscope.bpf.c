@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * pinscope: live hooks on the Xen PV page table pinning path, and the
+ * replay entry point.  Every hook only turns its arguments into a
+ * struct pinscope_event and hands it to the checker (check.bpf.h).
+ * All programs are "?"-sections: the loader enables one mode's set.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "check.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* vmemmap_base (arch/x86/mm/init_64.c): struct page * -> pfn in fentry mode */
+extern const void vmemmap_base __ksym __weak;
+__u64 vmemmap_cache;
+
+static __always_inline void live(struct pinscope_event *e, __u32 type)
+{
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->flags = 0;
+	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
+	e->comm[0] = 0;
+}
+
+static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
+				__u64 a2, __u64 a3)
+{
+	struct pinscope_event e;
+
+	live(&e, type);
+	e.arg[0] = a0;
+	e.arg[1] = a1;
+	e.arg[2] = a2;
+	e.arg[3] = a3;
+	return handle(ctx, &e);
+}
+
+static __always_inline __u64 page_to_pfn(const void *page)
+{
+	__u64 base = vmemmap_start ?: vmemmap_cache;
+
+	if (!base && &vmemmap_base) {
+		bpf_probe_read_kernel(&base, sizeof(base), &vmemmap_base);
+		vmemmap_cache = base;
+	}
+	if (!base)
+		base = 0xffffea0000000000ULL;	/* __VMEMMAP_BASE_L4 */
+	return ((__u64)page - base) / page_size_of;
+}
+
+/* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
+
+/* TP_PROTO(xen_mc_callback_fn_t fn, void *data) */
+SEC("?raw_tp/xen_mc_callback")
+int tp_mc_callback(struct bpf_raw_tracepoint_args *ctx)
+{
+	/* fires on every context switch too: filter before any work */
+	if (ctx->args[0] != pte_unlock_fn)
+		return 0;
+	return emit(ctx, PINSCOPE_EV_CALLBACK, 1, 0, 0, ctx->args[1]);
+}
+
+/* TP_PROTO(enum xen_mc_flush_reason reason) */
+SEC("?raw_tp/xen_mc_flush_reason")
+int tp_mc_flush_reason(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx->args[0], 0, 0, 0);
+}
+
+/* TP_PROTO(unsigned mcidx, unsigned argidx, unsigned cbidx) */
+SEC("?raw_tp/xen_mc_flush")
+int tp_mc_flush(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_FLUSH, ctx->args[0], ctx->args[1], ctx->args[2], 0);
+}
+
+/* TP_PROTO(enum paravirt_lazy_mode mode) */
+SEC("?raw_tp/xen_mc_issue")
+int tp_mc_issue(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
+}
+
+/* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
+SEC("?raw_tp/xen_mmu_pgd_pin")
+int tp_pgd_pin(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx->args[0], ctx->args[1], 0);
+}
+
+/* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
+SEC("?raw_tp/xen_mmu_pgd_unpin")
+int tp_pgd_unpin(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx->args[0], ctx->args[1], 0);
+}
+
+/* ---- tracepoints of kernel/patches (docs/kernel.md) */
+
+/* TP_PROTO(struct mm_struct *mm, unsigned long pfn, spinlock_t *ptl) */
+SEC("?raw_tp/xen_mmu_pte_lock")
+int tp_pte_lock(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_LOCK, 0, ctx->args[1], 0, ctx->args[2]);
+}
+
+/* TP_PROTO(spinlock_t *ptl) */
+SEC("?raw_tp/xen_mmu_pte_unlock")
+int tp_pte_unlock(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, ctx->args[0]);
+}
+
+/* TP_PROTO(struct mm_struct *mm, unsigned long pfn, unsigned int level, spinlock_t *ptl) */
+SEC("?raw_tp/xen_mmu_pin_page")
+int tp_pin_page(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, ctx->args[1], ctx->args[2],
+		    ctx->args[3]);
+}
+
+/* TP_PROTO(struct mm_struct *mm, unsigned long pfn, unsigned int level, spinlock_t *ptl) */
+SEC("?raw_tp/xen_mmu_unpin_page")
+int tp_unpin_page(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, ctx->args[1], ctx->args[2],
+		    ctx->args[3]);
+}
+
+/* TP_PROTO(unsigned int cmd, unsigned long pfn) */
+SEC("?raw_tp/xen_mmu_do_pin")
+int tp_do_pin(struct bpf_raw_tracepoint_args *ctx)
+{
+	return emit(ctx, PINSCOPE_EV_DO_PIN, ctx->args[0], ctx->args[1], 0, 0);
+}
+
+/* ---- fentry mode: stock kernels with BTF (xen_pte_lock() is inlined there) */
+
+SEC("?fentry/__xen_pgd_pin")
+int BPF_PROG(fe_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
+{
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, (__u64)pgd, 0);
+}
+
+SEC("?fexit/__xen_pgd_pin")
+int BPF_PROG(fx_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
+{
+	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN, 0, 0, 0);
+}
+
+SEC("?fentry/__xen_pgd_unpin")
+int BPF_PROG(fe_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
+{
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, (__u64)pgd, 0);
+}
+
+SEC("?fexit/__xen_pgd_unpin")
+int BPF_PROG(fx_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
+{
+	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN, 0, 0, 0);
+}
+
+SEC("?fentry/xen_pin_page")
+int BPF_PROG(fe_pin_page, struct mm_struct *mm, struct page *page, unsigned int level)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(page), level, 0);
+}
+
+SEC("?fexit/xen_pin_page")
+int BPF_PROG(fx_pin_page, struct mm_struct *mm, struct page *page, unsigned int level)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN, 0, 0, 0);
+}
+
+SEC("?fentry/xen_unpin_page")
+int BPF_PROG(fe_unpin_page, struct mm_struct *mm, struct page *page, unsigned int level)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(page), level, 0);
+}
+
+SEC("?fexit/xen_unpin_page")
+int BPF_PROG(fx_unpin_page, struct mm_struct *mm, struct page *page, unsigned int level)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
+}
+
+SEC("?fentry/xen_do_pin")
+int BPF_PROG(fe_do_pin, unsigned int cmd, unsigned long pfn)
+{
+	return emit(ctx, PINSCOPE_EV_DO_PIN, cmd, pfn, 0, 0);
+}
+
+SEC("?fentry/xen_pte_unlock")
+int BPF_PROG(fe_pte_unlock, void *ptl)
+{
+	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, (__u64)ptl);
+}
+
+SEC("?fexit/xen_mc_flush")
+int BPF_PROG(fx_mc_flush)
+{
+	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
+}
+
+/* ---- kprobe mode: no BTF; same events as fentry mode */
+
+SEC("?kprobe/__xen_pgd_pin")
+int BPF_KPROBE(kp_pgd_pin, void *mm, void *pgd)
+{
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, (__u64)pgd, 0);
+}
+
+SEC("?kretprobe/__xen_pgd_pin")
+int BPF_KRETPROBE(kr_pgd_pin)
+{
+	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN, 0, 0, 0);
+}
+
+SEC("?kprobe/__xen_pgd_unpin")
+int BPF_KPROBE(kp_pgd_unpin, void *mm, void *pgd)
+{
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, (__u64)pgd, 0);
+}
+
+SEC("?kretprobe/__xen_pgd_unpin")
+int BPF_KRETPROBE(kr_pgd_unpin)
+{
+	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN, 0, 0, 0);
+}
+
+SEC("?kprobe/xen_pin_page")
+int BPF_KPROBE(kp_pin_page, void *mm, void *page, unsigned int level)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(page), level, 0);
+}
+
+SEC("?kretprobe/xen_pin_page")
+int BPF_KRETPROBE(kr_pin_page)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN, 0, 0, 0);
+}
+
+SEC("?kprobe/xen_unpin_page")
+int BPF_KPROBE(kp_unpin_page, void *mm, void *page, unsigned int level)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(page), level, 0);
+}
+
+SEC("?kretprobe/xen_unpin_page")
+int BPF_KRETPROBE(kr_unpin_page)
+{
+	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
+}
+
+SEC("?kprobe/xen_do_pin")
+int BPF_KPROBE(kp_do_pin, unsigned int cmd, unsigned long pfn)
+{
+	return emit(ctx, PINSCOPE_EV_DO_PIN, cmd, pfn, 0, 0);
+}
+
+SEC("?kprobe/xen_pte_unlock")
+int BPF_KPROBE(kp_pte_unlock, void *ptl)
+{
+	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, (__u64)ptl);
+}
+
+SEC("?kretprobe/xen_mc_flush")
+int BPF_KRETPROBE(kr_mc_flush)
+{
+	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
+}
+
+/* ---- replay: a batch of parsed trace events, with their own cpu and ts */
+
+struct pinscope_replay_buf replay_in;
+
+static long replay_one(__u64 i, void *unused)
+{
+	if (i >= PINSCOPE_REPLAY_BATCH)
+		return 1;
+	handle(NULL, &replay_in.ev[i]);
+	return 0;
+}
+
+SEC("?raw_tp")
+int replay(void *ctx)
+{
+	__u32 n = replay_in.nr;
+
+	if (n > PINSCOPE_REPLAY_BATCH)
+		n = PINSCOPE_REPLAY_BATCH;
+	bpf_loop(n, replay_one, NULL, 0);
+	return 0;
+}

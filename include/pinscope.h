@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The ABI shared by the BPF programs (bpf/) and the loader (user/):
+ * fixed-width types only, every name prefixed, every record tagged by its
+ * first field.  User space checks record sizes against these structs.
+ */
+#ifndef PINSCOPE_H
+#define PINSCOPE_H
+
+#define PINSCOPE_MAX_CPUS	64
+/* MC_BATCH in arch/x86/xen/multicalls.c: entries and callbacks per batch */
+#define PINSCOPE_MC_BATCH	32
+#define PINSCOPE_HIST_SLOTS	40	/* log2 buckets, [2^i, 2^(i+1)) ns */
+#define PINSCOPE_LIN_SLOTS	66	/* linear buckets 0..64, last = more */
+#define PINSCOPE_HELD_MAX	64	/* split locks tracked per cpu */
+#define PINSCOPE_COMM_LEN	16
+#define PINSCOPE_STACK_DEPTH	16
+#define PINSCOPE_REPLAY_BATCH	4096	/* events per BPF_PROG_TEST_RUN */
+#define PINSCOPE_MAX_PROCS	4096	/* entries of the top-process map */
+
+/* The invariants of the seed patch; ids are stable (docs/invariants.md) */
+enum pinscope_rule {
+	PINSCOPE_R_PGD_LAST,
+	PINSCOPE_R_PTE_LOCK_HELD,
+	PINSCOPE_R_UNLOCK_AFTER_FLUSH,
+	PINSCOPE_R_NO_SPLIT_NO_L1_PIN,
+	PINSCOPE_R_LOCKS_BOUNDED,
+	PINSCOPE_R_L4_AFTER_WALK,
+	PINSCOPE_R_LOCKS_RELEASED,
+	PINSCOPE_NR_RULES,
+};
+
+/* enum pt_level of arch/x86/xen/mmu.h (6.1); LOWER = "not the PGD, level unknown" */
+enum pinscope_level {
+	PINSCOPE_L_PGD,
+	PINSCOPE_L_P4D,
+	PINSCOPE_L_PUD,
+	PINSCOPE_L_PMD,
+	PINSCOPE_L_PTE,
+	PINSCOPE_L_LOWER,
+	PINSCOPE_NR_LEVELS,
+};
+
+enum pinscope_op_kind {
+	PINSCOPE_OP_NONE,
+	PINSCOPE_OP_PIN,
+	PINSCOPE_OP_UNPIN,
+};
+
+/* MMUEXT_* of xen/interface/xen.h used by xen_do_pin() */
+enum pinscope_mmuext {
+	PINSCOPE_MMUEXT_PIN_L1 = 0,
+	PINSCOPE_MMUEXT_PIN_L2 = 1,
+	PINSCOPE_MMUEXT_PIN_L3 = 2,
+	PINSCOPE_MMUEXT_PIN_L4 = 3,
+	PINSCOPE_MMUEXT_UNPIN = 4,
+};
+
+/* enum xen_mc_flush_reason of asm/xen/trace_types.h; NONE = explicit */
+enum pinscope_flush_reason {
+	PINSCOPE_FL_EXPLICIT,
+	PINSCOPE_FL_BATCH,
+	PINSCOPE_FL_ARGS,
+	PINSCOPE_FL_CALLBACK,
+	PINSCOPE_NR_FLUSH_REASONS,
+};
+
+#define PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING	14
+#define PINSCOPE_UVMF_TLB_FLUSH			1
+
+/*
+ * What the event source can see.  Chosen by the attach mode (live) or by
+ * the events present in a trace (replay); decides how each rule is checked.
+ */
+enum pinscope_caps {
+	PINSCOPE_CAP_PAGE	= 1 << 0, /* page visits with pfn and level */
+	PINSCOPE_CAP_PAGE_ALL	= 1 << 1, /* ...including already pinned pages */
+	PINSCOPE_CAP_PAGE_EXIT	= 1 << 2, /* end of each page visit */
+	PINSCOPE_CAP_PTL	= 1 << 3, /* page visits carry the split lock */
+	PINSCOPE_CAP_LOCK	= 1 << 4, /* split lock acquisition */
+	PINSCOPE_CAP_UNLOCK	= 1 << 5, /* split lock release */
+	PINSCOPE_CAP_DOPIN	= 1 << 6, /* xen_do_pin with cmd and pfn */
+	PINSCOPE_CAP_OPEND	= 1 << 7, /* end of __xen_pgd_(un)pin */
+	PINSCOPE_CAP_UVM	= 1 << 8, /* page visits from xen_mc_entry only */
+	PINSCOPE_CAP_FLUSH_EXIT	= 1 << 9, /* end of xen_mc_flush */
+};
+
+#define PINSCOPE_CAPS_TRACEPOINTS (PINSCOPE_CAP_PAGE | PINSCOPE_CAP_PTL | \
+	PINSCOPE_CAP_LOCK | PINSCOPE_CAP_UNLOCK | PINSCOPE_CAP_DOPIN)
+#define PINSCOPE_CAPS_FENTRY (PINSCOPE_CAP_PAGE | PINSCOPE_CAP_PAGE_ALL | \
+	PINSCOPE_CAP_PAGE_EXIT | PINSCOPE_CAP_UNLOCK | PINSCOPE_CAP_DOPIN | \
+	PINSCOPE_CAP_OPEND | PINSCOPE_CAP_FLUSH_EXIT)
+#define PINSCOPE_CAPS_MAINLINE PINSCOPE_CAP_UVM
+
+/*
+ * Input of the state machine.  Live hooks build one per hook hit; replay
+ * parses trace lines into them.  Meaning of arg[] per type:
+ */
+enum pinscope_ev_type {
+	PINSCOPE_EV_NONE,
+	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd */
+	PINSCOPE_EV_OP_END,	/* kind */
+	PINSCOPE_EV_PAGE,	/* kind, pfn, level, ptl */
+	PINSCOPE_EV_PAGE_EXIT,	/* kind */
+	PINSCOPE_EV_LOCK,	/* -, pfn, -, ptl */
+	PINSCOPE_EV_UNLOCK,	/* -, -, -, ptl */
+	PINSCOPE_EV_DO_PIN,	/* cmd, pfn */
+	PINSCOPE_EV_MC_ENTRY,	/* hypercall op, pfn of args[0] (va), args[2] */
+	PINSCOPE_EV_CALLBACK,	/* is xen_pte_unlock, -, -, data */
+	PINSCOPE_EV_FLUSH_REASON, /* reason */
+	PINSCOPE_EV_FLUSH,	/* mcidx, argidx, cbidx */
+	PINSCOPE_EV_FLUSH_EXIT,
+	PINSCOPE_EV_MC_ISSUE,
+	PINSCOPE_EV_END,	/* end of input on this cpu: finish open work */
+	PINSCOPE_NR_EV_TYPES,
+};
+
+struct pinscope_event {
+	__u32 type;		/* enum pinscope_ev_type */
+	__u32 cpu;
+	__u64 ts_ns;
+	__u32 pid;
+	__u32 flags;
+	__u64 arg[4];
+	char comm[PINSCOPE_COMM_LEN];
+};
+
+/* Replay input: user space fills it in the skeleton's .bss, then test-runs */
+struct pinscope_replay_buf {
+	__u32 nr;
+	__u32 pad;
+	struct pinscope_event ev[PINSCOPE_REPLAY_BATCH];
+};
+
+/* Short reasons of violations, printed by user space */
+enum pinscope_reason {
+	PINSCOPE_WHY_LOWER_AFTER_PGD = 1,
+	PINSCOPE_WHY_QUEUED_UNLOCKED,
+	PINSCOPE_WHY_LOCK_OTHER_CPU,
+	PINSCOPE_WHY_NO_DEFERRED_UNLOCK,
+	PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
+	PINSCOPE_WHY_PINNED_WITHOUT_LOCK,
+	PINSCOPE_WHY_TOO_MANY_LOCKS,
+	PINSCOPE_WHY_L4_BEFORE_PGD,
+	PINSCOPE_WHY_WALK_BEFORE_UNPIN,
+	PINSCOPE_WHY_LOCK_LEFT_HELD,
+	PINSCOPE_NR_REASONS,
+};
+
+enum pinscope_rec_type {
+	PINSCOPE_REC_VIOLATION = 1,
+};
+
+struct pinscope_violation {
+	__u32 type;		/* PINSCOPE_REC_VIOLATION */
+	__u32 rule;		/* enum pinscope_rule */
+	__u32 reason;		/* enum pinscope_reason */
+	__u32 op;		/* enum pinscope_op_kind */
+	__u32 cpu;
+	__u32 pid;
+	__u64 ts_ns;
+	__u64 pfn;
+	__u64 detail;		/* rule specific: locks held, ... */
+	char comm[PINSCOPE_COMM_LEN];
+	__u32 nr_stack;		/* kernel frames in stack[], 0 in replay */
+	__u32 pad;
+	__u64 stack[PINSCOPE_STACK_DEPTH];
+};
+
+struct pinscope_hist {
+	__u64 slots[PINSCOPE_HIST_SLOTS];
+	__u64 count;
+	__u64 sum;
+	__u64 max;
+};
+
+struct pinscope_lin_hist {
+	__u64 slots[PINSCOPE_LIN_SLOTS];
+};
+
+/* Drops and overflows: nothing is lost silently */
+struct pinscope_lost {
+	__u64 ringbuf;		/* violation records not delivered */
+	__u64 held_full;	/* split locks not tracked: per-cpu table full */
+	__u64 procs_full;	/* processes not in the top list: map full */
+	__u64 unmatched_unlock;	/* unlock of a lock taken before tracing */
+	__u64 bad_cpu;		/* events on cpus >= PINSCOPE_MAX_CPUS */
+	__u64 ops_cut;		/* operations cut by the start or end of input */
+};
+
+/* Per-CPU aggregates (BPF_MAP_TYPE_PERCPU_ARRAY, one entry); summed in user space */
+struct pinscope_stats {
+	__u64 checked[PINSCOPE_NR_RULES];
+	__u64 violated[PINSCOPE_NR_RULES];
+	struct pinscope_hist hold[2];		/* [0] pin, [1] unpin */
+	struct pinscope_hist op_ns[2];
+	struct pinscope_hist flush_ns;		/* fentry..fexit xen_mc_flush */
+	struct pinscope_lin_hist locks_max;	/* most locks held per op */
+	struct pinscope_lin_hist flush_entries;
+	struct pinscope_lin_hist flush_cbs;
+	__u64 flushes;
+	__u64 flush_reason[PINSCOPE_NR_FLUSH_REASONS];
+	__u64 ops[2];
+	__u64 pages[2][8];			/* [op][enum pinscope_level] */
+	__u64 locks[2];				/* split locks taken */
+	__u64 pte_unlock_cbs;			/* deferred unlocks queued */
+	__u64 events;
+	struct pinscope_lost lost;
+};
+
+struct pinscope_proc {
+	char comm[PINSCOPE_COMM_LEN];
+	__u64 ops[2];
+};
+
+#endif /* PINSCOPE_H */

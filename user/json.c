@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* --json: the stable interface of docs/json.md, built with json-c */
+#include <errno.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "coverage.h"
+#include "names.h"
+#include "report.h"
+
+#define U64(v) json_object_new_uint64((uint64_t)(v))
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static json_object *log2_buckets(const __u64 *slots, int n)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < n; i++) {
+		json_object *b;
+
+		if (!slots[i])
+			continue;
+		b = json_object_new_object();
+		add(b, "from_ns", U64(i ? 1ULL << i : 0));
+		add(b, "to_ns", U64((2ULL << i) - 1));
+		add(b, "count", U64(slots[i]));
+		json_object_array_add(a, b);
+	}
+	return a;
+}
+
+/* {"<value>": count} for the non-empty linear buckets; the last is ">= n-1" */
+static json_object *lin_buckets(const struct pinscope_lin_hist *h)
+{
+	json_object *o = json_object_new_object();
+	char k[16];
+
+	for (int i = 0; i < PINSCOPE_LIN_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		snprintf(k, sizeof(k), "%d", i);
+		add(o, k, U64(h->slots[i]));
+	}
+	return o;
+}
+
+static json_object *hist(const struct pinscope_hist *h)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "count", U64(h->count));
+	add(o, "sum_ns", U64(h->sum));
+	add(o, "max_ns", U64(h->max));
+	add(o, "p50_ns", U64(hist_percentile(h, 50)));
+	add(o, "p90_ns", U64(hist_percentile(h, 90)));
+	add(o, "p99_ns", U64(hist_percentile(h, 99)));
+	add(o, "buckets", log2_buckets(h->slots, PINSCOPE_HIST_SLOTS));
+	return o;
+}
+
+static json_object *invariants(const struct report *rep)
+{
+	json_object *o = json_object_new_object();
+
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++) {
+		json_object *i = json_object_new_object();
+
+		add(i, "checked", U64(rep->st.checked[r]));
+		add(i, "violated", U64(rep->st.violated[r]));
+		add(i, "coverage", json_object_new_string(coverage_name(rule_coverage(r, rep->caps))));
+		add(o, rule_name(r), i);
+	}
+	return o;
+}
+
+static json_object *violations(const struct report *rep)
+{
+	json_object *a = json_object_new_array();
+	__u64 n = rep->nr_viol < MAX_KEPT_VIOLATIONS ? rep->nr_viol : MAX_KEPT_VIOLATIONS;
+
+	for (__u64 i = 0; rep->viol && i < n; i++) {
+		const struct pinscope_violation *v = &rep->viol[i];
+		json_object *o = json_object_new_object(), *stack = json_object_new_array();
+		char comm[PINSCOPE_COMM_LEN + 1] = {};
+
+		memcpy(comm, v->comm, PINSCOPE_COMM_LEN);
+		add(o, "invariant", json_object_new_string(rule_name(v->rule)));
+		add(o, "cpu", U64(v->cpu));
+		add(o, "pid", U64(v->pid));
+		add(o, "comm", json_object_new_string(comm));
+		add(o, "ts_ns", U64(v->ts_ns));
+		add(o, "pfn", U64(v->pfn));
+		add(o, "reason", json_object_new_string(reason_text(v->reason)));
+		add(o, "op", json_object_new_string(op_name(v->op)));
+		add(o, "detail", U64(v->detail));
+		for (__u32 s = 0; s < v->nr_stack && s < PINSCOPE_STACK_DEPTH; s++)
+			json_object_array_add(stack, U64(v->stack[s]));
+		add(o, "stack", stack);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *flushes(const struct report *rep)
+{
+	const struct pinscope_stats *st = &rep->st;
+	json_object *o = json_object_new_object(), *r = json_object_new_object();
+
+	add(o, "count", U64(st->flushes));
+	for (int i = 0; i < PINSCOPE_NR_FLUSH_REASONS; i++)
+		add(r, flush_reason_name(i), U64(st->flush_reason[i]));
+	add(o, "reasons", r);
+	add(o, "entries", lin_buckets(&st->flush_entries));
+	add(o, "callbacks", lin_buckets(&st->flush_cbs));
+	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT)
+		add(o, "latency", hist(&st->flush_ns));
+	return o;
+}
+
+static json_object *ops(const struct report *rep)
+{
+	const struct pinscope_stats *st = &rep->st;
+	json_object *o = json_object_new_object(), *pages = json_object_new_object();
+	json_object *locks = json_object_new_object(), *top = json_object_new_array();
+
+	add(o, "pins", U64(st->ops[0]));
+	add(o, "unpins", U64(st->ops[1]));
+	add(o, "pin_time", hist(&st->op_ns[0]));
+	add(o, "unpin_time", hist(&st->op_ns[1]));
+	for (int k = 0; k < 2; k++) {
+		json_object *p = json_object_new_object();
+
+		for (int l = 0; l < PINSCOPE_NR_LEVELS; l++)
+			add(p, level_name(l), U64(st->pages[k][l]));
+		add(pages, k ? "unpin" : "pin", p);
+	}
+	add(o, "pages", pages);
+	add(locks, "pin", U64(st->locks[0]));
+	add(locks, "unpin", U64(st->locks[1]));
+	add(o, "locks_taken", locks);
+	add(o, "deferred_unlocks", U64(st->pte_unlock_cbs));
+	add(o, "locks_held_max", lin_buckets(&st->locks_max));
+	for (int i = 0; i < rep->nr_top; i++) {
+		json_object *t = json_object_new_object();
+		char comm[PINSCOPE_COMM_LEN + 1] = {};
+
+		memcpy(comm, rep->top[i].p.comm, PINSCOPE_COMM_LEN);
+		add(t, "pid", U64(rep->top[i].pid));
+		add(t, "comm", json_object_new_string(comm));
+		add(t, "pins", U64(rep->top[i].p.ops[0]));
+		add(t, "unpins", U64(rep->top[i].p.ops[1]));
+		json_object_array_add(top, t);
+	}
+	add(o, "top", top);
+	return o;
+}
+
+static json_object *lost(const struct report *rep)
+{
+	const struct pinscope_lost *l = &rep->st.lost;
+	json_object *o = json_object_new_object();
+
+	add(o, "ringbuf", U64(l->ringbuf));
+	add(o, "held_full", U64(l->held_full));
+	add(o, "procs_full", U64(l->procs_full));
+	add(o, "unmatched_unlock", U64(l->unmatched_unlock));
+	add(o, "bad_cpu", U64(l->bad_cpu));
+	add(o, "ops_cut", U64(l->ops_cut));
+	add(o, "violations_not_listed",
+	    U64(rep->nr_viol > MAX_KEPT_VIOLATIONS ? rep->nr_viol - MAX_KEPT_VIOLATIONS : 0));
+	add(o, "lines_skipped", U64(rep->replay.skipped));
+	add(o, "xen_events_unused", U64(rep->replay.xen_unused));
+	return o;
+}
+
+int report_json(FILE *f, const struct report *rep, int exit_code)
+{
+	json_object *root = json_object_new_object(), *holds = json_object_new_object();
+	const char *s;
+
+	if (!root || !holds)
+		return -ENOMEM;
+	add(root, "version", U64(1));
+	add(root, "mode", json_object_new_string(rep->mode));
+	if (rep->source)
+		add(root, "source", json_object_new_string(rep->source));
+	add(root, "duration_ns", U64(rep->duration_ns));
+	add(root, "hold_meaning", json_object_new_string(hold_meaning(rep->caps)));
+	add(root, "invariants", invariants(rep));
+	add(root, "violations", violations(rep));
+	add(root, "violations_total", U64(total_violations(&rep->st)));
+	add(holds, "pin", hist(&rep->st.hold[0]));
+	add(holds, "unpin", hist(&rep->st.hold[1]));
+	add(root, "holds", holds);
+	add(root, "flushes", flushes(rep));
+	add(root, "ops", ops(rep));
+	add(root, "lost", lost(rep));
+	if (rep->is_replay) {
+		json_object *r = json_object_new_object();
+
+		add(r, "lines", U64(rep->replay.lines));
+		add(r, "events", U64(rep->replay.events));
+		add(r, "headers", U64(rep->replay.headers));
+		add(root, "replay", r);
+	}
+	add(root, "events", U64(rep->st.events));
+	add(root, "exit_code", json_object_new_int(exit_code));
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	fprintf(f, "%s\n", s);
+	json_object_put(root);
+	return 0;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "pinscope.h"
+#include "pinscope.skel.h"
+
+/* Programs of each mode, by name prefix (bpf/pinscope.bpf.c) */
+static const char *const mc_progs[] = { "tp_mc_callback", "tp_mc_flush_reason", "tp_mc_flush", NULL };
+static const char *const tp_progs[] = {
+	"tp_mc_issue", "tp_pgd_pin", "tp_pgd_unpin", "tp_pte_lock", "tp_pte_unlock",
+	"tp_pin_page", "tp_unpin_page", "tp_do_pin", NULL,
+};
+static const char *const fentry_progs[] = { "fe_", "fx_", NULL };
+static const char *const kprobe_progs[] = { "kp_", "kr_", NULL };
+static const char *const replay_progs[] = { "replay", NULL };
+
+const char *loader_mode_name(enum pinscope_mode mode)
+{
+	switch (mode) {
+	case MODE_TRACEPOINTS: return "tracepoints";
+	case MODE_FENTRY: return "fentry";
+	case MODE_KPROBE: return "kprobe";
+	case MODE_REPLAY: return "replay";
+	default: return "auto";
+	}
+}
+
+__u32 loader_mode_caps(enum pinscope_mode mode)
+{
+	switch (mode) {
+	case MODE_TRACEPOINTS: return PINSCOPE_CAPS_TRACEPOINTS;
+	case MODE_FENTRY:
+	case MODE_KPROBE: return PINSCOPE_CAPS_FENTRY;
+	default: return 0;
+	}
+}
+
+static bool matches(const char *name, const char *const *set)
+{
+	for (; set && *set; set++)
+		if (!strncmp(name, *set, strlen(*set)) &&
+		    (strlen(*set) < 4 || (*set)[strlen(*set) - 1] == '_' || !strcmp(name, *set)))
+			return true;
+	return false;
+}
+
+static void enable_programs(struct pinscope_bpf *skel, const struct loader_cfg *cfg)
+{
+	struct bpf_program *prog;
+	const char *name;
+	bool on;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		name = bpf_program__name(prog);
+		switch (cfg->mode) {
+		case MODE_TRACEPOINTS:
+			on = matches(name, mc_progs) || matches(name, tp_progs) ||
+			     (cfg->flush_exit && !strcmp(name, "fx_mc_flush"));
+			break;
+		case MODE_FENTRY:
+			on = matches(name, mc_progs) || matches(name, fentry_progs);
+			break;
+		case MODE_KPROBE:
+			on = matches(name, mc_progs) || matches(name, kprobe_progs);
+			break;
+		case MODE_REPLAY:
+			on = matches(name, replay_progs);
+			break;
+		default:
+			on = false;
+		}
+		bpf_program__set_autoload(prog, on);
+	}
+}
+
+int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
+{
+	struct pinscope_bpf *skel;
+	int err;
+
+	skel = pinscope_bpf__open();
+	if (!skel) {
+		err = -errno;
+		fprintf(stderr, "Failed to open BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	skel->rodata->caps = cfg->caps;
+	skel->rodata->targ_tgid = cfg->targ_tgid;
+	skel->rodata->pte_unlock_fn = cfg->pte_unlock_fn;
+	skel->rodata->want_stack = cfg->want_stack;
+	if (cfg->page_size)
+		skel->rodata->page_size_of = cfg->page_size;
+	enable_programs(skel, cfg);
+
+	err = pinscope_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "Failed to load BPF programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (run as root: pinscope needs CAP_BPF and CAP_PERFMON)"
+				      : " (run with -v for the verifier log)");
+		pinscope_bpf__destroy(skel);
+		return err;
+	}
+	*skelp = skel;
+	return 0;
+}
+
+/* Attach every loaded program, naming the hook that fails */
+int loader_attach(struct pinscope_bpf *skel)
+{
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	int err;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			fprintf(stderr, "Failed to attach %s (%s): %s\n", bpf_program__name(prog),
+				bpf_program__section_name(prog), strerror(-err));
+			return err;
+		}
+		/* the skeleton's destroy closes it: keep it with the program */
+		for (int i = 0; i < skel->skeleton->prog_cnt; i++)
+			if (*skel->skeleton->progs[i].prog == prog)
+				*skel->skeleton->progs[i].link = link;
+	}
+	return 0;
+}
+
+void loader_destroy(struct pinscope_bpf *skel)
+{
+	pinscope_bpf__destroy(skel);
+}

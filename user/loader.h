@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Opening, configuring, loading and attaching the BPF skeleton */
+#ifndef PINSCOPE_LOADER_H
+#define PINSCOPE_LOADER_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+struct pinscope_bpf;
+
+enum pinscope_mode {
+	MODE_AUTO,
+	MODE_TRACEPOINTS,	/* kernel/patches tracepoints */
+	MODE_FENTRY,		/* fentry/fexit, stock kernels with BTF */
+	MODE_KPROBE,		/* kprobes, no BTF */
+	MODE_REPLAY,		/* BPF_PROG_TEST_RUN of parsed traces */
+};
+
+struct loader_cfg {
+	enum pinscope_mode mode;
+	__u32 caps;		/* enum pinscope_caps */
+	__u32 targ_tgid;
+	__u64 pte_unlock_fn;
+	__u64 page_size;	/* sizeof(struct page), 0: default */
+	bool want_stack;
+	bool flush_exit;	/* tracepoints mode: fexit/xen_mc_flush attachable */
+};
+
+const char *loader_mode_name(enum pinscope_mode mode);
+__u32 loader_mode_caps(enum pinscope_mode mode);
+
+/* Returns 0 or -errno; messages on stderr */
+int loader_open_load(struct pinscope_bpf **skel, const struct loader_cfg *cfg);
+int loader_attach(struct pinscope_bpf *skel);
+void loader_destroy(struct pinscope_bpf *skel);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Stable names of rules, reasons, levels and flush reasons (docs/json.md) */
+#ifndef PINSCOPE_NAMES_H
+#define PINSCOPE_NAMES_H
+
+#include <linux/types.h>
+#include "pinscope.h"
+
+/* Exit codes (README, docs/json.md) */
+enum pinscope_exit {
+	PINSCOPE_EXIT_OK = 0,
+	PINSCOPE_EXIT_ERROR = 1,
+	PINSCOPE_EXIT_USAGE = 2,
+	PINSCOPE_EXIT_VIOLATION = 3,
+};
+
+const char *rule_name(__u32 rule);
+int rule_by_name(const char *name);
+const char *reason_text(__u32 reason);
+const char *level_name(__u32 level);
+const char *flush_reason_name(__u32 reason);
+const char *op_name(__u32 op);
+const char *mode_name(__u32 caps);
+
+#endif

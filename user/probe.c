@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "ksyms.h"
+#include "names.h"
+#include "probe.h"
+
+/* The mainline tracepoints every live mode uses */
+static const char *const mc_tps[] = { "xen_mc_callback", "xen_mc_flush", "xen_mc_flush_reason", NULL };
+/* Added by kernel/patches */
+static const char *const patched_tps[] = {
+	"xen_mmu_pte_lock", "xen_mmu_pte_unlock", "xen_mmu_pin_page", "xen_mmu_unpin_page",
+	"xen_mmu_do_pin", "xen_mmu_pgd_pin", "xen_mmu_pgd_unpin", "xen_mc_issue", NULL,
+};
+/* fentry/fexit and kprobe targets in arch/x86/xen/{mmu_pv,multicalls}.c */
+static const char *const funcs[] = {
+	"__xen_pgd_pin", "__xen_pgd_unpin", "xen_pin_page", "xen_unpin_page",
+	"xen_do_pin", "xen_pte_unlock", "xen_mc_flush", NULL,
+};
+
+static bool has_tp(struct btf *btf, const char *name)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[256];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events/xen/%s", roots[i], name);
+		if (!access(path, F_OK))
+			return true;
+	}
+	/* tracefs not mounted: every tracepoint has a btf_trace_<name> typedef */
+	snprintf(path, sizeof(path), "btf_trace_%s", name);
+	return btf && btf__find_by_name_kind(btf, path, BTF_KIND_TYPEDEF) > 0;
+}
+
+/* Appends the missing names of set to buf; returns how many are missing */
+static int missing(const char *const *set, bool (*ok)(struct btf *, const char *),
+		   struct btf *btf, char *buf, size_t len)
+{
+	int n = 0;
+
+	for (; *set; set++) {
+		if (ok(btf, *set))
+			continue;
+		n++;
+		if (strlen(buf) + strlen(*set) + 2 < len) {
+			strcat(buf, " ");
+			strcat(buf, *set);
+		}
+	}
+	return n;
+}
+
+static bool has_btf_func(struct btf *btf, const char *name)
+{
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}
+
+static bool has_ksym(struct btf *btf, const char *name)
+{
+	return ksyms_addr(name) != 0;
+}
+
+static bool is_xen(void)
+{
+	char buf[16] = {};
+	FILE *f = fopen("/sys/hypervisor/type", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return !strncmp(buf, "xen", 3);
+}
+
+int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
+{
+	char miss_mc[256] = "", miss_tp[512] = "", miss_btf[512] = "", miss_ks[512] = "";
+	struct btf *btf = btf__load_vmlinux_btf();
+	int no_mc, no_tp, no_btf, no_ks, id, err = -1;
+
+	if (libbpf_get_error(btf))
+		btf = NULL;
+	no_mc = missing(mc_tps, has_tp, btf, miss_mc, sizeof(miss_mc));
+	no_tp = missing(patched_tps, has_tp, btf, miss_tp, sizeof(miss_tp));
+	no_btf = btf ? missing(funcs, has_btf_func, btf, miss_btf, sizeof(miss_btf)) : -1;
+	no_ks = missing(funcs, has_ksym, btf, miss_ks, sizeof(miss_ks));
+	cfg->pte_unlock_fn = ksyms_addr("xen_pte_unlock");
+
+	if (no_mc || !cfg->pte_unlock_fn) {
+		fprintf(stderr, "Failed to find the Xen PV pinning path: %s%s%s%s.\n"
+			"pinscope attaches inside Xen PV guests (this is %s).\n"
+			"To check a recorded trace here, run 'pinscope replay FILE'; to see it live, "
+			"run 'make demo' (boots a Xen PV guest under QEMU).\n",
+			no_mc ? "missing tracepoints:" : "", miss_mc,
+			cfg->pte_unlock_fn ? "" : no_mc ? "; xen_pte_unlock not in /proc/kallsyms" :
+						    "xen_pte_unlock not in /proc/kallsyms",
+			"", is_xen() ? "a Xen guest" : "not a Xen guest");
+		goto out;
+	}
+	if (forced == MODE_AUTO)
+		forced = !no_tp ? MODE_TRACEPOINTS : no_btf == 0 ? MODE_FENTRY :
+			 !no_ks ? MODE_KPROBE : MODE_AUTO;
+	if ((forced == MODE_TRACEPOINTS && no_tp) || (forced == MODE_FENTRY && no_btf) ||
+	    (forced == MODE_KPROBE && no_ks) || forced == MODE_AUTO) {
+		fprintf(stderr, "Failed to pick an attach mode: tracepoints missing:%s; BTF functions "
+			"missing:%s; kallsyms missing:%s.\nBoot the patched kernel (docs/kernel.md) for "
+			"tracepoints mode, or a kernel with CONFIG_DEBUG_INFO_BTF for fentry mode.\n",
+			no_tp ? miss_tp : " none", no_btf < 0 ? " (no kernel BTF)" : no_btf ? miss_btf : " none",
+			no_ks ? miss_ks : " none");
+		goto out;
+	}
+	cfg->mode = forced;
+	cfg->caps = loader_mode_caps(forced);
+	cfg->flush_exit = forced == MODE_FENTRY ||
+			  (forced == MODE_TRACEPOINTS && has_btf_func(btf, "xen_mc_flush"));
+	if (forced == MODE_TRACEPOINTS && cfg->flush_exit)
+		cfg->caps |= PINSCOPE_CAP_FLUSH_EXIT;
+	id = btf ? btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT) : -1;
+	cfg->page_size = id > 0 ? btf__resolve_size(btf, id) : 0;
+	if (!quiet)
+		fprintf(stderr, "pinscope: mode %s (%s)\n", loader_mode_name(forced),
+			forced == MODE_TRACEPOINTS ? "kernel/patches tracepoints found" :
+			forced == MODE_FENTRY ? "no pinscope tracepoints; BTF has the pinning functions" :
+			"no BTF; kprobes on the pinning functions");
+	err = 0;
+out:
+	btf__free(btf);
+	return err;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* pinscope replay: a text trace through the same BPF checker, by BPF_PROG_TEST_RUN */
+#ifndef PINSCOPE_REPLAY_H
+#define PINSCOPE_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "stats.h"
+#include "violations.h"
+
+struct replay_input {
+	char *buf;		/* whole trace, NUL terminated */
+	size_t len;
+	const char *name;	/* for messages: path or "<stdin>" */
+};
+
+/* 0 or -errno, message printed */
+int replay_read(const char *path, struct replay_input *in);
+void replay_input_free(struct replay_input *in);
+/* Checker caps for the events the trace holds */
+__u32 replay_caps(const struct replay_input *in);
+/*
+ * Feed every event to the checker loaded with caps (0: from the trace).
+ * Returns 0, or PINSCOPE_EXIT_ERROR after printing why (bad line, no events).
+ */
+int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
+	       struct viol_sink *sink, bool verbose);
+
+#endif

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "trace.h"
+
+/* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
+#define PAGE_OFFSET_L4	0xffff888000000000ULL
+
+static const char *const patched_events[] = {
+	"xen_mmu_pte_lock:", "xen_mmu_pte_unlock:", "xen_mmu_pin_page:",
+	"xen_mmu_unpin_page:", "xen_mmu_do_pin:",
+};
+
+int trace_line_is_patched(const char *line)
+{
+	for (size_t i = 0; i < sizeof(patched_events) / sizeof(patched_events[0]); i++)
+		if (strstr(line, patched_events[i]))
+			return 1;
+	return 0;
+}
+
+/* "0000000012345678", "0xffff...", "(null)" -> value; -1 if not a pointer */
+static int parse_ptr(const char *s, __u64 *v)
+{
+	char *end;
+
+	if (!strncmp(s, "(null)", 6)) {
+		*v = 0;
+		return 0;
+	}
+	if (!isxdigit((unsigned char)*s))
+		return -1;
+	*v = strtoull(s, &end, 16);
+	return end == s ? -1 : 0;
+}
+
+/* Value of "key <value>" in the event's text */
+static int field(const char *text, const char *key, const char **val)
+{
+	size_t n = strlen(key);
+	const char *p = text;
+
+	while ((p = strstr(p, key))) {
+		if ((p == text || p[-1] == ' ') && p[n] == ' ') {
+			*val = p + n + 1;
+			return 0;
+		}
+		p += n;
+	}
+	return -1;
+}
+
+static int field_ptr(const char *text, const char *key, __u64 *v)
+{
+	const char *s;
+
+	return field(text, key, &s) || parse_ptr(s, v) ? -1 : 0;
+}
+
+static int parse_level(const char *s, __u64 *level)
+{
+	static const char *const names[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+
+	for (unsigned int i = 0; i < 5; i++)
+		if (!strncmp(s, names[i], 3)) {
+			*level = i;
+			return 0;
+		}
+	return isdigit((unsigned char)*s) ? (*level = strtoull(s, NULL, 10), 0) : -1;
+}
+
+static int parse_cmd(const char *s, __u64 *cmd)
+{
+	static const char *const names[] = {
+		"PIN_L1_TABLE", "PIN_L2_TABLE", "PIN_L3_TABLE", "PIN_L4_TABLE", "UNPIN_TABLE",
+	};
+
+	for (unsigned int i = 0; i < 5; i++)
+		if (!strncmp(s, names[i], strlen(names[i]))) {
+			*cmd = i;
+			return 0;
+		}
+	return isdigit((unsigned char)*s) ? (*cmd = strtoull(s, NULL, 0), 0) : -1;
+}
+
+static int parse_flush_reason(const char *s, __u64 *r)
+{
+	static const char *const names[] = { "NONE", "BATCH", "ARGS", "CALLBACK" };
+
+	for (unsigned int i = 0; i < 4; i++)
+		if (!strncmp(s, names[i], strlen(names[i]))) {
+			*r = i;
+			return 0;
+		}
+	return -1;
+}
+
+/* "op 14(update_va_mapping) args [ffff888001234000, 8010..., 1, ...]" */
+static int parse_mc_entry(const char *text, struct pinscope_event *ev)
+{
+	unsigned long long a[3];
+	const char *s;
+
+	if (field(text, "op", &s))
+		return -1;
+	ev->arg[0] = strtoull(s, NULL, 10);
+	s = strchr(text, '[');
+	if (!s || sscanf(s + 1, "%llx, %llx, %llx", &a[0], &a[1], &a[2]) != 3)
+		return -1;
+	ev->arg[1] = a[0] >= PAGE_OFFSET_L4 ? (a[0] - PAGE_OFFSET_L4) >> 12 : a[0] >> 12;
+	ev->arg[2] = a[2];
+	return 0;
+}
+
+/* Fill ev from the event's name and text; -1 if the text does not parse */
+static int parse_args(const char *name, const char *text, struct pinscope_event *ev)
+{
+	const char *s;
+
+	if (!strcmp(name, "xen_mmu_pgd_pin") || !strcmp(name, "xen_mmu_pgd_unpin")) {
+		ev->type = PINSCOPE_EV_OP_BEGIN;
+		ev->arg[0] = name[8] == 'u' ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
+		return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
+	}
+	if (!strcmp(name, "xen_mc_callback")) {
+		ev->type = PINSCOPE_EV_CALLBACK;
+		if (field(text, "callback", &s))
+			return -1;
+		ev->arg[0] = !strncmp(s, "xen_pte_unlock", 14) &&
+			     (s[14] == ',' || s[14] == '+');
+		return field_ptr(text, "data", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mc_flush_reason")) {
+		ev->type = PINSCOPE_EV_FLUSH_REASON;
+		return field(text, "reason", &s) || parse_flush_reason(s, &ev->arg[0]);
+	}
+	if (!strcmp(name, "xen_mc_flush")) {
+		unsigned int mc, args, cbs;
+
+		ev->type = PINSCOPE_EV_FLUSH;
+		if (sscanf(text, "flushing %u hypercalls, %u arg bytes, %u callbacks",
+			   &mc, &args, &cbs) != 3)
+			return -1;
+		ev->arg[0] = mc;
+		ev->arg[1] = args;
+		ev->arg[2] = cbs;
+		return 0;
+	}
+	if (!strcmp(name, "xen_mc_issue")) {
+		ev->type = PINSCOPE_EV_MC_ISSUE;
+		return 0;
+	}
+	if (!strcmp(name, "xen_mc_entry")) {
+		ev->type = PINSCOPE_EV_MC_ENTRY;
+		return parse_mc_entry(text, ev);
+	}
+	if (!strcmp(name, "xen_mmu_pte_lock")) {
+		ev->type = PINSCOPE_EV_LOCK;
+		return field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mmu_pte_unlock")) {
+		ev->type = PINSCOPE_EV_UNLOCK;
+		return field_ptr(text, "ptl", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mmu_pin_page") || !strcmp(name, "xen_mmu_unpin_page")) {
+		ev->type = PINSCOPE_EV_PAGE;
+		ev->arg[0] = name[8] == 'u' ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
+		return field_ptr(text, "pfn", &ev->arg[1]) || field(text, "level", &s) ||
+		       parse_level(s, &ev->arg[2]) || field_ptr(text, "ptl", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mmu_do_pin")) {
+		ev->type = PINSCOPE_EV_DO_PIN;
+		return field(text, "cmd", &s) || parse_cmd(s, &ev->arg[0]) ||
+		       field_ptr(text, "pfn", &ev->arg[1]);
+	}
+	ev->type = PINSCOPE_EV_NONE;
+	return 0;
+}
+
+/* "1234.567890:" -> ns; also nanosecond precision from trace-cmd */
+static int parse_ts(const char *s, __u64 *ns)
+{
+	unsigned long long sec = 0, frac = 0;
+	int digits = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s))
+		sec = sec * 10 + (*s++ - '0');
+	if (*s++ != '.')
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		if (digits < 9) {
+			frac = frac * 10 + (*s - '0');
+			digits++;
+		}
+		s++;
+	}
+	if (*s != ':' || !digits)
+		return -1;
+	while (digits++ < 9)
+		frac *= 10;
+	*ns = sec * 1000000000ULL + frac;
+	return 0;
+}
+
+/* The "comm-pid [cpu]" prefix; returns the text after "]" or NULL */
+static const char *parse_task(const char *line, struct pinscope_event *ev)
+{
+	const char *b = line, *dash, *start;
+	char *end;
+	size_t n;
+
+	while ((b = strstr(b, " ["))) {
+		if (isdigit((unsigned char)b[2])) {
+			ev->cpu = strtoul(b + 2, &end, 10);
+			if (*end == ']')
+				break;
+		}
+		b += 2;
+	}
+	if (!b)
+		return NULL;
+	for (start = line; *start == ' '; start++)
+		;
+	for (dash = b - 1; dash > start && *dash == ' '; dash--)
+		;
+	while (dash > start && *dash != '-')
+		dash--;
+	if (dash <= start)
+		return NULL;
+	ev->pid = strtoul(dash + 1, NULL, 10);
+	n = dash - start < PINSCOPE_COMM_LEN - 1 ? (size_t)(dash - start) : PINSCOPE_COMM_LEN - 1;
+	memcpy(ev->comm, start, n);
+	ev->comm[n] = 0;
+	return end + 1;
+}
+
+enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+				 char *err, size_t errlen)
+{
+	char name[64];
+	const char *p, *colon;
+	size_t n;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!*line || *line == '\n' || *line == '#')
+		return TRACE_LINE_HEADER;
+	memset(ev, 0, sizeof(*ev));
+	p = parse_task(line, ev);
+	if (!p)
+		return TRACE_LINE_OTHER;
+	while (*p == ' ')
+		p++;
+	if (parse_ts(p, &ev->ts_ns)) {		/* irq-flags column first */
+		p = strchr(p, ' ');
+		while (p && *p == ' ')
+			p++;
+		if (!p || parse_ts(p, &ev->ts_ns))
+			return TRACE_LINE_OTHER;
+	}
+	p = strchr(p, ':') + 1;
+	while (*p == ' ')
+		p++;
+	colon = strchr(p, ':');
+	n = colon ? (size_t)(colon - p) : 0;
+	if (!colon || n >= sizeof(name) || memchr(p, ' ', n))
+		return TRACE_LINE_OTHER;	/* function tracer and the like */
+	memcpy(name, p, n);
+	name[n] = 0;
+	if (strncmp(name, "xen_", 4))
+		return TRACE_LINE_OTHER;
+	for (p = colon + 1; *p == ' '; p++)
+		;
+	if (parse_args(name, p, ev)) {
+		snprintf(err, errlen, "cannot parse the arguments of %s: '%.80s'", name, p);
+		return TRACE_LINE_BAD;
+	}
+	return ev->type == PINSCOPE_EV_NONE ? TRACE_LINE_XEN_UNUSED : TRACE_LINE_EVENT;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Parser of text traces, as written by /sys/kernel/tracing/trace and by
+ * `trace-cmd report`, with or without the irq-flags column, into the
+ * checker's input events.  Knows the mainline xen events and those added
+ * by kernel/patches.
+ */
+#ifndef PINSCOPE_TRACE_H
+#define PINSCOPE_TRACE_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "pinscope.h"
+
+enum trace_line {
+	TRACE_LINE_EVENT,	/* *ev filled */
+	TRACE_LINE_HEADER,	/* comment or blank */
+	TRACE_LINE_OTHER,	/* not a xen event: skipped */
+	TRACE_LINE_XEN_UNUSED,	/* a xen event the checker does not need */
+	TRACE_LINE_BAD,		/* a xen event that does not parse: err says why */
+};
+
+/* Does the line hold an event of the kernel patch (tracepoints mode)? */
+int trace_line_is_patched(const char *line);
+
+enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+				 char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Violation records from the BPF ring buffer: kept for the report, printed as they come */
+#ifndef PINSCOPE_VIOLATIONS_H
+#define PINSCOPE_VIOLATIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "stats.h"
+
+struct ring_buffer;
+
+struct viol_sink {
+	struct report *rep;
+	bool print;		/* text mode: one line per violation at once */
+	bool print_stack;
+	int bad_records;	/* wrong size or type: ABI mismatch */
+};
+
+struct ring_buffer *violations_open(int map_fd, struct viol_sink *sink);
+void violation_print(FILE *f, const struct pinscope_violation *v, bool stack);
+
+#endif
