@@ -4,11 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#include "loader.h"
+#include "checker.h"
 #include "names.h"
-#include "pinscope.skel.h"
 #include "replay.h"
 #include "trace.h"
 
@@ -64,42 +61,13 @@ __u32 replay_caps(const struct replay_input *in)
 					      : PINSCOPE_CAPS_MAINLINE;
 }
 
-static int run_batch(struct pinscope_bpf *skel, struct ring_buffer *rb)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
-	int err;
-
-	if (!skel->bss->replay_in.nr)
-		return 0;
-	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.replay), &opts);
-	if (err) {
-		err = -errno;
-		fprintf(stderr, "Failed to run the replay program: %s\n", strerror(-err));
-		return err;
-	}
-	skel->bss->replay_in.nr = 0;
-	ring_buffer__consume(rb);
-	return 0;
-}
-
-static int push(struct pinscope_bpf *skel, struct ring_buffer *rb,
-		const struct pinscope_event *ev)
-{
-	struct pinscope_replay_buf *b = &skel->bss->replay_in;
-
-	b->ev[b->nr++] = *ev;
-	return b->nr == PINSCOPE_REPLAY_BATCH ? run_batch(skel, rb) : 0;
-}
-
 /* One pass over the lines; errors name the line */
-static int feed(const struct replay_input *in, struct pinscope_bpf *skel,
-		struct ring_buffer *rb, struct report *rep)
+static int feed(const struct replay_input *in, struct checker *chk, struct report *rep)
 {
 	struct replay_counts *c = &rep->replay;
-	__u64 cpus_seen = 0, first_ts = 0, last_ts = 0;
+	__u64 first_ts = 0, last_ts = 0;
 	struct pinscope_event ev;
 	char *line = in->buf, *nl, err[160];
-	int rc;
 
 	for (; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
@@ -119,74 +87,42 @@ static int feed(const struct replay_input *in, struct pinscope_bpf *skel,
 			if (!first_ts)
 				first_ts = ev.ts_ns;
 			last_ts = ev.ts_ns;
-			if (ev.cpu < 64)
-				cpus_seen |= 1ULL << ev.cpu;
-			rc = push(skel, rb, &ev);
-			if (rc)
+			if (checker_push(chk, &ev))
 				return PINSCOPE_EXIT_ERROR;
 		}
 		if (nl)
 			*nl = '\n';
 	}
-	/* end of input: finish operations whose final flush ran */
-	for (int cpu = 0; cpu < 64; cpu++) {
-		if (!(cpus_seen & (1ULL << cpu)))
-			continue;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = PINSCOPE_EV_END;
-		ev.cpu = cpu;
-		ev.ts_ns = last_ts;
-		if (push(skel, rb, &ev))
-			return PINSCOPE_EXIT_ERROR;
-	}
 	rep->duration_ns = last_ts - first_ts;
-	return run_batch(skel, rb) ? PINSCOPE_EXIT_ERROR : 0;
+	return checker_end(chk) ? PINSCOPE_EXIT_ERROR : 0;
 }
 
 int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
 	       struct viol_sink *sink, bool verbose)
 {
-	struct loader_cfg cfg = { .mode = MODE_REPLAY };
-	struct pinscope_bpf *skel = NULL;
-	struct ring_buffer *rb = NULL;
-	int rc = PINSCOPE_EXIT_ERROR, err;
+	struct checker *chk;
+	int rc;
 
-	cfg.caps = caps ? caps : replay_caps(in);
+	caps = caps ? caps : replay_caps(in);
 	rep->is_replay = 1;
 	rep->mode = "replay";
-	rep->caps = cfg.caps;
-	rep->source = cfg.caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
-		      cfg.caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(cfg.caps);
-	if (loader_open_load(&skel, &cfg))
+	rep->caps = caps;
+	rep->source = caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
+		      caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(caps);
+	chk = checker_open(caps, sink);
+	if (!chk)
 		return PINSCOPE_EXIT_ERROR;
-	rb = violations_open(bpf_map__fd(skel->maps.violations), sink);
-	if (!rb)
-		goto out;
-	rc = feed(in, skel, rb, rep);
-	if (rc)
-		goto out;
-	if (!rep->replay.events) {
+	rc = feed(in, chk, rep);
+	if (!rc && !rep->replay.events) {
 		fprintf(stderr, "Failed to replay %s: no xen events in its %llu lines. Record one with "
 			"'echo 1 > /sys/kernel/tracing/events/xen/enable' and "
 			"'cat /sys/kernel/tracing/trace', or 'trace-cmd record -e xen'\n",
 			in->name, (unsigned long long)rep->replay.lines);
 		rc = PINSCOPE_EXIT_ERROR;
-		goto out;
 	}
-	ring_buffer__consume(rb);
-	err = stats_read(bpf_map__fd(skel->maps.stats), &rep->st);
-	if (!err)
-		err = stats_top_procs(bpf_map__fd(skel->maps.procs), rep->top, TOP_PROCS);
-	if (err < 0) {
-		fprintf(stderr, "Failed to read BPF maps: %s\n", strerror(-err));
+	if (!rc && checker_read(chk, rep))
 		rc = PINSCOPE_EXIT_ERROR;
-		goto out;
-	}
-	rep->nr_top = err;
-	rc = 0;
 	(void)verbose;
-out:
-	ring_buffer__free(rb);
-	loader_destroy(skel);
+	checker_close(chk);
 	return rc;
 }

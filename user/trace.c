@@ -121,7 +121,7 @@ static int parse_args(const char *name, const char *text, struct pinscope_event 
 
 	if (!strcmp(name, "xen_mmu_pgd_pin") || !strcmp(name, "xen_mmu_pgd_unpin")) {
 		ev->type = PINSCOPE_EV_OP_BEGIN;
-		ev->arg[0] = name[8] == 'u' ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
+		ev->arg[0] = strstr(name, "unpin") ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
 		return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
 	}
 	if (!strcmp(name, "xen_mc_callback")) {
@@ -166,7 +166,7 @@ static int parse_args(const char *name, const char *text, struct pinscope_event 
 	}
 	if (!strcmp(name, "xen_mmu_pin_page") || !strcmp(name, "xen_mmu_unpin_page")) {
 		ev->type = PINSCOPE_EV_PAGE;
-		ev->arg[0] = name[8] == 'u' ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
+		ev->arg[0] = strstr(name, "unpin") ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
 		return field_ptr(text, "pfn", &ev->arg[1]) || field(text, "level", &s) ||
 		       parse_level(s, &ev->arg[2]) || field_ptr(text, "ptl", &ev->arg[3]);
 	}
