@@ -18,14 +18,15 @@ INCLUDES := -I$(OUTPUT) -Iinclude -I.
 CFLAGS ?= -g -O2
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 USER_LIBS := -lbpf -lelf -lz -ljson-c
-STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -lz -lzstd -ljson-c -Wl,-Bdynamic
+STATIC_LIBS := -lbpf -lelf -lz -ljson-c
 
 BPF_SRCS := bpf/pinscope.bpf.c
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
-TEST_SRCS := $(wildcard tests/*.c)
+TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
+TEST_LIB := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
 
 .DELETE_ON_ERROR:
 .PHONY: all static test test-unit test-cli test-guest clean deps vmlinux demo bench
@@ -60,13 +61,13 @@ $(OUTPUT)/pinscope.static: $(USER_OBJS)
 	$(call msg,STATIC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/%.c $(TEST_LIB) $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -Itests -MMD -MP $< $(LIB_OBJS) \
-		$(USER_LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -Itests -MMD -MP $< $(TEST_LIB) \
+		$(LIB_OBJS) $(USER_LIBS) -lcmocka -o $@
 
 # Everything a bare Debian 12 machine needs to build and test
-DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev \
+DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libjson-c-dev libcmocka-dev make gcc xz-utils zstd python3 \
 	qemu-system-x86 busybox-static cpio
 deps:

@@ -436,6 +436,16 @@ static __always_inline void on_unlock(struct ps *p)
 	struct held_lock *h = held_find(s, p->e->arg[3]);
 
 	if (!h) {
+		/* fentry: a lock released inside its page's visit, outside any
+		 * flush, was never handed to a deferred unlock */
+		if (!HAS(LOCK) && (s->pg_flags & PGF_ACTIVE) &&
+		    s->pg_level == PINSCOPE_L_PTE && !s->in_flush && s->op) {
+			checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
+			report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
+			       s->pg_pfn, 0);
+			s->pg_flags |= PGF_CB;
+			return;
+		}
 		p->st->lost.unmatched_unlock++;
 		return;
 	}

@@ -36,6 +36,7 @@ static struct env {
 } env;
 
 const char *argp_program_version = "pinscope 0.1";
+error_t argp_err_exit_status = PINSCOPE_EXIT_USAGE;
 const char *argp_program_bug_address = "<pinscope@localhost>";
 static const char doc[] =
 "Watch and check the page table pinning of Xen PV guests.\n"

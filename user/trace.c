@@ -26,7 +26,7 @@ static int parse_ptr(const char *s, __u64 *v)
 {
 	char *end;
 
-	if (!strncmp(s, "(null)", 6)) {
+	if (!strncmp(s, "(null)", 6) || !strncmp(s, "(nil)", 5)) {
 		*v = 0;
 		return 0;
 	}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The live raw_tp handlers of tracepoints mode, run with BPF_PROG_TEST_RUN on
+ * synthetic TP_PROTO arguments: they load on a kernel without Xen, since a
+ * raw tracepoint is only looked up at attach time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader.h"
+#include "names.h"
+#include "pinscope.skel.h"
+#include "stats.h"
+
+#define PTE_UNLOCK_FN 0xffffffff81234560ULL
+#define MM 0xffff888001000000ULL
+#define PTL 0xffff888002000040ULL
+
+static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+{
+	__u64 args[4] = { a0, a1, a2, a3 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = n * sizeof(__u64),
+		    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+}
+
+static int setup(void **state)
+{
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
+				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true };
+	struct pinscope_bpf *skel;
+
+	if (loader_open_load(&skel, &cfg))
+		return -1;
+	*state = skel;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	loader_destroy(*state);
+	return 0;
+}
+
+/* One pin of a PUD, a PTE page with its split lock, and the PGD, as the patch traces it */
+static void pin_sequence(struct pinscope_bpf *s, bool early_unlock)
+{
+	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	tp(s->progs.tp_pin_page, 4, MM, 0x100, PINSCOPE_L_PUD, 0);
+	tp(s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp(s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
+	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
+	if (early_unlock)
+		tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	else
+		tp(s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
+	tp(s->progs.tp_mc_callback, 2, 0xffffffff81000000ULL, 0x1234, 0, 0); /* set_current_cr3 */
+	tp(s->progs.tp_pin_page, 4, MM, 0x3000, PINSCOPE_L_PGD, 0);
+	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x3000, 0, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_EXPLICIT, 0, 0, 0);
+	tp(s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
+	if (!early_unlock)
+		tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: the op is over */
+}
+
+static void test_clean_pin(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	pin_sequence(s, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.locks[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_true(st.hold[0].max > 0);	/* bpf_ktime_get_ns() advanced */
+	assert_int_equal(st.pte_unlock_cbs, 1);	/* set_current_cr3 filtered out */
+	assert_int_equal(st.flushes, 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_EXPLICIT], 1);
+	assert_int_equal(st.pages[0][PINSCOPE_L_PTE], 1);
+	assert_int_equal(st.pages[0][PINSCOPE_L_PGD], 1);
+	assert_int_equal(total_violations(&st), 0);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		if (r != PINSCOPE_R_NO_SPLIT_NO_L1_PIN)
+			assert_true(st.checked[r] > 0);
+}
+
+static int on_violation(void *ctx, void *data, size_t size)
+{
+	struct pinscope_violation *v = ctx;
+
+	assert_int_equal(size, sizeof(*v));
+	memcpy(v, data, sizeof(*v));
+	return 0;
+}
+
+static void test_early_unlock_reported_with_stack(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_violation v = {};
+	struct pinscope_stats st;
+	struct ring_buffer *rb;
+
+	pin_sequence(s, true);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(total_violations(&st), 1);
+	assert_int_equal(st.violated[PINSCOPE_R_UNLOCK_AFTER_FLUSH], 1);
+	rb = ring_buffer__new(bpf_map__fd(s->maps.violations), on_violation, &v, NULL);
+	assert_non_null(rb);
+	assert_int_equal(ring_buffer__consume(rb), 1);
+	ring_buffer__free(rb);
+	assert_int_equal(v.type, PINSCOPE_REC_VIOLATION);
+	assert_string_equal(rule_name(v.rule), "unlock-after-flush");
+	assert_int_equal(v.pfn, 0x101);
+	assert_int_equal(v.op, PINSCOPE_OP_PIN);
+	assert_true(v.nr_stack > 0);		/* live: the kernel stack comes along */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
+	};
+
+	libbpf_set_print(NULL);
+	return cmocka_run_group_tests_name("live tracepoint handlers", tests, NULL, NULL);
+}
