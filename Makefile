@@ -66,19 +66,17 @@ $(OUTPUT)/tests/%: tests/%.c $(TEST_LIB) $(LIB_OBJS) | $(OUTPUT)/tests
 	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -Itests -MMD -MP $< $(TEST_LIB) \
 		$(LIB_OBJS) $(USER_LIBS) -lcmocka -o $@
 
-# Everything a bare Debian 12 machine needs to build and test
-DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
-	libjson-c-dev libcmocka-dev make gcc xz-utils zstd python3 \
-	qemu-system-x86 busybox-static cpio
+# Everything a bare Debian 12 machine needs (apt-get; no-op when present)
 deps:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS)
+	$(Q)tools/deps.sh
 
 # vmlinux.h from Debian 12's linux-image-6.1.0-*-amd64 BTF (Xen PV types)
 vmlinux:
 	tools/gen-vmlinux-h.sh vmlinux.h
 
-test: test-unit test-cli test-guest
+# make test: from a bare machine, installs what is missing first
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-guest
 
 test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 	$(Q)tests/run-unit.sh $(OUTPUT)
