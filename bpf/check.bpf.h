@@ -12,6 +12,8 @@
 #include "hist.bpf.h"
 
 #define HELD_MASK (PINSCOPE_HELD_MAX - 1)
+/* fentry: stands for a lock inferred but never seen (not a kernel pointer) */
+#define PHANTOM_PTL (1ULL << 62)
 
 struct ps {
 	void *ctx;			/* live program context, NULL in replay */
@@ -44,20 +46,25 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 	r->reason = why;
 	r->op = p->s->op;
 	r->cpu = p->e->cpu;
-	r->pid = p->e->pid;
 	r->ts_ns = p->e->ts_ns;
 	r->pfn = pfn;
 	r->detail = detail;
 	r->nr_stack = 0;
 	r->pad = 0;
-	if (p->ctx) {
-		bpf_get_current_comm(r->comm, sizeof(r->comm));
-		if (want_stack) {
-			n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
-			r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
-		}
+	/* the operation's process, even when another one's event closed it */
+	if (p->s->op) {
+		r->pid = p->s->op_pid;
+		__builtin_memcpy(r->comm, p->s->op_comm, sizeof(r->comm));
 	} else {
-		__builtin_memcpy(r->comm, p->e->comm, sizeof(r->comm));
+		r->pid = p->e->pid;
+		if (p->ctx)
+			bpf_get_current_comm(r->comm, sizeof(r->comm));
+		else
+			__builtin_memcpy(r->comm, p->e->comm, sizeof(r->comm));
+	}
+	if (p->ctx && want_stack) {
+		n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
+		r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
 	}
 	bpf_ringbuf_submit(r, 0);
 }
@@ -72,7 +79,8 @@ static __always_inline void report_once(struct ps *p, __u32 rule, __u32 why,
 
 /* ---- split locks held by this cpu: a FIFO, unlocks normally pop the head */
 
-static __always_inline __u32 held_count(struct cpu_state *s)
+/* Slots in use, holes included */
+static __always_inline __u32 held_span(struct cpu_state *s)
 {
 	return s->tail - s->head;
 }
@@ -147,8 +155,9 @@ static __always_inline __u32 held_drop_op(struct cpu_state *s, __u32 op_seq, __u
 {
 	struct held_scan c = { .s = s, .op_seq = op_seq };
 
-	bpf_loop(held_count(s), drop_one, &c, 0);
+	bpf_loop(held_span(s), drop_one, &c, 0);
 	held_gc(s);
+	s->nr_held -= c.left < s->nr_held ? c.left : s->nr_held;
 	*pfn = c.pfn;
 	return c.left;
 }
@@ -169,17 +178,42 @@ static __always_inline void held_release_all(struct cpu_state *s, struct pinscop
 {
 	struct held_scan c = { .s = s, .st = st, .ts = ts };
 
-	bpf_loop(held_count(s), release_one, &c, 0);
+	bpf_loop(held_span(s), release_one, &c, 0);
 	s->head = s->tail;
+	s->nr_held = 0;
+}
+
+static long compact_one(__u64 i, void *ctx)
+{
+	struct held_scan *c = ctx;
+	struct cpu_state *s = c->s;
+	__u32 from = (s->head + (__u32)i) & HELD_MASK;
+
+	if (s->held[from].ptl) {
+		s->held[(s->head + c->left) & HELD_MASK] = s->held[from];
+		c->left++;
+	}
+	return 0;
+}
+
+/* Close the holes a lock held past later releases leaves behind it */
+static __always_inline void held_compact(struct cpu_state *s)
+{
+	struct held_scan c = { .s = s };
+
+	bpf_loop(held_span(s), compact_one, &c, 0);
+	s->tail = s->head + c.left;
 }
 
 static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 ts)
 {
 	struct cpu_state *s = p->s;
 	struct held_lock *h;
-	__u32 n = held_count(s);
+	__u32 n;
 
-	if (n >= PINSCOPE_HELD_MAX) {
+	if (held_span(s) >= PINSCOPE_HELD_MAX && s->nr_held < PINSCOPE_HELD_MAX)
+		held_compact(s);
+	if (held_span(s) >= PINSCOPE_HELD_MAX) {
 		p->st->lost.held_full++;
 		return;
 	}
@@ -191,7 +225,7 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	h->op = s->op;
 	h->op_seq = s->op_seq;
 	s->tail++;
-	n++;
+	n = ++s->nr_held;
 	if (s->op == PINSCOPE_OP_PIN || s->op == PINSCOPE_OP_UNPIN)
 		p->st->locks[(s->op - 1) & 1]++;
 	if (n > s->op_locks_max)
@@ -207,7 +241,50 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 
 	hist_add(&p->st->hold[k], ts > h->ts ? ts - h->ts : 0);
 	h->ptl = 0;
+	if (p->s->nr_held)
+		p->s->nr_held--;
 	held_gc(p->s);
+}
+
+/*
+ * pgd-last: the walk's PGD comes after every lower level page.  On pin the
+ * first PGD visit ends the walk (the user pgd follows PIN_L4).  On unpin the
+ * user pgd is visited before the walk: one PGD visit before any lower level
+ * is the user pgd, a second one is the walk's PGD come too early.
+ */
+static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
+{
+	struct cpu_state *s = p->s;
+	bool walk_pgd;
+
+	if (level == PINSCOPE_L_PGD) {
+		walk_pgd = s->op == PINSCOPE_OP_PIN ? !(s->op_flags & OPF_PGD_SEEN) :
+			   (s->op_flags & OPF_LOWER_SEEN) || s->op_pgd_visits;
+		if (!(s->op_flags & OPF_LOWER_SEEN))
+			s->op_pgd_visits++;
+		if (walk_pgd) {
+			s->op_flags |= OPF_PGD_SEEN;
+			s->op_walk_pgd_pfn = pfn;
+		}
+		return;
+	}
+	s->op_flags |= OPF_LOWER_SEEN;
+	if (s->op_flags & OPF_PGD_SEEN)
+		report_once(p, PINSCOPE_R_PGD_LAST, PINSCOPE_WHY_LOWER_AFTER_PGD, pfn, 0);
+}
+
+/* l4-after-walk, unpin: the walk's pgd was among the UNPINs before the walk */
+static __always_inline void check_unpin_order(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	__u64 pgd = s->op_walk_pgd_pfn;
+
+	if (!(s->op_flags & OPF_PGD_SEEN))
+		return;
+	if ((s->op_nr_pre_unpin > 0 && s->op_pre_unpin[0] == pgd) ||
+	    (s->op_nr_pre_unpin > 1 && s->op_pre_unpin[1] == pgd))
+		return;
+	report_once(p, PINSCOPE_R_L4_AFTER_WALK, PINSCOPE_WHY_WALK_BEFORE_UNPIN, pgd, 0);
 }
 
 /* ---- operations: one __xen_pgd_pin() or __xen_pgd_unpin() */
@@ -221,8 +298,11 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 	if (s->op_flags & (OPF_PGD_SEEN | OPF_LOWER_SEEN))
 		checked(p, PINSCOPE_R_PGD_LAST);
 	checked(p, PINSCOPE_R_LOCKS_BOUNDED);
-	if (HAS(DOPIN))
+	if (HAS(DOPIN)) {
 		checked(p, PINSCOPE_R_L4_AFTER_WALK);
+		if (s->op == PINSCOPE_OP_UNPIN)
+			check_unpin_order(p);
+	}
 	if (HAS(UNLOCK)) {
 		checked(p, PINSCOPE_R_LOCKS_RELEASED);
 		left = held_drop_op(s, s->op_seq, &pfn);
@@ -289,9 +369,14 @@ static __always_inline void on_op_begin(struct ps *p)
 	s->op_flags = 0;
 	s->op_pid = p->e->pid;
 	s->op_ts = p->e->ts_ns;
-	s->op_kpgd_pfn = 0;
+	s->op_walk_pgd_pfn = 0;
+	s->op_nr_pre_unpin = 0;
 	s->op_pgd_visits = 0;
-	s->op_locks_max = held_count(s);
+	if (p->ctx)
+		bpf_get_current_comm(s->op_comm, sizeof(s->op_comm));
+	else
+		__builtin_memcpy(s->op_comm, p->e->comm, sizeof(s->op_comm));
+	s->op_locks_max = s->nr_held;
 	s->op_vmask = 0;
 	s->pg_flags = 0;
 	p->st->ops[k]++;
@@ -302,40 +387,6 @@ static __always_inline void on_op_end(struct ps *p)
 {
 	if (p->s->op)
 		op_finish(p, p->e->ts_ns);
-}
-
-/*
- * pgd-last: the walk's PGD comes after every lower level page.  On pin the
- * first PGD visit ends the walk (the user pgd follows PIN_L4).  On unpin the
- * user pgd is visited before the walk: the walk's PGD is the pgd UNPINned
- * first (pfn known) or, without xen_do_pin, the PGD visit after the first.
- */
-static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
-{
-	struct cpu_state *s = p->s;
-	bool walk_pgd;
-
-	if (level == PINSCOPE_L_PGD) {
-		if (s->op == PINSCOPE_OP_PIN)
-			walk_pgd = true;
-		else if (HAS(DOPIN))
-			walk_pgd = pfn == s->op_kpgd_pfn;
-		else
-			walk_pgd = (s->op_flags & OPF_LOWER_SEEN) || s->op_pgd_visits;
-		if (!(s->op_flags & OPF_LOWER_SEEN))
-			s->op_pgd_visits++;
-		if (walk_pgd)
-			s->op_flags |= OPF_PGD_SEEN;
-		return;
-	}
-	if (!(s->op_flags & OPF_LOWER_SEEN)) {
-		s->op_flags |= OPF_LOWER_SEEN;
-		/* l4-after-walk, unpin: the pgd is UNPINned before the walk */
-		if (s->op == PINSCOPE_OP_UNPIN && HAS(DOPIN) && !(s->op_flags & OPF_L4_SEEN))
-			report_once(p, PINSCOPE_R_L4_AFTER_WALK, PINSCOPE_WHY_WALK_BEFORE_UNPIN, pfn, 0);
-	}
-	if (s->op_flags & OPF_PGD_SEEN)
-		report_once(p, PINSCOPE_R_PGD_LAST, PINSCOPE_WHY_LOWER_AFTER_PGD, pfn, 0);
 }
 
 /* Tracepoint mode: a PTE page's RO (pin) or RW (unpin) update was queued */
@@ -368,11 +419,7 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 {
 	struct cpu_state *s = p->s;
 
-	if (level >= PINSCOPE_NR_LEVELS)
-		level = PINSCOPE_L_LOWER;
-	/* keep clang from bounds-testing one copy and indexing with another */
-	asm volatile("" : "+r"(level));
-	p->st->pages[(s->op - 1) & 1][level & 7]++;
+	p->st->pages[(s->op - 1) & 1][BOUNDED(level, PINSCOPE_NR_LEVELS, 7)]++;
 	walk_order(p, pfn, level);
 	s->pg_flags = PGF_ACTIVE;
 	s->pg_level = level;
@@ -405,11 +452,22 @@ static __always_inline void on_page_exit(struct ps *p)
 			checked(p, PINSCOPE_R_PTE_LOCK_HELD);
 		return;
 	}
+	if (!(f & PGF_PINNED)) {
+		checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
+		return;
+	}
+	if (split_locks_seen) {
+		/* with split locks xen_pte_lock() always locks: this one was
+		 * taken and never handed to a deferred unlock; it is reported
+		 * by locks-released when the operation ends */
+		held_push(p, PHANTOM_PTL | s->pg_pfn, s->pg_pfn, s->pg_ts);
+		return;
+	}
+	/* no deferred unlock seen yet on any PTE page: no split locks */
 	checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
-	if (f & PGF_PINNED)
-		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN,
-		       PINSCOPE_WHY_PINNED_WITHOUT_LOCK, s->pg_pfn, 0);
+	report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, s->pg_pfn, 0);
 }
+
 
 /* Mainline events only: page visits are the update_va_mapping entries */
 static __always_inline void on_mc_entry(struct ps *p)
@@ -471,7 +529,7 @@ static __always_inline void on_do_pin(struct ps *p)
 	s->dp_cmd = cmd;
 	s->dp_pfn = pfn;
 	s->dp_flags = 0;
-	if (HAS(LOCK) && held_count(s)) {
+	if (HAS(LOCK) && held_span(s)) {
 		h = &s->held[(s->tail - 1) & HELD_MASK];
 		if (h->ptl && h->pfn == pfn)
 			s->dp_flags = DPF_LOCKED;
@@ -489,9 +547,8 @@ static __always_inline void on_do_pin(struct ps *p)
 	if (cmd == PINSCOPE_MMUEXT_UNPIN && s->op == PINSCOPE_OP_UNPIN &&
 	    !(s->op_flags & OPF_LOWER_SEEN)) {
 		/* before the walk: the pgd, then the user pgd */
-		if (!(s->op_flags & OPF_L4_SEEN))
-			s->op_kpgd_pfn = pfn;
-		s->op_flags |= OPF_L4_SEEN;
+		if (s->op_nr_pre_unpin < 2)
+			s->op_pre_unpin[s->op_nr_pre_unpin++ & 1] = pfn;
 		return;
 	}
 	if (cmd != PINSCOPE_MMUEXT_PIN_L1 && cmd != PINSCOPE_MMUEXT_UNPIN)
@@ -504,9 +561,14 @@ static __always_inline void on_do_pin(struct ps *p)
 	/* tracepoint mode, pin: PIN_L1_TABLE follows the page's RO update */
 	if (cmd != PINSCOPE_MMUEXT_PIN_L1 || s->pg_pfn != pfn || s->pg_level != PINSCOPE_L_PTE)
 		return;
-	if (!s->pg_ptl)
+	if (!s->pg_ptl) {
 		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, pfn, 0);
-	else if (!(s->pg_flags & PGF_REPORTED) && !held_find(s, s->pg_ptl))
+		return;
+	}
+	h = held_find(s, s->pg_ptl);
+	if (h)
+		h->gen = s->gen;	/* its batch now also carries the L1 pin */
+	else if (!(s->pg_flags & PGF_REPORTED))
 		report(p, PINSCOPE_R_PTE_LOCK_HELD, PINSCOPE_WHY_QUEUED_UNLOCKED, pfn, 0);
 }
 
@@ -530,6 +592,8 @@ static __always_inline void on_callback(struct ps *p)
 	}
 	/* no lock events: the lock is known from its deferred unlock */
 	s->pg_flags |= PGF_CB;
+	if (!split_locks_seen)
+		split_locks_seen = true;
 	held_push(p, ptl, s->pg_pfn, HAS(PAGE_EXIT) ? s->pg_ts : p->e->ts_ns);
 }
 

@@ -18,13 +18,16 @@ static __always_inline __u32 log2_u64(__u64 v)
 	return r;
 }
 
+/*
+ * Older verifiers (6.1) lose the bound when clang tests one copy of an index
+ * and uses another: clamp, hide the value from the optimizer, then mask.
+ */
+#define BOUNDED(v, n, mask) ({ __u64 __v = (v); if (__v >= (n)) __v = (n) - 1; \
+			       asm volatile("" : "+r"(__v)); __v & (mask); })
+
 static __always_inline void hist_add(struct pinscope_hist *h, __u64 v)
 {
-	__u32 slot = log2_u64(v);
-
-	if (slot >= PINSCOPE_HIST_SLOTS)
-		slot = PINSCOPE_HIST_SLOTS - 1;
-	h->slots[slot]++;
+	h->slots[BOUNDED(log2_u64(v), PINSCOPE_HIST_SLOTS, 63)]++;
 	h->count++;
 	h->sum += v;
 	if (v > h->max)
@@ -33,9 +36,7 @@ static __always_inline void hist_add(struct pinscope_hist *h, __u64 v)
 
 static __always_inline void lin_add(struct pinscope_lin_hist *h, __u64 v)
 {
-	if (v >= PINSCOPE_LIN_SLOTS)
-		v = PINSCOPE_LIN_SLOTS - 1;
-	h->slots[v]++;
+	h->slots[BOUNDED(v, PINSCOPE_LIN_SLOTS, 127)]++;
 }
 
 #endif /* PINSCOPE_HIST_BPF_H */

@@ -6,6 +6,10 @@
 
 #include "pinscope.h"
 
+/* Set once a PTE page queued a deferred unlock: the kernel uses split PTE
+ * locks (USE_SPLIT_PTE_PTLOCKS is a build-time constant) */
+bool split_locks_seen;
+
 /* Settings, written by the loader between open and load */
 const volatile __u32 caps = 0;		/* enum pinscope_caps */
 const volatile __u32 targ_tgid = 0;	/* -p: only operations of this process */
@@ -49,8 +53,10 @@ struct cpu_state {
 	__u32 op_seq;
 	__u32 op_pid;
 	__u64 op_ts;
-	__u64 op_kpgd_pfn;		/* unpin: pfn of the first UNPIN (the pgd) */
+	__u64 op_walk_pgd_pfn;		/* the walk's PGD page */
+	__u64 op_pre_unpin[2];		/* unpin: pfns UNPINned before the walk */
 	__u32 op_pgd_visits;		/* PGD visits before the walk started */
+	__u32 op_nr_pre_unpin;
 	__u32 op_locks_max;
 	__u32 op_vmask;			/* rules already reported in this op */
 	__u32 op_final_gen_lo;
@@ -70,9 +76,11 @@ struct cpu_state {
 	__u64 flush_ts;
 	__u32 reason;			/* pending enum pinscope_flush_reason */
 	__u32 in_flush;
-	/* split locks held: FIFO, [head, tail) */
+	/* split locks held: FIFO, [head, tail), released entries leave holes */
 	__u32 head;
 	__u32 tail;
+	__u32 nr_held;			/* live entries in [head, tail) */
+	__u32 pad2;
 	struct held_lock held[PINSCOPE_HELD_MAX];
 };
 

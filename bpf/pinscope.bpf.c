@@ -24,7 +24,7 @@ static __always_inline void live(struct pinscope_event *e, __u32 type)
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->flags = 0;
 	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
-	e->comm[0] = 0;
+	__builtin_memset(e->comm, 0, sizeof(e->comm));
 }
 
 static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
