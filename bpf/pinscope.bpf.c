@@ -40,7 +40,8 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	return handle(ctx, &e);
 }
 
-static __always_inline __u64 page_to_pfn(const void *page)
+/* page: the argument's value as a scalar (pointer math on BTF pointers is refused) */
+static __always_inline __u64 page_to_pfn(__u64 page)
 {
 	__u64 base = vmemmap_start ?: vmemmap_cache;
 
@@ -50,7 +51,7 @@ static __always_inline __u64 page_to_pfn(const void *page)
 	}
 	if (!base)
 		base = 0xffffea0000000000ULL;	/* __VMEMMAP_BASE_L4 */
-	return ((__u64)page - base) / page_size_of;
+	return (page - base) / page_size_of;
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
@@ -168,7 +169,10 @@ int BPF_PROG(fx_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
 SEC("?fentry/xen_pin_page")
 int BPF_PROG(fe_pin_page, struct mm_struct *mm, struct page *page, unsigned int level)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(page), level, 0);
+	__u64 pg = 0;
+
+	bpf_get_func_arg(ctx, 1, &pg);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(pg), level, 0);
 }
 
 SEC("?fexit/xen_pin_page")
@@ -180,7 +184,10 @@ int BPF_PROG(fx_pin_page, struct mm_struct *mm, struct page *page, unsigned int 
 SEC("?fentry/xen_unpin_page")
 int BPF_PROG(fe_unpin_page, struct mm_struct *mm, struct page *page, unsigned int level)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(page), level, 0);
+	__u64 pg = 0;
+
+	bpf_get_func_arg(ctx, 1, &pg);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(pg), level, 0);
 }
 
 SEC("?fexit/xen_unpin_page")
@@ -236,7 +243,7 @@ int BPF_KRETPROBE(kr_pgd_unpin)
 SEC("?kprobe/xen_pin_page")
 int BPF_KPROBE(kp_pin_page, void *mm, void *page, unsigned int level)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(page), level, 0);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn((__u64)page), level, 0);
 }
 
 SEC("?kretprobe/xen_pin_page")
@@ -248,7 +255,7 @@ int BPF_KRETPROBE(kr_pin_page)
 SEC("?kprobe/xen_unpin_page")
 int BPF_KPROBE(kp_unpin_page, void *mm, void *page, unsigned int level)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(page), level, 0);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn((__u64)page), level, 0);
 }
 
 SEC("?kretprobe/xen_unpin_page")

@@ -25,6 +25,8 @@ static void star_hist(FILE *f, const char *unit, const __u64 *slots, int n, bool
 	}
 	fprintf(f, "     %-19s : count     distribution\n", unit);
 	for (int i = first; i <= last; i++) {
+		if (!log2 && !slots[i])
+			continue;	/* linear: only the values seen */
 		unsigned long long lo = log2 ? (i ? 1ULL << i : 0) : (unsigned long long)i;
 		unsigned long long hi = log2 ? (2ULL << i) - 1 : (unsigned long long)i;
 		int stars = (int)(slots[i] * width / max);

@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# guest/boot.sh - boot Xen with Debian's kernel as PV dom0 under QEMU (TCG),
+# run the initramfs's scenario, and extract its results from the serial log.
+#
+# Usage: guest/boot.sh -i INITRD [OPTIONS]
+#   -i, --initrd FILE     initramfs from guest/mkinitramfs.sh (required)
+#   -o, --outdir DIR      where results go (default: $OUTPUT/guest/results);
+#                         emptied first; one file per result section
+#   -l, --log FILE        serial log (default: OUTDIR/serial.log)
+#   -t, --timeout SECS    hard limit for the whole boot (default 300)
+#   -I, --idle SECS       hang detection: no serial output for SECS (default 150)
+#   -v, --verbose         also stream the serial console to stderr
+#   -h, --help
+# Environment: PINSCOPE_CACHE, GUEST_XEN_ARGS / GUEST_KERNEL_ARGS (extra boot
+# arguments), QEMU (binary, default qemu-system-x86_64).
+#
+# The guest prints results between lines
+#   PINSCOPE-BEGIN <name> text|gzip-base64  ...  PINSCOPE-END <name> rc=<n>
+# and "PINSCOPE-DONE rc=<n>" at the end; each section becomes OUTDIR/<name>
+# (decoded) and OUTDIR/<name>.rc; the list is in OUTDIR/sections.
+#
+# Exit codes:
+#   0  the guest finished its scenario (PINSCOPE-DONE rc=0), results extracted
+#   1  host-side error (missing inputs, QEMU could not start, ...)
+#   2  usage error
+#   3  the guest panicked (Linux or Xen); the tail of the serial log is shown
+#   4  the guest hung: hard timeout or no serial output for --idle seconds
+#   5  the guest stopped without PINSCOPE-DONE, or a result section is
+#      incomplete or cannot be decoded
+#   6  the guest finished but its scenario reported failure (DONE rc!=0);
+#      results are still extracted
+# QEMU is always stopped when this script ends, whatever the reason.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+CACHE=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}
+OUTPUT=${OUTPUT:-$REPO/.output}
+case "$OUTPUT" in /*) ;; *) OUTPUT="$REPO/$OUTPUT" ;; esac
+QEMU=${QEMU:-qemu-system-x86_64}
+TAIL_LINES=40
+
+log() { echo "[boot] $*" >&2; }
+die() { echo "[boot] $*" >&2; exit 1; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+initrd="" outdir="" serial="" timeout_s=300 idle_s=150 verbose=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-i|--initrd) initrd=${2:?}; shift 2 ;;
+	-o|--outdir) outdir=${2:?}; shift 2 ;;
+	-l|--log) serial=${2:?}; shift 2 ;;
+	-t|--timeout) timeout_s=${2:?}; shift 2 ;;
+	-I|--idle) idle_s=${2:?}; shift 2 ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "boot.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+[ -n "$initrd" ] || { echo "boot.sh: --initrd is required" >&2; usage >&2; exit 2; }
+[[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || { echo "boot.sh: bad --timeout '$timeout_s'" >&2; exit 2; }
+[[ "$idle_s" =~ ^[1-9][0-9]*$ ]] || { echo "boot.sh: bad --idle '$idle_s'" >&2; exit 2; }
+[ -r "$initrd" ] || die "Failed to read the initramfs $initrd: no such file (build it with guest/mkinitramfs.sh)"
+
+if ! command -v "$QEMU" >/dev/null; then
+	[ "$(id -u)" = 0 ] || die "Failed to find $QEMU: install qemu-system-x86 (needs root)"
+	log "installing qemu-system-x86"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86; } >&2 \
+		|| die "Failed to install qemu-system-x86: apt-get failed"
+fi
+if [ ! -r "$CACHE/guest.env" ]; then
+	"$HERE/fetch.sh" >/dev/null || die "Failed to fetch the guest packages: see [fetch] messages above"
+fi
+# shellcheck disable=SC1091
+. "$CACHE/guest.env"
+[ -r "${XEN_ELF:-}" ] || die "Failed to find the Xen ELF ${XEN_ELF:-unset}: run guest/fetch.sh"
+[ -r "${VMLINUZ:-}" ] || die "Failed to find the kernel ${VMLINUZ:-unset}: run guest/fetch.sh"
+
+[ -n "$outdir" ] || outdir="$OUTPUT/guest/results"
+mkdir -p "$outdir" || die "Failed to create $outdir"
+# remove only what an earlier run of this script left there
+if [ -r "$outdir/sections" ]; then
+	while read -r sct; do
+		case "$sct" in ''|*/*|.*) continue ;; esac
+		rm -f "$outdir/$sct" "$outdir/$sct.rc" "$outdir/$sct.b64"
+	done < "$outdir/sections"
+fi
+rm -f "$outdir/sections" "$outdir/guest.rc" "$outdir/serial.log"
+[ -n "$serial" ] || serial="$outdir/serial.log"
+: > "$serial" || die "Failed to write the serial log $serial"
+
+# QEMU splits -initrd at commas: double them in paths
+qesc() { printf '%s' "${1//,/,,}"; }
+xen_args="console=com1 com1=115200,8n1 dom0=pv dom0_mem=1024M,max:1024M dom0_max_vcpus=2 noreboot smap=0 ${GUEST_XEN_ARGS:-}"
+linux_args="console=hvc0 earlyprintk=xen rdinit=/init ${GUEST_KERNEL_ARGS:-}"
+modules="$(qesc "$VMLINUZ") $linux_args,$(qesc "$initrd")"
+
+qpid="" tpid=""
+cleanup() {
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null || true
+		for _ in 1 2 3 4 5; do kill -0 "$qpid" 2>/dev/null || break; sleep 1; done
+		kill -KILL "$qpid" 2>/dev/null || true
+		wait "$qpid" 2>/dev/null || true
+	fi
+	if [ -n "$tpid" ]; then kill "$tpid" 2>/dev/null || true; wait "$tpid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'log "interrupted: stopping QEMU"; exit 1' INT TERM HUP
+
+log "starting QEMU (TCG, 2 vCPUs): Xen $XEN_VERSION, Linux $KVER, $(basename "$initrd"); timeout ${timeout_s}s"
+start=$(date +%s)
+# timeout(1) is the hard limit even if this script is killed with -9
+timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
+	-machine q35 -nographic -monitor none -serial stdio -no-reboot \
+	-kernel "$XEN_ELF" -append "$xen_args" -initrd "$modules" \
+	</dev/null >"$serial" 2>&1 &
+qpid=$!
+if [ "$verbose" = 1 ]; then
+	tail -n +1 -F "$serial" 2>/dev/null | tr -d '\r' >&2 &
+	tpid=$!
+fi
+
+# --- watch the log: progress, panic, hang ---
+panic_re='Kernel panic - not syncing|\(XEN\) Panic on CPU|\(XEN\) \*\*\*\* |Attempted to kill init|BUG: unable to handle|general protection fault:'
+seen_xen=0 seen_linux=0 seen_init=0 nstage=0 nsect=0 verdict="" last_size=0 last_change=$start
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 1
+	now=$(date +%s)
+	size=$(stat -c %s "$serial" 2>/dev/null || echo 0)
+	if [ "$size" != "$last_size" ]; then last_size=$size; last_change=$now; fi
+	if [ "$seen_xen" = 0 ] && grep -q '(XEN) Xen version' "$serial"; then
+		seen_xen=1; log "Xen is up ($((now - start))s)"
+	fi
+	if [ "$seen_linux" = 0 ] && grep -q 'Linux version' "$serial"; then
+		seen_linux=1; log "dom0 kernel is booting ($((now - start))s)"
+	fi
+	if [ "$seen_init" = 0 ] && grep -q '^PINSCOPE-STAGE init started' "$serial"; then
+		seen_init=1; log "guest init is running ($((now - start))s)"
+	fi
+	# guest progress lines and finished sections, as they come
+	mapfile -t stages < <(tr -d '\r' < "$serial" | grep -a '^PINSCOPE-STAGE ' || true)
+	while [ "$nstage" -lt "${#stages[@]}" ]; do
+		s=${stages[$nstage]#PINSCOPE-STAGE }
+		# "word: text" from the guest shows as "[word] text" (stages trace, ...)
+		if [[ "$s" =~ ^([a-z]+):\ (.*)$ ]]; then
+			echo "[${BASH_REMATCH[1]}] ${BASH_REMATCH[2]}" >&2
+		else
+			case "$s" in "init started"*) ;; *) log "guest: $s" ;; esac
+		fi
+		nstage=$((nstage + 1))
+	done
+	mapfile -t sects < <(tr -d '\r' < "$serial" | grep -a '^PINSCOPE-END ' || true)
+	while [ "$nsect" -lt "${#sects[@]}" ]; do
+		log "received ${sects[$nsect]#PINSCOPE-END }"
+		nsect=$((nsect + 1))
+	done
+	if grep -aEq "$panic_re" "$serial"; then
+		sleep 3	# let the rest of the oops reach the log
+		verdict=panic; break
+	fi
+	if [ $((now - last_change)) -ge "$idle_s" ]; then
+		verdict=idle; break
+	fi
+done
+if [ -z "$verdict" ]; then
+	rc=0; wait "$qpid" || rc=$?
+	qpid=""
+	[ "$rc" = 124 ] || [ "$rc" = 137 ] && verdict=timeout
+	[ -z "$verdict" ] && [ "$rc" != 0 ] && verdict="qemu-rc-$rc"
+	# a panic can also end QEMU by itself
+	grep -aEq "$panic_re" "$serial" && verdict=panic
+fi
+cleanup; qpid=""
+elapsed=$(( $(date +%s) - start ))
+tr -d '\r' < "$serial" > "$serial.tmp" && mv "$serial.tmp" "$serial"
+
+show_tail() {
+	echo "[boot] ---- last $TAIL_LINES lines of the serial log ($serial) ----" >&2
+	tail -n "$TAIL_LINES" "$serial" | grep -av '^[A-Za-z0-9+/=]\{60,\}$' >&2 || true
+	echo "[boot] ---- end of serial log ----" >&2
+}
+
+case "$verdict" in
+panic)
+	log "Failed to run the guest: it panicked after ${elapsed}s: $(grep -aEm1 "$panic_re" "$serial")"
+	show_tail; exit 3 ;;
+timeout)
+	log "Failed to run the guest: no end after ${timeout_s}s (hard timeout): hung or too slow"
+	show_tail; exit 4 ;;
+idle)
+	log "Failed to run the guest: no serial output for ${idle_s}s after ${elapsed}s: hung"
+	show_tail; exit 4 ;;
+qemu-rc-*)
+	log "Failed to run QEMU: it exited with ${verdict#qemu-rc-} after ${elapsed}s"
+	show_tail; exit 1 ;;
+esac
+
+# --- extract result sections ---
+if ! awk -v dir="$outdir" '
+	BEGIN { inside = 0; bad = 0 }
+	/^PINSCOPE-BEGIN / {
+		if (inside) { print "section " name " not closed" > "/dev/stderr"; bad = 1; close(file) }
+		name = $2; enc = $3; inside = 1
+		if (name !~ /^[A-Za-z0-9._-]+$/) { print "bad section name " name > "/dev/stderr"; bad = 1; inside = 0; next }
+		file = dir "/" name (enc == "gzip-base64" ? ".b64" : "")
+		printf "" > file
+		print name >> (dir "/sections")
+		next
+	}
+	/^PINSCOPE-END / {
+		if (!inside || $2 != name) { print "stray end marker: " $0 > "/dev/stderr"; bad = 1; next }
+		close(file); rc = $3; sub(/^rc=/, "", rc)
+		print rc > (dir "/" name ".rc"); close(dir "/" name ".rc")
+		inside = 0; next
+	}
+	inside {
+		# Xen may slip its own lines into dom0 output
+		if (enc == "gzip-base64" && $0 !~ /^[A-Za-z0-9+\/=]*$/) next
+		print > file
+	}
+	END { if (inside) { print "section " name " not closed (output cut off)" > "/dev/stderr"; bad = 1 } exit bad }
+' "$serial"; then
+	log "Failed to extract the results: a section is incomplete (see above)"
+	show_tail; exit 5
+fi
+for b in "$outdir"/*.b64; do
+	[ -e "$b" ] || continue
+	f=${b%.b64}
+	if ! base64 -d < "$b" | gzip -dc > "$f" 2>/dev/null; then
+		log "Failed to decode result section $(basename "$f"): corrupt base64/gzip payload"
+		exit 5
+	fi
+	rm -f "$b"
+done
+
+if ! grep -aq '^PINSCOPE-DONE ' "$serial"; then
+	log "Failed to run the guest scenario: the guest stopped after ${elapsed}s without PINSCOPE-DONE"
+	show_tail; exit 5
+fi
+done_rc=$(grep -a '^PINSCOPE-DONE ' "$serial" | tail -n1 | sed 's/.*rc=//')
+echo "$done_rc" > "$outdir/guest.rc"
+nres=$(wc -l < "$outdir/sections" 2>/dev/null || echo 0)
+log "guest finished in ${elapsed}s: $nres result sections in $outdir, scenario rc=$done_rc"
+[ "$done_rc" = 0 ] || { log "the guest scenario reported failure (rc=$done_rc)"; exit 6; }
+exit 0

@@ -1,0 +1,75 @@
+# guest/guest.mk - Xen PV guest targets; included from the top Makefile.
+#
+#   make guest-fetch     fetch + cache Xen, the Debian 6.1 kernel, busybox
+#                        (in $(GUEST_CACHE)/debs, keyed by version)
+#   make guest-smoke     boot the guest, print its info, run a tiny workload
+#   make guest-capture   record the xen trace events while the workload runs
+#                        (results in $(OUTPUT)/guest/capture/)
+#   make guest-capture-save   same, then store it in tests/data/ (trace, sample,
+#                        README numbers) via guest/save-capture.sh
+#   make guest-live      run $(PINSCOPE_STATIC) live in the guest (JSON + text
+#                        runs, unprivileged run, bpftool after exit); results in
+#                        $(OUTPUT)/guest/live/; skipped by the guest if the
+#                        static pinscope was not built
+#   make guest-demo      live text report only (LIVE_RUNS=text, no tracefs),
+#                        printed on the terminal; exit code = pinscope's
+#   make guest-clean     remove $(OUTPUT)/guest (the package cache stays)
+# Recipes only call the scripts in guest/; see their headers for details.
+
+# keep the includer's default goal
+_guest_saved_goal := $(.DEFAULT_GOAL)
+
+OUTPUT ?= .output
+GUEST_DIR := $(OUTPUT)/guest
+GUEST_CACHE ?= $(or $(PINSCOPE_CACHE),$(HOME)/.cache/pinscope)
+GUEST_TIMEOUT ?= 400
+GUEST_BPFTOOL ?= auto
+PINSCOPE_STATIC ?= $(OUTPUT)/pinscope.static
+# the workload of the committed capture (tests/data/README.md)
+GUEST_CAPTURE_ARGS ?= -n 3 -c 8 -m 256 -f 2 -s 65536
+GUEST_LIVE_ARGS ?= -n 2 -c 8 -m 128 -f 2 -s 65536
+GUEST_CAPTURE_NAME ?= debian-6.1-xen-4.17-workload
+
+export PINSCOPE_CACHE := $(GUEST_CACHE)
+
+.PHONY: guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
+
+guest-fetch:
+	guest/fetch.sh >/dev/null
+
+$(GUEST_DIR)/workload: guest/workload.c
+	@mkdir -p $(@D)
+	cc -static -O2 -Wall -o $@ $<
+
+guest-smoke: guest-fetch $(GUEST_DIR)/workload
+	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s smoke -w $(GUEST_DIR)/workload -o $(GUEST_DIR)/initrd-smoke.cpio.gz >/dev/null
+	guest/boot.sh -i $(GUEST_DIR)/initrd-smoke.cpio.gz -o $(GUEST_DIR)/smoke -t $(GUEST_TIMEOUT)
+
+guest-capture: guest-fetch $(GUEST_DIR)/workload
+	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s capture -w $(GUEST_DIR)/workload \
+		-c WORKLOAD_ARGS="$(GUEST_CAPTURE_ARGS)" -o $(GUEST_DIR)/initrd-capture.cpio.gz >/dev/null
+	guest/boot.sh -i $(GUEST_DIR)/initrd-capture.cpio.gz -o $(GUEST_DIR)/capture -t $(GUEST_TIMEOUT)
+
+guest-capture-save: guest-capture
+	guest/save-capture.sh $(GUEST_DIR)/capture tests/data $(GUEST_CAPTURE_NAME) "$(GUEST_CAPTURE_ARGS)"
+
+guest-live: guest-fetch $(GUEST_DIR)/workload
+	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s live -w $(GUEST_DIR)/workload \
+		-p $(PINSCOPE_STATIC) -b $(GUEST_BPFTOOL) \
+		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-live.cpio.gz >/dev/null
+	guest/boot.sh -i $(GUEST_DIR)/initrd-live.cpio.gz -o $(GUEST_DIR)/live -t $(GUEST_TIMEOUT)
+
+guest-demo: guest-fetch $(GUEST_DIR)/workload
+	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s live -w $(GUEST_DIR)/workload \
+		-p $(PINSCOPE_STATIC) -b $(GUEST_BPFTOOL) -c LIVE_RUNS=text -c LIVE_TRACE=0 \
+		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-demo.cpio.gz >/dev/null
+	guest/boot.sh -i $(GUEST_DIR)/initrd-demo.cpio.gz -o $(GUEST_DIR)/demo -t $(GUEST_TIMEOUT)
+	@if [ -f $(GUEST_DIR)/demo/skipped ]; then cat $(GUEST_DIR)/demo/skipped; exit 1; fi
+	@echo "[report] pinscope in the guest (Xen PV dom0), exit code $$(cat $(GUEST_DIR)/demo/live-text.rc):"
+	@cat $(GUEST_DIR)/demo/live-text
+	@exit $$(cat $(GUEST_DIR)/demo/live-text.rc)
+
+guest-clean:
+	rm -rf $(GUEST_DIR)
+
+.DEFAULT_GOAL := $(_guest_saved_goal)

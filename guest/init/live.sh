@@ -1,0 +1,154 @@
+
+# --- scenario live (guest/init/live.sh) ---
+# Run the static pinscope (/bin/pinscope) live while the workload runs.
+# Settings (/etc/pinscope.conf):
+#   WORKLOAD_ARGS       workload options for both runs
+#   PINSCOPE_DURATION   -d for the JSON run (upper bound; default 60: the run
+#                       is ended with SIGINT as soon as the workload is done)
+#   TEXT_DURATION       -d for the text run, which ends by itself (default 15;
+#                       the workload runs in the background meanwhile)
+#   PINSCOPE_ARGS       extra options for both runs (e.g. "--mode fentry")
+#   LIVE_TRACE          1 (default): record the xen events with tracefs during
+#                       the JSON run too (section live-trace), for live/replay
+#                       comparison; 0: don't
+#   ATTACH_TIMEOUT      seconds to wait for pinscope's BPF links (default 60)
+#   LIVE_RUNS           which runs, any of "json text unpriv" (default: all
+#                       three; the demo may want just "text")
+# Sections (rc = exit code of the command):
+#   skipped             only if the image has no /bin/pinscope (scenario rc 0)
+#   pinscope-help       pinscope --help
+#   bpf-before          bpftool prog list + link list before any run
+#   live-json           stdout of `pinscope -d D --json` (rc = its exit code)
+#   live-json-stderr    its stderr (mode line, messages)
+#   workload-json       workload output during the JSON run
+#   live-trace-setup, event-formats, live-trace-stats, live-trace
+#                       tracefs record of the same window (LIVE_TRACE=1)
+#   live-text           stdout+stderr of `pinscope -d TEXT_DURATION`
+#   workload-text       workload output during the text run
+#   unpriv              pinscope run as uid/gid 65534 (expected rc 1)
+#   bpf-after-prog      bpftool prog list after every pinscope run exited
+#   bpf-after-link      bpftool link list, same time
+# Scenario rc: 0 when every step ran (the host test judges the results),
+# 1 when a step could not run at all.
+WORKLOAD_ARGS=${WORKLOAD_ARGS:-}
+PINSCOPE_DURATION=${PINSCOPE_DURATION:-60}
+TEXT_DURATION=${TEXT_DURATION:-15}
+PINSCOPE_ARGS=${PINSCOPE_ARGS:-}
+LIVE_TRACE=${LIVE_TRACE:-1}
+ATTACH_TIMEOUT=${ATTACH_TIMEOUT:-60}
+LIVE_RUNS=${LIVE_RUNS:-json text unpriv}
+
+want() { case " $LIVE_RUNS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# proc_links PID: number of BPF link fds PID holds, in $NLINKS; shell
+# builtins only (no process is started: live counts stay exact)
+proc_links() {
+	NLINKS=0
+	for _f in /proc/$1/fdinfo/*; do
+		while read -r _k _v; do
+			case "$_k" in link_type:) NLINKS=$((NLINKS + 1)); break ;; esac
+		done < "$_f" 2>/dev/null
+	done 2>/dev/null
+}
+
+# wait_attached PID: until PID holds BPF links and their number stayed the
+# same for a second; 1 if PID died or ATTACH_TIMEOUT passed.  Starts no
+# process (see proc_links).
+wait_attached() {
+	_i=0 _prev=-1
+	while [ "$_i" -lt "$ATTACH_TIMEOUT" ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		proc_links "$1"
+		if [ "$NLINKS" -gt 0 ] && [ "$NLINKS" = "$_prev" ]; then
+			return 0
+		fi
+		_prev=$NLINKS
+		nap 1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+scenario() {
+	if [ ! -x /bin/pinscope ]; then
+		echo "no /bin/pinscope in this initramfs: build the static binary (make static) and pass it to guest/mkinitramfs.sh --pinscope" > /tmp/skip.txt
+		emit_text skipped /tmp/skip.txt 0
+		return 0
+	fi
+	run_emit pinscope-help /bin/pinscope --help
+	if [ -x /usr/sbin/bpftool ]; then
+		{ echo "## prog list"; /usr/sbin/bpftool prog list; echo "## link list"; /usr/sbin/bpftool link list; } > /tmp/bpf-before.txt 2>&1
+		emit_text bpf-before /tmp/bpf-before.txt 0
+	fi
+	want json && live_json
+	want text && live_text
+	if want unpriv; then
+		# must refuse with exit 1
+		stage "trace: pinscope as an unprivileged user (uid 65534)"
+		run_emit unpriv /bin/runas 65534 /bin/pinscope -d 1
+	fi
+	# nothing may be left behind
+	if [ -x /usr/sbin/bpftool ]; then
+		run_emit bpf-after-prog /usr/sbin/bpftool prog list
+		run_emit bpf-after-link /usr/sbin/bpftool link list
+	fi
+	return 0
+}
+
+# JSON run, stopped with SIGINT as soon as the workload is done.  Between
+# attach and SIGINT the shell starts no process but the workload, and the
+# tracefs record (LIVE_TRACE=1) covers exactly the workload, so live and
+# replayed counts of pins, unpins and deferred unlocks can be compared.
+live_json() {
+	traced=0
+	if [ "$LIVE_TRACE" = 1 ] && trace_prepare live-trace; then traced=1; fi
+	stage "trace: starting pinscope -d $PINSCOPE_DURATION --json $PINSCOPE_ARGS"
+	/bin/pinscope -d "$PINSCOPE_DURATION" --json $PINSCOPE_ARGS > /tmp/live.json 2> /tmp/live.err &
+	pid=$!
+	attached=0
+	if wait_attached "$pid"; then
+		attached=1
+		stage "trace: pinscope attached ($NLINKS BPF links), running workload $WORKLOAD_ARGS"
+		[ "$traced" = 1 ] && echo 1 > $T/tracing_on
+		/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1
+		wrc=$?
+		[ "$traced" = 1 ] && echo 0 > $T/tracing_on
+		nap 1
+	else
+		echo "pinscope did not attach within ${ATTACH_TIMEOUT}s (or exited)" > /tmp/workload-json.txt
+		wrc=1
+	fi
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	prc=$?
+	stage "trace: pinscope --json exited with $prc"
+	emit_text workload-json /tmp/workload-json.txt $wrc
+	emit_text live-json /tmp/live.json $prc
+	emit_text live-json-stderr /tmp/live.err $prc
+	if [ "$traced" = 1 ] && [ "$attached" = 1 ]; then
+		trace_emit_setup live-trace
+		trace_stop_emit live-trace
+	elif [ "$traced" = 1 ]; then
+		echo 0 > $T/events/enable
+		echo 1 > $T/buffer_size_kb
+	fi
+	return 0
+}
+
+# text run: ends by itself after -d, the workload runs in the background
+live_text() {
+	stage "trace: pinscope -d $TEXT_DURATION (text) with the workload in the background"
+	/bin/pinscope -d "$TEXT_DURATION" $PINSCOPE_ARGS > /tmp/live.txt 2>&1 &
+	pid=$!
+	wait_attached "$pid"
+	/bin/workload $WORKLOAD_ARGS > /tmp/workload-text.txt 2>&1 &
+	wpid=$!
+	wait "$pid"
+	prc=$?
+	wait "$wpid"
+	wrc=$?
+	stage "trace: pinscope (text) exited with $prc"
+	emit_text live-text /tmp/live.txt $prc
+	emit_text workload-text /tmp/workload-text.txt $wrc
+	return 0
+}

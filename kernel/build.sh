@@ -1,0 +1,275 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel/build.sh: build pinscope's patched test kernel.
+#
+# Debian's linux-source-6.1 + kernel/patches/*.patch (applied with git am)
+# + kernel/pinscope.config (on top of tinyconfig) -> bzImage, cached in
+#   ${PINSCOPE_CACHE:-$HOME/.cache/pinscope}/kernel/<hash>/
+# keyed by a hash of the source package version, the patches, the config
+# fragment, this script and the compiler/pahole versions.  A second run with
+# the same inputs reuses the cached kernel and takes a second.
+#
+# Usage: kernel/build.sh            install deps if needed, build or reuse
+#        kernel/build.sh --deps     only install the build dependencies
+#        kernel/build.sh --print V  print a path without building, V one of
+#                                   dir bzImage vmlinux btf config
+#        kernel/build.sh --env      print KERNEL_* shell assignments
+#
+# Environment: PINSCOPE_CACHE (cache root), KERNEL_JOBS (make -j, default 2).
+# Output of a build: <hash>/bzImage, vmlinux (symbols + .BTF, DWARF
+# stripped), vmlinux.btf (raw BTF), config, System.map, kernel.release,
+# env (the KERNEL_* assignments); <cache>/kernel/current links to it.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}/kernel
+JOBS=${KERNEL_JOBS:-2}
+SRC_PKG=linux-source-6.1
+SRC_TAR=/usr/src/linux-source-6.1.tar.xz
+DEPS="linux-source-6.1 bc bison flex libelf-dev libssl-dev dwarves cpio kmod
+      gcc make git xz-utils binutils"
+FRAGMENT=$HERE/pinscope.config
+PATCHES=("$HERE"/patches/*.patch)
+GIT_ID=(-c user.name="pinscope developers" -c user.email=pinscope@localhost)
+
+log() { echo "[kernel] $*"; }
+die() { echo "[kernel] ERROR: $*" >&2; exit 1; }
+
+install_deps() {
+	local missing=() p
+	for p in $DEPS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		log "build dependencies present"
+		return
+	fi
+	log "installing build dependencies: ${missing[*]}"
+	local sudo=
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null ||
+			die "need root (or sudo) to apt-get install ${missing[*]}"
+		sudo=sudo
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -q >/dev/null ||
+		die "apt-get update failed"
+	$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+src_version() {
+	dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null ||
+		die "$SRC_PKG is not installed (run: $0 --deps)"
+}
+
+# The cache key: everything that goes into the kernel image.
+cache_key() {
+	[ -e "${PATCHES[0]}" ] || die "no patches in $HERE/patches"
+	{
+		echo "src $SRC_PKG $(src_version)"
+		for p in "${PATCHES[@]}"; do
+			echo "patch $(basename "$p") $(sha256sum < "$p")"
+		done
+		echo "config $(sha256sum < "$FRAGMENT")"
+		echo "script $(sha256sum < "$HERE/build.sh")"
+		echo "gcc $(gcc -dumpfullversion 2>/dev/null || echo none)"
+		echo "pahole $(pahole --version 2>/dev/null || echo none)"
+	} | sha256sum | cut -c1-16
+}
+
+print_env() {
+	local out=$1
+	echo "KERNEL_DIR=$out"
+	echo "KERNEL_BZIMAGE=$out/bzImage"
+	echo "KERNEL_VMLINUX=$out/vmlinux"
+	echo "KERNEL_BTF=$out/vmlinux.btf"
+	echo "KERNEL_CONFIG=$out/config"
+	if [ -f "$out/kernel.release" ]; then
+		echo "KERNEL_RELEASE=$(cat "$out/kernel.release")"
+	fi
+}
+
+# Fragment lines as "CONFIG_FOO=value", comments and blanks dropped.
+fragment_lines() {
+	grep -E '^CONFIG_[A-Za-z0-9_]+=' "$FRAGMENT"
+}
+
+configure() {
+	local src=$1 build=$2 line key val bad=0 got
+	log "configuring: tinyconfig + $(fragment_lines | wc -l) options from $(basename "$FRAGMENT")"
+	make -s -C "$src" O="$build" tinyconfig >/dev/null
+	while IFS= read -r line; do
+		key=${line%%=*}
+		key=${key#CONFIG_}
+		val=${line#*=}
+		# Undefine first so the new line is appended: for a choice
+		# (KERNEL_GZIP, SLUB, ...) the later line wins over the
+		# tinyconfig default still set earlier in the file.
+		"$src/scripts/config" --file "$build/.config" --undefine "$key"
+		case $val in
+		y) "$src/scripts/config" --file "$build/.config" --enable "$key" ;;
+		m) "$src/scripts/config" --file "$build/.config" --module "$key" ;;
+		n) "$src/scripts/config" --file "$build/.config" --disable "$key" ;;
+		\"*\") val=${val#\"}; val=${val%\"}
+		   "$src/scripts/config" --file "$build/.config" --set-str "$key" "$val" ;;
+		*) "$src/scripts/config" --file "$build/.config" --set-val "$key" "$val" ;;
+		esac
+	done < <(fragment_lines)
+	make -s -C "$src" O="$build" olddefconfig >"$build/olddefconfig.log" 2>&1 || {
+		cat "$build/olddefconfig.log" >&2
+		die "make olddefconfig failed"
+	}
+
+	# Every fragment option must come out exactly as requested.
+	while IFS= read -r line; do
+		key=${line%%=*}
+		case $line in
+		*=n) grep -qx "# $key is not set" "$build/.config" && continue ;;
+		*) grep -qxF "$line" "$build/.config" && continue ;;
+		esac
+		got=$(grep -E "^($key=|# $key is not set)" "$build/.config" || echo "absent")
+		echo "[kernel]   wanted $line, got: $got" >&2
+		bad=1
+	done < <(fragment_lines)
+	[ $bad -eq 0 ] || die "config fragment not honoured (see above; missing dependency?)"
+
+	# Split PTE locks: USE_SPLIT_PTE_PTLOCKS is NR_CPUS >= SPLIT_PTLOCK_CPUS.
+	local nr split
+	nr=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$build/.config")
+	split=$(sed -n 's/^CONFIG_SPLIT_PTLOCK_CPUS=//p' "$build/.config")
+	[ -n "$nr" ] && [ -n "$split" ] && [ "$nr" -ge "$split" ] ||
+		die "split PTE locks off: NR_CPUS=$nr SPLIT_PTLOCK_CPUS=$split"
+	log "config ok: all options as requested; USE_SPLIT_PTE_PTLOCKS (NR_CPUS=$nr >= SPLIT_PTLOCK_CPUS=$split)"
+}
+
+# A pristine, committed copy of the Debian source, tagged "base".
+prepare_source() {
+	local src=$1 ver=$2
+	if [ -d "$src/.git" ] && git -C "$src" rev-parse -q --verify base >/dev/null; then
+		return
+	fi
+	log "unpacking $SRC_TAR ($SRC_PKG $ver)"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xf "$SRC_TAR" -C "$src.tmp"
+	mv "$src.tmp/linux-source-6.1" "$src"
+	rmdir "$src.tmp"
+	log "committing the pristine tree (base for git am)"
+	git -C "$src" init -q
+	# Debian's top-level .gitignore ignores everything: add with -f.
+	git -C "$src" add -f -A .
+	git "${GIT_ID[@]}" -C "$src" commit -q -m "Debian $SRC_PKG $ver"
+	git -C "$src" tag base
+}
+
+apply_patches() {
+	local src=$1 sum stamp
+	sum=$(cat "${PATCHES[@]}" | sha256sum | cut -d' ' -f1)
+	stamp=$src/.git/pinscope-applied
+	# Same series already applied and the tree untouched: keep the files
+	# (and their mtimes), so that make has nothing to redo for them.
+	if [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] &&
+	   [ "$(git -C "$src" symbolic-ref -q --short HEAD)" = pinscope ] &&
+	   [ -z "$(git -C "$src" status --porcelain -uno)" ]; then
+		log "patches already applied:"
+		git -C "$src" log --reverse --format='[kernel]   %h %s' base..HEAD
+		return
+	fi
+	rm -f "$stamp"
+	log "applying ${#PATCHES[@]} patches with git am"
+	git -C "$src" am --abort >/dev/null 2>&1 || true
+	git -C "$src" checkout -q -f -B pinscope base
+	git "${GIT_ID[@]}" -C "$src" am -q "${PATCHES[@]}" ||
+		die "git am failed on $src"
+	echo "$sum" > "$stamp"
+	git -C "$src" log --reverse --format='[kernel]   %h %s' base..HEAD
+}
+
+build() {
+	local key out ver src bld t0 t1 logf
+	install_deps
+	ver=$(src_version)
+	key=$(cache_key)
+	out=$CACHE/$key
+	if [ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ] && [ -f "$out/env" ]; then
+		log "cached kernel $key ($SRC_PKG $ver, $(cat "$out/kernel.release"))"
+		ln -sfn "$key" "$CACHE/current"
+		print_env "$out"
+		return
+	fi
+
+	src=$CACHE/src-$ver
+	bld=$CACHE/build-$ver
+	mkdir -p "$CACHE/logs" "$bld"
+	prepare_source "$src" "$ver"
+	apply_patches "$src"
+	configure "$src" "$bld"
+
+	logf=$CACHE/logs/build-$key.log
+	log "building bzImage with make -j$JOBS (log: $logf)"
+	t0=$(date +%s)
+	# LOCALVERSION= keeps setlocalversion from appending "+" for the git tree.
+	if ! make -C "$src" O="$bld" -j"$JOBS" LOCALVERSION= bzImage >"$logf" 2>&1; then
+		tail -n 40 "$logf" >&2
+		die "kernel build failed (full log: $logf)"
+	fi
+	t1=$(date +%s)
+	log "built in $((t1 - t0)) s"
+
+	grep -q "xen_mmu_pte_lock" "$bld/System.map" ||
+		die "built kernel lacks the xen_mmu_pte_lock tracepoint"
+
+	rm -rf "$out.tmp"
+	mkdir -p "$out.tmp"
+	cp "$bld/arch/x86/boot/bzImage" "$out.tmp/bzImage"
+	cp "$bld/.config" "$out.tmp/config"
+	cp "$bld/System.map" "$out.tmp/System.map"
+	cp "$bld/include/config/kernel.release" "$out.tmp/kernel.release"
+	# vmlinux without DWARF: keeps the symbols and the .BTF section.
+	objcopy --strip-debug "$bld/vmlinux" "$out.tmp/vmlinux"
+	objcopy -O binary --only-section=.BTF "$bld/vmlinux" "$out.tmp/vmlinux.btf"
+	[ -s "$out.tmp/vmlinux.btf" ] || die "vmlinux has no .BTF section"
+	git -C "$src" log --reverse --format='%h %s' base..HEAD > "$out.tmp/patches.txt"
+	rm -rf "$out"
+	mv "$out.tmp" "$out"
+	print_env "$out" > "$out/env"
+	ln -sfn "$key" "$CACHE/current"
+	log "cached kernel $key: $out/bzImage ($(stat -c %s "$out/bzImage") bytes, $(cat "$out/kernel.release"))"
+	print_env "$out"
+}
+
+case ${1:-} in
+--deps)
+	install_deps
+	;;
+--print)
+	out=$CACHE/$(cache_key)
+	case ${2:-} in
+	dir) echo "$out" ;;
+	bzImage) echo "$out/bzImage" ;;
+	vmlinux) echo "$out/vmlinux" ;;
+	btf) echo "$out/vmlinux.btf" ;;
+	config) echo "$out/config" ;;
+	*) die "--print wants one of: dir bzImage vmlinux btf config" ;;
+	esac
+	;;
+--env)
+	print_env "$CACHE/$(cache_key)"
+	;;
+"")
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/.lock"
+	flock 9 || die "cannot lock $CACHE/.lock"
+	build
+	;;
+-h|--help)
+	sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'
+	;;
+*)
+	die "unknown argument '$1' (see --help)"
+	;;
+esac
