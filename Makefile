@@ -29,7 +29,7 @@ TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
 TEST_LIB := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
 
 .DELETE_ON_ERROR:
-.PHONY: all static test test-unit test-cli test-guest clean deps vmlinux demo bench
+.PHONY: all static test test-unit test-cli test-guest clean deps vmlinux demo
 
 all: $(OUTPUT)/pinscope
 
@@ -74,9 +74,19 @@ deps:
 vmlinux:
 	tools/gen-vmlinux-h.sh vmlinux.h
 
+# make demo: from a bare machine, a live report from a real Xen PV guest
+demo: deps
+	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/pinscope.static
+	$(Q)$(MAKE) --no-print-directory guest-demo
+
 # make test: from a bare machine, installs what is missing first
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-guest
+
+# The live guest test: stock Debian 6.1 kernel as Xen PV dom0, fentry mode
+test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static
+	$(Q)$(MAKE) --no-print-directory guest-live
+	$(Q)guest/check-live.py $(OUTPUT)/guest/live --pinscope $(OUTPUT)/pinscope --mode fentry
 
 test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 	$(Q)tests/run-unit.sh $(OUTPUT)
