@@ -101,4 +101,5 @@ clean:
 
 -include guest/guest.mk
 -include kernel/kernel.mk
+-include bench/bench.mk
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d)
