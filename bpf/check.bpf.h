@@ -12,8 +12,6 @@
 #include "hist.bpf.h"
 
 #define HELD_MASK (PINSCOPE_HELD_MAX - 1)
-/* fentry: stands for a lock inferred but never seen (not a kernel pointer) */
-#define PHANTOM_PTL (1ULL << 62)
 
 struct ps {
 	void *ctx;			/* live program context, NULL in replay */
@@ -287,6 +285,38 @@ static __always_inline void check_unpin_order(struct ps *p)
 	report_once(p, PINSCOPE_R_L4_AFTER_WALK, PINSCOPE_WHY_WALK_BEFORE_UNPIN, pgd, 0);
 }
 
+/* fentry: a lock taken and never handed to a deferred unlock */
+static __always_inline void leaked(struct cpu_state *s, __u64 pfn, __u32 n)
+{
+	if (!s->op_leaked)
+		s->op_leaked_pfn = pfn;
+	s->op_leaked += n;
+}
+
+/* Split locks are in use: the undecided pages were leaked locks */
+static __always_inline void undecided_are_leaks(struct cpu_state *s)
+{
+	if (s->op_nr_undecided)
+		leaked(s, s->op_undecided[0], s->op_nr_undecided);
+	s->op_nr_undecided = 0;
+}
+
+/* The operation ended without a deferred unlock: no split locks */
+static __always_inline void undecided_are_nosplit(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+	__u32 i;
+
+	for (i = 0; i < UNDECIDED_MAX; i++) {
+		if (i >= s->op_nr_undecided)
+			break;
+		checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
+		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK,
+		       s->op_undecided[i], 0);
+	}
+	s->op_nr_undecided = 0;
+}
+
 /* ---- operations: one __xen_pgd_pin() or __xen_pgd_unpin() */
 
 static __always_inline void op_finish(struct ps *p, __u64 ts)
@@ -306,6 +336,15 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 	if (HAS(UNLOCK)) {
 		checked(p, PINSCOPE_R_LOCKS_RELEASED);
 		left = held_drop_op(s, s->op_seq, &pfn);
+		if (split_locks_seen)
+			undecided_are_leaks(s);
+		else
+			undecided_are_nosplit(p);
+		if (s->op_leaked) {
+			if (!left)
+				pfn = s->op_leaked_pfn;
+			left += s->op_leaked;
+		}
 		if (left)
 			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);
 	}
@@ -371,6 +410,8 @@ static __always_inline void on_op_begin(struct ps *p)
 	s->op_ts = p->e->ts_ns;
 	s->op_walk_pgd_pfn = 0;
 	s->op_nr_pre_unpin = 0;
+	s->op_nr_undecided = 0;
+	s->op_leaked = 0;
 	s->op_pgd_visits = 0;
 	if (p->ctx)
 		bpf_get_current_comm(s->op_comm, sizeof(s->op_comm));
@@ -458,13 +499,16 @@ static __always_inline void on_page_exit(struct ps *p)
 	}
 	if (split_locks_seen) {
 		/* with split locks xen_pte_lock() always locks: this one was
-		 * taken and never handed to a deferred unlock; it is reported
-		 * by locks-released when the operation ends */
-		held_push(p, PHANTOM_PTL | s->pg_pfn, s->pg_pfn, s->pg_ts);
+		 * taken and never handed to a deferred unlock; locks-released
+		 * reports it when the operation ends */
+		leaked(s, s->pg_pfn, 1);
 		return;
 	}
-	/* no deferred unlock seen yet on any PTE page: no split locks */
-	checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
+	if (s->op_nr_undecided < UNDECIDED_MAX) {
+		s->op_undecided[s->op_nr_undecided++ & (UNDECIDED_MAX - 1)] = s->pg_pfn;
+		return;
+	}
+	checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);	/* too many to wait: no split locks */
 	report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, s->pg_pfn, 0);
 }
 
@@ -594,6 +638,7 @@ static __always_inline void on_callback(struct ps *p)
 	s->pg_flags |= PGF_CB;
 	if (!split_locks_seen)
 		split_locks_seen = true;
+	undecided_are_leaks(s);
 	held_push(p, ptl, s->pg_pfn, HAS(PAGE_EXIT) ? s->pg_ts : p->e->ts_ns);
 }
 

@@ -30,6 +30,8 @@ struct held_lock {
 	__u32 op_seq;
 };
 
+#define UNDECIDED_MAX	16
+
 /* op_flags */
 #define OPF_PGD_SEEN	(1 << 0)	/* the walk's PGD was visited */
 #define OPF_LOWER_SEEN	(1 << 1)	/* a lower-level page was visited */
@@ -57,6 +59,12 @@ struct cpu_state {
 	__u64 op_pre_unpin[2];		/* unpin: pfns UNPINned before the walk */
 	__u32 op_pgd_visits;		/* PGD visits before the walk started */
 	__u32 op_nr_pre_unpin;
+	/* fentry: PTE pages pinned without a deferred unlock while split locks
+	 * are not known to be in use; the operation will tell which they are */
+	__u32 op_nr_undecided;
+	__u32 op_leaked;		/* locks taken, never handed to a deferred unlock */
+	__u64 op_leaked_pfn;
+	__u64 op_undecided[UNDECIDED_MAX];
 	__u32 op_locks_max;
 	__u32 op_vmask;			/* rules already reported in this op */
 	__u32 op_final_gen_lo;
