@@ -9,12 +9,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "check.bpf.h"
+#include "compat.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-/* vmemmap_base (arch/x86/mm/init_64.c): struct page * -> pfn in fentry mode */
-extern const void vmemmap_base __ksym __weak;
-__u64 vmemmap_cache;
 
 static __always_inline void live(struct pinscope_event *e, __u32 type)
 {
@@ -38,20 +35,6 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	e.arg[2] = a2;
 	e.arg[3] = a3;
 	return handle(ctx, &e);
-}
-
-/* page: the argument's value as a scalar (pointer math on BTF pointers is refused) */
-static __always_inline __u64 page_to_pfn(__u64 page)
-{
-	__u64 base = vmemmap_start ?: vmemmap_cache;
-
-	if (!base && &vmemmap_base) {
-		bpf_probe_read_kernel(&base, sizeof(base), &vmemmap_base);
-		vmemmap_cache = base;
-	}
-	if (!base)
-		base = 0xffffea0000000000ULL;	/* __VMEMMAP_BASE_L4 */
-	return (page - base) / page_size_of;
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */

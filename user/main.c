@@ -171,6 +171,8 @@ static int cmd_replay(void)
 
 	if (need_root("replay"))
 		return PINSCOPE_EXIT_ERROR;
+	if (probe_bpf_features())
+		return PINSCOPE_EXIT_ERROR;
 	if (replay_read(env.replay_path, &in))
 		return PINSCOPE_EXIT_ERROR;
 	rc = replay_run(&in, 0, &rep, &sink, env.verbose);
@@ -250,7 +252,7 @@ int main(int argc, char **argv)
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
-	if (probe_live(env.mode, &cfg, env.json))
+	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json))
 		return PINSCOPE_EXIT_ERROR;
 	cfg.targ_tgid = env.pid;
 	cfg.want_stack = !env.no_stack;

@@ -77,6 +77,18 @@ static bool is_xen(void)
 	return !strncmp(buf, "xen", 3);
 }
 
+/* bpf_loop() and ring buffers: 5.17 (see bpf/compat.bpf.h) */
+int probe_bpf_features(void)
+{
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) > 0 &&
+	    libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0)
+		return 0;
+	fprintf(stderr, "Failed to find the BPF features pinscope needs: bpf_loop() and ring "
+		"buffers (Linux 5.17 or later). Run it on a newer kernel, or replay a trace "
+		"recorded here on a machine that has one.\n");
+	return -1;
+}
+
 int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 {
 	char miss_mc[256] = "", miss_tp[512] = "", miss_btf[512] = "", miss_ks[512] = "";

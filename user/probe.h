@@ -7,6 +7,9 @@
 
 /* Fills cfg (mode, pte_unlock_fn, page_size, flush_exit); prints why.
  * Returns 0, or -1 after explaining what is missing. */
+/* 0 when the kernel has what the checker needs, else -1 after saying what */
+int probe_bpf_features(void);
+
 int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet);
 
 #endif
