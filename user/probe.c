@@ -80,6 +80,14 @@ static bool is_xen(void)
 /* bpf_loop() and ring buffers: 5.17 (see bpf/compat.bpf.h) */
 int probe_bpf_features(void)
 {
+	/* libbpf 1.1 detects global data support with a socket filter program,
+	 * a type that only exists with CONFIG_NET: without it .rodata is never
+	 * created and the load fails with "BPF map 'pinscope.rodata' is referenced
+	 * but wasn't created" */
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SOCKET_FILTER, NULL) <= 0 && geteuid() == 0)
+		fprintf(stderr, "Warning: this kernel has no socket filter programs (built without "
+			"CONFIG_NET?): libbpf cannot detect global data support, loading will fail. "
+			"Build the kernel with CONFIG_NET=y.\n");
 	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) > 0 &&
 	    libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0)
 		return 0;
