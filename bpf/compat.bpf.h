@@ -42,4 +42,15 @@ static __always_inline __u64 page_to_pfn(__u64 page)
  * which also loads on kernels without Xen for BPF_PROG_TEST_RUN.
  */
 
+/*
+ * kprobe mode is for kernels without BTF, so its handlers must not carry CO-RE
+ * relocations (PT_REGS_PARM*() of bpf_tracing.h read struct pt_regs through
+ * vmlinux.h, which is CO-RE): read the x86-64 argument registers by their
+ * fixed place in struct pt_regs (arch/x86/include/asm/ptrace.h: r15 r14 r13
+ * r12 bp bx r11 r10 r9 r8 ax cx dx si di ...), an ABI since 2.6.25.
+ */
+#define KP_ARG1(ctx) (((const unsigned long *)(ctx))[14])	/* di */
+#define KP_ARG2(ctx) (((const unsigned long *)(ctx))[13])	/* si */
+#define KP_ARG3(ctx) (((const unsigned long *)(ctx))[12])	/* dx */
+
 #endif /* PINSCOPE_COMPAT_BPF_H */

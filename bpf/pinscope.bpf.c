@@ -41,86 +41,86 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 
 /* TP_PROTO(xen_mc_callback_fn_t fn, void *data) */
 SEC("?raw_tp/xen_mc_callback")
-int tp_mc_callback(struct bpf_raw_tracepoint_args *ctx)
+int tp_mc_callback(__u64 *ctx)
 {
 	/* fires on every context switch too: filter before any work */
-	if (ctx->args[0] != pte_unlock_fn)
+	if (ctx[0] != pte_unlock_fn)
 		return 0;
-	return emit(ctx, PINSCOPE_EV_CALLBACK, 1, 0, 0, ctx->args[1]);
+	return emit(ctx, PINSCOPE_EV_CALLBACK, 1, 0, 0, ctx[1]);
 }
 
 /* TP_PROTO(enum xen_mc_flush_reason reason) */
 SEC("?raw_tp/xen_mc_flush_reason")
-int tp_mc_flush_reason(struct bpf_raw_tracepoint_args *ctx)
+int tp_mc_flush_reason(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx->args[0], 0, 0, 0);
+	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
 
 /* TP_PROTO(unsigned mcidx, unsigned argidx, unsigned cbidx) */
 SEC("?raw_tp/xen_mc_flush")
-int tp_mc_flush(struct bpf_raw_tracepoint_args *ctx)
+int tp_mc_flush(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_FLUSH, ctx->args[0], ctx->args[1], ctx->args[2], 0);
+	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
 }
 
 /* TP_PROTO(enum paravirt_lazy_mode mode) */
 SEC("?raw_tp/xen_mc_issue")
-int tp_mc_issue(struct bpf_raw_tracepoint_args *ctx)
+int tp_mc_issue(__u64 *ctx)
 {
 	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }
 
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_pin")
-int tp_pgd_pin(struct bpf_raw_tracepoint_args *ctx)
+int tp_pgd_pin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx->args[0], ctx->args[1], 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], ctx[1], 0);
 }
 
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_unpin")
-int tp_pgd_unpin(struct bpf_raw_tracepoint_args *ctx)
+int tp_pgd_unpin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx->args[0], ctx->args[1], 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], ctx[1], 0);
 }
 
 /* ---- tracepoints of kernel/patches (docs/kernel.md) */
 
 /* TP_PROTO(struct mm_struct *mm, unsigned long pfn, spinlock_t *ptl) */
 SEC("?raw_tp/xen_mmu_pte_lock")
-int tp_pte_lock(struct bpf_raw_tracepoint_args *ctx)
+int tp_pte_lock(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_LOCK, 0, ctx->args[1], 0, ctx->args[2]);
+	return emit(ctx, PINSCOPE_EV_LOCK, 0, ctx[1], 0, ctx[2]);
 }
 
 /* TP_PROTO(spinlock_t *ptl) */
 SEC("?raw_tp/xen_mmu_pte_unlock")
-int tp_pte_unlock(struct bpf_raw_tracepoint_args *ctx)
+int tp_pte_unlock(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, ctx->args[0]);
+	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, ctx[0]);
 }
 
 /* TP_PROTO(struct mm_struct *mm, unsigned long pfn, unsigned int level, spinlock_t *ptl) */
 SEC("?raw_tp/xen_mmu_pin_page")
-int tp_pin_page(struct bpf_raw_tracepoint_args *ctx)
+int tp_pin_page(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, ctx->args[1], ctx->args[2],
-		    ctx->args[3]);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, ctx[1], ctx[2],
+		    ctx[3]);
 }
 
 /* TP_PROTO(struct mm_struct *mm, unsigned long pfn, unsigned int level, spinlock_t *ptl) */
 SEC("?raw_tp/xen_mmu_unpin_page")
-int tp_unpin_page(struct bpf_raw_tracepoint_args *ctx)
+int tp_unpin_page(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, ctx->args[1], ctx->args[2],
-		    ctx->args[3]);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, ctx[1], ctx[2],
+		    ctx[3]);
 }
 
 /* TP_PROTO(unsigned int cmd, unsigned long pfn) */
 SEC("?raw_tp/xen_mmu_do_pin")
-int tp_do_pin(struct bpf_raw_tracepoint_args *ctx)
+int tp_do_pin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_DO_PIN, ctx->args[0], ctx->args[1], 0, 0);
+	return emit(ctx, PINSCOPE_EV_DO_PIN, ctx[0], ctx[1], 0, 0);
 }
 
 /* ---- fentry mode: stock kernels with BTF (xen_pte_lock() is inlined there) */
@@ -197,70 +197,75 @@ int BPF_PROG(fx_mc_flush)
 	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
 }
 
-/* ---- kprobe mode: no BTF; same events as fentry mode */
+/* ---- kprobe mode: no BTF; same events as fentry mode, no CO-RE (compat.bpf.h) */
 
 SEC("?kprobe/__xen_pgd_pin")
-int BPF_KPROBE(kp_pgd_pin, void *mm, void *pgd)
+int kp_pgd_pin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, (__u64)pgd, 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), KP_ARG2(ctx), 0);
 }
 
 SEC("?kretprobe/__xen_pgd_pin")
-int BPF_KRETPROBE(kr_pgd_pin)
+int kr_pgd_pin(struct pt_regs *ctx)
 {
 	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN, 0, 0, 0);
 }
 
 SEC("?kprobe/__xen_pgd_unpin")
-int BPF_KPROBE(kp_pgd_unpin, void *mm, void *pgd)
+int kp_pgd_unpin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, (__u64)pgd, 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), KP_ARG2(ctx), 0);
 }
 
 SEC("?kretprobe/__xen_pgd_unpin")
-int BPF_KRETPROBE(kr_pgd_unpin)
+int kr_pgd_unpin(struct pt_regs *ctx)
 {
 	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN, 0, 0, 0);
 }
 
+/* static void xen_pin_page(struct mm_struct *mm, struct page *page, enum pt_level level) */
 SEC("?kprobe/xen_pin_page")
-int BPF_KPROBE(kp_pin_page, void *mm, void *page, unsigned int level)
+int kp_pin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn((__u64)page), level, 0);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(KP_ARG2(ctx)),
+		    (__u32)KP_ARG3(ctx), 0);
 }
 
 SEC("?kretprobe/xen_pin_page")
-int BPF_KRETPROBE(kr_pin_page)
+int kr_pin_page(struct pt_regs *ctx)
 {
 	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN, 0, 0, 0);
 }
 
 SEC("?kprobe/xen_unpin_page")
-int BPF_KPROBE(kp_unpin_page, void *mm, void *page, unsigned int level)
+int kp_unpin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn((__u64)page), level, 0);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(KP_ARG2(ctx)),
+		    (__u32)KP_ARG3(ctx), 0);
 }
 
 SEC("?kretprobe/xen_unpin_page")
-int BPF_KRETPROBE(kr_unpin_page)
+int kr_unpin_page(struct pt_regs *ctx)
 {
 	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
 }
 
+/* static void xen_do_pin(unsigned level, unsigned long pfn) */
 SEC("?kprobe/xen_do_pin")
-int BPF_KPROBE(kp_do_pin, unsigned int cmd, unsigned long pfn)
+int kp_do_pin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_DO_PIN, cmd, pfn, 0, 0);
+	return emit(ctx, PINSCOPE_EV_DO_PIN, (__u32)KP_ARG1(ctx), KP_ARG2(ctx), 0, 0);
 }
 
+/* static void xen_pte_unlock(void *v) */
 SEC("?kprobe/xen_pte_unlock")
-int BPF_KPROBE(kp_pte_unlock, void *ptl)
+int kp_pte_unlock(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, (__u64)ptl);
+	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, KP_ARG1(ctx));
 }
 
 SEC("?kretprobe/xen_mc_flush")
-int BPF_KRETPROBE(kr_mc_flush)
+int kr_mc_flush(struct pt_regs *ctx)
 {
 	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
 }

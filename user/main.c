@@ -173,12 +173,12 @@ static int cmd_replay(void)
 		return PINSCOPE_EXIT_ERROR;
 	if (probe_bpf_features())
 		return PINSCOPE_EXIT_ERROR;
-	if (replay_read(env.replay_path, &in))
+	if (replay_open(env.replay_path, &in))
 		return PINSCOPE_EXIT_ERROR;
 	rc = replay_run(&in, 0, &rep, &sink, env.verbose);
 	if (!rc)
 		rc = finish(&rep);
-	replay_input_free(&in);
+	replay_close(&in);
 	free(rep.viol);
 	return rc;
 }

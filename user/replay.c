@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,56 +10,60 @@
 #include "replay.h"
 #include "trace.h"
 
-int replay_read(const char *path, struct replay_input *in)
+/* stdin is read twice (source, then events): spool it to a temp file */
+static FILE *spool(FILE *in)
 {
-	FILE *f = (!path || !strcmp(path, "-")) ? stdin : fopen(path, "r");
-	size_t cap = 1 << 20, n;
-	char *nb;
-	int err = 0;
+	char buf[65536];
+	FILE *t = tmpfile();
+	size_t n;
+
+	if (!t)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, t) != n) {
+			fclose(t);
+			return NULL;
+		}
+	if (ferror(in)) {
+		fclose(t);
+		return NULL;
+	}
+	return t;
+}
+
+int replay_open(const char *path, struct replay_input *in)
+{
+	bool use_stdin = !path || !strcmp(path, "-");
+	char *line = NULL;
+	size_t cap = 0;
+	int err;
 
 	memset(in, 0, sizeof(*in));
-	in->name = (!path || !strcmp(path, "-")) ? "<stdin>" : path;
-	if (!f) {
+	in->name = use_stdin ? "<stdin>" : path;
+	in->f = use_stdin ? spool(stdin) : fopen(path, "r");
+	if (!in->f) {
 		err = -errno;
-		fprintf(stderr, "Failed to open trace %s: %s\n", path, strerror(-err));
+		fprintf(stderr, "Failed to %s trace %s: %s\n", use_stdin ? "read" : "open",
+			in->name, strerror(-err));
 		return err;
 	}
-	in->buf = malloc(cap + 1);
-	while (in->buf && (n = fread(in->buf + in->len, 1, cap - in->len, f)) > 0) {
-		in->len += n;
-		if (in->len == cap) {
-			cap *= 2;
-			nb = realloc(in->buf, cap + 1);
-			if (!nb)
-				free(in->buf);
-			in->buf = nb;
+	rewind(in->f);
+	in->caps = PINSCOPE_CAPS_MAINLINE;
+	while (getline(&line, &cap, in->f) > 0)
+		if (trace_line_is_patched(line)) {
+			in->caps = PINSCOPE_CAPS_TRACEPOINTS;
+			break;
 		}
-	}
-	if (!in->buf)
-		err = -ENOMEM;
-	else if (ferror(f))
-		err = -EIO;
-	if (f != stdin)
-		fclose(f);
-	if (err) {
-		fprintf(stderr, "Failed to read trace %s: %s\n", in->name, strerror(-err));
-		replay_input_free(in);
-		return err;
-	}
-	in->buf[in->len] = 0;
+	free(line);
+	rewind(in->f);
 	return 0;
 }
 
-void replay_input_free(struct replay_input *in)
+void replay_close(struct replay_input *in)
 {
-	free(in->buf);
-	in->buf = NULL;
-}
-
-__u32 replay_caps(const struct replay_input *in)
-{
-	return trace_line_is_patched(in->buf) ? PINSCOPE_CAPS_TRACEPOINTS
-					      : PINSCOPE_CAPS_MAINLINE;
+	if (in->f)
+		fclose(in->f);
+	in->f = NULL;
 }
 
 /* One pass over the lines; errors name the line */
@@ -67,12 +72,14 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 	struct replay_counts *c = &rep->replay;
 	__u64 first_ts = 0, last_ts = 0;
 	struct pinscope_event ev;
-	char *line = in->buf, *nl, err[160];
+	char *line = NULL, err[160];
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
 
-	for (; line && *line; line = nl ? nl + 1 : NULL) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = 0;
+	while (!rc && (n = getline(&line, &cap, in->f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = 0;
 		c->lines++;
 		switch (trace_parse_line(line, &ev, err, sizeof(err))) {
 		case TRACE_LINE_HEADER: c->headers++; break;
@@ -81,18 +88,20 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 		case TRACE_LINE_BAD:
 			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
 				(unsigned long long)c->lines, err);
-			return PINSCOPE_EXIT_ERROR;
+			rc = PINSCOPE_EXIT_ERROR;
+			break;
 		case TRACE_LINE_EVENT:
 			c->events++;
 			if (!first_ts)
 				first_ts = ev.ts_ns;
 			last_ts = ev.ts_ns;
 			if (checker_push(chk, &ev))
-				return PINSCOPE_EXIT_ERROR;
+				rc = PINSCOPE_EXIT_ERROR;
 		}
-		if (nl)
-			*nl = '\n';
 	}
+	free(line);
+	if (rc)
+		return rc;
 	rep->duration_ns = last_ts - first_ts;
 	return checker_end(chk) ? PINSCOPE_EXIT_ERROR : 0;
 }
@@ -103,7 +112,7 @@ int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
 	struct checker *chk;
 	int rc;
 
-	caps = caps ? caps : replay_caps(in);
+	caps = caps ? caps : in->caps;
 	rep->is_replay = 1;
 	rep->mode = "replay";
 	rep->caps = caps;

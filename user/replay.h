@@ -9,18 +9,17 @@
 #include "violations.h"
 
 struct replay_input {
-	char *buf;		/* whole trace, NUL terminated */
-	size_t len;
+	FILE *f;		/* seekable: the file, or stdin spooled to a temp file */
 	const char *name;	/* for messages: path or "<stdin>" */
+	__u32 caps;		/* the checker caps for the events the trace holds */
 };
 
-/* 0 or -errno, message printed */
-int replay_read(const char *path, struct replay_input *in);
-void replay_input_free(struct replay_input *in);
-/* Checker caps for the events the trace holds */
-__u32 replay_caps(const struct replay_input *in);
+/* Opens the trace and finds its event source; 0 or -errno, message printed */
+int replay_open(const char *path, struct replay_input *in);
+void replay_close(struct replay_input *in);
 /*
  * Feed every event to the checker loaded with caps (0: from the trace).
+ * Streams the file: memory does not grow with the trace.
  * Returns 0, or PINSCOPE_EXIT_ERROR after printing why (bad line, no events).
  */
 int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
