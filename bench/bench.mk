@@ -1,0 +1,66 @@
+# bench/bench.mk - `make bench`: what pinscope costs (docs/performance.md).
+# Included from the top Makefile; not part of `make test`.
+#
+#   make bench           host measurements + one Xen guest boot, prints the
+#                        table and writes docs/performance.md (needs root;
+#                        about 10-15 minutes; exits 0 even when a target is
+#                        missed: it is a measurement, not a test)
+#   make bench-host      the host part only (no guest), table on stdout,
+#                        docs/performance.md not written
+#   make bench-build     build the bench binaries only
+# Settings: BENCH_ARGS (extra bench/run.py options, e.g. "--rounds 5
+# --seconds 4 --events 2000000"), BENCH_GUEST_TIMEOUT (seconds, default 900).
+
+# keep the includer's default goal
+_bench_saved_goal := $(.DEFAULT_GOAL)
+
+OUTPUT ?= .output
+CLANG ?= clang
+CC ?= cc
+BPFTOOL ?= bpftool
+BENCH_DIR := $(OUTPUT)/bench
+BENCH_ARGS ?=
+BENCH_GUEST_TIMEOUT ?= 900
+# the user-space library of pinscope (everything but main.c), built by the top Makefile
+BENCH_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(filter-out user/main.c,$(wildcard user/*.c)))
+BENCH_INCLUDES := -I$(OUTPUT) -I$(BENCH_DIR) -Iinclude -I. -Iuser -Itests
+BENCH_WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+
+.PHONY: bench bench-host bench-build
+
+$(BENCH_DIR):
+	@mkdir -p $@
+
+# the empty programs: their own object and skeleton, compiled like pinscope's
+$(BENCH_DIR)/empty.bpf.o: bench/empty.bpf.c include/pinscope.h vmlinux.h | $(BENCH_DIR)
+	@printf '  %-8s %s\n' BPF $@
+	@$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT) -Iinclude -I. \
+		-Wall -Werror -c $< -o $@.tmp
+	@$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(BENCH_DIR)/empty.skel.h: $(BENCH_DIR)/empty.bpf.o
+	@printf '  %-8s %s\n' GEN-SKEL $@
+	@$(BPFTOOL) gen skeleton $< name empty_bpf > $@
+
+# host driver: pinscope's library + the model of tests/
+$(BENCH_DIR)/hostbench: bench/hostbench.c tests/model.c tests/model.h $(BENCH_DIR)/empty.skel.h \
+		$(OUTPUT)/pinscope.skel.h $(BENCH_LIB_OBJS)
+	@printf '  %-8s %s\n' CC $@
+	@$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) bench/hostbench.c tests/model.c \
+		$(BENCH_LIB_OBJS) -lbpf -lelf -lz -ljson-c -o $@
+
+# guest helper: static (the initramfs has no libraries)
+$(BENCH_DIR)/guestbench: bench/guestbench.c $(BENCH_DIR)/empty.skel.h | $(BENCH_DIR)
+	@printf '  %-8s %s\n' STATIC $@
+	@$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) -static $< -lbpf -lelf -lz -o $@
+
+bench-build: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static $(BENCH_DIR)/hostbench $(BENCH_DIR)/guestbench
+
+bench: bench-build
+	@python3 bench/run.py --output $(OUTPUT) --guest-timeout $(BENCH_GUEST_TIMEOUT) \
+		--doc docs/performance.md $(BENCH_ARGS)
+
+bench-host: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
+	@python3 bench/run.py --output $(OUTPUT) --no-guest $(BENCH_ARGS)
+
+.DEFAULT_GOAL := $(_bench_saved_goal)

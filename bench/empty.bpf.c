@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bench/empty.bpf.c - the baselines of `make bench` (docs/performance.md):
+ * programs of the same kinds as pinscope's, on the same hooks, that do
+ * nothing (or, for "floor", only what any useful hook must do).  Their
+ * run_time_ns / run_cnt (kernel.bpf_stats_enabled=1) is what a BPF program
+ * costs before it does any work; pinscope's handlers are compared to it.
+ *
+ * All programs are "?"-sections: bench/hostbench.c (this host: test_run)
+ * and bench/guestbench.c (the Xen guest: attached beside pinscope) each
+ * enable the set they use.  Names are "e_" + the pinscope program's name,
+ * so that both sort together in bpftool's output.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "pinscope.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* ---- this host: test_run baselines */
+
+/* A bare raw_tp: one program invocation, nothing else */
+SEC("?raw_tp")
+int e_raw_tp(void *ctx)
+{
+	return 0;
+}
+
+/* The replay program's shape (bpf/pinscope.bpf.c replay()): the same batch
+ * layout in .bss, the same bpf_loop() over it, an empty callback */
+struct pinscope_replay_buf replay_in;
+
+static long empty_one(__u64 i, void *unused)
+{
+	return 0;
+}
+
+SEC("?raw_tp")
+int e_replay(void *ctx)
+{
+	__u32 n = replay_in.nr;
+
+	if (n > PINSCOPE_REPLAY_BATCH)
+		n = PINSCOPE_REPLAY_BATCH;
+	bpf_loop(n, empty_one, NULL, 0);
+	return 0;
+}
+
+/*
+ * The floor of a useful hook: what pinscope's live() does before the
+ * checker (cpu, time and pid helpers, the event struct) plus one lookup of
+ * a per-cpu counter.  Not a baseline for the target, a decomposition of
+ * the cost: empty -> floor -> pinscope.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} floor_cnt SEC(".maps");
+
+SEC("?raw_tp")
+int floor_raw_tp(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pinscope_event e;
+	__u32 zero = 0;
+	__u64 *c;
+
+	e.type = 1;
+	e.cpu = bpf_get_smp_processor_id();
+	e.ts_ns = bpf_ktime_get_ns();
+	e.pid = bpf_get_current_pid_tgid() >> 32;
+	e.arg[0] = ctx->args[0];
+	c = bpf_map_lookup_elem(&floor_cnt, &zero);
+	if (c)
+		*c += e.cpu + e.pid + (e.ts_ns & 1) + e.arg[0];
+	return 0;
+}
+
+/* The floor taken apart: one helper (or the lookup) per program */
+SEC("?raw_tp")
+int floor_ktime(void *ctx)
+{
+	return bpf_ktime_get_ns() & 1;
+}
+
+SEC("?raw_tp")
+int floor_pid(void *ctx)
+{
+	return (bpf_get_current_pid_tgid() >> 32) & 1;
+}
+
+SEC("?raw_tp")
+int floor_cpu(void *ctx)
+{
+	return bpf_get_smp_processor_id() & 1;
+}
+
+SEC("?raw_tp")
+int floor_lookup(void *ctx)
+{
+	__u32 zero = 0;
+	__u64 *c = bpf_map_lookup_elem(&floor_cnt, &zero);
+
+	if (c)
+		*c += 1;
+	return 0;
+}
+
+/* ---- the hooks of pinscope's raw_tp handlers: test_run here; attached in
+ * the Xen guest (mainline ones in fentry mode, all in tracepoints mode) */
+
+SEC("?raw_tp/xen_mc_callback")
+int e_tp_mc_callback(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mc_flush_reason")
+int e_tp_mc_flush_reason(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mc_flush")
+int e_tp_mc_flush(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mc_issue")
+int e_tp_mc_issue(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mmu_pgd_pin")
+int e_tp_pgd_pin(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mmu_pgd_unpin")
+int e_tp_pgd_unpin(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mmu_pte_lock")
+int e_tp_pte_lock(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mmu_pte_unlock")
+int e_tp_pte_unlock(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mmu_pin_page")
+int e_tp_pin_page(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mmu_unpin_page")
+int e_tp_unpin_page(void *ctx) { return 0; }
+
+SEC("?raw_tp/xen_mmu_do_pin")
+int e_tp_do_pin(void *ctx) { return 0; }
+
+/* ---- the Xen guest, fentry mode: the functions pinscope hooks there */
+
+SEC("?fentry/__xen_pgd_pin")
+int BPF_PROG(e_fe_pgd_pin) { return 0; }
+
+SEC("?fexit/__xen_pgd_pin")
+int BPF_PROG(e_fx_pgd_pin) { return 0; }
+
+SEC("?fentry/__xen_pgd_unpin")
+int BPF_PROG(e_fe_pgd_unpin) { return 0; }
+
+SEC("?fexit/__xen_pgd_unpin")
+int BPF_PROG(e_fx_pgd_unpin) { return 0; }
+
+SEC("?fentry/xen_pin_page")
+int BPF_PROG(e_fe_pin_page) { return 0; }
+
+SEC("?fexit/xen_pin_page")
+int BPF_PROG(e_fx_pin_page) { return 0; }
+
+SEC("?fentry/xen_unpin_page")
+int BPF_PROG(e_fe_unpin_page) { return 0; }
+
+SEC("?fexit/xen_unpin_page")
+int BPF_PROG(e_fx_unpin_page) { return 0; }
+
+SEC("?fentry/xen_do_pin")
+int BPF_PROG(e_fe_do_pin) { return 0; }
+
+SEC("?fentry/xen_pte_unlock")
+int BPF_PROG(e_fe_pte_unlock) { return 0; }
+
+SEC("?fexit/xen_mc_flush")
+int BPF_PROG(e_fx_mc_flush) { return 0; }

@@ -1,0 +1,145 @@
+
+# --- scenario bench (guest/init/bench.sh) ---
+# `make bench` (bench/run.py, bench/guest.sh): what pinscope costs in a live
+# Xen PV dom0, against no tracing, a tracefs record of the xen events and a
+# bpftrace script, in one boot.  Needs /bin/guestbench (bench/guestbench.c),
+# /bin/pinscope (static) and, for the bpftrace runs, /usr/bin/bpftrace with
+# its libraries and /etc/bench/holdtime.bt (added by bench/guest.sh).
+# Settings (/etc/pinscope.conf):
+#   BENCH_ROUNDS        interleaved rounds (default 3); each round runs every
+#                       configuration once, in an order rotated per round
+#   BENCH_SECONDS       seconds per loop and configuration (default 3)
+#   BENCH_CONFIGS       the rounds before the handler-cost run (default
+#                       "none pinscope ftrace")
+#   BENCH_BT_CONFIGS    the rounds after it (default "none bpftrace"; empty:
+#                       none)
+#   BENCH_MODE          pinscope --mode (default fentry)
+#   BENCH_WORKLOAD_ARGS /bin/workload options for the handler-cost run
+#   BENCH_TRACE_KB      tracefs buffer per cpu for the ftrace runs (default 8192)
+#   BENCH_LOOP_CPU      the vCPU the loops run on (default 0)
+# Order: warm-up, BENCH_ROUNDS rounds of BENCH_CONFIGS, the handler-cost run,
+# BENCH_ROUNDS rounds of BENCH_BT_CONFIGS.
+# Sections: bench-info, round-N and btround-N (JSON lines of guestbench, per
+# round), handler-cost (JSON lines: every BPF program's run_time_ns/run_cnt
+# with pinscope and the empty programs attached, pinscope's maps), pinscope-log,
+# bpftrace-log, ftrace-stats (last run of each), workload-out.
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+BENCH_SECONDS=${BENCH_SECONDS:-3}
+BENCH_CONFIGS=${BENCH_CONFIGS:-"none pinscope ftrace"}
+BENCH_BT_CONFIGS=${BENCH_BT_CONFIGS-"none bpftrace"}
+BENCH_MODE=${BENCH_MODE:-fentry}
+BENCH_WORKLOAD_ARGS=${BENCH_WORKLOAD_ARGS:-"-n 1 -c 8 -m 64 -f 2 -s 65536"}
+BENCH_TRACE_KB=${BENCH_TRACE_KB:-8192}
+# the xen events a replay needs (the capture scenario's), plus the patched
+# kernel's when it has them (tracepoints mode reads those)
+BENCH_EVENTS="xen_mmu_pgd_pin xen_mmu_pgd_unpin xen_mc_batch xen_mc_issue xen_mc_entry xen_mc_entry_alloc xen_mc_extend_args xen_mc_callback xen_mc_flush_reason xen_mc_flush xen_mmu_pte_lock xen_mmu_pte_unlock xen_mmu_pin_page xen_mmu_unpin_page xen_mmu_do_pin"
+BT_LIBS=/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu
+GB=/bin/guestbench
+# the loops run on vCPU 0 only (steadier under TCG); the tracers are not pinned
+LOOP_CPU=${BENCH_LOOP_CPU:-0}
+
+# ftrace_on / ftrace_off: the xen events into the tracefs ring buffer, as a
+# user without pinscope would record them (no reader: the buffer overwrites)
+ftrace_on() {
+	echo 0 > $T/tracing_on
+	echo nop > $T/current_tracer
+	echo 0 > $T/events/enable
+	echo "$BENCH_TRACE_KB" > $T/buffer_size_kb
+	echo > $T/trace
+	for e in $BENCH_EVENTS; do
+		[ -d "$T/events/xen/$e" ] && echo 1 > "$T/events/xen/$e/enable"
+	done
+	echo 1 > $T/tracing_on
+}
+ftrace_off() {
+	echo 0 > $T/tracing_on
+	: > /tmp/ftrace-stats.txt
+	for c in $T/per_cpu/cpu*; do
+		{ echo "== $(basename "$c")"; cat "$c/stats"; } >> /tmp/ftrace-stats.txt
+	done
+	echo 0 > $T/events/enable
+	echo > $T/trace
+	echo 1 > $T/buffer_size_kb
+}
+
+# run_config NAME ROUNDFILE
+run_config() {
+	case "$1" in
+	none)
+		$GB run -n none -c "$LOOP_CPU" -s "$BENCH_SECONDS" >> "$2" 2>&1 ;;
+	pinscope)
+		$GB run -n pinscope -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/pinscope.log -p "Tracing the Xen" \
+			-t 180 -- /bin/pinscope --mode "$BENCH_MODE" -d 3600 >> "$2" 2>&1 ;;
+	ftrace)
+		ftrace_on
+		$GB run -n ftrace -c "$LOOP_CPU" -s "$BENCH_SECONDS" >> "$2" 2>&1
+		ftrace_off ;;
+	bpftrace)
+		LD_LIBRARY_PATH=$BT_LIBS $GB run -n bpftrace -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/bpftrace.log \
+			-p READY -t 300 -- /usr/bin/bpftrace /etc/bench/holdtime.bt >> "$2" 2>&1 ;;
+	esac
+}
+
+# run_rounds PREFIX CONFIGS: BENCH_ROUNDS rounds of CONFIGS, the order
+# rotated per round (A B C, B C A, ...); section PREFIX-N per round
+run_rounds() {
+	_pfx=$1 _cfgs=$2
+	r=1
+	while [ "$r" -le "$BENCH_ROUNDS" ]; do
+		set -- $_cfgs
+		i=1
+		while [ "$i" -lt "$r" ]; do
+			_first=$1; shift; set -- "$@" "$_first"; i=$((i + 1))
+		done
+		: > /tmp/round.jsonl
+		for cfg in "$@"; do
+			stage "bench: $_pfx $r/$BENCH_ROUNDS: $cfg"
+			run_config "$cfg" /tmp/round.jsonl
+		done
+		emit_text "$_pfx-$r" /tmp/round.jsonl 0
+		r=$((r + 1))
+	done
+}
+
+scenario() {
+	for f in $GB /bin/pinscope; do
+		if [ ! -x "$f" ]; then
+			echo "no $f in this initramfs (bench/guest.sh adds it)" > /tmp/skip.txt
+			emit_text skipped /tmp/skip.txt 1
+			return 1
+		fi
+	done
+	{
+		echo "rounds=$BENCH_ROUNDS seconds=$BENCH_SECONDS configs=$BENCH_CONFIGS then $BENCH_BT_CONFIGS mode=$BENCH_MODE"
+		echo "workload_args=$BENCH_WORKLOAD_ARGS trace_kb=$BENCH_TRACE_KB loop_cpu=$LOOP_CPU"
+		echo "bpf_stats_enabled=$(cat /proc/sys/kernel/bpf_stats_enabled)"
+		echo "bpftrace=$(LD_LIBRARY_PATH=$BT_LIBS /usr/bin/bpftrace --version 2>&1)"
+		echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+		grep -E 'MemTotal|MemFree' /proc/meminfo
+	} > /tmp/bench-info.txt 2>&1
+	emit_text bench-info /tmp/bench-info.txt 0
+
+	stage "bench: warm-up"
+	$GB run -n warmup -c "$LOOP_CPU" -s "$((BENCH_SECONDS * 2))" > /dev/null 2>&1
+	run_rounds round "$BENCH_CONFIGS"
+
+	stage "bench: handler cost (bpf_stats on, pinscope and the empty programs attached)"
+	old_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
+	echo 1 > /proc/sys/kernel/bpf_stats_enabled
+	$GB run -n stats -c "$LOOP_CPU" -s "$BENCH_SECONDS" -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
+		-L /tmp/pinscope-stats.log -p "Tracing the Xen" -t 180 \
+		-- /bin/pinscope --mode "$BENCH_MODE" -d 3600 > /tmp/stats.jsonl 2>&1
+	echo "$old_stats" > /proc/sys/kernel/bpf_stats_enabled
+	echo "{\"what\": \"sysctl\", \"bpf_stats_enabled_after\": $(cat /proc/sys/kernel/bpf_stats_enabled)}" >> /tmp/stats.jsonl
+	emit_text handler-cost /tmp/stats.jsonl 0
+
+	# bpftrace last, in its own rounds against no tracing: starting pinscope
+	# after a bpftrace run has hung this guest (see docs/performance.md)
+	[ -n "$BENCH_BT_CONFIGS" ] && run_rounds btround "$BENCH_BT_CONFIGS"
+	emit_text pinscope-log /tmp/pinscope.log 0
+	emit_text pinscope-stats-log /tmp/pinscope-stats.log 0
+	emit_text bpftrace-log /tmp/bpftrace.log 0
+	emit_text ftrace-stats /tmp/ftrace-stats.txt 0
+	emit_text workload-out /tmp/workload.out 0
+	return 0
+}
