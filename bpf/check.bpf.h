@@ -696,6 +696,16 @@ static __always_inline void on_issue(struct ps *p)
 /* End of input on a cpu: finish an operation whose final flush ran */
 static __always_inline void on_end(struct ps *p)
 {
+	struct cpu_state *s = p->s;
+	__u64 pfn;
+
+	/* input cut between the final flush and its unlocks: not a violation */
+	if (s->op && (s->op_flags & OPF_FINAL) && HAS(LOCK) && !HAS(OPEND) &&
+	    held_drop_op(s, s->op_seq, &pfn)) {
+		p->st->lost.ops_cut++;
+		s->op = PINSCOPE_OP_NONE;
+		return;
+	}
 	maybe_finish(p);
 	if (p->s->op) {
 		p->st->lost.ops_cut++;

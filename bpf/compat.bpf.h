@@ -10,11 +10,11 @@
 
 /*
  * "x86/mm: Enable KASLR for vmemmap memory region" (v4.9): the vmemmap base is
- * the variable vmemmap_base instead of a constant.  Xen PV guests boot without
- * KASLR, so it keeps its default, which is the fallback when the symbol is absent.
- * The loader may also set vmemmap_start.
+ * the variable vmemmap_base instead of a constant.  The loader finds its
+ * address in /proc/kallsyms (vmemmap_base_addr); Xen PV guests boot without
+ * KASLR, so the default is the fallback.  (Not an extern __ksym: libbpf would
+ * then read all of /proc/kallsyms at every load, replay included.)
  */
-extern const void vmemmap_base __ksym __weak;
 __u64 vmemmap_cache;
 
 /*
@@ -27,8 +27,8 @@ static __always_inline __u64 page_to_pfn(__u64 page)
 {
 	__u64 base = vmemmap_start ?: vmemmap_cache;
 
-	if (!base && &vmemmap_base) {
-		bpf_probe_read_kernel(&base, sizeof(base), &vmemmap_base);
+	if (!base && vmemmap_base_addr) {
+		bpf_probe_read_kernel(&base, sizeof(base), (const void *)vmemmap_base_addr);
 		vmemmap_cache = base;
 	}
 	if (!base)

@@ -67,6 +67,12 @@ int tp_mc_flush(__u64 *ctx)
 SEC("?raw_tp/xen_mc_issue")
 int tp_mc_issue(__u64 *ctx)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &cpu);
+
+	/* ends every multicall batch: only matters inside a pin or unpin */
+	if (s && !s->op)
+		return 0;
 	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }
 

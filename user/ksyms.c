@@ -59,6 +59,24 @@ __u64 ksyms_addr(const char *name)
 	return 0;
 }
 
+__u64 ksyms_data_addr(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr, found = 0;
+	char type, sym[256];
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, sym) == 3)
+		if (strchr("DdBbRr", type) &&
+		    !strcmp(sym, name)) {
+			found = addr;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
 const char *ksyms_lookup(__u64 addr, __u64 *off)
 {
 	size_t lo = 0, hi;

@@ -22,6 +22,7 @@ struct loader_cfg {
 	__u32 targ_tgid;
 	__u64 pte_unlock_fn;
 	__u64 page_size;	/* sizeof(struct page), 0: default */
+	__u64 vmemmap_base_addr;	/* &vmemmap_base from kallsyms, 0: unknown */
 	bool want_stack;
 	bool flush_exit;	/* tracepoints mode: fexit/xen_mc_flush attachable */
 };

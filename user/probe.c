@@ -110,6 +110,7 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 	no_btf = btf ? missing(funcs, has_btf_func, btf, miss_btf, sizeof(miss_btf)) : -1;
 	no_ks = missing(funcs, has_ksym, btf, miss_ks, sizeof(miss_ks));
 	cfg->pte_unlock_fn = ksyms_addr("xen_pte_unlock");
+	cfg->vmemmap_base_addr = ksyms_data_addr("vmemmap_base");
 
 	if (no_mc || !cfg->pte_unlock_fn) {
 		fprintf(stderr, "Failed to find the Xen PV pinning path: %s%s%s%s.\n"
