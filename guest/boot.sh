@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# guest/boot.sh - boot Xen with Debian's kernel as PV dom0 under QEMU (TCG),
-# run the initramfs's scenario, and extract its results from the serial log.
+# guest/boot.sh - boot Xen with Debian's kernel (or another one, -k) as PV
+# dom0 under QEMU (TCG), run the initramfs's scenario, and extract its results
+# from the serial log.
 #
 # Usage: guest/boot.sh -i INITRD [OPTIONS]
 #   -i, --initrd FILE     initramfs from guest/mkinitramfs.sh (required)
+#   -k, --kernel FILE     dom0 kernel image to boot instead of Debian's
+#                         (e.g. the patched bzImage of `make kernel`; env
+#                         GUEST_KERNEL); it needs no modules: the initramfs
+#                         carries none
+#   -a, --append ARGS     extra dom0 kernel arguments, e.g.
+#                         "xen_pin_fault=late_lock" (repeatable; added after
+#                         GUEST_KERNEL_ARGS)
 #   -o, --outdir DIR      where results go (default: $OUTPUT/guest/results);
 #                         emptied first; one file per result section
 #   -l, --log FILE        serial log (default: OUTDIR/serial.log)
@@ -12,7 +20,8 @@
 #   -v, --verbose         also stream the serial console to stderr
 #   -h, --help
 # Environment: PINSCOPE_CACHE, GUEST_XEN_ARGS / GUEST_KERNEL_ARGS (extra boot
-# arguments), QEMU (binary, default qemu-system-x86_64).
+# arguments of Xen / the dom0 kernel), GUEST_KERNEL (as -k), QEMU (binary,
+# default qemu-system-x86_64).
 #
 # The guest prints results between lines
 #   PINSCOPE-BEGIN <name> text|gzip-base64  ...  PINSCOPE-END <name> rc=<n>
@@ -45,13 +54,23 @@ die() { echo "[boot] $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 initrd="" outdir="" serial="" timeout_s=300 idle_s=150 verbose=0
+kernel=${GUEST_KERNEL:-} extra_args=${GUEST_KERNEL_ARGS:-} _a=""
+# val VAR OPTION VALUE...: VAR=VALUE; a missing value is a usage error (exit 2)
+val() {
+	if [ $# -lt 3 ] || [ -z "$3" ]; then
+		echo "boot.sh: option '$2' needs a value" >&2; usage >&2; exit 2
+	fi
+	printf -v "$1" '%s' "$3"
+}
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-i|--initrd) initrd=${2:?}; shift 2 ;;
-	-o|--outdir) outdir=${2:?}; shift 2 ;;
-	-l|--log) serial=${2:?}; shift 2 ;;
-	-t|--timeout) timeout_s=${2:?}; shift 2 ;;
-	-I|--idle) idle_s=${2:?}; shift 2 ;;
+	-i|--initrd) val initrd "$@"; shift 2 ;;
+	-k|--kernel) val kernel "$@"; shift 2 ;;
+	-a|--append) val _a "$@"; extra_args="${extra_args:+$extra_args }$_a"; shift 2 ;;
+	-o|--outdir) val outdir "$@"; shift 2 ;;
+	-l|--log) val serial "$@"; shift 2 ;;
+	-t|--timeout) val timeout_s "$@"; shift 2 ;;
+	-I|--idle) val idle_s "$@"; shift 2 ;;
 	-v|--verbose) verbose=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "boot.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -74,6 +93,13 @@ fi
 # shellcheck disable=SC1091
 . "$CACHE/guest.env"
 [ -r "${XEN_ELF:-}" ] || die "Failed to find the Xen ELF ${XEN_ELF:-unset}: run guest/fetch.sh"
+if [ -n "$kernel" ]; then
+	[ -r "$kernel" ] || die "Failed to read the kernel image $kernel: no such file (build it with 'make kernel')"
+	VMLINUZ=$kernel
+	# "Linux kernel x86 boot executable bzImage, version 6.1.192-pinscope (...) ..."
+	KVER=$(file -bL "$kernel" 2>/dev/null | sed -n 's/.*, version \([^ ]*\).*/\1/p')
+	KVER="${KVER:-$(basename "$kernel")} ($kernel)"
+fi
 [ -r "${VMLINUZ:-}" ] || die "Failed to find the kernel ${VMLINUZ:-unset}: run guest/fetch.sh"
 
 [ -n "$outdir" ] || outdir="$OUTPUT/guest/results"
@@ -92,8 +118,8 @@ rm -f "$outdir/sections" "$outdir/guest.rc" "$outdir/serial.log"
 # QEMU splits -initrd at commas: double them in paths
 qesc() { printf '%s' "${1//,/,,}"; }
 xen_args="console=com1 com1=115200,8n1 dom0=pv dom0_mem=1024M,max:1024M dom0_max_vcpus=2 noreboot smap=0 ${GUEST_XEN_ARGS:-}"
-linux_args="console=hvc0 earlyprintk=xen rdinit=/init ${GUEST_KERNEL_ARGS:-}"
-modules="$(qesc "$VMLINUZ") $linux_args,$(qesc "$initrd")"
+linux_args="console=hvc0 earlyprintk=xen rdinit=/init${extra_args:+ $extra_args}"
+modules="$(qesc "$VMLINUZ") $(qesc "$linux_args"),$(qesc "$initrd")"
 
 qpid="" tpid=""
 cleanup() {
@@ -108,7 +134,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted: stopping QEMU"; exit 1' INT TERM HUP
 
-log "starting QEMU (TCG, 2 vCPUs): Xen $XEN_VERSION, Linux $KVER, $(basename "$initrd"); timeout ${timeout_s}s"
+log "starting QEMU (TCG, 2 vCPUs): Xen $XEN_VERSION, Linux $KVER${extra_args:+ [$extra_args]}, $(basename "$initrd"); timeout ${timeout_s}s"
 start=$(date +%s)
 # timeout(1) is the hard limit even if this script is killed with -9
 timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread=multi -cpu max -m 2048 -smp 2 \

@@ -2,6 +2,8 @@
 """guest/check-live.py - check the results of the guest's "live" scenario.
 
 Usage: guest/check-live.py RESULTS_DIR [--pinscope HOST_PINSCOPE] [--mode MODE]
+                            [--run NAME] [--expect-rule RULE]
+                            [--expect-release UNAME_R] [--expect-cmdline TEXT]
 
 RESULTS_DIR is what guest/boot.sh extracted (live-json, workload-json, unpriv,
 bpf-after-prog, ...).  Checks what the guest test promises: pinscope attached
@@ -11,7 +13,24 @@ to the hold count, flushes with reasons, zero violations, no BPF programs or
 links left after it exited, a clear refusal with exit 1 when not root, a text
 report; and, when the section live-trace is there and HOST_PINSCOPE is given,
 that `HOST_PINSCOPE replay -j live-trace` agrees with the live report on the
-counts both can see (pins, unpins, deferred unlocks, early-flush reasons).
+counts both can see (pins, unpins, deferred unlocks, early-flush reasons) and
+on the verdict (the same violated rules).
+
+--expect-rule RULE: the run is on a kernel booted with a fault
+(xen_pin_fault=): instead of "exit 0, zero violations", pinscope must exit 3
+with violations of RULE and of no other rule (live, text run and replay).
+
+In tracepoints mode, each recorded hold must match a lock/unlock pair: the
+hold counts equal the split locks taken (ops.locks_taken), and the tracefs
+record of the same window has as many xen_mmu_pte_lock (and
+xen_mmu_pte_unlock) lines as live holds; replay of it records the same holds.
+
+--run NAME checks the extra JSON run "json@NAME" of the same boot (sections
+NAME.live-json, ...; guest/init/live.sh); the text and unprivileged runs
+belong to the main run and are checked only without --run.
+--expect-release / --expect-cmdline check the guest's uname -r and that its
+/proc/cmdline contains TEXT (section guest-info): the intended kernel and
+boot arguments were used.
 
 Prints one line per check and ends with "N passed, N failed".
 Exit codes: 0 all passed, 1 a check failed, 2 usage error, 77 skipped (the
@@ -64,12 +83,40 @@ def hist_ok(h):
     return True, f"count {h.get('count')}"
 
 
+def pct(h):
+    """hold histogram as 'count N, p50/p90/max a/b/c us'"""
+    h = h or {}
+    us = lambda v: f"{(v or 0) / 1000:.0f}"
+    mean = (h.get("sum_ns") or 0) / h["count"] if h.get("count") else 0
+    return (f"{h.get('count', 0)} (mean {us(mean)} us, p50 {us(h.get('p50_ns'))} us, "
+            f"p90 {us(h.get('p90_ns'))} us, max {us(h.get('max_ns'))} us)")
+
+
+def summary(tag, doc, what):
+    """one info line with the figures docs/kernel.md quotes"""
+    ops, fl, holds = doc.get("ops", {}), doc.get("flushes", {}), doc.get("holds", {})
+    vi = {k: v.get("violated") for k, v in doc.get("invariants", {}).items() if v.get("violated")}
+    print(f"info - {tag}{what} {doc.get('mode')}: pins {ops.get('pins')}, unpins {ops.get('unpins')}, "
+          f"holds pin {pct(holds.get('pin'))}, unpin {pct(holds.get('unpin'))}, "
+          f"locks taken {ops.get('locks_taken')}, deferred unlocks {ops.get('deferred_unlocks')}, "
+          f"flushes {fl.get('count')} {fl.get('reasons')}, events {doc.get('events')}, "
+          f"violated {vi or 'nothing'}, exit {doc.get('exit_code')}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("results")
     ap.add_argument("--pinscope", help="host pinscope binary for the replay comparison")
     ap.add_argument("--mode", default="fentry")
+    ap.add_argument("--run", help="check the extra JSON run json@RUN (sections RUN.*)")
+    ap.add_argument("--expect-rule", metavar="RULE",
+                    help="fault boot: exit 3 and violations of RULE only")
+    ap.add_argument("--expect-release", metavar="UNAME_R", help="the guest's uname -r")
+    ap.add_argument("--expect-cmdline", metavar="TEXT", help="text the guest's /proc/cmdline contains")
     a = ap.parse_args()
+    pre = a.run + "." if a.run else ""
+    want_rc = 3 if a.expect_rule else 0
+    tag = f"[{a.run}] " if a.run else ""
     d = a.results
     if not os.path.isdir(d):
         print(f"check-live: no such directory {d}", file=sys.stderr)
@@ -79,61 +126,93 @@ def main():
         print("0 passed, 0 failed, 1 skipped")
         return 77
 
+    # --- the guest ---
+    info = read(d, "guest-info") or ""
+    gi = dict(line.split("=", 1) for line in info.splitlines() if "=" in line)
+    if a.expect_release:
+        check(gi.get("uname_r") == a.expect_release, f"{tag}guest runs kernel {a.expect_release}",
+              f"uname -r {gi.get('uname_r')!r}")
+    if a.expect_cmdline:
+        check(a.expect_cmdline in gi.get("cmdline", "").split(),
+              f"{tag}guest kernel command line has {a.expect_cmdline}", f"cmdline {gi.get('cmdline')!r}")
+
     # --- the JSON run ---
-    prc = rc(d, "live-json")
-    err = (read(d, "live-json-stderr") or "").strip().splitlines()
-    check(prc == 0, "pinscope -d N --json exited 0", f"exit {prc}; stderr tail: {' | '.join(err[-3:])}")
+    prc = rc(d, pre + "live-json")
+    err = (read(d, pre + "live-json-stderr") or "").strip().splitlines()
+    check(prc == want_rc, f"{tag}pinscope -d N --json exited {want_rc}",
+          f"exit {prc}; stderr tail: {' | '.join(err[-3:])}")
     doc = None
     try:
-        doc = json.loads(read(d, "live-json") or "")
-        check(True, "live JSON parses")
+        doc = json.loads(read(d, pre + "live-json") or "")
+        check(True, f"{tag}live JSON parses")
     except ValueError as e:
-        check(False, "live JSON parses", str(e))
-    wl = read(d, "workload-json") or ""
+        check(False, f"{tag}live JSON parses", str(e))
+    wl = read(d, pre + "workload-json") or ""
     m = re.search(r"WORKLOAD-SUMMARY processes=(\d+)", wl)
-    check(m is not None and rc(d, "workload-json") == 0, "workload ran during the JSON run",
+    check(m is not None and rc(d, pre + "workload-json") == 0, f"{tag}workload ran during the JSON run",
           wl.strip().splitlines()[-1] if wl.strip() else "no output")
     procs = int(m.group(1)) if m else None
 
     if doc is not None:
-        check(doc.get("mode") == a.mode, f"attach mode {a.mode}", f"mode {doc.get('mode')!r}")
-        check(doc.get("exit_code") == 0, "JSON exit_code 0", f"{doc.get('exit_code')!r}")
+        check(doc.get("mode") == a.mode, f"{tag}attach mode {a.mode}", f"mode {doc.get('mode')!r}")
+        check(doc.get("exit_code") == want_rc, f"{tag}JSON exit_code {want_rc}", f"{doc.get('exit_code')!r}")
         ops = doc.get("ops", {})
         if procs is not None:
-            check(ops.get("pins", 0) >= procs, f"pgd pins >= processes started ({procs})",
+            check(ops.get("pins", 0) >= procs, f"{tag}pgd pins >= processes started ({procs})",
                   f"pins {ops.get('pins')}")
-            check(ops.get("unpins", 0) >= procs, f"pgd unpins >= processes started ({procs})",
+            check(ops.get("unpins", 0) >= procs, f"{tag}pgd unpins >= processes started ({procs})",
                   f"unpins {ops.get('unpins')}")
         holds = doc.get("holds", {})
         for k in ("pin", "unpin"):
             ok, why = hist_ok(holds.get(k))
-            check(ok and holds[k].get("count", 0) > 0, f"{k} lock holds recorded, histogram total = count", why)
+            check(ok and holds[k].get("count", 0) > 0, f"{tag}{k} lock holds recorded, histogram total = count", why)
+        if a.mode == "tracepoints":
+            # the hold runs from xen_mmu_pte_lock to xen_mmu_pte_unlock: one
+            # per split lock taken, none left open, none unmatched
+            lt = ops.get("locks_taken", {})
+            lost = doc.get("lost", {})
+            for k in ("pin", "unpin"):
+                hc = (holds.get(k) or {}).get("count")
+                check(hc == lt.get(k), f"{tag}{k} holds = split locks taken ({lt.get(k)}): "
+                      "each hold is one lock/unlock pair", f"holds {hc}, locks taken {lt.get(k)}")
+            check(lost.get("unmatched_unlock", 0) == 0 and lost.get("held_full", 0) == 0,
+                  f"{tag}no unmatched unlock, no untracked lock",
+                  f"unmatched_unlock {lost.get('unmatched_unlock')}, held_full {lost.get('held_full')}")
         fl = doc.get("flushes", {})
         reasons = fl.get("reasons", {})
         check(fl.get("count", 0) > 0 and reasons.get("BATCH", 0) > 0,
-              "flushes recorded with reasons (BATCH early flushes seen)",
+              f"{tag}flushes recorded with reasons (BATCH early flushes seen)",
               f"count {fl.get('count')}, reasons {reasons}")
         inv = doc.get("invariants", {})
         bad = {k: v.get("violated") for k, v in inv.items() if v.get("violated")}
-        check(len(inv) >= 7 and not bad and doc.get("violations_total", 0) == 0
-              and not doc.get("violations"), "zero violations",
-              f"violated {bad}, total {doc.get('violations_total')}, {len(inv)} rules")
+        if a.expect_rule:
+            listed = sorted({v.get("invariant") for v in doc.get("violations", [])})
+            check(len(inv) >= 7 and list(bad) == [a.expect_rule]
+                  and doc.get("violations_total", 0) == bad.get(a.expect_rule)
+                  and listed == [a.expect_rule],
+                  f"{tag}violations of {a.expect_rule} and of no other rule ({bad.get(a.expect_rule)})",
+                  f"violated {bad}, listed {listed}, total {doc.get('violations_total')}")
+        else:
+            check(len(inv) >= 7 and not bad and doc.get("violations_total", 0) == 0
+                  and not doc.get("violations"), f"{tag}zero violations",
+                  f"violated {bad}, total {doc.get('violations_total')}, {len(inv)} rules")
         # no-split-no-l1-pin is vacuous when the kernel uses split PTE locks
         # (every PTE page then has one): it is checked only on PTE pages without
         split = sum(doc.get("ops", {}).get("locks_taken", {}).values()) > 0
         unchecked = [k for k, v in inv.items() if v.get("checked", 0) == 0
                      and v.get("coverage") != "not checked"
                      and not (split and k == "no-split-no-l1-pin")]
-        check(not unchecked, "every rule that the mode checks was checked at least once", f"{unchecked}")
+        check(not unchecked, f"{tag}every rule that the mode checks was checked at least once", f"{unchecked}")
+        summary(tag, doc, "live")
 
     # --- the text run ---
-    txt = read(d, "live-text")
+    txt = read(d, "live-text") if not a.run else None
     if txt is not None:
-        check(rc(d, "live-text") == 0 and len(txt.strip()) > 0, "text run exited 0 with a report",
-              f"exit {rc(d, 'live-text')}")
+        check(rc(d, "live-text") == want_rc and len(txt.strip()) > 0,
+              f"text run exited {want_rc} with a report", f"exit {rc(d, 'live-text')}")
 
     # --- unprivileged ---
-    up = read(d, "unpriv")
+    up = read(d, "unpriv") if not a.run else None
     if up is not None:
         check(rc(d, "unpriv") == 1 and "root" in up.lower(),
               "refuses with exit 1 and says it needs root when not root",
@@ -146,17 +225,32 @@ def main():
             check(False, f"{sect} present (bpftool in the image?)")
             continue
         left = [line for line in s.splitlines() if re.match(r"^\d+:", line)]
-        check(rc(d, sect) == 0 and not left, f"no BPF {sect.split('-')[-1]}s left after pinscope exited",
+        check(rc(d, sect) == 0 and not left, f"{tag}no BPF {sect.split('-')[-1]}s left after pinscope exited",
               "; ".join(left[:3]))
 
+    # --- the tracefs record of the window ---
+    trace = read(d, pre + "live-trace")
+    if doc is not None and trace is not None:
+        nlock = len(re.findall(r" xen_mmu_pte_lock: ", trace))
+        nunlock = len(re.findall(r" xen_mmu_pte_unlock: ", trace))
+        holds = doc.get("holds", {})
+        nhold = sum((holds.get(k) or {}).get("count", 0) for k in ("pin", "unpin"))
+        if a.mode == "tracepoints":
+            check(nlock == nhold and nunlock == nhold,
+                  f"{tag}trace of the window: xen_mmu_pte_lock and _unlock lines = live holds ({nhold})",
+                  f"{nlock} lock lines, {nunlock} unlock lines, {nhold} holds")
+        elif nlock:
+            print(f"info - {tag}trace of the window: {nlock} xen_mmu_pte_lock, {nunlock} xen_mmu_pte_unlock "
+                  f"lines; {a.mode} holds {nhold}")
+
     # --- live vs replay ---
-    if doc is not None and read(d, "live-trace") is not None and a.pinscope:
-        p = subprocess.run([a.pinscope, "replay", "-j", os.path.join(d, "live-trace")],
+    if doc is not None and trace is not None and a.pinscope:
+        p = subprocess.run([a.pinscope, "replay", "-j", os.path.join(d, pre + "live-trace")],
                            capture_output=True, text=True)
         try:
             rep = json.loads(p.stdout)
         except ValueError:
-            check(False, "replay of the live window's trace gives JSON",
+            check(False, f"{tag}replay of the live window's trace gives JSON",
                   f"exit {p.returncode}: {p.stderr.strip()[:300]}")
             rep = None
         if rep is not None:
@@ -166,13 +260,30 @@ def main():
                      ("unpins", lo.get("unpins"), ro.get("unpins")),
                      ("deferred unlocks", lo.get("deferred_unlocks"), ro.get("deferred_unlocks"))]
             pairs += [(f"{r} flushes", lf.get(r, 0), rf.get(r, 0)) for r in ("BATCH", "ARGS", "CALLBACK")]
+            if a.mode == "tracepoints" and rep.get("source") == "tracepoints":
+                lh, rh = doc.get("holds", {}), rep.get("holds", {})
+                lt, rt = lo.get("locks_taken", {}), ro.get("locks_taken", {})
+                for k in ("pin", "unpin"):
+                    pairs.append((f"{k} holds", (lh.get(k) or {}).get("count"), (rh.get(k) or {}).get("count")))
+                    pairs.append((f"{k} split locks taken", lt.get(k), rt.get(k)))
             for what, lv, rv in pairs:
-                check(lv == rv, f"live and replay agree on {what} ({lv})", f"live {lv}, replay {rv}")
-            print(f"info - flushes in all: live {doc.get('flushes', {}).get('count')}, "
+                check(lv == rv, f"{tag}live and replay agree on {what} ({lv})", f"live {lv}, replay {rv}")
+            print(f"info - {tag}flushes in all: live {doc.get('flushes', {}).get('count')}, "
                   f"replay {rep.get('flushes', {}).get('count')} (live also counts idle "
                   "context-switch flushes outside the traced window)")
-            check(rep.get("violations_total", 0) == 0, "replay of the live window: zero violations",
-                  f"{rep.get('violations_total')}")
+            lbad = sorted(k for k, v in doc.get("invariants", {}).items() if v.get("violated"))
+            rbad = sorted(k for k, v in rep.get("invariants", {}).items() if v.get("violated"))
+            if a.expect_rule:
+                check(p.returncode == 3 and rbad == [a.expect_rule] and rbad == lbad,
+                      f"{tag}replay of the live window: exit 3, same verdict as live ({', '.join(rbad)})",
+                      f"replay exit {p.returncode}, violated {rbad}; live violated {lbad}")
+            else:
+                check(p.returncode == 0 and rep.get("violations_total", 0) == 0 and rbad == lbad,
+                      f"{tag}replay of the live window: exit 0, zero violations (same verdict as live)",
+                      f"replay exit {p.returncode}, {rep.get('violations_total')} violations {rbad}")
+            vi = {k: v.get("violated") for k, v in rep.get("invariants", {}).items() if v.get("violated")}
+            print(f"info - {tag}replay ({rep.get('source')} events) violated {vi or 'nothing'}")
+            summary(tag, rep, "replay")
 
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

@@ -118,9 +118,13 @@ trace_prepare() {
 }
 
 # trace_emit_setup PREFIX: sections event-formats (format files of all xen
-# events) and PREFIX-setup (events enabled, clock, buffer size)
+# events; once per boot, they do not change) and PREFIX-setup (events
+# enabled, clock, buffer size)
 trace_emit_setup() {
-	emit_text event-formats /tmp/formats.txt 0
+	if [ -z "${_FORMATS_SENT:-}" ]; then
+		emit_text event-formats /tmp/formats.txt 0
+		_FORMATS_SENT=1
+	fi
 	emit_text "$1-setup" /tmp/setup.txt 0
 }
 

@@ -13,7 +13,14 @@
 #                       comparison; 0: don't
 #   ATTACH_TIMEOUT      seconds to wait for pinscope's BPF links (default 60)
 #   LIVE_RUNS           which runs, any of "json text unpriv" (default: all
-#                       three; the demo may want just "text")
+#                       three; the demo may want just "text"), plus any number
+#                       of "json@NAME": one more JSON run (after the others)
+#                       with the options PINSCOPE_ARGS_NAME (default:
+#                       PINSCOPE_ARGS) whose sections are those of the JSON
+#                       run prefixed with "NAME." (NAME.live-json, ...), e.g.
+#                       LIVE_RUNS="json text unpriv json@fentry"
+#                       PINSCOPE_ARGS_fentry="--mode fentry": the same
+#                       workload measured in two modes in one boot
 # Sections (rc = exit code of the command):
 #   skipped             only if the image has no /bin/pinscope (scenario rc 0)
 #   pinscope-help       pinscope --help
@@ -22,7 +29,11 @@
 #   live-json-stderr    its stderr (mode line, messages)
 #   workload-json       workload output during the JSON run
 #   live-trace-setup, event-formats, live-trace-stats, live-trace
-#                       tracefs record of the same window (LIVE_TRACE=1)
+#                       tracefs record of the same window (LIVE_TRACE=1;
+#                       event-formats only once per boot)
+#   NAME.workload-json, NAME.live-json, NAME.live-json-stderr,
+#   NAME.live-trace-setup, NAME.live-trace-stats, NAME.live-trace
+#                       the same for a "json@NAME" run
 #   live-text           stdout+stderr of `pinscope -d TEXT_DURATION`
 #   workload-text       workload output during the text run
 #   unpriv              pinscope run as uid/gid 65534 (expected rc 1)
@@ -87,6 +98,18 @@ scenario() {
 		stage "trace: pinscope as an unprivileged user (uid 65534)"
 		run_emit unpriv /bin/runas 65534 /bin/pinscope -d 1
 	fi
+	for _r in $LIVE_RUNS; do
+		case "$_r" in
+		json@*)
+			_name=${_r#json@}
+			case "$_name" in
+			''|*[!A-Za-z0-9_]*) stage "trace: bad run name '$_r' in LIVE_RUNS (letters, digits, _): skipped"; continue ;;
+			esac
+			eval "_args=\${PINSCOPE_ARGS_$_name-\$PINSCOPE_ARGS}"
+			live_json "$_name." "$_args"
+			;;
+		esac
+	done
 	# nothing may be left behind
 	if [ -x /usr/sbin/bpftool ]; then
 		run_emit bpf-after-prog /usr/sbin/bpftool prog list
@@ -95,15 +118,19 @@ scenario() {
 	return 0
 }
 
-# JSON run, stopped with SIGINT as soon as the workload is done.  Between
-# attach and SIGINT the shell starts no process but the workload, and the
-# tracefs record (LIVE_TRACE=1) covers exactly the workload, so live and
-# replayed counts of pins, unpins and deferred unlocks can be compared.
+# live_json [PREFIX [ARGS]]: JSON run, stopped with SIGINT as soon as the
+# workload is done; sections named PREFIX<section>, pinscope options ARGS
+# (default PINSCOPE_ARGS).  Between attach and SIGINT the shell starts no
+# process but the workload, and the tracefs record (LIVE_TRACE=1) covers
+# exactly the workload, so live and replayed counts of pins, unpins and
+# deferred unlocks can be compared.
 live_json() {
+	_p=${1:-}
+	if [ $# -ge 2 ]; then _a=$2; else _a=$PINSCOPE_ARGS; fi
 	traced=0
-	if [ "$LIVE_TRACE" = 1 ] && trace_prepare live-trace; then traced=1; fi
-	stage "trace: starting pinscope -d $PINSCOPE_DURATION --json $PINSCOPE_ARGS"
-	/bin/pinscope -d "$PINSCOPE_DURATION" --json $PINSCOPE_ARGS > /tmp/live.json 2> /tmp/live.err &
+	if [ "$LIVE_TRACE" = 1 ] && trace_prepare "${_p}live-trace"; then traced=1; fi
+	stage "trace: starting pinscope -d $PINSCOPE_DURATION --json $_a${_p:+ (run ${_p%.})}"
+	/bin/pinscope -d "$PINSCOPE_DURATION" --json $_a > /tmp/live.json 2> /tmp/live.err &
 	pid=$!
 	attached=0
 	if wait_attached "$pid"; then
@@ -122,12 +149,12 @@ live_json() {
 	wait "$pid"
 	prc=$?
 	stage "trace: pinscope --json exited with $prc"
-	emit_text workload-json /tmp/workload-json.txt $wrc
-	emit_text live-json /tmp/live.json $prc
-	emit_text live-json-stderr /tmp/live.err $prc
+	emit_text "${_p}workload-json" /tmp/workload-json.txt $wrc
+	emit_text "${_p}live-json" /tmp/live.json $prc
+	emit_text "${_p}live-json-stderr" /tmp/live.err $prc
 	if [ "$traced" = 1 ] && [ "$attached" = 1 ]; then
-		trace_emit_setup live-trace
-		trace_stop_emit live-trace
+		trace_emit_setup "${_p}live-trace"
+		trace_stop_emit "${_p}live-trace"
 	elif [ "$traced" = 1 ]; then
 		echo 0 > $T/events/enable
 		echo 1 > $T/buffer_size_kb
