@@ -48,6 +48,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "benchutil.h"
 #include "pinscope.h"
 #include "empty.skel.h"
 
@@ -314,23 +315,6 @@ static struct empty_bpf *attach_empties(const char *mode)
 }
 
 /* ---- program and map statistics */
-
-static long long fd_memlock(int fd)
-{
-	char path[64], line[256];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "memlock:", 8))
-			v = strtoll(line + 8, NULL, 10);
-	fclose(f);
-	return v;
-}
 
 static int is_empty_prog(struct empty_bpf *e, __u32 id)
 {

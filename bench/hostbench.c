@@ -46,6 +46,7 @@
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "benchutil.h"
 #include "loader.h"
 #include "model.h"
 #include "pinscope.h"
@@ -507,23 +508,6 @@ static long status_kb(const char *key)
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, key, strlen(key)))
 			v = strtol(line + strlen(key) + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
-static long long fd_memlock(int fd)
-{
-	char path[64], line[256];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "memlock:", 8))
-			v = strtoll(line + 8, NULL, 10);
 	fclose(f);
 	return v;
 }
