@@ -143,6 +143,9 @@ log "summary ($(( $(date +%s) - t_all )) s in all; results in $DIR/<boot>/):"
 for b in "${boots[@]}"; do
 	printf '[test-kernel]   %-13s %-22s %4s s\n' "$b" "${verdict[$b]}" "${secs[$b]:-?}" >&2
 done
+npass=0
+for b in "${boots[@]}"; do [ "${verdict[$b]}" = passed ] && npass=$((npass + 1)); done
+echo "test-kernel: $npass passed, $(( ${#boots[@]} - npass )) failed"
 [ $failed = 0 ] || { log "FAILED"; exit 1; }
-log "all passed"
+
 exit 0
