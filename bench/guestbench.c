@@ -88,24 +88,6 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, args) : 0;
 }
 
-/* VmHWM / VmRSS of a process in kB, -1 if gone */
-static long status_kb(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = strtol(line + strlen(key) + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /* ---- loops */
 
 static long loop_fork(double secs, double *elapsed)

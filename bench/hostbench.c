@@ -497,21 +497,6 @@ static int cmd_floors(size_t calls, int reps)
 
 /* ---- startup: exec -> ready, peak RSS, map memory */
 
-static long status_kb(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = strtol(line + strlen(key) + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /*
  * Host tracepoints that take the place of the xen ones for the attach: they
  * must exist and have at least 4 arguments (tp_pin_page reads args[3]); they
@@ -573,7 +558,7 @@ static int cmd_startup(__u64 t0, const char *what)
 	       "\"maps_memlock\": %lld, \"maps\": {",
 	       what, (unsigned long long)(t_main - t0), (unsigned long long)(t_loaded - t_main),
 	       (unsigned long long)(t_attached - t_loaded), (unsigned long long)(t_attached - t0),
-	       nlinks, standin, status_kb("VmHWM:"), status_kb("VmRSS:"), memlock);
+	       nlinks, standin, status_kb(getpid(), "VmHWM:"), status_kb(getpid(), "VmRSS:"), memlock);
 	{
 		int first = 1;
 
