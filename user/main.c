@@ -175,7 +175,7 @@ static int cmd_replay(void)
 		return PINSCOPE_EXIT_ERROR;
 	if (replay_open(env.replay_path, &in))
 		return PINSCOPE_EXIT_ERROR;
-	rc = replay_run(&in, 0, &rep, &sink, env.verbose);
+	rc = replay_run(&in, 0, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
 	replay_close(&in);

@@ -97,6 +97,20 @@ int probe_bpf_features(void)
 	return -1;
 }
 
+/* What every mode needs is missing: say what, and where pinscope does work */
+static void explain_no_xen(const char *missing_tps, bool no_unlock_sym)
+{
+	fprintf(stderr, "Failed to find the Xen PV pinning path:");
+	if (missing_tps)
+		fprintf(stderr, " missing tracepoints:%s%s", missing_tps, no_unlock_sym ? ";" : "");
+	if (no_unlock_sym)
+		fprintf(stderr, " xen_pte_unlock not in /proc/kallsyms");
+	fprintf(stderr, ".\npinscope attaches inside Xen PV guests (this is %s).\n"
+		"To check a recorded trace here, run 'pinscope replay FILE'; to see it live, "
+		"run 'make demo' (boots a Xen PV guest under QEMU).\n",
+		is_xen() ? "a Xen guest" : "not a Xen guest");
+}
+
 int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 {
 	char miss_mc[256] = "", miss_tp[512] = "", miss_btf[512] = "", miss_ks[512] = "";
@@ -113,14 +127,7 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 	cfg->vmemmap_base_addr = ksyms_data_addr("vmemmap_base");
 
 	if (no_mc || !cfg->pte_unlock_fn) {
-		fprintf(stderr, "Failed to find the Xen PV pinning path: %s%s%s%s.\n"
-			"pinscope attaches inside Xen PV guests (this is %s).\n"
-			"To check a recorded trace here, run 'pinscope replay FILE'; to see it live, "
-			"run 'make demo' (boots a Xen PV guest under QEMU).\n",
-			no_mc ? "missing tracepoints:" : "", miss_mc,
-			cfg->pte_unlock_fn ? "" : no_mc ? "; xen_pte_unlock not in /proc/kallsyms" :
-						    "xen_pte_unlock not in /proc/kallsyms",
-			"", is_xen() ? "a Xen guest" : "not a Xen guest");
+		explain_no_xen(no_mc ? miss_mc : NULL, !cfg->pte_unlock_fn);
 		goto out;
 	}
 	if (forced == MODE_AUTO)

@@ -107,7 +107,7 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 }
 
 int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
-	       struct viol_sink *sink, bool verbose)
+	       struct viol_sink *sink)
 {
 	struct checker *chk;
 	int rc;
@@ -131,7 +131,6 @@ int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
 	}
 	if (!rc && checker_read(chk, rep))
 		rc = PINSCOPE_EXIT_ERROR;
-	(void)verbose;
 	checker_close(chk);
 	return rc;
 }

@@ -23,6 +23,6 @@ void replay_close(struct replay_input *in);
  * Returns 0, or PINSCOPE_EXIT_ERROR after printing why (bad line, no events).
  */
 int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
-	       struct viol_sink *sink, bool verbose);
+	       struct viol_sink *sink);
 
 #endif
