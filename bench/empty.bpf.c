@@ -48,10 +48,11 @@ int e_replay(void *ctx)
 }
 
 /*
- * The floor of a useful hook: what pinscope's live() does before the
- * checker (cpu, time and pid helpers, the event struct) plus one lookup of
- * a per-cpu counter.  Not a baseline for the target, a decomposition of
- * the cost: empty -> floor -> pinscope.
+ * The floor of a hook that timestamps its event: the cpu, the clock and the
+ * pid, the event struct, one lookup of a per-cpu counter (pinscope reads
+ * the clock and the pid only for the events that use them: lock, unlock,
+ * operation begin and end, flushes inside an operation).  Not a baseline for
+ * the target, a decomposition of the cost: empty -> floor -> pinscope.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

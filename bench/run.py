@@ -774,8 +774,9 @@ def build_report(mach, host, guests):
             if v:
                 rows.append([f"`{name}`", desc, fmm(v), f"{v[0] - base[0]:+.1f}" if base else ""])
         R.p("**The floor taken apart** (raw_tp programs of bench/empty.bpf.c, test_run on cpu 0, "
-            "100,000 calls each, 3 runs): what each helper of pinscope's `live()` adds to an empty "
-            "program.")
+            "100,000 calls each, 3 runs): what each helper a hook may call adds to an empty "
+            "program (pinscope's handlers read the clock and the pid only for the events that "
+            "use them).")
         R.p()
         R.table(["program", "does", "ns/call", "added to empty, ns"], rows)
     gh = {}

@@ -18,7 +18,33 @@ struct ps {
 	const struct pinscope_event *e;
 	struct cpu_state *s;
 	struct pinscope_stats *st;
+	__u64 ts;			/* live: the clock, once read */
+	__u32 pid;			/* live: the current tgid, once read */
 };
+
+/*
+ * The event's time and process.  Replay events carry them; live hooks read
+ * the clock and the pid only for the events whose time or process is used,
+ * at most once per event: bpf_ktime_get_ns() costs about as much as an empty
+ * program (docs/performance.md), and most events never need it.
+ */
+static __always_inline __u64 ev_ts(struct ps *p)
+{
+	if (!p->ctx)
+		return p->e->ts_ns;
+	if (!p->ts)
+		p->ts = bpf_ktime_get_ns();
+	return p->ts;
+}
+
+static __always_inline __u32 ev_pid(struct ps *p)
+{
+	if (!p->ctx)
+		return p->e->pid;
+	if (!p->pid)
+		p->pid = bpf_get_current_pid_tgid() >> 32;
+	return p->pid;
+}
 
 static __always_inline void checked(struct ps *p, __u32 rule)
 {
@@ -44,7 +70,7 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 	r->reason = why;
 	r->op = p->s->op;
 	r->cpu = p->e->cpu;
-	r->ts_ns = p->e->ts_ns;
+	r->ts_ns = ev_ts(p);
 	r->pfn = pfn;
 	r->detail = detail;
 	r->nr_stack = 0;
@@ -54,7 +80,7 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 		r->pid = p->s->op_pid;
 		__builtin_memcpy(r->comm, p->s->op_comm, sizeof(r->comm));
 	} else {
-		r->pid = p->e->pid;
+		r->pid = ev_pid(p);
 		if (p->ctx)
 			bpf_get_current_comm(r->comm, sizeof(r->comm));
 		else
@@ -103,10 +129,44 @@ __noinline int held_find_idx(struct cpu_state *s, __u64 ptl)
 	return -1;
 }
 
+/* The same, newest first: the lock of the page being visited */
+__noinline int held_find_last_idx(struct cpu_state *s, __u64 ptl)
+{
+	__u32 i, idx;
+
+	if (!s)
+		return -1;
+	for (i = 1; i <= PINSCOPE_HELD_MAX; i++) {
+		if (i > held_span(s))
+			break;
+		idx = (s->tail - i) & HELD_MASK;
+		if (s->held[idx].ptl == ptl)
+			return idx;
+	}
+	return -1;
+}
+
+/* Unlocks come in FIFO order: the oldest first, usually the head itself */
 static __always_inline struct held_lock *held_find(struct cpu_state *s, __u64 ptl)
 {
-	int idx = held_find_idx(s, ptl);
+	struct held_lock *h = &s->held[s->head & HELD_MASK];
+	int idx;
 
+	if (s->head != s->tail && h->ptl == ptl)
+		return h;
+	idx = held_find_idx(s, ptl);
+	return idx < 0 ? NULL : &s->held[idx & HELD_MASK];
+}
+
+/* Pages, pins and callbacks concern the lock taken last, usually the tail */
+static __always_inline struct held_lock *held_find_last(struct cpu_state *s, __u64 ptl)
+{
+	struct held_lock *h = &s->held[(s->tail - 1) & HELD_MASK];
+	int idx;
+
+	if (s->head != s->tail && h->ptl == ptl)
+		return h;
+	idx = held_find_last_idx(s, ptl);
 	return idx < 0 ? NULL : &s->held[idx & HELD_MASK];
 }
 
@@ -153,6 +213,11 @@ static __always_inline __u32 held_drop_op(struct cpu_state *s, __u32 op_seq, __u
 {
 	struct held_scan c = { .s = s, .op_seq = op_seq };
 
+	*pfn = 0;
+	if (!s->nr_held) {	/* the usual end: every lock released */
+		s->head = s->tail;
+		return 0;
+	}
 	bpf_loop(held_span(s), drop_one, &c, 0);
 	held_gc(s);
 	s->nr_held -= c.left < s->nr_held ? c.left : s->nr_held;
@@ -235,13 +300,18 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 /* A held lock is released: record its hold time */
 static __always_inline void held_release(struct ps *p, struct held_lock *h, __u64 ts)
 {
+	struct cpu_state *s = p->s;
 	__u32 k = (h->op - 1) & 1;
 
 	hist_add(&p->st->hold[k], ts > h->ts ? ts - h->ts : 0);
 	h->ptl = 0;
-	if (p->s->nr_held)
-		p->s->nr_held--;
-	held_gc(p->s);
+	if (s->nr_held)
+		s->nr_held--;
+	/* a FIFO release: one step, no scan */
+	if (s->head != s->tail && !s->held[s->head & HELD_MASK].ptl)
+		s->head++;
+	if (s->head != s->tail && !s->held[s->head & HELD_MASK].ptl)
+		held_gc(s);
 }
 
 /*
@@ -368,7 +438,7 @@ static __always_inline void maybe_finish(struct ps *p)
 static __always_inline void count_proc(struct ps *p, __u32 k)
 {
 	struct pinscope_proc *pr, init = {};
-	__u32 pid = p->e->pid;
+	__u32 pid = ev_pid(p);
 
 	pr = bpf_map_lookup_elem(&procs, &pid);
 	if (!pr) {
@@ -401,13 +471,13 @@ static __always_inline void on_op_begin(struct ps *p)
 	}
 	if (kind != PINSCOPE_OP_PIN && kind != PINSCOPE_OP_UNPIN)
 		return;
-	if (targ_tgid && p->e->pid != targ_tgid)
+	if (targ_tgid && ev_pid(p) != targ_tgid)
 		return;
 	s->op = kind;
 	s->op_seq++;
 	s->op_flags = 0;
-	s->op_pid = p->e->pid;
-	s->op_ts = p->e->ts_ns;
+	s->op_pid = ev_pid(p);
+	s->op_ts = ev_ts(p);
 	s->op_walk_pgd_pfn = 0;
 	s->op_nr_pre_unpin = 0;
 	s->op_nr_undecided = 0;
@@ -427,7 +497,7 @@ static __always_inline void on_op_begin(struct ps *p)
 static __always_inline void on_op_end(struct ps *p)
 {
 	if (p->s->op)
-		op_finish(p, p->e->ts_ns);
+		op_finish(p, ev_ts(p));
 }
 
 /* Tracepoint mode: a PTE page's RO (pin) or RW (unpin) update was queued */
@@ -446,7 +516,7 @@ static __always_inline void pte_page_queued(struct ps *p, __u64 pfn, __u64 ptl)
 		return;
 	}
 	checked(p, PINSCOPE_R_PTE_LOCK_HELD);
-	h = held_find(s, ptl);
+	h = held_find_last(s, ptl);
 	if (h)
 		h->gen = s->gen;
 	if (!h || (s->op == PINSCOPE_OP_UNPIN && s->dp_pfn == pfn &&
@@ -466,7 +536,8 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 	s->pg_level = level;
 	s->pg_pfn = pfn;
 	s->pg_ptl = ptl;
-	s->pg_ts = p->e->ts_ns;
+	if (!HAS(LOCK))		/* the hold's start when no lock event tells it */
+		s->pg_ts = ev_ts(p);
 	if (level == PINSCOPE_L_PTE && HAS(PTL))
 		pte_page_queued(p, pfn, ptl);
 }
@@ -529,7 +600,7 @@ static __always_inline void on_lock(struct ps *p)
 {
 	maybe_finish(p);
 	if (p->s->op)
-		held_push(p, p->e->arg[3], p->e->arg[1], p->e->ts_ns);
+		held_push(p, p->e->arg[3], p->e->arg[1], ev_ts(p));
 }
 
 static __always_inline void on_unlock(struct ps *p)
@@ -555,9 +626,9 @@ static __always_inline void on_unlock(struct ps *p)
 	if (s->gen <= h->gen)
 		report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
 		       h->pfn, 0);
-	held_release(p, h, p->e->ts_ns);
+	held_release(p, h, ev_ts(p));
 	if (s->op_flags & OPF_FINAL)
-		s->flush_ts = p->e->ts_ns;	/* the operation ends after its unlocks */
+		s->flush_ts = ev_ts(p);	/* the operation ends after its unlocks */
 }
 
 static __always_inline void on_do_pin(struct ps *p)
@@ -609,7 +680,7 @@ static __always_inline void on_do_pin(struct ps *p)
 		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, pfn, 0);
 		return;
 	}
-	h = held_find(s, s->pg_ptl);
+	h = held_find_last(s, s->pg_ptl);
 	if (h)
 		h->gen = s->gen;	/* its batch now also carries the L1 pin */
 	else if (!(s->pg_flags & PGF_REPORTED))
@@ -629,7 +700,7 @@ static __always_inline void on_callback(struct ps *p)
 	if (!s->op)
 		return;
 	if (HAS(LOCK)) {
-		h = held_find(s, ptl);
+		h = held_find_last(s, ptl);
 		if (h)
 			h->gen = s->gen;
 		return;
@@ -639,7 +710,7 @@ static __always_inline void on_callback(struct ps *p)
 	if (!split_locks_seen)
 		split_locks_seen = true;
 	undecided_are_leaks(s);
-	held_push(p, ptl, s->pg_pfn, HAS(PAGE_EXIT) ? s->pg_ts : p->e->ts_ns);
+	held_push(p, ptl, s->pg_pfn, HAS(PAGE_EXIT) ? s->pg_ts : ev_ts(p));
 }
 
 static __always_inline void on_flush_reason(struct ps *p)
@@ -649,11 +720,21 @@ static __always_inline void on_flush_reason(struct ps *p)
 	p->s->reason = r < PINSCOPE_NR_FLUSH_REASONS ? r : PINSCOPE_FL_EXPLICIT;
 }
 
+/* in_flush */
+#define FL_IN		(1 << 0)	/* between xen_mc_flush() and its return */
+#define FL_TIMED	(1 << 1)	/* its latency is recorded */
+
+/*
+ * Flushes are all counted, by reason and size; their latency is recorded for
+ * those that run inside a pin or unpin or while split locks are held: the
+ * ones that hold the locks pinscope watches.  The others (a context switch
+ * flushes every time) then cost no clock read.
+ */
 static __always_inline void on_flush(struct ps *p)
 {
 	struct cpu_state *s = p->s;
 	struct pinscope_stats *st = p->st;
-	__u64 ts = p->e->ts_ns;
+	__u64 ts;
 
 	maybe_finish(p);
 	st->flushes++;
@@ -662,8 +743,13 @@ static __always_inline void on_flush(struct ps *p)
 	lin_add(&st->flush_entries, p->e->arg[0]);
 	lin_add(&st->flush_cbs, p->e->arg[2]);
 	s->gen++;
+	if (!s->op && !held_span(s)) {
+		s->in_flush = FL_IN;
+		return;
+	}
+	ts = ev_ts(p);
 	s->flush_ts = ts;
-	s->in_flush = 1;
+	s->in_flush = FL_IN | FL_TIMED;
 	/* fentry: a flush before a pin's lock is taken is not part of the hold */
 	if ((s->pg_flags & PGF_ACTIVE) && !(s->pg_flags & (PGF_PINNED | PGF_CB)) &&
 	    s->op == PINSCOPE_OP_PIN)
@@ -680,9 +766,13 @@ static __always_inline void on_flush(struct ps *p)
 static __always_inline void on_flush_exit(struct ps *p)
 {
 	struct cpu_state *s = p->s;
+	__u64 ts;
 
-	if (s->in_flush && p->e->ts_ns >= s->flush_ts)
-		hist_add(&p->st->flush_ns, p->e->ts_ns - s->flush_ts);
+	if (s->in_flush & FL_TIMED) {
+		ts = ev_ts(p);
+		if (ts >= s->flush_ts)
+			hist_add(&p->st->flush_ns, ts - s->flush_ts);
+	}
 	s->in_flush = 0;
 }
 
@@ -718,12 +808,13 @@ static __always_inline int handle(void *ctx, const struct pinscope_event *e)
 	struct ps p = { .ctx = ctx, .e = e };
 	__u32 cpu = e->cpu;
 
-	p.st = get_stats();
-	if (!p.st)
-		return 0;
 	p.s = bpf_map_lookup_elem(&cpus, &cpu);
-	if (!p.s) {
-		p.st->lost.bad_cpu++;
+	p.st = bpf_map_lookup_elem(&stats, &cpu);
+	if (!p.s || !p.st) {
+		cpu = 0;	/* counted where the report sums it */
+		p.st = bpf_map_lookup_elem(&stats, &cpu);
+		if (p.st)
+			__sync_fetch_and_add(&p.st->lost.bad_cpu, 1);
 		return 0;
 	}
 	p.st->events++;

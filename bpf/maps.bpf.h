@@ -100,9 +100,14 @@ struct {
 	__type(value, struct cpu_state);
 } cpus SEC(".maps");
 
+/*
+ * Statistics of each cpu, indexed like cpus: an ARRAY, whose lookups the
+ * verifier inlines on every kernel (a PERCPU_ARRAY lookup is a helper call
+ * before 6.10), and in replay one entry per cpu of the trace.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PINSCOPE_MAX_CPUS);
 	__type(key, __u32);
 	__type(value, struct pinscope_stats);
 } stats SEC(".maps");
@@ -118,12 +123,5 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } violations SEC(".maps");
-
-static __always_inline struct pinscope_stats *get_stats(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&stats, &zero);
-}
 
 #endif /* PINSCOPE_MAPS_BPF_H */

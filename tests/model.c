@@ -835,6 +835,7 @@ struct proj {
 	int *pushed, npushed;	/* mainline: locks whose unlock the next flush runs */
 	int held;
 	bool in_op, issued, final;
+	bool flush_timed;	/* the checker records this flush's latency */
 	int kind;
 	__u64 op_ts, end_ts, flush_ts;
 	int op_max;
@@ -932,6 +933,7 @@ static void proj_step(struct proj *p, const struct model *m, const struct step *
 		lin(x->flush_entries, s->a[0]);
 		lin(x->flush_cbs, s->a[2]);
 		p->flush_ts = s->ts;
+		p->flush_timed = p->in_op || p->held > 0;
 		if (p->src == SRC_ML) {
 			for (int i = 0; i < p->npushed; i++) {
 				hold(x, m->locks[p->pushed[i]].kind, s->ts - p->start[p->pushed[i]]);
@@ -948,6 +950,8 @@ static void proj_step(struct proj *p, const struct model *m, const struct step *
 		}
 		break;
 	case T_FLUSH_EXIT:
+		if (!p->flush_timed)
+			break;
 		x->flush_ns_count++;
 		x->flush_ns_sum += s->ts - p->flush_ts;
 		break;

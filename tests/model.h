@@ -86,7 +86,7 @@ struct model_expect {
 	__u64 flush_reason[PINSCOPE_NR_FLUSH_REASONS];
 	__u64 flush_entries[PINSCOPE_LIN_SLOTS];
 	__u64 flush_cbs[PINSCOPE_LIN_SLOTS];
-	__u64 flush_ns_count;	/* fentry: every flush has its FLUSH_EXIT */
+	__u64 flush_ns_count;	/* fentry: flushes inside an op or with locks held */
 	__u64 flush_ns_sum;
 	__u64 pte_unlock_cbs;	/* deferred unlocks queued */
 	__u64 pages[2][8];	/* [op][enum pinscope_level] */

@@ -95,7 +95,7 @@ static void print_flushes(FILE *f, const struct report *rep)
 	fprintf(f, "\nCallbacks per flush:\n");
 	star_hist(f, "callbacks", st->flush_cbs.slots, PINSCOPE_LIN_SLOTS, false);
 	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT)
-		hold_hist(f, "Flush latency (xen_mc_flush)", &st->flush_ns);
+		hold_hist(f, "Flush latency inside pin/unpin (xen_mc_flush)", &st->flush_ns);
 }
 
 static void print_invariants(FILE *f, const struct report *rep)

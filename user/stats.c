@@ -38,26 +38,23 @@ static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats 
 	}
 }
 
+/* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {
-	int ncpu = libbpf_num_possible_cpus(), err = 0;
-	struct pinscope_stats *vals;
-	__u32 zero = 0;
+	struct pinscope_stats *val = malloc(sizeof(*val));
+	int err = 0;
 
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
+	if (!val)
 		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(fd, &zero, vals)) {
-		err = -errno;
-		goto out;
+	for (__u32 cpu = 0; cpu < PINSCOPE_MAX_CPUS; cpu++) {
+		if (bpf_map_lookup_elem(fd, &cpu, val)) {
+			err = -errno;
+			break;
+		}
+		stats_merge(out, val);
 	}
-	for (int i = 0; i < ncpu; i++)
-		stats_merge(out, &vals[i]);
-out:
-	free(vals);
+	free(val);
 	return err;
 }
 
