@@ -15,35 +15,28 @@
 
 struct ps {
 	void *ctx;			/* live program context, NULL in replay */
+	bool live;			/* a compile-time constant once handle() is inlined */
 	const struct pinscope_event *e;
 	struct cpu_state *s;
 	struct pinscope_stats *st;
-	__u64 ts;			/* live: the clock, once read */
-	__u32 pid;			/* live: the current tgid, once read */
 };
 
 /*
  * The event's time and process.  Replay events carry them; live hooks read
- * the clock and the pid only for the events whose time or process is used,
- * at most once per event: bpf_ktime_get_ns() costs about as much as an empty
- * program (docs/performance.md), and most events never need it.
+ * the clock and the pid only where the checker uses them, once per event:
+ * bpf_ktime_get_ns() costs about as much as an empty program
+ * (docs/performance.md) and most events never need it.  No caching in the
+ * event: a "read yet?" test would multiply the states the 6.1 verifier
+ * walks past its limit.
  */
 static __always_inline __u64 ev_ts(struct ps *p)
 {
-	if (!p->ctx)
-		return p->e->ts_ns;
-	if (!p->ts)
-		p->ts = bpf_ktime_get_ns();
-	return p->ts;
+	return p->live ? bpf_ktime_get_ns() : p->e->ts_ns;
 }
 
 static __always_inline __u32 ev_pid(struct ps *p)
 {
-	if (!p->ctx)
-		return p->e->pid;
-	if (!p->pid)
-		p->pid = bpf_get_current_pid_tgid() >> 32;
-	return p->pid;
+	return p->live ? bpf_get_current_pid_tgid() >> 32 : p->e->pid;
 }
 
 static __always_inline void checked(struct ps *p, __u32 rule)
@@ -81,12 +74,12 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 		__builtin_memcpy(r->comm, p->s->op_comm, sizeof(r->comm));
 	} else {
 		r->pid = ev_pid(p);
-		if (p->ctx)
+		if (p->live)
 			bpf_get_current_comm(r->comm, sizeof(r->comm));
 		else
 			__builtin_memcpy(r->comm, p->e->comm, sizeof(r->comm));
 	}
-	if (p->ctx && want_stack) {
+	if (p->live && want_stack) {
 		n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
 		r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
 	}
@@ -435,14 +428,13 @@ static __always_inline void maybe_finish(struct ps *p)
 		op_finish(p, p->s->flush_ts);
 }
 
-static __always_inline void count_proc(struct ps *p, __u32 k)
+static __always_inline void count_proc(struct ps *p, __u32 k, __u32 pid)
 {
 	struct pinscope_proc *pr, init = {};
-	__u32 pid = ev_pid(p);
 
 	pr = bpf_map_lookup_elem(&procs, &pid);
 	if (!pr) {
-		if (p->ctx)
+		if (p->live)
 			bpf_get_current_comm(init.comm, sizeof(init.comm));
 		else
 			__builtin_memcpy(init.comm, p->e->comm, sizeof(init.comm));
@@ -463,6 +455,7 @@ static __always_inline void on_op_begin(struct ps *p)
 	struct cpu_state *s = p->s;
 	__u32 kind = p->e->arg[0];
 	__u32 k = (kind - 1) & 1;
+	__u32 pid;
 
 	maybe_finish(p);
 	if (s->op) {		/* the previous one never ended */
@@ -471,19 +464,20 @@ static __always_inline void on_op_begin(struct ps *p)
 	}
 	if (kind != PINSCOPE_OP_PIN && kind != PINSCOPE_OP_UNPIN)
 		return;
-	if (targ_tgid && ev_pid(p) != targ_tgid)
+	pid = ev_pid(p);
+	if (targ_tgid && pid != targ_tgid)
 		return;
 	s->op = kind;
 	s->op_seq++;
 	s->op_flags = 0;
-	s->op_pid = ev_pid(p);
+	s->op_pid = pid;
 	s->op_ts = ev_ts(p);
 	s->op_walk_pgd_pfn = 0;
 	s->op_nr_pre_unpin = 0;
 	s->op_nr_undecided = 0;
 	s->op_leaked = 0;
 	s->op_pgd_visits = 0;
-	if (p->ctx)
+	if (p->live)
 		bpf_get_current_comm(s->op_comm, sizeof(s->op_comm));
 	else
 		__builtin_memcpy(s->op_comm, p->e->comm, sizeof(s->op_comm));
@@ -491,7 +485,7 @@ static __always_inline void on_op_begin(struct ps *p)
 	s->op_vmask = 0;
 	s->pg_flags = 0;
 	p->st->ops[k]++;
-	count_proc(p, k);
+	count_proc(p, k, pid);
 }
 
 static __always_inline void on_op_end(struct ps *p)
@@ -607,6 +601,7 @@ static __always_inline void on_unlock(struct ps *p)
 {
 	struct cpu_state *s = p->s;
 	struct held_lock *h = held_find(s, p->e->arg[3]);
+	__u64 ts;
 
 	if (!h) {
 		/* fentry: a lock released inside its page's visit, outside any
@@ -626,9 +621,10 @@ static __always_inline void on_unlock(struct ps *p)
 	if (s->gen <= h->gen)
 		report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
 		       h->pfn, 0);
-	held_release(p, h, ev_ts(p));
+	ts = ev_ts(p);
+	held_release(p, h, ts);
 	if (s->op_flags & OPF_FINAL)
-		s->flush_ts = ev_ts(p);	/* the operation ends after its unlocks */
+		s->flush_ts = ts;	/* the operation ends after its unlocks */
 }
 
 static __always_inline void on_do_pin(struct ps *p)
@@ -803,9 +799,10 @@ static __always_inline void on_end(struct ps *p)
 	}
 }
 
-static __always_inline int handle(void *ctx, const struct pinscope_event *e)
+/* live: called from a hook (ctx is its context), else replay (ctx NULL) */
+static __always_inline int handle(void *ctx, const struct pinscope_event *e, bool live)
 {
-	struct ps p = { .ctx = ctx, .e = e };
+	struct ps p = { .ctx = ctx, .live = live, .e = e };
 	__u32 cpu = e->cpu;
 
 	p.s = bpf_map_lookup_elem(&cpus, &cpu);

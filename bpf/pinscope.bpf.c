@@ -34,7 +34,7 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	e.arg[1] = a1;
 	e.arg[2] = a2;
 	e.arg[3] = a3;
-	return handle(ctx, &e);
+	return handle(ctx, &e, true);
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
@@ -284,7 +284,7 @@ static long replay_one(__u64 i, void *unused)
 {
 	if (i >= PINSCOPE_REPLAY_BATCH)
 		return 1;
-	handle(NULL, &replay_in.ev[i]);
+	handle(NULL, &replay_in.ev[i], false);
 	return 0;
 }
 

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * /proc/kallsyms has about 120,000 lines.  Start-up only needs a handful of
+ * addresses: they are picked out in one streaming pass.  The table of all
+ * function symbols (addresses plus one buffer of names, ~4 MB) is built only
+ * when a violation's kernel stack is printed, so a clean run never holds it.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,12 +12,43 @@
 
 struct ksym {
 	__u64 addr;
-	char *name;
+	size_t name;	/* offset in names */
 };
 
 static struct ksym *syms;
 static size_t nr_syms;
+static char *names;
 static int loaded;
+
+static bool is_text(char type)
+{
+	return type == 't' || type == 'T';
+}
+
+int ksyms_resolve(struct ksym_req *req, int n)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr;
+	char type, name[256];
+	int found = 0;
+
+	for (int i = 0; i < n; i++)
+		req[i].addr = 0;
+	if (!f)
+		return 0;
+	while (found < n && fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3) {
+		for (int i = 0; i < n; i++) {
+			if (req[i].addr || strcmp(req[i].name, name))
+				continue;
+			if (req[i].data ? !strchr("DdBbRr", type) : !is_text(type))
+				continue;
+			req[i].addr = addr;
+			found += addr != 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
 
 static int cmp_ksym(const void *a, const void *b)
 {
@@ -20,61 +57,48 @@ static int cmp_ksym(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 4096;
+	void *n;
+
+	if (need <= *cap)
+		return true;
+	while (c < need)
+		c *= 2;
+	n = realloc(*p, c * size);
+	if (!n)
+		return false;
+	*p = n;
+	*cap = c;
+	return true;
+}
+
 static void load(void)
 {
 	FILE *f = fopen("/proc/kallsyms", "r");
+	size_t cap = 0, ncap = 0, nlen = 0, len;
 	unsigned long long addr;
 	char type, name[256];
-	size_t cap = 0;
-	struct ksym *n;
 
 	loaded = 1;
 	if (!f)
 		return;
 	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3) {
-		if (type != 't' && type != 'T')
+		if (!is_text(type) || !addr)
 			continue;
-		if (nr_syms == cap) {
-			cap = cap ? cap * 2 : 65536;
-			n = realloc(syms, cap * sizeof(*syms));
-			if (!n)
-				break;
-			syms = n;
-		}
+		len = strlen(name) + 1;
+		if (!grow((void **)&syms, &cap, nr_syms + 1, sizeof(*syms)) ||
+		    !grow((void **)&names, &ncap, nlen + len, 1))
+			break;
+		memcpy(names + nlen, name, len);
 		syms[nr_syms].addr = addr;
-		syms[nr_syms].name = strdup(name);
+		syms[nr_syms].name = nlen;
+		nlen += len;
 		nr_syms++;
 	}
 	fclose(f);
 	qsort(syms, nr_syms, sizeof(*syms), cmp_ksym);
-}
-
-__u64 ksyms_addr(const char *name)
-{
-	if (!loaded)
-		load();
-	for (size_t i = 0; i < nr_syms; i++)
-		if (syms[i].name && !strcmp(syms[i].name, name))
-			return syms[i].addr;
-	return 0;
-}
-
-__u64 ksyms_data_addr(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	unsigned long long addr, found = 0;
-	char type, sym[256];
-
-	if (!f)
-		return 0;
-	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, sym) == 3)
-		if (strchr("DdBbRr", type) &&
-		    !strcmp(sym, name)) {
-			found = addr;
-			break;
-		}
-	fclose(f);
-	return found;
 }
 
 const char *ksyms_lookup(__u64 addr, __u64 *off)
@@ -83,7 +107,7 @@ const char *ksyms_lookup(__u64 addr, __u64 *off)
 
 	if (!loaded)
 		load();
-	if (!nr_syms || addr < syms[0].addr || !syms[0].addr)
+	if (!nr_syms || addr < syms[0].addr)
 		return NULL;
 	hi = nr_syms;
 	while (hi - lo > 1) {
@@ -95,15 +119,15 @@ const char *ksyms_lookup(__u64 addr, __u64 *off)
 			hi = mid;
 	}
 	*off = addr - syms[lo].addr;
-	return syms[lo].name;
+	return names + syms[lo].name;
 }
 
 void ksyms_free(void)
 {
-	for (size_t i = 0; i < nr_syms; i++)
-		free(syms[i].name);
 	free(syms);
+	free(names);
 	syms = NULL;
+	names = NULL;
 	nr_syms = 0;
 	loaded = 0;
 }

@@ -59,9 +59,34 @@ static bool has_btf_func(struct btf *btf, const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
+/* funcs[] in kallsyms, resolved once by probe_live() */
+static struct ksym_req func_syms[sizeof(funcs) / sizeof(funcs[0]) - 1];
+
+static __u64 func_addr(const char *name)
+{
+	for (size_t i = 0; i < sizeof(func_syms) / sizeof(func_syms[0]); i++)
+		if (!strcmp(func_syms[i].name, name))
+			return func_syms[i].addr;
+	return 0;
+}
+
 static bool has_ksym(struct btf *btf, const char *name)
 {
-	return ksyms_addr(name) != 0;
+	return func_addr(name) != 0;
+}
+
+/* One pass over /proc/kallsyms for every address pinscope needs */
+static __u64 resolve_ksyms(void)
+{
+	struct ksym_req req[sizeof(func_syms) / sizeof(func_syms[0]) + 1];
+	size_t n = sizeof(func_syms) / sizeof(func_syms[0]);
+
+	for (size_t i = 0; i < n; i++)
+		req[i] = (struct ksym_req){ .name = funcs[i] };
+	req[n] = (struct ksym_req){ .name = "vmemmap_base", .data = true };
+	ksyms_resolve(req, n + 1);
+	memcpy(func_syms, req, sizeof(func_syms));
+	return req[n].addr;
 }
 
 static bool is_xen(void)
@@ -122,9 +147,9 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 	no_mc = missing(mc_tps, has_tp, btf, miss_mc, sizeof(miss_mc));
 	no_tp = missing(patched_tps, has_tp, btf, miss_tp, sizeof(miss_tp));
 	no_btf = btf ? missing(funcs, has_btf_func, btf, miss_btf, sizeof(miss_btf)) : -1;
+	cfg->vmemmap_base_addr = resolve_ksyms();
 	no_ks = missing(funcs, has_ksym, btf, miss_ks, sizeof(miss_ks));
-	cfg->pte_unlock_fn = ksyms_addr("xen_pte_unlock");
-	cfg->vmemmap_base_addr = ksyms_data_addr("vmemmap_base");
+	cfg->pte_unlock_fn = func_addr("xen_pte_unlock");
 
 	if (no_mc || !cfg->pte_unlock_fn) {
 		explain_no_xen(no_mc ? miss_mc : NULL, !cfg->pte_unlock_fn);
