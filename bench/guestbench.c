@@ -415,7 +415,7 @@ static int cmd_run(int argc, char **argv)
 {
 	const char *name = "none", *loops = "fork,mmap", *log = "/tmp/tracer.log", *pat = NULL;
 	const char *empties = NULL, *workload = NULL;
-	double secs = 3, timeout = 120;
+	double secs = 3, timeout = 120, tw;
 	struct empty_bpf *e = NULL;
 	int stats = 0, stats_fd = -1, c, cpu = -1;
 	pid_t tracer = 0;
@@ -461,6 +461,7 @@ static int cmd_run(int argc, char **argv)
 		if (sched_setaffinity(0, sizeof(set), &set))
 			perror("sched_setaffinity");
 	}
+	tw = now_s();
 	lcopy = strdup(loops);
 	for (tok = strtok(lcopy, ","); tok; tok = strtok(NULL, ",")) {
 		double el = 0;
@@ -477,8 +478,12 @@ static int cmd_run(int argc, char **argv)
 	free(lcopy);
 	if (workload)
 		run_workload(workload, name);
-	if (stats)
+	if (stats) {
+		/* the window every run_time_ns below was counted in */
+		printf("{\"what\": \"window\", \"name\": \"%s\", \"elapsed_s\": %.4f, "
+		       "\"cpus\": %ld}\n", name, now_s() - tw, sysconf(_SC_NPROCESSORS_ONLN));
 		dump_stats(e, name);
+	}
 	if (tracer > 0)
 		stop_tracer(tracer, name);
 	empty_bpf__destroy(e);

@@ -557,6 +557,18 @@ def report_guest_handlers(R, g, label):
     R.p()
     R.table(["program", "hook", "run_cnt", "ns/call", "empty run_cnt", "empty ns/call",
              "ratio to empty", "JITed bytes"], rows)
+    win = next((r for r in g["stats"] if r.get("what") == "window"), None)
+    if win and win.get("elapsed_s"):
+        mine = sum(p["run_time_ns"] for p in progs if not p.get("empty"))
+        empty = sum(p["run_time_ns"] for p in progs if p.get("empty"))
+        w = win["elapsed_s"] * 1e9
+        g["share"] = mine / w * 100
+        R.p(f"Time inside the programs over the whole window ({win['elapsed_s']:.1f} s, "
+            f"{win.get('cpus', '?')} vCPUs): pinscope's ran {mine / 1e6:.1f} ms, "
+            f"**{mine / w * 100:.2f} % of one vCPU**; the empty programs on the same hooks "
+            f"{empty / 1e6:.1f} ms ({empty / w * 100:.2f} %), the part any BPF tool on these "
+            f"hooks pays. bpf_stats does not count the fentry/fexit trampolines themselves.")
+        R.p()
     return out
 
 
