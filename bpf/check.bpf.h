@@ -2,7 +2,8 @@
 /*
  * The checker: one state machine for the pinning algorithm of
  * arch/x86/xen/mmu_pv.c, fed by live hooks (cpu = bpf_get_smp_processor_id(),
- * ts = bpf_ktime_get_ns()) and by replay (the trace's cpu and timestamp).
+ * clock and pid read where used: ev_ts(), ev_pid()) and by replay (the
+ * trace's cpu, timestamp and pid).
  * Every rule of docs/invariants.md is evaluated here and nowhere else.
  */
 #ifndef PINSCOPE_CHECK_BPF_H

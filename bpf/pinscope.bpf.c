@@ -17,8 +17,8 @@ static __always_inline void live(struct pinscope_event *e, __u32 type)
 {
 	e->type = type;
 	e->cpu = bpf_get_smp_processor_id();
-	e->ts_ns = 0;		/* read by the checker when it needs them */
-	e->pid = 0;
+	e->ts_ns = 0;		/* the checker reads the clock and the pid */
+	e->pid = 0;		/* itself, for the events that use them */
 	e->flags = 0;
 	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
 	__builtin_memset(e->comm, 0, sizeof(e->comm));

@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md)", 0 },
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
-	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
+	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
@@ -233,6 +234,24 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 	return 0;
 }
 
+/* -v: the process's memory at each start-up phase (docs/performance.md) */
+static void mem_note(const char *phase)
+{
+	char line[128];
+	long hwm = -1, rss = -1;
+	FILE *f;
+
+	if (!env.verbose || !(f = fopen("/proc/self/status", "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmHWM: %ld", &hwm);
+		sscanf(line, "VmRSS: %ld", &rss);
+	}
+	fclose(f);
+	fprintf(stderr, "pinscope: memory after %s: peak %ld KiB, resident %ld KiB\n",
+		phase, hwm, rss);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = doc };
@@ -246,6 +265,11 @@ int main(int argc, char **argv)
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return PINSCOPE_EXIT_USAGE;
+	/* libbpf reads the kernel BTF (megabytes) into a buffer, copies it and
+	 * frees the buffer, once in probe_live() and again at load (fentry);
+	 * glibc's adaptive threshold would serve the second read from the heap
+	 * and keep it resident: big blocks from mmap, returned when freed */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	libbpf_set_print(libbpf_print_fn);
 	if (env.replay)
 		return cmd_replay();
@@ -254,12 +278,15 @@ int main(int argc, char **argv)
 		return PINSCOPE_EXIT_ERROR;
 	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json))
 		return PINSCOPE_EXIT_ERROR;
+	mem_note("probe");
 	cfg.targ_tgid = env.pid;
 	cfg.want_stack = !env.no_stack;
 	if (loader_open_load(&skel, &cfg))
 		goto cleanup;
+	mem_note("load");
 	if (loader_attach(skel))
 		goto cleanup;
+	mem_note("attach");
 	rep.mode = loader_mode_name(cfg.mode);
 	rep.caps = cfg.caps;
 	sink.print = !env.json;
