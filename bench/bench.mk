@@ -8,6 +8,7 @@
 #   make bench-host      the host part only (no guest), table on stdout,
 #                        docs/performance.md not written
 #   make bench-build     build the bench binaries only
+#   make test-bench      the host part at small sizes, checked (in make test)
 # Settings: BENCH_ARGS (extra bench/run.py options, e.g. "--rounds 5
 # --seconds 4 --events 2000000"), BENCH_GUEST_TIMEOUT (seconds, default 900).
 
@@ -26,7 +27,7 @@ BENCH_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(filter-out user/main.
 BENCH_INCLUDES := -I$(OUTPUT) -I$(BENCH_DIR) -Iinclude -I. -Iuser -Itests
 BENCH_WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 
-.PHONY: bench bench-host bench-build
+.PHONY: bench bench-host bench-build test-bench
 
 $(BENCH_DIR):
 	@mkdir -p $@
@@ -62,5 +63,10 @@ bench: bench-build
 
 bench-host: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
 	@python3 bench/run.py --output $(OUTPUT) --no-guest $(BENCH_ARGS)
+
+# part of `make test`: the host part at small sizes still runs and measures
+# every figure (tests/bench-smoke.py; checks no timing)
+test-bench: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
+	@tests/bench-smoke.py $(OUTPUT)
 
 .DEFAULT_GOAL := $(_bench_saved_goal)

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""tests/bench-smoke.py - the host part of `make bench` at small sizes.
+
+Not a timing test: it checks that the benchmark still runs and measures what
+docs/performance.md publishes (every part present, the checker saw the
+model's operations and found no violation in the correct streams, start-up
+and memory figures read, the table rendered between the markers), so the
+bench does not rot between the runs that rewrite the document.
+
+Usage: tests/bench-smoke.py [OUTPUT_DIR]   (root; about 15 s)
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else ".output"
+HOOKS = ["tp_mc_callback", "tp_mc_flush_reason", "tp_mc_flush", "tp_mc_issue", "tp_pgd_pin",
+         "tp_pgd_unpin", "tp_pte_lock", "tp_pte_unlock", "tp_pin_page", "tp_unpin_page", "tp_do_pin"]
+FLOORS = ["e_raw_tp", "floor_cpu", "floor_pid", "floor_ktime", "floor_lookup", "floor_raw_tp"]
+passed = failed = 0
+
+
+def check(what, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok   {what}")
+    else:
+        failed += 1
+        print(f"FAIL {what}{': ' + detail if detail else ''}")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="pinscope-bench-smoke.")
+    doc, js = os.path.join(tmp, "performance.md"), os.path.join(tmp, "bench.json")
+    shutil.copy("docs/performance.md", doc)
+    before = open("docs/performance.md").read()
+    cmd = ["python3", "bench/run.py", "--output", OUT, "--no-guest", "--events", "100000",
+           "--reps", "1", "--hook-events", "20000", "--wait-quiet", "0", "--doc", doc, "--json", js]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    check("bench/run.py --no-guest exits 0", r.returncode == 0, r.stderr[-500:])
+    if r.returncode:
+        return
+    host = json.load(open(js))["host"]
+
+    for caps in ("tracepoints", "fentry"):
+        recs = [x for x in host["replay"].get(caps, []) if x.get("what") == "replay"]
+        check(f"replay program ({caps} caps) measured", bool(recs) and all(
+            x["ns"] > 0 and x["empty_ns"] > 0 and x["batches"] > 0 for x in recs))
+        check(f"replay ({caps} caps) checked the model's operations, no violation",
+              bool(recs) and all(x["ops"] > 0 and x["violations"] == 0 and
+                                 x["checked_events"] == x["events"] for x in recs),
+              str(recs[:1]))
+
+    hooks = [x for x in host["hooks"] if x.get("what") == "hook"]
+    seen = {x["prog"] for x in hooks if x["cnt"] > 0 and x["empty_cnt"] == x["cnt"]}
+    check("every live raw_tp handler test-run beside its empty program",
+          seen == set(HOOKS), f"missing {sorted(set(HOOKS) - seen)}")
+    runs = [x for x in host["hooks"] if x.get("what") == "hooks-run"]
+    check("live handlers: operations seen, no violation", bool(runs) and all(
+        x["ops"] > 0 and x["violations"] == 0 for x in runs), str(runs[:1]))
+
+    floors = {x["prog"] for x in host["floors"] if x.get("cnt")}
+    check("floor programs measured", floors >= set(FLOORS), f"got {sorted(floors)}")
+
+    st = host["startup"]
+    tp = st.get("tracepoints") or []
+    check("tracepoints-mode start-up: 11 links, peak RSS and map memory read", bool(tp) and all(
+        x.get("links") == 11 and x.get("vmhwm_kb", 0) > 0 and x.get("maps_memlock", 0) > 0
+        for x in tp), str(tp[:1]))
+    check("replay start-up measured", bool(st.get("replay")))
+
+    tput = host["throughput"]
+    for kind in ("model", "capture"):
+        rows = sorted((x for x in tput if x["kind"] == kind), key=lambda x: x["lines"])
+        sizes = sorted({x["lines"] for x in rows})
+        check(f"replay throughput ({kind}): 10^4, 10^5, 10^6 lines", sizes == [10**4, 10**5, 10**6],
+              str(sizes))
+        check(f"replay throughput ({kind}): exit 0, no violation, events grow with lines",
+              all(x["rc"] == 0 and x["violations"] == 0 for x in rows) and
+              rows[0]["events"] < rows[-1]["events"])
+
+    text = open(doc).read()
+    inner = text.split("<!-- bench:begin -->")[-1].split("<!-- bench:end -->")[0]
+    check("table written between the markers, targets listed",
+          "### Targets" in inner and inner.count("| met |") + inner.count("| **missed** |") >= 8)
+    check("docs/performance.md itself untouched", open("docs/performance.md").read() == before)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
+    print(f"bench-smoke: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
