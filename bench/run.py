@@ -700,12 +700,13 @@ def report_throughput(R, res):
             eps = mmm([r["events"] / (r["wall_ns"] / 1e9) / 1e6 for r in rs if r["events"]])
             lps = mmm([r["parsed_lines"] / (r["wall_ns"] / 1e9) / 1e6 for r in rs if r["parsed_lines"]])
             rss = mmm([r["maxrss_kb"] / 1024 for r in rs])
-            med[n] = (wall[0], evs, nl)
+            med[n] = (wall[1], evs, nl)     # the fastest run: interference only adds
             out[(kind, n)] = (eps, rss)
             rows.append([kind, f"{nl:,}", f"{rs[0]['bytes'] / 1e6:.1f}", f"{evs:,}", fmm(wall),
                          fmm(eps, 2), fmm(lps, 2), fmm(rss, 1),
                          f"{rs[0]['rc']} / {rs[0]['violations']}"])
-        # marginal cost between consecutive sizes: the fixed start-up (BPF load) cancels
+        # marginal cost between consecutive sizes: the fixed start-up (BPF load) cancels;
+        # from the fastest of the runs, since the small sizes differ by a few ms only
         marg = []
         for a, b in zip(sizes, sizes[1:]):
             dt = (med[b][0] - med[a][0]) * 1e6
@@ -730,8 +731,9 @@ def report_throughput(R, res):
         for a, b, nspl, meps in out.get((kind, "marginal"), []):
             lines.append(f"{kind} {a:,} -> {b:,} lines: {nspl:.0f} ns per line, {meps:.2f} million events/s")
     if lines:
-        R.p("Marginal cost (difference of the median wall times of consecutive sizes, so the fixed "
-            "start-up cancels; equal ns per line = linear growth): " + "; ".join(lines) + ".")
+        R.p("Marginal cost (difference of the fastest wall times of consecutive sizes, so the fixed "
+            "start-up cancels; the fastest, because 10^4 and 10^5 lines differ by a few ms, less than "
+            "what other work on the machine adds to one run; equal ns per line = linear growth): " + "; ".join(lines) + ".")
         R.p()
     return out
 
@@ -740,6 +742,12 @@ def build_report(mach, host, guests):
     R = Report()
     R.p(f"Run of {mach['date']}, commit `{mach['commit']}`, with `make bench`.")
     R.p()
+    for d in (ARGS.guest_dir, ARGS.patched_dir):
+        if d and os.path.isdir(d):
+            t = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(d)))
+            R.p(f"The guest results in `{d}` are reused from an earlier boot (files of {t}); "
+                "the host part was measured in this run.")
+            R.p()
     R.p("**Machine**: " + f"`nproc` = {mach['nproc']}, CPU: {mach['cpu']}, kernel {mach['kernel']}, "
         f"clocksource {mach['clocksource']}, memory {mach['memory']}. The guest: Debian 12's Xen 4.17 "
         "with a PV dom0 (2 vCPUs, 1 GiB) under QEMU TCG on this machine; guest times are inflated by "
