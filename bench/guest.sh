@@ -75,5 +75,11 @@ initrd=$B/initrd-bench.cpio.gz
 cat "$base" "$extra" > "$initrd"
 log "initramfs $initrd: $(du -h "$initrd" | cut -f1) (base $(du -h "$base" | cut -f1) + extra $(du -h "$extra" | cut -f1))"
 
+# One host thread per vCPU, as on hardware: the loop on vCPU 0 does not share
+# its thread with vCPU 1 (docs/performance.md).  Unlike the tests' default,
+# this mode can hang while text is patched under load
+# (guest/init/selftest-textpoke.sh); the bench attaches its tracers while no
+# loop runs, and boot.sh reports a hang as a missing part.
+export GUEST_TCG_THREAD=${GUEST_TCG_THREAD:-multi}
 # GUEST_KERNEL, if set, is read by boot.sh itself
 exec "$REPO/guest/boot.sh" -i "$initrd" -o "$outdir" -t "${BENCH_GUEST_TIMEOUT:-900}" -I 400
