@@ -448,6 +448,8 @@ static int cmd_run(int argc, char **argv)
 		if (tracer < 0)
 			return 1;
 	}
+	/* the tracer's programs count from here (it is attached) */
+	tw = now_s();
 	/* after the tracer: both count the same window */
 	if (empties) {
 		stage("%s: attaching the empty programs (%s)", name, empties);
@@ -461,7 +463,6 @@ static int cmd_run(int argc, char **argv)
 		if (sched_setaffinity(0, sizeof(set), &set))
 			perror("sched_setaffinity");
 	}
-	tw = now_s();
 	lcopy = strdup(loops);
 	for (tok = strtok(lcopy, ","); tok; tok = strtok(NULL, ",")) {
 		double el = 0;

@@ -140,12 +140,17 @@ __noinline int held_find_last_idx(struct cpu_state *s, __u64 ptl)
 	return -1;
 }
 
-/* Unlocks come in FIFO order: the oldest first, usually the head itself */
+/*
+ * Unlocks come in FIFO order: the oldest first, usually the head itself.
+ * A NULL ptl (a trace's "(null)") is never held: released slots hold 0.
+ */
 static __always_inline struct held_lock *held_find(struct cpu_state *s, __u64 ptl)
 {
 	struct held_lock *h = &s->held[s->head & HELD_MASK];
 	int idx;
 
+	if (!ptl)
+		return NULL;
 	if (s->head != s->tail && h->ptl == ptl)
 		return h;
 	idx = held_find_idx(s, ptl);
@@ -158,6 +163,8 @@ static __always_inline struct held_lock *held_find_last(struct cpu_state *s, __u
 	struct held_lock *h = &s->held[(s->tail - 1) & HELD_MASK];
 	int idx;
 
+	if (!ptl)
+		return NULL;
 	if (s->head != s->tail && h->ptl == ptl)
 		return h;
 	idx = held_find_last_idx(s, ptl);
@@ -456,11 +463,15 @@ static __always_inline void on_op_begin(struct ps *p)
 	struct cpu_state *s = p->s;
 	__u32 kind = p->e->arg[0];
 	__u32 k = (kind - 1) & 1;
+	__u64 pfn;
 	__u32 pid;
 
 	maybe_finish(p);
 	if (s->op) {		/* the previous one never ended */
 		p->st->lost.ops_cut++;
+		/* its locks cannot be judged any more; left behind, a ptl of
+		 * theirs would stand in the FIFO twice */
+		held_drop_op(s, s->op_seq, &pfn);
 		s->op = PINSCOPE_OP_NONE;
 	}
 	if (kind != PINSCOPE_OP_PIN && kind != PINSCOPE_OP_UNPIN)
