@@ -44,14 +44,14 @@ $(BENCH_DIR)/empty.skel.h: $(BENCH_DIR)/empty.bpf.o
 	@$(BPFTOOL) gen skeleton $< name empty_bpf > $@
 
 # host driver: pinscope's library + the model of tests/
-$(BENCH_DIR)/hostbench: bench/hostbench.c bench/benchutil.h tests/model.c tests/model.h $(BENCH_DIR)/empty.skel.h \
+$(BENCH_DIR)/hostbench: bench/hostbench.c bench/benchutil.h user/procstat.h tests/model.c tests/model.h $(BENCH_DIR)/empty.skel.h \
 		$(OUTPUT)/pinscope.skel.h $(BENCH_LIB_OBJS)
 	@printf '  %-8s %s\n' CC $@
 	@$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) bench/hostbench.c tests/model.c \
 		$(BENCH_LIB_OBJS) -lbpf -lelf -lz -ljson-c -o $@
 
 # guest helper: static (the initramfs has no libraries)
-$(BENCH_DIR)/guestbench: bench/guestbench.c bench/benchutil.h $(BENCH_DIR)/empty.skel.h | $(BENCH_DIR)
+$(BENCH_DIR)/guestbench: bench/guestbench.c bench/benchutil.h user/procstat.h $(BENCH_DIR)/empty.skel.h | $(BENCH_DIR)
 	@printf '  %-8s %s\n' STATIC $@
 	@$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) -static $< -lbpf -lelf -lz -o $@
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include "procstat.h"	/* proc_status_kb() */
 
 /* memlock of a BPF map or program fd, from /proc/self/fdinfo; -1 if unknown */
 static inline long long fd_memlock(int fd)
@@ -22,24 +23,6 @@ static inline long long fd_memlock(int fd)
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, "memlock:", 8))
 			v = strtoll(line + 8, NULL, 10);
-	fclose(f);
-	return v;
-}
-
-/* A "Key:" field of /proc/PID/status in kB (VmHWM, VmRSS), -1 if gone */
-static inline long status_kb(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = strtol(line + strlen(key) + 1, NULL, 10);
 	fclose(f);
 	return v;
 }

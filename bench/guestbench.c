@@ -207,14 +207,14 @@ static pid_t start_tracer(char **argv, const char *log, const char *pat, double 
 	stage("%s: attached after %.0f ms", name, (now_s() - t0) * 1e3);
 	printf("{\"what\": \"attach\", \"name\": \"%s\", \"ok\": 1, \"exec_to_attached_ms\": %.1f, "
 	       "\"vmhwm_kb\": %ld, \"vmrss_kb\": %ld}\n", name, (now_s() - t0) * 1e3,
-	       status_kb(pid, "VmHWM:"), status_kb(pid, "VmRSS:"));
+	       proc_status_kb(pid, "VmHWM:"), proc_status_kb(pid, "VmRSS:"));
 	fflush(stdout);
 	return pid;
 }
 
 static void stop_tracer(pid_t pid, const char *name)
 {
-	long hwm = status_kb(pid, "VmHWM:");
+	long hwm = proc_status_kb(pid, "VmHWM:");
 	double t0 = now_s();
 	int st = 0, done = 0;
 

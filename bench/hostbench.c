@@ -558,7 +558,8 @@ static int cmd_startup(__u64 t0, const char *what)
 	       "\"maps_memlock\": %lld, \"maps\": {",
 	       what, (unsigned long long)(t_main - t0), (unsigned long long)(t_loaded - t_main),
 	       (unsigned long long)(t_attached - t_loaded), (unsigned long long)(t_attached - t0),
-	       nlinks, standin, status_kb(getpid(), "VmHWM:"), status_kb(getpid(), "VmRSS:"), memlock);
+	       nlinks, standin, proc_status_kb(getpid(), "VmHWM:"),
+	       proc_status_kb(getpid(), "VmRSS:"), memlock);
 	{
 		int first = 1;
 

@@ -19,6 +19,7 @@
 #include "names.h"
 #include "pinscope.skel.h"
 #include "probe.h"
+#include "procstat.h"
 #include "replay.h"
 #include "report.h"
 #include "violations.h"
@@ -237,19 +238,9 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 /* -v: the process's memory at each start-up phase (docs/performance.md) */
 static void mem_note(const char *phase)
 {
-	char line[128];
-	long hwm = -1, rss = -1;
-	FILE *f;
-
-	if (!env.verbose || !(f = fopen("/proc/self/status", "r")))
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "VmHWM: %ld", &hwm);
-		sscanf(line, "VmRSS: %ld", &rss);
-	}
-	fclose(f);
-	fprintf(stderr, "pinscope: memory after %s: peak %ld KiB, resident %ld KiB\n",
-		phase, hwm, rss);
+	if (env.verbose)
+		fprintf(stderr, "pinscope: memory after %s: peak %ld KiB, resident %ld KiB\n",
+			phase, proc_status_kb(getpid(), "VmHWM:"), proc_status_kb(getpid(), "VmRSS:"));
 }
 
 int main(int argc, char **argv)
