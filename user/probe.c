@@ -59,14 +59,16 @@ static bool has_btf_func(struct btf *btf, const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
-/* funcs[] in kallsyms, resolved once by probe_live() */
-static struct ksym_req func_syms[sizeof(funcs) / sizeof(funcs[0]) - 1];
+/* Every kallsyms address pinscope needs: funcs[], then vmemmap_base (in the
+ * slot of funcs[]'s NULL); resolved in one pass by probe_live() */
+#define NR_FUNCS (sizeof(funcs) / sizeof(funcs[0]) - 1)
+static struct ksym_req ksyms[NR_FUNCS + 1];
 
 static __u64 func_addr(const char *name)
 {
-	for (size_t i = 0; i < sizeof(func_syms) / sizeof(func_syms[0]); i++)
-		if (!strcmp(func_syms[i].name, name))
-			return func_syms[i].addr;
+	for (size_t i = 0; i < NR_FUNCS; i++)
+		if (!strcmp(ksyms[i].name, name))
+			return ksyms[i].addr;
 	return 0;
 }
 
@@ -75,18 +77,14 @@ static bool has_ksym(struct btf *btf, const char *name)
 	return func_addr(name) != 0;
 }
 
-/* One pass over /proc/kallsyms for every address pinscope needs */
+/* One pass over /proc/kallsyms; returns the address of vmemmap_base */
 static __u64 resolve_ksyms(void)
 {
-	struct ksym_req req[sizeof(func_syms) / sizeof(func_syms[0]) + 1];
-	size_t n = sizeof(func_syms) / sizeof(func_syms[0]);
-
-	for (size_t i = 0; i < n; i++)
-		req[i] = (struct ksym_req){ .name = funcs[i] };
-	req[n] = (struct ksym_req){ .name = "vmemmap_base", .data = true };
-	ksyms_resolve(req, n + 1);
-	memcpy(func_syms, req, sizeof(func_syms));
-	return req[n].addr;
+	for (size_t i = 0; i < NR_FUNCS; i++)
+		ksyms[i] = (struct ksym_req){ .name = funcs[i] };
+	ksyms[NR_FUNCS] = (struct ksym_req){ .name = "vmemmap_base", .data = true };
+	ksyms_resolve(ksyms, NR_FUNCS + 1);
+	return ksyms[NR_FUNCS].addr;
 }
 
 static bool is_xen(void)
