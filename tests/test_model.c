@@ -147,10 +147,21 @@ static __u64 slots_total(const __u64 *s, int n)
 	return t;
 }
 
-static void check_hist(struct ctx *c, const char *name, const struct pinscope_hist *h)
+/* A histogram against the model (count, sum, and max unless want_max is
+ * NULL), and its buckets against its own count */
+static void check_hist(struct ctx *c, const char *name, const struct pinscope_hist *h,
+		       __u64 count, __u64 sum, const __u64 *want_max)
 {
-	char what[64];
+	char what[96];
 
+	snprintf(what, sizeof(what), "%s.count", name);
+	eq(c, what, h->count, count);
+	snprintf(what, sizeof(what), "%s.sum", name);
+	eq(c, what, h->sum, sum);
+	if (want_max) {
+		snprintf(what, sizeof(what), "%s.max", name);
+		eq(c, what, h->max, *want_max);
+	}
 	snprintf(what, sizeof(what), "%s bucket total", name);
 	eq(c, what, slots_total(h->slots, PINSCOPE_HIST_SLOTS), h->count);
 }
@@ -202,22 +213,10 @@ static void check_correct(struct ctx *c, const struct report *rep, const struct 
 		eq(c, what, st->ops[k], x->ops[k]);
 		snprintf(what, sizeof(what), "locks[%s]", kn);
 		eq(c, what, st->locks[k], x->locks[k]);
-		snprintf(what, sizeof(what), "holds[%s].count", kn);
-		eq(c, what, st->hold[k].count, x->holds[k]);
-		snprintf(what, sizeof(what), "holds[%s].sum", kn);
-		eq(c, what, st->hold[k].sum, x->hold_sum[k]);
-		snprintf(what, sizeof(what), "holds[%s].max", kn);
-		eq(c, what, st->hold[k].max, x->hold_max[k]);
 		snprintf(what, sizeof(what), "holds[%s]", kn);
-		check_hist(c, what, &st->hold[k]);
-		snprintf(what, sizeof(what), "op_ns[%s].count", kn);
-		eq(c, what, st->op_ns[k].count, x->ops[k]);
-		snprintf(what, sizeof(what), "op_ns[%s].sum", kn);
-		eq(c, what, st->op_ns[k].sum, x->op_ns_sum[k]);
-		snprintf(what, sizeof(what), "op_ns[%s].max", kn);
-		eq(c, what, st->op_ns[k].max, x->op_ns_max[k]);
+		check_hist(c, what, &st->hold[k], x->holds[k], x->hold_sum[k], &x->hold_max[k]);
 		snprintf(what, sizeof(what), "op_ns[%s]", kn);
-		check_hist(c, what, &st->op_ns[k]);
+		check_hist(c, what, &st->op_ns[k], x->ops[k], x->op_ns_sum[k], &x->op_ns_max[k]);
 		for (int l = 0; l < 8; l++) {
 			snprintf(what, sizeof(what), "pages[%s][%s]", kn, level_name(l));
 			eq(c, what, st->pages[k][l], x->pages[k][l]);
@@ -245,9 +244,7 @@ static void check_correct(struct ctx *c, const struct report *rep, const struct 
 	   st->flushes);
 	eq(c, "locks_max total", slots_total(st->locks_max.slots, PINSCOPE_LIN_SLOTS),
 	   st->ops[0] + st->ops[1]);
-	eq(c, "flush_ns.count", st->flush_ns.count, x->flush_ns_count);
-	eq(c, "flush_ns.sum", st->flush_ns.sum, x->flush_ns_sum);
-	check_hist(c, "flush_ns", &st->flush_ns);
+	check_hist(c, "flush_ns", &st->flush_ns, x->flush_ns_count, x->flush_ns_sum, NULL);
 	eq(c, "pte_unlock_cbs (deferred unlocks)", st->pte_unlock_cbs, x->pte_unlock_cbs);
 	eq(c, "top processes", rep->nr_top, x->procs < TOP_PROCS ? x->procs : TOP_PROCS);
 	/* the model itself: with split locks every PTE page visit takes its lock */
