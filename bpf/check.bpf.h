@@ -811,6 +811,28 @@ static __always_inline void on_end(struct ps *p)
 	}
 }
 
+/*
+ * The source lost events of this cpu here: the operation running on it
+ * cannot be judged (an unlock or a page visit may be among the lost), and
+ * no lock it holds can be matched any more.  Counted, never a violation.
+ */
+static __always_inline void on_lost(struct ps *p)
+{
+	struct cpu_state *s = p->s;
+
+	p->st->lost.input_gaps++;
+	p->st->lost.input_events += p->e->arg[0];
+	if (s->op) {
+		p->st->lost.ops_gap++;
+		s->op = PINSCOPE_OP_NONE;
+	}
+	s->head = s->tail;
+	s->nr_held = 0;
+	s->pg_flags = 0;
+	s->in_flush = 0;
+	s->gen++;
+}
+
 /* live: called from a hook (ctx is its context), else replay (ctx NULL) */
 static __always_inline int handle(void *ctx, const struct pinscope_event *e, bool live)
 {
@@ -842,6 +864,7 @@ static __always_inline int handle(void *ctx, const struct pinscope_event *e, boo
 	case PINSCOPE_EV_FLUSH_EXIT:	on_flush_exit(&p); break;
 	case PINSCOPE_EV_MC_ISSUE:	on_issue(&p); break;
 	case PINSCOPE_EV_END:		on_end(&p); break;
+	case PINSCOPE_EV_LOST:		on_lost(&p); break;
 	default:			break;
 	}
 	return 0;

@@ -112,6 +112,9 @@ enum pinscope_ev_type {
 	PINSCOPE_EV_FLUSH_EXIT,
 	PINSCOPE_EV_MC_ISSUE,
 	PINSCOPE_EV_END,	/* end of input on this cpu: finish open work */
+	PINSCOPE_EV_LOST,	/* the source lost arg[0] events of this cpu here
+				 * (tracefs "[LOST k EVENTS]", ring buffer overrun);
+				 * arg[0] = 0: an unknown number */
 	PINSCOPE_NR_EV_TYPES,
 };
 
@@ -186,6 +189,10 @@ struct pinscope_lost {
 	__u64 unmatched_unlock;	/* unlock of a lock taken before tracing */
 	__u64 bad_cpu;		/* events on cpus >= PINSCOPE_MAX_CPUS */
 	__u64 ops_cut;		/* operations cut by the start or end of input */
+	__u64 input_events;	/* events the source said it lost (EV_LOST) */
+	__u64 input_gaps;	/* EV_LOST markers seen */
+	__u64 ops_gap;		/* operations not judged: their cpu lost events */
+	__u64 clock_back;	/* intervals that ran backwards: not timed */
 };
 
 /* Per-CPU aggregates (BPF_MAP_TYPE_PERCPU_ARRAY, one entry); summed in user space */

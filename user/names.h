@@ -12,6 +12,7 @@ enum pinscope_exit {
 	PINSCOPE_EXIT_ERROR = 1,
 	PINSCOPE_EXIT_USAGE = 2,
 	PINSCOPE_EXIT_VIOLATION = 3,
+	PINSCOPE_EXIT_INCONCLUSIVE = 4,	/* no operation was judged */
 };
 
 const char *rule_name(__u32 rule);
