@@ -11,7 +11,7 @@ def need(cond, what):
     if not cond:
         errs.append(what)
 
-for k in ("mode", "invariants", "violations", "holds", "flushes", "ops", "lost", "exit_code"):
+for k in ("verdict", "judged", "mode", "invariants", "violations", "holds", "flushes", "ops", "lost", "exit_code"):
     need(k in d, f"missing key {k}")
 rules = ["pgd-last", "pte-lock-held", "unlock-after-flush", "no-split-no-l1-pin",
          "locks-bounded", "l4-after-walk", "locks-released"]
@@ -39,7 +39,58 @@ for v in d["violations"]:
     for f in ("invariant", "cpu", "pid", "comm", "ts_ns", "pfn", "reason"):
         need(f in v, f"violation.{f}")
 need(jrc == trc == d["exit_code"], f"exit codes json {jrc} text {trc} field {d['exit_code']}")
-need(d["exit_code"] == (3 if d["violations_total"] else 0), "exit code vs violations")
+
+# Lost: every counter of JSON `lost` the text line shows
+lost_text = {"ringbuf": "ringbuf", "held_full": "held-lock table full",
+             "procs_full": "process map full", "unmatched_unlock": "unmatched unlocks",
+             "bad_cpu": "bad cpu", "ops_cut": "operations cut", "input_events": "input events",
+             "input_gaps": "input gaps", "ops_gap": "operations cut by gaps",
+             "clock_back": "clock back"}
+m = re.search(r"^Lost: (.*)$", text, re.M)
+need(m, "no Lost: line")
+if m:
+    shown = dict((k.strip(), int(v)) for v, k in
+                 (reversed(x.strip().rsplit(" ", 1)) for x in m[1].split(",")))
+    for k, t in lost_text.items():
+        need(k in d["lost"], f"lost.{k} missing")
+        need(shown.get(t) == d["lost"].get(k), f"lost.{k}: text {shown.get(t)} json {d['lost'].get(k)}")
+
+# The verdict (docs/verdict.md): judged = started - cut at the edges - cut by input gaps
+j = d.get("judged", {})
+for k in ("operations", "operations_cut", "rules_exact", "rules_approx", "rules_not_visible",
+          "input_lost"):
+    need(k in j, f"judged.{k} missing")
+started = d["ops"]["pins"] + d["ops"]["unpins"]
+cut = d["lost"]["ops_cut"] + d["lost"]["ops_gap"]
+need(j.get("operations") == max(started - cut, 0), f"judged.operations {j.get('operations')}")
+need(j.get("operations_cut") == cut, "judged.operations_cut")
+cov = [v["coverage"] for v in d["invariants"].values()]
+need((j.get("rules_exact"), j.get("rules_approx"), j.get("rules_not_visible")) ==
+     (cov.count("exact"), cov.count("approx"), cov.count("not checked")), "judged.rules_*")
+lost = d["lost"]
+need(j.get("input_lost") == bool(lost["input_gaps"] or lost["input_events"] or lost["ops_gap"] or
+                                 lost["ringbuf"] or lost["bad_cpu"] or lost["held_full"]),
+     "judged.input_lost")
+want = "violated" if d["violations_total"] else "clean" if j.get("operations") else "inconclusive"
+need(d.get("verdict") == want, f"verdict {d.get('verdict')}, want {want}")
+need(d["exit_code"] == {"clean": 0, "violated": 3, "inconclusive": 4}[want], "exit code vs verdict")
+m = re.search(r"^Verdict: (clean|VIOLATED|inconclusive): (.*)$", text, re.M)
+need(m and m[1].lower() == want, f"text verdict {m and m[1]}")
+if m:
+    line = m[2]
+    if j.get("operations"):
+        need(re.search(rf"\b{j['operations']} operations? judged", line), "text: operations judged")
+    else:
+        need("no pin/unpin operation judged" in line, "text: no operation judged")
+    if lost["ops_cut"]:
+        need(f"{lost['ops_cut']} cut at the edges" in line, "text: cut at the edges")
+    if lost["ops_gap"]:
+        need(f"{lost['ops_gap']} cut by lost input" in line, "text: cut by lost input")
+    need(f"{j.get('rules_exact', 0) + j.get('rules_approx', 0)} of 7 rules checked "
+         f"({j.get('rules_exact')} exact, {j.get('rules_approx')} approximate)" in line,
+         "text: rules checked")
+    need(("input lost:" in line) == bool(j.get("input_lost")) and
+         ("no input lost" in line) == (not j.get("input_lost")), "text: input lost")
 if errs:
     print("\n".join(errs))
     sys.exit(1)

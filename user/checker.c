@@ -18,7 +18,8 @@ struct checker {
 
 struct checker *checker_open(__u32 caps, struct viol_sink *sink)
 {
-	struct loader_cfg cfg = { .mode = MODE_REPLAY, .caps = caps };
+	struct loader_cfg cfg = { .mode = MODE_REPLAY, .caps = caps,
+				  .ringbuf_size = sink->ringbuf_size };
 	struct checker *c = calloc(1, sizeof(*c));
 
 	if (!c)

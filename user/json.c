@@ -6,6 +6,7 @@
 #include "coverage.h"
 #include "names.h"
 #include "report.h"
+#include "verdict.h"
 
 #define U64(v) json_object_new_uint64((uint64_t)(v))
 
@@ -169,6 +170,10 @@ static json_object *lost(const struct report *rep)
 	add(o, "unmatched_unlock", U64(l->unmatched_unlock));
 	add(o, "bad_cpu", U64(l->bad_cpu));
 	add(o, "ops_cut", U64(l->ops_cut));
+	add(o, "input_events", U64(l->input_events));
+	add(o, "input_gaps", U64(l->input_gaps));
+	add(o, "ops_gap", U64(l->ops_gap));
+	add(o, "clock_back", U64(l->clock_back));
 	add(o, "violations_not_listed",
 	    U64(rep->nr_viol > MAX_KEPT_VIOLATIONS ? rep->nr_viol - MAX_KEPT_VIOLATIONS : 0));
 	add(o, "lines_skipped", U64(rep->replay.skipped));
@@ -176,14 +181,32 @@ static json_object *lost(const struct report *rep)
 	return o;
 }
 
+/* What the verdict rests on (docs/verdict.md) */
+static json_object *judged(const struct judged *j)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "operations", U64(j->operations));
+	add(o, "operations_cut", U64(j->operations_cut));
+	add(o, "rules_exact", json_object_new_int(j->rules_exact));
+	add(o, "rules_approx", json_object_new_int(j->rules_approx));
+	add(o, "rules_not_visible", json_object_new_int(j->rules_not_visible));
+	add(o, "input_lost", json_object_new_boolean(j->input_lost));
+	return o;
+}
+
 int report_json(FILE *f, const struct report *rep, int exit_code)
 {
 	json_object *root = json_object_new_object(), *holds = json_object_new_object();
 	const char *s;
+	struct judged j;
 
 	if (!root || !holds)
 		return -ENOMEM;
+	judged_compute(rep, &j);
 	add(root, "version", U64(1));
+	add(root, "verdict", json_object_new_string(verdict_name(verdict_of(rep, &j))));
+	add(root, "judged", judged(&j));
 	add(root, "mode", json_object_new_string(rep->mode));
 	if (rep->source)
 		add(root, "source", json_object_new_string(rep->source));

@@ -95,11 +95,21 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	if (cfg->page_size)
 		skel->rodata->page_size_of = cfg->page_size;
 	enable_programs(skel, cfg);
+	if (cfg->ringbuf_size) {
+		err = bpf_map__set_max_entries(skel->maps.violations, cfg->ringbuf_size);
+		if (err) {
+			fprintf(stderr, "Failed to size the ring buffer to %u bytes: %s\n",
+				cfg->ringbuf_size, strerror(-err));
+			pinscope_bpf__destroy(skel);
+			return err;
+		}
+	}
 
 	err = pinscope_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "Failed to load BPF programs: %s%s\n", strerror(-err),
-			err == -EPERM ? " (run as root: pinscope needs CAP_BPF and CAP_PERFMON)"
+			err == -EPERM ? " (a permission problem: pinscope needs root with CAP_BPF and "
+					"CAP_PERFMON)"
 				      : " (run with -v for the verifier log)");
 		pinscope_bpf__destroy(skel);
 		return err;

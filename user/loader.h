@@ -25,6 +25,7 @@ struct loader_cfg {
 	__u64 vmemmap_base_addr;	/* &vmemmap_base from kallsyms, 0: unknown */
 	bool want_stack;
 	bool flush_exit;	/* tracepoints mode: fexit/xen_mc_flush attachable */
+	__u32 ringbuf_size;	/* bytes of the violation ring buffer, 0: the map's default */
 };
 
 const char *loader_mode_name(enum pinscope_mode mode);

@@ -23,6 +23,7 @@
 #include "replay.h"
 #include "report.h"
 #include "violations.h"
+#include "xenguest.h"
 
 static struct env {
 	long duration;		/* seconds, 0 = until ^C */
@@ -35,6 +36,7 @@ static struct env {
 	enum pinscope_mode mode;
 	bool replay;
 	const char *replay_path;
+	__u32 ringbuf_size;	/* 0: the map's own size */
 } env;
 
 const char *argp_program_version = "pinscope 0.1";
@@ -43,12 +45,15 @@ const char *argp_program_bug_address = "<pinscope@localhost>";
 static const char doc[] =
 "Watch and check the page table pinning of Xen PV guests.\n"
 "\n"
-"USAGE: pinscope [-d SECONDS] [-i SECONDS] [-p PID] [-T] [-j] [--mode MODE] [-v]\n"
+"USAGE: pinscope [-d SECONDS] [-i SECONDS] [-p PID] [-T] [-j] [--mode MODE]\n"
+"                [--ringbuf-size BYTES] [-v]\n"
 "       pinscope replay [FILE|-] [-j] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
-"Exit status: 0 clean, 1 runtime error, 2 usage error, 3 a rule was violated.\n"
+"Exit status: 0 clean (at least one operation judged, no rule violated),\n"
+"1 runtime error, 2 usage error, 3 a rule was violated, 4 inconclusive (no\n"
+"pin/unpin operation judged). The last line of a report says what was judged.\n"
 "\n"
 "EXAMPLES:\n"
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
@@ -59,7 +64,7 @@ static const char doc[] =
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -69,6 +74,8 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md)", 0 },
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
+	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
+	  "of two >= 4096 (default 1 MiB); records it cannot hold are counted as lost", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -105,6 +112,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'j': env.json = true; break;
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
+	case OPT_RINGBUF_SIZE:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v < 4096 || v > (1L << 30) || (v & (v - 1)))
+			argp_error(state, "invalid ring buffer size '%s': give a power of two from "
+				   "4096 to 1073741824 bytes", arg);
+		env.ringbuf_size = v;
+		break;
 	case OPT_MODE:
 		if (!strcmp(arg, "tracepoints"))
 			env.mode = MODE_TRACEPOINTS;
@@ -153,21 +168,61 @@ static bool need_root(const char *what)
 	return true;
 }
 
-static int finish(struct report *rep)
-{
-	int rc = report_exit_code(rep);
+/*
+ * Every report goes to stdout: a write that failed (full disk, closed pipe)
+ * must not end as a success.  Checked after each interval report, and at exit
+ * (atexit, so --help and error paths are covered too): 0 or -errno.
+ */
+static int write_errno;	/* errno of the first failed report write */
 
+static void report_out(struct report *rep, int rc)
+{
 	if (env.json)
 		report_json(stdout, rep, rc);
 	else
 		report_text(stdout, rep, env.timestamp);
+	if (ferror(stdout) && !write_errno)
+		write_errno = errno;
+}
+
+static int stdout_check(void)
+{
+	int err = fflush(stdout) ? -errno : 0;
+
+	if (ferror(stdout) && write_errno)
+		err = -write_errno;	/* the first failure, not a later one */
+	else if (!err && ferror(stdout))
+		err = -EIO;
+	if (err)
+		fprintf(stderr, "Failed to write the report to stdout: %s\n", strerror(-err));
+	return err;
+}
+
+static void stdout_close(void)
+{
+	int err = stdout_check();
+
+	if (!err && fclose(stdout)) {
+		err = -errno;
+		fprintf(stderr, "Failed to close stdout: %s\n", strerror(-err));
+	}
+	if (err)
+		_exit(PINSCOPE_EXIT_ERROR);
+}
+
+static int finish(struct report *rep)
+{
+	int rc = report_exit_code(rep);
+
+	report_out(rep, rc);
 	return rc;
 }
 
 static int cmd_replay(void)
 {
 	struct report rep = {};
-	struct viol_sink sink = { .rep = &rep, .print = !env.json };
+	struct viol_sink sink = { .rep = &rep, .print = !env.json,
+				  .ringbuf_size = env.ringbuf_size };
 	struct replay_input in;
 	int rc;
 
@@ -225,11 +280,9 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 			next += env.interval * 1000000000ULL;
 			if (read_report(skel, rep))
 				return -EIO;
-			if (env.json)
-				report_json(stdout, rep, report_exit_code(rep));
-			else
-				report_text(stdout, rep, env.timestamp);
-			fflush(stdout);
+			report_out(rep, report_exit_code(rep));
+			if (stdout_check())
+				return -EIO;
 		}
 	}
 	return 0;
@@ -253,6 +306,7 @@ int main(int argc, char **argv)
 	struct viol_sink sink = { .rep = &rep };
 	int err, rc = PINSCOPE_EXIT_ERROR;
 
+	atexit(stdout_close);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return PINSCOPE_EXIT_USAGE;
@@ -267,11 +321,14 @@ int main(int argc, char **argv)
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
+	if (probe_xen_pv())		/* before anything is loaded */
+		return PINSCOPE_EXIT_ERROR;
 	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json))
 		return PINSCOPE_EXIT_ERROR;
 	mem_note("probe");
 	cfg.targ_tgid = env.pid;
 	cfg.want_stack = !env.no_stack;
+	cfg.ringbuf_size = env.ringbuf_size;
 	if (loader_open_load(&skel, &cfg))
 		goto cleanup;
 	mem_note("load");

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "ksyms.h"
@@ -87,22 +91,61 @@ static __u64 resolve_ksyms(void)
 	return ksyms[NR_FUNCS].addr;
 }
 
-static bool is_xen(void)
+/* Effective capabilities of this process (capget(2)); 0 if unknown */
+static __u64 caps_effective(void)
 {
-	char buf[16] = {};
-	FILE *f = fopen("/sys/hypervisor/type", "r");
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
 
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-	return !strncmp(buf, "xen", 3);
+	if (syscall(SYS_capget, &h, d))
+		return 0;
+	return d[0].effective | (__u64)d[1].effective << 32;
+}
+
+/*
+ * Root without CAP_BPF/CAP_PERFMON (a container, capsh --drop, setpriv):
+ * every BPF load fails with EPERM, and the feature probes below would read
+ * as an old kernel.  A two-instruction tracing program tells them apart.
+ */
+static int probe_bpf_permission(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static const struct { int cap; const char *name; } need[] = {
+		{ CAP_BPF, "CAP_BPF" }, { CAP_PERFMON, "CAP_PERFMON" },
+		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
+	};
+	__u64 eff;
+	int fd, err;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", insns, 2, NULL);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	err = -errno;
+	if (err != -EPERM && err != -EACCES)
+		return 0;	/* not a permission problem: the probes below say what */
+	eff = caps_effective();
+	fprintf(stderr, "Failed to load a BPF program: %s: a permission problem, not a missing "
+		"kernel feature.\npinscope needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); this "
+		"process (uid %u) lacks:", strerror(-err), (unsigned int)geteuid());
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!(eff & (1ULL << need[i].cap)))
+			fprintf(stderr, " %s", need[i].name);
+	fprintf(stderr, ".\nRun it as root with those capabilities (not under capsh --drop or "
+		"setpriv --bounding-set; in a container, grant them); if it has them, kernel "
+		"lockdown or an LSM denies BPF.\n");
+	return -1;
 }
 
 /* bpf_loop() and ring buffers: 5.17 (see bpf/compat.bpf.h) */
 int probe_bpf_features(void)
 {
+	if (probe_bpf_permission())
+		return -1;
 	/* libbpf 1.1 detects global data support with a socket filter program,
 	 * a type that only exists with CONFIG_NET: without it .rodata is never
 	 * created and the load fails with "BPF map 'pinscope.rodata' is referenced
@@ -128,10 +171,9 @@ static void explain_no_xen(const char *missing_tps, bool no_unlock_sym)
 		fprintf(stderr, " missing tracepoints:%s%s", missing_tps, no_unlock_sym ? ";" : "");
 	if (no_unlock_sym)
 		fprintf(stderr, " xen_pte_unlock not in /proc/kallsyms");
-	fprintf(stderr, ".\npinscope attaches inside Xen PV guests (this is %s).\n"
-		"To check a recorded trace here, run 'pinscope replay FILE'; to see it live, "
-		"run 'make demo' (boots a Xen PV guest under QEMU).\n",
-		is_xen() ? "a Xen guest" : "not a Xen guest");
+	fprintf(stderr, ".\nThis kernel runs as a Xen PV guest but lacks the hooks pinscope "
+		"needs (docs/kernel.md).\nTo check a recorded trace here, run 'pinscope replay "
+		"FILE'; to see it live, run 'make demo' (boots a Xen PV guest under QEMU).\n");
 }
 
 int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)

@@ -4,6 +4,7 @@
 #include "coverage.h"
 #include "names.h"
 #include "report.h"
+#include "verdict.h"
 
 static void star_hist(FILE *f, const char *unit, const __u64 *slots, int n, bool log2)
 {
@@ -112,10 +113,13 @@ static void print_lost(FILE *f, const struct report *rep)
 	const struct pinscope_lost *l = &rep->st.lost;
 
 	fprintf(f, "\nLost: ringbuf %llu, held-lock table full %llu, process map full %llu, "
-		"unmatched unlocks %llu, bad cpu %llu, operations cut %llu\n",
+		"unmatched unlocks %llu, bad cpu %llu, operations cut %llu, input events %llu, "
+		"input gaps %llu, operations cut by gaps %llu, clock back %llu\n",
 		(unsigned long long)l->ringbuf, (unsigned long long)l->held_full,
 		(unsigned long long)l->procs_full, (unsigned long long)l->unmatched_unlock,
-		(unsigned long long)l->bad_cpu, (unsigned long long)l->ops_cut);
+		(unsigned long long)l->bad_cpu, (unsigned long long)l->ops_cut,
+		(unsigned long long)l->input_events, (unsigned long long)l->input_gaps,
+		(unsigned long long)l->ops_gap, (unsigned long long)l->clock_back);
 	if (rep->is_replay)
 		fprintf(f, "Replay: %llu lines, %llu xen events checked, %llu xen events unused, "
 			"%llu other lines skipped, %llu header lines\n",
@@ -127,11 +131,16 @@ static void print_lost(FILE *f, const struct report *rep)
 
 int report_exit_code(const struct report *rep)
 {
-	return total_violations(&rep->st) ? PINSCOPE_EXIT_VIOLATION : PINSCOPE_EXIT_OK;
+	struct judged j;
+
+	judged_compute(rep, &j);
+	return verdict_exit_code(verdict_of(rep, &j));
 }
 
 void report_text(FILE *f, const struct report *rep, bool timestamp)
 {
+	char verdict[512];
+
 	if (timestamp) {
 		char buf[32];
 		time_t t = time(NULL);
@@ -149,7 +158,6 @@ void report_text(FILE *f, const struct report *rep, bool timestamp)
 	print_ops(f, rep);
 	print_invariants(f, rep);
 	print_lost(f, rep);
-	fprintf(f, "\nVerdict: %s (%llu violations)\n",
-		report_exit_code(rep) ? "VIOLATIONS" : "clean",
-		(unsigned long long)total_violations(&rep->st));
+	verdict_line(rep, verdict, sizeof(verdict));
+	fprintf(f, "\nVerdict: %s\n", verdict);
 }

@@ -15,6 +15,7 @@ struct viol_sink {
 	bool print;		/* text mode: one line per violation at once */
 	bool print_stack;
 	int bad_records;	/* wrong size or type: ABI mismatch */
+	__u32 ringbuf_size;	/* --ringbuf-size: bytes of the ring buffer, 0 = default */
 };
 
 struct ring_buffer *violations_open(int map_fd, struct viol_sink *sink);
