@@ -38,7 +38,7 @@ expect "help" 0 "EXAMPLES" -- "$bin" --help
 expect "missing trace" 1 "Failed to open trace $tmp/nope: No such file" -- "$bin" replay "$tmp/nope"
 : > "$tmp/empty"
 expect "empty trace" 1 "no xen events in its 0 lines" -- "$bin" replay "$tmp/empty"
-head -c 20000 /dev/urandom > "$tmp/garbage"
+head -c 20000 /dev/urandom | tr -d '\000' > "$tmp/garbage"	# NUL bytes: tests/trust.sh
 expect "garbage trace" 1 "no xen events" -- "$bin" replay "$tmp/garbage"
 { sed -n 1,3p $data/synthetic/patched-pin-clean.trace
   echo "            bash-100     [001] d..1.   10.000003: xen_mc_flush: flushing many hypercalls"

@@ -146,6 +146,59 @@ static void test_malformed(void **state)
 	assert_int_equal(parse("  a-1 [000] d..1. 1.0: xen_mc_callback: data 1", &ev), TRACE_LINE_BAD);
 }
 
+/* A process may name itself anything (prctl PR_SET_NAME): tracefs prints it as is */
+static void test_comm_any(void **state)
+{
+	static const struct { const char *line, *comm; __u32 pid, cpu; } t[] = {
+		{ "         a [1]-x-170     [001] d..2.    14.151500: xen_mmu_pte_unlock: ptl 1",
+		  "a [1]-x", 170, 1 },
+		{ "    a [12] d..2-9       [000] d..2.    14.151500: xen_mmu_pte_unlock: ptl 1",
+		  "a [12] d..2", 9, 0 },
+		{ "x-1 [1] 1.0: a:-4242    [003] d..2.    14.151500: xen_mmu_pte_unlock: ptl 1",
+		  "x-1 [1] 1.0: a:", 4242, 3 },
+		{ "      -12-   -77      [002] d..2.    14.151500: xen_mmu_pte_unlock: ptl 1",
+		  "-12-   ", 77, 2 },
+		/* trace-cmd, and tracefs with the record-tgid option */
+		{ "  [7] x-5  [001]  14.151500000: xen_mmu_pte_unlock: ptl 1", "[7] x", 5, 1 },
+		{ "        workload-170     (    170) [001] d..2.    14.151500: xen_mmu_pte_unlock: ptl 1",
+		  "workload", 170, 1 },
+	};
+	struct pinscope_event ev;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(parse(t[i].line, &ev), TRACE_LINE_EVENT);
+		assert_int_equal(ev.type, PINSCOPE_EV_UNLOCK);
+		assert_string_equal(ev.comm, t[i].comm);
+		assert_int_equal(ev.pid, t[i].pid);
+		assert_int_equal(ev.cpu, t[i].cpu);
+		assert_int_equal(ev.ts_ns, 14151500000ULL);
+		assert_int_equal(ev.arg[3], 1);
+	}
+}
+
+/* Lost-event marks: tracefs (kernel print_trace_line) and trace-cmd report */
+static void test_lost_markers(void **state)
+{
+	static const struct { const char *line; __u32 cpu; __u64 k; } t[] = {
+		{ "CPU:1 [LOST 1234 EVENTS]", 1, 1234 },
+		{ "CPU:0 [LOST EVENTS]", 0, 0 },
+		{ "CPU:7 [204600 EVENTS DROPPED]", 7, 204600 },
+		{ "CPU:3 [EVENTS DROPPED]", 3, 0 },
+		{ "  CPU:300 [LOST 5 EVENTS]\n", 300, 5 },
+	};
+	struct pinscope_event ev;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(parse(t[i].line, &ev), TRACE_LINE_EVENT);
+		assert_int_equal(ev.type, PINSCOPE_EV_LOST);
+		assert_int_equal(ev.cpu, t[i].cpu);
+		assert_int_equal(ev.arg[0], t[i].k);
+	}
+	assert_int_equal(parse("CPU:1 [LOST many EVENTS]", &ev), TRACE_LINE_OTHER);
+	assert_int_equal(parse("CPU:1 [LOST 5 EVENTS] and more", &ev), TRACE_LINE_OTHER);
+	assert_int_equal(parse("cpus=2", &ev), TRACE_LINE_OTHER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +209,8 @@ int main(void)
 		cmocka_unit_test(test_patched_events),
 		cmocka_unit_test(test_skipped_lines),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_comm_any),
+		cmocka_unit_test(test_lost_markers),
 	};
 
 	return cmocka_run_group_tests_name("trace parser", tests, NULL, NULL);

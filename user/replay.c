@@ -72,15 +72,23 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 	struct replay_counts *c = &rep->replay;
 	__u64 first_ts = 0, last_ts = 0;
 	struct pinscope_event ev;
-	char *line = NULL, err[160];
+	char *line = NULL, *nul, err[160];
 	size_t cap = 0;
 	ssize_t n;
 	int rc = 0;
 
 	while (!rc && (n = getline(&line, &cap, in->f)) > 0) {
 		if (line[n - 1] == '\n')
-			line[n - 1] = 0;
+			line[--n] = 0;
 		c->lines++;
+		nul = memchr(line, 0, n);	/* would cut the line short: an event lost */
+		if (nul) {
+			fprintf(stderr, "%s:%llu: a NUL byte at column %zu: the trace is corrupt (a "
+				"damaged copy?). Record it again, or remove the byte (tr -d '\\000')\n",
+				in->name, (unsigned long long)c->lines, (size_t)(nul - line) + 1);
+			rc = PINSCOPE_EXIT_ERROR;
+			break;
+		}
 		switch (trace_parse_line(line, &ev, err, sizeof(err))) {
 		case TRACE_LINE_HEADER: c->headers++; break;
 		case TRACE_LINE_OTHER: c->skipped++; break;
@@ -92,6 +100,8 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 			break;
 		case TRACE_LINE_EVENT:
 			c->events++;
+			if (ev.type == PINSCOPE_EV_LOST)
+				ev.ts_ns = last_ts;	/* a marker has no time of its own */
 			if (!first_ts)
 				first_ts = ev.ts_ns;
 			last_ts = ev.ts_ns;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,36 +207,124 @@ static int parse_ts(const char *s, __u64 *ns)
 	return 0;
 }
 
-/* The "comm-pid [cpu]" prefix; returns the text after "]" or NULL */
-static const char *parse_task(const char *line, struct pinscope_event *ev)
+/* After the cpu field: an optional irq-flags column, then the timestamp;
+ * returns the text after its ':' or NULL */
+static const char *ts_field(const char *p, __u64 *ns)
 {
-	const char *b = line, *dash, *start;
+	while (*p == ' ')
+		p++;
+	if (parse_ts(p, ns)) {			/* "d..2." first */
+		p = strchr(p, ' ');
+		while (p && *p == ' ')
+			p++;
+		if (!p || parse_ts(p, ns))
+			return NULL;
+	}
+	return strchr(p, ':') + 1;
+}
+
+/*
+ * Is b (" [") the cpu field of a "comm-pid [cpu]" prefix?  Before it: "-pid",
+ * spaces, and the "(tgid)" of the record-tgid option; after it, digits, "]"
+ * and the timestamp.  Fills ev and *rest (the text after the timestamp).
+ */
+static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
+		    const char **rest)
+{
+	const char *p = b, *start;
 	char *end;
 	size_t n;
 
+	if (!isdigit((unsigned char)b[2]))
+		return false;
+	ev->cpu = strtoul(b + 2, &end, 10);
+	if (*end != ']' || !(*rest = ts_field(end + 1, &ev->ts_ns)))
+		return false;
+	while (p > line && p[-1] == ' ')
+		p--;
+	if (p > line && p[-1] == ')') {		/* "(   170) " or "(-------) " */
+		while (p > line && p[-1] != '(')
+			p--;
+		if (p == line)
+			return false;
+		for (p--; p > line && p[-1] == ' '; p--)
+			;
+	}
+	end = (char *)p;
+	while (p > line && isdigit((unsigned char)p[-1]))
+		p--;
+	if (p == end || p - 1 <= line || p[-1] != '-')
+		return false;
+	ev->pid = strtoul(p, NULL, 10);
+	for (start = line; *start == ' '; start++)	/* right-aligned comm */
+		;
+	n = p - 1 - start;
+	n = n < PINSCOPE_COMM_LEN - 1 ? n : PINSCOPE_COMM_LEN - 1;
+	memcpy(ev->comm, start, n);
+	ev->comm[n] = 0;
+	return true;
+}
+
+/*
+ * The "comm-pid [cpu] flags ts:" prefix; returns the text after the ts or NULL.
+ * tracefs prints the comm as the task set it (prctl): it may hold spaces,
+ * dashes and "[1]" of its own, so every " [digits]" is a candidate, checked
+ * on both sides; the first whose event is a xen one wins (a comm of 15 chars
+ * cannot hold a fake "-1 [1] 1.0: xen_...:"), else the first that parses.
+ */
+static const char *parse_task(const char *line, struct pinscope_event *ev)
+{
+	struct pinscope_event first = {};
+	const char *b = line, *rest, *first_rest = NULL;
+
 	while ((b = strstr(b, " ["))) {
-		if (isdigit((unsigned char)b[2])) {
-			ev->cpu = strtoul(b + 2, &end, 10);
-			if (*end == ']')
-				break;
+		if (task_at(line, b, ev, &rest)) {
+			while (*rest == ' ')
+				rest++;
+			if (!strncmp(rest, "xen_", 4))
+				return rest;
+			if (!first_rest) {
+				first = *ev;
+				first_rest = rest;
+			}
 		}
 		b += 2;
 	}
-	if (!b)
-		return NULL;
-	for (start = line; *start == ' '; start++)
-		;
-	for (dash = b - 1; dash > start && *dash == ' '; dash--)
-		;
-	while (dash > start && *dash != '-')
-		dash--;
-	if (dash <= start)
-		return NULL;
-	ev->pid = strtoul(dash + 1, NULL, 10);
-	n = dash - start < PINSCOPE_COMM_LEN - 1 ? (size_t)(dash - start) : PINSCOPE_COMM_LEN - 1;
-	memcpy(ev->comm, start, n);
-	ev->comm[n] = 0;
-	return end + 1;
+	if (first_rest)
+		*ev = first;
+	return first_rest;
+}
+
+/*
+ * The source's own marks of lost events, which precede the next event of
+ * that cpu: tracefs "CPU:N [LOST k EVENTS]" / "CPU:N [LOST EVENTS]" (kernel
+ * print_trace_line()), trace-cmd report "CPU:N [k EVENTS DROPPED]" /
+ * "CPU:N [EVENTS DROPPED]".  arg[0] = k, 0 when not said.
+ */
+static bool parse_lost(const char *line, struct pinscope_event *ev)
+{
+	unsigned long long k = 0;
+	unsigned int cpu;
+	int n = 0;
+
+	if (strncmp(line, "CPU:", 4))
+		return false;
+	if (sscanf(line, "CPU:%u [LOST %llu EVENTS]%n", &cpu, &k, &n) == 2 && n) {
+	} else if (n = 0, sscanf(line, "CPU:%u [LOST EVENTS]%n", &cpu, &n) == 1 && n) {
+	} else if (n = 0, sscanf(line, "CPU:%u [%llu EVENTS DROPPED]%n", &cpu, &k, &n) == 2 && n) {
+	} else if (n = 0, sscanf(line, "CPU:%u [EVENTS DROPPED]%n", &cpu, &n) == 1 && n) {
+	} else {
+		return false;
+	}
+	line += n;
+	while (isspace((unsigned char)*line))
+		line++;
+	if (*line)
+		return false;
+	ev->type = PINSCOPE_EV_LOST;
+	ev->cpu = cpu;
+	ev->arg[0] = k;
+	return true;
 }
 
 enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
@@ -250,19 +339,11 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 	if (!*line || *line == '\n' || *line == '#')
 		return TRACE_LINE_HEADER;
 	memset(ev, 0, sizeof(*ev));
+	if (parse_lost(line, ev))
+		return TRACE_LINE_EVENT;
 	p = parse_task(line, ev);
 	if (!p)
 		return TRACE_LINE_OTHER;
-	while (*p == ' ')
-		p++;
-	if (parse_ts(p, &ev->ts_ns)) {		/* irq-flags column first */
-		p = strchr(p, ' ');
-		while (p && *p == ' ')
-			p++;
-		if (!p || parse_ts(p, &ev->ts_ns))
-			return TRACE_LINE_OTHER;
-	}
-	p = strchr(p, ':') + 1;
 	while (*p == ' ')
 		p++;
 	colon = strchr(p, ':');

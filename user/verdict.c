@@ -74,7 +74,8 @@ static void put_lost(const struct report *rep, char *buf, size_t len, size_t *at
 		put(buf, len, at, "%llu gap%s in the input (", ULL(l->input_gaps),
 		    l->input_gaps == 1 ? "" : "s");
 		if (l->input_events)
-			put(buf, len, at, "%llu events lost)", ULL(l->input_events));
+			put(buf, len, at, "%llu event%s lost)", ULL(l->input_events),
+			    l->input_events == 1 ? "" : "s");
 		else
 			put(buf, len, at, "events lost, number unknown)");
 		sep = ", ";
