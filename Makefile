@@ -93,6 +93,7 @@ test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 
 test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
+	$(Q)tests/trust.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
 
 clean:
