@@ -198,6 +198,9 @@ if [ -w /dev/full ]; then
 fi
 
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
+for tool in strace capsh; do	# tools/deps.sh installs them
+	command -v $tool > /dev/null || bad "$tool not installed: run 'make deps'"
+done
 sys=$tmp/sys
 mkdir -p "$sys/none" "$sys/pv/hypervisor" "$sys/hvm/hypervisor" "$sys/pvh/hypervisor" \
 	"$sys/old/hypervisor"
@@ -208,13 +211,8 @@ echo xen > "$sys/old/hypervisor/type"
 for c in "hvm:found: Xen HVM guest" "pvh:found: Xen PVH guest" "none:found: no $sys/none/hypervisor/type" \
 	 "old:found: a Xen guest of unknown type"; do
 	d=${c%%:*} want=${c#*:}
-	if command -v strace > /dev/null; then
-		PINSCOPE_SYSFS_ROOT=$sys/$d strace -f -qq -e trace=bpf -o "$tmp/strace" "$bin" -d 1 \
-			> "$tmp/out" 2> "$tmp/err"; rc=$?
-	else
-		PINSCOPE_SYSFS_ROOT=$sys/$d "$bin" -d 1 > "$tmp/out" 2> "$tmp/err"; rc=$?
-		: > "$tmp/strace"
-	fi
+	PINSCOPE_SYSFS_ROOT=$sys/$d strace -f -qq -e trace=bpf -o "$tmp/strace" "$bin" -d 1 \
+		> "$tmp/out" 2> "$tmp/err"; rc=$?
 	[ $rc -eq 1 ] || { bad "live in $d: exit $rc, want 1"; continue; }
 	has "live in $d" "$tmp/err" "not a Xen PV guest \($want" &&
 		hasnt "live in $d: nothing loaded" "$tmp/strace" "bpf\(" &&
@@ -226,18 +224,16 @@ PINSCOPE_SYSFS_ROOT=$sys/pv "$bin" -d 1 > "$tmp/out" 2> "$tmp/err"; rc=$?
 	ok "a PV guest passes the check (then lacks the hooks on this host)"
 
 # --- case 11: root without capabilities ---------------------------------------------------
-if command -v capsh > /dev/null; then
-	for cmd in "replay $clean" "-d 1"; do
-		PINSCOPE_SYSFS_ROOT=$sys/pv capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- \
-			-c "exec '$bin' $cmd" > "$tmp/out" 2> "$tmp/err"; rc=$?
-		[ $rc -eq 1 ] || { bad "no caps, $cmd: exit $rc, want 1"; continue; }
-		has "no caps, $cmd" "$tmp/err" \
-			'Operation not permitted: a permission problem.*' &&
-			has "no caps, $cmd: which" "$tmp/err" 'lacks: CAP_BPF CAP_PERFMON CAP_SYS_ADMIN' &&
-			hasnt "no caps, $cmd: no kernel blame" "$tmp/err" 'CONFIG_NET|5\.17|newer kernel' &&
-			ok "root without capabilities ($cmd): a permission problem, named"
-	done
-fi
+for cmd in "replay $clean" "-d 1"; do
+	PINSCOPE_SYSFS_ROOT=$sys/pv capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- \
+		-c "exec '$bin' $cmd" > "$tmp/out" 2> "$tmp/err"; rc=$?
+	[ $rc -eq 1 ] || { bad "no caps, $cmd: exit $rc, want 1"; continue; }
+	has "no caps, $cmd" "$tmp/err" \
+		'Operation not permitted: a permission problem.*' &&
+		has "no caps, $cmd: which" "$tmp/err" 'lacks: CAP_BPF CAP_PERFMON CAP_SYS_ADMIN' &&
+		hasnt "no caps, $cmd: no kernel blame" "$tmp/err" 'CONFIG_NET|5\.17|newer kernel' &&
+		ok "root without capabilities ($cmd): a permission problem, named"
+done
 
 echo "trust: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
