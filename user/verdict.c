@@ -90,9 +90,13 @@ static void put_lost(const struct report *rep, char *buf, size_t len, size_t *at
 		    ULL(l->bad_cpu));
 		sep = ", ";
 	}
-	if (l->held_full)
+	if (l->held_full) {
 		put(buf, len, at, "%s%llu split locks not tracked (held-lock table full)", sep,
 		    ULL(l->held_full));
+		sep = ", ";
+	}
+	if (!*sep)	/* only ops_gap: the checker cut operations for lost input */
+		put(buf, len, at, "operations cut by gaps");
 }
 
 void verdict_line(const struct report *rep, char *buf, size_t len)
