@@ -73,6 +73,11 @@ replay_both "inconclusive: no operation in the input" 4 "$tmp/no-ops.trace" &&
 		'd["ops"]["pins"] + d["ops"]["unpins"] == 0' 'd["violations_total"] == 0' &&
 	ok "inconclusive when no operation is in the input (exit 4)"
 
+run "help" 0 -- "$bin" --help &&
+	has "help: exit 4" "$tmp/out" '4 inconclusive \(no$' &&
+	has "help: --ringbuf-size" "$tmp/out" '--ringbuf-size=BYTES' &&
+	ok "--help documents exit 4 and --ringbuf-size"
+
 # cut inside the first pin: started 1, cut at the edges 1, judged 0
 m=$(awk -v n=$n 'NR > n && /xen_mmu_pte_unlock:/ { print NR; exit }' $clean)
 head -n "$m" $clean > "$tmp/cut.trace"

@@ -168,11 +168,6 @@ static bool need_root(const char *what)
 	return true;
 }
 
-/*
- * Every report goes to stdout: a write that failed (full disk, closed pipe)
- * must not end as a success.  Checked after each interval report, and at exit
- * (atexit, so --help and error paths are covered too): 0 or -errno.
- */
 static int write_errno;	/* errno of the first failed report write */
 
 static void report_out(struct report *rep, int rc)
@@ -185,16 +180,23 @@ static void report_out(struct report *rep, int rc)
 		write_errno = errno;
 }
 
+/*
+ * Every report goes to stdout: a write that failed (full disk, closed pipe)
+ * must not end as a success.  Checked after each interval report, and at exit
+ * (atexit, so --help and error paths are covered too): 0 or -errno.
+ */
 static int stdout_check(void)
 {
+	static bool said;
 	int err = fflush(stdout) ? -errno : 0;
 
 	if (ferror(stdout) && write_errno)
 		err = -write_errno;	/* the first failure, not a later one */
 	else if (!err && ferror(stdout))
 		err = -EIO;
-	if (err)
+	if (err && !said)
 		fprintf(stderr, "Failed to write the report to stdout: %s\n", strerror(-err));
+	said = said || err;
 	return err;
 }
 
