@@ -231,7 +231,7 @@ static const char *ts_field(const char *p, __u64 *ns)
 static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 		    const char **rest)
 {
-	const char *p = b, *start;
+	const char *p = b, *start, *pid_end;
 	char *end;
 	size_t n;
 
@@ -250,10 +250,10 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 		for (p--; p > line && p[-1] == ' '; p--)
 			;
 	}
-	end = (char *)p;
+	pid_end = p;
 	while (p > line && isdigit((unsigned char)p[-1]))
 		p--;
-	if (p == end || p - 1 <= line || p[-1] != '-')
+	if (p == pid_end || p - 1 <= line || p[-1] != '-')
 		return false;
 	ev->pid = strtoul(p, NULL, 10);
 	for (start = line; *start == ' '; start++)	/* right-aligned comm */
