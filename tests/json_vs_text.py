@@ -61,7 +61,7 @@ for k in ("operations", "operations_cut", "rules_exact", "rules_approx", "rules_
           "input_lost"):
     need(k in j, f"judged.{k} missing")
 started = d["ops"]["pins"] + d["ops"]["unpins"]
-cut = d["lost"]["ops_cut"] + d["lost"]["ops_gap"]
+cut = d["lost"]["ops_cut"] + d["lost"]["ops_gap"] + d["ops"]["running"]
 need(j.get("operations") == max(started - cut, 0), f"judged.operations {j.get('operations')}")
 need(j.get("operations_cut") == cut, "judged.operations_cut")
 cov = [v["coverage"] for v in d["invariants"].values()]

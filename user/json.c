@@ -129,6 +129,7 @@ static json_object *ops(const struct report *rep)
 
 	add(o, "pins", U64(st->ops[0]));
 	add(o, "unpins", U64(st->ops[1]));
+	add(o, "running", U64(rep->ops_running));
 	add(o, "pin_time", hist(&st->op_ns[0]));
 	add(o, "unpin_time", hist(&st->op_ns[1]));
 	for (int k = 0; k < 2; k++) {

@@ -260,6 +260,12 @@ static int read_report(struct pinscope_bpf *skel, struct report *rep)
 		return n;
 	}
 	rep->nr_top = n;
+	n = stats_ops_running(skel->obj, skel->maps.cpus);
+	if (n < 0) {
+		fprintf(stderr, "Failed to read the running operations: %s\n", strerror(-n));
+		return n;
+	}
+	rep->ops_running = n;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "stats.h"
 
@@ -114,5 +115,49 @@ __u64 total_violations(const struct pinscope_stats *st)
 
 	for (int i = 0; i < PINSCOPE_NR_RULES; i++)
 		n += st->violated[i];
+	return n;
+}
+
+/* Offset of the u32 "op" of the cpus map's value (struct cpu_state of
+ * bpf/maps.bpf.h), from the object's BTF: its layout stays the checker's */
+static int op_offset(const struct bpf_object *obj, const struct bpf_map *cpus)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	const struct btf_member *m;
+
+	if (!btf)
+		return -ENOENT;
+	t = btf__type_by_id(btf, bpf_map__btf_value_type_id(cpus));
+	if (!t || !btf_is_struct(t))
+		return -ENOENT;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), "op") &&
+		    btf__resolve_size(btf, m[i].type) == sizeof(__u32))
+			return btf_member_bit_offset(t, i) / 8;
+	return -ENOENT;
+}
+
+int stats_ops_running(const struct bpf_object *obj, const struct bpf_map *cpus)
+{
+	int off = op_offset(obj, cpus), n = 0, fd = bpf_map__fd(cpus);
+	__u32 nr = bpf_map__max_entries(cpus), op;
+	char *val;
+
+	if (off < 0)
+		return off;
+	val = malloc(bpf_map__value_size(cpus));
+	if (!val)
+		return -ENOMEM;
+	for (__u32 cpu = 0; cpu < nr; cpu++) {
+		if (bpf_map_lookup_elem(fd, &cpu, val)) {
+			n = -errno;
+			break;
+		}
+		memcpy(&op, val + off, sizeof(op));
+		n += op != PINSCOPE_OP_NONE;
+	}
+	free(val);
 	return n;
 }

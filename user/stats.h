@@ -34,6 +34,7 @@ struct report {
 	__u64 nr_viol;				/* received from the ring buffer */
 	struct replay_counts replay;
 	int is_replay;
+	__u64 ops_running;	/* live: operations still running at the report, not judged */
 };
 
 /* Sum per-cpu stats; 0 or -errno */
@@ -42,5 +43,9 @@ int stats_top_procs(int procs_fd, struct top_proc *top, int max);
 /* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */
 __u64 hist_percentile(const struct pinscope_hist *h, double pct);
 __u64 total_violations(const struct pinscope_stats *st);
+struct bpf_object;
+struct bpf_map;
+/* Live: cpus whose operation is still running (obj's cpus map); count or -errno */
+int stats_ops_running(const struct bpf_object *obj, const struct bpf_map *cpus);
 
 #endif

@@ -14,7 +14,7 @@ void judged_compute(const struct report *rep, struct judged *j)
 
 	*j = (struct judged){};
 	j->started = st->ops[0] + st->ops[1];
-	j->cut_edges = l->ops_cut;
+	j->cut_edges = l->ops_cut + rep->ops_running;	/* live: cut by the end of tracing */
 	j->cut_gaps = l->ops_gap;
 	j->operations_cut = j->cut_edges + j->cut_gaps;
 	j->operations = j->started > j->operations_cut ? j->started - j->operations_cut : 0;

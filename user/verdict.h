@@ -19,7 +19,7 @@ enum verdict {
 
 struct judged {
 	__u64 started;		/* ops.pins + ops.unpins */
-	__u64 cut_edges;	/* lost.ops_cut: by the start or end of the input */
+	__u64 cut_edges;	/* lost.ops_cut + ops.running: by the start or end of the input */
 	__u64 cut_gaps;		/* lost.ops_gap: their cpu lost events while they ran */
 	__u64 operations;	/* started - cut_edges - cut_gaps */
 	__u64 operations_cut;	/* cut_edges + cut_gaps */
