@@ -94,6 +94,9 @@ test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
+	$(Q)tests/percentiles.py $(OUTPUT)/pinscope > $(OUTPUT)/percentiles.log || \
+		{ grep -v '^ok' $(OUTPUT)/percentiles.log; exit 1; }
+	$(Q)tail -1 $(OUTPUT)/percentiles.log
 
 clean:
 	$(call msg,CLEAN)

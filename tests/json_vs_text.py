@@ -22,14 +22,40 @@ for r in rules:
          int(m[2]) == d["invariants"][r]["violated"], f"invariant {r} differs")
 m = re.search(r"Operations: (\d+) pins, (\d+) unpins", text)
 need(m and int(m[1]) == d["ops"]["pins"] and int(m[2]) == d["ops"]["unpins"], "ops differ")
-for k, title in (("pin", "Split-lock hold time, pin"), ("unpin", "Split-lock hold time, unpin")):
-    h = d["holds"][k]
-    for f in ("count", "sum_ns", "max_ns", "p50_ns", "p90_ns", "p99_ns", "buckets"):
-        need(f in h, f"holds.{k}.{f}")
-    m = re.search(rf"{title}: count (\d+), sum (\d+) ns, max (\d+) ns", text)
-    need(m and (int(m[1]), int(m[2]), int(m[3])) == (h["count"], h["sum_ns"], h["max_ns"]),
-         f"holds.{k} differ")
-    need(sum(b["count"] for b in h["buckets"]) == h["count"], f"holds.{k} buckets != count")
+UNIT = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+TIME = r"(< )?([\d.]+)(ns|us|ms|s)"
+
+
+def same_time(t, ns, res):
+    """text time t = (less, number, unit), 3 significant digits or "< res", says ns"""
+    v = float(t[1]) * UNIT[t[2]]
+    if t[0]:
+        return ns < v and v == res
+    return abs(v - ns) <= 0.005 * ns + 0.5
+
+
+hists = [("holds", k, t) for k, t in (("pin", "Split-lock hold time, pin"),
+                                     ("unpin", "Split-lock hold time, unpin"))]
+hists += [("ops", k, t) for k, t in (("pin_time", "Pin operation time"),
+                                    ("unpin_time", "Unpin operation time"))]
+for part, k, title in hists:
+    h = d[part][k]
+    for f in ("count", "sum_ns", "max_ns", "p50_ns", "p90_ns", "p99_ns", "buckets",
+              "fine_buckets", "resolution_ns", "below_resolution"):
+        need(f in h, f"{part}.{k}.{f}")
+    m = re.search(rf"^{title}: count (\d+), sum {TIME}, mean {TIME}, max {TIME}, "
+                  rf"p50 {TIME}, p90 {TIME}, p99 {TIME}$", text, re.M)
+    if not m:
+        need(False, f"no line '{title}: count ...'")
+        continue
+    g = m.groups()
+    need(int(g[0]) == h["count"], f"{part}.{k}.count differs")
+    for i, f in enumerate(("sum_ns", None, "max_ns", "p50_ns", "p90_ns", "p99_ns")):
+        want = h[f] if f else (h["sum_ns"] // h["count"] if h["count"] else 0)
+        need(same_time(g[1 + 3 * i:4 + 3 * i], want, h["resolution_ns"]),
+             f"{part}.{k}: text {''.join(x or '' for x in g[1 + 3 * i:4 + 3 * i])} vs {f} {want}")
+    need(sum(b["count"] for b in h["buckets"]) == h["count"], f"{part}.{k} buckets != count")
+    need(sum(b["count"] for b in h["fine_buckets"]) == h["count"], f"{part}.{k} fine buckets != count")
 m = re.search(r"Multicall flushes: (\d+)", text)
 need(m and int(m[1]) == d["flushes"]["count"], "flush count differs")
 need(sum(d["flushes"]["reasons"].values()) == d["flushes"]["count"], "flush reasons != count")

@@ -22,6 +22,7 @@
 #include "procstat.h"
 #include "replay.h"
 #include "report.h"
+#include "units.h"
 #include "violations.h"
 
 static struct env {
@@ -35,6 +36,7 @@ static struct env {
 	enum pinscope_mode mode;
 	bool replay;
 	const char *replay_path;
+	int units;		/* enum time_unit, -u */
 } env;
 
 const char *argp_program_version = "pinscope 0.1";
@@ -54,6 +56,7 @@ static const char doc[] =
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
 "    pinscope -d 10 -j         # 10 seconds, JSON report (docs/json.md)\n"
 "    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
+"    pinscope -d 10 -u us      # times in microseconds\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
@@ -69,6 +72,7 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md)", 0 },
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
+	{ "units", 'u', "UNIT", 0, "Print times in ns, us, ms or s (default: per value)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -105,6 +109,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'j': env.json = true; break;
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
+	case 'u':
+		env.units = unit_parse(arg);
+		if (env.units < 0)
+			argp_error(state, "invalid unit '%s': use ns, us, ms or s", arg);
+		break;
 	case OPT_MODE:
 		if (!strcmp(arg, "tracepoints"))
 			env.mode = MODE_TRACEPOINTS;
@@ -166,7 +175,7 @@ static int finish(struct report *rep)
 
 static int cmd_replay(void)
 {
-	struct report rep = {};
+	struct report rep = { .units = env.units };
 	struct viol_sink sink = { .rep = &rep, .print = !env.json };
 	struct replay_input in;
 	int rc;
@@ -264,6 +273,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 	if (env.replay)
 		return cmd_replay();
+	rep.units = env.units;
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;

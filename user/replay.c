@@ -9,6 +9,7 @@
 #include "names.h"
 #include "replay.h"
 #include "trace.h"
+#include "units.h"
 
 /* stdin is read twice (source, then events): spool it to a temp file */
 static FILE *spool(FILE *in)
@@ -95,6 +96,7 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 			if (!first_ts)
 				first_ts = ev.ts_ns;
 			last_ts = ev.ts_ns;
+			clock_res_note(&rep->clock_res_ns, ev.ts_ns);
 			if (checker_push(chk, &ev))
 				rc = PINSCOPE_EXIT_ERROR;
 		}
