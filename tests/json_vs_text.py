@@ -3,6 +3,8 @@
 import json, re, sys
 
 jpath, tpath, jrc, trc = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+# violation lines the text run was asked to list (--violations; default 5, "all" = 1000)
+listed_want = int(sys.argv[5]) if len(sys.argv) > 5 else 5
 d = json.load(open(jpath))
 text = open(tpath).read()
 errs = []
@@ -60,10 +62,31 @@ m = re.search(r"Multicall flushes: (\d+)", text)
 need(m and int(m[1]) == d["flushes"]["count"], "flush count differs")
 need(sum(d["flushes"]["reasons"].values()) == d["flushes"]["count"], "flush reasons != count")
 need(len(d["violations"]) == min(d["violations_total"], 1000), "violations list length")
-need(len(re.findall(r"^VIOLATION ", text, re.M)) == d["violations_total"], "violation lines")
+m = re.search(r"^Violation list: (\d+) of (\d+)", text, re.M)
+listed = int(m[1]) if m else 0
+need(not m or int(m[2]) == d["violations_total"], "violation list total")
+need(len(re.findall(r"^VIOLATION ", text, re.M)) == listed, "violation lines")
+need(listed == min(d["violations_total"], listed_want), f"{listed} violations listed")
 for v in d["violations"]:
-    for f in ("invariant", "cpu", "pid", "comm", "ts_ns", "pfn", "reason"):
+    for f in ("invariant", "cpu", "pid", "comm", "ts_ns", "pfn", "reason", "stack", "symbols"):
         need(f in v, f"violation.{f}")
+    need(all(re.fullmatch(r"0x[0-9a-f]+", a) for a in v["stack"]), "stack: hex strings")
+    need(len(v["symbols"]) == len(v["stack"]), "one symbol per frame")
+vs = d["violation_summary"]
+need(sorted(vs) == sorted(r for r in rules if d["invariants"][r]["violated"]),
+     "violation_summary rules")
+for r, s in vs.items():
+    need(s["violations"] == d["invariants"][r]["violated"], f"summary {r} count")
+    need(sum(s["ops"].values()) == s["records"], f"summary {r} ops")
+    need(sum(p["count"] for p in s["processes"]) + s["processes_other"] == s["records"],
+         f"summary {r} processes")
+    need(sum(x["count"] for x in s["stacks"]) + s["stacks_other"] + s["no_stack"] == s["records"],
+         f"summary {r} stacks")
+    m = re.search(rf"^{r}: (\d+) violations\n  first (\d+)\.(\d+) cpu (\d+) pid (\d+)", text, re.M)
+    need(m and int(m[1]) == s["violations"] and
+         (int(m[2]) * 10**6 + int(m[3]), int(m[4]), int(m[5])) ==
+         (s["first"]["ts_ns"] // 1000, s["first"]["cpu"], s["first"]["pid"]),
+         f"summary {r}: text and JSON differ")
 need(jrc == trc == d["exit_code"], f"exit codes json {jrc} text {trc} field {d['exit_code']}")
 need(d["exit_code"] == (3 if d["violations_total"] else 0), "exit code vs violations")
 if errs:

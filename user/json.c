@@ -6,6 +6,7 @@
 #include "coverage.h"
 #include "names.h"
 #include "report.h"
+#include "summary.h"
 #include "units.h"
 
 #define U64(v) json_object_new_uint64((uint64_t)(v))
@@ -109,26 +110,8 @@ static json_object *violations(const struct report *rep)
 	json_object *a = json_object_new_array();
 	__u64 n = rep->nr_viol < MAX_KEPT_VIOLATIONS ? rep->nr_viol : MAX_KEPT_VIOLATIONS;
 
-	for (__u64 i = 0; rep->viol && i < n; i++) {
-		const struct pinscope_violation *v = &rep->viol[i];
-		json_object *o = json_object_new_object(), *stack = json_object_new_array();
-		char comm[PINSCOPE_COMM_LEN + 1] = {};
-
-		memcpy(comm, v->comm, PINSCOPE_COMM_LEN);
-		add(o, "invariant", json_object_new_string(rule_name(v->rule)));
-		add(o, "cpu", U64(v->cpu));
-		add(o, "pid", U64(v->pid));
-		add(o, "comm", json_object_new_string(comm));
-		add(o, "ts_ns", U64(v->ts_ns));
-		add(o, "pfn", U64(v->pfn));
-		add(o, "reason", json_object_new_string(reason_text(v->reason)));
-		add(o, "op", json_object_new_string(op_name(v->op)));
-		add(o, "detail", U64(v->detail));
-		for (__u32 s = 0; s < v->nr_stack && s < PINSCOPE_STACK_DEPTH; s++)
-			json_object_array_add(stack, U64(v->stack[s]));
-		add(o, "stack", stack);
-		json_object_array_add(a, o);
-	}
+	for (__u64 i = 0; rep->viol && i < n; i++)
+		json_object_array_add(a, violation_json(&rep->viol[i]));
 	return a;
 }
 
@@ -220,6 +203,7 @@ int report_json(FILE *f, const struct report *rep, int exit_code)
 	add(root, "invariants", invariants(rep));
 	add(root, "violations", violations(rep));
 	add(root, "violations_total", U64(total_violations(&rep->st)));
+	add(root, "violation_summary", summary_json(rep));
 	add(holds, "pin", hist(rep, &rep->st.hold[0]));
 	add(holds, "unpin", hist(rep, &rep->st.hold[1]));
 	add(root, "holds", holds);

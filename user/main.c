@@ -22,6 +22,7 @@
 #include "procstat.h"
 #include "replay.h"
 #include "report.h"
+#include "summary.h"
 #include "units.h"
 #include "violations.h"
 
@@ -37,7 +38,9 @@ static struct env {
 	bool replay;
 	const char *replay_path;
 	int units;		/* enum time_unit, -u */
-} env;
+	int viol_list;		/* --violations: lines listed (VS_LIST_ALL) */
+	bool viol_live;		/* --violations-live */
+} env = { .viol_list = VS_LIST_DEFAULT };
 
 const char *argp_program_version = "pinscope 0.1";
 error_t argp_err_exit_status = PINSCOPE_EXIT_USAGE;
@@ -57,12 +60,13 @@ static const char doc[] =
 "    pinscope -d 10 -j         # 10 seconds, JSON report (docs/json.md)\n"
 "    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
 "    pinscope -d 10 -u us      # times in microseconds\n"
+"    pinscope -d 60 --violations all --violations-live  # every violation, also as it happens\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -73,6 +77,10 @@ static const struct argp_option opts[] = {
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
 	{ "units", 'u', "UNIT", 0, "Print times in ns, us, ms or s (default: per value)", 0 },
+	{ "violations", OPT_VIOLATIONS, "all|N", 0,
+	  "List all or N violations after their per-rule summary (default: 5)", 0 },
+	{ "violations-live", OPT_VIOLATIONS_LIVE, NULL, 0,
+	  "Also print each violation when it happens (stderr with -j)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -109,6 +117,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'j': env.json = true; break;
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
+	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
+	case OPT_VIOLATIONS:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (!strcmp(arg, "all"))
+			env.viol_list = VS_LIST_ALL;
+		else if (errno || *end || end == arg || v < 0 || v > INT_MAX)
+			argp_error(state, "invalid --violations '%s': give all or a number >= 0", arg);
+		else
+			env.viol_list = v;
+		break;
 	case 'u':
 		env.units = unit_parse(arg);
 		if (env.units < 0)
@@ -175,8 +194,8 @@ static int finish(struct report *rep)
 
 static int cmd_replay(void)
 {
-	struct report rep = { .units = env.units };
-	struct viol_sink sink = { .rep = &rep, .print = !env.json };
+	struct report rep = { .units = env.units, .viol_list = env.viol_list };
+	struct viol_sink sink = { .rep = &rep, .print = env.viol_live, .json = env.json };
 	struct replay_input in;
 	int rc;
 
@@ -191,6 +210,7 @@ static int cmd_replay(void)
 		rc = finish(&rep);
 	replay_close(&in);
 	free(rep.viol);
+	free(rep.vsum);
 	return rc;
 }
 
@@ -274,6 +294,7 @@ int main(int argc, char **argv)
 	if (env.replay)
 		return cmd_replay();
 	rep.units = env.units;
+	rep.viol_list = env.viol_list;
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
@@ -290,7 +311,8 @@ int main(int argc, char **argv)
 	mem_note("attach");
 	rep.mode = loader_mode_name(cfg.mode);
 	rep.caps = cfg.caps;
-	sink.print = !env.json;
+	sink.print = env.viol_live;
+	sink.json = env.json;
 	sink.print_stack = !env.no_stack;
 	rb = violations_open(bpf_map__fd(skel->maps.violations), &sink);
 	if (!rb)
@@ -313,5 +335,6 @@ cleanup:
 	loader_destroy(skel);
 	ksyms_free();
 	free(rep.viol);
+	free(rep.vsum);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include "coverage.h"
 #include "names.h"
 #include "report.h"
+#include "summary.h"
 #include "units.h"
 
 #define STARS "****************************************"
@@ -215,6 +216,7 @@ void report_text(FILE *f, const struct report *rep, bool timestamp)
 	print_flushes(f, rep);
 	print_ops(f, rep);
 	print_invariants(f, rep);
+	summary_text(f, rep, rep->viol_list);
 	print_lost(f, rep);
 	fprintf(f, "\nVerdict: %s (%llu violations)\n",
 		report_exit_code(rep) ? "VIOLATIONS" : "clean",

@@ -41,6 +41,7 @@ struct report {
 	 * timestamps (0: live or unknown, 1000: microseconds), and -u */
 	__u64 clock_res_ns;
 	int units;				/* enum time_unit */
+	int viol_list;				/* violation lines in text (VS_LIST_ALL) */
 	struct viol_summary *vsum;		/* user/summary.h, NULL if none */
 	struct timeline *timeline;		/* user/timeline.h, NULL if none */
 };
