@@ -22,7 +22,9 @@
 #include "procstat.h"
 #include "replay.h"
 #include "report.h"
+#include "html.h"
 #include "summary.h"
+#include "timeline.h"
 #include "units.h"
 #include "violations.h"
 
@@ -40,6 +42,7 @@ static struct env {
 	int units;		/* enum time_unit, -u */
 	int viol_list;		/* --violations: lines listed (VS_LIST_ALL) */
 	bool viol_live;		/* --violations-live */
+	const char *html;	/* --html FILE */
 } env = { .viol_list = VS_LIST_DEFAULT };
 
 const char *argp_program_version = "pinscope 0.1";
@@ -64,9 +67,10 @@ static const char doc[] =
 "    pinscope -p 1234          # only operations of process 1234\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
+"    pinscope replay trace.txt --html report.html  # and draw it (docs/views.md)\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE, OPT_HTML };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -81,6 +85,8 @@ static const struct argp_option opts[] = {
 	  "List all or N violations after their per-rule summary (default: 5)", 0 },
 	{ "violations-live", OPT_VIOLATIONS_LIVE, NULL, 0,
 	  "Also print each violation when it happens (stderr with -j)", 0 },
+	{ "html", OPT_HTML, "FILE", 0,
+	  "Also write the report as one self-contained HTML page (with -i: every interval)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -118,6 +124,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
 	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
+	case OPT_HTML: env.html = arg; break;
 	case OPT_VIOLATIONS:
 		errno = 0;
 		v = strtol(arg, &end, 10);
@@ -181,6 +188,17 @@ static bool need_root(const char *what)
 	return true;
 }
 
+/* --html: the page of the report so far (final: with the last time slice) */
+static int write_html(struct report *rep, bool final)
+{
+	if (!env.html)
+		return 0;
+	if (final && rep->timeline)
+		timeline_finish(rep->timeline, &rep->st, rep->timeline->t0 + rep->duration_ns);
+	return report_html(env.html, rep, env.replay ? (env.replay_path ? env.replay_path : "-")
+						     : NULL);
+}
+
 static int finish(struct report *rep)
 {
 	int rc = report_exit_code(rep);
@@ -189,7 +207,7 @@ static int finish(struct report *rep)
 		report_json(stdout, rep, rc);
 	else
 		report_text(stdout, rep, env.timestamp);
-	return rc;
+	return write_html(rep, true) ? PINSCOPE_EXIT_ERROR : rc;
 }
 
 static int cmd_replay(void)
@@ -203,14 +221,19 @@ static int cmd_replay(void)
 		return PINSCOPE_EXIT_ERROR;
 	if (probe_bpf_features())
 		return PINSCOPE_EXIT_ERROR;
-	if (replay_open(env.replay_path, &in))
+	if (env.html && !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS)))
 		return PINSCOPE_EXIT_ERROR;
+	if (replay_open(env.replay_path, &in)) {
+		free(rep.timeline);
+		return PINSCOPE_EXIT_ERROR;
+	}
 	rc = replay_run(&in, 0, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
 	replay_close(&in);
 	free(rep.viol);
 	free(rep.vsum);
+	free(rep.timeline);
 	return rc;
 }
 
@@ -248,6 +271,11 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 		}
 		t = now_ns();
 		rep->duration_ns = t - start;
+		if (rep->timeline &&
+		    timeline_live_tick(rep->timeline, bpf_map__fd(skel->maps.stats), t - start)) {
+			fprintf(stderr, "Failed to read the BPF stats map\n");
+			return -EIO;
+		}
 		if (env.duration && t - start >= env.duration * 1000000000ULL)
 			break;
 		if (env.interval && t >= next) {
@@ -259,6 +287,8 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 			else
 				report_text(stdout, rep, env.timestamp);
 			fflush(stdout);
+			if (write_html(rep, false))
+				return -EIO;
 		}
 	}
 	return 0;
@@ -295,6 +325,10 @@ int main(int argc, char **argv)
 		return cmd_replay();
 	rep.units = env.units;
 	rep.viol_list = env.viol_list;
+	/* --html: live time slices are the intervals, else seconds */
+	if (env.html && !(rep.timeline = timeline_new((env.interval ? env.interval : 1) *
+						      1000000000ULL)))
+		return PINSCOPE_EXIT_ERROR;
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
@@ -336,5 +370,6 @@ cleanup:
 	ksyms_free();
 	free(rep.viol);
 	free(rep.vsum);
+	free(rep.timeline);
 	return rc;
 }

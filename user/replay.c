@@ -8,6 +8,7 @@
 #include "checker.h"
 #include "names.h"
 #include "replay.h"
+#include "timeline.h"
 #include "trace.h"
 #include "units.h"
 
@@ -97,7 +98,10 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 				first_ts = ev.ts_ns;
 			last_ts = ev.ts_ns;
 			clock_res_note(&rep->clock_res_ns, ev.ts_ns);
-			if (checker_push(chk, &ev))
+			if (rep->timeline &&	/* --html: time slices */
+			    timeline_replay_event(rep->timeline, chk, ev.cpu, ev.ts_ns))
+				rc = PINSCOPE_EXIT_ERROR;
+			else if (checker_push(chk, &ev))
 				rc = PINSCOPE_EXIT_ERROR;
 		}
 	}

@@ -41,6 +41,11 @@ static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats 
 /* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {
+	return stats_read_cpus(fd, ~0ULL, out);
+}
+
+int stats_read_cpus(int fd, __u64 cpus, struct pinscope_stats *out)
+{
 	struct pinscope_stats *val = malloc(sizeof(*val));
 	int err = 0;
 
@@ -48,6 +53,8 @@ int stats_read(int fd, struct pinscope_stats *out)
 		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
 	for (__u32 cpu = 0; cpu < PINSCOPE_MAX_CPUS; cpu++) {
+		if (!(cpus & (1ULL << cpu)))
+			continue;
 		if (bpf_map_lookup_elem(fd, &cpu, val)) {
 			err = -errno;
 			break;

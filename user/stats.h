@@ -48,6 +48,8 @@ struct report {
 
 /* Sum per-cpu stats; 0 or -errno */
 int stats_read(int stats_fd, struct pinscope_stats *out);
+/* Only the entries of the cpus in the mask (replay: the cpus of the trace) */
+int stats_read_cpus(int stats_fd, __u64 cpus, struct pinscope_stats *out);
 int stats_top_procs(int procs_fd, struct top_proc *top, int max);
 /* Bounds of slot i of a log-linear histogram: [lo, hi) ns */
 __u64 hist_slot_lo(int i);

@@ -92,6 +92,18 @@ static int by_count(int *idx, int n, const void *base, size_t size, size_t count
 	return n;
 }
 
+int summary_procs_order(const struct vs_rule *r, int *idx)
+{
+	return by_count(idx, r->nr_procs, r->procs, sizeof(r->procs[0]),
+			offsetof(struct vs_proc, count));
+}
+
+int summary_stacks_order(const struct vs_rule *r, int *idx)
+{
+	return by_count(idx, r->nr_stacks, r->stacks, sizeof(r->stacks[0]),
+			offsetof(struct vs_stack, count));
+}
+
 void frame_names(__u64 addr, char *hex, size_t hexlen, char *sym, size_t symlen, bool *known)
 {
 	const char *name;

@@ -8,6 +8,7 @@
 #ifndef PINSCOPE_SUMMARY_H
 #define PINSCOPE_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <json-c/json.h>
 #include "stats.h"
@@ -59,6 +60,9 @@ void summary_text(FILE *f, const struct report *rep, int list);
 json_object *summary_json(const struct report *rep);
 /* One violation record as in docs/json.md: stack as hex strings, symbols */
 json_object *violation_json(const struct pinscope_violation *v);
+/* Indexes of the rule's processes / stacks, most frequent first; returns how many */
+int summary_procs_order(const struct vs_rule *r, int *idx);
+int summary_stacks_order(const struct vs_rule *r, int *idx);
 /* "0xffffffffa0005290" and "xen_pin_page+0x50"; *known false if no symbol */
 void frame_names(__u64 addr, char *hex, size_t hexlen, char *sym, size_t symlen, bool *known);
 
