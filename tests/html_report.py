@@ -3,6 +3,7 @@
 nothing, and the numbers of its DOM are those of the JSON report of the same run.
 
 Usage: tests/html_report.py PINSCOPE [--keep DIR] [TRACE...]   (as root; needs chromium)
+       tests/html_report.py --page PAGE --json JSON [--keep DIR]  (a page and its run's JSON)
 """
 import html.parser, json, lzma, os, shutil, struct, subprocess, sys, tempfile, zlib
 
@@ -85,8 +86,14 @@ def check(trace, pinscope, tmp, errs, keep):
     page = os.path.join(tmp, name + ".html")
     r = subprocess.run([pinscope, "replay", "-j", "--html", page, src], capture_output=True)
     d = json.loads(r.stdout)
+    if r.returncode != d["exit_code"]:
+        errs.append(f"{name}: exit {r.returncode}, JSON says {d['exit_code']}")
+    check_page(name, page, d, tmp, errs, keep)
+
+
+def check_page(name, page, d, tmp, errs, keep):
+    """the page against the JSON document d of the same run"""
     need = lambda ok, what: ok or errs.append(f"{name}: {what}")
-    need(r.returncode == d["exit_code"], f"exit {r.returncode}, JSON says {d['exit_code']}")
     text = open(page).read()
     need("<script" not in text.lower(), "the page has a script")
 
@@ -158,13 +165,25 @@ def check(trace, pinscope, tmp, errs, keep):
           f"{len(sl)} time slices, screenshot {100.0 * ink / (w * h):.1f} % ink, {blue} bar pixels")
 
 
+def opt(args, name):
+    if name not in args:
+        return None
+    i = args.index(name)
+    v = args[i + 1]
+    del args[i:i + 2]
+    return v
+
+
 def main():
     args = sys.argv[1:]
-    keep = None
-    if "--keep" in args:
-        i = args.index("--keep")
-        keep = args[i + 1]
-        del args[i:i + 2]
+    keep, page, jpath = opt(args, "--keep"), opt(args, "--page"), opt(args, "--json")
+    if page:        # a page written elsewhere (live, in a guest) and its run's JSON
+        errs = []
+        with tempfile.TemporaryDirectory() as tmp:
+            check_page(os.path.basename(page), page, json.load(open(jpath)), tmp, errs, keep)
+        for e in errs:
+            print("     | " + e)
+        return 1 if errs else 0
     pinscope = os.path.abspath(args[0])
     here = os.path.dirname(os.path.abspath(__file__))
     traces = args[1:] or [os.path.join(here, "data", f) for f in

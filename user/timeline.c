@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "checker.h"
 #include "timeline.h"
 
@@ -106,7 +107,12 @@ int timeline_live_tick(struct timeline *tl, int stats_fd, __u64 t)
 		tl->next = tl->slice_ns;
 	if (t < tl->next)
 		return 0;
-	err = stats_read(stats_fd, &tl->cur);
+	if (!tl->cpus) {	/* the entries live cpus can write */
+		int n = libbpf_num_possible_cpus();
+
+		tl->cpus = n <= 0 || n >= 64 ? ~0ULL : (1ULL << n) - 1;
+	}
+	err = stats_read_cpus(stats_fd, tl->cpus, &tl->cur);
 	if (err)
 		return err;
 	snapshot(tl, &tl->cur, t);
