@@ -94,6 +94,9 @@ def check(trace, pinscope, tmp, errs, keep):
 def check_page(name, page, d, tmp, errs, keep):
     """the page against the JSON document d of the same run"""
     need = lambda ok, what: ok or errs.append(f"{name}: {what}")
+    if not page.endswith(".html"):      # Chromium renders file:// pages by their suffix
+        shutil.copy(page, os.path.join(tmp, name + ".html"))
+        page = os.path.join(tmp, name + ".html")
     text = open(page).read()
     need("<script" not in text.lower(), "the page has a script")
 
@@ -149,8 +152,12 @@ def check_page(name, page, d, tmp, errs, keep):
         need(sum(int(s[attr]) for s in sl) == want, f"slices: sum of {attr} != {want}")
 
     png = os.path.join(keep or tmp, name + ".png")
-    chromium([f"--screenshot={png}", f"--window-size={WIDTH},{HEIGHT}", "file://" + page],
-             os.path.join(tmp, "profile"))
+    shot = chromium([f"--screenshot={png}", f"--window-size={WIDTH},{HEIGHT}", "file://" + page],
+                    os.path.join(tmp, "profile"))
+    if not os.path.exists(png):
+        need(False, f"no screenshot: chromium exit {shot.returncode}: "
+                    f"{shot.stderr.decode(errors='replace')[-300:]}")
+        return
     w, h, bpp, rows = png_pixels(png)
     ink = blue = 0
     for row in rows:

@@ -63,11 +63,11 @@ static const char doc[] =
 "    pinscope -d 10 -j         # 10 seconds, JSON report (docs/json.md)\n"
 "    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
 "    pinscope -d 10 -u us      # times in microseconds\n"
-"    pinscope -d 60 --violations all --violations-live  # every violation, also as it happens\n"
+"    pinscope --violations all # list every violation after the summary\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
-"    pinscope replay trace.txt --html report.html  # and draw it (docs/views.md)\n"
+"    pinscope replay t.txt --html r.html # and draw it (docs/views.md)\n"
 "    cat trace | pinscope replay - -j\n";
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE, OPT_HTML };

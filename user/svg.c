@@ -10,7 +10,7 @@
 #define C_AXIS	"#555"
 #define ML 56		/* margins: left, right, top, bottom */
 #define MR 16
-#define MT 34
+#define MT 40
 #define MB 34
 
 struct bin {
@@ -131,7 +131,7 @@ void svg_hist(FILE *f, const struct report *rep, const struct pinscope_hist *h, 
 	log_ticks(f, &a, y0, rep->units);
 	for (int p = 0; p < 3; p++) {
 		__u64 v = report_percentile(rep, h, pct[p]);
-		double x = v < res || !v ? zx + zw / 2 : ax(&a, v), ty = 11 + 11 * p;
+		double x = v < res || !v ? zx + zw / 2 : ax(&a, v), ty = 11 + 12 * p;
 
 		fprintf(f, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='" C_BAD "' "
 			"stroke-dasharray='4 3'/>", x, ty + 2, x, y0);
