@@ -63,7 +63,13 @@ static void append(struct timeline *tl, const struct tl_slice *s)
 	tl->s[tl->n++] = *s;
 }
 
-/* Close the open slice with cum, and the empty ones up to t */
+/* The end of the open slice, which follows the n closed ones */
+static void set_next(struct timeline *tl)
+{
+	tl->next = tl->t0 + (tl->n + 1) * tl->slice_ns;
+}
+
+/* At t >= next: close the open slice with cum, then the empty ones before t */
 static void snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u64 t)
 {
 	struct tl_slice now, d;
@@ -72,11 +78,11 @@ static void snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u6
 	delta(&d, &now, &tl->prev);
 	tl->prev = now;
 	append(tl, &d);
-	tl->next = tl->t0 + tl->n * tl->slice_ns;
+	set_next(tl);
 	memset(&d, 0, sizeof(d));
 	while (tl->next <= t) {
 		append(tl, &d);
-		tl->next = tl->t0 + tl->n * tl->slice_ns;
+		set_next(tl);
 	}
 }
 
@@ -86,7 +92,7 @@ int timeline_replay_event(struct timeline *tl, struct checker *chk, __u32 cpu, _
 
 	if (!tl->next) {
 		tl->t0 = ts;
-		tl->next = ts + tl->slice_ns;
+		set_next(tl);
 	}
 	if (ts >= tl->next) {
 		err = checker_stats(chk, tl->cpus, &tl->cur);
@@ -104,7 +110,7 @@ int timeline_live_tick(struct timeline *tl, int stats_fd, __u64 t)
 	int err;
 
 	if (!tl->next)
-		tl->next = tl->slice_ns;
+		set_next(tl);	/* t0 = 0: the start */
 	if (t < tl->next)
 		return 0;
 	if (!tl->cpus) {	/* the entries live cpus can write */
@@ -128,7 +134,7 @@ void timeline_finish(struct timeline *tl, const struct pinscope_stats *final, __
 		return;
 	tl->finished = true;
 	if (!tl->next)
-		tl->next = tl->t0 + tl->slice_ns;
+		set_next(tl);
 	start = tl->next - tl->slice_ns;
 	totals(final, &now);
 	delta(&d, &now, &tl->prev);
