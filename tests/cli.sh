@@ -78,6 +78,8 @@ if [ "$(grep -c '^VIOLATION ' "$tmp/live")" = 64 ] && python3 -c "import json,sy
 else
 	bad "--violations-live: $(grep -c '^VIOLATION ' "$tmp/live") lines on stderr"
 fi
+expect "html to a bad path" 1 "Failed to write HTML report /nonexistent/r.html.tmp: No such file" -- \
+	"$bin" replay --html /nonexistent/r.html $data/synthetic/patched-pin-clean.trace
 for n in all 0 12; do
 	"$bin" replay --violations $n $early > "$tmp/text" 2>&1; trc=$?
 	"$bin" replay -j $early > "$tmp/json" 2> "$tmp/err"; jrc=$?
