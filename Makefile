@@ -17,8 +17,8 @@ endif
 INCLUDES := -I$(OUTPUT) -Iinclude -I.
 CFLAGS ?= -g -O2
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
-USER_LIBS := -lbpf -lelf -lz -ljson-c
-STATIC_LIBS := -lbpf -lelf -lz -ljson-c
+USER_LIBS := -lbpf -lelf -lz -ljson-c -lm
+STATIC_LIBS := -lbpf -lelf -lz -ljson-c -lm
 
 BPF_SRCS := bpf/pinscope.bpf.c
 USER_SRCS := $(wildcard user/*.c)
@@ -95,6 +95,10 @@ test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/trust.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
+	$(Q)tests/percentiles.py $(OUTPUT)/pinscope > $(OUTPUT)/percentiles.log || \
+		{ grep -v '^ok' $(OUTPUT)/percentiles.log; exit 1; }
+	$(Q)tail -1 $(OUTPUT)/percentiles.log
+	$(Q)tests/html_report.py $(OUTPUT)/pinscope
 
 clean:
 	$(call msg,CLEAN)

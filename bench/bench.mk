@@ -48,7 +48,7 @@ $(BENCH_DIR)/hostbench: bench/hostbench.c bench/benchutil.h user/procstat.h test
 		$(OUTPUT)/pinscope.skel.h $(BENCH_LIB_OBJS)
 	@printf '  %-8s %s\n' CC $@
 	@$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) bench/hostbench.c tests/model.c \
-		$(BENCH_LIB_OBJS) -lbpf -lelf -lz -ljson-c -o $@
+		$(BENCH_LIB_OBJS) $(USER_LIBS) -o $@
 
 # guest helper: static (the initramfs has no libraries)
 $(BENCH_DIR)/guestbench: bench/guestbench.c bench/benchutil.h user/procstat.h $(BENCH_DIR)/empty.skel.h | $(BENCH_DIR)

@@ -25,9 +25,27 @@ static __always_inline __u32 log2_u64(__u64 v)
 #define BOUNDED(v, n, mask) ({ __u64 __v = (v); if (__v >= (n)) __v = (n) - 1; \
 			       asm volatile("" : "+r"(__v)); __v & (mask); })
 
+/*
+ * Slot of v in the log-linear layout of include/pinscope.h: v itself below
+ * 2^5, else octave k = log2(v) >= 5 gives slot (k - 4) * 32 plus the 5 bits
+ * of v below its leading one.  No loop; the caller bounds the result.
+ */
+_Static_assert(!(PINSCOPE_HIST_SLOTS & (PINSCOPE_HIST_SLOTS - 1)), "slots: a power of two (mask)");
+
+static __always_inline __u64 hist_slot(__u64 v)
+{
+	__u32 k;
+
+	if (v < PINSCOPE_HIST_SUB)
+		return v;
+	k = log2_u64(v);
+	return ((__u64)(k - PINSCOPE_HIST_SUB_BITS + 1) << PINSCOPE_HIST_SUB_BITS) +
+	       ((v >> (k - PINSCOPE_HIST_SUB_BITS)) & (PINSCOPE_HIST_SUB - 1));
+}
+
 static __always_inline void hist_add(struct pinscope_hist *h, __u64 v)
 {
-	h->slots[BOUNDED(log2_u64(v), PINSCOPE_HIST_SLOTS, 63)]++;
+	h->slots[BOUNDED(hist_slot(v), PINSCOPE_HIST_SLOTS, PINSCOPE_HIST_SLOTS - 1)]++;
 	h->count++;
 	h->sum += v;
 	if (v > h->max)

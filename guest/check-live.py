@@ -205,6 +205,16 @@ def main():
         check(not unchecked, f"{tag}every rule that the mode checks was checked at least once", f"{unchecked}")
         summary(tag, doc, "live")
 
+    # --- the --html page of the JSON run: renders, its numbers are the JSON's ---
+    page = os.path.join(d, pre + "live-html")
+    if doc is not None and os.path.exists(page):
+        hr = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                          "html_report.py"), "--page", page,
+                             "--json", os.path.join(d, pre + "live-json")],
+                            capture_output=True, text=True)
+        check(hr.returncode == 0, f"{tag}live --html page renders in Chromium and matches the JSON",
+              (hr.stdout + hr.stderr).strip()[-400:])
+
     # --- the text run ---
     txt = read(d, "live-text") if not a.run else None
     if txt is not None:

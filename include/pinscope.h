@@ -10,7 +10,17 @@
 #define PINSCOPE_MAX_CPUS	64
 /* MC_BATCH in arch/x86/xen/multicalls.c: entries and callbacks per batch */
 #define PINSCOPE_MC_BATCH	32
-#define PINSCOPE_HIST_SLOTS	40	/* log2 buckets, [2^i, 2^(i+1)) ns */
+/*
+ * Time histograms are log-linear (HdrHistogram-style): values below 32 ns
+ * have a bucket each; every power of two [2^k, 2^(k+1)) above is split into
+ * 32 equal sub-buckets, each at most 1/32 (3.1 %) of its lower bound wide.
+ * Slots cover [0, 2^36) ns (68.7 s); the last slot also takes anything longer.
+ */
+#define PINSCOPE_HIST_SUB_BITS	5
+#define PINSCOPE_HIST_SUB	(1 << PINSCOPE_HIST_SUB_BITS)	/* sub-buckets per octave */
+#define PINSCOPE_HIST_MAX_LOG2	36	/* exclusive: slots end at 2^36 ns */
+#define PINSCOPE_HIST_SLOTS	((PINSCOPE_HIST_MAX_LOG2 - PINSCOPE_HIST_SUB_BITS + 1) * \
+				 PINSCOPE_HIST_SUB)	/* 1024 */
 #define PINSCOPE_LIN_SLOTS	66	/* linear buckets 0..64, last = more */
 #define PINSCOPE_HELD_MAX	64	/* split locks tracked per cpu */
 #define PINSCOPE_COMM_LEN	16

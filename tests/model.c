@@ -817,10 +817,32 @@ static void lin(__u64 *h, __u64 v)
 	h[v >= PINSCOPE_LIN_SLOTS ? PINSCOPE_LIN_SLOTS - 1 : v]++;
 }
 
+/*
+ * The log-linear slot of d, from the layout's definition: below 32 ns one
+ * slot per ns; in [2^k, 2^(k+1)) the slot (k - 4) * 32 + the 32nd of the
+ * octave d falls in; from 2^36 ns on, the last slot.
+ */
+static int hist_slot_of(__u64 d)
+{
+	__u64 oct = 32;
+	int k = 5;
+
+	if (d < 32)
+		return d;
+	while (k < 36 && d >= 2 * oct) {
+		oct *= 2;
+		k++;
+	}
+	if (k == 36)
+		return PINSCOPE_HIST_SLOTS - 1;
+	return (k - 4) * 32 + (int)((d - oct) * 32 / oct);
+}
+
 static void hold(struct model_expect *x, int kind, __u64 d)
 {
 	int k = kind == PINSCOPE_OP_UNPIN;
 
+	x->hold_slots[k][hist_slot_of(d)]++;
 	x->holds[k]++;
 	x->hold_sum[k] += d;
 	if (d > x->hold_max[k])
@@ -848,6 +870,7 @@ static void proj_finish(struct proj *p)
 	int k = p->kind == PINSCOPE_OP_UNPIN;
 
 	p->x->op_ns_sum[k] += d;
+	p->x->op_ns_slots[k][hist_slot_of(d)]++;
 	if (d > p->x->op_ns_max[k])
 		p->x->op_ns_max[k] = d;
 	lin(p->x->locks_max, p->op_max);
@@ -954,6 +977,7 @@ static void proj_step(struct proj *p, const struct model *m, const struct step *
 			break;
 		x->flush_ns_count++;
 		x->flush_ns_sum += s->ts - p->flush_ts;
+		x->flush_ns_slots[hist_slot_of(s->ts - p->flush_ts)]++;
 		break;
 	case T_MC_ISSUE:
 		if (p->in_op)

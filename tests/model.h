@@ -88,6 +88,10 @@ struct model_expect {
 	__u64 flush_cbs[PINSCOPE_LIN_SLOTS];
 	__u64 flush_ns_count;	/* fentry: flushes inside an op or with locks held */
 	__u64 flush_ns_sum;
+	/* the histogram slots each sample belongs in (layout of include/pinscope.h) */
+	__u64 hold_slots[2][PINSCOPE_HIST_SLOTS];
+	__u64 op_ns_slots[2][PINSCOPE_HIST_SLOTS];
+	__u64 flush_ns_slots[PINSCOPE_HIST_SLOTS];
 	__u64 pte_unlock_cbs;	/* deferred unlocks queued */
 	__u64 pages[2][8];	/* [op][enum pinscope_level] */
 	__u32 cpus;		/* cpus with events */

@@ -147,10 +147,10 @@ static __u64 slots_total(const __u64 *s, int n)
 	return t;
 }
 
-/* A histogram against the model (count, sum, and max unless want_max is
- * NULL), and its buckets against its own count */
+/* A histogram against the model: count, sum, max (unless want_max is NULL),
+ * every slot, and the slots against its own count */
 static void check_hist(struct ctx *c, const char *name, const struct pinscope_hist *h,
-		       __u64 count, __u64 sum, const __u64 *want_max)
+		       __u64 count, __u64 sum, const __u64 *want_max, const __u64 *want_slots)
 {
 	char what[96];
 
@@ -164,6 +164,14 @@ static void check_hist(struct ctx *c, const char *name, const struct pinscope_hi
 	}
 	snprintf(what, sizeof(what), "%s bucket total", name);
 	eq(c, what, slots_total(h->slots, PINSCOPE_HIST_SLOTS), h->count);
+	for (int i = 0; i < PINSCOPE_HIST_SLOTS; i++) {
+		if (h->slots[i] == want_slots[i])
+			continue;
+		snprintf(what, sizeof(what), "%s.slots[%d] [%llu, %llu) ns", name, i,
+			 (unsigned long long)hist_slot_lo(i), (unsigned long long)hist_slot_hi(i));
+		eq(c, what, h->slots[i], want_slots[i]);
+		break;	/* one is enough to tell */
+	}
 }
 
 static void check_lost(struct ctx *c, const struct report *rep, const struct viol_sink *sink)
@@ -214,9 +222,11 @@ static void check_correct(struct ctx *c, const struct report *rep, const struct 
 		snprintf(what, sizeof(what), "locks[%s]", kn);
 		eq(c, what, st->locks[k], x->locks[k]);
 		snprintf(what, sizeof(what), "holds[%s]", kn);
-		check_hist(c, what, &st->hold[k], x->holds[k], x->hold_sum[k], &x->hold_max[k]);
+		check_hist(c, what, &st->hold[k], x->holds[k], x->hold_sum[k], &x->hold_max[k],
+			   x->hold_slots[k]);
 		snprintf(what, sizeof(what), "op_ns[%s]", kn);
-		check_hist(c, what, &st->op_ns[k], x->ops[k], x->op_ns_sum[k], &x->op_ns_max[k]);
+		check_hist(c, what, &st->op_ns[k], x->ops[k], x->op_ns_sum[k], &x->op_ns_max[k],
+			   x->op_ns_slots[k]);
 		for (int l = 0; l < 8; l++) {
 			snprintf(what, sizeof(what), "pages[%s][%s]", kn, level_name(l));
 			eq(c, what, st->pages[k][l], x->pages[k][l]);
@@ -244,7 +254,8 @@ static void check_correct(struct ctx *c, const struct report *rep, const struct 
 	   st->flushes);
 	eq(c, "locks_max total", slots_total(st->locks_max.slots, PINSCOPE_LIN_SLOTS),
 	   st->ops[0] + st->ops[1]);
-	check_hist(c, "flush_ns", &st->flush_ns, x->flush_ns_count, x->flush_ns_sum, NULL);
+	check_hist(c, "flush_ns", &st->flush_ns, x->flush_ns_count, x->flush_ns_sum, NULL,
+		   x->flush_ns_slots);
 	eq(c, "pte_unlock_cbs (deferred unlocks)", st->pte_unlock_cbs, x->pte_unlock_cbs);
 	eq(c, "top processes", rep->nr_top, x->procs < TOP_PROCS ? x->procs : TOP_PROCS);
 	/* the model itself: with split locks every PTE page visit takes its lock */

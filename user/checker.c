@@ -101,6 +101,17 @@ int checker_read(struct checker *c, struct report *rep)
 	return 0;
 }
 
+int checker_stats(struct checker *c, __u64 cpus, struct pinscope_stats *st)
+{
+	int err = run_batch(c);
+
+	if (!err)
+		err = stats_read_cpus(bpf_map__fd(c->skel->maps.stats), cpus, st);
+	if (err)
+		fprintf(stderr, "Failed to read the BPF stats: %s\n", strerror(-err));
+	return err;
+}
+
 void checker_close(struct checker *c)
 {
 	if (!c)

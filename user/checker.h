@@ -19,6 +19,8 @@ int checker_push(struct checker *c, const struct pinscope_event *ev);
 int checker_end(struct checker *c);
 /* Aggregates and top processes into rep (after checker_end) */
 int checker_read(struct checker *c, struct report *rep);
+/* Mid-input: run what is queued, sum the stats of these cpus (time slices) */
+int checker_stats(struct checker *c, __u64 cpus, struct pinscope_stats *st);
 void checker_close(struct checker *c);
 
 #endif

@@ -7,6 +7,8 @@
 #include "names.h"
 #include "report.h"
 #include "verdict.h"
+#include "summary.h"
+#include "units.h"
 
 #define U64(v) json_object_new_uint64((uint64_t)(v))
 
@@ -15,19 +17,42 @@ static void add(json_object *o, const char *k, json_object *v)
 	json_object_object_add(o, k, v);
 }
 
-static json_object *log2_buckets(const __u64 *slots, int n)
+/* The log2 view, derived from the fine slots: [2^i, 2^(i+1) - 1] ns */
+static json_object *log2_buckets(const struct pinscope_hist *h)
 {
 	json_object *a = json_object_new_array();
+	__u64 l2[HIST_LOG2_SLOTS];
 
-	for (int i = 0; i < n; i++) {
+	hist_log2(h, l2);
+	for (int i = 0; i < HIST_LOG2_SLOTS; i++) {
 		json_object *b;
 
-		if (!slots[i])
+		if (!l2[i])
 			continue;
 		b = json_object_new_object();
 		add(b, "from_ns", U64(i ? 1ULL << i : 0));
 		add(b, "to_ns", U64((2ULL << i) - 1));
-		add(b, "count", U64(slots[i]));
+		add(b, "count", U64(l2[i]));
+		json_object_array_add(a, b);
+	}
+	return a;
+}
+
+/* The log-linear slots themselves: [from_ns, to_ns] inclusive, non-empty only */
+static json_object *fine_buckets(const struct pinscope_hist *h)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < PINSCOPE_HIST_SLOTS; i++) {
+		json_object *b;
+
+		if (!h->slots[i])
+			continue;
+		b = json_object_new_object();
+		add(b, "from_ns", U64(hist_slot_lo(i)));
+		add(b, "to_ns", U64(i == PINSCOPE_HIST_SLOTS - 1 && h->max >= hist_slot_hi(i) ?
+				    h->max : hist_slot_hi(i) - 1));
+		add(b, "count", U64(h->slots[i]));
 		json_object_array_add(a, b);
 	}
 	return a;
@@ -48,17 +73,21 @@ static json_object *lin_buckets(const struct pinscope_lin_hist *h)
 	return o;
 }
 
-static json_object *hist(const struct pinscope_hist *h)
+static json_object *hist(const struct report *rep, const struct pinscope_hist *h)
 {
 	json_object *o = json_object_new_object();
+	__u64 res = report_clock_res(rep);
 
 	add(o, "count", U64(h->count));
 	add(o, "sum_ns", U64(h->sum));
 	add(o, "max_ns", U64(h->max));
-	add(o, "p50_ns", U64(hist_percentile(h, 50)));
-	add(o, "p90_ns", U64(hist_percentile(h, 90)));
-	add(o, "p99_ns", U64(hist_percentile(h, 99)));
-	add(o, "buckets", log2_buckets(h->slots, PINSCOPE_HIST_SLOTS));
+	add(o, "p50_ns", U64(report_percentile(rep, h, 50)));
+	add(o, "p90_ns", U64(report_percentile(rep, h, 90)));
+	add(o, "p99_ns", U64(report_percentile(rep, h, 99)));
+	add(o, "resolution_ns", U64(res));
+	add(o, "below_resolution", U64(res > 1 ? hist_below_res(h, res) : 0));
+	add(o, "buckets", log2_buckets(h));
+	add(o, "fine_buckets", fine_buckets(h));
 	return o;
 }
 
@@ -82,26 +111,8 @@ static json_object *violations(const struct report *rep)
 	json_object *a = json_object_new_array();
 	__u64 n = rep->nr_viol < MAX_KEPT_VIOLATIONS ? rep->nr_viol : MAX_KEPT_VIOLATIONS;
 
-	for (__u64 i = 0; rep->viol && i < n; i++) {
-		const struct pinscope_violation *v = &rep->viol[i];
-		json_object *o = json_object_new_object(), *stack = json_object_new_array();
-		char comm[PINSCOPE_COMM_LEN + 1] = {};
-
-		memcpy(comm, v->comm, PINSCOPE_COMM_LEN);
-		add(o, "invariant", json_object_new_string(rule_name(v->rule)));
-		add(o, "cpu", U64(v->cpu));
-		add(o, "pid", U64(v->pid));
-		add(o, "comm", json_object_new_string(comm));
-		add(o, "ts_ns", U64(v->ts_ns));
-		add(o, "pfn", U64(v->pfn));
-		add(o, "reason", json_object_new_string(reason_text(v->reason)));
-		add(o, "op", json_object_new_string(op_name(v->op)));
-		add(o, "detail", U64(v->detail));
-		for (__u32 s = 0; s < v->nr_stack && s < PINSCOPE_STACK_DEPTH; s++)
-			json_object_array_add(stack, U64(v->stack[s]));
-		add(o, "stack", stack);
-		json_object_array_add(a, o);
-	}
+	for (__u64 i = 0; rep->viol && i < n; i++)
+		json_object_array_add(a, violation_json(&rep->viol[i]));
 	return a;
 }
 
@@ -117,7 +128,7 @@ static json_object *flushes(const struct report *rep)
 	add(o, "entries", lin_buckets(&st->flush_entries));
 	add(o, "callbacks", lin_buckets(&st->flush_cbs));
 	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT)
-		add(o, "latency", hist(&st->flush_ns));
+		add(o, "latency", hist(rep, &st->flush_ns));
 	return o;
 }
 
@@ -130,8 +141,8 @@ static json_object *ops(const struct report *rep)
 	add(o, "pins", U64(st->ops[0]));
 	add(o, "unpins", U64(st->ops[1]));
 	add(o, "running", U64(rep->ops_running));
-	add(o, "pin_time", hist(&st->op_ns[0]));
-	add(o, "unpin_time", hist(&st->op_ns[1]));
+	add(o, "pin_time", hist(rep, &st->op_ns[0]));
+	add(o, "unpin_time", hist(rep, &st->op_ns[1]));
 	for (int k = 0; k < 2; k++) {
 		json_object *p = json_object_new_object();
 
@@ -216,8 +227,9 @@ int report_json(FILE *f, const struct report *rep, int exit_code)
 	add(root, "invariants", invariants(rep));
 	add(root, "violations", violations(rep));
 	add(root, "violations_total", U64(total_violations(&rep->st)));
-	add(holds, "pin", hist(&rep->st.hold[0]));
-	add(holds, "unpin", hist(&rep->st.hold[1]));
+	add(root, "violation_summary", summary_json(rep));
+	add(holds, "pin", hist(rep, &rep->st.hold[0]));
+	add(holds, "unpin", hist(rep, &rep->st.hold[1]));
 	add(root, "holds", holds);
 	add(root, "flushes", flushes(rep));
 	add(root, "ops", ops(rep));

@@ -22,6 +22,10 @@
 #include "procstat.h"
 #include "replay.h"
 #include "report.h"
+#include "html.h"
+#include "summary.h"
+#include "timeline.h"
+#include "units.h"
 #include "violations.h"
 #include "xenguest.h"
 
@@ -37,7 +41,11 @@ static struct env {
 	bool replay;
 	const char *replay_path;
 	__u32 ringbuf_size;	/* 0: the map's own size */
-} env;
+	int units;		/* enum time_unit, -u */
+	int viol_list;		/* --violations: lines listed (VS_LIST_ALL) */
+	bool viol_live;		/* --violations-live */
+	const char *html;	/* --html FILE */
+} env = { .viol_list = VS_LIST_DEFAULT };
 
 const char *argp_program_version = "pinscope 0.1";
 error_t argp_err_exit_status = PINSCOPE_EXIT_USAGE;
@@ -59,12 +67,15 @@ static const char doc[] =
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
 "    pinscope -d 10 -j         # 10 seconds, JSON report (docs/json.md)\n"
 "    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
+"    pinscope -d 10 -u us      # times in microseconds\n"
+"    pinscope --violations all # list every violation after the summary\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
+"    pinscope replay t.txt --html r.html # and draw it (docs/views.md)\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE, OPT_HTML };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -76,6 +87,13 @@ static const struct argp_option opts[] = {
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
 	  "of two >= 4096 (default 1 MiB); records it cannot hold are counted as lost", 0 },
+	{ "units", 'u', "UNIT", 0, "Print times in ns, us, ms or s (default: per value)", 0 },
+	{ "violations", OPT_VIOLATIONS, "all|N", 0,
+	  "List all or N violations after their per-rule summary (default: 5)", 0 },
+	{ "violations-live", OPT_VIOLATIONS_LIVE, NULL, 0,
+	  "Also print each violation when it happens (stderr with -j)", 0 },
+	{ "html", OPT_HTML, "FILE", 0,
+	  "Also write the report as one self-contained HTML page (with -i: every interval)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -119,6 +137,23 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid ring buffer size '%s': give a power of two from "
 				   "4096 to 1073741824 bytes", arg);
 		env.ringbuf_size = v;
+		break;
+	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
+	case OPT_HTML: env.html = arg; break;
+	case OPT_VIOLATIONS:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (!strcmp(arg, "all"))
+			env.viol_list = VS_LIST_ALL;
+		else if (errno || *end || end == arg || v < 0 || v > INT_MAX)
+			argp_error(state, "invalid --violations '%s': give all or a number >= 0", arg);
+		else
+			env.viol_list = v;
+		break;
+	case 'u':
+		env.units = unit_parse(arg);
+		if (env.units < 0)
+			argp_error(state, "invalid unit '%s': use ns, us, ms or s", arg);
 		break;
 	case OPT_MODE:
 		if (!strcmp(arg, "tracepoints"))
@@ -166,6 +201,17 @@ static bool need_root(const char *what)
 		"its BPF programs%s. Run it with sudo.\n", what,
 		env.replay ? " (replay runs the same checks in BPF)" : "");
 	return true;
+}
+
+/* --html: the page of the report so far (final: with the last time slice) */
+static int write_html(struct report *rep, bool final)
+{
+	if (!env.html)
+		return 0;
+	if (final && rep->timeline)
+		timeline_finish(rep->timeline, &rep->st, rep->timeline->t0 + rep->duration_ns);
+	return report_html(env.html, rep, env.replay ? (env.replay_path ? env.replay_path : "-")
+						     : NULL);
 }
 
 static int write_errno;	/* errno of the first failed report write */
@@ -217,13 +263,13 @@ static int finish(struct report *rep)
 	int rc = report_exit_code(rep);
 
 	report_out(rep, rc);
-	return rc;
+	return write_html(rep, true) ? PINSCOPE_EXIT_ERROR : rc;
 }
 
 static int cmd_replay(void)
 {
-	struct report rep = {};
-	struct viol_sink sink = { .rep = &rep, .print = !env.json,
+	struct report rep = { .units = env.units, .viol_list = env.viol_list };
+	struct viol_sink sink = { .rep = &rep, .print = env.viol_live, .json = env.json,
 				  .ringbuf_size = env.ringbuf_size };
 	struct replay_input in;
 	int rc;
@@ -232,13 +278,19 @@ static int cmd_replay(void)
 		return PINSCOPE_EXIT_ERROR;
 	if (probe_bpf_features())
 		return PINSCOPE_EXIT_ERROR;
-	if (replay_open(env.replay_path, &in))
+	if (env.html && !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS)))
 		return PINSCOPE_EXIT_ERROR;
+	if (replay_open(env.replay_path, &in)) {
+		free(rep.timeline);
+		return PINSCOPE_EXIT_ERROR;
+	}
 	rc = replay_run(&in, 0, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
 	replay_close(&in);
 	free(rep.viol);
+	free(rep.vsum);
+	free(rep.timeline);
 	return rc;
 }
 
@@ -282,6 +334,11 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 		}
 		t = now_ns();
 		rep->duration_ns = t - start;
+		if (rep->timeline &&
+		    timeline_live_tick(rep->timeline, bpf_map__fd(skel->maps.stats), t - start)) {
+			fprintf(stderr, "Failed to read the BPF stats map\n");
+			return -EIO;
+		}
 		if (env.duration && t - start >= env.duration * 1000000000ULL)
 			break;
 		if (env.interval && t >= next) {
@@ -289,7 +346,7 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 			if (read_report(skel, rep))
 				return -EIO;
 			report_out(rep, report_exit_code(rep));
-			if (stdout_check())
+			if (stdout_check() || write_html(rep, false))
 				return -EIO;
 		}
 	}
@@ -326,6 +383,12 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 	if (env.replay)
 		return cmd_replay();
+	rep.units = env.units;
+	rep.viol_list = env.viol_list;
+	/* --html: live time slices are the intervals, else seconds */
+	if (env.html && !(rep.timeline = timeline_new((env.interval ? env.interval : 1) *
+						      1000000000ULL)))
+		return PINSCOPE_EXIT_ERROR;
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
@@ -345,7 +408,8 @@ int main(int argc, char **argv)
 	mem_note("attach");
 	rep.mode = loader_mode_name(cfg.mode);
 	rep.caps = cfg.caps;
-	sink.print = !env.json;
+	sink.print = env.viol_live;
+	sink.json = env.json;
 	sink.print_stack = !env.no_stack;
 	rb = violations_open(bpf_map__fd(skel->maps.violations), &sink);
 	if (!rb)
@@ -368,5 +432,7 @@ cleanup:
 	loader_destroy(skel);
 	ksyms_free();
 	free(rep.viol);
+	free(rep.vsum);
+	free(rep.timeline);
 	return rc;
 }

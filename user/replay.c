@@ -8,7 +8,9 @@
 #include "checker.h"
 #include "names.h"
 #include "replay.h"
+#include "timeline.h"
 #include "trace.h"
+#include "units.h"
 
 /* stdin is read twice (source, then events): spool it to a temp file */
 static FILE *spool(FILE *in)
@@ -105,7 +107,11 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 			if (!first_ts)
 				first_ts = ev.ts_ns;
 			last_ts = ev.ts_ns;
-			if (checker_push(chk, &ev))
+			clock_res_note(&rep->clock_res_ns, ev.ts_ns);
+			if (rep->timeline &&	/* --html: time slices */
+			    timeline_replay_event(rep->timeline, chk, ev.cpu, ev.ts_ns))
+				rc = PINSCOPE_EXIT_ERROR;
+			else if (checker_push(chk, &ev))
 				rc = PINSCOPE_EXIT_ERROR;
 		}
 	}

@@ -42,6 +42,11 @@ static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats 
 /* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {
+	return stats_read_cpus(fd, ~0ULL, out);
+}
+
+int stats_read_cpus(int fd, __u64 cpus, struct pinscope_stats *out)
+{
 	struct pinscope_stats *val = malloc(sizeof(*val));
 	int err = 0;
 
@@ -49,6 +54,8 @@ int stats_read(int fd, struct pinscope_stats *out)
 		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
 	for (__u32 cpu = 0; cpu < PINSCOPE_MAX_CPUS; cpu++) {
+		if (!(cpus & (1ULL << cpu)))
+			continue;
 		if (bpf_map_lookup_elem(fd, &cpu, val)) {
 			err = -errno;
 			break;
@@ -89,6 +96,55 @@ int stats_top_procs(int fd, struct top_proc *top, int max)
 	return n;
 }
 
+__u64 hist_slot_lo(int i)
+{
+	int k;
+
+	if (i < PINSCOPE_HIST_SUB)
+		return i;
+	k = (i >> PINSCOPE_HIST_SUB_BITS) + PINSCOPE_HIST_SUB_BITS - 1;	/* octave */
+	return (__u64)(PINSCOPE_HIST_SUB + (i & (PINSCOPE_HIST_SUB - 1))) <<
+	       (k - PINSCOPE_HIST_SUB_BITS);
+}
+
+__u64 hist_slot_hi(int i)
+{
+	return i + 1 < PINSCOPE_HIST_SLOTS ? hist_slot_lo(i + 1) : 1ULL << PINSCOPE_HIST_MAX_LOG2;
+}
+
+void hist_log2(const struct pinscope_hist *h, __u64 out[HIST_LOG2_SLOTS])
+{
+	memset(out, 0, HIST_LOG2_SLOTS * sizeof(out[0]));
+	for (int i = 0; i < PINSCOPE_HIST_SLOTS; i++) {
+		__u64 lo = hist_slot_lo(i);
+		int j = 0;
+
+		while (j + 1 < HIST_LOG2_SLOTS && lo >= 2ULL << j)
+			j++;
+		out[j] += h->slots[i];
+	}
+}
+
+__u64 hist_count_below(const struct pinscope_hist *h, __u64 ns)
+{
+	__u64 n = 0;
+
+	if (ns > h->max)
+		return h->count;
+	for (int i = 0; i < PINSCOPE_HIST_SLOTS; i++) {
+		__u64 lo = hist_slot_lo(i), hi = hist_slot_hi(i);
+
+		if (hi <= ns) {
+			n += h->slots[i];
+			continue;
+		}
+		if (lo < ns && h->slots[i])	/* ns inside the slot: its share */
+			n += (__u64)((double)h->slots[i] * (ns - lo) / (hi - lo));
+		break;
+	}
+	return n;
+}
+
 __u64 hist_percentile(const struct pinscope_hist *h, double pct)
 {
 	__u64 want, seen = 0;
@@ -98,13 +154,20 @@ __u64 hist_percentile(const struct pinscope_hist *h, double pct)
 	want = (__u64)(h->count * pct / 100.0 + 0.999999);
 	if (!want)
 		want = 1;
+	if (want > h->count)
+		want = h->count;
 	for (int i = 0; i < PINSCOPE_HIST_SLOTS; i++) {
-		seen += h->slots[i];
-		if (seen >= want) {
-			__u64 upper = (i >= 63) ? ~0ULL : (2ULL << i) - 1;
+		__u64 lo = hist_slot_lo(i), hi = hist_slot_hi(i), v;
 
-			return upper < h->max ? upper : h->max;
+		if (seen + h->slots[i] < want) {
+			seen += h->slots[i];
+			continue;
 		}
+		if (i == PINSCOPE_HIST_SLOTS - 1 && h->max >= hi)
+			hi = h->max + 1;	/* the last slot is open-ended */
+		/* the rank's place among the slot's samples, spread evenly */
+		v = lo + (__u64)((hi - lo) * ((want - seen) - 0.5) / h->slots[i]);
+		return v < h->max ? v : h->max;
 	}
 	return h->max;
 }

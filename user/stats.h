@@ -9,6 +9,9 @@
 #define TOP_PROCS 10
 #define MAX_KEPT_VIOLATIONS 1000
 
+struct viol_summary;
+struct timeline;
+
 struct top_proc {
 	__u32 pid;
 	struct pinscope_proc p;
@@ -35,12 +38,36 @@ struct report {
 	struct replay_counts replay;
 	int is_replay;
 	__u64 ops_running;	/* live: operations still running at the report, not judged */
+	/* views (user/units.h): clock resolution of the replayed trace's
+	 * timestamps (0: live or unknown, 1000: microseconds), and -u */
+	__u64 clock_res_ns;
+	int units;				/* enum time_unit */
+	int viol_list;				/* violation lines in text (VS_LIST_ALL) */
+	struct viol_summary *vsum;		/* user/summary.h, NULL if none */
+	struct timeline *timeline;		/* user/timeline.h, NULL if none */
 };
 
 /* Sum per-cpu stats; 0 or -errno */
 int stats_read(int stats_fd, struct pinscope_stats *out);
+/* Only the entries of the cpus in the mask (replay: the cpus of the trace) */
+int stats_read_cpus(int stats_fd, __u64 cpus, struct pinscope_stats *out);
 int stats_top_procs(int procs_fd, struct top_proc *top, int max);
-/* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */
+/* Bounds of slot i of a log-linear histogram: [lo, hi) ns */
+__u64 hist_slot_lo(int i);
+__u64 hist_slot_hi(int i);
+/* The log2 view: out[j] = samples in [2^j, 2^(j+1)) ns, out[0] also holds 0 */
+#define HIST_LOG2_SLOTS PINSCOPE_HIST_MAX_LOG2
+void hist_log2(const struct pinscope_hist *h, __u64 out[HIST_LOG2_SLOTS]);
+/*
+ * Samples with a value < ns: exact when ns is a power of two up to 2^35 (or
+ * any slot bound, or above max); else interpolated inside ns's slot.
+ */
+__u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
+/*
+ * Percentile (0..100): the value of rank ceil(count * pct / 100), placed
+ * inside its slot by linear interpolation of the ranks in the slot, never
+ * above max.  Slots are at most 1/32 of their value wide.
+ */
 __u64 hist_percentile(const struct pinscope_hist *h, double pct);
 __u64 total_violations(const struct pinscope_stats *st);
 struct bpf_object;

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include "ksyms.h"
 #include "names.h"
+#include "summary.h"
 #include "violations.h"
 
 void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
@@ -47,8 +48,10 @@ static int on_record(void *ctx, void *data, size_t size)
 			rep->viol[rep->nr_viol] = *v;
 	}
 	rep->nr_viol++;
-	if (sink->print)
-		violation_print(stdout, v, sink->print_stack);
+	if (summary_add(rep, v))
+		sink->bad_records++;
+	if (sink->print)	/* --violations-live: stderr keeps -j's stdout JSON */
+		violation_print(sink->json ? stderr : stdout, v, sink->print_stack);
 	return 0;
 }
 

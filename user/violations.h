@@ -12,8 +12,9 @@ struct ring_buffer;
 
 struct viol_sink {
 	struct report *rep;
-	bool print;		/* text mode: one line per violation at once */
+	bool print;		/* --violations-live: one line per violation at once */
 	bool print_stack;
+	bool json;		/* -j: live lines go to stderr */
 	int bad_records;	/* wrong size or type: ABI mismatch */
 	__u32 ringbuf_size;	/* --ringbuf-size: bytes of the ring buffer, 0 = default */
 };

@@ -27,6 +27,7 @@
 #   bpf-before          bpftool prog list + link list before any run
 #   live-json           stdout of `pinscope -d D --json` (rc = its exit code)
 #   live-json-stderr    its stderr (mode line, messages)
+#   live-html           the --html page of the JSON run (gzip-base64)
 #   workload-json       workload output during the JSON run
 #   live-trace-setup, event-formats, live-trace-stats, live-trace
 #                       tracefs record of the same window (LIVE_TRACE=1;
@@ -130,7 +131,8 @@ live_json() {
 	traced=0
 	if [ "$LIVE_TRACE" = 1 ] && trace_prepare "${_p}live-trace"; then traced=1; fi
 	stage "trace: starting pinscope -d $PINSCOPE_DURATION --json $_a${_p:+ (run ${_p%.})}"
-	/bin/pinscope -d "$PINSCOPE_DURATION" --json $_a > /tmp/live.json 2> /tmp/live.err &
+	rm -f /tmp/live.html
+	/bin/pinscope -d "$PINSCOPE_DURATION" --json --html /tmp/live.html $_a > /tmp/live.json 2> /tmp/live.err &
 	pid=$!
 	attached=0
 	if wait_attached "$pid"; then
@@ -152,6 +154,7 @@ live_json() {
 	emit_text "${_p}workload-json" /tmp/workload-json.txt $wrc
 	emit_text "${_p}live-json" /tmp/live.json $prc
 	emit_text "${_p}live-json-stderr" /tmp/live.err $prc
+	emit_b64 "${_p}live-html" /tmp/live.html $prc
 	if [ "$traced" = 1 ] && [ "$attached" = 1 ]; then
 		trace_emit_setup "${_p}live-trace"
 		trace_stop_emit "${_p}live-trace"
