@@ -94,12 +94,14 @@ test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
+	$(Q)tests/metrics.sh $(OUTPUT)/pinscope
 
 clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT)
 
 -include guest/guest.mk
+include install.mk
 -include kernel/kernel.mk
 -include bench/bench.mk
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d)

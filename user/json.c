@@ -176,13 +176,15 @@ static json_object *lost(const struct report *rep)
 	return o;
 }
 
-int report_json(FILE *f, const struct report *rep, int exit_code)
+json_object *report_json_obj(const struct report *rep, int exit_code)
 {
 	json_object *root = json_object_new_object(), *holds = json_object_new_object();
-	const char *s;
 
-	if (!root || !holds)
-		return -ENOMEM;
+	if (!root || !holds) {
+		json_object_put(root);
+		json_object_put(holds);
+		return NULL;
+	}
 	add(root, "version", U64(1));
 	add(root, "mode", json_object_new_string(rep->mode));
 	if (rep->source)
@@ -208,6 +210,16 @@ int report_json(FILE *f, const struct report *rep, int exit_code)
 	}
 	add(root, "events", U64(rep->st.events));
 	add(root, "exit_code", json_object_new_int(exit_code));
+	return root;
+}
+
+int report_json(FILE *f, const struct report *rep, int exit_code)
+{
+	json_object *root = report_json_obj(rep, exit_code);
+	const char *s;
+
+	if (!root)
+		return -ENOMEM;
 	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	fprintf(f, "%s\n", s);
 	json_object_put(root);

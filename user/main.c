@@ -14,14 +14,18 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "http.h"
+#include "interval.h"
 #include "ksyms.h"
 #include "loader.h"
 #include "names.h"
 #include "pinscope.skel.h"
 #include "probe.h"
+#include "prom.h"
 #include "procstat.h"
 #include "replay.h"
 #include "report.h"
+#include "version.h"
 #include "violations.h"
 
 static struct env {
@@ -35,38 +39,58 @@ static struct env {
 	enum pinscope_mode mode;
 	bool replay;
 	const char *replay_path;
+	bool prometheus;	/* --prometheus: the report in 0.0.4 text format */
+	bool reset;		/* -R: interval reports of the interval only */
+	const char *metrics;	/* --metrics [ADDR:]PORT */
+	struct http_listen listen;
 } env;
 
-const char *argp_program_version = "pinscope 0.1";
+static void print_version(FILE *f, struct argp_state *state)
+{
+	fprintf(f, "pinscope %s (git %s)\n", PINSCOPE_VERSION, PINSCOPE_REVISION);
+}
+
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 error_t argp_err_exit_status = PINSCOPE_EXIT_USAGE;
 const char *argp_program_bug_address = "<pinscope@localhost>";
 static const char doc[] =
 "Watch and check the page table pinning of Xen PV guests.\n"
 "\n"
-"USAGE: pinscope [-d SECONDS] [-i SECONDS] [-p PID] [-T] [-j] [--mode MODE] [-v]\n"
-"       pinscope replay [FILE|-] [-j] [-v]\n"
+"USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
+"                [--metrics [ADDR:]PORT] [--mode MODE] [-v]\n"
+"       pinscope replay [FILE|-] [-j|--prometheus] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
-"Exit status: 0 clean, 1 runtime error, 2 usage error, 3 a rule was violated.\n"
+"Exit status: 0 clean, 1 runtime error, 2 usage error, 3 a rule was violated,\n"
+"4 inconclusive.\n"
 "\n"
 "EXAMPLES:\n"
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
 "    pinscope -d 10 -j         # 10 seconds, JSON report (docs/json.md)\n"
 "    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
+"    pinscope -i 10 -j         # one JSON line every 10 s (NDJSON)\n"
+"    pinscope --metrics 9464   # serve GET /metrics on 127.0.0.1:9464\n"
+"    pinscope -d 60 --prometheus > pinscope.prom  # node_exporter textfile\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_PROMETHEUS, OPT_METRICS };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
 	{ "interval", 'i', "SECONDS", 0, "Print a cumulative report every SECONDS", 0 },
 	{ "pid", 'p', "PID", 0, "Only pin/unpin operations of this process", 0 },
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp with each report", 0 },
-	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md)", 0 },
+	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md); with -i one line per "
+	  "interval", 0 },
+	{ "reset", 'R', NULL, 0, "With -i: each report covers its interval only", 0 },
+	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "Print the report in the Prometheus text format "
+	  "0.0.4 (docs/metrics.md)", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0, "Serve GET /metrics on ADDR (default "
+	  HTTP_DEFAULT_ADDR ") while tracing", 0 },
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
@@ -103,6 +127,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'T': env.timestamp = true; break;
 	case 'j': env.json = true; break;
+	case 'R': env.reset = true; break;
+	case OPT_PROMETHEUS: env.prometheus = true; break;
+	case OPT_METRICS: {
+		char err[128];
+
+		if (http_parse_listen(arg, &env.listen, err, sizeof(err)))
+			argp_error(state, "invalid --metrics '%s': %s", arg, err);
+		env.metrics = arg;
+		break;
+	}
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
 	case OPT_MODE:
@@ -116,6 +150,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe", arg);
 		break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
+	case ARGP_KEY_END:
+		if (env.json && env.prometheus)
+			argp_error(state, "-j and --prometheus exclude each other");
+		if (env.prometheus && env.interval)
+			argp_error(state, "--prometheus prints one final report: for periodic "
+				   "metrics use --metrics");
+		if (env.reset && !env.interval)
+			argp_error(state, "-R needs -i");
+		if (env.replay && env.interval)
+			argp_error(state, "-i is for live tracing, not replay");
+		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0 && !strcmp(arg, "replay"))
 			env.replay = true;
@@ -157,17 +202,72 @@ static int finish(struct report *rep)
 {
 	int rc = report_exit_code(rep);
 
-	if (env.json)
+	if (env.prometheus)
+		prom_write(stdout, rep, PROM_TEXT_004);
+	else if (env.json)
 		report_json(stdout, rep, rc);
 	else
 		report_text(stdout, rep, env.timestamp);
 	return rc;
 }
 
+/* --metrics: runs on the HTTP server's thread; reads the stats map only */
+struct scrape_ctx {
+	struct pinscope_bpf *skel;
+	const struct report *fixed;	/* replay: its final report */
+	const char *mode;
+	__u32 caps;
+};
+
+static int scrape(void *ctx, FILE *f, enum prom_format fmt)
+{
+	const struct scrape_ctx *sc = ctx;
+	struct report *r;
+	int err;
+
+	if (sc->fixed)
+		return prom_write(f, sc->fixed, fmt);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->mode = sc->mode;
+	r->caps = sc->caps;
+	err = stats_read(bpf_map__fd(sc->skel->maps.stats), &r->st);
+	if (!err)
+		err = prom_write(f, r, fmt);
+	free(r);
+	return err;
+}
+
+/* replay --metrics: serve the final report until SIGINT/SIGTERM (a recorded
+ * trace in Prometheus/Grafana; the HTTP server's test without Xen) */
+static void serve_replay(const struct report *rep, int *rc)
+{
+	struct scrape_ctx sc = { .fixed = rep };
+	struct http_server *http;
+
+	fflush(stdout);
+	if (signal(SIGINT, sig_handler) == SIG_ERR || signal(SIGTERM, sig_handler) == SIG_ERR) {
+		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
+		*rc = PINSCOPE_EXIT_ERROR;
+		return;
+	}
+	http = http_start(&env.listen, scrape, &sc);
+	if (!http) {
+		*rc = PINSCOPE_EXIT_ERROR;
+		return;
+	}
+	fprintf(stderr, "Serving the replay's report on GET /metrics at %s until Ctrl-C\n",
+		env.metrics);
+	while (!exiting)
+		sleep(1);	/* a signal ends it early */
+	http_stop(http);
+}
+
 static int cmd_replay(void)
 {
 	struct report rep = {};
-	struct viol_sink sink = { .rep = &rep, .print = !env.json };
+	struct viol_sink sink = { .rep = &rep, .print = !env.json && !env.prometheus };
 	struct replay_input in;
 	int rc;
 
@@ -180,6 +280,8 @@ static int cmd_replay(void)
 	rc = replay_run(&in, 0, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
+	if (env.metrics && rc != PINSCOPE_EXIT_ERROR)
+		serve_replay(&rep, &rc);
 	replay_close(&in);
 	free(rep.viol);
 	return rc;
@@ -209,6 +311,9 @@ static int read_report(struct pinscope_bpf *skel, struct report *rep)
 static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct report *rep)
 {
 	__u64 start = now_ns(), next = start + env.interval * 1000000000ULL, t;
+	struct interval_opts io = { .json = env.json, .reset = env.reset,
+				    .timestamp = env.timestamp };
+	static struct report prev;
 	int err;
 
 	while (!exiting) {
@@ -225,11 +330,8 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 			next += env.interval * 1000000000ULL;
 			if (read_report(skel, rep))
 				return -EIO;
-			if (env.json)
-				report_json(stdout, rep, report_exit_code(rep));
-			else
-				report_text(stdout, rep, env.timestamp);
-			fflush(stdout);
+			if (interval_report(stdout, rep, &prev, &io))
+				return -ENOMEM;
 		}
 	}
 	return 0;
@@ -249,6 +351,8 @@ int main(int argc, char **argv)
 	struct loader_cfg cfg = {};
 	struct pinscope_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
+	struct http_server *http = NULL;
+	struct scrape_ctx sc;
 	struct report rep = {};
 	struct viol_sink sink = { .rep = &rep };
 	int err, rc = PINSCOPE_EXIT_ERROR;
@@ -267,7 +371,7 @@ int main(int argc, char **argv)
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
-	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json))
+	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json || env.prometheus))
 		return PINSCOPE_EXIT_ERROR;
 	mem_note("probe");
 	cfg.targ_tgid = env.pid;
@@ -280,7 +384,7 @@ int main(int argc, char **argv)
 	mem_note("attach");
 	rep.mode = loader_mode_name(cfg.mode);
 	rep.caps = cfg.caps;
-	sink.print = !env.json;
+	sink.print = !env.json && !env.prometheus;
 	sink.print_stack = !env.no_stack;
 	rb = violations_open(bpf_map__fd(skel->maps.violations), &sink);
 	if (!rb)
@@ -289,7 +393,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	if (!env.json)
+	if (env.metrics) {
+		sc = (struct scrape_ctx){ .skel = skel, .mode = rep.mode, .caps = rep.caps };
+		http = http_start(&env.listen, scrape, &sc);
+		if (!http)
+			goto cleanup;
+		fprintf(stderr, "Serving GET /metrics on %s\n", env.metrics);
+	}
+	if (!env.json && !env.prometheus)
 		fprintf(stderr, "Tracing the Xen PV pinning path%s... Hit Ctrl-C to end.\n",
 			env.pid ? " of one process" : "");
 	if (poll_loop(skel, rb, &rep))
@@ -299,6 +410,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	rc = finish(&rep);
 cleanup:
+	http_stop(http);
 	ring_buffer__free(rb);
 	loader_destroy(skel);
 	ksyms_free();

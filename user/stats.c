@@ -38,6 +38,31 @@ static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats 
 	}
 }
 
+void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
+		const struct pinscope_stats *prev)
+{
+	struct pinscope_hist *oh[] = { &out->hold[0], &out->hold[1], &out->op_ns[0],
+				       &out->op_ns[1], &out->flush_ns };
+	const struct pinscope_hist *ch[] = { &cur->hold[0], &cur->hold[1], &cur->op_ns[0],
+					     &cur->op_ns[1], &cur->flush_ns };
+	__u64 *o = (__u64 *)out;
+	const __u64 *c = (const __u64 *)cur, *p = (const __u64 *)prev;
+
+	for (size_t i = 0; i < sizeof(*out) / sizeof(__u64); i++)
+		o[i] = c[i] - p[i];
+	for (int h = 0; h < 5; h++) {
+		oh[h]->max = 0;
+		for (int i = PINSCOPE_HIST_SLOTS - 1; i >= 0; i--) {
+			if (!oh[h]->slots[i])
+				continue;
+			oh[h]->max = i >= 63 ? ~0ULL : (2ULL << i) - 1;
+			break;
+		}
+		if (oh[h]->max > ch[h]->max)
+			oh[h]->max = ch[h]->max;
+	}
+}
+
 /* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {
@@ -106,6 +131,17 @@ __u64 hist_percentile(const struct pinscope_hist *h, double pct)
 		}
 	}
 	return h->max;
+}
+
+/* log2 layout: slot i holds [2^i, 2^(i+1)) ns (slot 0 also 0): the slots
+ * that end at or below ns */
+__u64 hist_count_below(const struct pinscope_hist *h, __u64 ns)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < PINSCOPE_HIST_SLOTS && i < 63 && (2ULL << i) <= ns; i++)
+		n += h->slots[i];
+	return n;
 }
 
 __u64 total_violations(const struct pinscope_stats *st)

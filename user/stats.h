@@ -38,9 +38,16 @@ struct report {
 
 /* Sum per-cpu stats; 0 or -errno */
 int stats_read(int stats_fd, struct pinscope_stats *out);
+/* out = cur - prev; a histogram's max becomes the smaller of cur's max and
+ * the upper bound of the highest bucket that grew (the interval's own max
+ * is not kept) */
+void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
+		const struct pinscope_stats *prev);
 int stats_top_procs(int procs_fd, struct top_proc *top, int max);
 /* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */
 __u64 hist_percentile(const struct pinscope_hist *h, double pct);
+/* Samples with a value < ns; exact when ns is a power of two */
+__u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
 __u64 total_violations(const struct pinscope_stats *st);
 
 #endif

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# --prometheus and --metrics on the replay of every trace in tests/data:
+# promtool check metrics passes, the values equal the JSON report, and a real
+# Prometheus scraping `pinscope replay --metrics` (OpenMetrics) stores them.
+# Usage: tests/metrics.sh PINSCOPE   (as root; needs promtool and prometheus)
+set -u
+bin=$(realpath "${1:?usage: $0 PINSCOPE}")
+cd "$(dirname "$0")/.." || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; sed 's/^/     | /' "$tmp/out" | head -10; }
+for t in tests/data/*.trace tests/data/*.trace.xz tests/data/synthetic/*.trace; do
+	[ -e "$t" ] || continue
+	n=$(basename "$t")
+	case "$t" in *.xz) xz -dc "$t" > "$tmp/trace" ;; *) cp "$t" "$tmp/trace" ;; esac
+	"$bin" replay --prometheus "$tmp/trace" > "$tmp/prom" 2> "$tmp/err"; prc=$?
+	"$bin" replay -j "$tmp/trace" > "$tmp/json" 2> "$tmp/err"; jrc=$?
+	if [ "$prc" != "$jrc" ] || [ "$prc" = 1 ]; then
+		cp "$tmp/err" "$tmp/out"; bad "$n: --prometheus exit $prc, -j exit $jrc"; continue
+	fi
+	if promtool check metrics < "$tmp/prom" > "$tmp/out" 2>&1; then
+		ok "promtool check metrics: $n"
+	else
+		bad "promtool check metrics: $n"
+	fi
+	if python3 tests/prom_check.py text "$tmp/json" "$tmp/prom" > "$tmp/out" 2>&1; then
+		ok "--prometheus equals -j: $n"
+	else
+		bad "--prometheus vs -j: $n"
+	fi
+done
+
+# a real Prometheus scrapes replay --metrics (OpenMetrics) for a few seconds
+trace=tests/data/patched-6.1-early_unlock.trace
+port=$((20000 + RANDOM % 20000))
+if python3 tests/prom_check.py scrape --target "127.0.0.1:$port" "$tmp/scraped.json" -- \
+	sh -c "'$bin' replay -j --metrics 127.0.0.1:$port $trace > $tmp/scraped.json & p=\$!
+	       sleep 10; kill -TERM \$p; wait \$p; rc=\$?; [ \$rc = 3 ]" > "$tmp/out" 2>&1; then
+	ok "Prometheus scrape of replay --metrics equals -j ($(grep -c '^ok' "$tmp/out") quantiles ok)"
+else
+	bad "Prometheus scrape of replay --metrics"
+fi
+echo "metrics: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
