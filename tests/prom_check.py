@@ -57,14 +57,22 @@ def expected(rep):
     return want
 
 
-def compare(want, got):
+# multicall flushes happen outside pin/unpin too (any batched page table
+# update): live, they go on after the workload, so a scrape may be behind
+GROWING = ("pinscope_multicall_flushes_total",)
+
+
+def compare(want, got, live=False):
     bad = 0
     for k, v in sorted(want.items()):
         g = got.get(k)
+        if live and k[0] in GROWING and g is not None and g <= v:
+            continue
         if g is None or not math.isclose(g, v, rel_tol=1e-9, abs_tol=1e-9):
             print(f"FAIL {k[0]}{dict(k[1])}: metrics {g}, JSON report {v}")
             bad += 1
-    print(f"{len(want) - bad} of {len(want)} series equal the JSON report")
+    print(f"{len(want) - bad} of {len(want)} series equal the JSON report"
+          f"{' (flush counters: at most)' if live else ''}")
     return bad
 
 
@@ -147,7 +155,7 @@ def check_scrape(prom, rep):
     if got.get(key("up", {})) != 1.0:
         print(f"FAIL up is {got.get(key('up', {}))} at the last scrape")
         bad += 1
-    bad += compare(expected(rep), got)
+    bad += compare(expected(rep), got, live=True)
     for op in ("pin", "unpin"):
         h = rep["holds"][op]
         if not h["count"]:

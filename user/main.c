@@ -198,12 +198,18 @@ static bool need_root(const char *what)
 	return true;
 }
 
+/* -i: the cumulative report of the previous interval */
+static struct report interval_prev;
+
 static int finish(struct report *rep)
 {
+	struct interval_opts io = { .json = true };
 	int rc = report_exit_code(rep);
 
 	if (env.prometheus)
 		prom_write(stdout, rep, PROM_TEXT_004);
+	else if (env.json && env.interval)	/* NDJSON: the last line */
+		interval_report(stdout, rep, &interval_prev, &io);
 	else if (env.json)
 		report_json(stdout, rep, rc);
 	else
@@ -313,7 +319,6 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 	__u64 start = now_ns(), next = start + env.interval * 1000000000ULL, t;
 	struct interval_opts io = { .json = env.json, .reset = env.reset,
 				    .timestamp = env.timestamp };
-	static struct report prev;
 	int err;
 
 	while (!exiting) {
@@ -330,7 +335,7 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 			next += env.interval * 1000000000ULL;
 			if (read_report(skel, rep))
 				return -EIO;
-			if (interval_report(stdout, rep, &prev, &io))
+			if (interval_report(stdout, rep, &interval_prev, &io))
 				return -ENOMEM;
 		}
 	}
