@@ -7,12 +7,14 @@
 #                                                 bash completion
 #   make deb        dpkg-buildpackage -us -uc -b: ../pinscope_*.deb
 #   make test-install   install into a temporary DESTDIR and check the files
+#   make test-package   build the .deb (in a copy of the sources), lintian,
+#                       dpkg -x it and check the same files
 _install_saved_goal := $(.DEFAULT_GOAL)
 
 # The version is the one of debian/changelog (upstream part); the revision
 # is git's, or "unknown" outside a git checkout
 VERSION := $(shell sed -n '1{s/^[^0-9]*//;s/[^0-9.].*//;p}' debian/changelog)
-GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+GIT_REV ?= $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 # version.h is rewritten only when its text changes (no needless rebuilds)
 $(OUTPUT)/version.h: FORCE | $(OUTPUT)
@@ -45,7 +47,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 
-.PHONY: install uninstall deb test-install
+.PHONY: install uninstall deb test-install test-package
 
 install: $(OUTPUT)/pinscope
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
@@ -65,7 +67,11 @@ uninstall:
 deb:
 	dpkg-buildpackage -us -uc -b
 
+# make install into a temporary DESTDIR; the .deb built, linted, dpkg -x'ed
 test-install: $(OUTPUT)/pinscope
-	$(Q)tests/install.sh $(OUTPUT)/pinscope
+	$(Q)tests/install.sh
+
+test-package:
+	$(Q)tests/install.sh --deb
 
 .DEFAULT_GOAL := $(_install_saved_goal)

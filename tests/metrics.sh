@@ -42,5 +42,19 @@ if python3 tests/prom_check.py scrape --target "127.0.0.1:$port" "$tmp/scraped.j
 else
 	bad "Prometheus scrape of replay --metrics"
 fi
+# the alerting rules of README.md "Production": valid, and they fire on a violation
+awk '/^Alert on violations/ { on = 1 } on && /^```yaml/ { inside = 1; next }
+     inside && /^```/ { exit } inside' README.md > "$tmp/rules.yml"
+cp tests/alerts.test.yml "$tmp/"
+if [ -s "$tmp/rules.yml" ] && promtool check rules "$tmp/rules.yml" > "$tmp/out" 2>&1; then
+	ok "promtool check rules: README.md alerting rules"
+else
+	bad "promtool check rules: README.md alerting rules"
+fi
+if (cd "$tmp" && promtool test rules alerts.test.yml) > "$tmp/out" 2>&1; then
+	ok "promtool test rules: PinscopeInvariantViolated fires on a violation, only then"
+else
+	bad "promtool test rules"
+fi
 echo "metrics: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
