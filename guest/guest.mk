@@ -73,10 +73,15 @@ guest-demo: guest-fetch $(GUEST_DIR)/workload
 # the dynamic pinscope (the static one has no libmicrohttpd), the e1000 module,
 # the host's 127.0.0.1:GUEST_METRICS_PORT forwarded to the guest
 GUEST_METRICS_PORT ?= 19464
-guest-metrics: guest-fetch $(GUEST_DIR)/workload $(OUTPUT)/pinscope
+$(GUEST_DIR)/bset: guest/bset.c
+	@mkdir -p $(@D)
+	cc -static -O2 -Wall -o $@ $<
+
+guest-metrics: guest-fetch $(GUEST_DIR)/workload $(GUEST_DIR)/bset $(OUTPUT)/pinscope
 	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s metrics -w $(GUEST_DIR)/workload -p $(OUTPUT)/pinscope \
-		-m e1000 -c METRICS_PORT=$(GUEST_METRICS_PORT) -c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" \
-		-o $(GUEST_DIR)/initrd-metrics.cpio.gz >/dev/null
+		-m e1000 -x $(GUEST_DIR)/bset -b $(GUEST_BPFTOOL) -c METRICS_PORT=$(GUEST_METRICS_PORT) \
+		-c UNIT_CAPS="$$(sed -n 's/^CapabilityBoundingSet=//p' tools/pinscope.service.in)" \
+		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-metrics.cpio.gz >/dev/null
 	GUEST_HOSTFWD=$(GUEST_METRICS_PORT) guest/boot.sh -i $(GUEST_DIR)/initrd-metrics.cpio.gz \
 		-o $(GUEST_DIR)/metrics -t $(GUEST_TIMEOUT)
 	tail -n1 $(GUEST_DIR)/metrics/metrics-ndjson > $(GUEST_DIR)/metrics/report.json
@@ -85,6 +90,7 @@ test-guest-metrics: $(OUTPUT)/pinscope
 	tests/prom_check.py scrape --target 127.0.0.1:$(GUEST_METRICS_PORT) \
 		$(GUEST_DIR)/metrics/report.json -- $(MAKE) --no-print-directory guest-metrics
 	tests/ndjson_check.py $(GUEST_DIR)/metrics/metrics-ndjson
+	tests/service_check.py $(GUEST_DIR)/metrics
 
 guest-clean:
 	rm -rf $(GUEST_DIR)

@@ -14,6 +14,7 @@
 #                         a dynamic one comes with its shared libraries
 #   -m, --module NAME     kernel module NAME.ko of the guest kernel to add as
 #                         /lib/modules/NAME.ko (repeatable; e.g. e1000)
+#   -x, --extra FILE      another static binary to add to /bin (repeatable)
 #   -b, --bpftool FILE    bpftool to add with its shared libraries (found by ldd);
 #                         "auto" = the host's bpftool if any (env GUEST_BPFTOOL)
 #   -c, --conf KEY=VALUE  add a setting to the guest's /etc/pinscope.conf
@@ -39,7 +40,7 @@ die() { echo "[build] $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 scenario=capture out="" workload="" pinscope=${PINSCOPE_BIN:-} bpftool=${GUEST_BPFTOOL:-} force=0
-conf=() kmods=()
+conf=() kmods=() extras=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-s|--scenario) scenario=${2:?}; shift 2 ;;
@@ -49,6 +50,7 @@ while [ $# -gt 0 ]; do
 	-b|--bpftool) bpftool=${2:?}; shift 2 ;;
 	-c|--conf) conf+=("${2:?}"); shift 2 ;;
 	-m|--module) kmods+=("${2:?}"); shift 2 ;;
+	-x|--extra) extras+=("${2:?}"); shift 2 ;;
 	-f|--force) force=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "mkinitramfs.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -59,6 +61,10 @@ done
 abspath() { case "$1" in ''|/*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 out=$(abspath "$out") workload=$(abspath "$workload") pinscope=$(abspath "$pinscope")
 case "$bpftool" in */*) bpftool=$(abspath "$bpftool") ;; esac
+for i in "${!extras[@]}"; do
+	extras[$i]=$(abspath "${extras[$i]}")
+	[ -x "${extras[$i]}" ] || die "Failed to find the binary ${extras[$i]} (-x)"
+done
 
 scen_file="$HERE/init/$scenario.sh"
 [ -r "$scen_file" ] || { echo "mkinitramfs.sh: unknown scenario '$scenario' (have: $(cd "$HERE/init" && ls *.sh | sed 's/\.sh$//' | grep -v -e common -e trailer | tr '\n' ' '))" >&2; exit 2; }
@@ -130,7 +136,7 @@ key=$( {
 	printf '%s' "$conf_text"
 	cat "$HERE/init/common.sh" "$scen_file" "$HERE/init/trailer.sh" "$0"
 	for f in "$BUSYBOX" "$workload" "$runas" ${pinscope:+"$pinscope"} ${bpftool:+"$bpftool"} \
-		"${kmod_files[@]+"${kmod_files[@]}"}"; do
+		"${kmod_files[@]+"${kmod_files[@]}"}" "${extras[@]+"${extras[@]}"}"; do
 		echo "$f"; sha256sum < "$f"
 	done
 } | sha256sum | cut -c1-64)
@@ -169,6 +175,7 @@ if [ -n "$bpftool" ]; then
 fi
 mkdir -p lib/modules
 for f in "${kmod_files[@]+"${kmod_files[@]}"}"; do cp "$f" lib/modules/; done
+for f in "${extras[@]+"${extras[@]}"}"; do cp "$f" bin/; done
 cat > etc/passwd <<'P'
 root:x:0:0:root:/root:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/sh

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""What pinscope.service relies on, checked on the results of the guest's
+metrics scenario (guest/init/metrics.sh): SIGTERM ends pinscope with its final
+report and a verdict exit code; with only the unit's CapabilityBoundingSet it
+attaches and judges operations; without CAP_PERFMON it fails with exit 1 (so
+the bounding set really bounds); no BPF program is left after the runs.
+Usage: service_check.py RESULTS_DIR"""
+import json, os, re, sys
+
+d = sys.argv[1]
+bad = 0
+
+
+def read(name):
+    p = os.path.join(d, name)
+    return open(p).read() if os.path.exists(p) else None
+
+
+def rc(name):
+    s = read(name + ".rc")
+    return int(s) if s and s.strip().lstrip("-").isdigit() else None
+
+
+def check(ok, what, detail=""):
+    global bad
+    print(f"{'ok  ' if ok else 'FAIL'} {what}{'' if ok else ': ' + detail}")
+    bad += not ok
+
+
+check(rc("metrics-ndjson") in (0, 3, 4), "SIGTERM: pinscope --metrics exits with a verdict",
+      f"exit {rc('metrics-ndjson')}")
+u = read("unit-caps")
+try:
+    rep = json.loads(u or "")
+except ValueError:
+    rep = None
+check(rep is not None and rc("unit-caps") in (0, 3) and rep["ops"]["pins"] > 0,
+      "with only the unit's capabilities: attached, operations judged",
+      f"exit {rc('unit-caps')}: {(read('unit-caps-stderr') or '')[-300:]}")
+check(rc("unit-caps-no-perfmon") == 1, "without CAP_PERFMON: exit 1",
+      f"exit {rc('unit-caps-no-perfmon')}")
+progs = read("bpf-after")
+left = [l for l in (progs or "").splitlines() if re.match(r"^\d+:", l)]
+check(progs is not None and not left, "no BPF programs left after the runs", "; ".join(left[:3]))
+sys.exit(1 if bad else 0)
