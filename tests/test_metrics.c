@@ -126,6 +126,36 @@ static void test_docs_list_the_emitted_families(void **state)
 	free(text);
 }
 
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 1 << 20);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	assert_true(fread(buf, 1, (1 << 20) - 1, f) > 0);
+	fclose(f);
+	return buf;
+}
+
+/* the label values docs/metrics.md lists are those of the name tables */
+static void test_docs_label_values(void **state)
+{
+	char *doc = slurp("docs/metrics.md"), want[64];
+
+	for (int i = 0; i < PINSCOPE_NR_LOST; i++) {
+		snprintf(want, sizeof(want), "`%s`", lost_name(i));
+		if (!strstr(doc, want))
+			fail_msg("docs/metrics.md does not name the lost counter %s", want);
+	}
+	for (int i = 0; i < PINSCOPE_NR_FLUSH_REASONS; i++) {
+		snprintf(want, sizeof(want), "`%s`", flush_reason_name(i));
+		if (!strstr(doc, want))
+			fail_msg("docs/metrics.md does not name the flush reason %s", want);
+	}
+	free(doc);
+}
+
 static void assert_line(const char *text, const char *line)
 {
 	char want[256];
@@ -199,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_docs_list_the_emitted_families),
+		cmocka_unit_test(test_docs_label_values),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_count_below),
