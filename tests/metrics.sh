@@ -11,6 +11,30 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; sed 's/^/     | /' "$tmp/out" | head -10; }
+# expect NAME RC PATTERN CMD...: exit code RC and PATTERN in stdout+stderr
+expect() {
+	local name=$1 want=$2 pat=$3; shift 3
+	"$@" > "$tmp/out" 2>&1
+	local rc=$?
+	if [ "$rc" -ne "$want" ]; then bad "$name: exit $rc, want $want"; return; fi
+	if ! grep -qE -- "$pat" "$tmp/out"; then bad "$name: no /$pat/ in output"; return; fi
+	ok "$name"
+}
+expect "--metrics bad port" 2 "invalid --metrics '99999': port '99999' is not a number" "$bin" --metrics 99999
+expect "--metrics bad address" 2 "address 'localhost' is not a numeric" "$bin" --metrics localhost:9464
+expect "-R without -i" 2 "\-R needs \-i" "$bin" -R
+expect "-j with --prometheus" 2 "exclude each other" "$bin" -j --prometheus
+expect "--prometheus with -i" 2 "use --metrics" "$bin" --prometheus -i 5
+expect "--version" 0 "^pinscope [0-9.]+ \(git [0-9a-f]{7,}(-dirty)?\)$" "$bin" --version
+sync_trace=tests/data/synthetic/patched-pin-clean.trace
+python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen();
+print(s.getsockname()[1], flush=True); time.sleep(30)' > "$tmp/port" &
+holder=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/port" ] && break; sleep 0.2; done
+expect "replay --metrics on a port in use" 1 "Failed to start the metrics server" \
+	"$bin" replay "$sync_trace" --metrics "127.0.0.1:$(cat "$tmp/port")"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
 for t in tests/data/*.trace tests/data/*.trace.xz tests/data/synthetic/*.trace; do
 	[ -e "$t" ] || continue
 	n=$(basename "$t")

@@ -2,10 +2,11 @@
 """What pinscope.service relies on, checked on the results of the guest's
 metrics scenario (guest/init/metrics.sh): SIGTERM ends pinscope with its final
 report and a verdict exit code; with only the unit's CapabilityBoundingSet it
-attaches and judges operations; without CAP_PERFMON it fails with exit 1 (so
+attaches and judges operations; its live 0.0.4 output (--prometheus, a GET
+/metrics) passes promtool check metrics; without CAP_PERFMON it fails with exit 1 (so
 the bounding set really bounds); no BPF program is left after the runs.
 Usage: service_check.py RESULTS_DIR"""
-import json, os, re, sys
+import os, re, subprocess, sys
 
 d = sys.argv[1]
 bad = 0
@@ -29,14 +30,17 @@ def check(ok, what, detail=""):
 
 check(rc("metrics-ndjson") in (0, 3, 4), "SIGTERM: pinscope --metrics exits with a verdict",
       f"exit {rc('metrics-ndjson')}")
-u = read("unit-caps")
-try:
-    rep = json.loads(u or "")
-except ValueError:
-    rep = None
-check(rep is not None and rc("unit-caps") in (0, 3) and rep["ops"]["pins"] > 0,
+u = read("unit-caps") or ""
+m = re.search(r'^pinscope_operations_total\{op="pin"\} (\d+)$', u, re.M)
+check(rc("unit-caps") in (0, 3) and m and int(m[1]) > 0,
       "with only the unit's capabilities: attached, operations judged",
       f"exit {rc('unit-caps')}: {(read('unit-caps-stderr') or '')[-300:]}")
+# live output in the 0.0.4 format: the final --prometheus report, a GET
+for sect in ("unit-caps", "metrics-get"):
+    p = subprocess.run(["promtool", "check", "metrics"], input=read(sect) or "",
+                       capture_output=True, text=True)
+    check(bool(read(sect)) and p.returncode == 0, f"promtool check metrics: live {sect}",
+          (p.stdout + p.stderr)[-300:])
 check(rc("unit-caps-no-perfmon") == 1, "without CAP_PERFMON: exit 1",
       f"exit {rc('unit-caps-no-perfmon')}")
 progs = read("bpf-after")

@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "http.h"
 #include "interval.h"
 #include "ksyms.h"
 #include "loader.h"
@@ -25,6 +24,7 @@
 #include "procstat.h"
 #include "replay.h"
 #include "report.h"
+#include "serve.h"
 #include "version.h"
 #include "violations.h"
 
@@ -217,57 +217,20 @@ static int finish(struct report *rep)
 	return rc;
 }
 
-/* --metrics: runs on the HTTP server's thread; reads the stats map only */
-struct scrape_ctx {
-	struct pinscope_bpf *skel;
-	const struct report *fixed;	/* replay: its final report */
-	const char *mode;
-	__u32 caps;
-};
-
-static int scrape(void *ctx, FILE *f, enum prom_format fmt)
-{
-	const struct scrape_ctx *sc = ctx;
-	struct report *r;
-	int err;
-
-	if (sc->fixed)
-		return prom_write(f, sc->fixed, fmt);
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	r->mode = sc->mode;
-	r->caps = sc->caps;
-	err = stats_read(bpf_map__fd(sc->skel->maps.stats), &r->st);
-	if (!err)
-		err = prom_write(f, r, fmt);
-	free(r);
-	return err;
-}
-
 /* replay --metrics: serve the final report until SIGINT/SIGTERM (a recorded
  * trace in Prometheus/Grafana; the HTTP server's test without Xen) */
 static void serve_replay(const struct report *rep, int *rc)
 {
-	struct scrape_ctx sc = { .fixed = rep };
-	struct http_server *http;
-
 	fflush(stdout);
 	if (signal(SIGINT, sig_handler) == SIG_ERR || signal(SIGTERM, sig_handler) == SIG_ERR) {
 		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
 		*rc = PINSCOPE_EXIT_ERROR;
 		return;
 	}
-	http = http_start(&env.listen, scrape, &sc);
-	if (!http) {
-		*rc = PINSCOPE_EXIT_ERROR;
-		return;
-	}
 	fprintf(stderr, "Serving the replay's report on GET /metrics at %s until Ctrl-C\n",
 		env.metrics);
-	while (!exiting)
-		sleep(1);	/* a signal ends it early */
-	http_stop(http);
+	if (serve_report(&env.listen, rep, &exiting))
+		*rc = PINSCOPE_EXIT_ERROR;
 }
 
 static int cmd_replay(void)
@@ -357,7 +320,6 @@ int main(int argc, char **argv)
 	struct pinscope_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
 	struct http_server *http = NULL;
-	struct scrape_ctx sc;
 	struct report rep = {};
 	struct viol_sink sink = { .rep = &rep };
 	int err, rc = PINSCOPE_EXIT_ERROR;
@@ -399,8 +361,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (env.metrics) {
-		sc = (struct scrape_ctx){ .skel = skel, .mode = rep.mode, .caps = rep.caps };
-		http = http_start(&env.listen, scrape, &sc);
+		http = serve_live(&env.listen, skel, rep.mode, rep.caps);
 		if (!http)
 			goto cleanup;
 		fprintf(stderr, "Serving GET /metrics on %s\n", env.metrics);

@@ -16,9 +16,10 @@
 # JSON line a second, the last one the final report; ended with SIGTERM like
 # systemd stops the service), metrics-ndjson-stderr, workload-metrics.
 # Nothing starts a process between the workload's end and SIGTERM, so the
-# last scrapes and the final report see the same counts.  Then unit-caps (-j
-# report of pinscope --metrics with only UNIT_CAPS, a short workload
-# meanwhile), unit-caps-no-perfmon (pinscope -d 1 without CAP_PERFMON: must
+# last scrapes and the final report see the same counts.  metrics-get: the
+# first GET /metrics (busybox wget: the 0.0.4 format).  Then unit-caps (the
+# --prometheus report of pinscope --metrics with only UNIT_CAPS, a short
+# workload meanwhile), unit-caps-no-perfmon (pinscope -d 1 without CAP_PERFMON: must
 # fail), each with a -stderr section, and bpf-after (bpftool prog list after
 # all runs: nothing of pinscope's may be left).
 METRICS_PORT=${METRICS_PORT:?}
@@ -77,6 +78,7 @@ scenario() {
 		emit_text metrics-stderr /tmp/m.err 1
 		return 1
 	fi
+	emit_text metrics-get /tmp/first 0	# a live GET /metrics, 0.0.4 format
 	stage "trace: /metrics is up, running workload $WORKLOAD_ARGS"
 	/bin/workload $WORKLOAD_ARGS > /tmp/workload.txt 2>&1
 	wrc=$?
@@ -86,7 +88,7 @@ scenario() {
 	emit_text workload-metrics /tmp/workload.txt $wrc
 	if [ -n "${UNIT_CAPS:-}" ] && [ -x /bin/bset ]; then
 		stage "trace: pinscope --metrics with only $UNIT_CAPS (pinscope.service)"
-		if serve /bin/bset "$UNIT_CAPS" /bin/pinscope --metrics "127.0.0.1:$METRICS_PORT" -j $PINSCOPE_ARGS; then
+		if serve /bin/bset "$UNIT_CAPS" /bin/pinscope --metrics "127.0.0.1:$METRICS_PORT" --prometheus $PINSCOPE_ARGS; then
 			/bin/workload -n 1 -c 2 -m 16 -f 1 > /dev/null 2>&1
 			stop unit-caps
 		else
