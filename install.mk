@@ -34,8 +34,9 @@ $(OUTPUT)/user/http:
 $(OUTPUT)/user/http/%.o: user/http/%.c $(OUTPUT)/pinscope.skel.h | $(OUTPUT)/user/http
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -MMD -MP -c $< -o $@
-$(OUTPUT)/pinscope: $(OUTPUT)/user/http/mhd.o
-$(OUTPUT)/pinscope.static: $(OUTPUT)/user/http/none.o
+# (user/http/ is not in USER_SRCS: the unit tests link without a server)
+$(OUTPUT)/pinscope: $(OUTPUT)/user/http/serve.o $(OUTPUT)/user/http/mhd.o
+$(OUTPUT)/pinscope.static: $(OUTPUT)/user/http/serve.o $(OUTPUT)/user/http/none.o
 -include $(wildcard $(OUTPUT)/user/http/*.d)
 
 # --- make install ---
