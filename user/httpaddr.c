@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* --metrics [ADDR:]PORT: parsed at option time, so a typo is a usage error */
+/* --metrics [ADDR:]PORT: parsed at option time, so a typo is a usage error;
+ * numeric addresses only (inet_pton: no resolver in the static binary) */
 #include <errno.h>
-#include <netdb.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include "http.h"
 
 int http_parse_listen(const char *arg, struct http_listen *out, char *err, size_t errlen)
 {
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
-				  .ai_socktype = SOCK_STREAM }, *ai;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&out->ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&out->ss;
 	char host[64] = HTTP_DEFAULT_ADDR, *end;
 	const char *port = arg, *colon = strrchr(arg, ':');
 	long p;
-	int rc;
 
 	if (colon) {
 		const char *h = arg;
@@ -37,14 +37,18 @@ int http_parse_listen(const char *arg, struct http_listen *out, char *err, size_
 		snprintf(err, errlen, "port '%s' is not a number in 1..65535", port);
 		return -EINVAL;
 	}
-	rc = getaddrinfo(host, port, &hints, &ai);
-	if (rc) {
-		snprintf(err, errlen, "address '%s' is not a numeric IPv4 or [IPv6] address: %s",
-			 host, gai_strerror(rc));
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(p);
+		out->len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(p);
+		out->len = sizeof(*in6);
+	} else {
+		snprintf(err, errlen, "address '%s' is not a numeric IPv4 or [IPv6] address", host);
 		return -EINVAL;
 	}
-	memcpy(&out->ss, ai->ai_addr, ai->ai_addrlen);
-	out->len = ai->ai_addrlen;
-	freeaddrinfo(ai);
 	return 0;
 }
