@@ -13,6 +13,9 @@
 #                        static pinscope was not built
 #   make guest-demo      live text report only (LIVE_RUNS=text, no tracefs),
 #                        printed on the terminal; exit code = pinscope's
+#   make guest-metrics   the dynamic pinscope --metrics in the guest, its port
+#                        forwarded to the host (results in $(OUTPUT)/guest/metrics/);
+#                        make test-guest-metrics: scraped by a real Prometheus
 #   make guest-clean     remove $(OUTPUT)/guest (the package cache stays)
 # Recipes only call the scripts in guest/; see their headers for details.
 
