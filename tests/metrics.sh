@@ -11,6 +11,10 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; sed 's/^/     | /' "$tmp/out" | head -10; }
+for tool in promtool prometheus; do
+	command -v $tool > /dev/null || { echo "FAIL no $tool: install Debian's prometheus package (make deps)"; exit 1; }
+done
+
 # expect NAME RC PATTERN CMD...: exit code RC and PATTERN in stdout+stderr
 expect() {
 	local name=$1 want=$2 pat=$3; shift 3
