@@ -19,8 +19,8 @@
 # last scrapes and the final report see the same counts.  metrics-get: the
 # first GET /metrics (busybox wget: the 0.0.4 format).  Then unit-caps (the
 # --prometheus report of pinscope --metrics with only UNIT_CAPS, a short
-# workload meanwhile), unit-caps-no-perfmon (pinscope -d 1 without CAP_PERFMON: must
-# fail), each with a -stderr section, and bpf-after (bpftool prog list after
+# workload meanwhile), unit-caps-no-CAP_X for each CAP_X of UNIT_CAPS
+# (pinscope -d 1 without it: must fail), each with a -stderr section, and bpf-after (bpftool prog list after
 # all runs: nothing of pinscope's may be left).
 METRICS_PORT=${METRICS_PORT:?}
 SCRAPE_WAIT=${SCRAPE_WAIT:-6}
@@ -95,11 +95,15 @@ scenario() {
 			emit_text unit-caps /tmp/m.out 1
 			emit_text unit-caps-stderr /tmp/m.err 1
 		fi
-		# without CAP_PERFMON it must fail (the bounding set does bound)
-		/bin/bset "$(echo "$UNIT_CAPS" | sed 's/CAP_PERFMON//')" /bin/pinscope -d 1 > /tmp/m.out 2> /tmp/m.err
-		_rc=$?
-		emit_text unit-caps-no-perfmon /tmp/m.out $_rc
-		emit_text unit-caps-no-perfmon-stderr /tmp/m.err $_rc
+		# without any one of them it must fail: each is needed, and the
+		# bounding set does bound
+		for _c in $UNIT_CAPS; do
+			/bin/bset "$(echo " $UNIT_CAPS " | sed "s/ $_c / /")" /bin/pinscope -d 1 \
+				> /tmp/m.out 2> /tmp/m.err
+			_rc=$?
+			emit_text "unit-caps-no-$_c" /tmp/m.out $_rc
+			emit_text "unit-caps-no-$_c-stderr" /tmp/m.err $_rc
+		done
 	fi
 	[ -x /usr/sbin/bpftool ] && run_emit bpf-after /usr/sbin/bpftool prog list
 	return 0
