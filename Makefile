@@ -81,7 +81,7 @@ demo: deps
 
 # make test: from a bare machine, installs what is missing first
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-bench test-guest test-kernel
+	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-install test-package test-bench test-guest test-guest-metrics test-kernel
 
 # The live guest test: stock Debian 6.1 kernel as Xen PV dom0, fentry mode
 test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static
@@ -99,12 +99,14 @@ test-cli: $(OUTPUT)/pinscope
 		{ grep -v '^ok' $(OUTPUT)/percentiles.log; exit 1; }
 	$(Q)tail -1 $(OUTPUT)/percentiles.log
 	$(Q)tests/html_report.py $(OUTPUT)/pinscope
+	$(Q)tests/metrics.sh $(OUTPUT)/pinscope
 
 clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT)
 
 -include guest/guest.mk
+include install.mk
 -include kernel/kernel.mk
 -include bench/bench.mk
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d)

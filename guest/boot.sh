@@ -22,7 +22,9 @@
 # Environment: PINSCOPE_CACHE, GUEST_XEN_ARGS / GUEST_KERNEL_ARGS (extra boot
 # arguments of Xen / the dom0 kernel), GUEST_KERNEL (as -k), QEMU (binary,
 # default qemu-system-x86_64), GUEST_TCG_THREAD (single, the default, or
-# multi: one host thread per vCPU; see selftest-textpoke.sh for why not).
+# multi: one host thread per vCPU; see selftest-textpoke.sh for why not),
+# GUEST_HOSTFWD=PORT (an e1000 NIC on QEMU user networking, host
+# 127.0.0.1:PORT forwarded to the guest's PORT; the guest is 10.0.2.15/24).
 #
 # The guest prints results between lines
 #   PINSCOPE-BEGIN <name> text|gzip-base64  ...  PINSCOPE-END <name> rc=<n>
@@ -129,6 +131,11 @@ qesc() { printf '%s' "${1//,/,,}"; }
 xen_args="console=com1 com1=115200,8n1 dom0=pv dom0_mem=1024M,max:1024M dom0_max_vcpus=2 noreboot smap=0 ${GUEST_XEN_ARGS:-}"
 linux_args="console=hvc0 earlyprintk=xen rdinit=/init${extra_args:+ $extra_args}"
 modules="$(qesc "$VMLINUZ") $(qesc "$linux_args"),$(qesc "$initrd")"
+net=()
+if [ -n "${GUEST_HOSTFWD:-}" ]; then
+	[[ "$GUEST_HOSTFWD" =~ ^[1-9][0-9]*$ ]] || die "GUEST_HOSTFWD must be a port number, not '$GUEST_HOSTFWD'"
+	net=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$GUEST_HOSTFWD-:$GUEST_HOSTFWD" -device e1000,netdev=n0)
+fi
 
 qpid="" tpid=""
 cleanup() {
@@ -147,7 +154,7 @@ log "starting QEMU (TCG $tcg_thread-threaded, 2 vCPUs): Xen $XEN_VERSION, Linux 
 start=$(date +%s)
 # timeout(1) is the hard limit even if this script is killed with -9
 timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu max -m 2048 -smp 2 \
-	-machine q35 -nographic -monitor none -serial stdio -no-reboot \
+	-machine q35 -nographic -monitor none -serial stdio -no-reboot ${net[@]+"${net[@]}"} \
 	-kernel "$XEN_ELF" -append "$xen_args" -initrd "$modules" \
 	</dev/null >"$serial" 2>&1 &
 qpid=$!

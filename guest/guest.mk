@@ -13,6 +13,9 @@
 #                        static pinscope was not built
 #   make guest-demo      live text report only (LIVE_RUNS=text, no tracefs),
 #                        printed on the terminal; exit code = pinscope's
+#   make guest-metrics   the dynamic pinscope --metrics in the guest, its port
+#                        forwarded to the host (results in $(OUTPUT)/guest/metrics/);
+#                        make test-guest-metrics: scraped by a real Prometheus
 #   make guest-clean     remove $(OUTPUT)/guest (the package cache stays)
 # Recipes only call the scripts in guest/; see their headers for details.
 
@@ -32,7 +35,7 @@ GUEST_CAPTURE_NAME ?= debian-6.1-xen-4.17-workload
 
 export PINSCOPE_CACHE := $(GUEST_CACHE)
 
-.PHONY: guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
+.PHONY: guest-metrics test-guest-metrics guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
 
 guest-fetch:
 	guest/fetch.sh >/dev/null
@@ -68,6 +71,29 @@ guest-demo: guest-fetch $(GUEST_DIR)/workload
 	@echo "[report] pinscope in the guest (Xen PV dom0), exit code $$(cat $(GUEST_DIR)/demo/live-text.rc):"
 	@cat $(GUEST_DIR)/demo/live-text
 	@exit $$(cat $(GUEST_DIR)/demo/live-text.rc)
+
+# --metrics in the guest, scraped by the host's Prometheus (tests/prom_check.py):
+# the dynamic pinscope (the static one has no libmicrohttpd), the e1000 module,
+# the host's 127.0.0.1:GUEST_METRICS_PORT forwarded to the guest
+GUEST_METRICS_PORT ?= 19464
+$(GUEST_DIR)/bset: guest/bset.c
+	@mkdir -p $(@D)
+	cc -static -O2 -Wall -o $@ $<
+
+guest-metrics: guest-fetch $(GUEST_DIR)/workload $(GUEST_DIR)/bset $(OUTPUT)/pinscope
+	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s metrics -w $(GUEST_DIR)/workload -p $(OUTPUT)/pinscope \
+		-m e1000 -x $(GUEST_DIR)/bset -b $(GUEST_BPFTOOL) -c METRICS_PORT=$(GUEST_METRICS_PORT) \
+		-c UNIT_CAPS="$$(sed -n 's/^CapabilityBoundingSet=//p' tools/pinscope.service.in)" \
+		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-metrics.cpio.gz >/dev/null
+	GUEST_HOSTFWD=$(GUEST_METRICS_PORT) guest/boot.sh -i $(GUEST_DIR)/initrd-metrics.cpio.gz \
+		-o $(GUEST_DIR)/metrics -t $(GUEST_TIMEOUT)
+	tail -n1 $(GUEST_DIR)/metrics/metrics-ndjson > $(GUEST_DIR)/metrics/report.json
+
+test-guest-metrics: $(OUTPUT)/pinscope
+	tests/prom_check.py scrape --target 127.0.0.1:$(GUEST_METRICS_PORT) \
+		$(GUEST_DIR)/metrics/report.json -- $(MAKE) --no-print-directory guest-metrics
+	tests/ndjson_check.py $(GUEST_DIR)/metrics/metrics-ndjson
+	tests/service_check.py $(GUEST_DIR)/metrics
 
 guest-clean:
 	rm -rf $(GUEST_DIR)

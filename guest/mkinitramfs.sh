@@ -10,7 +10,11 @@
 #                         static helper runas (guest/runas.c) always goes to
 #                         $OUTPUT/guest/runas
 #   -p, --pinscope FILE   static pinscope to add as /bin/pinscope (env
-#                         PINSCOPE_BIN); skipped with a message if missing
+#                         PINSCOPE_BIN); skipped with a message if missing;
+#                         a dynamic one comes with its shared libraries
+#   -m, --module NAME     kernel module NAME.ko of the guest kernel to add as
+#                         /lib/modules/NAME.ko (repeatable; e.g. e1000)
+#   -x, --extra FILE      another static binary to add to /bin (repeatable)
 #   -b, --bpftool FILE    bpftool to add with its shared libraries (found by ldd);
 #                         "auto" = the host's bpftool if any (env GUEST_BPFTOOL)
 #   -c, --conf KEY=VALUE  add a setting to the guest's /etc/pinscope.conf
@@ -36,7 +40,7 @@ die() { echo "[build] $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 scenario=capture out="" workload="" pinscope=${PINSCOPE_BIN:-} bpftool=${GUEST_BPFTOOL:-} force=0
-conf=()
+conf=() kmods=() extras=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-s|--scenario) scenario=${2:?}; shift 2 ;;
@@ -45,6 +49,8 @@ while [ $# -gt 0 ]; do
 	-p|--pinscope) pinscope=${2:?}; shift 2 ;;
 	-b|--bpftool) bpftool=${2:?}; shift 2 ;;
 	-c|--conf) conf+=("${2:?}"); shift 2 ;;
+	-m|--module) kmods+=("${2:?}"); shift 2 ;;
+	-x|--extra) extras+=("${2:?}"); shift 2 ;;
 	-f|--force) force=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "mkinitramfs.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -55,6 +61,10 @@ done
 abspath() { case "$1" in ''|/*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 out=$(abspath "$out") workload=$(abspath "$workload") pinscope=$(abspath "$pinscope")
 case "$bpftool" in */*) bpftool=$(abspath "$bpftool") ;; esac
+for i in "${!extras[@]}"; do
+	extras[$i]=$(abspath "${extras[$i]}")
+	[ -x "${extras[$i]}" ] || die "Failed to find the binary ${extras[$i]} (-x)"
+done
 
 scen_file="$HERE/init/$scenario.sh"
 [ -r "$scen_file" ] || { echo "mkinitramfs.sh: unknown scenario '$scenario' (have: $(cd "$HERE/init" && ls *.sh | sed 's/\.sh$//' | grep -v -e common -e trailer | tr '\n' ' '))" >&2; exit 2; }
@@ -94,9 +104,12 @@ if [ -n "$pinscope" ] && [ ! -x "$pinscope" ]; then
 	log "no pinscope at $pinscope (build it with 'make static'): image without it"
 	pinscope=""
 fi
-if [ -n "$pinscope" ] && file -L "$pinscope" 2>/dev/null | grep -q 'dynamically linked'; then
-	log "warning: $pinscope is dynamically linked; the guest has no libraries for it"
-fi
+kmod_files=()
+for m in "${kmods[@]+"${kmods[@]}"}"; do
+	f=$(find "${KMODDIR:-/nonexistent}" -name "$m.ko" 2>/dev/null | head -n1)
+	[ -n "$f" ] || die "Failed to find the module $m.ko in ${KMODDIR:-the guest kernel} (run guest/fetch.sh)"
+	kmod_files+=("$f")
+done
 if [ "$bpftool" = auto ]; then
 	bpftool=$(command -v bpftool 2>/dev/null || true)
 	[ -n "$bpftool" ] || { [ -x /usr/sbin/bpftool ] && bpftool=/usr/sbin/bpftool; } || true
@@ -122,7 +135,8 @@ key=$( {
 	echo "v1 $scenario"
 	printf '%s' "$conf_text"
 	cat "$HERE/init/common.sh" "$scen_file" "$HERE/init/trailer.sh" "$0"
-	for f in "$BUSYBOX" "$workload" "$runas" ${pinscope:+"$pinscope"} ${bpftool:+"$bpftool"}; do
+	for f in "$BUSYBOX" "$workload" "$runas" ${pinscope:+"$pinscope"} ${bpftool:+"$bpftool"} \
+		"${kmod_files[@]+"${kmod_files[@]}"}" "${extras[@]+"${extras[@]}"}"; do
 		echo "$f"; sha256sum < "$f"
 	done
 } | sha256sum | cut -c1-64)
@@ -146,16 +160,22 @@ done
 ln -sf busybox bin/sh
 cp "$workload" bin/workload
 cp "$runas" bin/runas
-[ -n "$pinscope" ] && cp "$pinscope" bin/pinscope
-if [ -n "$bpftool" ]; then
-	cp -L "$bpftool" usr/sbin/bpftool
-	# shared libraries and the loader, at their host paths
+# copy_libs BIN: its shared libraries and the loader, at their host paths
+copy_libs() {
 	while read -r lib; do
 		[ -n "$lib" ] || continue
 		mkdir -p ".$(dirname "$lib")"
-		cp -L "$lib" ".$lib" || die "Failed to copy $lib for bpftool"
-	done < <(ldd "$bpftool" 2>/dev/null | grep -o '/[^ ]*' | sort -u)
+		cp -L "$lib" ".$lib" || die "Failed to copy $lib for $1"
+	done < <(ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | sort -u)
+}
+[ -n "$pinscope" ] && cp "$pinscope" bin/pinscope && copy_libs "$pinscope"
+if [ -n "$bpftool" ]; then
+	cp -L "$bpftool" usr/sbin/bpftool
+	copy_libs "$bpftool"
 fi
+mkdir -p lib/modules
+for f in "${kmod_files[@]+"${kmod_files[@]}"}"; do cp "$f" lib/modules/; done
+for f in "${extras[@]+"${extras[@]}"}"; do cp "$f" bin/; done
 cat > etc/passwd <<'P'
 root:x:0:0:root:/root:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/sh

@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcmocka-dev
       make gcc xz-utils zstd python3 util-linux qemu-system-x86 busybox-static cpio
       strace libcap2-bin	# tests/trust.sh
-      chromium fonts-dejavu-core)	# tests/html_report.py renders the --html report
+      chromium fonts-dejavu-core	# tests/html_report.py renders the --html report
+      libmicrohttpd-dev prometheus debhelper lintian man-db bash-completion)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -207,14 +207,16 @@ static json_object *judged(const struct judged *j)
 	return o;
 }
 
-int report_json(FILE *f, const struct report *rep, int exit_code)
+json_object *report_json_obj(const struct report *rep, int exit_code)
 {
 	json_object *root = json_object_new_object(), *holds = json_object_new_object();
-	const char *s;
 	struct judged j;
 
-	if (!root || !holds)
-		return -ENOMEM;
+	if (!root || !holds) {
+		json_object_put(root);
+		json_object_put(holds);
+		return NULL;
+	}
 	judged_compute(rep, &j);
 	add(root, "version", U64(1));
 	add(root, "verdict", json_object_new_string(verdict_name(verdict_of(rep, &j))));
@@ -244,6 +246,16 @@ int report_json(FILE *f, const struct report *rep, int exit_code)
 	}
 	add(root, "events", U64(rep->st.events));
 	add(root, "exit_code", json_object_new_int(exit_code));
+	return root;
+}
+
+int report_json(FILE *f, const struct report *rep, int exit_code)
+{
+	json_object *root = report_json_obj(rep, exit_code);
+	const char *s;
+
+	if (!root)
+		return -ENOMEM;
 	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	fprintf(f, "%s\n", s);
 	json_object_put(root);

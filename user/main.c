@@ -14,18 +14,22 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "interval.h"
 #include "ksyms.h"
 #include "loader.h"
 #include "names.h"
 #include "pinscope.skel.h"
 #include "probe.h"
+#include "prom.h"
 #include "procstat.h"
 #include "replay.h"
 #include "report.h"
 #include "html.h"
+#include "serve.h"
 #include "summary.h"
 #include "timeline.h"
 #include "units.h"
+#include "version.h"
 #include "violations.h"
 #include "xenguest.h"
 
@@ -45,17 +49,27 @@ static struct env {
 	int viol_list;		/* --violations: lines listed (VS_LIST_ALL) */
 	bool viol_live;		/* --violations-live */
 	const char *html;	/* --html FILE */
+	bool prometheus;	/* --prometheus: the report in 0.0.4 text format */
+	bool reset;		/* -R: interval reports of the interval only */
+	const char *metrics;	/* --metrics [ADDR:]PORT */
+	struct http_listen listen;
 } env = { .viol_list = VS_LIST_DEFAULT };
 
-const char *argp_program_version = "pinscope 0.1";
+static void print_version(FILE *f, struct argp_state *state)
+{
+	fprintf(f, "pinscope %s (git %s)\n", PINSCOPE_VERSION, PINSCOPE_REVISION);
+}
+
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 error_t argp_err_exit_status = PINSCOPE_EXIT_USAGE;
 const char *argp_program_bug_address = "<pinscope@localhost>";
 static const char doc[] =
 "Watch and check the page table pinning of Xen PV guests.\n"
 "\n"
-"USAGE: pinscope [-d SECONDS] [-i SECONDS] [-p PID] [-T] [-j] [--mode MODE]\n"
-"                [--ringbuf-size BYTES] [-v]\n"
-"       pinscope replay [FILE|-] [-j] [-v]\n"
+"USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
+"                [--metrics [ADDR:]PORT] [--mode MODE] [--ringbuf-size BYTES]\n"
+"                [--html FILE] [-u UNIT] [--violations all|N] [-v]\n"
+"       pinscope replay [FILE|-] [-j|--prometheus] [--html FILE] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
@@ -70,19 +84,29 @@ static const char doc[] =
 "    pinscope -d 10 -u us      # times in microseconds\n"
 "    pinscope --violations all # list every violation after the summary\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
+"    pinscope -i 10 -j         # one JSON line every 10 s (NDJSON)\n"
+"    pinscope --metrics 9464   # serve GET /metrics on 127.0.0.1:9464\n"
+"    pinscope -d 60 --prometheus > pinscope.prom  # node_exporter textfile\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
 "    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
 "    pinscope replay t.txt --html r.html # and draw it (docs/views.md)\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE, OPT_HTML };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
+       OPT_HTML, OPT_PROMETHEUS, OPT_METRICS };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
 	{ "interval", 'i', "SECONDS", 0, "Print a cumulative report every SECONDS", 0 },
 	{ "pid", 'p', "PID", 0, "Only pin/unpin operations of this process", 0 },
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp with each report", 0 },
-	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md)", 0 },
+	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md); with -i one line per "
+	  "interval", 0 },
+	{ "reset", 'R', NULL, 0, "With -i: each report covers its interval only", 0 },
+	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "Print the report in the Prometheus text format "
+	  "0.0.4 (docs/metrics.md)", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0, "Serve GET /metrics on ADDR (default "
+	  HTTP_DEFAULT_ADDR ") while tracing", 0 },
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
@@ -128,6 +152,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'T': env.timestamp = true; break;
 	case 'j': env.json = true; break;
+	case 'R': env.reset = true; break;
+	case OPT_PROMETHEUS: env.prometheus = true; break;
+	case OPT_METRICS: {
+		char err[128];
+
+		if (http_parse_listen(arg, &env.listen, err, sizeof(err)))
+			argp_error(state, "invalid --metrics '%s': %s", arg, err);
+		env.metrics = arg;
+		break;
+	}
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
 	case OPT_RINGBUF_SIZE:
@@ -166,6 +200,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe", arg);
 		break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
+	case ARGP_KEY_END:
+		if (env.json && env.prometheus)
+			argp_error(state, "-j and --prometheus exclude each other");
+		if (env.prometheus && env.interval)
+			argp_error(state, "--prometheus prints one final report: for periodic "
+				   "metrics use --metrics");
+		if (env.reset && !env.interval)
+			argp_error(state, "-R needs -i");
+		if (env.replay && env.interval)
+			argp_error(state, "-i is for live tracing, not replay");
+		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0 && !strcmp(arg, "replay"))
 			env.replay = true;
@@ -214,11 +259,20 @@ static int write_html(struct report *rep, bool final)
 						     : NULL);
 }
 
+/* -i: the cumulative report of the previous interval */
+static struct report interval_prev;
+
 static int write_errno;	/* errno of the first failed report write */
 
 static void report_out(struct report *rep, int rc)
 {
-	if (env.json)
+	struct interval_opts io = { .json = true };
+
+	if (env.prometheus)
+		prom_write(stdout, rep, PROM_TEXT_004);
+	else if (env.json && env.interval)	/* NDJSON: the last line */
+		interval_report(stdout, rep, &interval_prev, &io);
+	else if (env.json)
 		report_json(stdout, rep, rc);
 	else
 		report_text(stdout, rep, env.timestamp);
@@ -266,6 +320,22 @@ static int finish(struct report *rep)
 	return write_html(rep, true) ? PINSCOPE_EXIT_ERROR : rc;
 }
 
+/* replay --metrics: serve the final report until SIGINT/SIGTERM (a recorded
+ * trace in Prometheus/Grafana; the HTTP server's test without Xen) */
+static void serve_replay(const struct report *rep, int *rc)
+{
+	fflush(stdout);
+	if (signal(SIGINT, sig_handler) == SIG_ERR || signal(SIGTERM, sig_handler) == SIG_ERR) {
+		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
+		*rc = PINSCOPE_EXIT_ERROR;
+		return;
+	}
+	fprintf(stderr, "Serving the replay's report on GET /metrics at %s until Ctrl-C\n",
+		env.metrics);
+	if (serve_report(&env.listen, rep, &exiting))
+		*rc = PINSCOPE_EXIT_ERROR;
+}
+
 static int cmd_replay(void)
 {
 	struct report rep = { .units = env.units, .viol_list = env.viol_list };
@@ -287,6 +357,8 @@ static int cmd_replay(void)
 	rc = replay_run(&in, 0, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
+	if (env.metrics && rc != PINSCOPE_EXIT_ERROR)
+		serve_replay(&rep, &rc);
 	replay_close(&in);
 	free(rep.viol);
 	free(rep.vsum);
@@ -324,6 +396,8 @@ static int read_report(struct pinscope_bpf *skel, struct report *rep)
 static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct report *rep)
 {
 	__u64 start = now_ns(), next = start + env.interval * 1000000000ULL, t;
+	struct interval_opts io = { .json = env.json, .reset = env.reset,
+				    .timestamp = env.timestamp };
 	int err;
 
 	while (!exiting) {
@@ -345,7 +419,8 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 			next += env.interval * 1000000000ULL;
 			if (read_report(skel, rep))
 				return -EIO;
-			report_out(rep, report_exit_code(rep));
+			if (interval_report(stdout, rep, &interval_prev, &io))
+				return -ENOMEM;
 			if (stdout_check() || write_html(rep, false))
 				return -EIO;
 		}
@@ -367,6 +442,7 @@ int main(int argc, char **argv)
 	struct loader_cfg cfg = {};
 	struct pinscope_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
+	struct http_server *http = NULL;
 	struct report rep = {};
 	struct viol_sink sink = { .rep = &rep };
 	int err, rc = PINSCOPE_EXIT_ERROR;
@@ -394,7 +470,7 @@ int main(int argc, char **argv)
 		return PINSCOPE_EXIT_ERROR;
 	if (probe_xen_pv())		/* before anything is loaded */
 		return PINSCOPE_EXIT_ERROR;
-	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json))
+	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json || env.prometheus))
 		return PINSCOPE_EXIT_ERROR;
 	mem_note("probe");
 	cfg.targ_tgid = env.pid;
@@ -409,7 +485,7 @@ int main(int argc, char **argv)
 	rep.mode = loader_mode_name(cfg.mode);
 	rep.caps = cfg.caps;
 	sink.print = env.viol_live;
-	sink.json = env.json;
+	sink.json = env.json || env.prometheus;
 	sink.print_stack = !env.no_stack;
 	rb = violations_open(bpf_map__fd(skel->maps.violations), &sink);
 	if (!rb)
@@ -418,7 +494,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	if (!env.json)
+	if (env.metrics) {
+		http = serve_live(&env.listen, skel, rep.mode, rep.caps);
+		if (!http)
+			goto cleanup;
+		fprintf(stderr, "Serving GET /metrics on %s\n", env.metrics);
+	}
+	if (!env.json && !env.prometheus)
 		fprintf(stderr, "Tracing the Xen PV pinning path%s... Hit Ctrl-C to end.\n",
 			env.pid ? " of one process" : "");
 	if (poll_loop(skel, rb, &rep))
@@ -428,6 +510,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	rc = finish(&rep);
 cleanup:
+	http_stop(http);
 	ring_buffer__free(rb);
 	loader_destroy(skel);
 	ksyms_free();

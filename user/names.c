@@ -35,6 +35,18 @@ static const char *const flush_reasons[PINSCOPE_NR_FLUSH_REASONS] = {
 	"explicit", "BATCH", "ARGS", "CALLBACK",
 };
 
+/* the fields of struct pinscope_lost, in order (docs/json.md "lost") */
+static const char *const losts[] = {
+	"ringbuf", "held_full", "procs_full", "unmatched_unlock", "bad_cpu",
+	"ops_cut", "input_events", "input_gaps", "ops_gap", "clock_back",
+};
+_Static_assert(ARRAY_SIZE(losts) == PINSCOPE_NR_LOST, "a lost counter has no name");
+
+const char *lost_name(__u32 i)
+{
+	return i < ARRAY_SIZE(losts) ? losts[i] : "?";
+}
+
 const char *rule_name(__u32 rule)
 {
 	return rule < ARRAY_SIZE(rules) ? rules[rule] : "?";

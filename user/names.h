@@ -22,5 +22,8 @@ const char *level_name(__u32 level);
 const char *flush_reason_name(__u32 reason);
 const char *op_name(__u32 op);
 const char *mode_name(__u32 caps);
+/* struct pinscope_lost read as an array of counters: their stable names */
+#define PINSCOPE_NR_LOST ((int)(sizeof(struct pinscope_lost) / sizeof(__u64)))
+const char *lost_name(__u32 i);
 
 #endif

@@ -39,6 +39,31 @@ static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats 
 	}
 }
 
+void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
+		const struct pinscope_stats *prev)
+{
+	struct pinscope_hist *oh[] = { &out->hold[0], &out->hold[1], &out->op_ns[0],
+				       &out->op_ns[1], &out->flush_ns };
+	const struct pinscope_hist *ch[] = { &cur->hold[0], &cur->hold[1], &cur->op_ns[0],
+					     &cur->op_ns[1], &cur->flush_ns };
+	__u64 *o = (__u64 *)out;
+	const __u64 *c = (const __u64 *)cur, *p = (const __u64 *)prev;
+
+	for (size_t i = 0; i < sizeof(*out) / sizeof(__u64); i++)
+		o[i] = c[i] - p[i];
+	for (int h = 0; h < 5; h++) {
+		oh[h]->max = 0;
+		for (int i = PINSCOPE_HIST_SLOTS - 1; i >= 0; i--) {
+			if (!oh[h]->slots[i])
+				continue;
+			oh[h]->max = i == PINSCOPE_HIST_SLOTS - 1 ? ~0ULL : hist_slot_hi(i) - 1;
+			break;
+		}
+		if (oh[h]->max > ch[h]->max)
+			oh[h]->max = ch[h]->max;
+	}
+}
+
 /* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {

@@ -51,6 +51,11 @@ struct report {
 int stats_read(int stats_fd, struct pinscope_stats *out);
 /* Only the entries of the cpus in the mask (replay: the cpus of the trace) */
 int stats_read_cpus(int stats_fd, __u64 cpus, struct pinscope_stats *out);
+/* out = cur - prev; a histogram's max becomes the smaller of cur's max and
+ * the upper bound of the highest bucket that grew (the interval's own max
+ * is not kept) */
+void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
+		const struct pinscope_stats *prev);
 int stats_top_procs(int procs_fd, struct top_proc *top, int max);
 /* Bounds of slot i of a log-linear histogram: [lo, hi) ns */
 __u64 hist_slot_lo(int i);
@@ -69,6 +74,8 @@ __u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
  * above max.  Slots are at most 1/32 of their value wide.
  */
 __u64 hist_percentile(const struct pinscope_hist *h, double pct);
+/* Samples with a value < ns; exact when ns is a power of two */
+__u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
 __u64 total_violations(const struct pinscope_stats *st);
 struct bpf_object;
 struct bpf_map;

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# make install and the Debian package put the binary, pinscope.8, the unit and
+# the bash completion in place, and they work from there.
+# Usage: tests/install.sh [--deb]   (from make test-install / test-package)
+#   default: make install DESTDIR=tmp PREFIX=/usr, then check the tree
+#   --deb:   dpkg-buildpackage -us -uc -b in a copy of the tracked sources,
+#            lintian, dpkg -x into a fresh directory, then the same checks
+set -u
+cd "$(dirname "$0")/.." || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; [ -s "$tmp/out" ] && sed 's/^/     | /' "$tmp/out" | head -15; }
+version=$(sed -n '1{s/^[^0-9]*//;s/[^0-9.].*//;p}' debian/changelog)
+root=$tmp/root
+
+if [ "${1:-}" = --deb ]; then
+	mkdir "$tmp/src"
+	git ls-files -z | xargs -0 cp --parents -t "$tmp/src"
+	# uncommitted but tracked changes are in the copy; the revision is ours
+	rev=$(git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+	if (cd "$tmp/src" && GIT_REV=$rev dpkg-buildpackage -us -uc -b) > "$tmp/out" 2>&1; then
+		ok "dpkg-buildpackage -us -uc -b: $(cd "$tmp" && ls pinscope_*.deb)"
+	else
+		bad "dpkg-buildpackage"; exit 1
+	fi
+	deb=$(ls "$tmp"/pinscope_*.deb)
+	if lintian -I --fail-on error,warning "$deb" > "$tmp/out" 2>&1; then
+		ok "lintian: no errors or warnings"
+		grep -E '^[IPNOX]: ' "$tmp/out" | sed 's/^/     | /' 
+	else
+		bad "lintian"
+	fi
+	dpkg -x "$deb" "$root" > "$tmp/out" 2>&1 && ok "dpkg -x" || bad "dpkg -x"
+else
+	if make --no-print-directory install DESTDIR="$root" PREFIX=/usr > "$tmp/out" 2>&1; then
+		ok "make install DESTDIR=... PREFIX=/usr"
+	else
+		bad "make install"; exit 1
+	fi
+fi
+
+for f in usr/sbin/pinscope usr/share/man/man8/pinscope.8.gz usr/lib/systemd/system/pinscope.service \
+	 usr/share/bash-completion/completions/pinscope; do
+	[ -s "$root/$f" ] && ok "installed /$f" || { : > "$tmp/out"; bad "no /$f"; }
+done
+
+# --version: the version of debian/changelog and a git revision
+"$root/usr/sbin/pinscope" --version > "$tmp/out" 2>&1
+grep -qE "^pinscope $version \(git [0-9a-f]{7,}(-dirty)?\)$" "$tmp/out" \
+	&& ok "pinscope --version: $(cat "$tmp/out")" || bad "pinscope --version"
+
+# man -l renders, and names every long option of --help
+man -l "$root/usr/share/man/man8/pinscope.8.gz" > "$tmp/man" 2> "$tmp/out"
+if [ -s "$tmp/man" ] && ! [ -s "$tmp/out" ] && grep -q "EXIT STATUS" "$tmp/man"; then
+	ok "man -l pinscope.8.gz"
+else
+	bad "man -l pinscope.8.gz"
+fi
+"$root/usr/sbin/pinscope" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u > "$tmp/opts"
+missing=$(while read -r o; do grep -qF -- "$o" "$tmp/man" || echo "$o"; done < "$tmp/opts")
+if [ -z "$missing" ]; then
+	ok "pinscope.8 names all $(wc -l < "$tmp/opts") long options of --help"
+else
+	echo "$missing" > "$tmp/out"; bad "pinscope.8 lacks options of --help"
+fi
+
+# the unit runs the installed binary; systemd accepts it
+unit=$root/usr/lib/systemd/system/pinscope.service
+grep -q '^ExecStart=/usr/sbin/pinscope --metrics 127.0.0.1:' "$unit" && ok "unit runs /usr/sbin/pinscope --metrics" \
+	|| { cp "$unit" "$tmp/out"; bad "unit ExecStart"; }
+if command -v systemd-analyze > /dev/null; then
+	# the same unit, but running the binary where it was installed
+	sed "s|=/usr/sbin/pinscope|=$root/usr/sbin/pinscope|" "$unit" > "$tmp/pinscope.service"
+	if systemd-analyze verify --man=no "$tmp/pinscope.service" > "$tmp/out" 2>&1; then
+		ok "systemd-analyze verify pinscope.service"
+	else
+		bad "systemd-analyze verify pinscope.service"
+	fi
+fi
+
+# the completion offers the options of --help, and the modes after --mode
+comp() { # WORDS...: what the completion offers for the last word
+	PATH="$root/usr/sbin:$PATH" bash -c '. /usr/share/bash-completion/bash_completion
+		. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_pinscope pinscope "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"; echo "${COMPREPLY[*]}"' \
+		"$root/usr/share/bash-completion/completions/pinscope" "$@"
+}
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+	got=$(comp pinscope --me 2>/dev/null)
+	[ "$got" = "--metrics=" ] && ok "completion: --me -> $got" || { echo "$got" > "$tmp/out"; bad "completion of --me"; }
+	got=$(comp pinscope --mode f 2>/dev/null)
+	[ "$got" = "fentry" ] && ok "completion: --mode f -> $got" || { echo "$got" > "$tmp/out"; bad "completion of --mode f"; }
+fi
+echo "install: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

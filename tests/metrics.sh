@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# --prometheus and --metrics on the replay of every trace in tests/data:
+# promtool check metrics passes, the values equal the JSON report, and a real
+# Prometheus scraping `pinscope replay --metrics` (OpenMetrics) stores them.
+# Usage: tests/metrics.sh PINSCOPE   (as root; needs promtool and prometheus)
+set -u
+bin=$(realpath "${1:?usage: $0 PINSCOPE}")
+cd "$(dirname "$0")/.." || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; sed 's/^/     | /' "$tmp/out" | head -10; }
+for tool in promtool prometheus; do
+	command -v $tool > /dev/null || { echo "FAIL no $tool: install Debian's prometheus package (make deps)"; exit 1; }
+done
+
+# expect NAME RC PATTERN CMD...: exit code RC and PATTERN in stdout+stderr
+expect() {
+	local name=$1 want=$2 pat=$3; shift 3
+	"$@" > "$tmp/out" 2>&1
+	local rc=$?
+	if [ "$rc" -ne "$want" ]; then bad "$name: exit $rc, want $want"; return; fi
+	if ! grep -qE -- "$pat" "$tmp/out"; then bad "$name: no /$pat/ in output"; return; fi
+	ok "$name"
+}
+expect "--metrics bad port" 2 "invalid --metrics '99999': port '99999' is not a number" "$bin" --metrics 99999
+expect "--metrics bad address" 2 "address 'localhost' is not a numeric" "$bin" --metrics localhost:9464
+expect "-R without -i" 2 "\-R needs \-i" "$bin" -R
+expect "-j with --prometheus" 2 "exclude each other" "$bin" -j --prometheus
+expect "--prometheus with -i" 2 "use --metrics" "$bin" --prometheus -i 5
+expect "--version" 0 "^pinscope [0-9.]+ \(git [0-9a-f]{7,}(-dirty)?\)$" "$bin" --version
+sync_trace=tests/data/synthetic/patched-pin-clean.trace
+python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen();
+print(s.getsockname()[1], flush=True); time.sleep(30)' > "$tmp/port" &
+holder=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/port" ] && break; sleep 0.2; done
+expect "replay --metrics on a port in use" 1 "Failed to start the metrics server" \
+	"$bin" replay "$sync_trace" --metrics "127.0.0.1:$(cat "$tmp/port")"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+
+for t in tests/data/*.trace tests/data/*.trace.xz tests/data/synthetic/*.trace; do
+	[ -e "$t" ] || continue
+	n=$(basename "$t")
+	case "$t" in *.xz) xz -dc "$t" > "$tmp/trace" ;; *) cp "$t" "$tmp/trace" ;; esac
+	"$bin" replay --prometheus "$tmp/trace" > "$tmp/prom" 2> "$tmp/err"; prc=$?
+	"$bin" replay -j "$tmp/trace" > "$tmp/json" 2> "$tmp/err"; jrc=$?
+	if [ "$prc" != "$jrc" ] || [ "$prc" = 1 ]; then
+		cp "$tmp/err" "$tmp/out"; bad "$n: --prometheus exit $prc, -j exit $jrc"; continue
+	fi
+	if promtool check metrics < "$tmp/prom" > "$tmp/out" 2>&1; then
+		ok "promtool check metrics: $n"
+	else
+		bad "promtool check metrics: $n"
+	fi
+	if python3 tests/prom_check.py text "$tmp/json" "$tmp/prom" > "$tmp/out" 2>&1; then
+		ok "--prometheus equals -j: $n"
+	else
+		bad "--prometheus vs -j: $n"
+	fi
+done
+
+# a real Prometheus scrapes replay --metrics (OpenMetrics) for a few seconds
+trace=tests/data/patched-6.1-early_unlock.trace
+port=$((20000 + RANDOM % 20000))
+if python3 tests/prom_check.py scrape --target "127.0.0.1:$port" "$tmp/scraped.json" -- \
+	sh -c "'$bin' replay -j --metrics 127.0.0.1:$port $trace > $tmp/scraped.json & p=\$!
+	       sleep 10; kill -TERM \$p; wait \$p; rc=\$?; [ \$rc = 3 ]" > "$tmp/out" 2>&1; then
+	ok "Prometheus scrape of replay --metrics equals -j ($(grep -c '^ok' "$tmp/out") quantiles ok)"
+else
+	bad "Prometheus scrape of replay --metrics"
+fi
+# the alerting rules of README.md "Production": valid, and they fire on a violation
+awk '/^Alert on violations/ { on = 1 } on && /^```yaml/ { inside = 1; next }
+     inside && /^```/ { exit } inside' README.md > "$tmp/rules.yml"
+cp tests/alerts.test.yml "$tmp/"
+if [ -s "$tmp/rules.yml" ] && promtool check rules "$tmp/rules.yml" > "$tmp/out" 2>&1; then
+	ok "promtool check rules: README.md alerting rules"
+else
+	bad "promtool check rules: README.md alerting rules"
+fi
+if (cd "$tmp" && promtool test rules alerts.test.yml) > "$tmp/out" 2>&1; then
+	ok "promtool test rules: PinscopeInvariantViolated fires on a violation, only then"
+else
+	bad "promtool test rules"
+fi
+echo "metrics: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* --metrics: what a scrape reads, live (the BPF stats map) or after a replay */
+#ifndef PINSCOPE_SERVE_H
+#define PINSCOPE_SERVE_H
+
+#include <signal.h>
+#include "http.h"
+#include "stats.h"
+
+struct pinscope_bpf;
+
+/* Serve the live counts of skel's stats map; NULL after a message */
+struct http_server *serve_live(const struct http_listen *l, struct pinscope_bpf *skel,
+			       const char *mode, __u32 caps);
+/* Serve a finished report until *stop; 0 or -errno after a message */
+int serve_report(const struct http_listen *l, const struct report *rep,
+		 volatile const sig_atomic_t *stop);
+
+#endif
