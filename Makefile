@@ -94,6 +94,7 @@ test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
+	$(Q)tests/engines.sh $(OUTPUT)/pinscope
 
 clean:
 	$(call msg,CLEAN)

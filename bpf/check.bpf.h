@@ -837,13 +837,15 @@ static __always_inline void on_lost(struct ps *p)
 static __always_inline int handle(void *ctx, const struct pinscope_event *e, bool live)
 {
 	struct ps p = { .ctx = ctx, .live = live, .e = e };
-	__u32 cpu = e->cpu;
+	__u32 slot = e->slot;
 
-	p.s = bpf_map_lookup_elem(&cpus, &cpu);
-	p.st = bpf_map_lookup_elem(&stats, &cpu);
+	/* the maps hold every possible cpu (live) and every cpu of a trace
+	 * (replay: user/checker.c refuses more): a miss is only a guard */
+	p.s = bpf_map_lookup_elem(&cpus, &slot);
+	p.st = bpf_map_lookup_elem(&stats, &slot);
 	if (!p.s || !p.st) {
-		cpu = 0;	/* counted where the report sums it */
-		p.st = bpf_map_lookup_elem(&stats, &cpu);
+		slot = 0;	/* counted where the report sums it */
+		p.st = bpf_map_lookup_elem(&stats, &slot);
 		if (p.st)
 			__sync_fetch_and_add(&p.st->lost.bad_cpu, 1);
 		return 0;

@@ -1,23 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Maps, settings and per-cpu state of the checker.  All maps are
+/* Per-cpu state, settings and maps of the checker.  All maps are
  * preallocated: the handlers run inside xen_mc_flush() with IRQs off. */
 #ifndef PINSCOPE_MAPS_BPF_H
 #define PINSCOPE_MAPS_BPF_H
 
 #include "pinscope.h"
-
-/* Set once a PTE page queued a deferred unlock: the kernel uses split PTE
- * locks (USE_SPLIT_PTE_PTLOCKS is a build-time constant) */
-bool split_locks_seen;
-
-/* Settings, written by the loader between open and load */
-const volatile __u32 caps = 0;		/* enum pinscope_caps */
-const volatile __u32 targ_tgid = 0;	/* -p: only operations of this process */
-const volatile __u64 pte_unlock_fn = 0;	/* address of xen_pte_unlock */
-const volatile __u64 vmemmap_start = 0;	/* for page_to_pfn() in fentry mode */
-const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */
-const volatile __u64 page_size_of = 64;	/* sizeof(struct page) */
-const volatile bool want_stack = true;
 
 #define HAS(c) (caps & PINSCOPE_CAP_##c)
 
@@ -93,9 +80,28 @@ struct cpu_state {
 	struct held_lock held[PINSCOPE_HELD_MAX];
 };
 
+/*
+ * The globals and maps: BPF only.  The user-space engine compiles the same
+ * checker with its own (user/engine_user.c, user/bpf_shim.h).
+ */
+#ifndef PINSCOPE_USER_ENGINE
+
+/* Set once a PTE page queued a deferred unlock: the kernel uses split PTE
+ * locks (USE_SPLIT_PTE_PTLOCKS is a build-time constant) */
+bool split_locks_seen;
+
+/* Settings, written by the loader between open and load */
+const volatile __u32 caps = 0;		/* enum pinscope_caps */
+const volatile __u32 targ_tgid = 0;	/* -p: only operations of this process */
+const volatile __u64 pte_unlock_fn = 0;	/* address of xen_pte_unlock */
+const volatile __u64 vmemmap_start = 0;	/* for page_to_pfn() in fentry mode */
+const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */
+const volatile __u64 page_size_of = 64;	/* sizeof(struct page) */
+const volatile bool want_stack = true;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PINSCOPE_MAX_CPUS);
+	__uint(max_entries, PINSCOPE_REPLAY_SLOTS);	/* set by the loader */
 	__type(key, __u32);
 	__type(value, struct cpu_state);
 } cpus SEC(".maps");
@@ -107,7 +113,7 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PINSCOPE_MAX_CPUS);
+	__uint(max_entries, PINSCOPE_REPLAY_SLOTS);	/* set by the loader */
 	__type(key, __u32);
 	__type(value, struct pinscope_stats);
 } stats SEC(".maps");
@@ -123,5 +129,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } violations SEC(".maps");
+
+#endif /* !PINSCOPE_USER_ENGINE */
 
 #endif /* PINSCOPE_MAPS_BPF_H */

@@ -7,7 +7,10 @@
 #ifndef PINSCOPE_H
 #define PINSCOPE_H
 
-#define PINSCOPE_MAX_CPUS	64
+/* cpu numbers replay accepts: NR_CPUS of Debian's kernels (CONFIG_NR_CPUS=8192) */
+#define PINSCOPE_MAX_CPUS	8192
+/* cpus of one trace the BPF engine of replay holds (its cpus/stats entries) */
+#define PINSCOPE_REPLAY_SLOTS	256
 /* MC_BATCH in arch/x86/xen/multicalls.c: entries and callbacks per batch */
 #define PINSCOPE_MC_BATCH	32
 #define PINSCOPE_HIST_SLOTS	40	/* log2 buckets, [2^i, 2^(i+1)) ns */
@@ -123,7 +126,8 @@ struct pinscope_event {
 	__u32 cpu;
 	__u64 ts_ns;
 	__u32 pid;
-	__u32 flags;
+	__u32 slot;		/* the checker's per-cpu entry: live = cpu; replay: the
+				 * cpu's rank of appearance (user/checker.c) */
 	__u64 arg[4];
 	char comm[PINSCOPE_COMM_LEN];
 };
@@ -187,7 +191,8 @@ struct pinscope_lost {
 	__u64 held_full;	/* split locks not tracked: per-cpu table full */
 	__u64 procs_full;	/* processes not in the top list: map full */
 	__u64 unmatched_unlock;	/* unlock of a lock taken before tracing */
-	__u64 bad_cpu;		/* events on cpus >= PINSCOPE_MAX_CPUS */
+	__u64 bad_cpu;		/* events without a per-cpu entry: cannot happen (maps
+				 * sized at load, replay refuses more cpus): a guard */
 	__u64 ops_cut;		/* operations cut by the start or end of input */
 	__u64 input_events;	/* events the source said it lost (EV_LOST) */
 	__u64 input_gaps;	/* EV_LOST markers seen */

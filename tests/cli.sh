@@ -31,6 +31,8 @@ expect "bad duration" 2 "invalid duration 'abc'" -- "$bin" -d abc
 expect "zero interval" 2 "invalid interval '0'" -- "$bin" -i 0
 expect "bad pid" 2 "invalid PID" -- "$bin" -p -5
 expect "bad mode" 2 "invalid mode 'magic'" -- "$bin" --mode magic
+expect "bad engine" 2 "invalid engine 'gpu'" -- "$bin" replay --engine gpu x
+expect "engine in live mode" 2 "--engine is for replay" -- "$bin" --engine user -d 1
 expect "extra argument" 2 "unexpected argument" -- "$bin" replay a b
 expect "help" 0 "EXAMPLES" -- "$bin" --help
 
@@ -46,8 +48,21 @@ expect "garbage trace" 1 "no xen events" -- "$bin" replay "$tmp/garbage"
 expect "malformed line" 1 "malformed:4: malformed xen event: cannot parse the arguments of xen_mc_flush" \
 	-- "$bin" replay "$tmp/malformed"
 if command -v setpriv > /dev/null; then
-	expect "replay as non-root" 1 "needs root \(CAP_BPF and CAP_PERFMON\)" -- \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay $data/synthetic/patched-pin-clean.trace
+	# the user engine (the default) needs no privileges and gives the same verdict
+	expect "replay as non-root (user engine)" 3 "VIOLATION unlock-after-flush .* pfn 0x1003" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay \
+		$data/synthetic/patched-pin-early-unlock.trace
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay -j \
+		$data/patched-6.1-early_unlock.trace > "$tmp/nonroot.json" 2>&1
+	"$bin" replay -j --engine bpf $data/patched-6.1-early_unlock.trace > "$tmp/root.json" 2>&1
+	if cmp -s "$tmp/nonroot.json" "$tmp/root.json" && grep -q "\"exit_code\":3" "$tmp/root.json"; then
+		ok "non-root user engine == root bpf engine (JSON)"
+	else
+		bad "non-root user engine differs from the root bpf engine"
+	fi
+	expect "replay --engine bpf as non-root" 1 "needs root \(CAP_BPF and CAP_PERFMON\).*--engine user" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay --engine bpf \
+		$data/synthetic/patched-pin-clean.trace
 	expect "live as non-root" 1 "needs root" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" -d 1
 fi
 if [ "$(cat /sys/hypervisor/type 2>/dev/null)" != xen ]; then

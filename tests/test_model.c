@@ -105,7 +105,18 @@ static struct model *make_model(const struct model_cfg *cfg0)
 	return m;
 }
 
-/* Feed the model's events for one source through the BPF checker */
+/* MODEL_ENGINE=user (default) or bpf: the checker's build under test */
+static enum checker_engine engine(void)
+{
+	const char *s = getenv("MODEL_ENGINE");
+	int e = s && *s ? checker_engine_parse(s) : CHECKER_USER;
+
+	if (e < 0)
+		fail_msg("MODEL_ENGINE=%s: use user or bpf", s);
+	return e;
+}
+
+/* Feed the model's events for one source through the checker */
 static void run_checker(const struct model *m, __u32 caps, struct report *rep,
 			struct model_expect *x, struct viol_sink *sink)
 {
@@ -118,10 +129,11 @@ static void run_checker(const struct model *m, __u32 caps, struct report *rep,
 	sink->rep = rep;
 	if (model_project(m, caps, &ev, &n, x))
 		fail_msg("model_project failed: %s", model_describe(m));
-	chk = checker_open(caps, sink);
+	chk = checker_open(engine(), caps, sink);
 	if (!chk) {
 		free(ev);
-		fail_msg("checker_open(%s) failed: run as root (loads BPF)", src_name(caps));
+		fail_msg("checker_open(%s, %s) failed%s", checker_engine_name(engine()),
+			 src_name(caps), engine() == CHECKER_BPF ? ": run as root (loads BPF)" : "");
 	}
 	for (size_t i = 0; i < n; i++)
 		if (checker_push(chk, &ev[i])) {

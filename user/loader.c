@@ -76,6 +76,24 @@ static void enable_programs(struct pinscope_bpf *skel, const struct loader_cfg *
 	}
 }
 
+/* One entry of cpus and stats per possible cpu (live) or per cpu of a trace */
+static int size_cpu_maps(struct pinscope_bpf *skel, enum pinscope_mode mode)
+{
+	int n = mode == MODE_REPLAY ? PINSCOPE_REPLAY_SLOTS : libbpf_num_possible_cpus();
+	int err;
+
+	if (n < 0) {
+		fprintf(stderr, "Failed to count the possible cpus: %s\n", strerror(-n));
+		return n;
+	}
+	err = bpf_map__set_max_entries(skel->maps.cpus, n);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.stats, n);
+	if (err)
+		fprintf(stderr, "Failed to size the per-cpu maps to %d cpus: %s\n", n, strerror(-err));
+	return err;
+}
+
 int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 {
 	struct pinscope_bpf *skel;
@@ -95,6 +113,11 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	if (cfg->page_size)
 		skel->rodata->page_size_of = cfg->page_size;
 	enable_programs(skel, cfg);
+	err = size_cpu_maps(skel, cfg->mode);
+	if (err) {
+		pinscope_bpf__destroy(skel);
+		return err;
+	}
 
 	err = pinscope_bpf__load(skel);
 	if (err) {

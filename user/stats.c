@@ -18,7 +18,7 @@ static void hist_merge(struct pinscope_hist *dst, const struct pinscope_hist *sr
 }
 
 /* Everything is a counter except the histograms' max */
-static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src)
+void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src)
 {
 	struct pinscope_hist *dh[] = { &dst->hold[0], &dst->hold[1], &dst->op_ns[0],
 				       &dst->op_ns[1], &dst->flush_ns };
@@ -41,13 +41,18 @@ static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats 
 /* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {
-	struct pinscope_stats *val = malloc(sizeof(*val));
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct pinscope_stats *val;
 	int err = 0;
 
+	memset(out, 0, sizeof(*out));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	val = malloc(sizeof(*val));
 	if (!val)
 		return -ENOMEM;
-	memset(out, 0, sizeof(*out));
-	for (__u32 cpu = 0; cpu < PINSCOPE_MAX_CPUS; cpu++) {
+	for (__u32 cpu = 0; cpu < info.max_entries; cpu++) {
 		if (bpf_map_lookup_elem(fd, &cpu, val)) {
 			err = -errno;
 			break;
@@ -80,11 +85,17 @@ int stats_top_procs(int fd, struct top_proc *top, int max)
 		if (!bpf_map_lookup_elem(fd, &key, &all[n].p))
 			all[n++].pid = key;
 	}
+	n = top_procs_select(all, n, top, max);
+	free(all);
+	return n;
+}
+
+int top_procs_select(struct top_proc *all, int n, struct top_proc *top, int max)
+{
 	qsort(all, n, sizeof(*all), cmp_top);
 	if (n > max)
 		n = max;
 	memcpy(top, all, n * sizeof(*all));
-	free(all);
 	return n;
 }
 
