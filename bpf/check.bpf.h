@@ -95,6 +95,21 @@ static __always_inline void report_once(struct ps *p, __u32 rule, __u32 why,
 		report(p, rule, why, pfn, detail);
 }
 
+/*
+ * An interval from start to end.  Clocks may run backwards between events
+ * (tracefs merges per-cpu buffers; clocks differ): such an interval is
+ * counted in lost.clock_back, never timed, never wrapped.
+ */
+static __always_inline void time_add(struct pinscope_stats *st, struct pinscope_hist *h,
+				     __u64 start, __u64 end)
+{
+	if (end < start) {
+		st->lost.clock_back++;
+		return;
+	}
+	hist_add(h, end - start);
+}
+
 /* ---- split locks held by this cpu: a FIFO, unlocks normally pop the head */
 
 /* Slots in use, holes included */
@@ -232,7 +247,7 @@ static long release_one(__u64 i, void *ctx)
 	struct held_lock *h = &c->s->held[(c->s->head + (__u32)i) & HELD_MASK];
 
 	if (h->ptl)
-		hist_add(&c->st->hold[(h->op - 1) & 1], c->ts > h->ts ? c->ts - h->ts : 0);
+		time_add(c->st, &c->st->hold[(h->op - 1) & 1], h->ts, c->ts);
 	return 0;
 }
 
@@ -304,7 +319,7 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 	struct cpu_state *s = p->s;
 	__u32 k = (h->op - 1) & 1;
 
-	hist_add(&p->st->hold[k], ts > h->ts ? ts - h->ts : 0);
+	time_add(p->st, &p->st->hold[k], h->ts, ts);
 	h->ptl = 0;
 	if (s->nr_held)
 		s->nr_held--;
@@ -318,8 +333,10 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 /*
  * pgd-last: the walk's PGD comes after every lower level page.  On pin the
  * first PGD visit ends the walk (the user pgd follows PIN_L4).  On unpin the
- * user pgd is visited before the walk: one PGD visit before any lower level
- * is the user pgd, a second one is the walk's PGD come too early.
+ * user pgd is visited before the walk: the first PGD visit before any lower
+ * level is the user pgd, a PGD visit of another pfn is the walk's PGD (come
+ * too early if no lower level was visited yet), one of the same pfn is the
+ * user pgd's again (a repeated event), not the walk's.
  */
 static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 {
@@ -327,10 +344,17 @@ static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 	bool walk_pgd;
 
 	if (level == PINSCOPE_L_PGD) {
-		walk_pgd = s->op == PINSCOPE_OP_PIN ? !(s->op_flags & OPF_PGD_SEEN) :
-			   (s->op_flags & OPF_LOWER_SEEN) || s->op_pgd_visits;
-		if (!(s->op_flags & OPF_LOWER_SEEN))
-			s->op_pgd_visits++;
+		if (s->op == PINSCOPE_OP_PIN) {
+			walk_pgd = !(s->op_flags & OPF_PGD_SEEN);
+		} else if (s->op_flags & OPF_UPGD_SEEN) {
+			walk_pgd = pfn != s->op_upgd_pfn;
+		} else {
+			walk_pgd = s->op_flags & OPF_LOWER_SEEN;
+			if (!walk_pgd) {
+				s->op_flags |= OPF_UPGD_SEEN;
+				s->op_upgd_pfn = pfn;
+			}
+		}
 		if (walk_pgd) {
 			s->op_flags |= OPF_PGD_SEEN;
 			s->op_walk_pgd_pfn = pfn;
@@ -420,7 +444,7 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);
 	}
 	lin_add(&p->st->locks_max, s->op_locks_max);
-	hist_add(&p->st->op_ns[k], ts > s->op_ts ? ts - s->op_ts : 0);
+	time_add(p->st, &p->st->op_ns[k], s->op_ts, ts);
 	s->op = PINSCOPE_OP_NONE;
 	s->pg_flags = 0;
 }
@@ -488,7 +512,6 @@ static __always_inline void on_op_begin(struct ps *p)
 	s->op_nr_pre_unpin = 0;
 	s->op_nr_undecided = 0;
 	s->op_leaked = 0;
-	s->op_pgd_visits = 0;
 	if (p->live)
 		bpf_get_current_comm(s->op_comm, sizeof(s->op_comm));
 	else
@@ -778,8 +801,7 @@ static __always_inline void on_flush_exit(struct ps *p)
 
 	if (s->in_flush & FL_TIMED) {
 		ts = ev_ts(p);
-		if (ts >= s->flush_ts)
-			hist_add(&p->st->flush_ns, ts - s->flush_ts);
+		time_add(p->st, &p->st->flush_ns, s->flush_ts, ts);
 	}
 	s->in_flush = 0;
 }

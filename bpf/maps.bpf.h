@@ -26,6 +26,7 @@ struct held_lock {
 #define OPF_ISSUED	(1 << 2)	/* xen_mc_issue() ran: the next flush is final */
 #define OPF_FINAL	(1 << 3)	/* the final flush ran */
 #define OPF_L4_SEEN	(1 << 4)	/* pin: PIN_L4 queued / unpin: UNPIN queued before walk */
+#define OPF_UPGD_SEEN	(1 << 5)	/* unpin: the user pgd was visited (op_upgd_pfn) */
 
 /* pg_flags */
 #define PGF_ACTIVE	(1 << 0)
@@ -45,8 +46,9 @@ struct cpu_state {
 	__u64 op_ts;
 	__u64 op_walk_pgd_pfn;		/* the walk's PGD page */
 	__u64 op_pre_unpin[2];		/* unpin: pfns UNPINned before the walk */
-	__u32 op_pgd_visits;		/* PGD visits before the walk started */
+	__u64 op_upgd_pfn;		/* unpin: the user pgd, visited before the walk */
 	__u32 op_nr_pre_unpin;
+	__u32 op_pad;
 	/* fentry: PTE pages pinned without a deferred unlock while split locks
 	 * are not known to be in use; the operation will tell which they are */
 	__u32 op_nr_undecided;

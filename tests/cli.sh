@@ -69,6 +69,22 @@ if [ "$(cat /sys/hypervisor/type 2>/dev/null)" != xen ]; then
 	expect "live outside Xen" 1 "not a Xen guest.*|pinscope replay FILE" -- "$bin" -d 1
 fi
 
+# cpus: any number up to 8191 with the user engine; the bpf engine holds 256
+# cpus of a trace, one more is an error that names the line and the way out
+cp $data/synthetic/patched-pin-clean.trace "$tmp/cpus"
+for c in $(seq 0 300); do
+	printf '            bash-100     [%03d] d..1.    11.%06d: xen_mc_flush: flushing 0 hypercalls, 0 arg bytes, 0 callbacks\n' "$c" "$c"
+done >> "$tmp/cpus"
+lines=$(wc -l < "$tmp/cpus")
+expect "301 cpus, user engine" 0 "Verdict: clean" -- "$bin" replay "$tmp/cpus"
+expect "301 cpus, bpf engine" 1 "cpus:$((lines - 44)): cpu 256 is cpu number 257 of the input, the bpf engine holds 256: replay with --engine user" -- \
+	"$bin" replay --engine bpf "$tmp/cpus"
+{ cat $data/synthetic/patched-pin-clean.trace
+  echo "            bash-100     [8192] d..1.    12.000000: xen_mc_flush: flushing 0 hypercalls, 0 arg bytes, 0 callbacks"
+} > "$tmp/cpu8192"
+expect "cpu 8192" 1 "cpu8192:$(($(wc -l < $data/synthetic/patched-pin-clean.trace) + 1)): cpu 8192 is above the highest cpu number" -- \
+	"$bin" replay "$tmp/cpu8192"
+
 # replay verdicts: exit 0 clean, 3 violation
 expect "replay clean" 0 "Verdict: clean" -- "$bin" replay $data/synthetic/patched-pin-clean.trace
 expect "replay from stdin" 0 "Verdict: clean" -- sh -c "'$bin' replay - < $data/synthetic/patched-pin-clean.trace"
