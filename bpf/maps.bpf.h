@@ -57,7 +57,6 @@ struct cpu_state {
 	__u64 op_undecided[UNDECIDED_MAX];
 	__u32 op_locks_max;
 	__u32 op_vmask;			/* rules already reported in this op */
-	__u32 op_final_gen_lo;
 	char op_comm[PINSCOPE_COMM_LEN];
 	/* the page visit in progress */
 	__u32 pg_flags;

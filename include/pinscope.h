@@ -21,15 +21,13 @@
 #define PINSCOPE_REPLAY_BATCH	4096	/* events per BPF_PROG_TEST_RUN */
 #define PINSCOPE_MAX_PROCS	4096	/* entries of the top-process map */
 
-/* The invariants of the seed patch; ids are stable (docs/invariants.md) */
+#include "pinscope_rules.h"
+
+/* The invariants of the seed patch (include/pinscope_rules.h) */
 enum pinscope_rule {
-	PINSCOPE_R_PGD_LAST,
-	PINSCOPE_R_PTE_LOCK_HELD,
-	PINSCOPE_R_UNLOCK_AFTER_FLUSH,
-	PINSCOPE_R_NO_SPLIT_NO_L1_PIN,
-	PINSCOPE_R_LOCKS_BOUNDED,
-	PINSCOPE_R_L4_AFTER_WALK,
-	PINSCOPE_R_LOCKS_RELEASED,
+#define PINSCOPE_RULE_ENUM(id, name, scope, exact, approx) PINSCOPE_R_##id,
+	PINSCOPE_RULES(PINSCOPE_RULE_ENUM)
+#undef PINSCOPE_RULE_ENUM
 	PINSCOPE_NR_RULES,
 };
 
@@ -139,18 +137,12 @@ struct pinscope_replay_buf {
 	struct pinscope_event ev[PINSCOPE_REPLAY_BATCH];
 };
 
-/* Short reasons of violations, printed by user space */
+/* Why a violation was reported (include/pinscope_rules.h); 0 = none */
 enum pinscope_reason {
-	PINSCOPE_WHY_LOWER_AFTER_PGD = 1,
-	PINSCOPE_WHY_QUEUED_UNLOCKED,
-	PINSCOPE_WHY_LOCK_OTHER_CPU,
-	PINSCOPE_WHY_NO_DEFERRED_UNLOCK,
-	PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
-	PINSCOPE_WHY_PINNED_WITHOUT_LOCK,
-	PINSCOPE_WHY_TOO_MANY_LOCKS,
-	PINSCOPE_WHY_L4_BEFORE_PGD,
-	PINSCOPE_WHY_WALK_BEFORE_UNPIN,
-	PINSCOPE_WHY_LOCK_LEFT_HELD,
+	PINSCOPE_WHY_NONE,
+#define PINSCOPE_REASON_ENUM(id, rule, text) PINSCOPE_WHY_##id,
+	PINSCOPE_REASONS(PINSCOPE_REASON_ENUM)
+#undef PINSCOPE_REASON_ENUM
 	PINSCOPE_NR_REASONS,
 };
 

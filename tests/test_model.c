@@ -368,6 +368,9 @@ static void check_mutant(struct ctx *c, const struct report *rep, const struct v
 	for (__u64 i = 0; rep->viol && i < rep->nr_viol && i < MAX_KEPT_VIOLATIONS; i++) {
 		const struct pinscope_violation *v = &rep->viol[i];
 
+		if (reason_rule(v->reason) != (int)v->rule)
+			bad(c, "record %llu: reason '%s' is not one of %s's", (unsigned long long)i,
+			    reason_text(v->reason), rule_name(v->rule));
 		if ((int)v->rule != rule) {
 			bad(c, "record %llu: rule %s, expected %s (%s, pfn %#llx)",
 			    (unsigned long long)i, rule_name(v->rule), rule_name(rule),

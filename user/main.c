@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "coverage.h"
+#include "hooks.h"
 #include "ksyms.h"
 #include "loader.h"
 #include "names.h"
@@ -62,7 +64,7 @@ static const char doc[] =
 "    pinscope replay --engine bpf trace.txt  # the same checks as loaded BPF (root)\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK, OPT_ENGINE };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -74,6 +76,8 @@ static const struct argp_option opts[] = {
 	{ "engine", OPT_ENGINE, "ENGINE", 0, "replay: user (default: no root, any kernel) or bpf "
 	  "(the loaded BPF programs, root, Linux 5.17+)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
+	{ "list-rules", OPT_LIST_RULES, NULL, 0, "Print the rules and how each source checks them", 0 },
+	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "Print the hooks: program, section, target, modes", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -110,6 +114,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'j': env.json = true; break;
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
+	case OPT_LIST_RULES: rules_list(stdout); exit(PINSCOPE_EXIT_OK);
+	case OPT_LIST_HOOKS: hooks_list(stdout); exit(PINSCOPE_EXIT_OK);
 	case OPT_ENGINE:
 		if (checker_engine_parse(arg) < 0)
 			argp_error(state, "invalid engine '%s': use user or bpf", arg);
