@@ -37,48 +37,81 @@ struct held_lock {
 /* dp_flags */
 #define DPF_LOCKED	(1 << 0)	/* its page's split lock was held when queued */
 
-struct cpu_state {
-	/* the pin or unpin operation running on this cpu */
-	__u32 op;			/* enum pinscope_op_kind, NONE when idle */
-	__u32 op_flags;
-	__u32 op_seq;
-	__u32 op_pid;
-	__u64 op_ts;
-	__u64 op_walk_pgd_pfn;		/* the walk's PGD page */
-	__u64 op_pre_unpin[2];		/* unpin: pfns UNPINned before the walk */
-	__u64 op_upgd_pfn;		/* unpin: the user pgd, visited before the walk */
-	__u32 op_nr_pre_unpin;
-	__u32 op_pad;
-	/* fentry: PTE pages pinned without a deferred unlock while split locks
-	 * are not known to be in use; the operation will tell which they are */
-	__u32 op_nr_undecided;
-	__u32 op_leaked;		/* locks taken, never handed to a deferred unlock */
-	__u64 op_leaked_pfn;
-	__u64 op_undecided[UNDECIDED_MAX];
-	__u32 op_locks_max;
-	__u32 op_vmask;			/* rules already reported in this op */
-	char op_comm[PINSCOPE_COMM_LEN];
-	/* the page visit in progress */
-	__u32 pg_flags;
-	__u32 pg_level;
-	__u64 pg_pfn;
-	__u64 pg_ptl;
-	__u64 pg_ts;			/* start, moved past flushes inside the visit */
-	/* the last xen_do_pin */
-	__u64 dp_pfn;
-	__u32 dp_cmd;
-	__u32 dp_flags;
-	/* multicall batches */
+/*
+ * What fentry/kprobe mode infers about the split locks it cannot see
+ * (xen_pte_lock() is inlined there): PTE pages pinned without a deferred
+ * unlock while split locks are not known to be in use (the operation will
+ * tell which they are), and locks taken but never handed to one.
+ */
+struct ps_op_fentry {
+	__u32 nr_undecided;
+	__u32 leaked;			/* locks never handed to a deferred unlock */
+	__u64 leaked_pfn;
+	__u64 undecided[UNDECIDED_MAX];
+};
+
+/* The pin or unpin running on a cpu: starting one is one assignment */
+struct ps_op {
+	__u32 kind;			/* enum pinscope_op_kind, NONE when idle */
+	__u32 seq;			/* tags the locks it takes (struct held_lock) */
+	__u32 pid;
+	__u32 vmask;			/* per-op rules already reported */
+	char comm[PINSCOPE_COMM_LEN];
+	/* the order of its steps, as the rules see it */
+	__u32 flags;			/* OPF_* */
+	__u32 nr_pre_unpin;
+	__u64 walk_pgd_pfn;		/* the walk's PGD page */
+	__u64 upgd_pfn;			/* unpin: the user pgd, visited before the walk */
+	__u64 pre_unpin[2];		/* unpin: pfns UNPINned before the walk */
+	/* inference of the source: fentry/kprobe mode only */
+	struct ps_op_fentry fe;
+	/* metrics */
+	__u64 ts;			/* started */
+	__u32 locks_max;		/* most split locks held at once */
+	__u32 pad;
+};
+
+/* The page visit in progress (xen_(un)pin_page) */
+struct ps_visit {
+	__u32 flags;			/* PGF_* */
+	__u32 level;
+	__u64 pfn;
+	__u64 ptl;
+	__u64 ts;			/* start, moved past flushes inside the visit */
+};
+
+/* The last xen_do_pin */
+struct ps_dopin {
+	__u64 pfn;
+	__u32 cmd;
+	__u32 flags;			/* DPF_* */
+};
+
+/* Multicall batches and their flushes */
+struct ps_batch {
 	__u64 gen;			/* flushes started on this cpu */
 	__u64 flush_ts;
 	__u32 reason;			/* pending enum pinscope_flush_reason */
-	__u32 in_flush;
-	/* split locks held: FIFO, [head, tail), released entries leave holes */
+	__u32 in_flush;			/* FL_* */
+};
+
+/* Split locks held: FIFO, [head, tail), released entries leave holes */
+struct ps_held {
 	__u32 head;
 	__u32 tail;
-	__u32 nr_held;			/* live entries in [head, tail) */
-	__u32 pad2;
-	struct held_lock held[PINSCOPE_HELD_MAX];
+	__u32 nr;			/* live entries in [head, tail) */
+	__u32 pad;
+	struct held_lock lock[PINSCOPE_HELD_MAX];
+};
+
+struct cpu_state {
+	struct ps_op op;
+	__u32 ops_started;		/* numbers the operations (op.seq) */
+	__u32 pad;
+	struct ps_visit pg;
+	struct ps_dopin dp;
+	struct ps_batch mc;
+	struct ps_held held;
 };
 
 /*

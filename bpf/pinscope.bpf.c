@@ -71,7 +71,7 @@ int tp_mc_issue(__u64 *ctx)
 	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &cpu);
 
 	/* ends every multicall batch: only matters inside a pin or unpin */
-	if (s && !s->op)
+	if (s && !s->op.kind)
 		return 0;
 	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }
