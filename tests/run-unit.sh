@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
-# Runs every cmocka test binary; the checker's once per engine.
-# Usage: tests/run-unit.sh OUTPUT [ENGINES]
-#   ENGINES: "user" (no root), "bpf" (root: loads BPF), default "user bpf".
-# test_hooks loads BPF: it runs only when bpf is among the engines.
+# Runs the cmocka test binaries of one or both tiers.
+# Usage: tests/run-unit.sh OUTPUT [TIERS]
+#   user: the trace parser, and the checker's tests on its user engine (no root)
+#   bpf:  the checker's tests on its bpf engine, the live handlers, kallsyms (root)
+#   default: "user bpf"
 set -u
 out=${1:-.output}
-engines=${2:-user bpf}
+tiers=${2:-user bpf}
 rc=0
-for t in "$out"/tests/test_*; do
-	[ -x "$t" ] || continue
-	case "$(basename "$t")" in
-	test_model|test_checker)
-		for e in $engines; do
-			echo "== $(basename "$t") (engine $e)"
-			CHECKER_ENGINE=$e "$t" || rc=1
-		done ;;
-	test_hooks)
-		case " $engines " in *" bpf "*) echo "== test_hooks"; "$t" || rc=1 ;; esac ;;
-	*)
-		echo "== $(basename "$t")"
-		"$t" || rc=1 ;;
-	esac
+run() {
+	echo "== ${CHECKER_ENGINE:+engine $CHECKER_ENGINE: }$(basename "$1")"
+	"$@" || rc=1
+}
+for tier in $tiers; do
+	for t in "$out"/tests/test_*; do
+		[ -x "$t" ] || continue
+		case "$tier:$(basename "$t")" in
+		*:test_model|*:test_checker) CHECKER_ENGINE=$tier run "$t" ;;
+		bpf:test_hooks|bpf:test_ksyms) run "$t" ;;
+		user:test_hooks|user:test_ksyms|bpf:*) ;;
+		user:*) run "$t" ;;	# any other test: the user tier
+		esac
+	done
 done
 exit $rc
