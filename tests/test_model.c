@@ -117,8 +117,8 @@ static enum checker_engine engine(void)
 }
 
 /* Feed the model's events for one source through the checker */
-static void run_checker(const struct model *m, __u32 caps, struct report *rep,
-			struct model_expect *x, struct viol_sink *sink)
+static void run_engine(enum checker_engine eng, const struct model *m, __u32 caps,
+		       struct report *rep, struct model_expect *x, struct viol_sink *sink)
 {
 	struct pinscope_event *ev;
 	struct checker *chk;
@@ -129,11 +129,11 @@ static void run_checker(const struct model *m, __u32 caps, struct report *rep,
 	sink->rep = rep;
 	if (model_project(m, caps, &ev, &n, x))
 		fail_msg("model_project failed: %s", model_describe(m));
-	chk = checker_open(engine(), caps, sink);
+	chk = checker_open(eng, caps, sink);
 	if (!chk) {
 		free(ev);
-		fail_msg("checker_open(%s, %s) failed%s", checker_engine_name(engine()),
-			 src_name(caps), engine() == CHECKER_BPF ? ": run as root (loads BPF)" : "");
+		fail_msg("checker_open(%s, %s) failed%s", checker_engine_name(eng),
+			 src_name(caps), eng == CHECKER_BPF ? ": run as root (loads BPF)" : "");
 	}
 	for (size_t i = 0; i < n; i++)
 		if (checker_push(chk, &ev[i])) {
@@ -148,6 +148,34 @@ static void run_checker(const struct model *m, __u32 caps, struct report *rep,
 	}
 	checker_close(chk);
 	rep->caps = caps;
+}
+
+/*
+ * The engine under test; on the bpf engine also the user engine, which must
+ * give the same aggregates and the same records (the stack of a replay
+ * record is not written: compared up to it)
+ */
+static void run_checker(const struct model *m, __u32 caps, struct report *rep,
+			struct model_expect *x, struct viol_sink *sink)
+{
+	struct viol_sink usink;
+	struct report urep;
+	struct model_expect ux;
+
+	run_engine(engine(), m, caps, rep, x, sink);
+	if (engine() != CHECKER_BPF)
+		return;
+	run_engine(CHECKER_USER, m, caps, &urep, &ux, &usink);
+	if (memcmp(&urep.st, &rep->st, sizeof(urep.st)) || urep.nr_viol != rep->nr_viol ||
+	    urep.nr_top != rep->nr_top || memcmp(urep.top, rep->top, sizeof(urep.top)))
+		fail_msg("[%s] the user and bpf engines differ: %s", src_name(caps),
+			 model_describe(m));
+	for (__u64 i = 0; i < urep.nr_viol && i < MAX_KEPT_VIOLATIONS; i++)
+		if (memcmp(&urep.viol[i], &rep->viol[i],
+			   offsetof(struct pinscope_violation, stack)))
+			fail_msg("[%s] record %llu differs between the engines: %s", src_name(caps),
+				 (unsigned long long)i, model_describe(m));
+	free(urep.viol);
 }
 
 static __u64 slots_total(const __u64 *s, int n)
