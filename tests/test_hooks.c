@@ -151,10 +151,21 @@ static void test_programs_are_the_hooks(void **state)
 	assert_int_equal(nr_hooks, PINSCOPE_NR_HOOKS);
 }
 
+/* Live: one entry of the per-cpu maps per possible cpu (not a fixed 64) */
+static void test_maps_hold_every_cpu(void **state)
+{
+	struct pinscope_bpf *s = *state;
+
+	assert_true(libbpf_num_possible_cpus() > 0);
+	assert_int_equal(bpf_map__max_entries(s->maps.cpus), libbpf_num_possible_cpus());
+	assert_int_equal(bpf_map__max_entries(s->maps.stats), libbpf_num_possible_cpus());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_programs_are_the_hooks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 	};
