@@ -5,6 +5,10 @@
  * clock and pid read where used: ev_ts(), ev_pid()) and by replay (the
  * trace's cpu, timestamp and pid).
  * Every rule of docs/invariants.md is evaluated here and nowhere else.
+ * The same source is also compiled as plain C for replay and the tests
+ * (user/engine_user.c): use only the maps, globals and helpers that
+ * user/bpf_shim.h provides, and read the clock, pid, comm and stack only
+ * under p->live.
  */
 #ifndef PINSCOPE_CHECK_BPF_H
 #define PINSCOPE_CHECK_BPF_H
