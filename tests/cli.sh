@@ -114,7 +114,8 @@ for f in $data/synthetic/patched-pin-clean.trace $data/synthetic/patched-pin-ear
 	 $(ls $data/*.trace 2>/dev/null); do
 	"$bin" replay "$f" > "$tmp/text" 2>&1; trc=$?
 	"$bin" replay -j "$f" > "$tmp/json" 2> "$tmp/err"; jrc=$?
-	if python3 tests/json_vs_text.py "$tmp/json" "$tmp/text" "$jrc" "$trc" > "$tmp/cmp" 2>&1; then
+	"$bin" --list-rules > "$tmp/rules"
+	if python3 tests/json_vs_text.py "$tmp/json" "$tmp/text" "$jrc" "$trc" "$tmp/rules" > "$tmp/cmp" 2>&1; then
 		ok "json matches text: $(basename "$f")"
 	else
 		bad "json vs text: $(basename "$f")"; sed 's/^/     | /' "$tmp/cmp" | head -10
