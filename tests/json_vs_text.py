@@ -2,9 +2,12 @@
 """Checks that `pinscope --json` parses, has the documented keys, and says what the text says."""
 import json, re, sys
 
+# usage: json_vs_text.py JSON TEXT JSON_RC TEXT_RC RULES [LISTED]
+# (RULES: `pinscope --list-rules`; LISTED: the --violations N of the text run, default 5)
 jpath, tpath, jrc, trc = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+rules = [l.split("\t")[0] for l in open(sys.argv[5]) if l.strip() and not l.startswith("#")]
 # violation lines the text run was asked to list (--violations; default 5, "all" = 1000)
-listed_want = int(sys.argv[5]) if len(sys.argv) > 5 else 5
+listed_want = int(sys.argv[6]) if len(sys.argv) > 6 else 5
 d = json.load(open(jpath))
 text = open(tpath).read()
 errs = []
@@ -15,8 +18,7 @@ def need(cond, what):
 
 for k in ("verdict", "judged", "mode", "invariants", "violations", "holds", "flushes", "ops", "lost", "exit_code"):
     need(k in d, f"missing key {k}")
-rules = ["pgd-last", "pte-lock-held", "unlock-after-flush", "no-split-no-l1-pin",
-         "locks-bounded", "l4-after-walk", "locks-released"]
+need(rules, "no rules in the --list-rules output")
 need(sorted(d["invariants"]) == sorted(rules), "invariant ids")
 for r in rules:
     m = re.search(rf"^{r}\s+(\d+)\s+(\d+)\s", text, re.M)

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "coverage.h"
+#include "hooks.h"
 #include "interval.h"
 #include "ksyms.h"
 #include "loader.h"
@@ -53,6 +55,8 @@ static struct env {
 	bool reset;		/* -R: interval reports of the interval only */
 	const char *metrics;	/* --metrics [ADDR:]PORT */
 	struct http_listen listen;
+	enum checker_engine engine;	/* replay: user (default) or bpf */
+	bool engine_set;
 } env = { .viol_list = VS_LIST_DEFAULT };
 
 static void print_version(FILE *f, struct argp_state *state)
@@ -69,7 +73,7 @@ static const char doc[] =
 "USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
 "                [--metrics [ADDR:]PORT] [--mode MODE] [--ringbuf-size BYTES]\n"
 "                [--html FILE] [-u UNIT] [--violations all|N] [-v]\n"
-"       pinscope replay [FILE|-] [-j|--prometheus] [--html FILE] [-v]\n"
+"       pinscope replay [FILE|-] [-j|--prometheus] [--html FILE] [--engine user|bpf] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
@@ -88,12 +92,13 @@ static const char doc[] =
 "    pinscope --metrics 9464   # serve GET /metrics on 127.0.0.1:9464\n"
 "    pinscope -d 60 --prometheus > pinscope.prom  # node_exporter textfile\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
-"    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
+"    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace (no root)\n"
+"    pinscope replay --engine bpf trace.txt  # the same checks as loaded BPF (root)\n"
 "    pinscope replay t.txt --html r.html # and draw it (docs/views.md)\n"
 "    cat trace | pinscope replay - -j\n";
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
-       OPT_HTML, OPT_PROMETHEUS, OPT_METRICS };
+       OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -108,6 +113,8 @@ static const struct argp_option opts[] = {
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0, "Serve GET /metrics on ADDR (default "
 	  HTTP_DEFAULT_ADDR ") while tracing", 0 },
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
+	{ "engine", OPT_ENGINE, "ENGINE", 0, "replay: user (default: no root, any kernel) or bpf "
+	  "(the loaded BPF programs, root, Linux 5.17+)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
 	  "of two >= 4096 (default 1 MiB); records it cannot hold are counted as lost", 0 },
@@ -118,6 +125,8 @@ static const struct argp_option opts[] = {
 	  "Also print each violation when it happens (stderr with -j)", 0 },
 	{ "html", OPT_HTML, "FILE", 0,
 	  "Also write the report as one self-contained HTML page (with -i: every interval)", 0 },
+	{ "list-rules", OPT_LIST_RULES, NULL, 0, "Print the rules and how each source checks them", 0 },
+	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "Print the hooks: program, section, target, modes", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -189,6 +198,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (env.units < 0)
 			argp_error(state, "invalid unit '%s': use ns, us, ms or s", arg);
 		break;
+	case OPT_LIST_RULES: rules_list(stdout); exit(PINSCOPE_EXIT_OK);
+	case OPT_LIST_HOOKS: hooks_list(stdout); exit(PINSCOPE_EXIT_OK);
+	case OPT_ENGINE:
+		if (checker_engine_parse(arg) < 0)
+			argp_error(state, "invalid engine '%s': use user or bpf", arg);
+		env.engine = checker_engine_parse(arg);
+		env.engine_set = true;
+		break;
 	case OPT_MODE:
 		if (!strcmp(arg, "tracepoints"))
 			env.mode = MODE_TRACEPOINTS;
@@ -244,7 +261,7 @@ static bool need_root(const char *what)
 		return false;
 	fprintf(stderr, "Failed to start %s: pinscope needs root (CAP_BPF and CAP_PERFMON) to load "
 		"its BPF programs%s. Run it with sudo.\n", what,
-		env.replay ? " (replay runs the same checks in BPF)" : "");
+		env.replay ? " (or replay with --engine user: the same checks, no root)" : "");
 	return true;
 }
 
@@ -344,9 +361,8 @@ static int cmd_replay(void)
 	struct replay_input in;
 	int rc;
 
-	if (need_root("replay"))
-		return PINSCOPE_EXIT_ERROR;
-	if (probe_bpf_features())
+	/* the user engine needs neither root nor a BPF-capable kernel */
+	if (env.engine == CHECKER_BPF && (need_root("replay") || probe_bpf_features()))
 		return PINSCOPE_EXIT_ERROR;
 	if (env.html && !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS)))
 		return PINSCOPE_EXIT_ERROR;
@@ -354,7 +370,7 @@ static int cmd_replay(void)
 		free(rep.timeline);
 		return PINSCOPE_EXIT_ERROR;
 	}
-	rc = replay_run(&in, 0, &rep, &sink);
+	rc = replay_run(&in, env.engine, 0, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
 	if (env.metrics && rc != PINSCOPE_EXIT_ERROR)
@@ -459,6 +475,11 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 	if (env.replay)
 		return cmd_replay();
+	if (env.engine_set) {
+		fprintf(stderr, "pinscope: --engine is for replay; live tracing always runs the BPF "
+			"programs\n");
+		return PINSCOPE_EXIT_USAGE;
+	}
 	rep.units = env.units;
 	rep.viol_list = env.viol_list;
 	/* --html: live time slices are the intervals, else seconds */

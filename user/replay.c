@@ -109,10 +109,13 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 			last_ts = ev.ts_ns;
 			clock_res_note(&rep->clock_res_ns, ev.ts_ns);
 			if (rep->timeline &&	/* --html: time slices */
-			    timeline_replay_event(rep->timeline, chk, ev.cpu, ev.ts_ns))
+			    timeline_replay_event(rep->timeline, chk, ev.cpu, ev.ts_ns)) {
 				rc = PINSCOPE_EXIT_ERROR;
-			else if (checker_push(chk, &ev))
+			} else if (checker_push(chk, &ev)) {
+				fprintf(stderr, "%s:%llu: %s\n", in->name,
+					(unsigned long long)c->lines, checker_error(chk));
 				rc = PINSCOPE_EXIT_ERROR;
+			}
 		}
 	}
 	free(line);
@@ -122,8 +125,8 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 	return checker_end(chk) ? PINSCOPE_EXIT_ERROR : 0;
 }
 
-int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
-	       struct viol_sink *sink)
+int replay_run(const struct replay_input *in, enum checker_engine engine, __u32 caps,
+	       struct report *rep, struct viol_sink *sink)
 {
 	struct checker *chk;
 	int rc;
@@ -134,7 +137,7 @@ int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
 	rep->caps = caps;
 	rep->source = caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
 		      caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(caps);
-	chk = checker_open(caps, sink);
+	chk = checker_open(engine, caps, sink);
 	if (!chk)
 		return PINSCOPE_EXIT_ERROR;
 	rc = feed(in, chk, rep);

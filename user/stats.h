@@ -49,8 +49,8 @@ struct report {
 
 /* Sum per-cpu stats; 0 or -errno */
 int stats_read(int stats_fd, struct pinscope_stats *out);
-/* Only the entries of the cpus in the mask (replay: the cpus of the trace) */
-int stats_read_cpus(int stats_fd, __u64 cpus, struct pinscope_stats *out);
+/* Only the first n entries (replay: the slots of the trace's cpus) */
+int stats_read_n(int stats_fd, __u32 n, struct pinscope_stats *out);
 /* out = cur - prev; a histogram's max becomes the smaller of cur's max and
  * the upper bound of the highest bucket that grew (the interval's own max
  * is not kept) */
@@ -73,6 +73,11 @@ __u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
  * inside its slot by linear interpolation of the ranks in the slot, never
  * above max.  Slots are at most 1/32 of their value wide.
  */
+/* Adds src's counters and histograms to dst */
+void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src);
+/* Sorts all[n] (most operations first, then by pid), copies the first max to top */
+int top_procs_select(struct top_proc *all, int n, struct top_proc *top, int max);
+/* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */
 __u64 hist_percentile(const struct pinscope_hist *h, double pct);
 /* Samples with a value < ns; exact when ns is a power of two */
 __u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);

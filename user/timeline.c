@@ -95,13 +95,11 @@ int timeline_replay_event(struct timeline *tl, struct checker *chk, __u32 cpu, _
 		set_next(tl);
 	}
 	if (ts >= tl->next) {
-		err = checker_stats(chk, tl->cpus, &tl->cur);
+		err = checker_stats(chk, &tl->cur);
 		if (err)
 			return err;
 		snapshot(tl, &tl->cur, ts);
 	}
-	if (cpu < 64)
-		tl->cpus |= 1ULL << cpu;
 	return 0;
 }
 
@@ -113,12 +111,7 @@ int timeline_live_tick(struct timeline *tl, int stats_fd, __u64 t)
 		set_next(tl);	/* t0 = 0: the start */
 	if (t < tl->next)
 		return 0;
-	if (!tl->cpus) {	/* the entries live cpus can write */
-		int n = libbpf_num_possible_cpus();
-
-		tl->cpus = n <= 0 || n >= 64 ? ~0ULL : (1ULL << n) - 1;
-	}
-	err = stats_read_cpus(stats_fd, tl->cpus, &tl->cur);
+	err = stats_read(stats_fd, &tl->cur);
 	if (err)
 		return err;
 	snapshot(tl, &tl->cur, t);

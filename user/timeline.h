@@ -30,7 +30,6 @@ struct timeline {
 	__u64 t0;			/* time of the first slice's start */
 	__u64 next;			/* end of the open slice, 0 before the start */
 	__u64 last_ns;			/* width of the last slice (closed by finish) */
-	__u64 cpus;			/* replay: cpus seen, the stats entries to read */
 	int n;
 	bool finished;
 	struct tl_slice s[TL_MAX_SLICES];
