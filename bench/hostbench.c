@@ -391,6 +391,7 @@ static int cmd_hooks(size_t min_events, int reps)
 
 		if (loader_open_load(&skel, &cfg))
 			return 1;
+		loader_arm(skel);	/* as loader_attach() does: the hooks pass events on */
 		e = empty_bpf__open();
 		if (!e)
 			die("empty_bpf__open");
@@ -546,6 +547,7 @@ static int cmd_startup(__u64 t0, const char *what)
 			if (nlinks)
 				standin = standins[s];
 		}
+		loader_arm(skel);	/* the last step of loader_attach() */
 	}
 	t_attached = now_ns();
 	bpf_object__for_each_map(map, skel->obj) {

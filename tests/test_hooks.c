@@ -31,7 +31,8 @@ static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __
 	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
 }
 
-static int setup(void **state)
+/* as between loader_open_load() and the end of loader_attach() */
+static int setup_unarmed(void **state)
 {
 	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
 				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true };
@@ -43,23 +44,36 @@ static int setup(void **state)
 	return 0;
 }
 
+/* as after loader_attach(): every hook is in */
+static int setup(void **state)
+{
+	if (setup_unarmed(state))
+		return -1;
+	loader_arm(*state);
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	loader_destroy(*state);
 	return 0;
 }
 
-/* One pin of a PUD, a PTE page with its split lock, and the PGD, as the patch traces it */
-static void pin_sequence(struct pinscope_bpf *s, bool early_unlock)
+/*
+ * One pin of a PUD, a PTE page with its split lock, and the PGD, as the patch
+ * traces it; without unlock_hook, xen_mmu_pte_unlock never fires (its
+ * program not attached yet, or a kernel that never releases the lock)
+ */
+static void pin_sequence_hooks(struct pinscope_bpf *s, bool early_unlock, bool unlock_hook)
 {
 	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
 	tp(s->progs.tp_pin_page, 4, MM, 0x100, PINSCOPE_L_PUD, 0);
 	tp(s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
 	tp(s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
 	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
-	if (early_unlock)
+	if (early_unlock && unlock_hook)
 		tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
-	else
+	else if (!early_unlock)
 		tp(s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
 	tp(s->progs.tp_mc_callback, 2, 0xffffffff81000000ULL, 0x1234, 0, 0); /* set_current_cr3 */
 	tp(s->progs.tp_pin_page, 4, MM, 0x3000, PINSCOPE_L_PGD, 0);
@@ -67,9 +81,14 @@ static void pin_sequence(struct pinscope_bpf *s, bool early_unlock)
 	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
 	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_EXPLICIT, 0, 0, 0);
 	tp(s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
-	if (!early_unlock)
+	if (!early_unlock && unlock_hook)
 		tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
 	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: the op is over */
+}
+
+static void pin_sequence(struct pinscope_bpf *s, bool early_unlock)
+{
+	pin_sequence_hooks(s, early_unlock, true);
 }
 
 static void test_clean_pin(void **state)
@@ -161,6 +180,41 @@ static void test_maps_hold_every_cpu(void **state)
 	assert_int_equal(bpf_map__max_entries(s->maps.stats), libbpf_num_possible_cpus());
 }
 
+/*
+ * Start-up: the programs attach one by one, so operations run while some
+ * hooks are in and others not (a guest with a fork loop during start-up got
+ * locks-released and l4-after-walk in every fentry run).  Until
+ * loader_arm() the hooks pass nothing on; after it the same sequence
+ * without its unlock is a lock never released, and is reported.
+ */
+static void test_nothing_judged_before_armed(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	pin_sequence_hooks(s, false, false);	/* xen_mmu_pte_unlock not attached yet */
+	pin_sequence_hooks(s, false, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(total_violations(&st), 0);	/* was: locks-released twice */
+	assert_int_equal(st.ops[0], 0);
+	assert_int_equal(st.pte_unlock_cbs, 0);
+	assert_int_equal(st.events, 0);
+
+	loader_arm(s);
+	pin_sequence(s, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(total_violations(&st), 0);
+
+	pin_sequence_hooks(s, false, false);	/* armed: the lock really stays held */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.ops[0], 2);
+	assert_int_equal(total_violations(&st), 1);
+	assert_int_equal(st.violated[PINSCOPE_R_LOCKS_RELEASED], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +222,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
+						teardown),
 	};
 
 	libbpf_set_print(NULL);

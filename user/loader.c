@@ -143,7 +143,18 @@ int loader_attach(struct pinscope_bpf *skel)
 			if (*skel->skeleton->progs[i].prog == prog)
 				*skel->skeleton->progs[i].link = link;
 	}
+	loader_arm(skel);
 	return 0;
+}
+
+/*
+ * The hooks pass events to the checker from now on: every program is in
+ * (bpf/pinscope.bpf.c, armed).  The store goes to the mmapped .bss; each
+ * attach above returned only once its hook was live on every cpu.
+ */
+void loader_arm(struct pinscope_bpf *skel)
+{
+	__atomic_store_n(&skel->bss->armed, true, __ATOMIC_RELEASE);
 }
 
 void loader_destroy(struct pinscope_bpf *skel)

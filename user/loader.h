@@ -33,7 +33,10 @@ __u32 loader_mode_caps(enum pinscope_mode mode);
 
 /* Returns 0 or -errno; messages on stderr */
 int loader_open_load(struct pinscope_bpf **skel, const struct loader_cfg *cfg);
+/* Attaches every program of the mode, then arms them (loader_arm) */
 int loader_attach(struct pinscope_bpf *skel);
+/* Live hooks ignore events until armed; tests that test-run them arm by hand */
+void loader_arm(struct pinscope_bpf *skel);
 void loader_destroy(struct pinscope_bpf *skel);
 
 #endif
