@@ -29,7 +29,9 @@ expect "--metrics bad address" 2 "address 'localhost' is not a numeric" "$bin" -
 expect "-R without -i" 2 "\-R needs \-i" "$bin" -R
 expect "-j with --prometheus" 2 "exclude each other" "$bin" -j --prometheus
 expect "--prometheus with -i" 2 "use --metrics" "$bin" --prometheus -i 5
-expect "--version" 0 "^pinscope [0-9.]+ \(git [0-9a-f]{7,}(-dirty)?\)$" "$bin" --version
+# the revision is git's in a checkout, "unknown" in a source tree without .git
+rev='[0-9a-f]{7,}(-dirty)?'; git rev-parse --git-dir > /dev/null 2>&1 || rev=unknown
+expect "--version" 0 "^pinscope [0-9.]+ \(git $rev\)$" "$bin" --version
 sync_trace=tests/data/synthetic/patched-pin-clean.trace
 python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen();
 print(s.getsockname()[1], flush=True); time.sleep(30)' > "$tmp/port" &
