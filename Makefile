@@ -17,12 +17,18 @@ endif
 INCLUDES := -I$(OUTPUT) -Iinclude -I.
 CFLAGS ?= -g -O2
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
-USER_LIBS := -lbpf -lelf -lz -ljson-c
-STATIC_LIBS := -lbpf -lelf -lz -ljson-c
+# trace.dat (docs/input.md) through libtracecmd, which Debian ships without a
+# static library: the static binary (guests) links user/tracedat-none.c instead,
+# which says so when given a trace.dat.  This is the one place of that choice.
+TRACEDAT_CFLAGS := -I/usr/include/trace-cmd -I/usr/include/tracefs -I/usr/include/traceevent
+TRACEDAT_LIBS := -ltracecmd -ltracefs -ltraceevent
+USER_LIBS := -lbpf -lelf -lz -llzma -ljson-c $(TRACEDAT_LIBS)
+STATIC_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lpthread
 
 BPF_SRCS := bpf/pinscope.bpf.c
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(filter-out user/tracedat-none.c,$(wildcard user/*.c))
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
+STATIC_OBJS := $(patsubst %/tracedat.o,%/tracedat-none.o,$(USER_OBJS))
 LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
@@ -49,7 +55,7 @@ $(OUTPUT)/pinscope.skel.h: $(OUTPUT)/pinscope.bpf.o
 
 $(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/pinscope.skel.h | $(OUTPUT)/user
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser $(TRACEDAT_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/pinscope: $(USER_OBJS)
 	$(call msg,BINARY,$@)
@@ -57,7 +63,7 @@ $(OUTPUT)/pinscope: $(USER_OBJS)
 
 # Statically linked, to be copied into guests
 static: $(OUTPUT)/pinscope.static
-$(OUTPUT)/pinscope.static: $(USER_OBJS)
+$(OUTPUT)/pinscope.static: $(STATIC_OBJS)
 	$(call msg,STATIC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
 
@@ -94,6 +100,7 @@ test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
+	$(Q)tests/input.sh $(OUTPUT)/pinscope
 
 clean:
 	$(call msg,CLEAN)

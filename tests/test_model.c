@@ -118,7 +118,7 @@ static void run_checker(const struct model *m, __u32 caps, struct report *rep,
 	sink->rep = rep;
 	if (model_project(m, caps, &ev, &n, x))
 		fail_msg("model_project failed: %s", model_describe(m));
-	chk = checker_open(caps, sink);
+	chk = checker_open(&(struct checker_opts){ .caps = caps }, sink);
 	if (!chk) {
 		free(ev);
 		fail_msg("checker_open(%s) failed: run as root (loads BPF)", src_name(caps));

@@ -3,7 +3,8 @@
 # the demo; does nothing when all are there. Usage: tools/deps.sh
 set -euo pipefail
 pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcmocka-dev
-      make gcc xz-utils zstd python3 util-linux qemu-system-x86 busybox-static cpio)
+      make gcc xz-utils zstd python3 util-linux qemu-system-x86 busybox-static cpio
+      liblzma-dev libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -16,9 +16,9 @@ struct checker {
 	__u64 last_ts;
 };
 
-struct checker *checker_open(__u32 caps, struct viol_sink *sink)
+struct checker *checker_open(const struct checker_opts *o, struct viol_sink *sink)
 {
-	struct loader_cfg cfg = { .mode = MODE_REPLAY, .caps = caps };
+	struct loader_cfg cfg = { .mode = MODE_REPLAY, .caps = o->caps, .targ_tgid = o->pid };
 	struct checker *c = calloc(1, sizeof(*c));
 
 	if (!c)

@@ -12,8 +12,13 @@
 
 struct checker;
 
-/* caps: enum pinscope_caps; sink gets the violation records. NULL on error. */
-struct checker *checker_open(__u32 caps, struct viol_sink *sink);
+struct checker_opts {
+	__u32 caps;		/* enum pinscope_caps */
+	__u32 pid;		/* only operations of this pid (-p), 0: all */
+};
+
+/* sink gets the violation records. NULL on error. */
+struct checker *checker_open(const struct checker_opts *o, struct viol_sink *sink);
 int checker_push(struct checker *c, const struct pinscope_event *ev);
 /* End of input: finish the cpus' open operations, run what is queued */
 int checker_end(struct checker *c);

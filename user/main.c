@@ -35,6 +35,7 @@ static struct env {
 	enum pinscope_mode mode;
 	bool replay;
 	const char *replay_path;
+	const char *live_opt;	/* the first live-only option given, for replay's refusal */
 } env;
 
 const char *argp_program_version = "pinscope 0.1";
@@ -44,7 +45,7 @@ static const char doc[] =
 "Watch and check the page table pinning of Xen PV guests.\n"
 "\n"
 "USAGE: pinscope [-d SECONDS] [-i SECONDS] [-p PID] [-T] [-j] [--mode MODE] [-v]\n"
-"       pinscope replay [FILE|-] [-j] [-v]\n"
+"       pinscope replay [FILE|-] [-p PID] [-T] [-j] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
@@ -56,8 +57,10 @@ static const char doc[] =
 "    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
-"    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
-"    cat trace | pinscope replay - -j\n";
+"    pinscope replay trace.dat # check a recorded trace (docs/input.md):\n"
+"                              # trace.dat, tracefs or trace-cmd report text,\n"
+"                              # .xz/.gz, a file, a pipe or - (stdin)\n"
+"    xz -dc t.xz | pinscope replay - -j -p 1234\n";
 
 enum { OPT_MODE = 256, OPT_NO_STACK };
 
@@ -92,8 +95,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	long v;
 
 	switch (key) {
-	case 'd': env.duration = parse_seconds(arg, state, "duration"); break;
-	case 'i': env.interval = parse_seconds(arg, state, "interval"); break;
+	case 'd':
+		env.duration = parse_seconds(arg, state, "duration");
+		env.live_opt = env.live_opt ?: "-d/--duration";
+		break;
+	case 'i':
+		env.interval = parse_seconds(arg, state, "interval");
+		env.live_opt = env.live_opt ?: "-i/--interval";
+		break;
 	case 'p':
 		errno = 0;
 		v = strtol(arg, &end, 10);
@@ -114,6 +123,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			env.mode = MODE_KPROBE;
 		else
 			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe", arg);
+		env.live_opt = env.live_opt ?: "--mode";
 		break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
 	case ARGP_KEY_ARG:
@@ -123,6 +133,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			env.replay_path = arg;
 		else
 			argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		/* replay reads the whole trace, with the event source it holds */
+		if (env.replay && env.live_opt)
+			argp_error(state, "%s is for live tracing: replay reads the whole trace and "
+				   "takes the event source from it (replay honours -p, -T, -j, -v)",
+				   env.live_opt);
 		break;
 	default: return ARGP_ERR_UNKNOWN;
 	}
@@ -141,6 +158,19 @@ static volatile sig_atomic_t exiting;
 static void sig_handler(int sig)
 {
 	exiting = 1;
+}
+
+/* replay: no SA_RESTART, so that a read blocked on a pipe returns at once */
+static int replay_signals(void)
+{
+	struct sigaction sa = { .sa_handler = sig_handler };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static bool need_root(const char *what)
@@ -164,20 +194,30 @@ static int finish(struct report *rep)
 	return rc;
 }
 
+/*
+ * SIGINT/SIGTERM: reading stops, what was read is judged and reported,
+ * marked "partial: interrupted at line N"; the exit code is that report's.
+ */
 static int cmd_replay(void)
 {
 	struct report rep = {};
 	struct viol_sink sink = { .rep = &rep, .print = !env.json };
+	struct replay_opts o = { .pid = env.pid, .stop = &exiting };
 	struct replay_input in;
 	int rc;
 
 	if (need_root("replay"))
 		return PINSCOPE_EXIT_ERROR;
-	if (probe_bpf_features())
+	if (probe_bpf_features() || replay_signals())
 		return PINSCOPE_EXIT_ERROR;
-	if (replay_open(env.replay_path, &in))
+	rc = replay_open(env.replay_path, &in, &exiting);
+	if (rc == -EINTR && exiting) {
+		fprintf(stderr, "pinscope: interrupted before the trace was read: nothing judged\n");
+		return PINSCOPE_EXIT_INCONCLUSIVE;
+	}
+	if (rc)
 		return PINSCOPE_EXIT_ERROR;
-	rc = replay_run(&in, 0, &rep, &sink);
+	rc = replay_run(&in, &o, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
 	replay_close(&in);

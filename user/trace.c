@@ -97,6 +97,11 @@ static int parse_flush_reason(const char *s, __u64 *r)
 	return -1;
 }
 
+__u64 trace_va_pfn(__u64 va)
+{
+	return va >= PAGE_OFFSET_L4 ? (va - PAGE_OFFSET_L4) >> 12 : va >> 12;
+}
+
 /* "op 14(update_va_mapping) args [ffff888001234000, 8010..., 1, ...]" */
 static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 {
@@ -109,7 +114,7 @@ static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 	s = strchr(text, '[');
 	if (!s || sscanf(s + 1, "%llx, %llx, %llx", &a[0], &a[1], &a[2]) != 3)
 		return -1;
-	ev->arg[1] = a[0] >= PAGE_OFFSET_L4 ? (a[0] - PAGE_OFFSET_L4) >> 12 : a[0] >> 12;
+	ev->arg[1] = trace_va_pfn(a[0]);
 	ev->arg[2] = a[2];
 	return 0;
 }
