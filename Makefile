@@ -87,7 +87,7 @@ demo: deps
 
 # make test: from a bare machine, installs what is missing first
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-bench test-guest test-kernel
+	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-fuzz test-bench test-guest test-kernel
 
 # The live guest test: stock Debian 6.1 kernel as Xen PV dom0, fentry mode
 test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static
@@ -109,4 +109,5 @@ clean:
 -include guest/guest.mk
 -include kernel/kernel.mk
 -include bench/bench.mk
+-include tests/fuzz/fuzz.mk
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d)

@@ -13,6 +13,9 @@
 #                         PINSCOPE_BIN); skipped with a message if missing
 #   -b, --bpftool FILE    bpftool to add with its shared libraries (found by ldd);
 #                         "auto" = the host's bpftool if any (env GUEST_BPFTOOL)
+#   -t, --trace-cmd FILE  trace-cmd to add as /usr/bin/trace-cmd with its shared
+#                         libraries; "auto" = the host's (env GUEST_TRACECMD);
+#                         the live scenario then also writes the window as trace.dat
 #   -c, --conf KEY=VALUE  add a setting to the guest's /etc/pinscope.conf
 #                         (repeatable; e.g. WORKLOAD_ARGS="-n 4")
 #   -f, --force           rebuild even if the inputs did not change
@@ -36,6 +39,7 @@ die() { echo "[build] $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 scenario=capture out="" workload="" pinscope=${PINSCOPE_BIN:-} bpftool=${GUEST_BPFTOOL:-} force=0
+tracecmd=${GUEST_TRACECMD:-}
 conf=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
 	-w|--workload) workload=${2:?}; shift 2 ;;
 	-p|--pinscope) pinscope=${2:?}; shift 2 ;;
 	-b|--bpftool) bpftool=${2:?}; shift 2 ;;
+	-t|--trace-cmd) tracecmd=${2:?}; shift 2 ;;
 	-c|--conf) conf+=("${2:?}"); shift 2 ;;
 	-f|--force) force=1; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -108,6 +113,12 @@ if [ -n "$bpftool" ] && [ ! -x "$bpftool" ]; then
 	bpftool=""
 fi
 
+[ "$tracecmd" = auto ] && tracecmd=$(command -v trace-cmd 2>/dev/null || echo /usr/bin/trace-cmd)
+if [ -n "$tracecmd" ] && [ ! -x "$tracecmd" ]; then
+	log "no trace-cmd at $tracecmd (apt-get install trace-cmd): image without it"
+	tracecmd=""
+fi
+
 conf_text="SCENARIO='$scenario'"$'\n'
 for kv in "${conf[@]+"${conf[@]}"}"; do
 	case "$kv" in *=*) ;; *) echo "mkinitramfs.sh: --conf needs KEY=VALUE, got '$kv'" >&2; exit 2 ;; esac
@@ -116,13 +127,15 @@ for kv in "${conf[@]+"${conf[@]}"}"; do
 done
 conf_text+="HAVE_PINSCOPE=$([ -n "$pinscope" ] && echo 1 || echo 0)"$'\n'
 conf_text+="HAVE_BPFTOOL=$([ -n "$bpftool" ] && echo 1 || echo 0)"$'\n'
+conf_text+="HAVE_TRACECMD=$([ -n "$tracecmd" ] && echo 1 || echo 0)"$'\n'
 
 # --- cache key: every input's content ---
 key=$( {
 	echo "v1 $scenario"
 	printf '%s' "$conf_text"
 	cat "$HERE/init/common.sh" "$scen_file" "$HERE/init/trailer.sh" "$0"
-	for f in "$BUSYBOX" "$workload" "$runas" ${pinscope:+"$pinscope"} ${bpftool:+"$bpftool"}; do
+	for f in "$BUSYBOX" "$workload" "$runas" ${pinscope:+"$pinscope"} ${bpftool:+"$bpftool"} \
+		${tracecmd:+"$tracecmd"}; do
 		echo "$f"; sha256sum < "$f"
 	done
 } | sha256sum | cut -c1-64)
@@ -147,14 +160,21 @@ ln -sf busybox bin/sh
 cp "$workload" bin/workload
 cp "$runas" bin/runas
 [ -n "$pinscope" ] && cp "$pinscope" bin/pinscope
-if [ -n "$bpftool" ]; then
-	cp -L "$bpftool" usr/sbin/bpftool
-	# shared libraries and the loader, at their host paths
+# copy_libs BINARY: its shared libraries and the loader, at their host paths
+copy_libs() {
 	while read -r lib; do
 		[ -n "$lib" ] || continue
 		mkdir -p ".$(dirname "$lib")"
-		cp -L "$lib" ".$lib" || die "Failed to copy $lib for bpftool"
-	done < <(ldd "$bpftool" 2>/dev/null | grep -o '/[^ ]*' | sort -u)
+		cp -L "$lib" ".$lib" || die "Failed to copy $lib for $1"
+	done < <(ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | sort -u)
+}
+if [ -n "$bpftool" ]; then
+	cp -L "$bpftool" usr/sbin/bpftool
+	copy_libs "$bpftool"
+fi
+if [ -n "$tracecmd" ]; then
+	cp -L "$tracecmd" usr/bin/trace-cmd
+	copy_libs "$tracecmd"
 fi
 cat > etc/passwd <<'P'
 root:x:0:0:root:/root:/bin/sh
@@ -196,5 +216,5 @@ log "packing initramfs ($scenario): $(du -sh . | cut -f1) unpacked"
 } | gzip -6 > "$out.tmp" || die "Failed to write the initramfs $out"
 mv "$out.tmp" "$out"
 echo "$key" > "$out.key"
-log "wrote $out ($(du -h "$out" | cut -f1)): workload${pinscope:+, pinscope}${bpftool:+, bpftool}"
+log "wrote $out ($(du -h "$out" | cut -f1)): workload${pinscope:+, pinscope}${bpftool:+, bpftool}${tracecmd:+, trace-cmd}"
 echo "$out"

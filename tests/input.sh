@@ -152,6 +152,35 @@ json_is back "d['replay']['clock_back'] == 1 and d['duration_ns'] == \
 json.load(open('$tmp/back-ref.json'))['duration_ns'] and d['replay']['first_ts_ns'] > 1000000000"
 json_is back-ref "d['replay']['clock_back'] == 0"
 
+# --- issue 12 item 1: trace.dat and its text twin (the same tracefs buffer, one boot),
+# as files, compressed, piped: one verdict and the same counts
+dat=$data/debian-6.1-live-window.dat txt=$data/debian-6.1-live-window.trace.xz
+run twin.text "$bin" replay -j "$txt"
+want=$(summary "$tmp/twin.text.json")
+case "$want" in "exit 0 "*"pins 64 unpins 64 "*) ok "twin.text: ${want%% source*}" ;;
+	*) bad "twin.text: $want" ;; esac
+run twin.dat "$bin" replay -j "$dat"
+same twin.dat "$want"
+json_is twin.dat "d['replay']['format'] == 'trace.dat' and d['replay']['codec'] == 'plain' and \
+0 <= d['replay']['first_ts_ns'] - json.load(open('$tmp/twin.text.json'))['replay']['first_ts_ns'] < 1000"
+gzip -c "$dat" > "$tmp/twin.dat.gz"
+run twin.dat-gz "$bin" replay -j "$tmp/twin.dat.gz"
+same twin.dat-gz "$want"
+run twin.dat-xz-pipe sh -c "xz -0 -c '$dat' | '$bin' replay -j -"
+same twin.dat-xz-pipe "$want"
+run twin.dat-procsub "$bin" replay -j <(cat "$dat")
+same twin.dat-procsub "$want"
+run twin.text-gz sh -c "xz -dc '$txt' | gzip -c | '$bin' replay -j -"
+same twin.text-gz "$want"
+run twin.text-plain sh -c "xz -dc '$txt' | '$bin' replay -j -"
+same twin.text-plain "$want"
+head -c 300000 "$dat" > "$tmp/truncated.dat"
+expect "truncated trace.dat" 1 "truncated.dat" -- "$bin" replay "$tmp/truncated.dat"
+if [ -x "$(dirname "$bin")/pinscope.static" ]; then
+	expect "static: trace.dat refused" 1 "built without libtracecmd \(the static build\)" -- \
+		"$(dirname "$bin")/pinscope.static" replay "$dat"
+fi
+
 # --- issue 9 case 11: SIGINT/SIGTERM finish with a partial report (exit code: its verdict)
 # the writer keeps the FIFO open after the trace: replay reads every line, then blocks
 t=$data/patched-6.1-early_unlock.trace

@@ -17,6 +17,8 @@
 #include "input.h"
 
 #define BUF_SIZE 65536
+/* xz -9 needs 65 MiB; a header asking for more is not a trace of ours */
+#define XZ_MEMLIMIT (512ULL << 20)
 
 static const unsigned char xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 static const unsigned char gz_magic[] = { 0x1f, 0x8b };
@@ -86,6 +88,7 @@ static int decode_xz(struct input_src *s)
 		s->out_eof = true;
 	else if (ret != LZMA_OK) {
 		s->what = ret == LZMA_MEM_ERROR ? "out of memory decoding xz" :
+			  ret == LZMA_MEMLIMIT_ERROR ? "xz data needs more than 512 MiB to decode" :
 			  ret == LZMA_BUF_ERROR ? "xz data truncated" : "corrupt xz data";
 		return -1;
 	}
@@ -199,7 +202,7 @@ static int src_open(struct input *in, const unsigned char *head, size_t n)
 		s->gz.avail_in = n;
 	}
 	if ((s->codec == INPUT_XZ &&
-	     lzma_stream_decoder(&s->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) ||
+	     lzma_stream_decoder(&s->xz, XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) ||
 	    (s->codec == INPUT_GZIP && inflateInit2(&s->gz, 15 + 16) != Z_OK)) {
 		free(s);
 		return -ENOMEM;
@@ -402,10 +405,12 @@ int input_fd(struct input *in)
 	char buf[BUF_SIZE];
 	size_t n;
 
-	if (in->seekable) {
-		if (lseek(fileno(in->raw), 0, SEEK_SET) < 0)
+	if (in->seekable || in->spool) {	/* the file, or the copy made before */
+		int fd = fileno(in->seekable ? in->raw : in->spool);
+
+		if (lseek(fd, 0, SEEK_SET) < 0)
 			return spool_failed(in, -errno);
-		return fileno(in->raw);
+		return fd;
 	}
 	in->spool = tmpfile();
 	if (!in->spool)

@@ -281,7 +281,12 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 	for (p = colon + 1; *p == ' '; p++)
 		;
 	if (parse_args(name, p, ev)) {
-		snprintf(err, errlen, "cannot parse the arguments of %s: '%.80s'", name, p);
+		if (!strcmp(name, "xen_mc_flush_reason") && strstr(p, "??"))
+			/* its print fmt names XEN_MC_FL_*, whose values the kernel does not export */
+			snprintf(err, errlen, "'%.40s': 'trace-cmd report' cannot name the flush "
+				 "reason; replay the trace.dat itself", p);
+		else
+			snprintf(err, errlen, "cannot parse the arguments of %s: '%.80s'", name, p);
 		return TRACE_LINE_BAD;
 	}
 	return ev->type == PINSCOPE_EV_NONE ? TRACE_LINE_XEN_UNUSED : TRACE_LINE_EVENT;
