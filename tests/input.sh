@@ -174,6 +174,10 @@ run twin.text-gz sh -c "xz -dc '$txt' | gzip -c | '$bin' replay -j -"
 same twin.text-gz "$want"
 run twin.text-plain sh -c "xz -dc '$txt' | '$bin' replay -j -"
 same twin.text-plain "$want"
+# the ring buffer overwrote events: trace.dat's missed events become lost input, counted
+run overrun "$bin" replay -j $data/debian-6.1-live-overrun.dat
+json_is overrun "d['lost']['input_gaps'] == 2 and d['lost']['input_events'] == 33332 + 33852 \
+and d['replay']['format'] == 'trace.dat'"
 head -c 300000 "$dat" > "$tmp/truncated.dat"
 expect "truncated trace.dat" 1 "truncated.dat" -- "$bin" replay "$tmp/truncated.dat"
 if [ -x "$(dirname "$bin")/pinscope.static" ]; then

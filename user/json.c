@@ -169,6 +169,10 @@ static json_object *lost(const struct report *rep)
 	add(o, "unmatched_unlock", U64(l->unmatched_unlock));
 	add(o, "bad_cpu", U64(l->bad_cpu));
 	add(o, "ops_cut", U64(l->ops_cut));
+	add(o, "input_gaps", U64(l->input_gaps));
+	add(o, "input_events", U64(l->input_events));
+	add(o, "ops_gap", U64(l->ops_gap));
+	add(o, "clock_back", U64(l->clock_back));
 	add(o, "violations_not_listed",
 	    U64(rep->nr_viol > MAX_KEPT_VIOLATIONS ? rep->nr_viol - MAX_KEPT_VIOLATIONS : 0));
 	add(o, "lines_skipped", U64(rep->replay.skipped));

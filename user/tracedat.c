@@ -113,13 +113,13 @@ static enum kind kind_of(const struct tracedat *td, int id)
 static int caps_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
 {
 	struct tracedat *td = data;
+	enum kind k = kind_of(td, tep_data_type(td->tep, r));
 
-	if (kind_of(td, tep_data_type(td->tep, r)) >= K_FIRST_PATCHED &&
-	    kind_of(td, tep_data_type(td->tep, r)) < K_NR) {
+	if (k >= K_FIRST_PATCHED && k < K_NR) {
 		td->caps = PINSCOPE_CAPS_TRACEPOINTS;
-		return 1;
+		return 1;	/* stops the iteration */
 	}
-	return td->stop && *td->stop;
+	return 0;
 }
 
 int tracedat_caps(struct tracedat *td, __u32 *caps)

@@ -23,8 +23,7 @@ FUZZ_OPTS := -close_fd_mask=2 -max_len=131072 -rss_limit_mb=2048 -timeout=20
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
 
-$(FUZZ_DIR)/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_SRCS) $(FUZZ_CHECKER) \
-		$(OUTPUT)/pinscope.skel.h | $(FUZZ_DIR)
+$(FUZZ_DIR)/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_SRCS) $(FUZZ_CHECKER) | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) $(FUZZ_LIBS) -o $@
 
