@@ -93,6 +93,7 @@ test: deps
 test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static
 	$(Q)$(MAKE) --no-print-directory guest-live
 	$(Q)guest/check-live.py $(OUTPUT)/guest/live --pinscope $(OUTPUT)/pinscope --mode fentry
+	$(Q)tests/twin.sh $(OUTPUT)/pinscope $(OUTPUT)/guest/live; rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
 
 test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 	$(Q)tests/run-unit.sh $(OUTPUT)
