@@ -418,8 +418,11 @@ int input_fd(struct input *in)
 	while ((n = fread(buf, 1, sizeof(buf), in->f)) > 0)
 		if (fwrite(buf, 1, n, in->spool) != n)
 			return spool_failed(in, -(errno ? errno : EIO));
-	if (ferror(in->f))
-		return read_failed(in, -(in->src->err ? in->src->err : EIO));
+	if (ferror(in->f)) {
+		int err = -(in->src->err ? in->src->err : EIO);
+
+		return err == -EINTR ? err : read_failed(in, err);	/* a signal: see input_line */
+	}
 	if (fflush(in->spool) || lseek(fileno(in->spool), 0, SEEK_SET) < 0)
 		return spool_failed(in, -(errno ? errno : EIO));
 	return fileno(in->spool);
