@@ -229,5 +229,20 @@ else
 	bad "SIGINT, text: exit $rc"; tail -5 "$tmp/sigtext.out" | sed 's/^/     | /'
 fi
 
+# a trace.dat from a pipe is copied before any record is read: a signal then judges nothing
+rm -f "$tmp/fifo" "$tmp/written"; mkfifo "$tmp/fifo"
+{ head -c 100000 $data/debian-6.1-live-window.dat; touch "$tmp/written"; sleep 60; } > "$tmp/fifo" &
+bg=$!
+"$bin" replay -j "$tmp/fifo" > "$tmp/sigdat.out" 2>&1 &
+p=$!
+drained $p
+kill -TERM $p; wait $p; rc=$?
+kill $bg 2>/dev/null; wait $bg 2>/dev/null; bg=
+if [ $rc = 4 ] && grep -q "interrupted before the trace was read: nothing judged" "$tmp/sigdat.out"; then
+	ok "SIGTERM while a piped trace.dat is copied: exit 4, nothing judged"
+else
+	bad "SIGTERM while a piped trace.dat is copied: exit $rc"; tail -3 "$tmp/sigdat.out" | sed 's/^/     | /'
+fi
+
 echo "input: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
