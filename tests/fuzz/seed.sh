@@ -12,9 +12,7 @@ for f in "$data"/patched-6.1-*.trace "$data"/debian-6.1-sample.trace; do
 	n=$(grep -n -m1 'xen_mmu_pgd_pin:' "$f" | cut -d: -f1)
 	sed -n "1,12p; $n,$((n + 119))p" "$f" > "$out/replay/$b.slice"
 done
-for f in "$data"/*.dat.xz; do	# trace.dat captures (the static build reports them)
-	[ -e "$f" ] && xz -dc "$f" > "$out/replay/$(basename "$f" .xz)"
-done
+# (no trace.dat: the fuzz build reads it with tracedat-none.c, see fuzz.mk)
 xz -0 -c "$out/replay/patched-6.1-clean.slice" > "$out/replay/clean.slice.xz"
 gzip -c "$out/replay/patched-6.1-early_unlock.slice" > "$out/replay/early.slice.gz"
 # trace: one line of each event, both line formats
