@@ -28,6 +28,7 @@ GUEST_DIR := $(OUTPUT)/guest
 GUEST_CACHE ?= $(or $(PINSCOPE_CACHE),$(HOME)/.cache/pinscope)
 GUEST_TIMEOUT ?= 400
 GUEST_BPFTOOL ?= auto
+GUEST_TRACECMD ?= auto
 PINSCOPE_STATIC ?= $(OUTPUT)/pinscope.static
 # the workload of the committed capture (tests/data/README.md)
 GUEST_CAPTURE_ARGS ?= -n 3 -c 8 -m 256 -f 2 -s 65536
@@ -60,7 +61,7 @@ guest-capture-save: guest-capture
 
 guest-live: guest-fetch $(GUEST_DIR)/workload
 	$(Q)OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s live -w $(GUEST_DIR)/workload \
-		-p $(PINSCOPE_STATIC) -b $(GUEST_BPFTOOL) \
+		-p $(PINSCOPE_STATIC) -b $(GUEST_BPFTOOL) -t $(GUEST_TRACECMD) \
 		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-live.cpio.gz >/dev/null
 	$(Q)guest/boot.sh -i $(GUEST_DIR)/initrd-live.cpio.gz -o $(GUEST_DIR)/live -t $(GUEST_TIMEOUT)
 

@@ -17,6 +17,9 @@
 #   -x, --extra FILE      another static binary to add to /bin (repeatable)
 #   -b, --bpftool FILE    bpftool to add with its shared libraries (found by ldd);
 #                         "auto" = the host's bpftool if any (env GUEST_BPFTOOL)
+#   -t, --trace-cmd FILE  trace-cmd to add as /usr/bin/trace-cmd with its shared
+#                         libraries; "auto" = the host's (env GUEST_TRACECMD);
+#                         the live scenario then also writes the window as trace.dat
 #   -c, --conf KEY=VALUE  add a setting to the guest's /etc/pinscope.conf
 #                         (repeatable; e.g. WORKLOAD_ARGS="-n 4")
 #   -f, --force           rebuild even if the inputs did not change
@@ -40,6 +43,7 @@ die() { echo "[build] $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 scenario=capture out="" workload="" pinscope=${PINSCOPE_BIN:-} bpftool=${GUEST_BPFTOOL:-} force=0
+tracecmd=${GUEST_TRACECMD:-}
 conf=() kmods=() extras=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -48,6 +52,7 @@ while [ $# -gt 0 ]; do
 	-w|--workload) workload=${2:?}; shift 2 ;;
 	-p|--pinscope) pinscope=${2:?}; shift 2 ;;
 	-b|--bpftool) bpftool=${2:?}; shift 2 ;;
+	-t|--trace-cmd) tracecmd=${2:?}; shift 2 ;;
 	-c|--conf) conf+=("${2:?}"); shift 2 ;;
 	-m|--module) kmods+=("${2:?}"); shift 2 ;;
 	-x|--extra) extras+=("${2:?}"); shift 2 ;;
@@ -121,6 +126,12 @@ if [ -n "$bpftool" ] && [ ! -x "$bpftool" ]; then
 	bpftool=""
 fi
 
+[ "$tracecmd" = auto ] && tracecmd=$(command -v trace-cmd 2>/dev/null || echo /usr/bin/trace-cmd)
+if [ -n "$tracecmd" ] && [ ! -x "$tracecmd" ]; then
+	log "no trace-cmd at $tracecmd (apt-get install trace-cmd): image without it"
+	tracecmd=""
+fi
+
 conf_text="SCENARIO='$scenario'"$'\n'
 for kv in "${conf[@]+"${conf[@]}"}"; do
 	case "$kv" in *=*) ;; *) echo "mkinitramfs.sh: --conf needs KEY=VALUE, got '$kv'" >&2; exit 2 ;; esac
@@ -129,6 +140,7 @@ for kv in "${conf[@]+"${conf[@]}"}"; do
 done
 conf_text+="HAVE_PINSCOPE=$([ -n "$pinscope" ] && echo 1 || echo 0)"$'\n'
 conf_text+="HAVE_BPFTOOL=$([ -n "$bpftool" ] && echo 1 || echo 0)"$'\n'
+conf_text+="HAVE_TRACECMD=$([ -n "$tracecmd" ] && echo 1 || echo 0)"$'\n'
 
 # --- cache key: every input's content ---
 key=$( {
@@ -136,7 +148,7 @@ key=$( {
 	printf '%s' "$conf_text"
 	cat "$HERE/init/common.sh" "$scen_file" "$HERE/init/trailer.sh" "$0"
 	for f in "$BUSYBOX" "$workload" "$runas" ${pinscope:+"$pinscope"} ${bpftool:+"$bpftool"} \
-		"${kmod_files[@]+"${kmod_files[@]}"}" "${extras[@]+"${extras[@]}"}"; do
+		"${kmod_files[@]+"${kmod_files[@]}"}" "${extras[@]+"${extras[@]}"}" ${tracecmd:+"$tracecmd"}; do
 		echo "$f"; sha256sum < "$f"
 	done
 } | sha256sum | cut -c1-64)
@@ -172,6 +184,10 @@ copy_libs() {
 if [ -n "$bpftool" ]; then
 	cp -L "$bpftool" usr/sbin/bpftool
 	copy_libs "$bpftool"
+fi
+if [ -n "$tracecmd" ]; then
+	cp -L "$tracecmd" usr/bin/trace-cmd
+	copy_libs "$tracecmd"
 fi
 mkdir -p lib/modules
 for f in "${kmod_files[@]+"${kmod_files[@]}"}"; do cp "$f" lib/modules/; done
@@ -216,5 +232,5 @@ log "packing initramfs ($scenario): $(du -sh . | cut -f1) unpacked"
 } | gzip -6 > "$out.tmp" || die "Failed to write the initramfs $out"
 mv "$out.tmp" "$out"
 echo "$key" > "$out.key"
-log "wrote $out ($(du -h "$out" | cut -f1)): workload${pinscope:+, pinscope}${bpftool:+, bpftool}"
+log "wrote $out ($(du -h "$out" | cut -f1)): workload${pinscope:+, pinscope}${bpftool:+, bpftool}${tracecmd:+, trace-cmd}"
 echo "$out"

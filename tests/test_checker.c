@@ -71,7 +71,8 @@ static void run(const struct trace *t, struct report *rep)
 	struct checker *c;
 
 	memset(rep, 0, sizeof(*rep));
-	c = checker_open(engine(), PINSCOPE_CAPS_TRACEPOINTS, &sink);
+	c = checker_open(&(struct checker_opts){ .engine = engine(),
+				.caps = PINSCOPE_CAPS_TRACEPOINTS }, &sink);
 	assert_non_null(c);
 	for (size_t i = 0; i < t->n; i++)
 		assert_int_equal(checker_push(c, &t->ev[i]), 0);

@@ -129,7 +129,7 @@ static void run_engine(enum checker_engine eng, const struct model *m, __u32 cap
 	sink->rep = rep;
 	if (model_project(m, caps, &ev, &n, x))
 		fail_msg("model_project failed: %s", model_describe(m));
-	chk = checker_open(eng, caps, sink);
+	chk = checker_open(&(struct checker_opts){ .engine = eng, .caps = caps }, sink);
 	if (!chk) {
 		free(ev);
 		fail_msg("checker_open(%s, %s) failed%s", checker_engine_name(eng),

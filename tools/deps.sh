@@ -6,7 +6,8 @@ pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcmock
       make gcc xz-utils zstd python3 util-linux qemu-system-x86 busybox-static cpio
       strace libcap2-bin	# tests/trust.sh
       chromium fonts-dejavu-core	# tests/html_report.py renders the --html report
-      libmicrohttpd-dev prometheus debhelper lintian man-db bash-completion)
+      libmicrohttpd-dev prometheus debhelper lintian man-db bash-completion
+      liblzma-dev libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -38,17 +38,17 @@ const char *checker_engine_name(enum checker_engine engine)
 	return engine <= CHECKER_BPF ? engines[engine]->name : "?";
 }
 
-struct checker *checker_open(enum checker_engine engine, __u32 caps, struct viol_sink *sink)
+struct checker *checker_open(const struct checker_opts *o, struct viol_sink *sink)
 {
 	struct checker *c = calloc(1, sizeof(*c));
 
-	if (!c || engine > CHECKER_BPF)
+	if (!c || o->engine > CHECKER_BPF)
 		goto fail;
-	c->ops = engines[engine];
+	c->ops = engines[o->engine];
 	c->slot_of = calloc(PINSCOPE_MAX_CPUS, sizeof(*c->slot_of));
 	if (!c->slot_of)
 		goto fail;
-	c->eng = c->ops->open(caps, sink);
+	c->eng = c->ops->open(o->caps, o->pid, sink);
 	if (!c->eng)
 		goto fail;
 	return c;

@@ -23,8 +23,14 @@ struct checker;
 int checker_engine_parse(const char *name);
 const char *checker_engine_name(enum checker_engine engine);
 
-/* caps: enum pinscope_caps; sink gets the violation records. NULL on error. */
-struct checker *checker_open(enum checker_engine engine, __u32 caps, struct viol_sink *sink);
+struct checker_opts {
+	enum checker_engine engine;	/* user (default) or bpf */
+	__u32 caps;		/* enum pinscope_caps */
+	__u32 pid;		/* only operations of this pid (-p), 0: all */
+};
+
+/* sink gets the violation records. NULL on error. */
+struct checker *checker_open(const struct checker_opts *o, struct viol_sink *sink);
 /* 0, or -errno; -ERANGE: a cpu the engine cannot hold, checker_error() says why */
 int checker_push(struct checker *c, const struct pinscope_event *ev);
 /* What the last failed checker_push() could not do, and how to do it */

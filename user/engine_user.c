@@ -85,7 +85,7 @@ static void bpf_ringbuf_submit(void *data, __u64 flags)
 	violations_deliver(shim_cur->sink, data, sizeof(shim_cur->rec));
 }
 
-static void *user_open(__u32 caps, struct viol_sink *sink)
+static void *user_open(__u32 caps, __u32 pid, struct viol_sink *sink)
 {
 	struct shim *sh = calloc(1, sizeof(*sh));
 
@@ -95,6 +95,7 @@ static void *user_open(__u32 caps, struct viol_sink *sink)
 	if (!sh->procs)
 		goto nomem;
 	sh->caps = caps;
+	sh->targ_tgid = pid;
 	sh->m_cpus.type = SHIM_CPUS;
 	sh->m_stats.type = SHIM_STATS;
 	sh->m_procs.type = SHIM_PROCS;

@@ -242,7 +242,23 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 		add(r, "lines", U64(rep->replay.lines));
 		add(r, "events", U64(rep->replay.events));
 		add(r, "headers", U64(rep->replay.headers));
+		add(r, "format", json_object_new_string(rep->replay.format ?: "text"));
+		add(r, "codec", json_object_new_string(rep->replay.codec ?: "plain"));
+		add(r, "first_ts_ns", U64(rep->replay.first_ts));
+		add(r, "last_ts_ns", U64(rep->replay.last_ts));
+		add(r, "clock_back", U64(rep->replay.clock_back));
+		add(r, "pid", U64(rep->replay.pid));
+		add(r, "interrupted", json_object_new_boolean(rep->replay.interrupted));
+		add(r, "interrupted_at", U64(rep->replay.interrupted_at));
 		add(root, "replay", r);
+		if (rep->replay.interrupted) {
+			char buf[64];
+
+			snprintf(buf, sizeof(buf), "interrupted at %s %llu",
+				 rep->replay.format && !strcmp(rep->replay.format, "trace.dat") ?
+				 "record" : "line", (unsigned long long)rep->replay.interrupted_at);
+			add(root, "partial", json_object_new_string(buf));
+		}
 	}
 	add(root, "events", U64(rep->st.events));
 	add(root, "exit_code", json_object_new_int(exit_code));

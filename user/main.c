@@ -57,6 +57,7 @@ static struct env {
 	struct http_listen listen;
 	enum checker_engine engine;	/* replay: user (default) or bpf */
 	bool engine_set;
+	const char *live_opt;	/* the first live-only option given, for replay's refusal */
 } env = { .viol_list = VS_LIST_DEFAULT };
 
 static void print_version(FILE *f, struct argp_state *state)
@@ -73,7 +74,8 @@ static const char doc[] =
 "USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
 "                [--metrics [ADDR:]PORT] [--mode MODE] [--ringbuf-size BYTES]\n"
 "                [--html FILE] [-u UNIT] [--violations all|N] [-v]\n"
-"       pinscope replay [FILE|-] [-j|--prometheus] [--html FILE] [--engine user|bpf] [-v]\n"
+"       pinscope replay [FILE|-] [-p PID] [-T] [-j|--prometheus] [--html FILE]\n"
+"                [--engine user|bpf] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
@@ -92,10 +94,12 @@ static const char doc[] =
 "    pinscope --metrics 9464   # serve GET /metrics on 127.0.0.1:9464\n"
 "    pinscope -d 60 --prometheus > pinscope.prom  # node_exporter textfile\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
-"    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace (no root)\n"
-"    pinscope replay --engine bpf trace.txt  # the same checks as loaded BPF (root)\n"
+"    pinscope replay trace.dat # check a recorded trace (docs/input.md), no root:\n"
+"                              # trace.dat, tracefs or trace-cmd report text,\n"
+"                              # .xz/.gz, a file, a pipe or - (stdin)\n"
+"    pinscope replay --engine bpf t.txt  # the same checks as loaded BPF (root)\n"
 "    pinscope replay t.txt --html r.html # and draw it (docs/views.md)\n"
-"    cat trace | pinscope replay - -j\n";
+"    xz -dc t.xz | pinscope replay - -j -p 1234\n";
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
        OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS };
@@ -150,8 +154,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	long v;
 
 	switch (key) {
-	case 'd': env.duration = parse_seconds(arg, state, "duration"); break;
-	case 'i': env.interval = parse_seconds(arg, state, "interval"); break;
+	case 'd':
+		env.duration = parse_seconds(arg, state, "duration");
+		env.live_opt = env.live_opt ?: "-d/--duration";
+		break;
+	case 'i':
+		env.interval = parse_seconds(arg, state, "interval");
+		env.live_opt = env.live_opt ?: "-i/--interval";
+		break;
 	case 'p':
 		errno = 0;
 		v = strtol(arg, &end, 10);
@@ -215,6 +225,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			env.mode = MODE_KPROBE;
 		else
 			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe", arg);
+		env.live_opt = env.live_opt ?: "--mode";
 		break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
 	case ARGP_KEY_END:
@@ -225,8 +236,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   "metrics use --metrics");
 		if (env.reset && !env.interval)
 			argp_error(state, "-R needs -i");
-		if (env.replay && env.interval)
-			argp_error(state, "-i is for live tracing, not replay");
+		/* replay reads the whole trace, with the event source it holds */
+		if (env.replay && env.live_opt)
+			argp_error(state, "%s is for live tracing: replay reads the whole trace and "
+				   "takes the event source from it (replay honours -p, -T, -j, -v)",
+				   env.live_opt);
 		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0 && !strcmp(arg, "replay"))
@@ -253,6 +267,19 @@ static volatile sig_atomic_t exiting;
 static void sig_handler(int sig)
 {
 	exiting = 1;
+}
+
+/* replay: no SA_RESTART, so that a read blocked on a pipe returns at once */
+static int replay_signals(void)
+{
+	struct sigaction sa = { .sa_handler = sig_handler };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static bool need_root(const char *what)
@@ -353,24 +380,37 @@ static void serve_replay(const struct report *rep, int *rc)
 		*rc = PINSCOPE_EXIT_ERROR;
 }
 
+/*
+ * SIGINT/SIGTERM: reading stops, what was read is judged and reported,
+ * marked "partial: interrupted at line N"; the exit code is that report's.
+ */
 static int cmd_replay(void)
 {
 	struct report rep = { .units = env.units, .viol_list = env.viol_list };
 	struct viol_sink sink = { .rep = &rep, .print = env.viol_live, .json = env.json,
 				  .ringbuf_size = env.ringbuf_size };
+	struct replay_opts o = { .engine = env.engine, .pid = env.pid, .stop = &exiting };
 	struct replay_input in;
 	int rc;
 
 	/* the user engine needs neither root nor a BPF-capable kernel */
 	if (env.engine == CHECKER_BPF && (need_root("replay") || probe_bpf_features()))
 		return PINSCOPE_EXIT_ERROR;
+	if (replay_signals())
+		return PINSCOPE_EXIT_ERROR;
 	if (env.html && !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS)))
 		return PINSCOPE_EXIT_ERROR;
-	if (replay_open(env.replay_path, &in)) {
+	rc = replay_open(env.replay_path, &in, &exiting);
+	if (rc == -EINTR && exiting) {
+		fprintf(stderr, "pinscope: interrupted before the trace was read: nothing judged\n");
+		free(rep.timeline);
+		return PINSCOPE_EXIT_INCONCLUSIVE;
+	}
+	if (rc) {
 		free(rep.timeline);
 		return PINSCOPE_EXIT_ERROR;
 	}
-	rc = replay_run(&in, env.engine, 0, &rep, &sink);
+	rc = replay_run(&in, &o, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
 	if (env.metrics && rc != PINSCOPE_EXIT_ERROR)

@@ -4,92 +4,133 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "checker.h"
 #include "names.h"
 #include "replay.h"
-#include "timeline.h"
 #include "trace.h"
+#include "timeline.h"
+#include "tracedat.h"
 #include "units.h"
 
-/* stdin is read twice (source, then events): spool it to a temp file */
-static FILE *spool(FILE *in)
-{
-	char buf[65536];
-	FILE *t = tmpfile();
-	size_t n;
+struct replay_feed {
+	struct checker *chk;
+	struct report *rep;
+	struct replay_counts *c;
+	const char *name;
+	__u64 prev_ts;
+};
 
-	if (!t)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, t) != n) {
-			fclose(t);
-			return NULL;
-		}
-	if (ferror(in)) {
-		fclose(t);
-		return NULL;
-	}
-	return t;
+static bool stopped(const volatile sig_atomic_t *stop)
+{
+	return stop && *stop;
 }
 
-int replay_open(const char *path, struct replay_input *in)
+/*
+ * Text: the event source from the lines up to the first patched event
+ * (mainline if there is none), read again after.  A signal ends the
+ * look-ahead early: the lines read so far are still replayed.
+ */
+static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t *stop)
 {
-	bool use_stdin = !path || !strcmp(path, "-");
-	char *line = NULL;
-	size_t cap = 0;
-	int err;
+	const char *line;
+	size_t len;
+	int rc = 0, err = input_mark(in);
 
-	memset(in, 0, sizeof(*in));
-	in->name = use_stdin ? "<stdin>" : path;
-	in->f = use_stdin ? spool(stdin) : fopen(path, "r");
-	if (!in->f) {
-		err = -errno;
-		fprintf(stderr, "Failed to %s trace %s: %s\n", use_stdin ? "read" : "open",
-			in->name, strerror(-err));
+	if (err)
 		return err;
-	}
-	rewind(in->f);
-	in->caps = PINSCOPE_CAPS_MAINLINE;
-	while (getline(&line, &cap, in->f) > 0)
+	*caps = PINSCOPE_CAPS_MAINLINE;
+	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0)
 		if (trace_line_is_patched(line)) {
-			in->caps = PINSCOPE_CAPS_TRACEPOINTS;
+			*caps = PINSCOPE_CAPS_TRACEPOINTS;
 			break;
 		}
-	free(line);
-	rewind(in->f);
+	if (rc == -EINTR && !stopped(stop))
+		fprintf(stderr, "Failed to read trace %s: %s\n", in->name, strerror(EINTR));
+	if (rc < 0 && !(rc == -EINTR && stopped(stop)))
+		return rc;
+	return input_rewind(in);
+}
+
+int replay_open(const char *path, struct replay_input *ri, const volatile sig_atomic_t *stop)
+{
+	int err;
+
+	memset(ri, 0, sizeof(*ri));
+	err = input_open(path, &ri->in);
+	if (!err && ri->in.format == INPUT_TRACEDAT)
+		err = tracedat_open(&ri->in, &ri->dat) ?: tracedat_caps(ri->dat, &ri->caps);
+	else if (!err)
+		err = text_caps(&ri->in, &ri->caps, stop);
+	if (err)
+		replay_close(ri);
+	return err;
+}
+
+void replay_close(struct replay_input *ri)
+{
+	tracedat_close(ri->dat);
+	ri->dat = NULL;
+	input_close(&ri->in);
+}
+
+/*
+ * Every event: trace time kept without wrapping when the clock steps back,
+ * the clock's resolution noted, --html's time slices cut; errors name the
+ * line (text) or record (trace.dat)
+ */
+int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
+{
+	struct replay_counts *c = fd->c;
+	struct pinscope_event ev = *event;
+
+	if (ev.type == PINSCOPE_EV_LOST && c->events)
+		ev.ts_ns = fd->prev_ts;	/* a text marker has no time of its own */
+	if (!c->events++) {
+		c->first_ts = c->last_ts = ev.ts_ns;
+	} else if (ev.ts_ns < fd->prev_ts) {
+		c->clock_back++;
+	}
+	fd->prev_ts = ev.ts_ns;
+	if (ev.ts_ns > c->last_ts)
+		c->last_ts = ev.ts_ns;
+	clock_res_note(&fd->rep->clock_res_ns, ev.ts_ns);
+	if (fd->rep->timeline && timeline_replay_event(fd->rep->timeline, fd->chk, ev.cpu, ev.ts_ns))
+		return -EIO;
+	if (checker_push(fd->chk, &ev)) {
+		fprintf(stderr, "%s:%llu: %s\n", fd->name, (unsigned long long)c->lines,
+			checker_error(fd->chk));
+		return -EIO;
+	}
 	return 0;
 }
 
-void replay_close(struct replay_input *in)
+/* Text: one pass over the lines; errors name the line */
+static int feed_text(struct input *in, struct replay_feed *fd, const struct replay_opts *o)
 {
-	if (in->f)
-		fclose(in->f);
-	in->f = NULL;
-}
-
-/* One pass over the lines; errors name the line */
-static int feed(const struct replay_input *in, struct checker *chk, struct report *rep)
-{
-	struct replay_counts *c = &rep->replay;
-	__u64 first_ts = 0, last_ts = 0;
+	struct replay_counts *c = fd->c;
 	struct pinscope_event ev;
-	char *line = NULL, *nul, err[160];
-	size_t cap = 0;
-	ssize_t n;
-	int rc = 0;
+	const char *line, *nul;
+	char err[160];
+	size_t len;
+	int rc;
 
-	while (!rc && (n = getline(&line, &cap, in->f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = 0;
+	/* after a signal, the lines of the look-ahead (spooled) are still read */
+	while (!stopped(o->stop) || in->from_spool) {
+		rc = input_line(in, &line, &len);
+		if (rc == -EINTR && stopped(o->stop))
+			break;
+		if (rc == -EINTR)
+			fprintf(stderr, "Failed to read trace %s after line %llu: %s\n", in->name,
+				(unsigned long long)in->lineno, strerror(EINTR));
+		if (rc <= 0)
+			return rc ? PINSCOPE_EXIT_ERROR : 0;
 		c->lines++;
-		nul = memchr(line, 0, n);	/* would cut the line short: an event lost */
+		nul = memchr(line, 0, len);	/* would cut the line short: an event lost */
 		if (nul) {
 			fprintf(stderr, "%s:%llu: a NUL byte at column %zu: the trace is corrupt (a "
 				"damaged copy?). Record it again, or remove the byte (tr -d '\\000')\n",
 				in->name, (unsigned long long)c->lines, (size_t)(nul - line) + 1);
-			rc = PINSCOPE_EXIT_ERROR;
-			break;
+			return PINSCOPE_EXIT_ERROR;
 		}
 		switch (trace_parse_line(line, &ev, err, sizeof(err))) {
 		case TRACE_LINE_HEADER: c->headers++; break;
@@ -98,58 +139,50 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 		case TRACE_LINE_BAD:
 			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
 				(unsigned long long)c->lines, err);
-			rc = PINSCOPE_EXIT_ERROR;
-			break;
+			return PINSCOPE_EXIT_ERROR;
 		case TRACE_LINE_EVENT:
-			c->events++;
-			if (ev.type == PINSCOPE_EV_LOST)
-				ev.ts_ns = last_ts;	/* a marker has no time of its own */
-			if (!first_ts)
-				first_ts = ev.ts_ns;
-			last_ts = ev.ts_ns;
-			clock_res_note(&rep->clock_res_ns, ev.ts_ns);
-			if (rep->timeline &&	/* --html: time slices */
-			    timeline_replay_event(rep->timeline, chk, ev.cpu, ev.ts_ns)) {
-				rc = PINSCOPE_EXIT_ERROR;
-			} else if (checker_push(chk, &ev)) {
-				fprintf(stderr, "%s:%llu: %s\n", in->name,
-					(unsigned long long)c->lines, checker_error(chk));
-				rc = PINSCOPE_EXIT_ERROR;
-			}
+			if (replay_emit(fd, &ev))
+				return PINSCOPE_EXIT_ERROR;
 		}
 	}
-	free(line);
-	if (rc)
-		return rc;
-	rep->duration_ns = last_ts - first_ts;
-	return checker_end(chk) ? PINSCOPE_EXIT_ERROR : 0;
+	c->interrupted = true;
+	c->interrupted_at = c->lines;
+	return 0;
 }
 
-int replay_run(const struct replay_input *in, enum checker_engine engine, __u32 caps,
-	       struct report *rep, struct viol_sink *sink)
+int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
+	       struct viol_sink *sink)
 {
-	struct checker *chk;
+	struct checker_opts co = { .engine = o->engine, .caps = o->caps ? o->caps : ri->caps,
+				   .pid = o->pid };
+	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = ri->in.name };
 	int rc;
 
-	caps = caps ? caps : in->caps;
 	rep->is_replay = 1;
 	rep->mode = "replay";
-	rep->caps = caps;
-	rep->source = caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
-		      caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(caps);
-	chk = checker_open(engine, caps, sink);
-	if (!chk)
+	rep->caps = co.caps;
+	rep->source = co.caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
+		      co.caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(co.caps);
+	rep->replay.format = ri->dat ? "trace.dat" : "text";
+	rep->replay.codec = input_codec_name(ri->in.codec);
+	rep->replay.pid = o->pid;
+	fd.chk = checker_open(&co, sink);
+	if (!fd.chk)
 		return PINSCOPE_EXIT_ERROR;
-	rc = feed(in, chk, rep);
-	if (!rc && !rep->replay.events) {
-		fprintf(stderr, "Failed to replay %s: no xen events in its %llu lines. Record one with "
-			"'echo 1 > /sys/kernel/tracing/events/xen/enable' and "
-			"'cat /sys/kernel/tracing/trace', or 'trace-cmd record -e xen'\n",
-			in->name, (unsigned long long)rep->replay.lines);
+	rc = ri->dat ? tracedat_feed(ri->dat, &fd, o->stop, &rep->replay) :
+		       feed_text(&ri->in, &fd, o);
+	if (!rc && checker_end(fd.chk))
+		rc = PINSCOPE_EXIT_ERROR;
+	rep->duration_ns = rep->replay.last_ts - rep->replay.first_ts;
+	if (!rc && !rep->replay.events && !rep->replay.interrupted) {
+		fprintf(stderr, "Failed to replay %s: no xen events in its %llu %s. Record one with "
+			"'trace-cmd record -e xen', or 'echo 1 > /sys/kernel/tracing/events/xen/enable' "
+			"and 'cat /sys/kernel/tracing/trace'\n", ri->in.name,
+			(unsigned long long)rep->replay.lines, ri->dat ? "records" : "lines");
 		rc = PINSCOPE_EXIT_ERROR;
 	}
-	if (!rc && checker_read(chk, rep))
+	if (!rc && checker_read(fd.chk, rep))
 		rc = PINSCOPE_EXIT_ERROR;
-	checker_close(chk);
+	checker_close(fd.chk);
 	return rc;
 }

@@ -1,29 +1,45 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* pinscope replay: a text trace through the checker (user/checker.h: either engine) */
+/* pinscope replay: a recorded trace through the same checker (docs/input.md) */
 #ifndef PINSCOPE_REPLAY_H
 #define PINSCOPE_REPLAY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "checker.h"
+#include "input.h"
 #include "stats.h"
 #include "violations.h"
 
+struct tracedat;
+
 struct replay_input {
-	FILE *f;		/* seekable: the file, or stdin spooled to a temp file */
-	const char *name;	/* for messages: path or "<stdin>" */
+	struct input in;	/* the bytes: file, pipe, xz, gzip */
+	struct tracedat *dat;	/* trace.dat (in.format), else NULL */
 	__u32 caps;		/* the checker caps for the events the trace holds */
 };
 
-/* Opens the trace and finds its event source; 0 or -errno, message printed */
-int replay_open(const char *path, struct replay_input *in);
-void replay_close(struct replay_input *in);
+struct replay_opts {
+	enum checker_engine engine;	/* user (default) or bpf */
+	__u32 caps;		/* 0: from the trace */
+	__u32 pid;		/* -p: only operations of this pid (the trace's pid), 0: all */
+	/* set by a signal handler: stop reading, report what was read, marked partial */
+	const volatile sig_atomic_t *stop;
+};
+
+/* Opens the trace and finds its format and event source (one pass); 0 or -errno, message printed */
+int replay_open(const char *path, struct replay_input *ri, const volatile sig_atomic_t *stop);
+void replay_close(struct replay_input *ri);
 /*
- * Feed every event to the checker (engine: user or bpf) with caps (0: from the trace).
- * Streams the file: memory does not grow with the trace.
- * Returns 0, or PINSCOPE_EXIT_ERROR after printing why (bad line, no events).
+ * Feed every event to the checker (o->engine).  Streams the trace: memory does not grow
+ * with it.  Returns 0, or PINSCOPE_EXIT_ERROR after printing why (bad line,
+ * read error, no events).
  */
-int replay_run(const struct replay_input *in, enum checker_engine engine, __u32 caps,
-	       struct report *rep, struct viol_sink *sink);
+int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
+	       struct viol_sink *sink);
+
+/* The events of one trace go through this, from the text or the trace.dat reader */
+struct replay_feed;
+int replay_emit(struct replay_feed *fd, const struct pinscope_event *ev);
 
 #endif

@@ -175,6 +175,25 @@ static void print_invariants(FILE *f, const struct report *rep)
 			coverage_name(rule_coverage(r, rep->caps)));
 }
 
+/* What was read (docs/input.md); a replay stopped by a signal says so */
+static void print_replay(FILE *f, const struct replay_counts *r)
+{
+	bool dat = r->format && !strcmp(r->format, "trace.dat");
+
+	fprintf(f, "Replay: %s (%s), %llu %s, %llu xen events checked, %llu xen events unused, "
+		"%llu other %s skipped, %llu header lines, %llu timestamps back in time\n",
+		r->format ?: "text", r->codec ?: "plain", (unsigned long long)r->lines,
+		dat ? "records" : "lines", (unsigned long long)r->events,
+		(unsigned long long)r->xen_unused, (unsigned long long)r->skipped,
+		dat ? "records" : "lines", (unsigned long long)r->headers,
+		(unsigned long long)r->clock_back);
+	if (r->pid)
+		fprintf(f, "Replay: only operations of pid %u (-p)\n", r->pid);
+	if (r->interrupted)
+		fprintf(f, "partial: interrupted at %s %llu (signal): the rest of the trace was not "
+			"read\n", dat ? "record" : "line", (unsigned long long)r->interrupted_at);
+}
+
 static void print_lost(FILE *f, const struct report *rep)
 {
 	const struct pinscope_lost *l = &rep->st.lost;
@@ -188,12 +207,7 @@ static void print_lost(FILE *f, const struct report *rep)
 		(unsigned long long)l->input_events, (unsigned long long)l->input_gaps,
 		(unsigned long long)l->ops_gap, (unsigned long long)l->clock_back);
 	if (rep->is_replay)
-		fprintf(f, "Replay: %llu lines, %llu xen events checked, %llu xen events unused, "
-			"%llu other lines skipped, %llu header lines\n",
-			(unsigned long long)rep->replay.lines, (unsigned long long)rep->replay.events,
-			(unsigned long long)rep->replay.xen_unused,
-			(unsigned long long)rep->replay.skipped,
-			(unsigned long long)rep->replay.headers);
+		print_replay(f, &rep->replay);
 }
 
 int report_exit_code(const struct report *rep)
@@ -208,7 +222,10 @@ void report_text(FILE *f, const struct report *rep, bool timestamp)
 {
 	char verdict[512];
 
-	if (timestamp) {
+	if (timestamp && rep->is_replay) {	/* the trace's time, not the wall clock */
+		fprintf(f, "\nTrace time %.6f s to %.6f s\n", rep->replay.first_ts / 1e9,
+			rep->replay.last_ts / 1e9);
+	} else if (timestamp) {
 		char buf[32];
 		time_t t = time(NULL);
 

@@ -3,6 +3,7 @@
 #ifndef PINSCOPE_STATS_H
 #define PINSCOPE_STATS_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 #include "pinscope.h"
 
@@ -23,6 +24,13 @@ struct replay_counts {
 	__u64 headers;		/* comments and blank lines */
 	__u64 skipped;		/* not xen events */
 	__u64 xen_unused;	/* xen events the checker does not need */
+	__u64 first_ts, last_ts;	/* trace time of the first event, the latest one */
+	__u64 clock_back;	/* events whose timestamp is before the one read before */
+	bool interrupted;	/* a signal stopped the replay ... */
+	__u64 interrupted_at;	/* ... after this line (text) or record (trace.dat) */
+	const char *format;	/* "text" or "trace.dat" */
+	const char *codec;	/* "plain", "gzip" or "xz" */
+	__u32 pid;		/* -p, 0 none */
 };
 
 struct report {

@@ -23,6 +23,9 @@ enum trace_line {
 /* Does the line hold an event of the kernel patch (tracepoints mode)? */
 int trace_line_is_patched(const char *line);
 
+/* xen_mc_entry's first argument (a linear-map address) as the checker's pfn */
+__u64 trace_va_pfn(__u64 va);
+
 enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 				 char *err, size_t errlen);
 

@@ -143,6 +143,10 @@ nap() {
 	return 0
 }
 
+# trace_dat_emit PREFIX: a scenario may send the stopped buffer once more,
+# as trace.dat (live.sh); nothing by default
+trace_dat_emit() { :; }
+
 # trace_stop_emit PREFIX: stop, emit PREFIX-stats (per_cpu/cpu*/stats) and
 # PREFIX (the trace file, gzip+base64); sets TRACE_OVERRUNS (overrun +
 # dropped events, all cpus)
@@ -159,6 +163,7 @@ trace_stop_emit() {
 	stage "trace: $(grep -vc '^#' /tmp/trace.txt) events, $(wc -c < /tmp/trace.txt) bytes, overruns $TRACE_OVERRUNS: sending"
 	emit_b64 "$1" /tmp/trace.txt 0
 	rm -f /tmp/trace.txt
+	trace_dat_emit "$1"
 	echo 0 > $T/events/enable
 	echo 1 > $T/buffer_size_kb	# give the memory back
 }

@@ -32,6 +32,10 @@
 #   live-trace-setup, event-formats, live-trace-stats, live-trace
 #                       tracefs record of the same window (LIVE_TRACE=1;
 #                       event-formats only once per boot)
+#   live-trace-dat, live-trace-dat-log
+#                       the same buffer as trace-cmd's trace.dat (gzip+base64)
+#                       and trace-cmd's output, when the image has trace-cmd
+#                       (mkinitramfs.sh -t): the text's binary twin
 #   NAME.workload-json, NAME.live-json, NAME.live-json-stderr,
 #   NAME.live-trace-setup, NAME.live-trace-stats, NAME.live-trace
 #                       the same for a "json@NAME" run
@@ -163,6 +167,29 @@ live_json() {
 		echo 1 > $T/buffer_size_kb
 	fi
 	return 0
+}
+
+# trace_dat_emit PREFIX (called by trace_stop_emit once the text is read):
+# `trace-cmd extract` of the same stopped buffer, so that trace.dat and text
+# hold the same window; `trace-cmd record` would also trace its own forks.
+# The file keeps the kernel's symbols (for xen_mc_callback's function): all
+# of kallsyms is ~1 MB compressed, so trace-cmd sees only the xen and cr3
+# functions and the symbol after each (which bounds it), bind-mounted over
+# /proc/kallsyms for the extract
+trace_dat_emit() {
+	[ "${HAVE_TRACECMD:-0}" = 1 ] || return 0
+	stage "trace: trace-cmd extract of the same buffer"
+	awk 'n { print; n = 0 } $2 ~ /^[tT]$/ && $3 ~ /xen|cr3/ { print; n = 1 }' /proc/kallsyms \
+		> /tmp/kallsyms
+	_bound=0
+	mount -o bind /tmp/kallsyms /proc/kallsyms 2>/dev/null && _bound=1
+	(cd /tmp && /usr/bin/trace-cmd extract -o /tmp/trace.dat) > /tmp/extract.txt 2>&1
+	_rc=$?
+	[ "$_bound" = 1 ] && umount /proc/kallsyms
+	echo "kallsyms for trace.dat: $(wc -l < /tmp/kallsyms) symbols (bind mount: $_bound)" >> /tmp/extract.txt
+	emit_text "$1-dat-log" /tmp/extract.txt $_rc
+	emit_b64 "$1-dat" /tmp/trace.dat $_rc
+	rm -f /tmp/trace.dat*
 }
 
 # text run: ends by itself after -d, the workload runs in the background

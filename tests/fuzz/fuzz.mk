@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# libFuzzer targets (docs/input.md, "Fuzzing"), included by the Makefile:
+#   make test-fuzz   both targets, FUZZ_TIME seconds in all (60; part of make test)
+#   make fuzz        longer (FUZZ_LONG seconds, 1800), corpus kept in $(FUZZ_DIR)
+FUZZ_DIR := $(OUTPUT)/fuzz
+FUZZ_TIME ?= 60
+FUZZ_LONG ?= 1800
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-Wall -Werror -Wno-unused-parameter -Wno-missing-field-initializers $(INCLUDES) -Iuser \
+	$(TRACEDAT_CFLAGS)
+# Everything of replay but the checker engine and trace.dat: libtracecmd is not
+# ours to fuzz (nor instrumented); the static build's tracedat-none.c stands in
+FUZZ_SRCS := user/input.c user/replay.c user/trace.c user/tracedat-none.c user/report.c \
+	user/json.c user/names.c user/coverage.c user/stats.c
+# The checker behind replay: a counting stand-in while the only engine is BPF
+# (root, a syscall per batch); the user-space engine goes here (one line)
+FUZZ_CHECKER := tests/fuzz/checker_null.c
+FUZZ_LIBS := -lbpf -lelf -lz -llzma -ljson-c
+FUZZ_OPTS := -close_fd_mask=2 -max_len=131072 -rss_limit_mb=2048 -timeout=20
+
+.PHONY: test-fuzz fuzz
+
+$(FUZZ_DIR):
+	$(Q)mkdir -p $@
+
+$(FUZZ_DIR)/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_SRCS) $(FUZZ_CHECKER) | $(FUZZ_DIR)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) $(FUZZ_LIBS) -o $@
+
+$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/trace.c | $(FUZZ_DIR)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
+$(FUZZ_DIR)/seed/.done: tests/fuzz/seed.sh $(wildcard tests/data/*) | $(FUZZ_DIR)
+	$(Q)rm -rf $(FUZZ_DIR)/seed && tests/fuzz/seed.sh $(FUZZ_DIR)/seed && touch $@
+
+# run_fuzz TARGET SECONDS: new corpus entries go to $(FUZZ_DIR)/corpus-TARGET
+define run_fuzz
+	$(Q)mkdir -p $(FUZZ_DIR)/corpus-$(1)
+	$(Q)cd $(FUZZ_DIR) && { ./fuzz_$(1) $(FUZZ_OPTS) -max_total_time=$(2) -print_final_stats=1 \
+		corpus-$(1) seed/$(1) > fuzz_$(1).log 2>&1; rc=$$?; tail -n 12 fuzz_$(1).log; \
+		[ $$rc = 0 ] || { echo "fuzz_$(1): FAILED (exit $$rc): crash input and report in $(FUZZ_DIR)"; exit 1; }; }
+	$(Q)echo "fuzz_$(1): $(2) s, no crash"
+endef
+
+test-fuzz: $(FUZZ_DIR)/fuzz_replay $(FUZZ_DIR)/fuzz_trace $(FUZZ_DIR)/seed/.done
+	$(call run_fuzz,replay,$(shell echo $$(( $(FUZZ_TIME) * 3 / 4 ))))
+	$(call run_fuzz,trace,$(shell echo $$(( $(FUZZ_TIME) / 4 ))))
+
+fuzz: $(FUZZ_DIR)/fuzz_replay $(FUZZ_DIR)/fuzz_trace $(FUZZ_DIR)/seed/.done
+	$(call run_fuzz,replay,$(FUZZ_LONG))
+	$(call run_fuzz,trace,$(shell echo $$(( $(FUZZ_LONG) / 4 ))))

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Seed corpora of the fuzz targets from tests/data (small slices).
+# Usage: tests/fuzz/seed.sh DIR   -> DIR/replay/*, DIR/trace/*
+set -euo pipefail
+out=${1:?usage: $0 DIR}
+data=$(cd "$(dirname "$0")/../data" && pwd)
+mkdir -p "$out/replay" "$out/trace"
+# replay: whole synthetic traces, and 120 lines around the first pin of each capture
+cp "$data"/synthetic/*.trace "$out/replay/"
+for f in "$data"/patched-6.1-*.trace "$data"/debian-6.1-sample.trace; do
+	b=$(basename "$f" .trace)
+	n=$(grep -n -m1 'xen_mmu_pgd_pin:' "$f" | cut -d: -f1)
+	sed -n "1,12p; $n,$((n + 119))p" "$f" > "$out/replay/$b.slice"
+done
+# (no trace.dat: the fuzz build reads it with tracedat-none.c, see fuzz.mk)
+xz -0 -c "$out/replay/patched-6.1-clean.slice" > "$out/replay/clean.slice.xz"
+gzip -c "$out/replay/patched-6.1-early_unlock.slice" > "$out/replay/early.slice.gz"
+# trace: one line of each event, both line formats
+i=0
+for f in "$data"/patched-6.1-clean.trace "$data"/debian-6.1-sample.trace; do
+	grep -v '^#' "$f" | awk '{ for (k = 1; k <= NF; k++) if ($k ~ /^xen_[a-z_]*:$/) { if (!seen[$k]++) print; break } }' |
+	while IFS= read -r line; do
+		i=$((i + 1)); printf '%s' "$line" > "$out/trace/line$i-$(basename "$f" .trace)"
+	done
+done

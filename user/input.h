@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The bytes of a recorded trace: a file, a pipe or stdin, xz- or
+ * gzip-compressed or not (detected by content, docs/input.md), read as
+ * bounded lines (text traces) or handed over as one seekable file
+ * descriptor (trace-cmd's trace.dat).  Every read error is reported with
+ * the file name and line, never taken for the end of the trace.
+ */
+#ifndef PINSCOPE_INPUT_H
+#define PINSCOPE_INPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+/* Longest line accepted (bytes, newline excluded): tracefs lines are < 1 KiB */
+#define INPUT_LINE_MAX 65536
+
+enum input_format { INPUT_TEXT, INPUT_TRACEDAT };
+enum input_codec { INPUT_PLAIN, INPUT_GZIP, INPUT_XZ };
+
+struct input_src;
+
+struct input {
+	const char *name;	/* for messages: path or "<stdin>" */
+	enum input_format format;
+	enum input_codec codec;
+	FILE *raw;		/* the file or stdin, as opened */
+	FILE *f;		/* its content: raw, or decoded through src */
+	struct input_src *src;	/* decoder state (fopencookie), NULL for plain files */
+	bool seekable;		/* plain regular file: rewind() works */
+	FILE *spool;		/* lines read ahead (input_mark .. input_rewind) */
+	bool spooling, from_spool;
+	char *line;		/* INPUT_LINE_MAX + 1 bytes */
+	__u64 lineno;		/* of the line last returned */
+};
+
+/* Opens path (NULL or "-": stdin) and finds format and codec; 0 or -errno, message printed */
+int input_open(const char *path, struct input *in);
+void input_close(struct input *in);
+/*
+ * The next line without its newline, NUL-terminated, in *line (valid until
+ * the next call), its length in *len (it may hold NUL bytes).
+ * Returns 1, 0 at the end, or -errno after printing what and where.
+ */
+int input_line(struct input *in, const char **line, size_t *len);
+/* Start of a look-ahead: the lines read from now on are read again after input_rewind() */
+int input_mark(struct input *in);
+int input_rewind(struct input *in);
+/*
+ * The whole decoded content as a seekable file descriptor (the file itself,
+ * or a temporary copy of a pipe or of decompressed data), positioned at 0,
+ * owned by in; -errno after printing why.
+ */
+int input_fd(struct input *in);
+const char *input_codec_name(enum input_codec c);
+
+#endif
