@@ -4,6 +4,7 @@
 Usage: guest/check-live.py RESULTS_DIR [--pinscope HOST_PINSCOPE] [--mode MODE]
                             [--run NAME] [--expect-rule RULE]
                             [--expect-release UNAME_R] [--expect-cmdline TEXT]
+                            [--expect-fault MODE]
 
 RESULTS_DIR is what guest/boot.sh extracted (live-json, workload-json, unpriv,
 bpf-after-prog, ...).  Checks what the guest test promises: pinscope attached
@@ -16,9 +17,12 @@ that `HOST_PINSCOPE replay -j live-trace` agrees with the live report on the
 counts both can see (pins, unpins, deferred unlocks, early-flush reasons) and
 on the verdict (the same violated rules).
 
---expect-rule RULE: the run is on a kernel booted with a fault
-(xen_pin_fault=): instead of "exit 0, zero violations", pinscope must exit 3
-with violations of RULE and of no other rule (live, text run and replay).
+--expect-rule RULE: the run is on a kernel with a fault (xen_pin_fault):
+instead of "exit 0, zero violations", pinscope must exit 3 with violations of
+RULE and of no other rule (live, text run and replay).
+--expect-fault MODE: the fault was switched on at run time for this run
+(guest/init/live.sh PIN_FAULT_NAME): the section pin-fault reads back MODE
+and the kernel logged that it injects MODE.
 
 In tracepoints mode, each recorded hold must match a lock/unlock pair: the
 hold counts equal the split locks taken (ops.locks_taken), and the tracefs
@@ -113,6 +117,7 @@ def main():
                     help="fault boot: exit 3 and violations of RULE only")
     ap.add_argument("--expect-release", metavar="UNAME_R", help="the guest's uname -r")
     ap.add_argument("--expect-cmdline", metavar="TEXT", help="text the guest's /proc/cmdline contains")
+    ap.add_argument("--expect-fault", metavar="MODE", help="xen_pin_fault set to MODE at run time")
     a = ap.parse_args()
     pre = a.run + "." if a.run else ""
     want_rc = 3 if a.expect_rule else 0
@@ -135,6 +140,13 @@ def main():
     if a.expect_cmdline:
         check(a.expect_cmdline in gi.get("cmdline", "").split(),
               f"{tag}guest kernel command line has {a.expect_cmdline}", f"cmdline {gi.get('cmdline')!r}")
+
+    if a.expect_fault:
+        pf = (read(d, pre + "pin-fault") or "").splitlines()
+        check(rc(d, pre + "pin-fault") == 0 and pf[:1] == [a.expect_fault]
+              and f'injecting pagetable pin fault "{a.expect_fault}"' in "".join(pf[1:]),
+              f"{tag}xen_pin_fault switched to {a.expect_fault} at run time, kernel says so",
+              f"rc {rc(d, pre + 'pin-fault')}, section {pf}")
 
     # --- the JSON run ---
     prc = rc(d, pre + "live-json")

@@ -3,11 +3,12 @@
 #
 # kernel/build.sh: build pinscope's patched test kernel.
 #
-# Debian's linux-source-6.1 + kernel/patches/*.patch (applied with git am)
-# + kernel/pinscope.config (on top of tinyconfig) -> bzImage, cached in
+# Debian's linux-source-$KVER + kernel/patches/$KVER/*.patch (applied with
+# git am) + kernel/pinscope.config and kernel/pinscope-$KVER.config (on top
+# of tinyconfig) -> bzImage, cached in
 #   ${PINSCOPE_CACHE:-$HOME/.cache/pinscope}/kernel/<hash>/
 # keyed by a hash of the source package version, the patches, the config
-# fragment, this script and the compiler/pahole versions.  A second run with
+# fragments, this script and the compiler/pahole versions.  A second run with
 # the same inputs reuses the cached kernel and takes a second.
 #
 # Usage: kernel/build.sh            install deps if needed, build or reuse
@@ -16,22 +17,28 @@
 #                                   dir bzImage vmlinux btf config
 #        kernel/build.sh --env      print KERNEL_* shell assignments
 #
-# Environment: PINSCOPE_CACHE (cache root), KERNEL_JOBS (make -j, default 2).
+# Environment: KVER (kernel series: 6.1, the default, or 6.12; one directory
+# kernel/patches/KVER each), PINSCOPE_CACHE (cache root), KERNEL_JOBS (make
+# -j, default 2).
 # Output of a build: <hash>/bzImage, vmlinux (symbols + .BTF, DWARF
 # stripped), vmlinux.btf (raw BTF), config, System.map, kernel.release,
-# env (the KERNEL_* assignments); <cache>/kernel/current links to it.
+# env (the KERNEL_* assignments); <cache>/kernel/current-KVER links to it.
 
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}/kernel
 JOBS=${KERNEL_JOBS:-2}
-SRC_PKG=linux-source-6.1
-SRC_TAR=/usr/src/linux-source-6.1.tar.xz
-DEPS="linux-source-6.1 bc bison flex libelf-dev libssl-dev dwarves cpio kmod
+KVER=${KVER:-6.1}
+SRC_PKG=linux-source-$KVER
+SRC_TAR=/usr/src/$SRC_PKG.tar.xz
+DEPS="$SRC_PKG bc bison flex libelf-dev libssl-dev dwarves cpio kmod
       gcc make git xz-utils binutils"
-FRAGMENT=$HERE/pinscope.config
-PATCHES=("$HERE"/patches/*.patch)
+# the common fragment, then the series' own lines (options that exist in
+# one series only)
+FRAGMENTS=("$HERE/pinscope.config")
+[ -f "$HERE/pinscope-$KVER.config" ] && FRAGMENTS+=("$HERE/pinscope-$KVER.config")
+PATCHES=("$HERE"/patches/"$KVER"/*.patch)
 GIT_ID=(-c user.name="pinscope developers" -c user.email=pinscope@localhost)
 
 log() { echo "[kernel] $*"; }
@@ -68,13 +75,16 @@ src_version() {
 
 # The cache key: everything that goes into the kernel image.
 cache_key() {
-	[ -e "${PATCHES[0]}" ] || die "no patches in $HERE/patches"
+	[ -e "${PATCHES[0]}" ] ||
+		die "no patches in $HERE/patches/$KVER (KVER=$KVER; series: $(cd "$HERE/patches" && echo */ | tr -d /))"
 	{
 		echo "src $SRC_PKG $(src_version)"
 		for p in "${PATCHES[@]}"; do
 			echo "patch $(basename "$p") $(sha256sum < "$p")"
 		done
-		echo "config $(sha256sum < "$FRAGMENT")"
+		for f in "${FRAGMENTS[@]}"; do
+			echo "config $(basename "$f") $(sha256sum < "$f")"
+		done
 		echo "script $(sha256sum < "$HERE/build.sh")"
 		echo "gcc $(gcc -dumpfullversion 2>/dev/null || echo none)"
 		echo "pahole $(pahole --version 2>/dev/null || echo none)"
@@ -95,12 +105,12 @@ print_env() {
 
 # Fragment lines as "CONFIG_FOO=value", comments and blanks dropped.
 fragment_lines() {
-	grep -E '^CONFIG_[A-Za-z0-9_]+=' "$FRAGMENT"
+	grep -h -E '^CONFIG_[A-Za-z0-9_]+=' "${FRAGMENTS[@]}"
 }
 
 configure() {
 	local src=$1 build=$2 line key val bad=0 got
-	log "configuring: tinyconfig + $(fragment_lines | wc -l) options from $(basename "$FRAGMENT")"
+	log "configuring: tinyconfig + $(fragment_lines | wc -l) options from ${FRAGMENTS[*]##*/}"
 	make -s -C "$src" O="$build" tinyconfig >/dev/null
 	while IFS= read -r line; do
 		key=${line%%=*}
@@ -137,12 +147,18 @@ configure() {
 	done < <(fragment_lines)
 	[ $bad -eq 0 ] || die "config fragment not honoured (see above; missing dependency?)"
 
-	# Split PTE locks: USE_SPLIT_PTE_PTLOCKS is NR_CPUS >= SPLIT_PTLOCK_CPUS.
+	# Split PTE locks.  6.1: the macro USE_SPLIT_PTE_PTLOCKS, NR_CPUS >=
+	# SPLIT_PTLOCK_CPUS.  6.12: the Kconfig symbol SPLIT_PTE_PTLOCKS
+	# (mm/Kconfig: def_bool y for SMP and NR_CPUS >= 4).
 	local nr split
 	nr=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$build/.config")
+	if grep -q '^CONFIG_SPLIT_PTE_PTLOCKS=y' "$build/.config"; then
+		log "config ok: all options as requested; CONFIG_SPLIT_PTE_PTLOCKS=y (NR_CPUS=$nr)"
+		return
+	fi
 	split=$(sed -n 's/^CONFIG_SPLIT_PTLOCK_CPUS=//p' "$build/.config")
 	[ -n "$nr" ] && [ -n "$split" ] && [ "$nr" -ge "$split" ] ||
-		die "split PTE locks off: NR_CPUS=$nr SPLIT_PTLOCK_CPUS=$split"
+		die "split PTE locks off: NR_CPUS=$nr SPLIT_PTLOCK_CPUS=${split:-absent}, no CONFIG_SPLIT_PTE_PTLOCKS"
 	log "config ok: all options as requested; USE_SPLIT_PTE_PTLOCKS (NR_CPUS=$nr >= SPLIT_PTLOCK_CPUS=$split)"
 }
 
@@ -156,7 +172,7 @@ prepare_source() {
 	rm -rf "$src" "$src.tmp"
 	mkdir -p "$src.tmp"
 	tar -xf "$SRC_TAR" -C "$src.tmp"
-	mv "$src.tmp/linux-source-6.1" "$src"
+	mv "$src.tmp/$SRC_PKG" "$src"
 	rmdir "$src.tmp"
 	log "committing the pristine tree (base for git am)"
 	git -C "$src" init -q
@@ -197,7 +213,7 @@ build() {
 	out=$CACHE/$key
 	if [ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ] && [ -f "$out/env" ]; then
 		log "cached kernel $key ($SRC_PKG $ver, $(cat "$out/kernel.release"))"
-		ln -sfn "$key" "$CACHE/current"
+		ln -sfn "$key" "$CACHE/current-$KVER"
 		print_env "$out"
 		return
 	fi
@@ -237,7 +253,7 @@ build() {
 	rm -rf "$out"
 	mv "$out.tmp" "$out"
 	print_env "$out" > "$out/env"
-	ln -sfn "$key" "$CACHE/current"
+	ln -sfn "$key" "$CACHE/current-$KVER"
 	log "cached kernel $key: $out/bzImage ($(stat -c %s "$out/bzImage") bytes, $(cat "$out/kernel.release"))"
 	print_env "$out"
 }
@@ -261,13 +277,17 @@ case ${1:-} in
 	print_env "$CACHE/$(cache_key)"
 	;;
 "")
+	# One build per series at a time (the source and build trees are per
+	# source version).  6.1 keeps the lock name of the single-series script.
+	lock=$CACHE/.lock
+	[ "$KVER" = 6.1 ] || lock=$CACHE/.lock-$KVER
 	mkdir -p "$CACHE"
-	exec 9>"$CACHE/.lock"
-	flock 9 || die "cannot lock $CACHE/.lock"
+	exec 9>"$lock"
+	flock 9 || die "cannot lock $lock"
 	build
 	;;
 -h|--help)
-	sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
 	;;
 *)
 	die "unknown argument '$1' (see --help)"

@@ -6,43 +6,48 @@
 #   make kernel-env    print KERNEL_DIR, KERNEL_BZIMAGE, KERNEL_VMLINUX,
 #                      KERNEL_BTF, KERNEL_CONFIG of the current inputs
 #   make test-kernel   pinscope live on the patched kernel (kernel/test-live.sh):
-#                      boots it clean (tracepoints run + fentry run of the same
-#                      workload) and once per xen_pin_fault= mode, checks each
-#                      with guest/check-live.py; results in
-#                      $(OUTPUT)/guest/kernel/<boot>/.  KERNEL_TEST_BOOTS
-#                      picks boots (default: clean pgd_first early_unlock
+#                      ONE boot runs it clean (tracepoints run + fentry run of
+#                      the same workload) and then once per xen_pin_fault mode,
+#                      switched at run time; checks each run with
+#                      guest/check-live.py; results in
+#                      $(OUTPUT)/guest/kernel/$(KVER)/boot/.  KERNEL_TEST_RUNS
+#                      picks runs (default: clean pgd_first early_unlock
 #                      late_lock).  Needs the guest targets (guest/guest.mk)
 #                      and the top Makefile's pinscope and pinscope.static.
 #
+# KVER picks the series: 6.1 (default, Debian 12's linux-source-6.1) or 6.12
+# (linux-source-6.12 from bookworm-security); kernel/patches/$(KVER)/.
 # The kernel is cached outside git, in
 #   $(PINSCOPE_CACHE)/kernel/<hash>/   (default ~/.cache/pinscope)
-# keyed by linux-source-6.1's version, kernel/patches, kernel/pinscope.config
-# and kernel/build.sh.  The paths below are computed lazily, without building;
-# they exist once `make kernel` has run.
+# keyed by linux-source-$(KVER)'s version, kernel/patches/$(KVER),
+# kernel/pinscope.config, kernel/pinscope-$(KVER).config and kernel/build.sh.
+# The paths below are computed lazily, without building; they exist once
+# `make kernel` has run.
 
 KERNEL_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 KERNEL_BUILD_SH := $(KERNEL_MK_DIR)/build.sh
+KVER ?= 6.1
 
-KERNEL_DIR = $(shell $(KERNEL_BUILD_SH) --print dir 2>/dev/null)
+KERNEL_DIR = $(shell KVER=$(KVER) $(KERNEL_BUILD_SH) --print dir 2>/dev/null)
 KERNEL_BZIMAGE = $(KERNEL_DIR)/bzImage
 KERNEL_VMLINUX = $(KERNEL_DIR)/vmlinux
 KERNEL_BTF = $(KERNEL_DIR)/vmlinux.btf
 
 .PHONY: kernel kernel-deps kernel-env test-kernel
 
-KERNEL_TEST_BOOTS ?= clean pgd_first early_unlock late_lock
+KERNEL_TEST_RUNS ?= clean pgd_first early_unlock late_lock
 
 kernel-deps:
-	$(KERNEL_BUILD_SH) --deps
+	KVER=$(KVER) $(KERNEL_BUILD_SH) --deps
 
 kernel:
-	$(KERNEL_BUILD_SH)
+	KVER=$(KVER) $(KERNEL_BUILD_SH)
 
 kernel-env:
-	@$(KERNEL_BUILD_SH) --env
+	@KVER=$(KVER) $(KERNEL_BUILD_SH) --env
 
 test-kernel: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static guest-fetch $(OUTPUT)/guest/workload
-	OUTPUT=$(OUTPUT) PINSCOPE_HOST=$(OUTPUT)/pinscope PINSCOPE_STATIC=$(OUTPUT)/pinscope.static \
+	KVER=$(KVER) OUTPUT=$(OUTPUT) PINSCOPE_HOST=$(OUTPUT)/pinscope PINSCOPE_STATIC=$(OUTPUT)/pinscope.static \
 		WORKLOAD=$(OUTPUT)/guest/workload WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" \
 		GUEST_TIMEOUT=$(GUEST_TIMEOUT) GUEST_BPFTOOL=$(GUEST_BPFTOOL) \
-		$(KERNEL_MK_DIR)/test-live.sh $(KERNEL_TEST_BOOTS)
+		$(KERNEL_MK_DIR)/test-live.sh $(KERNEL_TEST_RUNS)

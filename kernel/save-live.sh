@@ -6,12 +6,13 @@
 # replay tests check traces whose live verdict is known.
 #
 # Usage: kernel/save-live.sh [RESULTS [DEST]]
-#   RESULTS  test-kernel results (default .output/guest/kernel)
+#   RESULTS  test-kernel results, the boot's directory (default
+#            .output/guest/kernel/$KVER/boot)
 #   DEST     where the files go (default tests/data)
-# Writes, for each run found (clean, clean's fentry run, pgd_first,
-# early_unlock, late_lock):
-#   DEST/patched-6.1-live-<run>.trace.xz   tracefs record of the window (xz -9)
-#   DEST/patched-6.1-live-<run>.live.json.xz  pinscope's live JSON of that
+# KVER (default 6.1) names the files.  Writes, for each run found (clean,
+# clean's fentry run, pgd_first, early_unlock, late_lock; all of one boot):
+#   DEST/patched-KVER-live-<run>.trace.xz   tracefs record of the window (xz -9)
+#   DEST/patched-KVER-live-<run>.live.json.xz  pinscope's live JSON of that
 #                                          window (with the violations' stacks)
 # and prints the tests/data/expect.tsv rows of the traces (exit code and
 # violated rules of the live run).  Exit codes: 0 ok, 1 a run is missing.
@@ -19,27 +20,28 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-RES=${1:-$REPO/.output/guest/kernel}
+KVER=${KVER:-6.1}
+RES=${1:-$REPO/.output/guest/kernel/$KVER/boot}
 DEST=${2:-$REPO/tests/data}
 
-# run name, results dir, section prefix
+# run name, section prefix
 runs=(
-	"clean $RES/clean "
-	"clean-fentry $RES/clean fentry."
-	"pgd_first $RES/pgd_first "
-	"early_unlock $RES/early_unlock "
-	"late_lock $RES/late_lock "
+	"clean "
+	"clean-fentry fentry."
+	"pgd_first pgd_first."
+	"early_unlock early_unlock."
+	"late_lock late_lock."
 )
 rc=0
 for r in "${runs[@]}"; do
-	read -r name dir pre <<<"$r"
-	trace=$dir/${pre}live-trace json=$dir/${pre}live-json
+	read -r name pre <<<"$r"
+	trace=$RES/${pre}live-trace json=$RES/${pre}live-json
 	if [ ! -s "$trace" ] || [ ! -s "$json" ]; then
 		echo "[save-live] missing $trace or $json: run make test-kernel first" >&2
 		rc=1
 		continue
 	fi
-	base=$DEST/patched-6.1-live-$name
+	base=$DEST/patched-$KVER-live-$name
 	xz -9 -T1 -c "$trace" > "$base.trace.xz"
 	rm -f "$base.live.json"
 	xz -9 -T1 -c "$json" > "$base.live.json.xz"

@@ -3,38 +3,45 @@
 #
 # kernel/test-live.sh: pinscope live on the patched kernel (make test-kernel).
 #
-# Builds or reuses the patched kernel (kernel/build.sh, cached), then boots it
-# as Xen PV dom0 under QEMU (guest/boot.sh -k) once clean and once per fault
-# mode (xen_pin_fault=MODE), runs the static pinscope live with the workload
-# in each boot (guest/init/live.sh) and checks the results with
-# guest/check-live.py:
+# Builds or reuses the patched kernel of series KVER (kernel/build.sh,
+# cached), boots it ONCE as Xen PV dom0 under QEMU (guest/boot.sh -k), and in
+# that boot runs the static pinscope live with the workload (guest/init/live.sh)
+# clean and then once per fault mode, switched at run time through
+# /sys/module/kernel/parameters/xen_pin_fault (kernel/patches/KVER/0002).
+# guest/check-live.py checks each run:
 #   clean         tracepoints mode: exit 0, 0 violations, each hold one
 #                 lock/unlock pair (holds = locks taken = xen_mmu_pte_lock
 #                 lines of the tracefs record of the window), replay of that
 #                 record: same counts and verdict; text and unprivileged runs;
-#                 then, in the same boot, a fentry-mode JSON run (--mode
-#                 fentry) on the same workload, checked like the stock test
-#   pgd_first     tracepoints mode: exit 3, violations of pgd-last only
+#                 then a fentry-mode JSON run (--mode fentry) on the same
+#                 workload, checked like the stock test
+#   pgd_first     fault set at run time (read back, logged by the kernel);
+#                 tracepoints mode: exit 3, violations of pgd-last only
 #   early_unlock  ... unlock-after-flush only
 #   late_lock     ... pte-lock-held only
-#   (each fault boot: live and replay of its record reach the same verdict)
+#   (each fault run: live and replay of its record reach the same verdict;
+#   the fault is back to "none" after each run)
 #
-# Usage: kernel/test-live.sh [BOOT...]   BOOT: clean pgd_first early_unlock
-#                                        late_lock (default: all four)
+# Usage: kernel/test-live.sh [--domu] [RUN...]
+#   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
+#   order, in one boot)
+#   --domu: boot the kernel as a PV domU of Debian's dom0 (guest/boot.sh
+#   --domu); results in $OUTPUT/guest/kernel/KVER-domu/
 # Environment (kernel/kernel.mk passes them):
+#   KVER              kernel series (default 6.1; kernel/patches/KVER)
 #   OUTPUT            build output (default .output); results go to
-#                     $OUTPUT/guest/kernel/<boot>/, initramfs images next to them
+#                     $OUTPUT/guest/kernel/KVER/, initramfs next to them
 #   PINSCOPE_HOST     host pinscope for replay (default $OUTPUT/pinscope)
 #   PINSCOPE_STATIC   static pinscope for the guest ($OUTPUT/pinscope.static)
 #   WORKLOAD          static workload binary ($OUTPUT/guest/workload)
 #   WORKLOAD_ARGS     workload options (default "-n 2 -c 8 -m 128 -f 2 -s 65536",
 #                     the stock guest test's)
-#   GUEST_TIMEOUT     hard limit per boot in seconds (default 400)
+#   GUEST_TIMEOUT     hard limit of the boot in seconds (default 600)
 #   GUEST_BPFTOOL     bpftool for the image (default auto: the host's)
 #   PINSCOPE_CACHE    cache root (kernel, Xen, busybox)
-# Exit codes: 0 every boot ran and every check passed, 1 a boot or a check
-# failed (all boots are still attempted), 2 usage error, 77 skipped (no
-# static pinscope).
+# Exit codes: 0 the boot ran and every check passed, 1 the boot or a check
+# failed (every run is still checked), 2 usage error, 77 skipped (no static
+# pinscope).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,9 +52,10 @@ PINSCOPE_HOST=${PINSCOPE_HOST:-$OUTPUT/pinscope}
 PINSCOPE_STATIC=${PINSCOPE_STATIC:-$OUTPUT/pinscope.static}
 WORKLOAD=${WORKLOAD:-$OUTPUT/guest/workload}
 WORKLOAD_ARGS=${WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
-GUEST_TIMEOUT=${GUEST_TIMEOUT:-400}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-600}
 GUEST_BPFTOOL=${GUEST_BPFTOOL:-auto}
-DIR=$OUTPUT/guest/kernel
+export KVER=${KVER:-6.1}
+DIR=$OUTPUT/guest/kernel/$KVER
 # the mainline events of the stock guest test plus the five of patch 0001
 TRACE_EVENTS="xen_mmu_pgd_pin xen_mmu_pgd_unpin xen_mc_batch xen_mc_issue xen_mc_entry"
 TRACE_EVENTS+=" xen_mc_entry_alloc xen_mc_extend_args xen_mc_callback xen_mc_flush_reason xen_mc_flush"
@@ -64,11 +72,15 @@ rule_of() {
 	esac
 }
 
-boots=("$@")
-[ ${#boots[@]} -gt 0 ] || boots=(clean pgd_first early_unlock late_lock)
-for b in "${boots[@]}"; do
-	[ "$b" = clean ] || rule_of "$b" >/dev/null || {
-		echo "test-live.sh: unknown boot '$b' (clean pgd_first early_unlock late_lock)" >&2
+role=()
+if [ "${1:-}" = --domu ]; then role=(--domu); DIR=$DIR-domu; shift; fi
+runs=()
+for r in clean pgd_first early_unlock late_lock; do
+	case " ${*:-clean pgd_first early_unlock late_lock} " in *" $r "*) runs+=("$r") ;; esac
+done
+for r in "$@"; do
+	[ "$r" = clean ] || rule_of "$r" >/dev/null || {
+		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock)" >&2
 		exit 2
 	}
 done
@@ -91,61 +103,58 @@ eval "$(echo "$env_out" | grep -E '^KERNEL_(BZIMAGE|RELEASE)=')"
 log "kernel $KERNEL_RELEASE: $KERNEL_BZIMAGE"
 
 mkdir -p "$DIR"
-# $1 name, then -c settings
-mkinitrd() {
-	local name=$1; shift
-	OUTPUT=$OUTPUT "$REPO/guest/mkinitramfs.sh" -s live -w "$WORKLOAD" -p "$PINSCOPE_STATIC" \
-		-b "$GUEST_BPFTOOL" -c WORKLOAD_ARGS="$WORKLOAD_ARGS" -c XEN_TRACE_EVENTS="$TRACE_EVENTS" \
-		"$@" -o "$DIR/initrd-$name.cpio.gz" >/dev/null
-}
-mkinitrd clean -c LIVE_RUNS="json text unpriv json@fentry" -c PINSCOPE_ARGS_fentry="--mode fentry" ||
+# the guest's runs: "json text unpriv json@fentry" for clean, json@MODE for
+# a fault, with PIN_FAULT_<run>=MODE (guest/init/live.sh)
+live_runs="" conf=()
+for r in "${runs[@]}"; do
+	if [ "$r" = clean ]; then
+		live_runs+=" json text unpriv json@fentry"
+		conf+=(-c PINSCOPE_ARGS_fentry="--mode fentry")
+	else
+		live_runs+=" json@$r"
+		conf+=(-c "PIN_FAULT_$r=$r")
+	fi
+done
+OUTPUT=$OUTPUT "$REPO/guest/mkinitramfs.sh" -s live -w "$WORKLOAD" -p "$PINSCOPE_STATIC" \
+	-b "$GUEST_BPFTOOL" -c WORKLOAD_ARGS="$WORKLOAD_ARGS" -c XEN_TRACE_EVENTS="$TRACE_EVENTS" \
+	-c LIVE_RUNS="${live_runs# }" "${conf[@]}" -o "$DIR/initrd.cpio.gz" >/dev/null ||
 	{ log "FAIL: initramfs"; exit 1; }
-mkinitrd fault -c LIVE_RUNS="json" || { log "FAIL: initramfs"; exit 1; }
 
-declare -A verdict secs
-failed=0
-for b in "${boots[@]}"; do
-	out=$DIR/$b
-	args=() initrd=$DIR/initrd-fault.cpio.gz
-	if [ "$b" = clean ]; then
-		initrd=$DIR/initrd-clean.cpio.gz
-	else
-		args=(-a "xen_pin_fault=$b")
-	fi
-	log "boot $b${args[*]:+ (${args[*]:1})}"
-	t0=$(date +%s)
-	guest/boot.sh -k "$KERNEL_BZIMAGE" "${args[@]}" -i "$initrd" -o "$out" -t "$GUEST_TIMEOUT"
-	brc=$?
-	secs[$b]=$(( $(date +%s) - t0 ))
-	if [ $brc -ne 0 ]; then
-		log "FAIL: boot $b: guest/boot.sh exited $brc (serial log $out/serial.log)"
-		verdict[$b]="boot failed (exit $brc)"
-		failed=1
-		continue
-	fi
-	common=("$out" --pinscope "$PINSCOPE_HOST" --expect-release "$KERNEL_RELEASE")
-	ok=1
-	if [ "$b" = clean ]; then
-		log "check $b: tracepoints run"
-		guest/check-live.py "${common[@]}" --mode tracepoints || ok=0
-		log "check $b: fentry run (same boot, same workload)"
-		guest/check-live.py "${common[@]}" --mode fentry --run fentry || ok=0
-	else
-		rule=$(rule_of "$b")
-		log "check $b: tracepoints run, expecting $rule only"
-		guest/check-live.py "${common[@]}" --mode tracepoints --expect-rule "$rule" \
-			--expect-cmdline "xen_pin_fault=$b" || ok=0
-	fi
-	if [ $ok = 1 ]; then verdict[$b]=passed; else verdict[$b]="checks failed"; failed=1; fi
-done
+declare -A verdict
+log "boot${role[*]:+ ${role[*]}}: ${runs[*]} (one boot, faults switched at run time)"
+t0=$(date +%s)
+guest/boot.sh "${role[@]}" -k "$KERNEL_BZIMAGE" -i "$DIR/initrd.cpio.gz" -o "$DIR/boot" -t "$GUEST_TIMEOUT"
+brc=$?
+boot_secs=$(( $(date +%s) - t0 ))
+if [ $brc -ne 0 ]; then
+	log "FAIL: guest/boot.sh exited $brc after $boot_secs s (serial log $DIR/boot/serial.log)"
+	for r in "${runs[@]}"; do verdict[$r]="boot failed (exit $brc)"; done
+else
+	common=("$DIR/boot" --pinscope "$PINSCOPE_HOST" --expect-release "$KERNEL_RELEASE")
+	for r in "${runs[@]}"; do
+		ok=1
+		if [ "$r" = clean ]; then
+			log "check clean: tracepoints run"
+			guest/check-live.py "${common[@]}" --mode tracepoints || ok=0
+			log "check clean: fentry run (same boot, same workload)"
+			guest/check-live.py "${common[@]}" --mode fentry --run fentry || ok=0
+		else
+			rule=$(rule_of "$r")
+			log "check $r: switched on at run time, tracepoints run, expecting $rule only"
+			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
+				--expect-rule "$rule" --expect-fault "$r" || ok=0
+		fi
+		if [ $ok = 1 ]; then verdict[$r]=passed; else verdict[$r]="checks failed"; fi
+	done
+fi
 
-log "summary ($(( $(date +%s) - t_all )) s in all; results in $DIR/<boot>/):"
-for b in "${boots[@]}"; do
-	printf '[test-kernel]   %-13s %-22s %4s s\n' "$b" "${verdict[$b]}" "${secs[$b]:-?}" >&2
-done
+log "summary: kernel $KERNEL_RELEASE, boot $boot_secs s, $(( $(date +%s) - t_all )) s in all; results in $DIR/boot/"
 npass=0
-for b in "${boots[@]}"; do [ "${verdict[$b]}" = passed ] && npass=$((npass + 1)); done
-echo "test-kernel: $npass passed, $(( ${#boots[@]} - npass )) failed"
-[ $failed = 0 ] || { log "FAILED"; exit 1; }
+for r in "${runs[@]}"; do
+	printf '[test-kernel]   %-13s %s\n' "$r" "${verdict[$r]}" >&2
+	[ "${verdict[$r]}" = passed ] && npass=$((npass + 1))
+done
+echo "test-kernel: $npass passed, $(( ${#runs[@]} - npass )) failed"
+[ "$npass" = ${#runs[@]} ] || { log "FAILED"; exit 1; }
 
 exit 0

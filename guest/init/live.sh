@@ -21,6 +21,11 @@
 #                       LIVE_RUNS="json text unpriv json@fentry"
 #                       PINSCOPE_ARGS_fentry="--mode fentry": the same
 #                       workload measured in two modes in one boot
+#   PIN_FAULT_NAME      for a "json@NAME" run on the patched kernel: write
+#                       this xen_pin_fault mode (kernel/patches, e.g.
+#                       late_lock) to PIN_FAULT_PARAM before the run, "none"
+#                       after it: one boot runs the clean case and each fault
+#   PIN_FAULT_PARAM     default /sys/module/kernel/parameters/xen_pin_fault
 # Sections (rc = exit code of the command):
 #   skipped             only if the image has no /bin/pinscope (scenario rc 0)
 #   pinscope-help       pinscope --help
@@ -39,6 +44,9 @@
 #   NAME.workload-json, NAME.live-json, NAME.live-json-stderr,
 #   NAME.live-trace-setup, NAME.live-trace-stats, NAME.live-trace
 #                       the same for a "json@NAME" run
+#   NAME.pin-fault      PIN_FAULT_NAME set: the parameter read back after
+#                       the write, then the kernel's message (rc 1 and the
+#                       run skipped if the mode did not take)
 #   live-text           stdout+stderr of `pinscope -d TEXT_DURATION`
 #   workload-text       workload output during the text run
 #   unpriv              pinscope run as uid/gid 65534 (expected rc 1)
@@ -53,6 +61,7 @@ PINSCOPE_ARGS=${PINSCOPE_ARGS:-}
 LIVE_TRACE=${LIVE_TRACE:-1}
 ATTACH_TIMEOUT=${ATTACH_TIMEOUT:-60}
 LIVE_RUNS=${LIVE_RUNS:-json text unpriv}
+PIN_FAULT_PARAM=${PIN_FAULT_PARAM:-/sys/module/kernel/parameters/xen_pin_fault}
 
 want() { case " $LIVE_RUNS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -123,6 +132,20 @@ scenario() {
 	return 0
 }
 
+# pin_fault PREFIX MODE: set the kernel's xen_pin_fault to MODE; section
+# PREFIXpin-fault: the mode read back, then the kernel's last xen_pin_fault
+# message; 1 if the parameter does not read back MODE
+pin_fault() {
+	stage "trace: xen_pin_fault=$2 (${PIN_FAULT_PARAM})"
+	( echo "$2" > "$PIN_FAULT_PARAM" ) 2> /tmp/pin-fault.txt
+	_frc=$?
+	_now=$(cat "$PIN_FAULT_PARAM" 2>&1)
+	[ "$_now" = "$2" ] || _frc=1
+	{ echo "$_now"; dmesg | grep 'xen_pin_fault' | tail -n 1; } >> /tmp/pin-fault.txt
+	emit_text "${1}pin-fault" /tmp/pin-fault.txt $_frc
+	return $_frc
+}
+
 # live_json [PREFIX [ARGS]]: JSON run, stopped with SIGINT as soon as the
 # workload is done; sections named PREFIX<section>, pinscope options ARGS
 # (default PINSCOPE_ARGS).  Between attach and SIGINT the shell starts no
@@ -132,6 +155,11 @@ scenario() {
 live_json() {
 	_p=${1:-}
 	if [ $# -ge 2 ]; then _a=$2; else _a=$PINSCOPE_ARGS; fi
+	_f=""
+	[ -n "$_p" ] && eval "_f=\${PIN_FAULT_${_p%.}-}"
+	if [ -n "$_f" ] && ! pin_fault "$_p" "$_f"; then
+		return 0
+	fi
 	traced=0
 	if [ "$LIVE_TRACE" = 1 ] && trace_prepare "${_p}live-trace"; then traced=1; fi
 	stage "trace: starting pinscope -d $PINSCOPE_DURATION --json $_a${_p:+ (run ${_p%.})}"
@@ -166,6 +194,7 @@ live_json() {
 		echo 0 > $T/events/enable
 		echo 1 > $T/buffer_size_kb
 	fi
+	[ -n "$_f" ] && echo none > "$PIN_FAULT_PARAM"
 	return 0
 }
 
