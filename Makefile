@@ -81,7 +81,7 @@ demo: deps
 
 # make test: from a bare machine, installs what is missing first
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-bench test-guest test-kernel
+	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-bench test-matrix
 
 # The live guest test: stock Debian 6.1 kernel as Xen PV dom0, fentry mode
 test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static

@@ -35,7 +35,9 @@
 # Environment: PINSCOPE_CACHE, GUEST_XEN_ARGS / GUEST_KERNEL_ARGS (extra boot
 # arguments of Xen / the dom0 kernel), GUEST_KERNEL (as -k), QEMU (binary,
 # default qemu-system-x86_64), GUEST_TCG_THREAD (single, the default, or
-# multi: one host thread per vCPU; see selftest-textpoke.sh for why not).
+# multi: one host thread per vCPU; see selftest-textpoke.sh for why not),
+# GUEST_QEMU_CPU (QEMU -cpu, default "max,-fsgsbase": see docs/kernels.md,
+# "The workload's segfault").
 #
 # A dom0 boot of a kernel without CONFIG_XEN_DOM0 (Debian's cloud kernels) is
 # refused (exit 2) before QEMU starts: Xen would panic or hang; use --domu.
@@ -237,7 +239,7 @@ trap 'log "interrupted: stopping QEMU"; exit 1' INT TERM HUP
 log "starting QEMU (TCG $tcg_thread-threaded, 2 vCPUs): $what, $(basename "$initrd"); timeout ${timeout_s}s"
 start=$(date +%s)
 # timeout(1) is the hard limit even if this script is killed with -9
-timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu max -m 2048 -smp 2 \
+timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu "${GUEST_QEMU_CPU:-max}" -m 2048 -smp 2 \
 	-machine q35 -nographic -monitor none -serial stdio -no-reboot \
 	"${boot[@]}" \
 	</dev/null >"$serial" 2>&1 &
@@ -259,7 +261,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 		seen_xen=1; log "Xen is up ($((now - start))s)"
 	fi
 	if [ "$seen_linux" = 0 ] && grep -q 'Linux version' "$serial"; then
-		seen_linux=1; log "dom0 kernel is booting ($((now - start))s)"
+		seen_linux=1; log "$([ "$role" = noxen ] || echo "dom0 ")kernel is booting ($((now - start))s)"
 	fi
 	if [ "$seen_init" = 0 ] && grep -q '^PINSCOPE-STAGE init started' "$serial"; then
 		seen_init=1; log "guest init is running ($((now - start))s)"

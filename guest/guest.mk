@@ -14,6 +14,11 @@
 #   make guest-demo      live text report only (LIVE_RUNS=text, no tracefs),
 #                        printed on the terminal; exit code = pinscope's
 #   make guest-clean     remove $(OUTPUT)/guest (the package cache stays)
+#   make test-matrix     the support matrix (guest/matrix.sh): one boot per
+#                        row (Debian 6.1/6.12 generic dom0, 6.1/6.12 cloud
+#                        PV domU, a plain VM, the patched kernels), each
+#                        checked live and against its replay; MATRIX_ROWS
+#                        picks rows (default: all); docs/kernels.md
 # Recipes only call the scripts in guest/; see their headers for details.
 
 # keep the includer's default goal
@@ -32,7 +37,9 @@ GUEST_CAPTURE_NAME ?= debian-6.1-xen-4.17-workload
 
 export PINSCOPE_CACHE := $(GUEST_CACHE)
 
-.PHONY: guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
+MATRIX_ROWS ?=
+
+.PHONY: test-matrix guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
 
 guest-fetch:
 	guest/fetch.sh >/dev/null
@@ -68,6 +75,10 @@ guest-demo: guest-fetch $(GUEST_DIR)/workload
 	@echo "[report] pinscope in the guest (Xen PV dom0), exit code $$(cat $(GUEST_DIR)/demo/live-text.rc):"
 	@cat $(GUEST_DIR)/demo/live-text
 	@exit $$(cat $(GUEST_DIR)/demo/live-text.rc)
+
+test-matrix: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static guest-fetch $(GUEST_DIR)/workload
+	OUTPUT=$(OUTPUT) GUEST_BPFTOOL=$(GUEST_BPFTOOL) MATRIX_WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" \
+		guest/matrix.sh $(MATRIX_ROWS)
 
 guest-clean:
 	rm -rf $(GUEST_DIR)

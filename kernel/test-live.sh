@@ -19,8 +19,10 @@
 #   late_lock     ... pte-lock-held only
 #   (each fault boot: live and replay of its record reach the same verdict)
 #
-# Usage: kernel/test-live.sh [BOOT...]   BOOT: clean pgd_first early_unlock
-#                                        late_lock (default: all four)
+# Usage: kernel/test-live.sh [--domu] [BOOT...]
+#   BOOT: clean pgd_first early_unlock late_lock (default: all four)
+#   --domu: boot the kernel as a PV domU of Debian's dom0 (guest/boot.sh
+#   --domu; the fault argument goes on the domU's command line)
 # Environment (kernel/kernel.mk passes them):
 #   OUTPUT            build output (default .output); results go to
 #                     $OUTPUT/guest/kernel/<boot>/, initramfs images next to them
@@ -64,6 +66,8 @@ rule_of() {
 	esac
 }
 
+role=()
+if [ "${1:-}" = --domu ]; then role=(--domu); DIR=$DIR-domu; shift; fi
 boots=("$@")
 [ ${#boots[@]} -gt 0 ] || boots=(clean pgd_first early_unlock late_lock)
 for b in "${boots[@]}"; do
@@ -114,7 +118,7 @@ for b in "${boots[@]}"; do
 	fi
 	log "boot $b${args[*]:+ (${args[*]:1})}"
 	t0=$(date +%s)
-	guest/boot.sh -k "$KERNEL_BZIMAGE" "${args[@]}" -i "$initrd" -o "$out" -t "$GUEST_TIMEOUT"
+	guest/boot.sh "${role[@]}" -k "$KERNEL_BZIMAGE" "${args[@]}" -i "$initrd" -o "$out" -t "$GUEST_TIMEOUT"
 	brc=$?
 	secs[$b]=$(( $(date +%s) - t0 ))
 	if [ $brc -ne 0 ]; then
