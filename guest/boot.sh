@@ -36,8 +36,8 @@
 # arguments of Xen / the dom0 kernel), GUEST_KERNEL (as -k), QEMU (binary,
 # default qemu-system-x86_64), GUEST_TCG_THREAD (single, the default, or
 # multi: one host thread per vCPU; see selftest-textpoke.sh for why not),
-# GUEST_QEMU_CPU (QEMU -cpu, default "max,-fsgsbase": see docs/kernels.md,
-# "The workload's segfault").
+# GUEST_QEMU_CPU (QEMU -cpu, default max), GUEST_DOMU_VCPUS (--domu: the
+# domU's vCPUs, default 2).
 #
 # A dom0 boot of a kernel without CONFIG_XEN_DOM0 (Debian's cloud kernels) is
 # refused (exit 2) before QEMU starts: Xen would panic or hang; use --domu.
@@ -208,7 +208,7 @@ domu)
 	mkdir -p "$OUTPUT/guest" || die "Failed to create $OUTPUT/guest"
 	dom0_initrd=$(mktemp "$OUTPUT/guest/dom0-initrd.XXXXXX")
 	OUTPUT=$OUTPUT "$HERE/mkdom0.sh" -k "$VMLINUZ" -i "$initrd" -o "$dom0_initrd" \
-		-c DOMU_MEM="$domu_mem" -c DOMU_ARGS="$extra_args" >/dev/null ||
+		-c DOMU_MEM="$domu_mem" -c DOMU_VCPUS="${GUEST_DOMU_VCPUS:-2}" -c DOMU_ARGS="$extra_args" >/dev/null ||
 		{ rm -f "$dom0_initrd" "$dom0_initrd.base"; die "Failed to build the dom0 image (guest/mkdom0.sh)"; }
 	what="Xen $XEN_VERSION, dom0 Linux $DOM0_KVER, PV domU Linux $KVER ($domu_mem MiB)${extra_args:+ [$extra_args]}"
 	VMLINUZ=$DOM0_VMLINUZ ;;
