@@ -36,8 +36,10 @@
 # arguments of Xen / the dom0 kernel), GUEST_KERNEL (as -k), QEMU (binary,
 # default qemu-system-x86_64), GUEST_TCG_THREAD (single, the default, or
 # multi: one host thread per vCPU; see selftest-textpoke.sh for why not),
-# GUEST_QEMU_CPU (QEMU -cpu, default max), GUEST_DOMU_VCPUS (--domu: the
-# domU's vCPUs, default 2).
+# GUEST_QEMU_CPU (QEMU -cpu, default max), GUEST_QEMU_SMP (QEMU CPUs,
+# default 2; 4 with --domu), GUEST_DOMU_VCPUS (--domu: the domU's vCPUs,
+# default 2), GUEST_DOMU_CPUS (--domu: the CPUs they may run on, default
+# 2-3; empty: any).
 #
 # A dom0 boot of a kernel without CONFIG_XEN_DOM0 (Debian's cloud kernels) is
 # refused (exit 2) before QEMU starts: Xen would panic or hang; use --domu.
@@ -198,6 +200,7 @@ qesc() { printf '%s' "${1//,/,,}"; }
 xen_args="console=com1 com1=115200,8n1 dom0=pv dom0_mem=1024M,max:1024M dom0_max_vcpus=2 noreboot smap=0 ${GUEST_XEN_ARGS:-}"
 linux_args="console=hvc0 earlyprintk=xen rdinit=/init"
 dom0_initrd=$initrd
+qemu_smp=${GUEST_QEMU_SMP:-2}
 case "$role" in
 dom0)
 	linux_args+="${extra_args:+ $extra_args}"
@@ -206,9 +209,15 @@ domu)
 	# dom0 is Debian's default kernel with the toolstack; the kernel under
 	# test and INITRD go into its image
 	mkdir -p "$OUTPUT/guest" || die "Failed to create $OUTPUT/guest"
+	# Each domain on its own CPUs: 4 QEMU CPUs, dom0's 2 vCPUs pinned to
+	# CPUs 0-1, the domU's to 2-3.  When vCPUs of dom0 and the domU share a
+	# CPU, user processes under TCG crash now and then at startup with a
+	# wrong thread pointer (docs/kernels.md, "The workload's segfault")
+	qemu_smp=${GUEST_QEMU_SMP:-4}
+	xen_args+=" dom0_vcpus_pin"
 	dom0_initrd=$(mktemp "$OUTPUT/guest/dom0-initrd.XXXXXX")
 	OUTPUT=$OUTPUT "$HERE/mkdom0.sh" -k "$VMLINUZ" -i "$initrd" -o "$dom0_initrd" \
-		-c DOMU_MEM="$domu_mem" -c DOMU_VCPUS="${GUEST_DOMU_VCPUS:-2}" -c DOMU_ARGS="$extra_args" >/dev/null ||
+		-c DOMU_MEM="$domu_mem" -c DOMU_VCPUS="${GUEST_DOMU_VCPUS:-2}" -c DOMU_CPUS="${GUEST_DOMU_CPUS-2-3}" -c DOMU_ARGS="$extra_args" >/dev/null ||
 		{ rm -f "$dom0_initrd" "$dom0_initrd.base"; die "Failed to build the dom0 image (guest/mkdom0.sh)"; }
 	what="Xen $XEN_VERSION, dom0 Linux $DOM0_KVER, PV domU Linux $KVER ($domu_mem MiB)${extra_args:+ [$extra_args]}"
 	VMLINUZ=$DOM0_VMLINUZ ;;
@@ -236,10 +245,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted: stopping QEMU"; exit 1' INT TERM HUP
 
-log "starting QEMU (TCG $tcg_thread-threaded, 2 vCPUs): $what, $(basename "$initrd"); timeout ${timeout_s}s"
+log "starting QEMU (TCG $tcg_thread-threaded, $qemu_smp CPUs): $what, $(basename "$initrd"); timeout ${timeout_s}s"
 start=$(date +%s)
 # timeout(1) is the hard limit even if this script is killed with -9
-timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu "${GUEST_QEMU_CPU:-max}" -m 2048 -smp 2 \
+timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu "${GUEST_QEMU_CPU:-max}" -m 2048 -smp "$qemu_smp" \
 	-machine q35 -nographic -monitor none -serial stdio -no-reboot \
 	"${boot[@]}" \
 	</dev/null >"$serial" 2>&1 &

@@ -15,6 +15,7 @@
 #   DOMU_MEM     domU memory in MiB (default 768)
 #   DOMU_VCPUS   domU vCPUs (default 2)
 #   DOMU_ARGS    extra domU kernel arguments (boot.sh -a)
+#   DOMU_CPUS    the physical CPUs the domU's vCPUs may run on (xl cpus=)
 # Sections: dom0-info (the trailer's guest-info, renamed), toolstack (what
 # each step printed, rc = the first failing step's), the domU's sections.
 INFO_SECTION=dom0-info
@@ -54,6 +55,8 @@ toolstack_up() {
 	cat > /etc/xen/xl.conf <<-EOF
 	autoballoon="off"
 	EOF
+	_cpus=""
+	[ -z "$DOMU_CPUS" ] || _cpus="cpus = \"$DOMU_CPUS\""
 	cat > /etc/xen/domu.cfg <<-EOF
 	name = "$DOMU_NAME"
 	type = "pv"
@@ -62,6 +65,7 @@ toolstack_up() {
 	cmdline = "console=hvc0 rdinit=/init $DOMU_ARGS"
 	memory = $DOMU_MEM
 	vcpus = $DOMU_VCPUS
+	$_cpus
 	on_poweroff = "destroy"
 	on_reboot = "destroy"
 	on_crash = "destroy"
