@@ -44,9 +44,13 @@ MATRIX_ROWS ?=
 guest-fetch:
 	guest/fetch.sh >/dev/null
 
-$(GUEST_DIR)/workload: guest/workload.c
-	@mkdir -p $(@D)
-	cc -static -O2 -Wall -o $@ $<
+# the static workload and runas, with the top Makefile's warnings, V=1, .d files
+$(GUEST_DIR)/workload $(GUEST_DIR)/runas: $(GUEST_DIR)/%: guest/%.c
+	$(call msg,CC-STATIC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static -O2 $(WARN) -MMD -MP -o $@ $<
+
+-include $(GUEST_DIR)/workload.d $(GUEST_DIR)/runas.d
 
 guest-smoke: guest-fetch $(GUEST_DIR)/workload
 	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s smoke -w $(GUEST_DIR)/workload -o $(GUEST_DIR)/initrd-smoke.cpio.gz >/dev/null
