@@ -213,6 +213,11 @@ domu)
 	# CPUs 0-1, the domU's to 2-3.  When vCPUs of dom0 and the domU share a
 	# CPU, user processes under TCG crash now and then at startup with a
 	# wrong thread pointer (docs/kernels.md, "The workload's segfault")
+	# dom0: the kernel whose modules mkdom0.sh takes (fetch.sh's output, not
+	# the shared guest.env another checkout may rewrite meanwhile)
+	dom0_env=$("$HERE/fetch.sh" --toolstack) || die "Failed to fetch the dom0 kernel and the toolstack: see [fetch] above"
+	DOM0_VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$dom0_env")
+	DOM0_KVER=$(sed -n 's/^KVER=//p' <<<"$dom0_env")
 	qemu_smp=${GUEST_QEMU_SMP:-4}
 	xen_args+=" dom0_vcpus_pin"
 	dom0_initrd=$(mktemp "$OUTPUT/guest/dom0-initrd.XXXXXX")

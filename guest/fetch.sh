@@ -131,7 +131,8 @@ kernel_pkg() {
 		p=$(sed -n 's/^KERNEL_PKG=//p' "$ENV_FILE")
 	fi
 	if [ -z "$p" ] && [ "$meta" = linux-image-amd64 ]; then
-		d=$(ls -d "$DEBS"/linux-image-6.1.0-*-amd64_*/ 2>/dev/null | grep -v cloud | sort -V | tail -n1)
+		# the generic flavour: linux-image-6.1.0-N-amd64, not -cloud-amd64 or -rt-amd64
+		d=$(printf '%s\n' "$DEBS"/linux-image-6.1.0-[0-9]*-amd64_*/ | grep -Ev -- '-(cloud|rt)-amd64_|\*' | sort -V | tail -n1)
 		[ -n "$d" ] && p=$(basename "$d" | sed 's/_.*//')
 	fi
 	[ -n "$p" ] || die "Failed to resolve the kernel package: 'apt-cache depends $meta' names no linux-image-<version> and nothing is cached (apt-cache search --names-only '^linux-image-' lists what Debian offers)"
@@ -207,7 +208,10 @@ fetch_pkg() {
 }
 
 # --- xen ---
-[ "$OFFLINE" = 1 ] || prefetch_candidates "$XEN_PKG" busybox-static $([ "$toolstack" = 0 ] || echo $TOOLSTACK_DEBS)
+want_debs=("$XEN_PKG" busybox-static)
+# shellcheck disable=SC2206 # a list of package names, split on purpose
+[ "$toolstack" = 0 ] || want_debs+=($TOOLSTACK_DEBS)
+[ "$OFFLINE" = 1 ] || prefetch_candidates "${want_debs[@]}"
 xdir=$(fetch_pkg "$XEN_PKG")
 xgz=""
 for f in "$xdir"/boot/xen-*.gz; do

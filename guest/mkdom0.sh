@@ -20,7 +20,6 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}
 DOM0_MODULES="xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs"
 TOOLS="xl xenstored xenconsoled xen-init-dom0"
 
@@ -44,10 +43,11 @@ done
 [ -r "$initrd" ] || die "Failed to read the domU initramfs $initrd: no such file"
 
 # the dom0: Debian's default kernel, with the toolstack packages
-"$HERE/fetch.sh" --toolstack >/dev/null || die "Failed to fetch the dom0 kernel and the toolstack: see [fetch] above"
-# shellcheck disable=SC1091
-. "$CACHE/guest.env"
-[ -n "${TOOLSTACK_DIRS:-}" ] || die "Failed to find the toolstack in $CACHE/guest.env (guest/fetch.sh --toolstack)"
+# (from fetch.sh's own output: $CACHE/guest.env is shared with other checkouts)
+env_txt=$("$HERE/fetch.sh" --toolstack) || die "Failed to fetch the dom0 kernel and the toolstack: see [fetch] above"
+eval "$(grep -E '^(KVER|KMODDIR|TOOLSTACK_DIRS)=' <<<"$env_txt")"
+[ -n "${TOOLSTACK_DIRS:-}" ] && [ -d "${KMODDIR:-}" ] ||
+	die "Failed to find the toolstack and the dom0 modules in guest/fetch.sh --toolstack's output"
 
 base="$out.base"
 "$HERE/mkinitramfs.sh" -s domu-host "${conf[@]+"${conf[@]}"}" -o "$base" >/dev/null ||
