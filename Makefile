@@ -118,7 +118,7 @@ check: $(TEST_BINS) $(OUTPUT)/pinscope
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory test-bpf test-fuzz test-install test-package test-bench \
-		test-guest test-guest-metrics test-kernel
+		test-guest-metrics test-matrix
 
 # The BPF tier (root): the checker as loaded BPF, the live handlers, both
 # engines agreeing on every trace

@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# guest/boot.sh - boot Xen with Debian's kernel (or another one, -k) as PV
-# dom0 under QEMU (TCG), run the initramfs's scenario, and extract its results
-# from the serial log.
+# guest/boot.sh - boot Xen with Debian's kernel (or another one, -k/-K) as PV
+# dom0 (or as PV domU, --domu; or without Xen, --no-xen) under QEMU (TCG),
+# run the initramfs's scenario, and extract its results from the serial log.
 #
 # Usage: guest/boot.sh -i INITRD [OPTIONS]
 #   -i, --initrd FILE     initramfs from guest/mkinitramfs.sh (required)
-#   -k, --kernel FILE     dom0 kernel image to boot instead of Debian's
+#   -k, --kernel FILE     the kernel under test: this image instead of Debian's
 #                         (e.g. the patched bzImage of `make kernel`; env
 #                         GUEST_KERNEL); it needs no modules: the initramfs
 #                         carries none
-#   -a, --append ARGS     extra dom0 kernel arguments, e.g.
+#   -K, --kernel-pkg PKG  the kernel under test: Debian's package PKG (env
+#                         GUEST_KERNEL_PKG; fetched and cached by
+#                         guest/fetch.sh -K), e.g. linux-image-6.12-amd64,
+#                         linux-image-6.12-cloud-amd64
+#       --domu            boot Debian's default kernel as dom0 with Xen's
+#                         toolstack (guest/mkdom0.sh) and run the kernel under
+#                         test as a PV domU (`xl create`) with INITRD; its
+#                         console is relayed by dom0 (guest/init/domu-host.sh)
+#       --domu-mem MIB    the domU's memory (default 768; dom0 has 1024)
+#       --no-xen          boot the kernel under test directly (QEMU -kernel,
+#                         no hypervisor; console ttyS0): a plain VM, not a
+#                         Xen guest
+#   -a, --append ARGS     extra kernel arguments of the kernel under test
+#                         (dom0, domU or --no-xen), e.g.
 #                         "xen_pin_fault=late_lock" (repeatable; added after
 #                         GUEST_KERNEL_ARGS)
 #   -o, --outdir DIR      where results go (default: $OUTPUT/guest/results);
@@ -25,6 +38,15 @@
 # multi: one host thread per vCPU; see selftest-textpoke.sh for why not),
 # GUEST_HOSTFWD=PORT (an e1000 NIC on QEMU user networking, host
 # 127.0.0.1:PORT forwarded to the guest's PORT; the guest is 10.0.2.15/24).
+# GUEST_QEMU_CPU (QEMU -cpu, default max), GUEST_QEMU_SMP (QEMU CPUs,
+# default 2; 4 with --domu), GUEST_DOMU_VCPUS (--domu: the domU's vCPUs,
+# default 2), GUEST_DOMU_CPUS (--domu: the CPUs they may run on, default
+# 2-3; empty: any).
+#
+# A dom0 boot of a kernel without CONFIG_XEN_DOM0 (Debian's cloud kernels) is
+# refused (exit 2) before QEMU starts: Xen would panic or hang; use --domu.
+# It is read from the kernel's config (the package's, or a config file next
+# to a -k image) or else from the image's Xen ELF note (XENFEAT_dom0).
 #
 # The guest prints results between lines
 #   PINSCOPE-BEGIN <name> text|gzip-base64  ...  PINSCOPE-END <name> rc=<n>
@@ -57,7 +79,8 @@ die() { echo "[boot] $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 initrd="" outdir="" serial="" timeout_s=300 idle_s=150 verbose=0
-kernel=${GUEST_KERNEL:-} extra_args=${GUEST_KERNEL_ARGS:-} _a=""
+kernel=${GUEST_KERNEL:-} kpkg=${GUEST_KERNEL_PKG:-} extra_args=${GUEST_KERNEL_ARGS:-} _a=""
+role=dom0 domu_mem=768
 # val VAR OPTION VALUE...: VAR=VALUE; a missing value is a usage error (exit 2)
 val() {
 	if [ $# -lt 3 ] || [ -z "$3" ]; then
@@ -69,6 +92,10 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-i|--initrd) val initrd "$@"; shift 2 ;;
 	-k|--kernel) val kernel "$@"; shift 2 ;;
+	-K|--kernel-pkg) val kpkg "$@"; shift 2 ;;
+	--domu) role=domu; shift ;;
+	--domu-mem) val domu_mem "$@"; shift 2 ;;
+	--no-xen) role=noxen; shift ;;
 	-a|--append) val _a "$@"; extra_args="${extra_args:+$extra_args }$_a"; shift 2 ;;
 	-o|--outdir) val outdir "$@"; shift 2 ;;
 	-l|--log) val serial "$@"; shift 2 ;;
@@ -82,6 +109,8 @@ done
 [ -n "$initrd" ] || { echo "boot.sh: --initrd is required" >&2; usage >&2; exit 2; }
 [[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || { echo "boot.sh: bad --timeout '$timeout_s'" >&2; exit 2; }
 [[ "$idle_s" =~ ^[1-9][0-9]*$ ]] || { echo "boot.sh: bad --idle '$idle_s'" >&2; exit 2; }
+[[ "$domu_mem" =~ ^[1-9][0-9]*$ ]] || { echo "boot.sh: bad --domu-mem '$domu_mem'" >&2; exit 2; }
+[ -z "$kernel" ] || [ -z "$kpkg" ] || { echo "boot.sh: -k and -K exclude each other" >&2; exit 2; }
 [ -r "$initrd" ] || die "Failed to read the initramfs $initrd: no such file (build it with guest/mkinitramfs.sh)"
 
 if ! command -v "$QEMU" >/dev/null; then
@@ -96,14 +125,56 @@ fi
 # shellcheck disable=SC1091
 . "$CACHE/guest.env"
 [ -r "${XEN_ELF:-}" ] || die "Failed to find the Xen ELF ${XEN_ELF:-unset}: run guest/fetch.sh"
-if [ -n "$kernel" ]; then
+DOM0_VMLINUZ=$VMLINUZ DOM0_KVER=$KVER
+if [ -n "$kpkg" ]; then
+	kenv=$("$HERE/fetch.sh" -K "$kpkg") || die "Failed to fetch the kernel package $kpkg: see [fetch] messages above"
+	VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$kenv")
+	KVER=$(sed -n 's/^KVER=//p' <<<"$kenv")
+	KCONFIG=$(sed -n 's/^KCONFIG=//p' <<<"$kenv")
+	KDOM0=$(sed -n 's/^KDOM0=//p' <<<"$kenv")
+elif [ -n "$kernel" ]; then
 	[ -r "$kernel" ] || die "Failed to read the kernel image $kernel: no such file (build it with 'make kernel')"
 	VMLINUZ=$kernel
 	# "Linux kernel x86 boot executable bzImage, version 6.1.192-pinscope (...) ..."
 	KVER=$(file -bL "$kernel" 2>/dev/null | sed -n 's/.*, version \([^ ]*\).*/\1/p')
 	KVER="${KVER:-$(basename "$kernel")} ($kernel)"
+	KCONFIG="" KDOM0=""
+	for c in "$(dirname "$kernel")/config" "$(dirname "$kernel")/.config"; do
+		[ -r "$c" ] && { KCONFIG=$c; break; }
+	done
 fi
 [ -r "${VMLINUZ:-}" ] || die "Failed to find the kernel ${VMLINUZ:-unset}: run guest/fetch.sh"
+
+# xen_note_dom0 IMAGE: y/n from the Xen ELF note SUPPORTED_FEATURES (type
+# 0x11) of the vmlinux inside a bzImage (bit 11, XENFEAT_dom0, is what Xen
+# checks: "Kernel does not support Dom0 operation"); empty if unreadable
+xen_note_dom0() {
+	local img=$1 tmp magic off feat
+	command -v readelf >/dev/null || return 0
+	tmp=$(mktemp)
+	for magic in '\xfd7zXZ:xz -dc' '\x28\xb5\x2f\xfd:zstd -qdc' '\x1f\x8b\x08:gzip -dc'; do
+		off=$(LC_ALL=C grep -abo "$(printf "${magic%%:*}")" "$img" 2>/dev/null | head -n1 | cut -d: -f1)
+		[ -n "$off" ] || continue
+		tail -c +$((off + 1)) "$img" | ${magic#*:} > "$tmp" 2>/dev/null
+		readelf -h "$tmp" >/dev/null 2>&1 && break
+	done
+	feat=$(readelf -n "$tmp" 2>/dev/null | grep -A1 'Unknown note type: (0x00000011)' |
+		sed -n 's/.*description data: \([0-9a-f][0-9a-f]\) \([0-9a-f][0-9a-f]\).*/0x\2\1/p' | head -n1)
+	rm -f "$tmp"
+	[ -n "$feat" ] || return 0
+	if (( feat & (1 << 11) )); then echo y; else echo n; fi
+}
+if [ "$role" = dom0 ]; then
+	if [ -z "${KDOM0:-}" ] && [ -n "${KCONFIG:-}" ] && [ -r "$KCONFIG" ]; then
+		KDOM0=n; grep -q '^CONFIG_XEN_DOM0=y' "$KCONFIG" && KDOM0=y
+	fi
+	[ -n "${KDOM0:-}" ] || KDOM0=$(xen_note_dom0 "$VMLINUZ")
+	if [ "$KDOM0" = n ]; then
+		echo "boot.sh: kernel $KVER cannot boot as dom0 (no CONFIG_XEN_DOM0${KCONFIG:+ in $KCONFIG}; Xen would refuse it): run it as a PV domU with --domu" >&2
+		exit 2
+	fi
+	[ -n "$KDOM0" ] || log "warning: cannot tell whether $KVER supports dom0 (no config, no readable Xen ELF note)"
+fi
 
 [ -n "$outdir" ] || outdir="$OUTPUT/guest/results"
 mkdir -p "$outdir" || die "Failed to create $outdir"
@@ -129,12 +200,47 @@ case "$tcg_thread" in single|multi) ;; *) die "GUEST_TCG_THREAD must be single o
 # QEMU splits -initrd at commas: double them in paths
 qesc() { printf '%s' "${1//,/,,}"; }
 xen_args="console=com1 com1=115200,8n1 dom0=pv dom0_mem=1024M,max:1024M dom0_max_vcpus=2 noreboot smap=0 ${GUEST_XEN_ARGS:-}"
-linux_args="console=hvc0 earlyprintk=xen rdinit=/init${extra_args:+ $extra_args}"
-modules="$(qesc "$VMLINUZ") $(qesc "$linux_args"),$(qesc "$initrd")"
+linux_args="console=hvc0 earlyprintk=xen rdinit=/init"
+dom0_initrd=$initrd
+qemu_smp=${GUEST_QEMU_SMP:-2}
 net=()
 if [ -n "${GUEST_HOSTFWD:-}" ]; then
 	[[ "$GUEST_HOSTFWD" =~ ^[1-9][0-9]*$ ]] || die "GUEST_HOSTFWD must be a port number, not '$GUEST_HOSTFWD'"
 	net=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$GUEST_HOSTFWD-:$GUEST_HOSTFWD" -device e1000,netdev=n0)
+fi
+case "$role" in
+dom0)
+	linux_args+="${extra_args:+ $extra_args}"
+	what="Xen $XEN_VERSION, dom0 Linux $KVER${extra_args:+ [$extra_args]}" ;;
+domu)
+	# dom0 is Debian's default kernel with the toolstack; the kernel under
+	# test and INITRD go into its image
+	mkdir -p "$OUTPUT/guest" || die "Failed to create $OUTPUT/guest"
+	# Each domain on its own CPUs: 4 QEMU CPUs, dom0's 2 vCPUs pinned to
+	# CPUs 0-1, the domU's to 2-3.  When vCPUs of dom0 and the domU share a
+	# CPU, user processes under TCG crash now and then at startup with a
+	# wrong thread pointer (docs/kernels.md, "The workload's segfault")
+	# dom0: the kernel whose modules mkdom0.sh takes (fetch.sh's output, not
+	# the shared guest.env another checkout may rewrite meanwhile)
+	dom0_env=$("$HERE/fetch.sh" --toolstack) || die "Failed to fetch the dom0 kernel and the toolstack: see [fetch] above"
+	DOM0_VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$dom0_env")
+	DOM0_KVER=$(sed -n 's/^KVER=//p' <<<"$dom0_env")
+	qemu_smp=${GUEST_QEMU_SMP:-4}
+	xen_args+=" dom0_vcpus_pin"
+	dom0_initrd=$(mktemp "$OUTPUT/guest/dom0-initrd.XXXXXX")
+	OUTPUT=$OUTPUT "$HERE/mkdom0.sh" -k "$VMLINUZ" -i "$initrd" -o "$dom0_initrd" \
+		-c DOMU_MEM="$domu_mem" -c DOMU_VCPUS="${GUEST_DOMU_VCPUS:-2}" -c DOMU_CPUS="${GUEST_DOMU_CPUS-2-3}" -c DOMU_ARGS="$extra_args" >/dev/null ||
+		{ rm -f "$dom0_initrd" "$dom0_initrd.base"; die "Failed to build the dom0 image (guest/mkdom0.sh)"; }
+	what="Xen $XEN_VERSION, dom0 Linux $DOM0_KVER, PV domU Linux $KVER ($domu_mem MiB)${extra_args:+ [$extra_args]}"
+	VMLINUZ=$DOM0_VMLINUZ ;;
+noxen)
+	what="no Xen: Linux $KVER${extra_args:+ [$extra_args]}" ;;
+esac
+modules="$(qesc "$VMLINUZ") $(qesc "$linux_args"),$(qesc "$dom0_initrd")"
+if [ "$role" = noxen ]; then
+	boot=(-kernel "$VMLINUZ" -append "console=ttyS0 rdinit=/init${extra_args:+ $extra_args}" -initrd "$initrd")
+else
+	boot=(-kernel "$XEN_ELF" -append "$xen_args" -initrd "$modules")
 fi
 
 qpid="" tpid=""
@@ -146,16 +252,17 @@ cleanup() {
 		wait "$qpid" 2>/dev/null || true
 	fi
 	if [ -n "$tpid" ]; then kill "$tpid" 2>/dev/null || true; wait "$tpid" 2>/dev/null || true; fi
+	[ "$dom0_initrd" = "$initrd" ] || rm -f "$dom0_initrd" "$dom0_initrd.base" "$dom0_initrd.base.key"
 }
 trap cleanup EXIT
 trap 'log "interrupted: stopping QEMU"; exit 1' INT TERM HUP
 
-log "starting QEMU (TCG $tcg_thread-threaded, 2 vCPUs): Xen $XEN_VERSION, Linux $KVER${extra_args:+ [$extra_args]}, $(basename "$initrd"); timeout ${timeout_s}s"
+log "starting QEMU (TCG $tcg_thread-threaded, $qemu_smp CPUs): $what, $(basename "$initrd"); timeout ${timeout_s}s"
 start=$(date +%s)
 # timeout(1) is the hard limit even if this script is killed with -9
-timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu max -m 2048 -smp 2 \
+timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu "${GUEST_QEMU_CPU:-max}" -m 2048 -smp "$qemu_smp" \
 	-machine q35 -nographic -monitor none -serial stdio -no-reboot ${net[@]+"${net[@]}"} \
-	-kernel "$XEN_ELF" -append "$xen_args" -initrd "$modules" \
+	"${boot[@]}" \
 	</dev/null >"$serial" 2>&1 &
 qpid=$!
 if [ "$verbose" = 1 ]; then
@@ -175,7 +282,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 		seen_xen=1; log "Xen is up ($((now - start))s)"
 	fi
 	if [ "$seen_linux" = 0 ] && grep -q 'Linux version' "$serial"; then
-		seen_linux=1; log "dom0 kernel is booting ($((now - start))s)"
+		seen_linux=1; log "$([ "$role" = noxen ] || echo "dom0 ")kernel is booting ($((now - start))s)"
 	fi
 	if [ "$seen_init" = 0 ] && grep -q '^PINSCOPE-STAGE init started' "$serial"; then
 		seen_init=1; log "guest init is running ($((now - start))s)"

@@ -36,6 +36,14 @@ belong to the main run and are checked only without --run.
 /proc/cmdline contains TEXT (section guest-info): the intended kernel and
 boot arguments were used.
 
+--expect-nonpv: the boot was no Xen PV guest (guest/boot.sh --no-xen, run
+"nonpv"): pinscope must refuse with exit 1 and "not a Xen PV guest (found:
+...)", and leave no BPF program behind; nothing else is checked.
+--expect-ringbuf-loss (with --run NAME, a "json@NAME" and a "text@NAME" run
+with --ringbuf-size 4096 on a fault boot): records were lost in the ring
+buffer, and the verdict says so: JSON lost.ringbuf > 0, judged.input_lost,
+the text run's verdict line has the word "lost"; exit 3 (--expect-rule) or 0.
+
 Prints one line per check and ends with "N passed, N failed".
 Exit codes: 0 all passed, 1 a check failed, 2 usage error, 77 skipped (the
 guest image had no pinscope).
@@ -107,6 +115,56 @@ def summary(tag, doc, what):
           f"violated {vi or 'nothing'}, exit {doc.get('exit_code')}")
 
 
+def finish():
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+def check_nonpv(d):
+    """pinscope outside a Xen PV guest: exit 1 with the reason, nothing loaded"""
+    info = read(d, "guest-info") or ""
+    gi = dict(line.split("=", 1) for line in info.splitlines() if "=" in line)
+    check(gi.get("guest_type", "") != "PV", "the guest is not a Xen PV guest",
+          f"hypervisor {gi.get('hypervisor_type')!r}, guest_type {gi.get('guest_type')!r}")
+    out = read(d, "nonpv")
+    check(out is not None, "pinscope ran on the non-PV boot (section nonpv)")
+    out = out or ""
+    check(rc(d, "nonpv") == 1 and re.search(r"not a Xen PV guest \(found: [^)]+\)", out) is not None,
+          "refuses with exit 1: not a Xen PV guest (found: ...)",
+          f"exit {rc(d, 'nonpv')}: {out.strip()[-300:]}")
+    s = read(d, "bpf-after-prog")
+    if s is not None:
+        left = [line for line in s.splitlines() if re.match(r"^\d+:", line)]
+        check(not left, "no BPF program loaded by the refused run", "; ".join(left[:3]))
+    return finish()
+
+
+def check_ringbuf_loss(d, pre, tag, want_rc):
+    """--ringbuf-size 4096 on a fault boot: the lost records are in the verdict"""
+    prc = rc(d, pre + "live-json")
+    check(prc == want_rc, f"{tag}pinscope --json exited {want_rc}", f"exit {prc}")
+    try:
+        doc = json.loads(read(d, pre + "live-json") or "")
+    except ValueError as e:
+        check(False, f"{tag}live JSON parses", str(e))
+        return finish()
+    lost = doc.get("lost", {})
+    check(isinstance(lost.get("ringbuf"), int) and lost["ringbuf"] > 0,
+          f"{tag}JSON lost.ringbuf > 0 (records dropped by the tiny ring buffer)",
+          f"lost {lost}")
+    judged = doc.get("judged", {})
+    check(judged.get("input_lost") is True, f"{tag}JSON judged.input_lost is true", f"judged {judged}")
+    txt = read(d, pre + "live-text")
+    if txt is None:
+        check(False, f"{tag}text run present (section {pre}live-text)")
+        return finish()
+    vl = [line for line in txt.splitlines() if line.startswith("Verdict:")]
+    check(rc(d, pre + "live-text") == want_rc and len(vl) == 1 and re.search(r"\blost\b", vl[0]),
+          f"{tag}text verdict line names the loss (word 'lost'), exit {want_rc}",
+          f"exit {rc(d, pre + 'live-text')}, verdict line {vl!r}")
+    return finish()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("results")
@@ -118,6 +176,10 @@ def main():
     ap.add_argument("--expect-release", metavar="UNAME_R", help="the guest's uname -r")
     ap.add_argument("--expect-cmdline", metavar="TEXT", help="text the guest's /proc/cmdline contains")
     ap.add_argument("--expect-fault", metavar="MODE", help="xen_pin_fault set to MODE at run time")
+    ap.add_argument("--expect-nonpv", action="store_true",
+                    help="not a Xen PV guest: pinscope refuses (exit 1)")
+    ap.add_argument("--expect-ringbuf-loss", action="store_true",
+                    help="tiny ring buffer run (--run NAME): the loss is in the verdict")
     a = ap.parse_args()
     pre = a.run + "." if a.run else ""
     want_rc = 3 if a.expect_rule else 0
@@ -130,6 +192,11 @@ def main():
         print("skipped: " + read(d, "skipped").strip())
         print("0 passed, 0 failed, 1 skipped")
         return 77
+
+    if a.expect_nonpv:
+        return check_nonpv(d)
+    if a.expect_ringbuf_loss:
+        return check_ringbuf_loss(d, pre, tag, want_rc)
 
     # --- the guest ---
     info = read(d, "guest-info") or ""
@@ -232,6 +299,10 @@ def main():
     if txt is not None:
         check(rc(d, "live-text") == want_rc and len(txt.strip()) > 0,
               f"text run exited {want_rc} with a report", f"exit {rc(d, 'live-text')}")
+        wt = read(d, "workload-text") or ""
+        check(rc(d, "workload-text") == 0 and "WORKLOAD-SUMMARY processes=" in wt,
+              "workload ran during the text run (exit 0)",
+              f"exit {rc(d, 'workload-text')}: {wt.strip().splitlines()[-1] if wt.strip() else 'no output'}")
 
     # --- unprivileged ---
     up = read(d, "unpriv") if not a.run else None

@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
 # guest/fetch.sh - fetch and cache the Debian packages needed to boot a Xen PV
-# dom0 under QEMU: the Xen hypervisor, the Debian 12 kernel that
-# linux-image-amd64 depends on, and busybox-static.
+# guest under QEMU: the Xen hypervisor, a Debian 12 kernel (by default the one
+# linux-image-amd64 depends on; any other by name), busybox-static and, with
+# --toolstack, Xen's toolstack for a dom0 that starts domUs.
+#
+# Usage: guest/fetch.sh [-K PKG] [--toolstack]
+#   -K, --kernel-pkg PKG  the kernel package (env GUEST_KERNEL_PKG): a
+#                         concrete one (linux-image-6.12.117+deb12-cloud-amd64)
+#                         or a meta-package that depends on one
+#                         (linux-image-6.12-cloud-amd64, linux-image-cloud-amd64);
+#                         default linux-image-amd64
+#   -T, --toolstack       also fetch xen-utils-4.17 with the libraries xl,
+#                         xenstored, xenconsoled and xen-init-dom0 need
+#                         (TOOLSTACK_DEBS below)
+#   -h, --help
 #
 # Packages are downloaded with `apt-get download` and unpacked with `dpkg -x`
 # (nothing is installed into the system) into
@@ -9,28 +21,64 @@
 # A second run finds the unpacked tree and reuses it.
 #
 # Output: KEY=VALUE lines on stdout (progress goes to stderr), also written to
-# $PINSCOPE_CACHE/guest.env so other scripts can `source` it:
+# $PINSCOPE_CACHE/guest.env (the default kernel) or
+# $PINSCOPE_CACHE/kernels/<PKG>.env (-K PKG) so other scripts can `source` it:
 #   XEN_ELF     plain ELF of the hypervisor (gunzipped, for QEMU multiboot)
 #   XEN_VERSION Debian version of xen-hypervisor-4.17-amd64
-#   VMLINUZ     the dom0 kernel
+#   KERNEL_PKG  the concrete kernel package
+#   VMLINUZ     the kernel image
 #   KVER        its release (uname -r), e.g. 6.1.0-56-amd64
 #   KMODDIR     its modules dir (lib/modules/$KVER)
 #   KCONFIG     its config file
+#   KDOM0       y if the config has CONFIG_XEN_DOM0=y (it can boot as dom0),
+#               n if not (PV domU only: guest/boot.sh --domu)
 #   BUSYBOX     static busybox binary
+#   TOOLSTACK_DIRS  (--toolstack) the unpacked package trees, space-separated
 # Environment: PINSCOPE_CACHE (cache root), XEN_PKG (default
-# xen-hypervisor-4.17-amd64), PINSCOPE_OFFLINE=1 (never call apt, use the cache).
-# Exit codes: 0 ok, 1 failure (message on stderr).
+# xen-hypervisor-4.17-amd64), GUEST_KERNEL_PKG (as -K), PINSCOPE_OFFLINE=1
+# (never call apt, use the cache).
+# Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.
 set -euo pipefail
 
 CACHE=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}
 DEBS=$CACHE/debs
 XEN_PKG=${XEN_PKG:-xen-hypervisor-4.17-amd64}
 OFFLINE=${PINSCOPE_OFFLINE:-0}
+KPKG=${GUEST_KERNEL_PKG:-}
+# xl, xenstored, xenconsoled, xen-init-dom0 and every library they load
+# (Debian 12's; libc6 too, so the dom0 image does not depend on the host's)
+TOOLSTACK_DEBS="xen-utils-4.17 libxenmisc4.17 libxenstore4 libxencall1 libxenevtchn1
+	libxenforeignmemory1 libxengnttab1 libxentoollog1 libxentoolcore1 libxendevicemodel1
+	libxenhypfs1 libyajl2 libc6 libgcc-s1 libuuid1 liblzma5 libzstd1 zlib1g libtinfo6 libncursesw6"
+toolstack=0
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-K|--kernel-pkg)
+		[ -n "${2:-}" ] || { echo "fetch.sh: option '$1' needs a value" >&2; exit 2; }
+		KPKG=$2; shift 2 ;;
+	-T|--toolstack) toolstack=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "fetch.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+case "$KPKG" in
+''|linux-image-[a-z0-9]*) ;;
+*) echo "fetch.sh: '$KPKG' is not a Debian kernel package name (linux-image-...)" >&2; exit 2 ;;
+esac
 
 log() { echo "[fetch] $*" >&2; }
 die() { echo "[fetch] $*" >&2; exit 1; }
 
 command -v dpkg >/dev/null || die "Failed to find dpkg: this script needs a Debian-like system"
+KMETA=${KPKG:-linux-image-amd64}
+if [ -z "$KPKG" ]; then
+	ENV_FILE=$CACHE/guest.env
+else
+	mkdir -p "$CACHE/kernels" || die "Failed to create $CACHE/kernels"
+	ENV_FILE=$CACHE/kernels/$KPKG.env
+fi
 mkdir -p "$DEBS" || die "Failed to create cache dir $DEBS: check permissions or set PINSCOPE_CACHE"
 
 apt_updated=0
@@ -41,9 +89,18 @@ apt_update_once() {
 	apt-get update -qq >&2 || log "warning: apt-get update failed; trying with the current package lists"
 }
 
-# candidate version of a package, or empty
+# candidate version of a package, or empty; prefetch_candidates PKG... asks
+# apt once for many (one apt-cache run costs about a second)
+declare -A CAND=()
+prefetch_candidates() {
+	local p v
+	while read -r p v; do
+		[ "$v" = "(none)" ] || CAND[$p]=$v
+	done < <(apt-cache policy "$@" 2>/dev/null | awk '/^[^ ].*:$/ {p = $1; sub(/:$/, "", p)} /Candidate:/ {print p, $2}')
+}
 candidate() {
-	apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2; exit}' | grep -v '(none)' || true
+	[ -n "${CAND[$1]:-}" ] || prefetch_candidates "$1"
+	echo "${CAND[$1]:-}"
 }
 
 # newest cached version dir of a package (for offline use), or empty
@@ -53,22 +110,32 @@ cached_dir() {
 	done | sort -V | tail -n1
 }
 
-# resolve the kernel package linux-image-amd64 depends on (robust to 6.1.0-N)
+# kernel_pkg META: the concrete kernel package META stands for: META itself
+# when it ships a vmlinuz (linux-image-6.1.0-56-amd64), else the
+# linux-image-<version> it depends on (linux-image-amd64,
+# linux-image-6.12-cloud-amd64); offline, the newest cached match
 kernel_pkg() {
-	local p=""
+	local meta=$1 p="" d
+	case "$meta" in
+	linux-image-[0-9]*-unsigned) echo "$meta"; return 0 ;;
+	linux-image-[0-9]*.[0-9]*.[0-9]*-*) echo "$meta"; return 0 ;;	# 6.1.0-56-amd64, 6.12.117+deb12-cloud-amd64
+	esac
 	if [ "$OFFLINE" != 1 ]; then
-		p=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+		p=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 		if [ -z "$p" ]; then
 			apt_update_once
-			p=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+			p=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 		fi
 	fi
-	if [ -z "$p" ]; then
-		local d
-		d=$(ls -d "$DEBS"/linux-image-6.1.0-*-amd64_*/ 2>/dev/null | sort -V | tail -n1)
+	if [ -z "$p" ] && [ -r "$ENV_FILE" ]; then
+		p=$(sed -n 's/^KERNEL_PKG=//p' "$ENV_FILE")
+	fi
+	if [ -z "$p" ] && [ "$meta" = linux-image-amd64 ]; then
+		# the generic flavour: linux-image-6.1.0-N-amd64, not -cloud-amd64 or -rt-amd64
+		d=$(printf '%s\n' "$DEBS"/linux-image-6.1.0-[0-9]*-amd64_*/ | grep -Ev -- '-(cloud|rt)-amd64_|\*' | sort -V | tail -n1)
 		[ -n "$d" ] && p=$(basename "$d" | sed 's/_.*//')
 	fi
-	[ -n "$p" ] || die "Failed to resolve the kernel package: 'apt-cache depends linux-image-amd64' gave nothing and nothing is cached"
+	[ -n "$p" ] || die "Failed to resolve the kernel package: 'apt-cache depends $meta' names no linux-image-<version> and nothing is cached (apt-cache search --names-only '^linux-image-' lists what Debian offers)"
 	echo "$p"
 }
 
@@ -102,6 +169,7 @@ fetch_pkg() {
 		ver=$(candidate "$pkg")
 		if [ -z "$ver" ]; then
 			apt_update_once
+			CAND=()
 			ver=$(candidate "$pkg")
 		fi
 	fi
@@ -127,6 +195,7 @@ fetch_pkg() {
 		[ "$apt_updated" = 0 ] || die "Failed to download $pkg=$ver: $err"
 		log "download failed ($err): updating the package lists and retrying"
 		apt_update_once
+		CAND=()
 		ver=$(candidate "$pkg")
 		[ -n "$ver" ] || die "Failed to resolve a version of $pkg after apt-get update"
 		dir="$DEBS/${pkg}_${ver//:/%3a}"
@@ -139,6 +208,10 @@ fetch_pkg() {
 }
 
 # --- xen ---
+want_debs=("$XEN_PKG" busybox-static)
+# shellcheck disable=SC2206 # a list of package names, split on purpose
+[ "$toolstack" = 0 ] || want_debs+=($TOOLSTACK_DEBS)
+[ "$OFFLINE" = 1 ] || prefetch_candidates "${want_debs[@]}"
 xdir=$(fetch_pkg "$XEN_PKG")
 xgz=""
 for f in "$xdir"/boot/xen-*.gz; do
@@ -154,29 +227,41 @@ fi
 XEN_VERSION=$(basename "$xdir" | sed 's/^[^_]*_//; s/%3a/:/g')
 
 # --- kernel ---
-kpkg=$(kernel_pkg)
+kpkg=$(kernel_pkg "$KMETA")
 kdir=$(fetch_pkg "$kpkg")
-KVER=${kpkg#linux-image-}
-VMLINUZ="$kdir/boot/vmlinuz-$KVER"
-[ -s "$VMLINUZ" ] || die "Failed to find the kernel image: $VMLINUZ missing in $kpkg"
+VMLINUZ=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -n1)
+[ -s "$VMLINUZ" ] || die "Failed to find the kernel image: no boot/vmlinuz-* in $kpkg ($kdir); is it a kernel image package?"
+KVER=${VMLINUZ##*/vmlinuz-}
 KMODDIR="$kdir/lib/modules/$KVER"
 KCONFIG="$kdir/boot/config-$KVER"
+KDOM0=n
+grep -q '^CONFIG_XEN_DOM0=y' "$KCONFIG" 2>/dev/null && KDOM0=y
 
 # --- busybox ---
 bdir=$(fetch_pkg busybox-static)
 BUSYBOX="$bdir/bin/busybox"
 [ -x "$BUSYBOX" ] || die "Failed to find busybox in busybox-static: $BUSYBOX missing"
 
-env_file="$CACHE/guest.env"
+# --- toolstack (--toolstack) ---
+TOOLSTACK_DIRS=""
+if [ "$toolstack" = 1 ]; then
+	for p in $TOOLSTACK_DEBS; do
+		TOOLSTACK_DIRS="$TOOLSTACK_DIRS${TOOLSTACK_DIRS:+ }$(fetch_pkg "$p")"
+	done
+fi
+
 {
 	echo "XEN_ELF=$XEN_ELF"
 	echo "XEN_VERSION=$XEN_VERSION"
+	echo "KERNEL_PKG=$kpkg"
 	echo "VMLINUZ=$VMLINUZ"
 	echo "KVER=$KVER"
 	echo "KMODDIR=$KMODDIR"
 	echo "KCONFIG=$KCONFIG"
+	echo "KDOM0=$KDOM0"
 	echo "BUSYBOX=$BUSYBOX"
-} > "$env_file.tmp"
-mv "$env_file.tmp" "$env_file"
-log "ready: xen $XEN_VERSION, kernel $KVER (env in $env_file)"
-cat "$env_file"
+	[ "$toolstack" = 0 ] || echo "TOOLSTACK_DIRS='$TOOLSTACK_DIRS'"
+} > "$ENV_FILE.tmp"
+mv "$ENV_FILE.tmp" "$ENV_FILE"
+log "ready: xen $XEN_VERSION, kernel $KVER ($kpkg, dom0: $KDOM0)${TOOLSTACK_DIRS:+, toolstack} (env in $ENV_FILE)"
+cat "$ENV_FILE"

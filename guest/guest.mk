@@ -17,6 +17,11 @@
 #                        forwarded to the host (results in $(OUTPUT)/guest/metrics/);
 #                        make test-guest-metrics: scraped by a real Prometheus
 #   make guest-clean     remove $(OUTPUT)/guest (the package cache stays)
+#   make test-matrix     the support matrix (guest/matrix.sh): one boot per
+#                        row (Debian 6.1/6.12 generic dom0, 6.1/6.12 cloud
+#                        PV domU, a plain VM, the patched kernels), each
+#                        checked live and against its replay; MATRIX_ROWS
+#                        picks rows (default: all); docs/kernels.md
 # Recipes only call the scripts in guest/; see their headers for details.
 
 # V=1 shows the commands (Q, msg: the top Makefile's)
@@ -37,15 +42,20 @@ GUEST_CAPTURE_NAME ?= debian-6.1-xen-4.17-workload
 
 export PINSCOPE_CACHE := $(GUEST_CACHE)
 
-.PHONY: guest-metrics test-guest-metrics guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
+MATRIX_ROWS ?=
+
+.PHONY: test-matrix guest-metrics test-guest-metrics guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
 
 guest-fetch:
 	$(Q)guest/fetch.sh >/dev/null
 
-$(GUEST_DIR)/workload: guest/workload.c
+# the static workload and runas, with the top Makefile's warnings, V=1, .d files
+$(GUEST_DIR)/workload $(GUEST_DIR)/runas: $(GUEST_DIR)/%: guest/%.c
+	$(call msg,CC-STATIC,$@)
 	$(Q)mkdir -p $(@D)
-	$(call msg,STATIC,$@)
-	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -MMD -MP -o $@ $<
+	$(Q)$(CC) -static -O2 $(WARN) -MMD -MP -o $@ $<
+
+-include $(GUEST_DIR)/workload.d $(GUEST_DIR)/runas.d
 
 guest-smoke: guest-fetch $(GUEST_DIR)/workload
 	$(Q)OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s smoke -w $(GUEST_DIR)/workload -o $(GUEST_DIR)/initrd-smoke.cpio.gz >/dev/null
@@ -80,8 +90,10 @@ guest-demo: guest-fetch $(GUEST_DIR)/workload
 # the host's 127.0.0.1:GUEST_METRICS_PORT forwarded to the guest
 GUEST_METRICS_PORT ?= 19464
 $(GUEST_DIR)/bset: guest/bset.c
-	@mkdir -p $(@D)
-	cc -static -O2 -Wall -o $@ $<
+	$(call msg,CC-STATIC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static -O2 $(WARN) -MMD -MP -o $@ $<
+-include $(GUEST_DIR)/bset.d
 
 guest-metrics: guest-fetch $(GUEST_DIR)/workload $(GUEST_DIR)/bset $(OUTPUT)/pinscope
 	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s metrics -w $(GUEST_DIR)/workload -p $(OUTPUT)/pinscope \
@@ -97,6 +109,10 @@ test-guest-metrics: $(OUTPUT)/pinscope
 		$(GUEST_DIR)/metrics/report.json -- $(MAKE) --no-print-directory guest-metrics
 	tests/ndjson_check.py $(GUEST_DIR)/metrics/metrics-ndjson
 	tests/service_check.py $(GUEST_DIR)/metrics
+
+test-matrix: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static guest-fetch $(GUEST_DIR)/workload
+	OUTPUT=$(OUTPUT) GUEST_BPFTOOL=$(GUEST_BPFTOOL) MATRIX_WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" \
+		guest/matrix.sh $(MATRIX_ROWS)
 
 guest-clean:
 	$(Q)rm -rf $(GUEST_DIR)

@@ -57,6 +57,7 @@ guest_info() {
 		echo "uname_r=$(uname -r)"
 		echo "uname_a=$(uname -a)"
 		echo "hypervisor_type=$(cat /sys/hypervisor/type 2>/dev/null)"
+		echo "guest_type=$(cat /sys/hypervisor/guest_type 2>/dev/null)"
 		if [ -d /sys/hypervisor/version ]; then
 			echo "xen_version=$(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)$(cat /sys/hypervisor/version/extra)"
 		fi
@@ -65,7 +66,9 @@ guest_info() {
 		echo "cmdline=$(cat /proc/cmdline)"
 		grep -E 'MemTotal|MemFree' /proc/meminfo
 	} > /tmp/guest-info.txt 2>&1
-	emit_text guest-info /tmp/guest-info.txt 0
+	# INFO_SECTION: a scenario that relays another guest's results (domu-host)
+	# names its own differently
+	emit_text "${INFO_SECTION:-guest-info}" /tmp/guest-info.txt 0
 }
 
 # --- tracefs helpers (capture and live scenarios) ---

@@ -20,7 +20,11 @@
 #                       run prefixed with "NAME." (NAME.live-json, ...), e.g.
 #                       LIVE_RUNS="json text unpriv json@fentry"
 #                       PINSCOPE_ARGS_fentry="--mode fentry": the same
-#                       workload measured in two modes in one boot
+#                       workload measured in two modes in one boot;
+#                       "text@NAME": one more text run with PINSCOPE_ARGS_NAME
+#                       (sections NAME.live-text, NAME.workload-text);
+#                       "nonpv": only `pinscope -d 1` on a kernel that is no
+#                       Xen PV guest (boot.sh --no-xen), which must refuse
 #   PIN_FAULT_NAME      for a "json@NAME" run on the patched kernel: write
 #                       this xen_pin_fault mode (kernel/patches, e.g.
 #                       late_lock) to PIN_FAULT_PARAM before the run, "none"
@@ -50,6 +54,8 @@
 #   live-text           stdout+stderr of `pinscope -d TEXT_DURATION`
 #   workload-text       workload output during the text run
 #   unpriv              pinscope run as uid/gid 65534 (expected rc 1)
+#   nonpv               pinscope -d 1 outside a Xen PV guest (expected rc 1,
+#                       "not a Xen PV guest (found: ...)")
 #   bpf-after-prog      bpftool prog list after every pinscope run exited
 #   bpf-after-link      bpftool link list, same time
 # Scenario rc: 0 when every step ran (the host test judges the results),
@@ -112,15 +118,22 @@ scenario() {
 		stage "trace: pinscope as an unprivileged user (uid 65534)"
 		run_emit unpriv /bin/runas 65534 /bin/pinscope -d 1
 	fi
+	if want nonpv; then
+		stage "trace: pinscope on a kernel that is not a Xen PV guest (must refuse)"
+		run_emit nonpv /bin/pinscope -d 1
+	fi
 	for _r in $LIVE_RUNS; do
 		case "$_r" in
-		json@*)
-			_name=${_r#json@}
+		json@*|text@*)
+			_name=${_r#*@}
 			case "$_name" in
 			''|*[!A-Za-z0-9_]*) stage "trace: bad run name '$_r' in LIVE_RUNS (letters, digits, _): skipped"; continue ;;
 			esac
 			eval "_args=\${PINSCOPE_ARGS_$_name-\$PINSCOPE_ARGS}"
-			live_json "$_name." "$_args"
+			case "$_r" in
+			json@*) live_json "$_name." "$_args" ;;
+			text@*) live_text "$_name." "$_args" ;;
+			esac
 			;;
 		esac
 	done
@@ -221,10 +234,13 @@ trace_dat_emit() {
 	rm -f /tmp/trace.dat*
 }
 
-# text run: ends by itself after -d, the workload runs in the background
+# live_text [PREFIX [ARGS]]: text run, ends by itself after -d, the workload
+# runs in the background; sections PREFIXlive-text, PREFIXworkload-text
 live_text() {
-	stage "trace: pinscope -d $TEXT_DURATION (text) with the workload in the background"
-	/bin/pinscope -d "$TEXT_DURATION" $PINSCOPE_ARGS > /tmp/live.txt 2>&1 &
+	_p=${1:-}
+	if [ $# -ge 2 ]; then _a=$2; else _a=$PINSCOPE_ARGS; fi
+	stage "trace: pinscope -d $TEXT_DURATION $_a (text) with the workload in the background${_p:+ (run ${_p%.})}"
+	/bin/pinscope -d "$TEXT_DURATION" $_a > /tmp/live.txt 2>&1 &
 	pid=$!
 	wait_attached "$pid"
 	/bin/workload $WORKLOAD_ARGS > /tmp/workload-text.txt 2>&1 &
@@ -234,7 +250,7 @@ live_text() {
 	wait "$wpid"
 	wrc=$?
 	stage "trace: pinscope (text) exited with $prc"
-	emit_text live-text /tmp/live.txt $prc
-	emit_text workload-text /tmp/workload-text.txt $wrc
+	emit_text "${_p}live-text" /tmp/live.txt $prc
+	emit_text "${_p}workload-text" /tmp/workload-text.txt $wrc
 	return 0
 }

@@ -1,0 +1,119 @@
+
+# --- scenario domu-host (guest/init/domu-host.sh) ---
+# The dom0 side of `guest/boot.sh --domu`: start Xen's toolstack (Debian's
+# xen-utils-4.17, added to this image by guest/mkdom0.sh), start the kernel
+# under test as a PV domU with `xl create`, and relay the domU's console to
+# this dom0's console (and so to the serial port), line for line: the domU
+# runs its own scenario image, whose PINSCOPE-STAGE/BEGIN/END lines reach
+# boot.sh as if they came from dom0.  Its "PINSCOPE-DONE rc=N" is relayed
+# too; this dom0 then ends with its own "PINSCOPE-DONE rc=N" carrying the
+# domU's rc (1 when the domU stopped without one), which boot.sh reads.
+# Files (guest/mkdom0.sh): /domu/vmlinuz, /domu/initrd.cpio.gz,
+# /lib/modules/dom0/*.ko, the toolstack under /usr/lib/xen-4.17 with its
+# libraries.
+# Settings (/etc/pinscope.conf):
+#   DOMU_MEM     domU memory in MiB (default 768)
+#   DOMU_VCPUS   domU vCPUs (default 2)
+#   DOMU_ARGS    extra domU kernel arguments (boot.sh -a)
+#   DOMU_CPUS    the physical CPUs the domU's vCPUs may run on (xl cpus=)
+# Sections: dom0-info (the trailer's guest-info, renamed), toolstack (what
+# each step printed, rc = the first failing step's), the domU's sections.
+INFO_SECTION=dom0-info
+DOMU_MEM=${DOMU_MEM:-768}
+DOMU_VCPUS=${DOMU_VCPUS:-2}
+DOMU_ARGS=${DOMU_ARGS:-}
+DOMU_NAME=pinscope-domu
+XB=/usr/lib/xen-4.17/bin
+CONSOLE_LOG=/var/log/xen/console/guest-$DOMU_NAME.log
+
+# ts_step WHAT CMD...: run a toolstack step, its output to /tmp/toolstack.txt
+ts_step() {
+	_what=$1; shift
+	echo "## $_what: $*" >> /tmp/toolstack.txt
+	LD_LIBRARY_PATH=/usr/lib/xen-4.17/lib/x86_64-linux-gnu "$@" >> /tmp/toolstack.txt 2>&1
+	_rc=$?
+	[ $_rc = 0 ] || echo "## FAILED ($_rc): $_what" >> /tmp/toolstack.txt
+	return $_rc
+}
+
+toolstack_up() {
+	stage "domu: dom0 starts the toolstack (xenstored, xen-init-dom0, xenconsoled)"
+	for m in xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs; do
+		# built in (no file) is fine too
+		[ -e /lib/modules/dom0/$m.ko ] || continue
+		ts_step "module $m" insmod /lib/modules/dom0/$m.ko || return 1
+	done
+	mkdir -p /proc/xen /var/lib/xenstored /var/run/xen /var/run/xenstored /var/lib/xen \
+		/var/log/xen/console /var/lock /run/xen
+	ts_step "xenfs" mount -t xenfs xenfs /proc/xen || return 1
+	# xenconsoled gives each domU console a pty
+	ts_step "devpts" mount -t devpts -o gid=5,mode=620 devpts /dev/pts || return 1
+	ts_step "xenstored" $XB/xenstored --pid-file /var/run/xenstored.pid || return 1
+	ts_step "xen-init-dom0" $XB/xen-init-dom0 || return 1
+	ts_step "xenconsoled" $XB/xenconsoled --pid-file=/var/run/xenconsoled.pid \
+		--log=guest --log-dir=/var/log/xen/console || return 1
+	cat > /etc/xen/xl.conf <<-EOF
+	autoballoon="off"
+	EOF
+	_cpus=""
+	[ -z "$DOMU_CPUS" ] || _cpus="cpus = \"$DOMU_CPUS\""
+	cat > /etc/xen/domu.cfg <<-EOF
+	name = "$DOMU_NAME"
+	type = "pv"
+	kernel = "/domu/vmlinuz"
+	ramdisk = "/domu/initrd.cpio.gz"
+	cmdline = "console=hvc0 rdinit=/init $DOMU_ARGS"
+	memory = $DOMU_MEM
+	vcpus = $DOMU_VCPUS
+	$_cpus
+	on_poweroff = "destroy"
+	on_reboot = "destroy"
+	on_crash = "destroy"
+	EOF
+	cat /etc/xen/domu.cfg >> /tmp/toolstack.txt
+	return 0
+}
+
+scenario() {
+	: > /tmp/toolstack.txt
+	if ! toolstack_up; then
+		emit_text toolstack /tmp/toolstack.txt 1
+		return 1
+	fi
+	stage "domu: xl create ($DOMU_MEM MiB, $DOMU_VCPUS vCPUs, $(basename "$(readlink -f /domu/vmlinuz)"))"
+	# -F: stays in the foreground until the domain is gone
+	LD_LIBRARY_PATH=/usr/lib/xen-4.17/lib/x86_64-linux-gnu \
+		$XB/xl create -F /etc/xen/domu.cfg > /tmp/xl.txt 2>&1 &
+	xlpid=$!
+	_i=0
+	while [ ! -e "$CONSOLE_LOG" ] && [ $_i -lt 60 ]; do
+		kill -0 $xlpid 2>/dev/null || break
+		nap 1; _i=$((_i + 1))
+	done
+	if [ ! -e "$CONSOLE_LOG" ]; then
+		wait $xlpid
+		{ echo "## xl create: rc $?"; cat /tmp/xl.txt; echo "## no console log $CONSOLE_LOG"; } >> /tmp/toolstack.txt
+		emit_text toolstack /tmp/toolstack.txt 1
+		return 1
+	fi
+	stage "domu: relaying the domU console"
+	tail -n +1 -f "$CONSOLE_LOG" &
+	tailpid=$!
+	wait $xlpid
+	xlrc=$?
+	# busybox tail -f reads to EOF once a second: let it catch up
+	nap 3
+	kill $tailpid 2>/dev/null
+	wait $tailpid 2>/dev/null
+	{ echo "## xl create -F: rc $xlrc"; cat /tmp/xl.txt; } >> /tmp/toolstack.txt
+	_rc=$(tr -d '\r' < "$CONSOLE_LOG" | sed -n 's/^PINSCOPE-DONE rc=\([0-9]*\).*/\1/p' | tail -n 1)
+	if [ -z "$_rc" ]; then
+		echo "## the domU stopped without PINSCOPE-DONE" >> /tmp/toolstack.txt
+		stage "domu: the domU stopped without finishing its scenario"
+		emit_text toolstack /tmp/toolstack.txt 1
+		return 1
+	fi
+	stage "domu: the domU finished its scenario (rc=$_rc)"
+	emit_text toolstack /tmp/toolstack.txt 0
+	return "$_rc"
+}

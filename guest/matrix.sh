@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# guest/matrix.sh - the support matrix as a test (make test-matrix): pinscope
+# live in Xen PV guests on every kernel it supports, one row per kind of boot,
+# each checked by guest/check-live.py (live checks, and the replay of the
+# tracefs record of the same window agreeing with the live counts).
+#
+# Usage: guest/matrix.sh [ROW...]   (default: all rows, in this order)
+#   deb61-dom0        Debian 6.1 generic as dom0: fentry run (+ text and
+#                     unprivileged runs), kprobe run, same boot
+#   deb612-dom0       Debian 6.12 generic as dom0: the same
+#   deb61-cloud-domu  Debian 6.1 cloud as PV domU (boot.sh --domu): fentry
+#   deb612-cloud-domu Debian 6.12 cloud as PV domU: fentry
+#   nonpv             Debian 6.1 generic without Xen (boot.sh --no-xen):
+#                     pinscope refuses, exit 1, "not a Xen PV guest"
+#   patched61-dom0    the patched 6.1 kernel (make kernel) as dom0:
+#                     tracepoints (+ fentry run) clean and under the three
+#                     faults (kernel/test-live.sh)
+#   patched61-ringbuf the patched 6.1 kernel, fault early_unlock, JSON and
+#                     text runs with --ringbuf-size 4096: the records lost
+#                     are in the verdict (word "lost", JSON lost.ringbuf)
+#   patched612-domu   the patched 6.12 kernel (make kernel KVER=6.12) as PV
+#                     domU: tracepoints clean and under the three faults
+#                     (kernel/test-live.sh --domu); skipped, with the
+#                     reason, while kernel/ has no 6.12 series
+# Prints a table (kernel, flavour, role, modes, result, checks, seconds) and
+# ends with "matrix: N passed, M failed" (skipped rows are named, never
+# counted as passed).  Results in $OUTPUT/guest/matrix/<row>/.
+# Environment: OUTPUT, PINSCOPE_CACHE, GUEST_TIMEOUT (per boot, default
+# 600), GUEST_BPFTOOL (default auto), MATRIX_WORKLOAD_ARGS (default
+# "-n 2 -c 8 -m 128 -f 2 -s 65536", the guest test's).
+# Exit codes: 0 no row failed, 1 a row failed, 2 usage error.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+cd "$REPO" || exit 1
+OUTPUT=${OUTPUT:-.output}
+DIR=$OUTPUT/guest/matrix
+HOST_PINSCOPE=$OUTPUT/pinscope
+STATIC=$OUTPUT/pinscope.static
+WORKLOAD=$OUTPUT/guest/workload
+WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
+TIMEOUT=${GUEST_TIMEOUT:-600}
+BPFTOOL=${GUEST_BPFTOOL:-auto}
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu"
+
+log() { echo "[matrix] $*" >&2; }
+
+rows=("$@")
+[ ${#rows[@]} -gt 0 ] || read -ra rows <<< "$ALL_ROWS"
+for r in "${rows[@]}"; do
+	case " $ALL_ROWS " in *" $r "*) ;; *) echo "matrix.sh: unknown row '$r' (have: $ALL_ROWS)" >&2; exit 2 ;; esac
+done
+for f in "$HOST_PINSCOPE" "$STATIC" "$WORKLOAD"; do
+	[ -x "$f" ] || { log "missing $f (make, make static, make $WORKLOAD)"; exit 1; }
+done
+mkdir -p "$DIR"
+
+# mkinitrd NAME -c ...: a live-scenario image in $DIR/initrd-NAME.cpio.gz
+mkinitrd() {
+	local name=$1; shift
+	OUTPUT=$OUTPUT "$HERE/mkinitramfs.sh" -s live -w "$WORKLOAD" -p "$STATIC" -b "$BPFTOOL" \
+		-c WORKLOAD_ARGS="$WARGS" "$@" -o "$DIR/initrd-$name.cpio.gz" >/dev/null
+}
+
+# kver PKG: uname -r of Debian's kernel package PKG (fetched if needed)
+kver() { "$HERE/fetch.sh" -K "$1" 2>/dev/null | sed -n 's/^KVER=//p'; }
+
+# checks LOG: "N/M" from check-live.py's "N passed, M failed" lines (summed)
+checks() {
+	awk '/^[0-9]+ passed, [0-9]+ failed/ {p += $1; f += $3} END {printf "%d/%d", p, p + f}' "$1"
+}
+
+declare -A result nchecks secs
+# stock ROW PKG ROLE MODES...: boot Debian's PKG in ROLE (dom0, domu) and check
+# the fentry run (+ a kprobe run when MODES has kprobe)
+stock() {
+	local row=$1 pkg=$2 role=$3 out=$DIR/$1 rel img brc ok=1
+	shift 3
+	rel=$(kver "$pkg")
+	[ -n "$rel" ] || { result[$row]="failed: cannot fetch $pkg"; return; }
+	img=stock
+	case " $* " in *" kprobe "*) img=stock-kprobe ;; esac
+	if [ "$img" = stock-kprobe ]; then
+		mkinitrd "$img" -c LIVE_RUNS="json text unpriv json@kprobe" -c PINSCOPE_ARGS_kprobe="--mode kprobe"
+	else
+		mkinitrd "$img" -c LIVE_RUNS="json text unpriv"
+	fi || { result[$row]="failed: initramfs"; return; }
+	local bargs=(-K "$pkg") refusal=""
+	if [ "$role" = domu ]; then
+		bargs+=(--domu)
+		# a kernel without CONFIG_XEN_DOM0 is refused as dom0, before QEMU
+		mkdir -p "$out"
+		refusal=$("$HERE/boot.sh" -K "$pkg" -i "$DIR/initrd-$img.cpio.gz" -o "$out/dom0-refusal" 2>&1 >/dev/null)
+		brc=$?
+		if [ $brc = 2 ] && grep -q 'cannot boot as dom0 .*--domu' <<<"$refusal"; then
+			refusal="ok   - dom0 boot of $rel refused (exit 2), pointing to --domu"
+		else
+			refusal="FAIL - dom0 boot of $rel refused (exit 2), pointing to --domu: exit $brc: $(tail -n1 <<<"$refusal")"
+			ok=0
+		fi
+		echo "$refusal" >&2
+	fi
+	"$HERE/boot.sh" "${bargs[@]}" -i "$DIR/initrd-$img.cpio.gz" -o "$out" -t "$TIMEOUT"
+	brc=$?
+	[ $brc = 0 ] || { result[$row]="failed: boot.sh exit $brc"; return; }
+	{
+		# counted like check-live.py's lines
+		case $refusal in
+		ok*) printf '%s\n1 passed, 0 failed\n' "$refusal" ;;
+		FAIL*) printf '%s\n0 passed, 1 failed\n' "$refusal" ;;
+		esac
+		"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode fentry --expect-release "$rel" || ok=0
+		if [ "$img" = stock-kprobe ]; then
+			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode kprobe --run kprobe || ok=0
+		fi
+	} > "$out/checks.log" 2>&1
+	echo ok=$ok >> "$out/checks.log"
+	grep -E '^(FAIL|info - (\[kprobe\] )?live )' "$out/checks.log" >&2
+	nchecks[$row]=$(checks "$out/checks.log")
+	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
+}
+
+nonpv() {
+	local out=$DIR/nonpv brc ok=1
+	mkinitrd nonpv -c LIVE_RUNS="nonpv" -c LIVE_TRACE=0 || { result[nonpv]="failed: initramfs"; return; }
+	"$HERE/boot.sh" --no-xen -i "$DIR/initrd-nonpv.cpio.gz" -o "$out" -t "$TIMEOUT"
+	brc=$?
+	[ $brc = 0 ] || { result[nonpv]="failed: boot.sh exit $brc"; return; }
+	"$HERE/check-live.py" "$out" --expect-nonpv > "$out/checks.log" 2>&1 || ok=0
+	grep '^FAIL' "$out/checks.log" >&2
+	nchecks[nonpv]=$(checks "$out/checks.log")
+	result[nonpv]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
+}
+
+# patched KVER ROW [--domu]: kernel/test-live.sh on the patched kernel
+patched() {
+	local kv=$1 row=$2 out=$DIR/$2
+	shift 2
+	if [ "$kv" != 6.1 ] && ! ls -d kernel/patches-"$kv" kernel/patches/"$kv" >/dev/null 2>&1; then
+		result[$row]="skipped: no $kv patch series in kernel/ yet (make kernel KVER=$kv)"
+		return
+	fi
+	mkdir -p "$out"
+	KVER=$kv OUTPUT=$OUTPUT PINSCOPE_HOST=$HOST_PINSCOPE PINSCOPE_STATIC=$STATIC WORKLOAD=$WORKLOAD \
+		WORKLOAD_ARGS="$WARGS" GUEST_TIMEOUT=$TIMEOUT GUEST_BPFTOOL=$BPFTOOL \
+		kernel/test-live.sh "$@" > "$out/checks.log" 2>&1
+	local rc=$?
+	grep -E '^(FAIL|\[test-kernel\] (FAIL|  ))' "$out/checks.log" >&2
+	nchecks[$row]=$(checks "$out/checks.log")
+	case $rc in
+	0) result[$row]=passed ;;
+	77) result[$row]="skipped: no static pinscope" ;;
+	*) result[$row]="failed: kernel/test-live.sh exit $rc (see $out/checks.log)" ;;
+	esac
+}
+
+ringbuf() {
+	local out=$DIR/patched61-ringbuf env brc ok=1
+	if ! env=$(kernel/build.sh --env 2>/dev/null) || ! eval "$(grep -E '^KERNEL_(BZIMAGE|RELEASE)=' <<<"$env")" ||
+		[ ! -r "${KERNEL_BZIMAGE:-}" ]; then
+		result[patched61-ringbuf]="failed: no patched kernel (kernel/build.sh)"
+		return
+	fi
+	mkinitrd ringbuf -c LIVE_RUNS="json@tinyrb text@tinyrb" -c LIVE_TRACE=0 \
+		-c PINSCOPE_ARGS_tinyrb="--mode tracepoints --ringbuf-size 4096" ||
+		{ result[patched61-ringbuf]="failed: initramfs"; return; }
+	"$HERE/boot.sh" -k "$KERNEL_BZIMAGE" -a xen_pin_fault=early_unlock -i "$DIR/initrd-ringbuf.cpio.gz" \
+		-o "$out" -t "$TIMEOUT"
+	brc=$?
+	[ $brc = 0 ] || { result[patched61-ringbuf]="failed: boot.sh exit $brc"; return; }
+	"$HERE/check-live.py" "$out" --run tinyrb --expect-rule unlock-after-flush --expect-ringbuf-loss \
+		> "$out/checks.log" 2>&1 || ok=0
+	grep '^FAIL' "$out/checks.log" >&2
+	nchecks[patched61-ringbuf]=$(checks "$out/checks.log")
+	result[patched61-ringbuf]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
+}
+
+declare -A K=(
+	[deb61-dom0]="Debian 6.1|generic|dom0|fentry, kprobe"
+	[deb612-dom0]="Debian 6.12|generic|dom0|fentry, kprobe"
+	[deb61-cloud-domu]="Debian 6.1|cloud|PV domU|fentry"
+	[deb612-cloud-domu]="Debian 6.12|cloud|PV domU|fentry"
+	[nonpv]="Debian 6.1|generic|no Xen|refusal"
+	[patched61-dom0]="patched 6.1|pinscope|dom0|tracepoints (+fentry), 3 faults"
+	[patched61-ringbuf]="patched 6.1|pinscope|dom0|tracepoints, 4 KiB ring buffer"
+	[patched612-domu]="patched 6.12|pinscope|PV domU|tracepoints, 3 faults"
+)
+t_all=$(date +%s)
+for r in "${rows[@]}"; do
+	log "row $r: ${K[$r]//|/, }"
+	t0=$(date +%s)
+	case $r in
+	deb61-dom0) stock "$r" linux-image-amd64 dom0 fentry kprobe ;;
+	deb612-dom0) stock "$r" linux-image-6.12-amd64 dom0 fentry kprobe ;;
+	deb61-cloud-domu) stock "$r" linux-image-cloud-amd64 domu fentry ;;
+	deb612-cloud-domu) stock "$r" linux-image-6.12-cloud-amd64 domu fentry ;;
+	nonpv) nonpv ;;
+	patched61-dom0) patched 6.1 "$r" ;;
+	patched61-ringbuf) ringbuf ;;
+	patched612-domu) patched 6.12 "$r" --domu ;;
+	esac
+	secs[$r]=$(( $(date +%s) - t0 ))
+	log "row $r: ${result[$r]} (${secs[$r]} s)"
+done
+
+npass=0 nfail=0 nskip=0
+printf '\n| %-12s | %-8s | %-7s | %-34s | %-8s | %-6s | %5s |\n' kernel flavour role modes result checks s
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ---------- --------- ------------------------------------ ---------- -------- -------
+for r in "${rows[@]}"; do
+	IFS='|' read -r k f role modes <<< "${K[$r]}"
+	res=${result[$r]:-failed: not run}
+	case $res in passed) npass=$((npass + 1)) ;; skipped*) nskip=$((nskip + 1)) ;; *) nfail=$((nfail + 1)) ;; esac
+	printf '| %-12s | %-8s | %-7s | %-34s | %-8s | %-6s | %5s |\n' "$k" "$f" "$role" "$modes" "${res%%:*}" \
+		"${nchecks[$r]:--}" "${secs[$r]:-}"
+done
+echo
+for r in "${rows[@]}"; do
+	case ${result[$r]} in passed) ;; *) echo "$r: ${result[$r]}" ;; esac
+done
+log "$(( $(date +%s) - t_all )) s in all; results in $DIR/<row>/"
+echo "matrix: $npass passed, $nfail failed$([ $nskip = 0 ] || echo " ($nskip skipped)")"
+[ $nfail = 0 ]
