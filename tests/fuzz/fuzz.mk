@@ -8,14 +8,15 @@ FUZZ_LONG ?= 1800
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-Wall -Werror -Wno-unused-parameter -Wno-missing-field-initializers $(INCLUDES) -Iuser \
 	$(TRACEDAT_CFLAGS)
-# Everything of replay but the checker engine and trace.dat: libtracecmd is not
-# ours to fuzz (nor instrumented); the static build's tracedat-none.c stands in
+# Everything of replay but trace.dat: libtracecmd is not ours to fuzz (nor
+# instrumented); the static build's tracedat-none.c stands in
 FUZZ_SRCS := user/input.c user/replay.c user/trace.c user/tracedat-none.c user/report.c \
-	user/json.c user/names.c user/coverage.c user/stats.c
-# The checker behind replay: a counting stand-in while the only engine is BPF
-# (root, a syscall per batch); the user-space engine goes here (one line)
-FUZZ_CHECKER := tests/fuzz/checker_null.c
-FUZZ_LIBS := -lbpf -lelf -lz -llzma -ljson-c
+	user/json.c user/names.c user/coverage.c user/stats.c user/hooks.c user/verdict.c \
+	user/units.c user/summary.c user/timeline.c user/violations.c user/ksyms.c
+# The checker behind replay: the user-space engine, bpf/check.bpf.h compiled as C
+# (the bpf engine is linked, never opened: replay's default is the user engine)
+FUZZ_CHECKER := user/checker.c user/engine_user.c user/engine_bpf.c user/loader.c
+FUZZ_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm
 FUZZ_OPTS := -close_fd_mask=2 -max_len=131072 -rss_limit_mb=2048 -timeout=20
 
 .PHONY: test-fuzz fuzz
@@ -23,11 +24,11 @@ FUZZ_OPTS := -close_fd_mask=2 -max_len=131072 -rss_limit_mb=2048 -timeout=20
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
 
-$(FUZZ_DIR)/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_SRCS) $(FUZZ_CHECKER) | $(FUZZ_DIR)
+$(FUZZ_DIR)/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_SRCS) $(FUZZ_CHECKER) $(OUTPUT)/pinscope.skel.h | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) $(FUZZ_LIBS) -o $@
 
-$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/trace.c | $(FUZZ_DIR)
+$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/trace.c user/hooks.c | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 

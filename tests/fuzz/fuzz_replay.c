@@ -50,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		replay_close(&ri);
 	}
 	free(rep.viol);
+	free(rep.vsum);
 	close(fd);
 	return 0;
 }
