@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# pinscope: make (build), make test, make demo, make deps; V=1 for commands.
+# pinscope: make (build), make check (fast tests, no root), make test (all),
+# make demo, make deps; V=1 for commands.
 OUTPUT ?= .output
 CLANG ?= clang
 CC ?= cc
@@ -26,10 +27,26 @@ USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
-TEST_LIB := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
+TEST_LIB_OBJS := $(patsubst tests/%.c,$(OUTPUT)/tests/%.o,$(filter-out $(TEST_SRCS),$(wildcard tests/*.c)))
 
 .DELETE_ON_ERROR:
-.PHONY: all static test test-unit test-cli test-guest clean deps vmlinux demo
+.PHONY: all static check test test-unit test-cli test-bpf test-guest clean deps vmlinux demo
+
+# A bare machine: say what is missing before any compile error.  Goals that
+# install first (deps, test, demo) and clean are exempt; their sub-makes check.
+DEP_TOOLS := $(CLANG) $(BPFTOOL) $(CC)
+DEP_INCLUDE_DIRS ?= /usr/include /usr/local/include
+DEP_HEADERS := bpf/bpf_helpers.h bpf/libbpf.h gelf.h zlib.h json-c/json.h
+ifneq ($(filter check test-%,$(MAKECMDGOALS)),)
+DEP_HEADERS += cmocka.h
+endif
+ifneq ($(filter-out deps test demo clean,$(or $(MAKECMDGOALS),all)),)
+MISSING := $(foreach t,$(DEP_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
+	   $(foreach h,$(DEP_HEADERS),$(if $(wildcard $(addsuffix /$(h),$(DEP_INCLUDE_DIRS))),,<$(h)>))
+ifneq ($(strip $(MISSING)),)
+$(error Missing to build pinscope: $(strip $(MISSING)). Run 'make deps' (as root: installs the Debian packages of tools/deps.sh), then make again)
+endif
+endif
 
 all: $(OUTPUT)/pinscope
 
@@ -61,10 +78,14 @@ $(OUTPUT)/pinscope.static: $(USER_OBJS)
 	$(call msg,STATIC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/%.c $(TEST_LIB) $(LIB_OBJS) | $(OUTPUT)/tests
+# Tests: one object per source (its own .d), linked with the model and the library
+$(OUTPUT)/tests/%.o: tests/%.c $(OUTPUT)/pinscope.skel.h | $(OUTPUT)/tests
 	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -Itests -MMD -MP $< $(TEST_LIB) \
-		$(LIB_OBJS) $(USER_LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -Itests -MMD -MP -c $< -o $@
+
+$(TEST_BINS): $(OUTPUT)/tests/%: $(OUTPUT)/tests/%.o $(TEST_LIB_OBJS) $(LIB_OBJS)
+	$(call msg,TEST-LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(USER_LIBS) -lcmocka -o $@
 
 # Everything a bare Debian 12 machine needs (apt-get; no-op when present)
 deps:
@@ -79,9 +100,25 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/pinscope.static
 	$(Q)$(MAKE) --no-print-directory guest-demo
 
-# make test: from a bare machine, installs what is missing first
+# make check: the fast tier, no root, no VM: build, unit, model, CLI and replay
+# tests on the user engine of the checker (under a minute)
+check: $(TEST_BINS) $(OUTPUT)/pinscope
+	$(Q)tests/build-hint.sh
+	$(Q)tests/run-unit.sh $(OUTPUT) user
+	$(Q)tests/cli.sh $(OUTPUT)/pinscope
+	$(Q)tests/replay.sh $(OUTPUT)/pinscope
+
+# make test: from a bare machine, installs what is missing first; then the
+# fast tier, the BPF tier (root) and the guest tiers (QEMU)
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-cli test-bench test-guest test-kernel
+	$(Q)$(MAKE) --no-print-directory check
+	$(Q)$(MAKE) --no-print-directory test-bpf test-bench test-guest test-kernel
+
+# The BPF tier (root): the checker as loaded BPF, the live handlers, both
+# engines agreeing on every trace
+test-bpf: $(TEST_BINS) $(OUTPUT)/pinscope
+	$(Q)tests/run-unit.sh $(OUTPUT) bpf
+	$(Q)tests/engines.sh $(OUTPUT)/pinscope
 
 # The live guest test: stock Debian 6.1 kernel as Xen PV dom0, fentry mode
 test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static
@@ -95,6 +132,7 @@ test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/trust.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
+	$(Q)tests/engines.sh $(OUTPUT)/pinscope
 
 clean:
 	$(call msg,CLEAN)
@@ -103,4 +141,4 @@ clean:
 -include guest/guest.mk
 -include kernel/kernel.mk
 -include bench/bench.mk
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d $(OUTPUT)/guest/*.d)

@@ -25,48 +25,59 @@ BENCH_GUEST_TIMEOUT ?= 900
 # the user-space library of pinscope (everything but main.c), built by the top Makefile
 BENCH_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(filter-out user/main.c,$(wildcard user/*.c)))
 BENCH_INCLUDES := -I$(OUTPUT) -I$(BENCH_DIR) -Iinclude -I. -Iuser -Itests
-BENCH_WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+BENCH_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+# V=1, Q and msg as in the top Makefile (defaults when included elsewhere)
+ifeq ($(V),1)
+	Q =
+	msg =
+else
+	Q ?= @
+	msg ?= @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
 
 .PHONY: bench bench-host bench-build test-bench
 
 $(BENCH_DIR):
-	@mkdir -p $@
+	$(Q)mkdir -p $@
 
 # the empty programs: their own object and skeleton, compiled like pinscope's
-$(BENCH_DIR)/empty.bpf.o: bench/empty.bpf.c include/pinscope.h vmlinux.h | $(BENCH_DIR)
-	@printf '  %-8s %s\n' BPF $@
-	@$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT) -Iinclude -I. \
-		-Wall -Werror -c $< -o $@.tmp
-	@$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+$(BENCH_DIR)/empty.bpf.o: bench/empty.bpf.c vmlinux.h | $(BENCH_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT) -Iinclude -I. \
+		-Wall -Werror -MMD -MP -MF $(BENCH_DIR)/empty.bpf.d -MT $@ -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
 
 $(BENCH_DIR)/empty.skel.h: $(BENCH_DIR)/empty.bpf.o
-	@printf '  %-8s %s\n' GEN-SKEL $@
-	@$(BPFTOOL) gen skeleton $< name empty_bpf > $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name empty_bpf > $@
 
-# host driver: pinscope's library + the model of tests/
-$(BENCH_DIR)/hostbench: bench/hostbench.c bench/benchutil.h user/procstat.h tests/model.c tests/model.h $(BENCH_DIR)/empty.skel.h \
-		$(OUTPUT)/pinscope.skel.h $(BENCH_LIB_OBJS)
-	@printf '  %-8s %s\n' CC $@
-	@$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) bench/hostbench.c tests/model.c \
-		$(BENCH_LIB_OBJS) -lbpf -lelf -lz -ljson-c -o $@
+# host driver: pinscope's library + the model of tests/ (its object from the
+# top Makefile); one source per compile, each with its .d
+$(BENCH_DIR)/hostbench.o: bench/hostbench.c $(BENCH_DIR)/empty.skel.h $(OUTPUT)/pinscope.skel.h | $(BENCH_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) -MMD -MP -c $< -o $@
+
+$(BENCH_DIR)/hostbench: $(BENCH_DIR)/hostbench.o $(OUTPUT)/tests/model.o $(BENCH_LIB_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) -g -O2 $^ -lbpf -lelf -lz -ljson-c -o $@
 
 # guest helper: static (the initramfs has no libraries)
-$(BENCH_DIR)/guestbench: bench/guestbench.c bench/benchutil.h user/procstat.h $(BENCH_DIR)/empty.skel.h | $(BENCH_DIR)
-	@printf '  %-8s %s\n' STATIC $@
-	@$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) -static $< -lbpf -lelf -lz -o $@
+$(BENCH_DIR)/guestbench: bench/guestbench.c $(BENCH_DIR)/empty.skel.h | $(BENCH_DIR)
+	$(call msg,STATIC,$@)
+	$(Q)$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) -MMD -MP -static $< -lbpf -lelf -lz -o $@
 
 bench-build: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static $(BENCH_DIR)/hostbench $(BENCH_DIR)/guestbench
 
 bench: bench-build
-	@python3 bench/run.py --output $(OUTPUT) --guest-timeout $(BENCH_GUEST_TIMEOUT) \
+	$(Q)python3 bench/run.py --output $(OUTPUT) --guest-timeout $(BENCH_GUEST_TIMEOUT) \
 		--doc docs/performance.md $(BENCH_ARGS)
 
 bench-host: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
-	@python3 bench/run.py --output $(OUTPUT) --no-guest $(BENCH_ARGS)
+	$(Q)python3 bench/run.py --output $(OUTPUT) --no-guest $(BENCH_ARGS)
 
 # part of `make test`: the host part at small sizes still runs and measures
 # every figure (tests/bench-smoke.py; checks no timing)
 test-bench: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
-	@tests/bench-smoke.py $(OUTPUT)
+	$(Q)tests/bench-smoke.py $(OUTPUT)
 
 .DEFAULT_GOAL := $(_bench_saved_goal)

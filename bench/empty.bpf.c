@@ -109,73 +109,8 @@ int floor_lookup(void *ctx)
 	return 0;
 }
 
-/* ---- the hooks of pinscope's raw_tp handlers: test_run here; attached in
- * the Xen guest (mainline ones in fentry mode, all in tracepoints mode) */
-
-SEC("?raw_tp/xen_mc_callback")
-int e_tp_mc_callback(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mc_flush_reason")
-int e_tp_mc_flush_reason(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mc_flush")
-int e_tp_mc_flush(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mc_issue")
-int e_tp_mc_issue(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mmu_pgd_pin")
-int e_tp_pgd_pin(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mmu_pgd_unpin")
-int e_tp_pgd_unpin(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mmu_pte_lock")
-int e_tp_pte_lock(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mmu_pte_unlock")
-int e_tp_pte_unlock(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mmu_pin_page")
-int e_tp_pin_page(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mmu_unpin_page")
-int e_tp_unpin_page(void *ctx) { return 0; }
-
-SEC("?raw_tp/xen_mmu_do_pin")
-int e_tp_do_pin(void *ctx) { return 0; }
-
-/* ---- the Xen guest, fentry mode: the functions pinscope hooks there */
-
-SEC("?fentry/__xen_pgd_pin")
-int BPF_PROG(e_fe_pgd_pin) { return 0; }
-
-SEC("?fexit/__xen_pgd_pin")
-int BPF_PROG(e_fx_pgd_pin) { return 0; }
-
-SEC("?fentry/__xen_pgd_unpin")
-int BPF_PROG(e_fe_pgd_unpin) { return 0; }
-
-SEC("?fexit/__xen_pgd_unpin")
-int BPF_PROG(e_fx_pgd_unpin) { return 0; }
-
-SEC("?fentry/xen_pin_page")
-int BPF_PROG(e_fe_pin_page) { return 0; }
-
-SEC("?fexit/xen_pin_page")
-int BPF_PROG(e_fx_pin_page) { return 0; }
-
-SEC("?fentry/xen_unpin_page")
-int BPF_PROG(e_fe_unpin_page) { return 0; }
-
-SEC("?fexit/xen_unpin_page")
-int BPF_PROG(e_fx_unpin_page) { return 0; }
-
-SEC("?fentry/xen_do_pin")
-int BPF_PROG(e_fe_do_pin) { return 0; }
-
-SEC("?fentry/xen_pte_unlock")
-int BPF_PROG(e_fe_pte_unlock) { return 0; }
-
-SEC("?fexit/xen_mc_flush")
-int BPF_PROG(e_fx_mc_flush) { return 0; }
+/* ---- one empty program per live hook of pinscope (include/pinscope_rules.h),
+ * on the same hook: test_run here (raw_tp); attached in the Xen guest */
+#define EMPTY_HOOK(prog, kind, target, modes, origin)			\
+	SEC("?" #kind "/" #target) int e_##prog(void *ctx) { return 0; }
+PINSCOPE_LIVE_HOOKS(EMPTY_HOOK)

@@ -240,21 +240,20 @@ static void stop_tracer(pid_t pid, const char *name)
 
 /* ---- empty programs beside the tracer */
 
-static const char *const fentry_set[] = {
-	"e_tp_mc_callback", "e_tp_mc_flush_reason", "e_tp_mc_flush", "e_fe_pgd_pin",
-	"e_fx_pgd_pin", "e_fe_pgd_unpin", "e_fx_pgd_unpin", "e_fe_pin_page", "e_fx_pin_page",
-	"e_fe_unpin_page", "e_fx_unpin_page", "e_fe_do_pin", "e_fe_pte_unlock",
-	"e_fx_mc_flush", NULL,
-};
-static const char *const tracepoints_set[] = {
-	"e_tp_mc_callback", "e_tp_mc_flush_reason", "e_tp_mc_flush", "e_tp_mc_issue",
-	"e_tp_pgd_pin", "e_tp_pgd_unpin", "e_tp_pte_lock", "e_tp_pte_unlock", "e_tp_pin_page",
-	"e_tp_unpin_page", "e_tp_do_pin", "e_fx_mc_flush", NULL,
+/* The empty twin of each hook pinscope attaches in the mode (include/pinscope_rules.h) */
+static const struct {
+	const char *name;
+	unsigned int modes;
+} empties[] = {
+#define EMPTY(prog, kind, target, modes, origin) { "e_" #prog, PINSCOPE_HM_##modes },
+	PINSCOPE_LIVE_HOOKS(EMPTY)
+#undef EMPTY
 };
 
 static struct empty_bpf *attach_empties(const char *mode)
 {
-	const char *const *set = !strcmp(mode, "tracepoints") ? tracepoints_set : fentry_set;
+	unsigned int set = PINSCOPE_HM_LIVE | (!strcmp(mode, "tracepoints") ?
+		PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT : PINSCOPE_HM_FENTRY);
 	struct empty_bpf *e = empty_bpf__open();
 	struct bpf_program *prog;
 	int n = 0;
@@ -266,8 +265,8 @@ static struct empty_bpf *attach_empties(const char *mode)
 	bpf_object__for_each_program(prog, e->obj) {
 		int on = 0;
 
-		for (int i = 0; set[i]; i++)
-			on |= !strcmp(bpf_program__name(prog), set[i]);
+		for (size_t i = 0; i < sizeof(empties) / sizeof(empties[0]); i++)
+			on |= (empties[i].modes & set) && !strcmp(bpf_program__name(prog), empties[i].name);
 		bpf_program__set_autoload(prog, on);
 	}
 	if (empty_bpf__load(e)) {

@@ -229,6 +229,8 @@ static int cmd_replay(size_t min_events, int reps, __u32 caps)
 					pb->ev[i].cpu = off + i - n;
 					pb->ev[i].ts_ns = ev[n - 1].ts_ns;
 				}
+				/* the model's cpus are 0..n-1: their own slots */
+				pb->ev[i].slot = pb->ev[i].cpu;
 			}
 			pb->nr = k;
 			if (run_prog(pfd, NULL, 0, -1))

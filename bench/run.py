@@ -32,21 +32,16 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATS_SYSCTL = "/proc/sys/kernel/bpf_stats_enabled"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
-# pinscope's programs (bpf/pinscope.bpf.c) and the hooks they sit on
-HOOKS = {
-    "tp_mc_callback": "raw_tp/xen_mc_callback", "tp_mc_flush_reason": "raw_tp/xen_mc_flush_reason",
-    "tp_mc_flush": "raw_tp/xen_mc_flush", "tp_mc_issue": "raw_tp/xen_mc_issue",
-    "tp_pgd_pin": "raw_tp/xen_mmu_pgd_pin", "tp_pgd_unpin": "raw_tp/xen_mmu_pgd_unpin",
-    "tp_pte_lock": "raw_tp/xen_mmu_pte_lock", "tp_pte_unlock": "raw_tp/xen_mmu_pte_unlock",
-    "tp_pin_page": "raw_tp/xen_mmu_pin_page", "tp_unpin_page": "raw_tp/xen_mmu_unpin_page",
-    "tp_do_pin": "raw_tp/xen_mmu_do_pin",
-    "fe_pgd_pin": "fentry/__xen_pgd_pin", "fx_pgd_pin": "fexit/__xen_pgd_pin",
-    "fe_pgd_unpin": "fentry/__xen_pgd_unpin", "fx_pgd_unpin": "fexit/__xen_pgd_unpin",
-    "fe_pin_page": "fentry/xen_pin_page", "fx_pin_page": "fexit/xen_pin_page",
-    "fe_unpin_page": "fentry/xen_unpin_page", "fx_unpin_page": "fexit/xen_unpin_page",
-    "fe_do_pin": "fentry/xen_do_pin", "fe_pte_unlock": "fentry/xen_pte_unlock",
-    "fx_mc_flush": "fexit/xen_mc_flush",
-}
+# pinscope's live programs of tracepoints and fentry mode and the hooks they
+# sit on, from its one table (include/pinscope_rules.h): `pinscope --list-hooks`
+def live_hooks(pinscope):
+    out = subprocess.run([pinscope, "--list-hooks"], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [l.split("\t") for l in out.splitlines() if l and not l.startswith("#")]
+    return {r[0]: r[1] for r in rows if set(r[3].split(",")) & {"live", "tracepoints", "fentry"}}
+
+
+HOOKS = {}  # set by main() from the pinscope under test
 # cold: once per pin/unpin operation or per early flush; the rest run once or
 # more per page-table page or per multicall batch or flush
 COLD = {"tp_pgd_pin", "tp_pgd_unpin", "fe_pgd_pin", "fx_pgd_pin", "fe_pgd_unpin",
@@ -939,6 +934,7 @@ def main():
         return 1
     hb = os.path.join(ARGS.output, "bench/hostbench")
     pinscope = os.path.join(ARGS.output, "pinscope")
+    HOOKS.update(live_hooks(pinscope))
     mach = machine()
     t_start = time.time()
     BUSY.start()

@@ -5,6 +5,10 @@
  * clock and pid read where used: ev_ts(), ev_pid()) and by replay (the
  * trace's cpu, timestamp and pid).
  * Every rule of docs/invariants.md is evaluated here and nowhere else.
+ * The same source is also compiled as plain C for replay and the tests
+ * (user/engine_user.c): use only the maps, globals and helpers that
+ * user/bpf_shim.h provides, and read the clock, pid, comm and stack only
+ * under p->live.
  */
 #ifndef PINSCOPE_CHECK_BPF_H
 #define PINSCOPE_CHECK_BPF_H
@@ -53,7 +57,7 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 
 	rule &= 7;
 	p->st->violated[rule]++;
-	p->s->op_vmask |= 1U << rule;
+	p->s->op.vmask |= 1U << rule;
 	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
 	if (!r) {
 		p->st->lost.ringbuf++;
@@ -62,7 +66,7 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 	r->type = PINSCOPE_REC_VIOLATION;
 	r->rule = rule;
 	r->reason = why;
-	r->op = p->s->op;
+	r->op = p->s->op.kind;
 	r->cpu = p->e->cpu;
 	r->ts_ns = ev_ts(p);
 	r->pfn = pfn;
@@ -70,9 +74,9 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 	r->nr_stack = 0;
 	r->pad = 0;
 	/* the operation's process, even when another one's event closed it */
-	if (p->s->op) {
-		r->pid = p->s->op_pid;
-		__builtin_memcpy(r->comm, p->s->op_comm, sizeof(r->comm));
+	if (p->s->op.kind) {
+		r->pid = p->s->op.pid;
+		__builtin_memcpy(r->comm, p->s->op.comm, sizeof(r->comm));
 	} else {
 		r->pid = ev_pid(p);
 		if (p->live)
@@ -91,8 +95,23 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 static __always_inline void report_once(struct ps *p, __u32 rule, __u32 why,
 					__u64 pfn, __u64 detail)
 {
-	if (!(p->s->op_vmask & (1U << (rule & 7))))
+	if (!(p->s->op.vmask & (1U << (rule & 7))))
 		report(p, rule, why, pfn, detail);
+}
+
+/*
+ * An interval from start to end.  Clocks may run backwards between events
+ * (tracefs merges per-cpu buffers; clocks differ): such an interval is
+ * counted in lost.clock_back, never timed, never wrapped.
+ */
+static __always_inline void time_add(struct pinscope_stats *st, struct pinscope_hist *h,
+				     __u64 start, __u64 end)
+{
+	if (end < start) {
+		st->lost.clock_back++;
+		return;
+	}
+	hist_add(h, end - start);
 }
 
 /* ---- split locks held by this cpu: a FIFO, unlocks normally pop the head */
@@ -100,7 +119,7 @@ static __always_inline void report_once(struct ps *p, __u32 rule, __u32 why,
 /* Slots in use, holes included */
 static __always_inline __u32 held_span(struct cpu_state *s)
 {
-	return s->tail - s->head;
+	return s->held.tail - s->held.head;
 }
 
 /*
@@ -114,10 +133,10 @@ __noinline int held_find_idx(struct cpu_state *s, __u64 ptl)
 	if (!s)
 		return -1;
 	for (i = 0; i < PINSCOPE_HELD_MAX; i++) {
-		if (s->head + i == s->tail)
+		if (s->held.head + i == s->held.tail)
 			break;
-		idx = (s->head + i) & HELD_MASK;
-		if (s->held[idx].ptl == ptl)
+		idx = (s->held.head + i) & HELD_MASK;
+		if (s->held.lock[idx].ptl == ptl)
 			return idx;
 	}
 	return -1;
@@ -133,8 +152,8 @@ __noinline int held_find_last_idx(struct cpu_state *s, __u64 ptl)
 	for (i = 1; i <= PINSCOPE_HELD_MAX; i++) {
 		if (i > held_span(s))
 			break;
-		idx = (s->tail - i) & HELD_MASK;
-		if (s->held[idx].ptl == ptl)
+		idx = (s->held.tail - i) & HELD_MASK;
+		if (s->held.lock[idx].ptl == ptl)
 			return idx;
 	}
 	return -1;
@@ -146,29 +165,29 @@ __noinline int held_find_last_idx(struct cpu_state *s, __u64 ptl)
  */
 static __always_inline struct held_lock *held_find(struct cpu_state *s, __u64 ptl)
 {
-	struct held_lock *h = &s->held[s->head & HELD_MASK];
+	struct held_lock *h = &s->held.lock[s->held.head & HELD_MASK];
 	int idx;
 
 	if (!ptl)
 		return NULL;
-	if (s->head != s->tail && h->ptl == ptl)
+	if (s->held.head != s->held.tail && h->ptl == ptl)
 		return h;
 	idx = held_find_idx(s, ptl);
-	return idx < 0 ? NULL : &s->held[idx & HELD_MASK];
+	return idx < 0 ? NULL : &s->held.lock[idx & HELD_MASK];
 }
 
 /* Pages, pins and callbacks concern the lock taken last, usually the tail */
 static __always_inline struct held_lock *held_find_last(struct cpu_state *s, __u64 ptl)
 {
-	struct held_lock *h = &s->held[(s->tail - 1) & HELD_MASK];
+	struct held_lock *h = &s->held.lock[(s->held.tail - 1) & HELD_MASK];
 	int idx;
 
 	if (!ptl)
 		return NULL;
-	if (s->head != s->tail && h->ptl == ptl)
+	if (s->held.head != s->held.tail && h->ptl == ptl)
 		return h;
 	idx = held_find_last_idx(s, ptl);
-	return idx < 0 ? NULL : &s->held[idx & HELD_MASK];
+	return idx < 0 ? NULL : &s->held.lock[idx & HELD_MASK];
 }
 
 /* Drop released entries at the head (releases out of order leave holes) */
@@ -179,9 +198,9 @@ __noinline int held_gc(struct cpu_state *s)
 	if (!s)
 		return 0;
 	for (i = 0; i < PINSCOPE_HELD_MAX; i++) {
-		if (s->head == s->tail || s->held[s->head & HELD_MASK].ptl)
+		if (s->held.head == s->held.tail || s->held.lock[s->held.head & HELD_MASK].ptl)
 			break;
-		s->head++;
+		s->held.head++;
 	}
 	return 0;
 }
@@ -198,7 +217,7 @@ struct held_scan {
 static long drop_one(__u64 i, void *ctx)
 {
 	struct held_scan *c = ctx;
-	struct held_lock *h = &c->s->held[(c->s->head + (__u32)i) & HELD_MASK];
+	struct held_lock *h = &c->s->held.lock[(c->s->held.head + (__u32)i) & HELD_MASK];
 
 	if (h->ptl && h->op_seq == c->op_seq) {
 		if (!c->left)
@@ -215,13 +234,13 @@ static __always_inline __u32 held_drop_op(struct cpu_state *s, __u32 op_seq, __u
 	struct held_scan c = { .s = s, .op_seq = op_seq };
 
 	*pfn = 0;
-	if (!s->nr_held) {	/* the usual end: every lock released */
-		s->head = s->tail;
+	if (!s->held.nr) {	/* the usual end: every lock released */
+		s->held.head = s->held.tail;
 		return 0;
 	}
 	bpf_loop(held_span(s), drop_one, &c, 0);
 	held_gc(s);
-	s->nr_held -= c.left < s->nr_held ? c.left : s->nr_held;
+	s->held.nr -= c.left < s->held.nr ? c.left : s->held.nr;
 	*pfn = c.pfn;
 	return c.left;
 }
@@ -229,10 +248,10 @@ static __always_inline __u32 held_drop_op(struct cpu_state *s, __u32 op_seq, __u
 static long release_one(__u64 i, void *ctx)
 {
 	struct held_scan *c = ctx;
-	struct held_lock *h = &c->s->held[(c->s->head + (__u32)i) & HELD_MASK];
+	struct held_lock *h = &c->s->held.lock[(c->s->held.head + (__u32)i) & HELD_MASK];
 
 	if (h->ptl)
-		hist_add(&c->st->hold[(h->op - 1) & 1], c->ts > h->ts ? c->ts - h->ts : 0);
+		time_add(c->st, &c->st->hold[(h->op - 1) & 1], h->ts, c->ts);
 	return 0;
 }
 
@@ -243,18 +262,18 @@ static __always_inline void held_release_all(struct cpu_state *s, struct pinscop
 	struct held_scan c = { .s = s, .st = st, .ts = ts };
 
 	bpf_loop(held_span(s), release_one, &c, 0);
-	s->head = s->tail;
-	s->nr_held = 0;
+	s->held.head = s->held.tail;
+	s->held.nr = 0;
 }
 
 static long compact_one(__u64 i, void *ctx)
 {
 	struct held_scan *c = ctx;
 	struct cpu_state *s = c->s;
-	__u32 from = (s->head + (__u32)i) & HELD_MASK;
+	__u32 from = (s->held.head + (__u32)i) & HELD_MASK;
 
-	if (s->held[from].ptl) {
-		s->held[(s->head + c->left) & HELD_MASK] = s->held[from];
+	if (s->held.lock[from].ptl) {
+		s->held.lock[(s->held.head + c->left) & HELD_MASK] = s->held.lock[from];
 		c->left++;
 	}
 	return 0;
@@ -266,7 +285,7 @@ static __always_inline void held_compact(struct cpu_state *s)
 	struct held_scan c = { .s = s };
 
 	bpf_loop(held_span(s), compact_one, &c, 0);
-	s->tail = s->head + c.left;
+	s->held.tail = s->held.head + c.left;
 }
 
 static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 ts)
@@ -275,25 +294,25 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	struct held_lock *h;
 	__u32 n;
 
-	if (held_span(s) >= PINSCOPE_HELD_MAX && s->nr_held < PINSCOPE_HELD_MAX)
+	if (held_span(s) >= PINSCOPE_HELD_MAX && s->held.nr < PINSCOPE_HELD_MAX)
 		held_compact(s);
 	if (held_span(s) >= PINSCOPE_HELD_MAX) {
 		p->st->lost.held_full++;
 		return;
 	}
-	h = &s->held[s->tail & HELD_MASK];
+	h = &s->held.lock[s->held.tail & HELD_MASK];
 	h->ptl = ptl;
 	h->pfn = pfn;
 	h->ts = ts;
-	h->gen = s->gen;
-	h->op = s->op;
-	h->op_seq = s->op_seq;
-	s->tail++;
-	n = ++s->nr_held;
-	if (s->op == PINSCOPE_OP_PIN || s->op == PINSCOPE_OP_UNPIN)
-		p->st->locks[(s->op - 1) & 1]++;
-	if (n > s->op_locks_max)
-		s->op_locks_max = n;
+	h->gen = s->mc.gen;
+	h->op = s->op.kind;
+	h->op_seq = s->op.seq;
+	s->held.tail++;
+	n = ++s->held.nr;
+	if (s->op.kind == PINSCOPE_OP_PIN || s->op.kind == PINSCOPE_OP_UNPIN)
+		p->st->locks[(s->op.kind - 1) & 1]++;
+	if (n > s->op.locks_max)
+		s->op.locks_max = n;
 	if (n > PINSCOPE_MC_BATCH)
 		report_once(p, PINSCOPE_R_LOCKS_BOUNDED, PINSCOPE_WHY_TOO_MANY_LOCKS, pfn, n);
 }
@@ -304,22 +323,24 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 	struct cpu_state *s = p->s;
 	__u32 k = (h->op - 1) & 1;
 
-	hist_add(&p->st->hold[k], ts > h->ts ? ts - h->ts : 0);
+	time_add(p->st, &p->st->hold[k], h->ts, ts);
 	h->ptl = 0;
-	if (s->nr_held)
-		s->nr_held--;
+	if (s->held.nr)
+		s->held.nr--;
 	/* a FIFO release: one step, no scan */
-	if (s->head != s->tail && !s->held[s->head & HELD_MASK].ptl)
-		s->head++;
-	if (s->head != s->tail && !s->held[s->head & HELD_MASK].ptl)
+	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
+		s->held.head++;
+	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
 		held_gc(s);
 }
 
 /*
  * pgd-last: the walk's PGD comes after every lower level page.  On pin the
  * first PGD visit ends the walk (the user pgd follows PIN_L4).  On unpin the
- * user pgd is visited before the walk: one PGD visit before any lower level
- * is the user pgd, a second one is the walk's PGD come too early.
+ * user pgd is visited before the walk: the first PGD visit before any lower
+ * level is the user pgd, a PGD visit of another pfn is the walk's PGD (come
+ * too early if no lower level was visited yet), one of the same pfn is the
+ * user pgd's again (a repeated event), not the walk's.
  */
 static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 {
@@ -327,18 +348,25 @@ static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 	bool walk_pgd;
 
 	if (level == PINSCOPE_L_PGD) {
-		walk_pgd = s->op == PINSCOPE_OP_PIN ? !(s->op_flags & OPF_PGD_SEEN) :
-			   (s->op_flags & OPF_LOWER_SEEN) || s->op_pgd_visits;
-		if (!(s->op_flags & OPF_LOWER_SEEN))
-			s->op_pgd_visits++;
+		if (s->op.kind == PINSCOPE_OP_PIN) {
+			walk_pgd = !(s->op.flags & OPF_PGD_SEEN);
+		} else if (s->op.flags & OPF_UPGD_SEEN) {
+			walk_pgd = pfn != s->op.upgd_pfn;
+		} else {
+			walk_pgd = s->op.flags & OPF_LOWER_SEEN;
+			if (!walk_pgd) {
+				s->op.flags |= OPF_UPGD_SEEN;
+				s->op.upgd_pfn = pfn;
+			}
+		}
 		if (walk_pgd) {
-			s->op_flags |= OPF_PGD_SEEN;
-			s->op_walk_pgd_pfn = pfn;
+			s->op.flags |= OPF_PGD_SEEN;
+			s->op.walk_pgd_pfn = pfn;
 		}
 		return;
 	}
-	s->op_flags |= OPF_LOWER_SEEN;
-	if (s->op_flags & OPF_PGD_SEEN)
+	s->op.flags |= OPF_LOWER_SEEN;
+	if (s->op.flags & OPF_PGD_SEEN)
 		report_once(p, PINSCOPE_R_PGD_LAST, PINSCOPE_WHY_LOWER_AFTER_PGD, pfn, 0);
 }
 
@@ -346,12 +374,12 @@ static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 static __always_inline void check_unpin_order(struct ps *p)
 {
 	struct cpu_state *s = p->s;
-	__u64 pgd = s->op_walk_pgd_pfn;
+	__u64 pgd = s->op.walk_pgd_pfn;
 
-	if (!(s->op_flags & OPF_PGD_SEEN))
+	if (!(s->op.flags & OPF_PGD_SEEN))
 		return;
-	if ((s->op_nr_pre_unpin > 0 && s->op_pre_unpin[0] == pgd) ||
-	    (s->op_nr_pre_unpin > 1 && s->op_pre_unpin[1] == pgd))
+	if ((s->op.nr_pre_unpin > 0 && s->op.pre_unpin[0] == pgd) ||
+	    (s->op.nr_pre_unpin > 1 && s->op.pre_unpin[1] == pgd))
 		return;
 	report_once(p, PINSCOPE_R_L4_AFTER_WALK, PINSCOPE_WHY_WALK_BEFORE_UNPIN, pgd, 0);
 }
@@ -359,17 +387,17 @@ static __always_inline void check_unpin_order(struct ps *p)
 /* fentry: a lock taken and never handed to a deferred unlock */
 static __always_inline void leaked(struct cpu_state *s, __u64 pfn, __u32 n)
 {
-	if (!s->op_leaked)
-		s->op_leaked_pfn = pfn;
-	s->op_leaked += n;
+	if (!s->op.fe.leaked)
+		s->op.fe.leaked_pfn = pfn;
+	s->op.fe.leaked += n;
 }
 
 /* Split locks are in use: the undecided pages were leaked locks */
 static __always_inline void undecided_are_leaks(struct cpu_state *s)
 {
-	if (s->op_nr_undecided)
-		leaked(s, s->op_undecided[0], s->op_nr_undecided);
-	s->op_nr_undecided = 0;
+	if (s->op.fe.nr_undecided)
+		leaked(s, s->op.fe.undecided[0], s->op.fe.nr_undecided);
+	s->op.fe.nr_undecided = 0;
 }
 
 /* The operation ended without a deferred unlock: no split locks */
@@ -379,13 +407,13 @@ static __always_inline void undecided_are_nosplit(struct ps *p)
 	__u32 i;
 
 	for (i = 0; i < UNDECIDED_MAX; i++) {
-		if (i >= s->op_nr_undecided)
+		if (i >= s->op.fe.nr_undecided)
 			break;
 		checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
 		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK,
-		       s->op_undecided[i], 0);
+		       s->op.fe.undecided[i], 0);
 	}
-	s->op_nr_undecided = 0;
+	s->op.fe.nr_undecided = 0;
 }
 
 /* ---- operations: one __xen_pgd_pin() or __xen_pgd_unpin() */
@@ -393,36 +421,36 @@ static __always_inline void undecided_are_nosplit(struct ps *p)
 static __always_inline void op_finish(struct ps *p, __u64 ts)
 {
 	struct cpu_state *s = p->s;
-	__u32 k = (s->op - 1) & 1, left;
+	__u32 k = (s->op.kind - 1) & 1, left;
 	__u64 pfn;
 
-	if (s->op_flags & (OPF_PGD_SEEN | OPF_LOWER_SEEN))
+	if (s->op.flags & (OPF_PGD_SEEN | OPF_LOWER_SEEN))
 		checked(p, PINSCOPE_R_PGD_LAST);
 	checked(p, PINSCOPE_R_LOCKS_BOUNDED);
 	if (HAS(DOPIN)) {
 		checked(p, PINSCOPE_R_L4_AFTER_WALK);
-		if (s->op == PINSCOPE_OP_UNPIN)
+		if (s->op.kind == PINSCOPE_OP_UNPIN)
 			check_unpin_order(p);
 	}
 	if (HAS(UNLOCK)) {
 		checked(p, PINSCOPE_R_LOCKS_RELEASED);
-		left = held_drop_op(s, s->op_seq, &pfn);
+		left = held_drop_op(s, s->op.seq, &pfn);
 		if (split_locks_seen)
 			undecided_are_leaks(s);
 		else
 			undecided_are_nosplit(p);
-		if (s->op_leaked) {
+		if (s->op.fe.leaked) {
 			if (!left)
-				pfn = s->op_leaked_pfn;
-			left += s->op_leaked;
+				pfn = s->op.fe.leaked_pfn;
+			left += s->op.fe.leaked;
 		}
 		if (left)
 			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);
 	}
-	lin_add(&p->st->locks_max, s->op_locks_max);
-	hist_add(&p->st->op_ns[k], ts > s->op_ts ? ts - s->op_ts : 0);
-	s->op = PINSCOPE_OP_NONE;
-	s->pg_flags = 0;
+	lin_add(&p->st->locks_max, s->op.locks_max);
+	time_add(p->st, &p->st->op_ns[k], s->op.ts, ts);
+	s->op.kind = PINSCOPE_OP_NONE;
+	s->pg.flags = 0;
 }
 
 /*
@@ -432,8 +460,8 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
  */
 static __always_inline void maybe_finish(struct ps *p)
 {
-	if (p->s->op && (p->s->op_flags & OPF_FINAL) && !HAS(OPEND))
-		op_finish(p, p->s->flush_ts);
+	if (p->s->op.kind && (p->s->op.flags & OPF_FINAL) && !HAS(OPEND))
+		op_finish(p, p->s->mc.flush_ts);
 }
 
 static __always_inline void count_proc(struct ps *p, __u32 k, __u32 pid)
@@ -462,47 +490,39 @@ static __always_inline void on_op_begin(struct ps *p)
 {
 	struct cpu_state *s = p->s;
 	__u32 kind = p->e->arg[0];
-	__u32 k = (kind - 1) & 1;
-	__u64 pfn;
-	__u32 pid;
+	__u32 k = (kind - 1) & 1, pid, seq, held;
+	__u64 pfn, ts;
 
 	maybe_finish(p);
-	if (s->op) {		/* the previous one never ended */
+	if (s->op.kind) {		/* the previous one never ended */
 		p->st->lost.ops_cut++;
 		/* its locks cannot be judged any more; left behind, a ptl of
 		 * theirs would stand in the FIFO twice */
-		held_drop_op(s, s->op_seq, &pfn);
-		s->op = PINSCOPE_OP_NONE;
+		held_drop_op(s, s->op.seq, &pfn);
+		s->op.kind = PINSCOPE_OP_NONE;
 	}
 	if (kind != PINSCOPE_OP_PIN && kind != PINSCOPE_OP_UNPIN)
 		return;
 	pid = ev_pid(p);
 	if (targ_tgid && pid != targ_tgid)
 		return;
-	s->op = kind;
-	s->op_seq++;
-	s->op_flags = 0;
-	s->op_pid = pid;
-	s->op_ts = ev_ts(p);
-	s->op_walk_pgd_pfn = 0;
-	s->op_nr_pre_unpin = 0;
-	s->op_nr_undecided = 0;
-	s->op_leaked = 0;
-	s->op_pgd_visits = 0;
+	seq = ++s->ops_started;
+	ts = ev_ts(p);
+	held = s->held.nr;
+	s->op = (struct ps_op){ .kind = kind, .seq = seq, .pid = pid, .ts = ts,
+				   .locks_max = held };
 	if (p->live)
-		bpf_get_current_comm(s->op_comm, sizeof(s->op_comm));
+		bpf_get_current_comm(s->op.comm, sizeof(s->op.comm));
 	else
-		__builtin_memcpy(s->op_comm, p->e->comm, sizeof(s->op_comm));
-	s->op_locks_max = s->nr_held;
-	s->op_vmask = 0;
-	s->pg_flags = 0;
+		__builtin_memcpy(s->op.comm, p->e->comm, sizeof(s->op.comm));
+	s->pg.flags = 0;
 	p->st->ops[k]++;
 	count_proc(p, k, pid);
 }
 
 static __always_inline void on_op_end(struct ps *p)
 {
-	if (p->s->op)
+	if (p->s->op.kind)
 		op_finish(p, ev_ts(p));
 }
 
@@ -515,8 +535,8 @@ static __always_inline void pte_page_queued(struct ps *p, __u64 pfn, __u64 ptl)
 	if (!ptl) {
 		checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);
 		/* unpin queues UNPIN_TABLE before the RW update */
-		if (s->op == PINSCOPE_OP_UNPIN && s->dp_pfn == pfn &&
-		    s->dp_cmd == PINSCOPE_MMUEXT_UNPIN)
+		if (s->op.kind == PINSCOPE_OP_UNPIN && s->dp.pfn == pfn &&
+		    s->dp.cmd == PINSCOPE_MMUEXT_UNPIN)
 			report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN,
 			       PINSCOPE_WHY_PINNED_WITHOUT_LOCK, pfn, 0);
 		return;
@@ -524,11 +544,11 @@ static __always_inline void pte_page_queued(struct ps *p, __u64 pfn, __u64 ptl)
 	checked(p, PINSCOPE_R_PTE_LOCK_HELD);
 	h = held_find_last(s, ptl);
 	if (h)
-		h->gen = s->gen;
-	if (!h || (s->op == PINSCOPE_OP_UNPIN && s->dp_pfn == pfn &&
-		   s->dp_cmd == PINSCOPE_MMUEXT_UNPIN && !(s->dp_flags & DPF_LOCKED))) {
+		h->gen = s->mc.gen;
+	if (!h || (s->op.kind == PINSCOPE_OP_UNPIN && s->dp.pfn == pfn &&
+		   s->dp.cmd == PINSCOPE_MMUEXT_UNPIN && !(s->dp.flags & DPF_LOCKED))) {
 		report(p, PINSCOPE_R_PTE_LOCK_HELD, PINSCOPE_WHY_QUEUED_UNLOCKED, pfn, 0);
-		s->pg_flags |= PGF_REPORTED;
+		s->pg.flags |= PGF_REPORTED;
 	}
 }
 
@@ -536,14 +556,14 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 {
 	struct cpu_state *s = p->s;
 
-	p->st->pages[(s->op - 1) & 1][BOUNDED(level, PINSCOPE_NR_LEVELS, 7)]++;
+	p->st->pages[(s->op.kind - 1) & 1][BOUNDED(level, PINSCOPE_NR_LEVELS, 7)]++;
 	walk_order(p, pfn, level);
-	s->pg_flags = PGF_ACTIVE;
-	s->pg_level = level;
-	s->pg_pfn = pfn;
-	s->pg_ptl = ptl;
+	s->pg.flags = PGF_ACTIVE;
+	s->pg.level = level;
+	s->pg.pfn = pfn;
+	s->pg.ptl = ptl;
 	if (!HAS(LOCK))		/* the hold's start when no lock event tells it */
-		s->pg_ts = ev_ts(p);
+		s->pg.ts = ev_ts(p);
 	if (level == PINSCOPE_L_PTE && HAS(PTL))
 		pte_page_queued(p, pfn, ptl);
 }
@@ -551,7 +571,7 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 static __always_inline void on_page(struct ps *p)
 {
 	maybe_finish(p);
-	if (p->s->op)
+	if (p->s->op.kind)
 		visit(p, p->e->arg[1], p->e->arg[2], p->e->arg[3]);
 }
 
@@ -559,10 +579,10 @@ static __always_inline void on_page(struct ps *p)
 static __always_inline void on_page_exit(struct ps *p)
 {
 	struct cpu_state *s = p->s;
-	__u32 f = s->pg_flags;
+	__u32 f = s->pg.flags;
 
-	s->pg_flags = 0;
-	if (!s->op || !(f & PGF_ACTIVE) || s->pg_level != PINSCOPE_L_PTE)
+	s->pg.flags = 0;
+	if (!s->op.kind || !(f & PGF_ACTIVE) || s->pg.level != PINSCOPE_L_PTE)
 		return;
 	if (f & PGF_CB) {
 		/* lock inferred from the deferred unlock queued in the same call */
@@ -578,15 +598,15 @@ static __always_inline void on_page_exit(struct ps *p)
 		/* with split locks xen_pte_lock() always locks: this one was
 		 * taken and never handed to a deferred unlock; locks-released
 		 * reports it when the operation ends */
-		leaked(s, s->pg_pfn, 1);
+		leaked(s, s->pg.pfn, 1);
 		return;
 	}
-	if (s->op_nr_undecided < UNDECIDED_MAX) {
-		s->op_undecided[s->op_nr_undecided++ & (UNDECIDED_MAX - 1)] = s->pg_pfn;
+	if (s->op.fe.nr_undecided < UNDECIDED_MAX) {
+		s->op.fe.undecided[s->op.fe.nr_undecided++ & (UNDECIDED_MAX - 1)] = s->pg.pfn;
 		return;
 	}
 	checked(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN);	/* too many to wait: no split locks */
-	report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, s->pg_pfn, 0);
+	report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, s->pg.pfn, 0);
 }
 
 
@@ -596,7 +616,7 @@ static __always_inline void on_mc_entry(struct ps *p)
 	const struct pinscope_event *e = p->e;
 
 	maybe_finish(p);
-	if (!p->s->op || !HAS(UVM) || e->arg[0] != PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING)
+	if (!p->s->op.kind || !HAS(UVM) || e->arg[0] != PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING)
 		return;
 	visit(p, e->arg[1], (e->arg[2] & PINSCOPE_UVMF_TLB_FLUSH) ?
 			     PINSCOPE_L_PGD : PINSCOPE_L_LOWER, 0);
@@ -605,7 +625,7 @@ static __always_inline void on_mc_entry(struct ps *p)
 static __always_inline void on_lock(struct ps *p)
 {
 	maybe_finish(p);
-	if (p->s->op)
+	if (p->s->op.kind)
 		held_push(p, p->e->arg[3], p->e->arg[1], ev_ts(p));
 }
 
@@ -618,25 +638,25 @@ static __always_inline void on_unlock(struct ps *p)
 	if (!h) {
 		/* fentry: a lock released inside its page's visit, outside any
 		 * flush, was never handed to a deferred unlock */
-		if (!HAS(LOCK) && (s->pg_flags & PGF_ACTIVE) &&
-		    s->pg_level == PINSCOPE_L_PTE && !s->in_flush && s->op) {
+		if (!HAS(LOCK) && (s->pg.flags & PGF_ACTIVE) &&
+		    s->pg.level == PINSCOPE_L_PTE && !s->mc.in_flush && s->op.kind) {
 			checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
 			report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
-			       s->pg_pfn, 0);
-			s->pg_flags |= PGF_CB;
+			       s->pg.pfn, 0);
+			s->pg.flags |= PGF_CB;
 			return;
 		}
 		p->st->lost.unmatched_unlock++;
 		return;
 	}
 	checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
-	if (s->gen <= h->gen)
+	if (s->mc.gen <= h->gen)
 		report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
 		       h->pfn, 0);
 	ts = ev_ts(p);
 	held_release(p, h, ts);
-	if (s->op_flags & OPF_FINAL)
-		s->flush_ts = ts;	/* the operation ends after its unlocks */
+	if (s->op.flags & OPF_FINAL)
+		s->mc.flush_ts = ts;	/* the operation ends after its unlocks */
 }
 
 static __always_inline void on_do_pin(struct ps *p)
@@ -647,51 +667,51 @@ static __always_inline void on_do_pin(struct ps *p)
 	struct held_lock *h;
 
 	maybe_finish(p);
-	if (!s->op)
+	if (!s->op.kind)
 		return;
-	s->dp_cmd = cmd;
-	s->dp_pfn = pfn;
-	s->dp_flags = 0;
+	s->dp.cmd = cmd;
+	s->dp.pfn = pfn;
+	s->dp.flags = 0;
 	if (HAS(LOCK) && held_span(s)) {
-		h = &s->held[(s->tail - 1) & HELD_MASK];
+		h = &s->held.lock[(s->held.tail - 1) & HELD_MASK];
 		if (h->ptl && h->pfn == pfn)
-			s->dp_flags = DPF_LOCKED;
+			s->dp.flags = DPF_LOCKED;
 	}
 	if (cmd == PINSCOPE_MMUEXT_PIN_L4) {
 		/* l4-after-walk, pin: the pgd is pinned once its walk is done */
-		if (s->op == PINSCOPE_OP_PIN && !(s->op_flags & OPF_L4_SEEN)) {
-			s->op_flags |= OPF_L4_SEEN;
-			if (!(s->op_flags & OPF_PGD_SEEN))
+		if (s->op.kind == PINSCOPE_OP_PIN && !(s->op.flags & OPF_L4_SEEN)) {
+			s->op.flags |= OPF_L4_SEEN;
+			if (!(s->op.flags & OPF_PGD_SEEN))
 				report_once(p, PINSCOPE_R_L4_AFTER_WALK,
 					    PINSCOPE_WHY_L4_BEFORE_PGD, pfn, 0);
 		}
 		return;
 	}
-	if (cmd == PINSCOPE_MMUEXT_UNPIN && s->op == PINSCOPE_OP_UNPIN &&
-	    !(s->op_flags & OPF_LOWER_SEEN)) {
+	if (cmd == PINSCOPE_MMUEXT_UNPIN && s->op.kind == PINSCOPE_OP_UNPIN &&
+	    !(s->op.flags & OPF_LOWER_SEEN)) {
 		/* before the walk: the pgd, then the user pgd */
-		if (s->op_nr_pre_unpin < 2)
-			s->op_pre_unpin[s->op_nr_pre_unpin++ & 1] = pfn;
+		if (s->op.nr_pre_unpin < 2)
+			s->op.pre_unpin[s->op.nr_pre_unpin++ & 1] = pfn;
 		return;
 	}
 	if (cmd != PINSCOPE_MMUEXT_PIN_L1 && cmd != PINSCOPE_MMUEXT_UNPIN)
 		return;
 	if (!HAS(PTL)) {
-		if ((s->pg_flags & PGF_ACTIVE) && s->pg_level == PINSCOPE_L_PTE)
-			s->pg_flags |= PGF_PINNED;
+		if ((s->pg.flags & PGF_ACTIVE) && s->pg.level == PINSCOPE_L_PTE)
+			s->pg.flags |= PGF_PINNED;
 		return;
 	}
 	/* tracepoint mode, pin: PIN_L1_TABLE follows the page's RO update */
-	if (cmd != PINSCOPE_MMUEXT_PIN_L1 || s->pg_pfn != pfn || s->pg_level != PINSCOPE_L_PTE)
+	if (cmd != PINSCOPE_MMUEXT_PIN_L1 || s->pg.pfn != pfn || s->pg.level != PINSCOPE_L_PTE)
 		return;
-	if (!s->pg_ptl) {
+	if (!s->pg.ptl) {
 		report(p, PINSCOPE_R_NO_SPLIT_NO_L1_PIN, PINSCOPE_WHY_PINNED_WITHOUT_LOCK, pfn, 0);
 		return;
 	}
-	h = held_find_last(s, s->pg_ptl);
+	h = held_find_last(s, s->pg.ptl);
 	if (h)
-		h->gen = s->gen;	/* its batch now also carries the L1 pin */
-	else if (!(s->pg_flags & PGF_REPORTED))
+		h->gen = s->mc.gen;	/* its batch now also carries the L1 pin */
+	else if (!(s->pg.flags & PGF_REPORTED))
 		report(p, PINSCOPE_R_PTE_LOCK_HELD, PINSCOPE_WHY_QUEUED_UNLOCKED, pfn, 0);
 }
 
@@ -705,27 +725,27 @@ static __always_inline void on_callback(struct ps *p)
 	if (!p->e->arg[0])
 		return;		/* not xen_pte_unlock */
 	p->st->pte_unlock_cbs++;
-	if (!s->op)
+	if (!s->op.kind)
 		return;
 	if (HAS(LOCK)) {
 		h = held_find_last(s, ptl);
 		if (h)
-			h->gen = s->gen;
+			h->gen = s->mc.gen;
 		return;
 	}
 	/* no lock events: the lock is known from its deferred unlock */
-	s->pg_flags |= PGF_CB;
+	s->pg.flags |= PGF_CB;
 	if (!split_locks_seen)
 		split_locks_seen = true;
 	undecided_are_leaks(s);
-	held_push(p, ptl, s->pg_pfn, HAS(PAGE_EXIT) ? s->pg_ts : ev_ts(p));
+	held_push(p, ptl, s->pg.pfn, HAS(PAGE_EXIT) ? s->pg.ts : ev_ts(p));
 }
 
 static __always_inline void on_flush_reason(struct ps *p)
 {
 	__u32 r = p->e->arg[0];
 
-	p->s->reason = r < PINSCOPE_NR_FLUSH_REASONS ? r : PINSCOPE_FL_EXPLICIT;
+	p->s->mc.reason = r < PINSCOPE_NR_FLUSH_REASONS ? r : PINSCOPE_FL_EXPLICIT;
 }
 
 /* in_flush */
@@ -746,26 +766,26 @@ static __always_inline void on_flush(struct ps *p)
 
 	maybe_finish(p);
 	st->flushes++;
-	st->flush_reason[s->reason & 3]++;
-	s->reason = PINSCOPE_FL_EXPLICIT;
+	st->flush_reason[s->mc.reason & 3]++;
+	s->mc.reason = PINSCOPE_FL_EXPLICIT;
 	lin_add(&st->flush_entries, p->e->arg[0]);
 	lin_add(&st->flush_cbs, p->e->arg[2]);
-	s->gen++;
-	if (!s->op && !held_span(s)) {
-		s->in_flush = FL_IN;
+	s->mc.gen++;
+	if (!s->op.kind && !held_span(s)) {
+		s->mc.in_flush = FL_IN;
 		return;
 	}
 	ts = ev_ts(p);
-	s->flush_ts = ts;
-	s->in_flush = FL_IN | FL_TIMED;
+	s->mc.flush_ts = ts;
+	s->mc.in_flush = FL_IN | FL_TIMED;
 	/* fentry: a flush before a pin's lock is taken is not part of the hold */
-	if ((s->pg_flags & PGF_ACTIVE) && !(s->pg_flags & (PGF_PINNED | PGF_CB)) &&
-	    s->op == PINSCOPE_OP_PIN)
-		s->pg_ts = ts;
+	if ((s->pg.flags & PGF_ACTIVE) && !(s->pg.flags & (PGF_PINNED | PGF_CB)) &&
+	    s->op.kind == PINSCOPE_OP_PIN)
+		s->pg.ts = ts;
 	if (!HAS(UNLOCK))
 		held_release_all(s, st, ts);
-	if (s->op && (s->op_flags & OPF_ISSUED)) {
-		s->op_flags |= OPF_FINAL;
+	if (s->op.kind && (s->op.flags & OPF_ISSUED)) {
+		s->op.flags |= OPF_FINAL;
 		if (!HAS(UNLOCK) && !HAS(OPEND))
 			op_finish(p, ts);
 	}
@@ -776,19 +796,18 @@ static __always_inline void on_flush_exit(struct ps *p)
 	struct cpu_state *s = p->s;
 	__u64 ts;
 
-	if (s->in_flush & FL_TIMED) {
+	if (s->mc.in_flush & FL_TIMED) {
 		ts = ev_ts(p);
-		if (ts >= s->flush_ts)
-			hist_add(&p->st->flush_ns, ts - s->flush_ts);
+		time_add(p->st, &p->st->flush_ns, s->mc.flush_ts, ts);
 	}
-	s->in_flush = 0;
+	s->mc.in_flush = 0;
 }
 
 static __always_inline void on_issue(struct ps *p)
 {
 	maybe_finish(p);
-	if (p->s->op)
-		p->s->op_flags |= OPF_ISSUED;
+	if (p->s->op.kind)
+		p->s->op.flags |= OPF_ISSUED;
 }
 
 /* End of input on a cpu: finish an operation whose final flush ran */
@@ -798,16 +817,16 @@ static __always_inline void on_end(struct ps *p)
 	__u64 pfn;
 
 	/* input cut between the final flush and its unlocks: not a violation */
-	if (s->op && (s->op_flags & OPF_FINAL) && HAS(LOCK) && !HAS(OPEND) &&
-	    held_drop_op(s, s->op_seq, &pfn)) {
+	if (s->op.kind && (s->op.flags & OPF_FINAL) && HAS(LOCK) && !HAS(OPEND) &&
+	    held_drop_op(s, s->op.seq, &pfn)) {
 		p->st->lost.ops_cut++;
-		s->op = PINSCOPE_OP_NONE;
+		s->op.kind = PINSCOPE_OP_NONE;
 		return;
 	}
 	maybe_finish(p);
-	if (p->s->op) {
+	if (p->s->op.kind) {
 		p->st->lost.ops_cut++;
-		p->s->op = PINSCOPE_OP_NONE;
+		p->s->op.kind = PINSCOPE_OP_NONE;
 	}
 }
 
@@ -822,28 +841,30 @@ static __always_inline void on_lost(struct ps *p)
 
 	p->st->lost.input_gaps++;
 	p->st->lost.input_events += p->e->arg[0];
-	if (s->op) {
+	if (s->op.kind) {
 		p->st->lost.ops_gap++;
-		s->op = PINSCOPE_OP_NONE;
+		s->op.kind = PINSCOPE_OP_NONE;
 	}
-	s->head = s->tail;
-	s->nr_held = 0;
-	s->pg_flags = 0;
-	s->in_flush = 0;
-	s->gen++;
+	s->held.head = s->held.tail;
+	s->held.nr = 0;
+	s->pg.flags = 0;
+	s->mc.in_flush = 0;
+	s->mc.gen++;
 }
 
 /* live: called from a hook (ctx is its context), else replay (ctx NULL) */
 static __always_inline int handle(void *ctx, const struct pinscope_event *e, bool live)
 {
 	struct ps p = { .ctx = ctx, .live = live, .e = e };
-	__u32 cpu = e->cpu;
+	__u32 slot = e->slot;
 
-	p.s = bpf_map_lookup_elem(&cpus, &cpu);
-	p.st = bpf_map_lookup_elem(&stats, &cpu);
+	/* the maps hold every possible cpu (live) and every cpu of a trace
+	 * (replay: user/checker.c refuses more): a miss is only a guard */
+	p.s = bpf_map_lookup_elem(&cpus, &slot);
+	p.st = bpf_map_lookup_elem(&stats, &slot);
 	if (!p.s || !p.st) {
-		cpu = 0;	/* counted where the report sums it */
-		p.st = bpf_map_lookup_elem(&stats, &cpu);
+		slot = 0;	/* counted where the report sums it */
+		p.st = bpf_map_lookup_elem(&stats, &slot);
 		if (p.st)
 			__sync_fetch_and_add(&p.st->lost.bad_cpu, 1);
 		return 0;

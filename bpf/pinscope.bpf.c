@@ -19,7 +19,7 @@ static __always_inline void live(struct pinscope_event *e, __u32 type)
 	e->cpu = bpf_get_smp_processor_id();
 	e->ts_ns = 0;		/* the checker reads the clock and the pid */
 	e->pid = 0;		/* itself, for the events that use them */
-	e->flags = 0;
+	e->slot = e->cpu;	/* live: the cpu is the per-cpu entry */
 	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
 	__builtin_memset(e->comm, 0, sizeof(e->comm));
 }
@@ -71,7 +71,7 @@ int tp_mc_issue(__u64 *ctx)
 	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &cpu);
 
 	/* ends every multicall batch: only matters inside a pin or unpin */
-	if (s && !s->op)
+	if (s && !s->op.kind)
 		return 0;
 	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }

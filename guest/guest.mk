@@ -16,6 +16,7 @@
 #   make guest-clean     remove $(OUTPUT)/guest (the package cache stays)
 # Recipes only call the scripts in guest/; see their headers for details.
 
+# V=1 shows the commands (Q, msg: the top Makefile's)
 # keep the includer's default goal
 _guest_saved_goal := $(.DEFAULT_GOAL)
 
@@ -35,41 +36,42 @@ export PINSCOPE_CACHE := $(GUEST_CACHE)
 .PHONY: guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
 
 guest-fetch:
-	guest/fetch.sh >/dev/null
+	$(Q)guest/fetch.sh >/dev/null
 
 $(GUEST_DIR)/workload: guest/workload.c
-	@mkdir -p $(@D)
-	cc -static -O2 -Wall -o $@ $<
+	$(Q)mkdir -p $(@D)
+	$(call msg,STATIC,$@)
+	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -MMD -MP -o $@ $<
 
 guest-smoke: guest-fetch $(GUEST_DIR)/workload
-	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s smoke -w $(GUEST_DIR)/workload -o $(GUEST_DIR)/initrd-smoke.cpio.gz >/dev/null
-	guest/boot.sh -i $(GUEST_DIR)/initrd-smoke.cpio.gz -o $(GUEST_DIR)/smoke -t $(GUEST_TIMEOUT)
+	$(Q)OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s smoke -w $(GUEST_DIR)/workload -o $(GUEST_DIR)/initrd-smoke.cpio.gz >/dev/null
+	$(Q)guest/boot.sh -i $(GUEST_DIR)/initrd-smoke.cpio.gz -o $(GUEST_DIR)/smoke -t $(GUEST_TIMEOUT)
 
 guest-capture: guest-fetch $(GUEST_DIR)/workload
-	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s capture -w $(GUEST_DIR)/workload \
+	$(Q)OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s capture -w $(GUEST_DIR)/workload \
 		-c WORKLOAD_ARGS="$(GUEST_CAPTURE_ARGS)" -o $(GUEST_DIR)/initrd-capture.cpio.gz >/dev/null
-	guest/boot.sh -i $(GUEST_DIR)/initrd-capture.cpio.gz -o $(GUEST_DIR)/capture -t $(GUEST_TIMEOUT)
+	$(Q)guest/boot.sh -i $(GUEST_DIR)/initrd-capture.cpio.gz -o $(GUEST_DIR)/capture -t $(GUEST_TIMEOUT)
 
 guest-capture-save: guest-capture
-	guest/save-capture.sh $(GUEST_DIR)/capture tests/data $(GUEST_CAPTURE_NAME) "$(GUEST_CAPTURE_ARGS)"
+	$(Q)guest/save-capture.sh $(GUEST_DIR)/capture tests/data $(GUEST_CAPTURE_NAME) "$(GUEST_CAPTURE_ARGS)"
 
 guest-live: guest-fetch $(GUEST_DIR)/workload
-	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s live -w $(GUEST_DIR)/workload \
+	$(Q)OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s live -w $(GUEST_DIR)/workload \
 		-p $(PINSCOPE_STATIC) -b $(GUEST_BPFTOOL) \
 		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-live.cpio.gz >/dev/null
-	guest/boot.sh -i $(GUEST_DIR)/initrd-live.cpio.gz -o $(GUEST_DIR)/live -t $(GUEST_TIMEOUT)
+	$(Q)guest/boot.sh -i $(GUEST_DIR)/initrd-live.cpio.gz -o $(GUEST_DIR)/live -t $(GUEST_TIMEOUT)
 
 guest-demo: guest-fetch $(GUEST_DIR)/workload
-	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s live -w $(GUEST_DIR)/workload \
+	$(Q)OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s live -w $(GUEST_DIR)/workload \
 		-p $(PINSCOPE_STATIC) -b $(GUEST_BPFTOOL) -c LIVE_RUNS=text -c LIVE_TRACE=0 \
 		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-demo.cpio.gz >/dev/null
-	guest/boot.sh -i $(GUEST_DIR)/initrd-demo.cpio.gz -o $(GUEST_DIR)/demo -t $(GUEST_TIMEOUT)
+	$(Q)guest/boot.sh -i $(GUEST_DIR)/initrd-demo.cpio.gz -o $(GUEST_DIR)/demo -t $(GUEST_TIMEOUT)
 	@if [ -f $(GUEST_DIR)/demo/skipped ]; then cat $(GUEST_DIR)/demo/skipped; exit 1; fi
 	@echo "[report] pinscope in the guest (Xen PV dom0), exit code $$(cat $(GUEST_DIR)/demo/live-text.rc):"
 	@cat $(GUEST_DIR)/demo/live-text
 	@exit $$(cat $(GUEST_DIR)/demo/live-text.rc)
 
 guest-clean:
-	rm -rf $(GUEST_DIR)
+	$(Q)rm -rf $(GUEST_DIR)
 
 .DEFAULT_GOAL := $(_guest_saved_goal)

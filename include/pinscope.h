@@ -7,7 +7,10 @@
 #ifndef PINSCOPE_H
 #define PINSCOPE_H
 
-#define PINSCOPE_MAX_CPUS	64
+/* cpu numbers replay accepts: NR_CPUS of Debian's kernels (CONFIG_NR_CPUS=8192) */
+#define PINSCOPE_MAX_CPUS	8192
+/* cpus of one trace the BPF engine of replay holds (its cpus/stats entries) */
+#define PINSCOPE_REPLAY_SLOTS	256
 /* MC_BATCH in arch/x86/xen/multicalls.c: entries and callbacks per batch */
 #define PINSCOPE_MC_BATCH	32
 #define PINSCOPE_HIST_SLOTS	40	/* log2 buckets, [2^i, 2^(i+1)) ns */
@@ -18,15 +21,13 @@
 #define PINSCOPE_REPLAY_BATCH	4096	/* events per BPF_PROG_TEST_RUN */
 #define PINSCOPE_MAX_PROCS	4096	/* entries of the top-process map */
 
-/* The invariants of the seed patch; ids are stable (docs/invariants.md) */
+#include "pinscope_rules.h"
+
+/* The invariants of the seed patch (include/pinscope_rules.h) */
 enum pinscope_rule {
-	PINSCOPE_R_PGD_LAST,
-	PINSCOPE_R_PTE_LOCK_HELD,
-	PINSCOPE_R_UNLOCK_AFTER_FLUSH,
-	PINSCOPE_R_NO_SPLIT_NO_L1_PIN,
-	PINSCOPE_R_LOCKS_BOUNDED,
-	PINSCOPE_R_L4_AFTER_WALK,
-	PINSCOPE_R_LOCKS_RELEASED,
+#define PINSCOPE_RULE_ENUM(id, name, scope, exact, approx) PINSCOPE_R_##id,
+	PINSCOPE_RULES(PINSCOPE_RULE_ENUM)
+#undef PINSCOPE_RULE_ENUM
 	PINSCOPE_NR_RULES,
 };
 
@@ -123,7 +124,8 @@ struct pinscope_event {
 	__u32 cpu;
 	__u64 ts_ns;
 	__u32 pid;
-	__u32 flags;
+	__u32 slot;		/* the checker's per-cpu entry: live = cpu; replay: the
+				 * cpu's rank of appearance (user/checker.c) */
 	__u64 arg[4];
 	char comm[PINSCOPE_COMM_LEN];
 };
@@ -135,18 +137,12 @@ struct pinscope_replay_buf {
 	struct pinscope_event ev[PINSCOPE_REPLAY_BATCH];
 };
 
-/* Short reasons of violations, printed by user space */
+/* Why a violation was reported (include/pinscope_rules.h); 0 = none */
 enum pinscope_reason {
-	PINSCOPE_WHY_LOWER_AFTER_PGD = 1,
-	PINSCOPE_WHY_QUEUED_UNLOCKED,
-	PINSCOPE_WHY_LOCK_OTHER_CPU,
-	PINSCOPE_WHY_NO_DEFERRED_UNLOCK,
-	PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
-	PINSCOPE_WHY_PINNED_WITHOUT_LOCK,
-	PINSCOPE_WHY_TOO_MANY_LOCKS,
-	PINSCOPE_WHY_L4_BEFORE_PGD,
-	PINSCOPE_WHY_WALK_BEFORE_UNPIN,
-	PINSCOPE_WHY_LOCK_LEFT_HELD,
+	PINSCOPE_WHY_NONE,
+#define PINSCOPE_REASON_ENUM(id, rule, text) PINSCOPE_WHY_##id,
+	PINSCOPE_REASONS(PINSCOPE_REASON_ENUM)
+#undef PINSCOPE_REASON_ENUM
 	PINSCOPE_NR_REASONS,
 };
 
@@ -187,7 +183,8 @@ struct pinscope_lost {
 	__u64 held_full;	/* split locks not tracked: per-cpu table full */
 	__u64 procs_full;	/* processes not in the top list: map full */
 	__u64 unmatched_unlock;	/* unlock of a lock taken before tracing */
-	__u64 bad_cpu;		/* events on cpus >= PINSCOPE_MAX_CPUS */
+	__u64 bad_cpu;		/* events without a per-cpu entry: cannot happen (maps
+				 * sized at load, replay refuses more cpus): a guard */
 	__u64 ops_cut;		/* operations cut by the start or end of input */
 	__u64 input_events;	/* events the source said it lost (EV_LOST) */
 	__u64 input_gaps;	/* EV_LOST markers seen */

@@ -17,8 +17,12 @@ import sys
 import tempfile
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else ".output"
-HOOKS = ["tp_mc_callback", "tp_mc_flush_reason", "tp_mc_flush", "tp_mc_issue", "tp_pgd_pin",
-         "tp_pgd_unpin", "tp_pte_lock", "tp_pte_unlock", "tp_pin_page", "tp_unpin_page", "tp_do_pin"]
+# the raw_tp handlers of tracepoints mode, from pinscope's table (include/pinscope_rules.h)
+HOOKS = [l.split("\t")[0] for l in subprocess.run(
+    [os.path.join(OUT, "pinscope"), "--list-hooks"], capture_output=True, text=True,
+    check=True).stdout.splitlines()
+    if l and not l.startswith("#") and l.split("\t")[1].startswith("raw_tp/")
+    and set(l.split("\t")[3].split(",")) & {"live", "tracepoints"}]
 FLOORS = ["e_raw_tp", "floor_cpu", "floor_pid", "floor_ktime", "floor_lookup", "floor_raw_tp"]
 passed = failed = 0
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Loader tests: options, exit codes, messages, replay of tests/data, JSON vs text.
-# Usage: tests/cli.sh PINSCOPE   (as root)
+# Usage: tests/cli.sh PINSCOPE   (as any user; as root also the parts that
+# need it: switching to an unprivileged user, live refusals, the bpf engine)
 set -u
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/.." || exit 1
@@ -8,6 +9,8 @@ data=tests/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
+root=false
+[ "$(id -u)" = 0 ] && root=true
 
 ok()   { pass=$((pass + 1)); echo "ok   $*"; }
 bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
@@ -31,6 +34,8 @@ expect "bad duration" 2 "invalid duration 'abc'" -- "$bin" -d abc
 expect "zero interval" 2 "invalid interval '0'" -- "$bin" -i 0
 expect "bad pid" 2 "invalid PID" -- "$bin" -p -5
 expect "bad mode" 2 "invalid mode 'magic'" -- "$bin" --mode magic
+expect "bad engine" 2 "invalid engine 'gpu'" -- "$bin" replay --engine gpu x
+expect "engine in live mode" 2 "--engine is for replay" -- "$bin" --engine user -d 1
 expect "extra argument" 2 "unexpected argument" -- "$bin" replay a b
 expect "help" 0 "EXAMPLES" -- "$bin" --help
 
@@ -45,14 +50,43 @@ expect "garbage trace" 1 "no xen events" -- "$bin" replay "$tmp/garbage"
 } > "$tmp/malformed"
 expect "malformed line" 1 "malformed:4: malformed xen event: cannot parse the arguments of xen_mc_flush" \
 	-- "$bin" replay "$tmp/malformed"
-if command -v setpriv > /dev/null; then
-	expect "replay as non-root" 1 "needs root \(CAP_BPF and CAP_PERFMON\)" -- \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay $data/synthetic/patched-pin-clean.trace
+if $root && command -v setpriv > /dev/null; then
+	# the user engine (the default) needs no privileges and gives the same verdict
+	expect "replay as non-root (user engine)" 3 "VIOLATION unlock-after-flush .* pfn 0x1003" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay \
+		$data/synthetic/patched-pin-early-unlock.trace
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay -j \
+		$data/patched-6.1-early_unlock.trace > "$tmp/nonroot.json" 2>&1
+	"$bin" replay -j --engine bpf $data/patched-6.1-early_unlock.trace > "$tmp/root.json" 2>&1
+	if cmp -s "$tmp/nonroot.json" "$tmp/root.json" && grep -q "\"exit_code\":3" "$tmp/root.json"; then
+		ok "non-root user engine == root bpf engine (JSON)"
+	else
+		bad "non-root user engine differs from the root bpf engine"
+	fi
+	expect "replay --engine bpf as non-root" 1 "needs root \(CAP_BPF and CAP_PERFMON\).*--engine user" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" replay --engine bpf \
+		$data/synthetic/patched-pin-clean.trace
 	expect "live as non-root" 1 "needs root" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" -d 1
 fi
 if [ "$(cat /sys/hypervisor/guest_type 2>/dev/null)" != PV ]; then
 	expect "live outside Xen PV" 1 "not a Xen PV guest \(found: .*\)" -- "$bin" -d 1
 fi
+
+# cpus: any number up to 8191 with the user engine; the bpf engine holds 256
+# cpus of a trace, one more is an error that names the line and the way out
+cp $data/synthetic/patched-pin-clean.trace "$tmp/cpus"
+for c in $(seq 0 300); do
+	printf '            bash-100     [%03d] d..1.    11.%06d: xen_mc_flush: flushing 0 hypercalls, 0 arg bytes, 0 callbacks\n' "$c" "$c"
+done >> "$tmp/cpus"
+lines=$(wc -l < "$tmp/cpus")
+expect "301 cpus, user engine" 0 "Verdict: clean" -- "$bin" replay "$tmp/cpus"
+$root && expect "301 cpus, bpf engine" 1 "cpus:$((lines - 44)): cpu 256 is cpu number 257 of the input, the bpf engine holds 256: replay with --engine user" -- \
+	"$bin" replay --engine bpf "$tmp/cpus"
+{ cat $data/synthetic/patched-pin-clean.trace
+  echo "            bash-100     [8192] d..1.    12.000000: xen_mc_flush: flushing 0 hypercalls, 0 arg bytes, 0 callbacks"
+} > "$tmp/cpu8192"
+expect "cpu 8192" 1 "cpu8192:$(($(wc -l < $data/synthetic/patched-pin-clean.trace) + 1)): cpu 8192 is above the highest cpu number" -- \
+	"$bin" replay "$tmp/cpu8192"
 
 # replay verdicts: exit 0 clean, 3 violation
 expect "replay clean" 0 "Verdict: clean" -- "$bin" replay $data/synthetic/patched-pin-clean.trace
@@ -72,5 +106,5 @@ for f in $data/synthetic/patched-pin-clean.trace $data/synthetic/patched-pin-ear
 	fi
 done
 
-echo "cli: $pass passed, $fail failed"
+echo "cli: $pass passed, $fail failed$($root || echo ' (not root: root-only checks skipped)')"
 [ "$fail" -eq 0 ]

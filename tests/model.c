@@ -1108,6 +1108,26 @@ int model_mutant_rule(enum model_mutant mut)
 	return (unsigned)mut < MODEL_NR_MUTANTS ? mutants[mut].rule : -1;
 }
 
+/*
+ * What each source shows of the steps a rule is about (see ev_type()):
+ * page visits (pgd-last) and deferred unlocks (locks-bounded counts them
+ * without lock events) are in every source; the split locks, their
+ * releases and xen_do_pin are not in the mainline events.
+ */
+bool model_rule_seen(int rule, __u32 caps)
+{
+	if (caps != PINSCOPE_CAPS_TRACEPOINTS && caps != PINSCOPE_CAPS_FENTRY &&
+	    caps != PINSCOPE_CAPS_MAINLINE)
+		return false;
+	switch (rule) {
+	case PINSCOPE_R_PGD_LAST:
+	case PINSCOPE_R_LOCKS_BOUNDED:
+		return true;
+	default:
+		return caps != PINSCOPE_CAPS_MAINLINE;
+	}
+}
+
 bool model_rule_per_op(int rule)
 {
 	return rule == PINSCOPE_R_PGD_LAST || rule == PINSCOPE_R_LOCKS_BOUNDED ||

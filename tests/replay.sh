@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Replays every trace of tests/data/expect.tsv and checks its verdict: exit code,
 # exactly the listed rules violated, the event source detected, operations seen.
-# Usage: tests/replay.sh PINSCOPE   (as root)
+# Usage: tests/replay.sh PINSCOPE   (any user: the user engine)
 set -u
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/data" || exit 1

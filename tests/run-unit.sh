@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Runs every cmocka test binary; they load BPF, so root is needed.
+# Runs the cmocka test binaries of one or both tiers.
+# Usage: tests/run-unit.sh OUTPUT [TIERS]
+#   user: the trace parser, and the checker's tests on its user engine (no root)
+#   bpf:  the checker's tests on its bpf engine, the live handlers, kallsyms (root)
+#   default: "user bpf"
 set -u
 out=${1:-.output}
+tiers=${2:-user bpf}
 rc=0
-for t in "$out"/tests/test_*; do
-	[ -x "$t" ] || continue
-	echo "== $(basename "$t")"
-	"$t" || rc=1
+run() {
+	echo "== ${CHECKER_ENGINE:+engine $CHECKER_ENGINE: }$(basename "$1")"
+	"$@" || rc=1
+}
+for tier in $tiers; do
+	for t in "$out"/tests/test_*; do
+		[ -x "$t" ] || continue
+		case "$tier:$(basename "$t")" in
+		*:test_model|*:test_checker) CHECKER_ENGINE=$tier run "$t" ;;
+		bpf:test_hooks|bpf:test_ksyms) run "$t" ;;
+		user:test_hooks|user:test_ksyms|bpf:*) ;;
+		user:*) run "$t" ;;	# any other test: the user tier
+		esac
+	done
 done
 exit $rc

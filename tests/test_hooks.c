@@ -12,6 +12,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "hooks.h"
 #include "loader.h"
 #include "names.h"
 #include "pinscope.skel.h"
@@ -124,9 +125,47 @@ static void test_early_unlock_reported_with_stack(void **state)
 	assert_true(v.nr_stack > 0);		/* live: the kernel stack comes along */
 }
 
+/* The skeleton's programs are the table's hooks (include/pinscope_rules.h),
+ * each in the section the table gives it */
+static void test_programs_are_the_hooks(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct bpf_program *prog;
+	size_t n = 0, i;
+	const char *sec;
+
+	bpf_object__for_each_program(prog, s->obj) {
+		for (i = 0; i < nr_hooks && strcmp(hooks[i].prog, bpf_program__name(prog)); i++)
+			;
+		if (i == nr_hooks)
+			fail_msg("program %s is not in include/pinscope_rules.h", bpf_program__name(prog));
+		sec = bpf_program__section_name(prog);
+		if (*sec == '?')
+			sec++;
+		if (strcmp(sec, hooks[i].section))
+			fail_msg("program %s: section %s, the table says %s", hooks[i].prog, sec,
+				 hooks[i].section);
+		n++;
+	}
+	assert_int_equal(n, nr_hooks);
+	assert_int_equal(nr_hooks, PINSCOPE_NR_HOOKS);
+}
+
+/* Live: one entry of the per-cpu maps per possible cpu (not a fixed 64) */
+static void test_maps_hold_every_cpu(void **state)
+{
+	struct pinscope_bpf *s = *state;
+
+	assert_true(libbpf_num_possible_cpus() > 0);
+	assert_int_equal(bpf_map__max_entries(s->maps.cpus), libbpf_num_possible_cpus());
+	assert_int_equal(bpf_map__max_entries(s->maps.stats), libbpf_num_possible_cpus());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_programs_are_the_hooks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 	};

@@ -105,9 +105,20 @@ static struct model *make_model(const struct model_cfg *cfg0)
 	return m;
 }
 
-/* Feed the model's events for one source through the BPF checker */
-static void run_checker(const struct model *m, __u32 caps, struct report *rep,
-			struct model_expect *x, struct viol_sink *sink)
+/* CHECKER_ENGINE=user (default) or bpf: the checker's build under test */
+static enum checker_engine engine(void)
+{
+	const char *s = getenv("CHECKER_ENGINE");
+	int e = s && *s ? checker_engine_parse(s) : CHECKER_USER;
+
+	if (e < 0)
+		fail_msg("CHECKER_ENGINE=%s: use user or bpf", s);
+	return e;
+}
+
+/* Feed the model's events for one source through the checker */
+static void run_engine(enum checker_engine eng, const struct model *m, __u32 caps,
+		       struct report *rep, struct model_expect *x, struct viol_sink *sink)
 {
 	struct pinscope_event *ev;
 	struct checker *chk;
@@ -118,10 +129,11 @@ static void run_checker(const struct model *m, __u32 caps, struct report *rep,
 	sink->rep = rep;
 	if (model_project(m, caps, &ev, &n, x))
 		fail_msg("model_project failed: %s", model_describe(m));
-	chk = checker_open(caps, sink);
+	chk = checker_open(eng, caps, sink);
 	if (!chk) {
 		free(ev);
-		fail_msg("checker_open(%s) failed: run as root (loads BPF)", src_name(caps));
+		fail_msg("checker_open(%s, %s) failed%s", checker_engine_name(eng),
+			 src_name(caps), eng == CHECKER_BPF ? ": run as root (loads BPF)" : "");
 	}
 	for (size_t i = 0; i < n; i++)
 		if (checker_push(chk, &ev[i])) {
@@ -136,6 +148,34 @@ static void run_checker(const struct model *m, __u32 caps, struct report *rep,
 	}
 	checker_close(chk);
 	rep->caps = caps;
+}
+
+/*
+ * The engine under test; on the bpf engine also the user engine, which must
+ * give the same aggregates and the same records (the stack of a replay
+ * record is not written: compared up to it)
+ */
+static void run_checker(const struct model *m, __u32 caps, struct report *rep,
+			struct model_expect *x, struct viol_sink *sink)
+{
+	struct viol_sink usink;
+	struct report urep;
+	struct model_expect ux;
+
+	run_engine(engine(), m, caps, rep, x, sink);
+	if (engine() != CHECKER_BPF)
+		return;
+	run_engine(CHECKER_USER, m, caps, &urep, &ux, &usink);
+	if (memcmp(&urep.st, &rep->st, sizeof(urep.st)) || urep.nr_viol != rep->nr_viol ||
+	    urep.nr_top != rep->nr_top || memcmp(urep.top, rep->top, sizeof(urep.top)))
+		fail_msg("[%s] the user and bpf engines differ: %s", src_name(caps),
+			 model_describe(m));
+	for (__u64 i = 0; i < urep.nr_viol && i < MAX_KEPT_VIOLATIONS; i++)
+		if (memcmp(&urep.viol[i], &rep->viol[i],
+			   offsetof(struct pinscope_violation, stack)))
+			fail_msg("[%s] record %llu differs between the engines: %s", src_name(caps),
+				 (unsigned long long)i, model_describe(m));
+	free(urep.viol);
 }
 
 static __u64 slots_total(const __u64 *s, int n)
@@ -256,9 +296,16 @@ static void check_correct(struct ctx *c, const struct report *rep, const struct 
 				     : r != PINSCOPE_R_PTE_LOCK_HELD &&
 				       r != PINSCOPE_R_UNLOCK_AFTER_FLUSH;
 
-		if (rule_coverage(r, rep->caps) != COV_NONE && applies && !st->checked[r])
-			bad(c, "checked[%s] = 0 but %s covers it (%s)", rule_name(r),
-			    src_name(rep->caps), coverage_name(rule_coverage(r, rep->caps)));
+		if (model_rule_seen(r, rep->caps) && applies && !st->checked[r])
+			bad(c, "checked[%s] = 0 but %s shows it", rule_name(r), src_name(rep->caps));
+		if (!model_rule_seen(r, rep->caps) && st->checked[r])
+			bad(c, "checked[%s] = %llu but %s cannot show it", rule_name(r),
+			    (unsigned long long)st->checked[r], src_name(rep->caps));
+		/* the report's coverage column says the same as the model */
+		if ((rule_coverage(r, rep->caps) != COV_NONE) != model_rule_seen(r, rep->caps))
+			bad(c, "coverage of %s in %s: %s, the model says %s", rule_name(r),
+			    src_name(rep->caps), coverage_name(rule_coverage(r, rep->caps)),
+			    model_rule_seen(r, rep->caps) ? "seen" : "not seen");
 	}
 }
 
@@ -271,7 +318,7 @@ static bool mutant_visible(enum model_mutant mut, __u32 caps)
 	if ((mut == MUT_LATE_LOCK_PIN || mut == MUT_LATE_LOCK_UNPIN) &&
 	    caps == PINSCOPE_CAPS_FENTRY)
 		return false;
-	return rule_coverage(model_mutant_rule(mut), caps) != COV_NONE;
+	return model_rule_seen(model_mutant_rule(mut), caps);
 }
 
 /* Same events, cpu by cpu, apart from timestamps? */
@@ -334,7 +381,7 @@ static void check_mutant(struct ctx *c, const struct report *rep, const struct v
 		eq(c, "violation records", rep->nr_viol, 0);
 		if (rep->nr_viol)
 			print_violations(c, rep);
-		if (rule_coverage(rule, c->caps) != COV_NONE)
+		if (model_rule_seen(rule, c->caps))
 			check_same_events(c, &t->cfg);
 		check_lost(c, rep, sink);
 		return;
@@ -349,6 +396,9 @@ static void check_mutant(struct ctx *c, const struct report *rep, const struct v
 	for (__u64 i = 0; rep->viol && i < rep->nr_viol && i < MAX_KEPT_VIOLATIONS; i++) {
 		const struct pinscope_violation *v = &rep->viol[i];
 
+		if (reason_rule(v->reason) != (int)v->rule)
+			bad(c, "record %llu: reason '%s' is not one of %s's", (unsigned long long)i,
+			    reason_text(v->reason), rule_name(v->rule));
 		if ((int)v->rule != rule) {
 			bad(c, "record %llu: rule %s, expected %s (%s, pfn %#llx)",
 			    (unsigned long long)i, rule_name(v->rule), rule_name(rule),
@@ -442,6 +492,11 @@ static struct tcase correct[] = {
 	  CFG(.seed = 0x0ff1, .split = false) },
 	{ "correct: equal timestamps on a cpu (as in real traces), 2 cpus", TK_CORRECT, 0,
 	  CFG(.seed = 0x7135, .ncpus = 2, .nmms = 6, .max_ptes = 500, .ties = true) },
+	/* the edge of locks-bounded: no flush inside the op, exactly MC_BATCH
+	 * locks held at once is still correct (MC_BATCH + 1 is the mutant below) */
+	{ "correct: exactly MC_BATCH locks held (early flushes suppressed)", TK_CORRECT, 0,
+	  CFG(.seed = 0x3232, .ncpus = 2, .nmms = 3, .min_ptes = MODEL_MC_BATCH,
+	      .max_ptes = MODEL_MC_BATCH, .mutant = MUT_LOCKS_PILE, .mut_pct = 100) },
 };
 
 /* Per mutant: a shape that exercises it; the test runs it in every source */
@@ -479,6 +534,9 @@ static const struct mutant_case mutant_cases[] = {
 	{ "locks piling past a batch (early flushes suppressed)",
 	  CFG(.seed = 0x9113, .mutant = MUT_LOCKS_PILE, .ncpus = 2, .nmms = 5, .min_ptes = 33,
 	      .max_ptes = 60) },
+	{ "locks piling to exactly MC_BATCH + 1",
+	  CFG(.seed = 0x3233, .mutant = MUT_LOCKS_PILE, .ncpus = 2, .nmms = 3,
+	      .min_ptes = MODEL_MC_BATCH + 1, .max_ptes = MODEL_MC_BATCH + 1, .mut_pct = 100) },
 	{ "PIN_L4 queued inside the walk",
 	  CFG(.seed = 0x14e1, .mutant = MUT_L4_EARLY, .ncpus = 2, .nmms = 5, .max_ptes = 300) },
 	{ "unpin: UNPINs and user pgd after the walk",
@@ -487,6 +545,11 @@ static const struct mutant_case mutant_cases[] = {
 	  CFG(.seed = 0x14e3, .mutant = MUT_UNPIN_KPGD_LATE, .ncpus = 2, .nmms = 5, .max_ptes = 300),
 	  "regression (fixed in 47ec4f5): the user pgd's UNPIN was taken for the pgd's: "
 	  "pgd-last flagged, l4-after-walk missed" },
+	/* without split locks the walk queues no UNPIN of its own: only the
+	 * pre-walk branch of on_do_pin() tells the late pgd UNPIN apart */
+	{ "unpin: only the pgd's UNPIN after the walk, no split locks",
+	  CFG(.seed = 0x14e4, .mutant = MUT_UNPIN_KPGD_LATE, .split = false, .ncpus = 2, .nmms = 5,
+	      .max_ptes = 300) },
 	{ "lock never released (last PTE page of the op)",
 	  CFG(.seed = 0x1eac, .mutant = MUT_LOCK_LEAK, .where = MW_LAST, .ncpus = 2, .nmms = 4,
 	      .max_ptes = 300),

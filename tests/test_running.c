@@ -25,6 +25,7 @@ static void feed(struct pinscope_bpf *s, __u32 type, __u32 cpu, __u64 a0)
 	memset(e, 0, sizeof(*e));
 	e->type = type;
 	e->cpu = cpu;
+	e->slot = cpu;	/* replay: the per-cpu entry (the checker maps cpus to slots) */
 	e->ts_ns = 1000;
 	e->pid = 42;
 	e->arg[0] = a0;

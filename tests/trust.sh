@@ -130,10 +130,10 @@ replay_both "unknown count" 0 "$tmp/lost.trace" &&
 	ok "a gap of unknown size is still a gap"
 
 # --- live ring buffer: records that do not fit are lost, and the verdict says so ------
-run "ringbuf 4096" 3 -- "$bin" replay -j --ringbuf-size 4096 $early &&
+run "ringbuf 4096" 3 -- "$bin" replay --engine bpf -j --ringbuf-size 4096 $early &&
 	json "ringbuf 4096: JSON" "$tmp/out" 'd["lost"]["ringbuf"] > 0' 'd["violations_total"] == 64' \
 		'len(d["violations"]) == 64 - d["lost"]["ringbuf"]' 'd["judged"]["input_lost"]' &&
-	run "ringbuf 4096 text" 3 -- "$bin" replay --ringbuf-size 4096 $early &&
+	run "ringbuf 4096 text" 3 -- "$bin" replay --engine bpf --ringbuf-size 4096 $early &&
 	has "ringbuf 4096: verdict" "$tmp/out" \
 		'^Verdict: VIOLATED: 64 violations; .*input lost: [0-9]+ violation records lost \(ring buffer full: raise --ringbuf-size\)$' &&
 	ok "--ringbuf-size 4096: lost records counted and named in the verdict"
@@ -229,7 +229,7 @@ PINSCOPE_SYSFS_ROOT=$sys/pv "$bin" -d 1 > "$tmp/out" 2> "$tmp/err"; rc=$?
 	ok "a PV guest passes the check (then lacks the hooks on this host)"
 
 # --- case 11: root without capabilities ---------------------------------------------------
-for cmd in "replay $clean" "-d 1"; do
+for cmd in "replay --engine bpf $clean" "-d 1"; do
 	PINSCOPE_SYSFS_ROOT=$sys/pv capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- \
 		-c "exec '$bin' $cmd" > "$tmp/out" 2> "$tmp/err"; rc=$?
 	[ $rc -eq 1 ] || { bad "no caps, $cmd: exit $rc, want 1"; continue; }

@@ -1,111 +1,125 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * What both engines share: the cpus of the input get dense slots (the
+ * checker's per-cpu entries) in order of appearance, and the end of input
+ * is one END event per cpu, in cpu order.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include "checker.h"
-#include "loader.h"
-#include "pinscope.skel.h"
+#include "engine.h"
 
 struct checker {
-	struct pinscope_bpf *skel;
-	struct ring_buffer *rb;
-	__u64 cpus_seen;
+	const struct engine_ops *ops;
+	void *eng;
+	__u32 *slot_of;		/* [PINSCOPE_MAX_CPUS]: slot + 1, 0 = not seen */
+	__u32 nr_slots;
 	__u64 last_ts;
+	char err[256];
 };
 
-struct checker *checker_open(__u32 caps, struct viol_sink *sink)
-{
-	struct loader_cfg cfg = { .mode = MODE_REPLAY, .caps = caps,
-				  .ringbuf_size = sink->ringbuf_size };
-	struct checker *c = calloc(1, sizeof(*c));
+static const struct engine_ops *const engines[] = {
+	[CHECKER_USER] = &engine_user_ops,
+	[CHECKER_BPF] = &engine_bpf_ops,
+};
 
-	if (!c)
-		return NULL;
-	if (loader_open_load(&c->skel, &cfg)) {
-		free(c);
-		return NULL;
-	}
-	c->rb = violations_open(bpf_map__fd(c->skel->maps.violations), sink);
-	if (!c->rb) {
-		checker_close(c);
-		return NULL;
-	}
-	return c;
+int checker_engine_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(engines) / sizeof(engines[0])); i++)
+		if (!strcmp(name, engines[i]->name))
+			return i;
+	return -1;
 }
 
-static int run_batch(struct checker *c)
+const char *checker_engine_name(enum checker_engine engine)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
-	int err;
+	return engine <= CHECKER_BPF ? engines[engine]->name : "?";
+}
 
-	if (!c->skel->bss->replay_in.nr)
-		return 0;
-	err = bpf_prog_test_run_opts(bpf_program__fd(c->skel->progs.replay), &opts);
-	if (err) {
-		err = -errno;
-		fprintf(stderr, "Failed to run the replay program: %s\n", strerror(-err));
-		return err;
-	}
-	c->skel->bss->replay_in.nr = 0;
-	ring_buffer__consume(c->rb);
-	return 0;
+struct checker *checker_open(enum checker_engine engine, __u32 caps, struct viol_sink *sink)
+{
+	struct checker *c = calloc(1, sizeof(*c));
+
+	if (!c || engine > CHECKER_BPF)
+		goto fail;
+	c->ops = engines[engine];
+	c->slot_of = calloc(PINSCOPE_MAX_CPUS, sizeof(*c->slot_of));
+	if (!c->slot_of)
+		goto fail;
+	c->eng = c->ops->open(caps, sink);
+	if (!c->eng)
+		goto fail;
+	return c;
+fail:
+	if (!c || !c->slot_of)
+		fprintf(stderr, "Failed to open the checker: %s\n", strerror(ENOMEM));
+	checker_close(c);
+	return NULL;
+}
+
+const char *checker_error(const struct checker *c)
+{
+	return c->err[0] ? c->err : "the checker failed";
 }
 
 int checker_push(struct checker *c, const struct pinscope_event *ev)
 {
-	struct pinscope_replay_buf *b = &c->skel->bss->replay_in;
+	struct pinscope_event e = *ev;
+	__u32 slot;
 
-	if (ev->cpu < 64)
-		c->cpus_seen |= 1ULL << ev->cpu;
+	if (ev->cpu >= PINSCOPE_MAX_CPUS) {
+		snprintf(c->err, sizeof(c->err), "cpu %u is above the highest cpu number of "
+			 "Linux (%u): not a cpu of a real trace", ev->cpu, PINSCOPE_MAX_CPUS - 1);
+		return -ERANGE;
+	}
+	slot = c->slot_of[ev->cpu];
+	if (!slot) {
+		if (c->nr_slots >= c->ops->max_slots) {
+			snprintf(c->err, sizeof(c->err), "cpu %u is cpu number %u of the input, the "
+				 "%s engine holds %u: replay with --engine user (any number of cpus)",
+				 ev->cpu, c->nr_slots + 1, c->ops->name, c->ops->max_slots);
+			return -ERANGE;
+		}
+		slot = c->slot_of[ev->cpu] = ++c->nr_slots;
+	}
+	e.slot = slot - 1;
 	c->last_ts = ev->ts_ns;
-	b->ev[b->nr++] = *ev;
-	return b->nr == PINSCOPE_REPLAY_BATCH ? run_batch(c) : 0;
+	return c->ops->push(c->eng, &e);
 }
 
 int checker_end(struct checker *c)
 {
 	struct pinscope_event ev;
-	__u64 seen = c->cpus_seen;
 	int err;
 
-	for (int cpu = 0; cpu < 64; cpu++) {
-		if (!(seen & (1ULL << cpu)))
+	for (__u32 cpu = 0; cpu < PINSCOPE_MAX_CPUS; cpu++) {
+		if (!c->slot_of[cpu])
 			continue;
 		memset(&ev, 0, sizeof(ev));
 		ev.type = PINSCOPE_EV_END;
 		ev.cpu = cpu;
+		ev.slot = c->slot_of[cpu] - 1;
 		ev.ts_ns = c->last_ts;
-		err = checker_push(c, &ev);
+		err = c->ops->push(c->eng, &ev);
 		if (err)
 			return err;
 	}
-	err = run_batch(c);
-	ring_buffer__consume(c->rb);
-	return err;
+	return c->ops->flush(c->eng);
 }
 
 int checker_read(struct checker *c, struct report *rep)
 {
-	int n = stats_read(bpf_map__fd(c->skel->maps.stats), &rep->st);
-
-	if (!n)
-		n = stats_top_procs(bpf_map__fd(c->skel->maps.procs), rep->top, TOP_PROCS);
-	if (n < 0) {
-		fprintf(stderr, "Failed to read BPF maps: %s\n", strerror(-n));
-		return n;
-	}
-	rep->nr_top = n;
-	return 0;
+	return c->ops->read(c->eng, rep);
 }
 
 void checker_close(struct checker *c)
 {
 	if (!c)
 		return;
-	ring_buffer__free(c->rb);
-	loader_destroy(c->skel);
+	if (c->eng)
+		c->ops->close(c->eng);
+	free(c->slot_of);
 	free(c);
 }

@@ -1,26 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "coverage.h"
+#include "names.h"
+#include <string.h>
 #include "pinscope.h"
 
-#define HAS(c) (caps & PINSCOPE_CAP_##c)
-
+/* From the exact and approx conditions of include/pinscope_rules.h */
 enum coverage rule_coverage(__u32 rule, __u32 caps)
 {
 	switch (rule) {
-	case PINSCOPE_R_PGD_LAST:
-		return HAS(PAGE) ? COV_EXACT : HAS(UVM) ? COV_APPROX : COV_NONE;
-	case PINSCOPE_R_PTE_LOCK_HELD:
-		return HAS(LOCK) && HAS(PTL) ? COV_EXACT : HAS(PAGE_EXIT) ? COV_APPROX : COV_NONE;
-	case PINSCOPE_R_UNLOCK_AFTER_FLUSH:
-		return HAS(UNLOCK) ? COV_EXACT : COV_NONE;
-	case PINSCOPE_R_NO_SPLIT_NO_L1_PIN:
-		return HAS(PTL) ? COV_EXACT : HAS(PAGE_EXIT) ? COV_APPROX : COV_NONE;
-	case PINSCOPE_R_LOCKS_BOUNDED:
-		return HAS(LOCK) ? COV_EXACT : COV_APPROX;
-	case PINSCOPE_R_L4_AFTER_WALK:
-		return HAS(DOPIN) && HAS(PAGE) ? COV_EXACT : COV_NONE;
-	case PINSCOPE_R_LOCKS_RELEASED:
-		return HAS(LOCK) && HAS(UNLOCK) ? COV_EXACT : HAS(UNLOCK) ? COV_APPROX : COV_NONE;
+#define RULE_COVERAGE(id, name, scope, exact, approx) \
+	case PINSCOPE_R_##id: return (exact) ? COV_EXACT : (approx) ? COV_APPROX : COV_NONE;
+	PINSCOPE_RULES(RULE_COVERAGE)
+#undef RULE_COVERAGE
 	}
 	return COV_NONE;
 }
@@ -29,6 +20,8 @@ const char *coverage_name(enum coverage c)
 {
 	return c == COV_EXACT ? "exact" : c == COV_APPROX ? "approx" : "not checked";
 }
+
+#define HAS(c) (caps & PINSCOPE_CAP_##c)
 
 const char *hold_meaning(__u32 caps)
 {
@@ -39,4 +32,25 @@ const char *hold_meaning(__u32 caps)
 		       "xen_pte_lock is inlined, so this bounds the hold from above";
 	return "from xen_mc_callback(xen_pte_unlock) to the start of the flush that runs it: "
 	       "bounds the hold from below";
+}
+
+void rules_list(FILE *f)
+{
+	static const struct {
+		const char *rule, *scope;
+	} rules[] = {
+#define RULE_ROW(id, name, scope, exact, approx) { name, #scope },
+		PINSCOPE_RULES(RULE_ROW)
+#undef RULE_ROW
+	};
+	static const __u32 sources[] = { PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY,
+					 PINSCOPE_CAPS_MAINLINE };
+
+	fprintf(f, "# rule\tonce per\ttracepoints\tfentry\tmainline\n");
+	for (__u32 r = 0; r < PINSCOPE_NR_RULES; r++) {
+		fprintf(f, "%s\t%s", rules[r].rule, !strcmp(rules[r].scope, "OP") ? "op" : "page");
+		for (int i = 0; i < 3; i++)
+			fprintf(f, "\t%s", coverage_name(rule_coverage(r, sources[i])));
+		fputc('\n', f);
+	}
 }

@@ -3,6 +3,7 @@
 #ifndef PINSCOPE_COVERAGE_H
 #define PINSCOPE_COVERAGE_H
 
+#include <stdio.h>
 #include <linux/types.h>
 
 enum coverage { COV_NONE, COV_APPROX, COV_EXACT };
@@ -11,5 +12,7 @@ enum coverage rule_coverage(__u32 rule, __u32 caps);
 const char *coverage_name(enum coverage c);
 /* One line on what the hold time measures with these caps */
 const char *hold_meaning(__u32 caps);
+/* `pinscope --list-rules`: each rule, its scope and coverage per source */
+void rules_list(FILE *f);
 
 #endif

@@ -7,16 +7,6 @@
 #include "pinscope.h"
 #include "pinscope.skel.h"
 
-/* Programs of each mode, by name prefix (bpf/pinscope.bpf.c) */
-static const char *const mc_progs[] = { "tp_mc_callback", "tp_mc_flush_reason", "tp_mc_flush", NULL };
-static const char *const tp_progs[] = {
-	"tp_mc_issue", "tp_pgd_pin", "tp_pgd_unpin", "tp_pte_lock", "tp_pte_unlock",
-	"tp_pin_page", "tp_unpin_page", "tp_do_pin", NULL,
-};
-static const char *const fentry_progs[] = { "fe_", "fx_", NULL };
-static const char *const kprobe_progs[] = { "kp_", "kr_", NULL };
-static const char *const replay_progs[] = { "replay", NULL };
-
 const char *loader_mode_name(enum pinscope_mode mode)
 {
 	switch (mode) {
@@ -38,42 +28,50 @@ __u32 loader_mode_caps(enum pinscope_mode mode)
 	}
 }
 
-static bool matches(const char *name, const char *const *set)
+/* Is a hook of these modes (PINSCOPE_HM_*) part of cfg's mode? */
+static bool hook_on(unsigned int modes, const struct loader_cfg *cfg)
 {
-	for (; set && *set; set++)
-		if (!strncmp(name, *set, strlen(*set)) &&
-		    (strlen(*set) < 4 || (*set)[strlen(*set) - 1] == '_' || !strcmp(name, *set)))
-			return true;
-	return false;
+	switch (cfg->mode) {
+	case MODE_TRACEPOINTS:
+		return modes & (PINSCOPE_HM_LIVE | PINSCOPE_HM_TP) ||
+		       (cfg->flush_exit && (modes & PINSCOPE_HM_TP_FEXIT));
+	case MODE_FENTRY:
+		return modes & (PINSCOPE_HM_LIVE | PINSCOPE_HM_FENTRY);
+	case MODE_KPROBE:
+		return modes & (PINSCOPE_HM_LIVE | PINSCOPE_HM_KPROBE);
+	case MODE_REPLAY:
+		return modes & PINSCOPE_HM_REPLAY;
+	default:
+		return false;
+	}
 }
 
+/* Every hook of include/pinscope_rules.h by its skeleton program (a hook
+ * without a program does not compile); programs outside it stay unloaded */
 static void enable_programs(struct pinscope_bpf *skel, const struct loader_cfg *cfg)
 {
-	struct bpf_program *prog;
-	const char *name;
-	bool on;
+#define ENABLE(prog, kind, target, modes, origin) \
+	bpf_program__set_autoload(skel->progs.prog, hook_on(PINSCOPE_HM_##modes, cfg));
+	PINSCOPE_HOOKS(ENABLE)
+#undef ENABLE
+}
 
-	bpf_object__for_each_program(prog, skel->obj) {
-		name = bpf_program__name(prog);
-		switch (cfg->mode) {
-		case MODE_TRACEPOINTS:
-			on = matches(name, mc_progs) || matches(name, tp_progs) ||
-			     (cfg->flush_exit && !strcmp(name, "fx_mc_flush"));
-			break;
-		case MODE_FENTRY:
-			on = matches(name, mc_progs) || matches(name, fentry_progs);
-			break;
-		case MODE_KPROBE:
-			on = matches(name, mc_progs) || matches(name, kprobe_progs);
-			break;
-		case MODE_REPLAY:
-			on = matches(name, replay_progs);
-			break;
-		default:
-			on = false;
-		}
-		bpf_program__set_autoload(prog, on);
+/* One entry of cpus and stats per possible cpu (live) or per cpu of a trace */
+static int size_cpu_maps(struct pinscope_bpf *skel, enum pinscope_mode mode)
+{
+	int n = mode == MODE_REPLAY ? PINSCOPE_REPLAY_SLOTS : libbpf_num_possible_cpus();
+	int err;
+
+	if (n < 0) {
+		fprintf(stderr, "Failed to count the possible cpus: %s\n", strerror(-n));
+		return n;
 	}
+	err = bpf_map__set_max_entries(skel->maps.cpus, n);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.stats, n);
+	if (err)
+		fprintf(stderr, "Failed to size the per-cpu maps to %d cpus: %s\n", n, strerror(-err));
+	return err;
 }
 
 int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
@@ -103,6 +101,11 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 			pinscope_bpf__destroy(skel);
 			return err;
 		}
+	}
+	err = size_cpu_maps(skel, cfg->mode);
+	if (err) {
+		pinscope_bpf__destroy(skel);
+		return err;
 	}
 
 	err = pinscope_bpf__load(skel);

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "coverage.h"
+#include "hooks.h"
 #include "ksyms.h"
 #include "loader.h"
 #include "names.h"
@@ -37,6 +39,8 @@ static struct env {
 	bool replay;
 	const char *replay_path;
 	__u32 ringbuf_size;	/* 0: the map's own size */
+	enum checker_engine engine;	/* replay: user (default) or bpf */
+	bool engine_set;
 } env;
 
 const char *argp_program_version = "pinscope 0.1";
@@ -47,7 +51,7 @@ static const char doc[] =
 "\n"
 "USAGE: pinscope [-d SECONDS] [-i SECONDS] [-p PID] [-T] [-j] [--mode MODE]\n"
 "                [--ringbuf-size BYTES] [-v]\n"
-"       pinscope replay [FILE|-] [-j] [-v]\n"
+"       pinscope replay [FILE|-] [-j] [-v] [--engine user|bpf]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
@@ -61,10 +65,11 @@ static const char doc[] =
 "    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
 "    pinscope -p 1234          # only operations of process 1234\n"
 "    pinscope --mode fentry    # force fentry/fexit hooks\n"
-"    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace\n"
+"    pinscope replay trace.txt # check a recorded tracefs/trace-cmd trace (no root)\n"
+"    pinscope replay --engine bpf trace.txt  # the same checks as loaded BPF (root)\n"
 "    cat trace | pinscope replay - -j\n";
 
-enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE };
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -73,9 +78,13 @@ static const struct argp_option opts[] = {
 	{ "timestamp", 'T', NULL, 0, "Print a timestamp with each report", 0 },
 	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md)", 0 },
 	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
+	{ "engine", OPT_ENGINE, "ENGINE", 0, "replay: user (default: no root, any kernel) or bpf "
+	  "(the loaded BPF programs, root, Linux 5.17+)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
 	  "of two >= 4096 (default 1 MiB); records it cannot hold are counted as lost", 0 },
+	{ "list-rules", OPT_LIST_RULES, NULL, 0, "Print the rules and how each source checks them", 0 },
+	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "Print the hooks: program, section, target, modes", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -119,6 +128,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid ring buffer size '%s': give a power of two from "
 				   "4096 to 1073741824 bytes", arg);
 		env.ringbuf_size = v;
+		break;
+	case OPT_LIST_RULES: rules_list(stdout); exit(PINSCOPE_EXIT_OK);
+	case OPT_LIST_HOOKS: hooks_list(stdout); exit(PINSCOPE_EXIT_OK);
+	case OPT_ENGINE:
+		if (checker_engine_parse(arg) < 0)
+			argp_error(state, "invalid engine '%s': use user or bpf", arg);
+		env.engine = checker_engine_parse(arg);
+		env.engine_set = true;
 		break;
 	case OPT_MODE:
 		if (!strcmp(arg, "tracepoints"))
@@ -164,7 +181,7 @@ static bool need_root(const char *what)
 		return false;
 	fprintf(stderr, "Failed to start %s: pinscope needs root (CAP_BPF and CAP_PERFMON) to load "
 		"its BPF programs%s. Run it with sudo.\n", what,
-		env.replay ? " (replay runs the same checks in BPF)" : "");
+		env.replay ? " (or replay with --engine user: the same checks, no root)" : "");
 	return true;
 }
 
@@ -228,13 +245,12 @@ static int cmd_replay(void)
 	struct replay_input in;
 	int rc;
 
-	if (need_root("replay"))
-		return PINSCOPE_EXIT_ERROR;
-	if (probe_bpf_features())
+	/* the user engine needs neither root nor a BPF-capable kernel */
+	if (env.engine == CHECKER_BPF && (need_root("replay") || probe_bpf_features()))
 		return PINSCOPE_EXIT_ERROR;
 	if (replay_open(env.replay_path, &in))
 		return PINSCOPE_EXIT_ERROR;
-	rc = replay_run(&in, 0, &rep, &sink);
+	rc = replay_run(&in, env.engine, 0, &rep, &sink);
 	if (!rc)
 		rc = finish(&rep);
 	replay_close(&in);
@@ -326,6 +342,11 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 	if (env.replay)
 		return cmd_replay();
+	if (env.engine_set) {
+		fprintf(stderr, "pinscope: --engine is for replay; live tracing always runs the BPF "
+			"programs\n");
+		return PINSCOPE_EXIT_USAGE;
+	}
 
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;

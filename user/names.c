@@ -1,30 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <string.h>
 #include "names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const rules[PINSCOPE_NR_RULES] = {
-	[PINSCOPE_R_PGD_LAST] = "pgd-last",
-	[PINSCOPE_R_PTE_LOCK_HELD] = "pte-lock-held",
-	[PINSCOPE_R_UNLOCK_AFTER_FLUSH] = "unlock-after-flush",
-	[PINSCOPE_R_NO_SPLIT_NO_L1_PIN] = "no-split-no-l1-pin",
-	[PINSCOPE_R_LOCKS_BOUNDED] = "locks-bounded",
-	[PINSCOPE_R_L4_AFTER_WALK] = "l4-after-walk",
-	[PINSCOPE_R_LOCKS_RELEASED] = "locks-released",
+#define RULE_NAME(id, name, scope, exact, approx) [PINSCOPE_R_##id] = name,
+	PINSCOPE_RULES(RULE_NAME)
+#undef RULE_NAME
 };
 
-static const char *const reasons[PINSCOPE_NR_REASONS] = {
-	[PINSCOPE_WHY_LOWER_AFTER_PGD] = "lower-level page visited after the PGD",
-	[PINSCOPE_WHY_QUEUED_UNLOCKED] = "PTE page queued without its split lock held",
-	[PINSCOPE_WHY_LOCK_OTHER_CPU] = "split lock held by another cpu",
-	[PINSCOPE_WHY_NO_DEFERRED_UNLOCK] = "no deferred unlock queued",
-	[PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH] = "split lock released before its batch was flushed",
-	[PINSCOPE_WHY_PINNED_WITHOUT_LOCK] = "PTE page pinned on its own without a split lock",
-	[PINSCOPE_WHY_TOO_MANY_LOCKS] = "more split locks held than a batch has callbacks",
-	[PINSCOPE_WHY_L4_BEFORE_PGD] = "PIN_L4_TABLE queued before the walk visited the PGD",
-	[PINSCOPE_WHY_WALK_BEFORE_UNPIN] = "walk started before the pgd was unpinned",
-	[PINSCOPE_WHY_LOCK_LEFT_HELD] = "split lock still held after the final flush",
+static const struct {
+	const char *text;
+	int rule;
+} reasons[PINSCOPE_NR_REASONS] = {
+#define REASON(id, rule, text) [PINSCOPE_WHY_##id] = { text, PINSCOPE_R_##rule },
+	PINSCOPE_REASONS(REASON)
+#undef REASON
 };
 
 static const char *const levels[PINSCOPE_NR_LEVELS] = {
@@ -40,17 +31,14 @@ const char *rule_name(__u32 rule)
 	return rule < ARRAY_SIZE(rules) ? rules[rule] : "?";
 }
 
-int rule_by_name(const char *name)
-{
-	for (unsigned int i = 0; i < ARRAY_SIZE(rules); i++)
-		if (!strcmp(rules[i], name))
-			return i;
-	return -1;
-}
-
 const char *reason_text(__u32 reason)
 {
-	return reason < ARRAY_SIZE(reasons) && reasons[reason] ? reasons[reason] : "?";
+	return reason < ARRAY_SIZE(reasons) && reasons[reason].text ? reasons[reason].text : "?";
+}
+
+int reason_rule(__u32 reason)
+{
+	return reason < ARRAY_SIZE(reasons) && reasons[reason].text ? reasons[reason].rule : -1;
 }
 
 const char *level_name(__u32 level)

@@ -16,8 +16,9 @@ enum pinscope_exit {
 };
 
 const char *rule_name(__u32 rule);
-int rule_by_name(const char *name);
 const char *reason_text(__u32 reason);
+/* The rule a reason belongs to (enum pinscope_rule), -1 if none */
+int reason_rule(__u32 reason);
 const char *level_name(__u32 level);
 const char *flush_reason_name(__u32 reason);
 const char *op_name(__u32 op);

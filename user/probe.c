@@ -8,22 +8,24 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "hooks.h"
 #include "ksyms.h"
 #include "names.h"
 #include "probe.h"
 
-/* The mainline tracepoints every live mode uses */
-static const char *const mc_tps[] = { "xen_mc_callback", "xen_mc_flush", "xen_mc_flush_reason", NULL };
-/* Added by kernel/patches */
-static const char *const patched_tps[] = {
-	"xen_mmu_pte_lock", "xen_mmu_pte_unlock", "xen_mmu_pin_page", "xen_mmu_unpin_page",
-	"xen_mmu_do_pin", "xen_mmu_pgd_pin", "xen_mmu_pgd_unpin", "xen_mc_issue", NULL,
-};
-/* fentry/fexit and kprobe targets in arch/x86/xen/{mmu_pv,multicalls}.c */
-static const char *const funcs[] = {
-	"__xen_pgd_pin", "__xen_pgd_unpin", "xen_pin_page", "xen_unpin_page",
-	"xen_do_pin", "xen_pte_unlock", "xen_mc_flush", NULL,
-};
+/* From include/pinscope_rules.h: the tracepoints every live mode uses, those
+ * of tracepoints mode, the functions of fentry/kprobe mode (made at probe) */
+static const char *mc_tps[PINSCOPE_NR_HOOKS + 1];
+static const char *patched_tps[PINSCOPE_NR_HOOKS + 1];
+static const char *funcs[PINSCOPE_NR_HOOKS + 1];
+static size_t nr_funcs;
+
+static void hook_lists(void)
+{
+	hooks_targets(PINSCOPE_HM_LIVE, "raw_tp", mc_tps);
+	hooks_targets(PINSCOPE_HM_TP, "raw_tp", patched_tps);
+	nr_funcs = hooks_targets(PINSCOPE_HM_FENTRY, NULL, funcs);
+}
 
 static bool has_tp(struct btf *btf, const char *name)
 {
@@ -64,13 +66,12 @@ static bool has_btf_func(struct btf *btf, const char *name)
 }
 
 /* Every kallsyms address pinscope needs: funcs[], then vmemmap_base (in the
- * slot of funcs[]'s NULL); resolved in one pass by probe_live() */
-#define NR_FUNCS (sizeof(funcs) / sizeof(funcs[0]) - 1)
-static struct ksym_req ksyms[NR_FUNCS + 1];
+ * slot after them); resolved in one pass by probe_live() */
+static struct ksym_req ksyms[PINSCOPE_NR_HOOKS + 1];
 
 static __u64 func_addr(const char *name)
 {
-	for (size_t i = 0; i < NR_FUNCS; i++)
+	for (size_t i = 0; i < nr_funcs; i++)
 		if (!strcmp(ksyms[i].name, name))
 			return ksyms[i].addr;
 	return 0;
@@ -84,11 +85,11 @@ static bool has_ksym(struct btf *btf, const char *name)
 /* One pass over /proc/kallsyms; returns the address of vmemmap_base */
 static __u64 resolve_ksyms(void)
 {
-	for (size_t i = 0; i < NR_FUNCS; i++)
+	for (size_t i = 0; i < nr_funcs; i++)
 		ksyms[i] = (struct ksym_req){ .name = funcs[i] };
-	ksyms[NR_FUNCS] = (struct ksym_req){ .name = "vmemmap_base", .data = true };
-	ksyms_resolve(ksyms, NR_FUNCS + 1);
-	return ksyms[NR_FUNCS].addr;
+	ksyms[nr_funcs] = (struct ksym_req){ .name = "vmemmap_base", .data = true };
+	ksyms_resolve(ksyms, nr_funcs + 1);
+	return ksyms[nr_funcs].addr;
 }
 
 /* Effective capabilities of this process (capget(2)); 0 if unknown */
@@ -184,6 +185,7 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 
 	if (libbpf_get_error(btf))
 		btf = NULL;
+	hook_lists();
 	no_mc = missing(mc_tps, has_tp, btf, miss_mc, sizeof(miss_mc));
 	no_tp = missing(patched_tps, has_tp, btf, miss_tp, sizeof(miss_tp));
 	no_btf = btf ? missing(funcs, has_btf_func, btf, miss_btf, sizeof(miss_btf)) : -1;

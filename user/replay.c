@@ -105,8 +105,11 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 			if (!first_ts)
 				first_ts = ev.ts_ns;
 			last_ts = ev.ts_ns;
-			if (checker_push(chk, &ev))
+			if (checker_push(chk, &ev)) {
+				fprintf(stderr, "%s:%llu: %s\n", in->name,
+					(unsigned long long)c->lines, checker_error(chk));
 				rc = PINSCOPE_EXIT_ERROR;
+			}
 		}
 	}
 	free(line);
@@ -116,8 +119,8 @@ static int feed(const struct replay_input *in, struct checker *chk, struct repor
 	return checker_end(chk) ? PINSCOPE_EXIT_ERROR : 0;
 }
 
-int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
-	       struct viol_sink *sink)
+int replay_run(const struct replay_input *in, enum checker_engine engine, __u32 caps,
+	       struct report *rep, struct viol_sink *sink)
 {
 	struct checker *chk;
 	int rc;
@@ -128,7 +131,7 @@ int replay_run(const struct replay_input *in, __u32 caps, struct report *rep,
 	rep->caps = caps;
 	rep->source = caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
 		      caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(caps);
-	chk = checker_open(caps, sink);
+	chk = checker_open(engine, caps, sink);
 	if (!chk)
 		return PINSCOPE_EXIT_ERROR;
 	rc = feed(in, chk, rep);

@@ -19,7 +19,7 @@ static void hist_merge(struct pinscope_hist *dst, const struct pinscope_hist *sr
 }
 
 /* Everything is a counter except the histograms' max */
-static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src)
+void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src)
 {
 	struct pinscope_hist *dh[] = { &dst->hold[0], &dst->hold[1], &dst->op_ns[0],
 				       &dst->op_ns[1], &dst->flush_ns };
@@ -42,13 +42,18 @@ static void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats 
 /* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {
-	struct pinscope_stats *val = malloc(sizeof(*val));
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct pinscope_stats *val;
 	int err = 0;
 
+	memset(out, 0, sizeof(*out));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	val = malloc(sizeof(*val));
 	if (!val)
 		return -ENOMEM;
-	memset(out, 0, sizeof(*out));
-	for (__u32 cpu = 0; cpu < PINSCOPE_MAX_CPUS; cpu++) {
+	for (__u32 cpu = 0; cpu < info.max_entries; cpu++) {
 		if (bpf_map_lookup_elem(fd, &cpu, val)) {
 			err = -errno;
 			break;
@@ -81,11 +86,17 @@ int stats_top_procs(int fd, struct top_proc *top, int max)
 		if (!bpf_map_lookup_elem(fd, &key, &all[n].p))
 			all[n++].pid = key;
 	}
+	n = top_procs_select(all, n, top, max);
+	free(all);
+	return n;
+}
+
+int top_procs_select(struct top_proc *all, int n, struct top_proc *top, int max)
+{
 	qsort(all, n, sizeof(*all), cmp_top);
 	if (n > max)
 		n = max;
 	memcpy(top, all, n * sizeof(*all));
-	free(all);
 	return n;
 }
 
@@ -118,25 +129,41 @@ __u64 total_violations(const struct pinscope_stats *st)
 	return n;
 }
 
-/* Offset of the u32 "op" of the cpus map's value (struct cpu_state of
- * bpf/maps.bpf.h), from the object's BTF: its layout stays the checker's */
-static int op_offset(const struct bpf_object *obj, const struct bpf_map *cpus)
+/* Offset of member NAME of struct type ID, -ENOENT if none */
+static int member_offset(const struct btf *btf, __u32 id, const char *name, __u32 *type)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	const struct btf_type *t;
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
 	const struct btf_member *m;
 
-	if (!btf)
-		return -ENOENT;
-	t = btf__type_by_id(btf, bpf_map__btf_value_type_id(cpus));
 	if (!t || !btf_is_struct(t))
 		return -ENOENT;
 	m = btf_members(t);
 	for (int i = 0; i < btf_vlen(t); i++)
-		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), "op") &&
-		    btf__resolve_size(btf, m[i].type) == sizeof(__u32))
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), name)) {
+			*type = m[i].type;
 			return btf_member_bit_offset(t, i) / 8;
+		}
 	return -ENOENT;
+}
+
+/* Offset of the u32 operation kind in the cpus map's value (op.kind of
+ * struct cpu_state, bpf/maps.bpf.h), from the object's BTF: its layout stays
+ * the checker's */
+static int op_offset(const struct bpf_object *obj, const struct bpf_map *cpus)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	int op, kind;
+	__u32 type;
+
+	if (!btf)
+		return -ENOENT;
+	op = member_offset(btf, bpf_map__btf_value_type_id(cpus), "op", &type);
+	if (op < 0)
+		return op;
+	kind = member_offset(btf, type, "kind", &type);
+	if (kind < 0 || btf__resolve_size(btf, type) != sizeof(__u32))
+		return -ENOENT;
+	return op + kind;
 }
 
 int stats_ops_running(const struct bpf_object *obj, const struct bpf_map *cpus)

@@ -40,6 +40,10 @@ struct report {
 /* Sum per-cpu stats; 0 or -errno */
 int stats_read(int stats_fd, struct pinscope_stats *out);
 int stats_top_procs(int procs_fd, struct top_proc *top, int max);
+/* Adds src's counters and histograms to dst */
+void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src);
+/* Sorts all[n] (most operations first, then by pid), copies the first max to top */
+int top_procs_select(struct top_proc *all, int n, struct top_proc *top, int max);
 /* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */
 __u64 hist_percentile(const struct pinscope_hist *h, double pct);
 __u64 total_violations(const struct pinscope_stats *st);

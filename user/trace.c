@@ -4,21 +4,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hooks.h"
 #include "trace.h"
 
 /* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
 #define PAGE_OFFSET_L4	0xffff888000000000ULL
 
-static const char *const patched_events[] = {
-	"xen_mmu_pte_lock:", "xen_mmu_pte_unlock:", "xen_mmu_pin_page:",
-	"xen_mmu_unpin_page:", "xen_mmu_do_pin:",
-};
-
+/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
 int trace_line_is_patched(const char *line)
 {
-	for (size_t i = 0; i < sizeof(patched_events) / sizeof(patched_events[0]); i++)
-		if (strstr(line, patched_events[i]))
-			return 1;
+	const char *p;
+	size_t n;
+
+	for (size_t i = 0; i < nr_hooks; i++) {
+		if (hooks[i].origin != HOOK_PATCH)
+			continue;
+		n = strlen(hooks[i].target);
+		for (p = line; (p = strstr(p, hooks[i].target)); p += n)
+			if (p[n] == ':')
+				return 1;
+	}
 	return 0;
 }
 

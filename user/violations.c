@@ -30,9 +30,8 @@ void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
 	}
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+int violations_deliver(struct viol_sink *sink, const void *data, size_t size)
 {
-	struct viol_sink *sink = ctx;
 	const struct pinscope_violation *v = data;
 	struct report *rep = sink->rep;
 
@@ -50,6 +49,11 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (sink->print)
 		violation_print(stdout, v, sink->print_stack);
 	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	return violations_deliver(ctx, data, size);
 }
 
 struct ring_buffer *violations_open(int map_fd, struct viol_sink *sink)

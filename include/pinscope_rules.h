@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one list of pinscope's rules, violation reasons and hooks (X-macros).
+ * Everything else is derived from it: the enums of include/pinscope.h, the
+ * names and reason texts (user/names.c), the coverage per event source
+ * (user/coverage.c), the programs each mode loads (user/loader.c, through
+ * skel->progs: a hook without its program does not compile), the
+ * tracepoints and functions probed (user/probe.c), the events that tell a
+ * patched kernel's trace (user/trace.c), and `pinscope --list-rules` /
+ * `--list-hooks` for scripts (bench, tests).  Adding a rule or a hook is one
+ * line here plus its logic (bpf/check.bpf.h, bpf/pinscope.bpf.c).
+ * Only macros: included by BPF and user space alike.
+ */
+#ifndef PINSCOPE_RULES_H
+#define PINSCOPE_RULES_H
+
+/*
+ * Rules (docs/invariants.md; ids and names are stable):
+ * R(id, name, scope, exact, approx)
+ *   scope:  OP (reported once per operation) or PAGE (once per PTE page)
+ *   exact:  the event source checks it exactly when this holds,
+ *   approx: else approximately when this holds, else not at all;
+ *           both are conditions on `caps` (enum pinscope_caps) written
+ *           with PINSCOPE_HAS(), evaluated where a `caps` is in scope.
+ */
+#define PINSCOPE_RULES(R)							\
+	R(PGD_LAST,	       "pgd-last",	     OP,			\
+	  PINSCOPE_HAS(PAGE),					/* mainline: UVMF_TLB_FLUSH marks the PGD */ \
+	  PINSCOPE_HAS(UVM))							\
+	R(PTE_LOCK_HELD,       "pte-lock-held",	     PAGE,			\
+	  PINSCOPE_HAS(LOCK) && PINSCOPE_HAS(PTL),		/* fentry: lock inferred from the callback */ \
+	  PINSCOPE_HAS(PAGE_EXIT))						\
+	R(UNLOCK_AFTER_FLUSH,  "unlock-after-flush",  PAGE,			\
+	  PINSCOPE_HAS(UNLOCK),							\
+	  0)									\
+	R(NO_SPLIT_NO_L1_PIN,  "no-split-no-l1-pin",  PAGE,			\
+	  PINSCOPE_HAS(PTL),					/* fentry: no lock inferred in the visit */ \
+	  PINSCOPE_HAS(PAGE_EXIT))						\
+	R(LOCKS_BOUNDED,       "locks-bounded",	     OP,			\
+	  PINSCOPE_HAS(LOCK),					/* else counted from deferred unlocks */ \
+	  1)									\
+	R(L4_AFTER_WALK,       "l4-after-walk",	     OP,			\
+	  PINSCOPE_HAS(DOPIN) && PINSCOPE_HAS(PAGE),				\
+	  0)									\
+	R(LOCKS_RELEASED,      "locks-released",     OP,			\
+	  PINSCOPE_HAS(LOCK) && PINSCOPE_HAS(UNLOCK),		/* fentry: from the deferred unlocks */ \
+	  PINSCOPE_HAS(UNLOCK))
+
+#define PINSCOPE_HAS(c) ((caps) & PINSCOPE_CAP_##c)
+
+/*
+ * Reasons a violation is reported for: W(id, rule, text).  A reason belongs
+ * to one rule (the tests check every record against it).
+ */
+#define PINSCOPE_REASONS(W)							\
+	W(LOWER_AFTER_PGD,     PGD_LAST,						\
+	  "lower-level page visited after the PGD")				\
+	W(QUEUED_UNLOCKED,     PTE_LOCK_HELD,					\
+	  "PTE page queued without its split lock held")			\
+	W(UNLOCK_BEFORE_FLUSH, UNLOCK_AFTER_FLUSH,				\
+	  "split lock released before its batch was flushed")			\
+	W(PINNED_WITHOUT_LOCK, NO_SPLIT_NO_L1_PIN,				\
+	  "PTE page pinned on its own without a split lock")			\
+	W(TOO_MANY_LOCKS,      LOCKS_BOUNDED,					\
+	  "more split locks held than a batch has callbacks")			\
+	W(L4_BEFORE_PGD,       L4_AFTER_WALK,					\
+	  "PIN_L4_TABLE queued before the walk visited the PGD")		\
+	W(WALK_BEFORE_UNPIN,   L4_AFTER_WALK,					\
+	  "walk started before the pgd was unpinned")				\
+	W(LOCK_LEFT_HELD,      LOCKS_RELEASED,					\
+	  "split lock still held after the final flush")
+
+/*
+ * Hooks: H(prog, kind, target, modes, origin)
+ *   prog:   the program in bpf/pinscope.bpf.c, SEC("?kind/target")
+ *   kind:   raw_tp, fentry, fexit, kprobe or kretprobe
+ *   target: the tracepoint (raw_tp; also the event's name in text traces)
+ *           or the kernel function; empty for the replay program
+ *   modes:  when the loader enables it (PINSCOPE_HM_<modes>)
+ *   origin: MAINLINE tracepoint, PATCH tracepoint (kernel/patches: its
+ *           events in a trace mean tracepoints caps), FUNC, NONE
+ */
+#define PINSCOPE_HM_LIVE	(1 << 0)	/* every live mode */
+#define PINSCOPE_HM_TP		(1 << 1)	/* tracepoints mode */
+#define PINSCOPE_HM_TP_FEXIT	(1 << 2)	/* tracepoints mode, if xen_mc_flush has BTF */
+#define PINSCOPE_HM_FENTRY	(1 << 3)
+#define PINSCOPE_HM_KPROBE	(1 << 4)
+#define PINSCOPE_HM_REPLAY	(1 << 5)	/* BPF_PROG_TEST_RUN of parsed events */
+#define PINSCOPE_HM_FENTRY_TP_FEXIT (PINSCOPE_HM_FENTRY | PINSCOPE_HM_TP_FEXIT)
+
+#define PINSCOPE_HOOKS(H) PINSCOPE_LIVE_HOOKS(H) PINSCOPE_REPLAY_HOOK(H)
+
+/* The hooks of the live modes */
+#define PINSCOPE_LIVE_HOOKS(H)							\
+	H(tp_mc_callback,     raw_tp,	 xen_mc_callback,     LIVE,	MAINLINE) \
+	H(tp_mc_flush_reason, raw_tp,	 xen_mc_flush_reason, LIVE,	MAINLINE) \
+	H(tp_mc_flush,	      raw_tp,	 xen_mc_flush,	      LIVE,	MAINLINE) \
+	H(tp_mc_issue,	      raw_tp,	 xen_mc_issue,	      TP,	MAINLINE) \
+	H(tp_pgd_pin,	      raw_tp,	 xen_mmu_pgd_pin,     TP,	MAINLINE) \
+	H(tp_pgd_unpin,	      raw_tp,	 xen_mmu_pgd_unpin,   TP,	MAINLINE) \
+	H(tp_pte_lock,	      raw_tp,	 xen_mmu_pte_lock,    TP,	PATCH)	  \
+	H(tp_pte_unlock,      raw_tp,	 xen_mmu_pte_unlock,  TP,	PATCH)	  \
+	H(tp_pin_page,	      raw_tp,	 xen_mmu_pin_page,    TP,	PATCH)	  \
+	H(tp_unpin_page,      raw_tp,	 xen_mmu_unpin_page,  TP,	PATCH)	  \
+	H(tp_do_pin,	      raw_tp,	 xen_mmu_do_pin,      TP,	PATCH)	  \
+	H(fe_pgd_pin,	      fentry,	 __xen_pgd_pin,	      FENTRY,	FUNC)	  \
+	H(fx_pgd_pin,	      fexit,	 __xen_pgd_pin,	      FENTRY,	FUNC)	  \
+	H(fe_pgd_unpin,	      fentry,	 __xen_pgd_unpin,     FENTRY,	FUNC)	  \
+	H(fx_pgd_unpin,	      fexit,	 __xen_pgd_unpin,     FENTRY,	FUNC)	  \
+	H(fe_pin_page,	      fentry,	 xen_pin_page,	      FENTRY,	FUNC)	  \
+	H(fx_pin_page,	      fexit,	 xen_pin_page,	      FENTRY,	FUNC)	  \
+	H(fe_unpin_page,      fentry,	 xen_unpin_page,      FENTRY,	FUNC)	  \
+	H(fx_unpin_page,      fexit,	 xen_unpin_page,      FENTRY,	FUNC)	  \
+	H(fe_do_pin,	      fentry,	 xen_do_pin,	      FENTRY,	FUNC)	  \
+	H(fe_pte_unlock,      fentry,	 xen_pte_unlock,      FENTRY,	FUNC)	  \
+	H(fx_mc_flush,	      fexit,	 xen_mc_flush,	      FENTRY_TP_FEXIT, FUNC) \
+	H(kp_pgd_pin,	      kprobe,	 __xen_pgd_pin,	      KPROBE,	FUNC)	  \
+	H(kr_pgd_pin,	      kretprobe, __xen_pgd_pin,	      KPROBE,	FUNC)	  \
+	H(kp_pgd_unpin,	      kprobe,	 __xen_pgd_unpin,     KPROBE,	FUNC)	  \
+	H(kr_pgd_unpin,	      kretprobe, __xen_pgd_unpin,     KPROBE,	FUNC)	  \
+	H(kp_pin_page,	      kprobe,	 xen_pin_page,	      KPROBE,	FUNC)	  \
+	H(kr_pin_page,	      kretprobe, xen_pin_page,	      KPROBE,	FUNC)	  \
+	H(kp_unpin_page,      kprobe,	 xen_unpin_page,      KPROBE,	FUNC)	  \
+	H(kr_unpin_page,      kretprobe, xen_unpin_page,      KPROBE,	FUNC)	  \
+	H(kp_do_pin,	      kprobe,	 xen_do_pin,	      KPROBE,	FUNC)	  \
+	H(kp_pte_unlock,      kprobe,	 xen_pte_unlock,      KPROBE,	FUNC)	  \
+	H(kr_mc_flush,	      kretprobe, xen_mc_flush,	      KPROBE,	FUNC)
+
+/* The checker's entry for parsed events (user/engine_bpf.c) */
+#define PINSCOPE_REPLAY_HOOK(H)							\
+	H(replay,	      raw_tp,	 ,		      REPLAY,	NONE)
+
+#define PINSCOPE_HOOK_ONE(prog, kind, target, modes, origin) + 1
+#define PINSCOPE_NR_HOOKS (0 PINSCOPE_HOOKS(PINSCOPE_HOOK_ONE))
+
+#endif /* PINSCOPE_RULES_H */

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A machine without the build dependencies gets the hint before any compile
+# error: which are missing, and 'make deps'.  Simulated by pointing the
+# Makefile's probes at tools and header directories that do not exist.
+# Usage: tests/build-hint.sh   (from the top of the tree; any user)
+set -u
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+check() {	# NAME PATTERN -- MAKE ARGS...
+	local name=$1 pat=$2; shift 3
+	make --no-print-directory -n OUTPUT="$tmp/out" "$@" > "$tmp/log" 2>&1
+	local rc=$?
+	if [ "$rc" -ne 0 ] && grep -qE -- "$pat" "$tmp/log" && ! grep -q "clang.*-target bpf" "$tmp/log"; then
+		echo "ok   $name"; pass=$((pass + 1))
+	else
+		echo "FAIL $name: exit $rc"; sed 's/^/     | /' "$tmp/log" | head -5; fail=$((fail + 1))
+	fi
+}
+check "no clang, no bpftool" "Missing to build pinscope: /nonexistent/clang /nonexistent/bpftool.*make deps" -- \
+	CLANG=/nonexistent/clang BPFTOOL=/nonexistent/bpftool
+check "no libbpf-dev, json-c, libelf headers" "Missing to build pinscope: <bpf/bpf_helpers.h> <bpf/libbpf.h> <gelf.h> <zlib.h> <json-c/json.h>.*make deps" -- \
+	DEP_INCLUDE_DIRS=/nonexistent
+mkdir -p "$tmp/inc/bpf" "$tmp/inc/json-c"	# everything but cmocka
+touch "$tmp/inc/bpf/bpf_helpers.h" "$tmp/inc/bpf/libbpf.h" "$tmp/inc/gelf.h" "$tmp/inc/zlib.h" \
+	"$tmp/inc/json-c/json.h"
+check "no cmocka for the tests" "Missing to build pinscope: <cmocka.h>\\." -- \
+	DEP_INCLUDE_DIRS="$tmp/inc" check
+echo "build-hint: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The checker (user/checker.h, CHECKER_ENGINE=user|bpf) on real captures of
+ * tests/data, changed the way real input goes wrong (issue 9):
+ *  - cpu numbers >= 64 (65/66, 0/300): the same verdict as the original;
+ *  - a timestamp that goes back: counted in lost.clock_back, never a hold,
+ *    operation or flush time, nothing wraps;
+ *  - a repeated visit of the user pgd in an unpin: not taken for the walk's
+ *    PGD (no pgd-last).
+ * Run from the top of the tree (paths tests/data/...).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "checker.h"
+#include "names.h"
+#include "trace.h"
+
+#define EARLY_UNLOCK "tests/data/patched-6.1-early_unlock.trace"
+#define CLEAN "tests/data/patched-6.1-clean.trace"
+
+struct trace {
+	struct pinscope_event *ev;
+	size_t n;
+};
+
+static void load(const char *path, struct trace *t)
+{
+	FILE *f = fopen(path, "r");
+	struct pinscope_event ev;
+	char *line = NULL, err[160];
+	size_t cap = 0, max = 0;
+
+	if (!f)
+		fail_msg("cannot open %s (run from the top of the tree)", path);
+	memset(t, 0, sizeof(*t));
+	while (getline(&line, &cap, f) > 0) {
+		if (trace_parse_line(line, &ev, err, sizeof(err)) != TRACE_LINE_EVENT)
+			continue;
+		if (t->n == max) {
+			max = max ? 2 * max : 4096;
+			t->ev = realloc(t->ev, max * sizeof(*t->ev));
+			assert_non_null(t->ev);
+		}
+		t->ev[t->n++] = ev;
+	}
+	free(line);
+	fclose(f);
+	assert_true(t->n > 1000);
+}
+
+static enum checker_engine engine(void)
+{
+	const char *s = getenv("CHECKER_ENGINE");
+	int e = s && *s ? checker_engine_parse(s) : CHECKER_USER;
+
+	if (e < 0)
+		fail_msg("CHECKER_ENGINE=%s: use user or bpf", s);
+	return e;
+}
+
+/* The events through the checker; rep->viol keeps the records */
+static void run(const struct trace *t, struct report *rep)
+{
+	struct viol_sink sink = { .rep = rep };
+	struct checker *c;
+
+	memset(rep, 0, sizeof(*rep));
+	c = checker_open(engine(), PINSCOPE_CAPS_TRACEPOINTS, &sink);
+	assert_non_null(c);
+	for (size_t i = 0; i < t->n; i++)
+		assert_int_equal(checker_push(c, &t->ev[i]), 0);
+	assert_int_equal(checker_end(c), 0);
+	assert_int_equal(checker_read(c, rep), 0);
+	checker_close(c);
+	assert_int_equal(sink.bad_records, 0);
+}
+
+static void renumbered(__u32 cpu0, __u32 cpu1)
+{
+	struct report a, b;
+	struct trace t;
+
+	load(EARLY_UNLOCK, &t);
+	run(&t, &a);
+	for (size_t i = 0; i < t.n; i++) {
+		assert_true(t.ev[i].cpu <= 1);
+		t.ev[i].cpu = t.ev[i].cpu ? cpu1 : cpu0;
+	}
+	run(&t, &b);
+	assert_true(a.st.violated[PINSCOPE_R_UNLOCK_AFTER_FLUSH] >= 60);
+	/* every counter, histogram and loss the same: cpus are only labels */
+	assert_memory_equal(&a.st, &b.st, sizeof(a.st));
+	assert_int_equal(a.nr_viol, b.nr_viol);
+	for (__u64 i = 0; i < a.nr_viol && i < MAX_KEPT_VIOLATIONS; i++) {
+		struct pinscope_violation *va = &a.viol[i], *vb = &b.viol[i];
+
+		assert_int_equal(va->rule, vb->rule);
+		assert_int_equal(va->pfn, vb->pfn);
+		assert_int_equal(va->ts_ns, vb->ts_ns);
+		assert_int_equal(vb->cpu, va->cpu ? cpu1 : cpu0);
+	}
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+}
+
+static void test_cpus_65_66(void **state)
+{
+	renumbered(65, 66);
+}
+
+static void test_cpus_0_300(void **state)
+{
+	renumbered(0, 300);
+}
+
+static __u64 hist_counts(const struct pinscope_stats *st)
+{
+	return st->hold[0].count + st->hold[1].count + st->op_ns[0].count + st->op_ns[1].count +
+	       st->flush_ns.count;
+}
+
+/* One unlock stamped before its lock: one interval runs backwards */
+static void test_clock_back(void **state)
+{
+	struct report a, b;
+	struct trace t;
+	size_t i, nth = 0;
+
+	load(CLEAN, &t);
+	run(&t, &a);
+	for (i = 0; i < t.n; i++)
+		if (t.ev[i].type == PINSCOPE_EV_UNLOCK && ++nth == 100)
+			break;
+	assert_true(i < t.n);
+	t.ev[i].ts_ns -= 1000000000ULL;		/* a second back */
+	run(&t, &b);
+	assert_int_equal(a.st.lost.clock_back, 0);
+	assert_true(b.st.lost.clock_back >= 1);
+	/* each backwards interval is counted instead of timed */
+	assert_int_equal(hist_counts(&b.st) + b.st.lost.clock_back, hist_counts(&a.st));
+	assert_int_equal(b.st.hold[0].count + b.st.hold[1].count,
+			 a.st.hold[0].count + a.st.hold[1].count - 1);
+	/* nothing wrapped: no time grew */
+	for (int k = 0; k < 2; k++) {
+		assert_true(b.st.hold[k].max <= a.st.hold[k].max);
+		assert_true(b.st.hold[k].sum <= a.st.hold[k].sum);
+		assert_true(b.st.op_ns[k].max <= a.st.op_ns[k].max);
+		assert_true(b.st.op_ns[k].sum <= a.st.op_ns[k].sum);
+	}
+	assert_true(b.st.flush_ns.max <= a.st.flush_ns.max);
+	assert_int_equal(total_violations(&b.st), 0);
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+}
+
+/* The user pgd's visit of the first unpin, twice */
+static void test_dup_user_pgd_visit(void **state)
+{
+	struct report a, b;
+	struct trace t, d;
+	size_t i, j;
+	__u32 cpu = 0;
+	bool in_unpin = false;
+
+	load(CLEAN, &t);
+	run(&t, &a);
+	for (i = 0; i < t.n; i++) {
+		const struct pinscope_event *e = &t.ev[i];
+
+		if (e->type == PINSCOPE_EV_OP_BEGIN && e->arg[0] == PINSCOPE_OP_UNPIN && !in_unpin) {
+			in_unpin = true;
+			cpu = e->cpu;
+		} else if (in_unpin && e->cpu == cpu && e->type == PINSCOPE_EV_PAGE) {
+			break;
+		}
+	}
+	assert_true(i < t.n);
+	assert_int_equal(t.ev[i].arg[2], PINSCOPE_L_PGD);	/* the user pgd comes first */
+	d.n = t.n + 1;
+	d.ev = calloc(d.n, sizeof(*d.ev));
+	assert_non_null(d.ev);
+	for (j = 0; j <= i; j++)
+		d.ev[j] = t.ev[j];
+	for (; j < d.n; j++)
+		d.ev[j] = t.ev[j - 1];
+	run(&d, &b);
+	assert_int_equal(total_violations(&a.st), 0);
+	assert_int_equal(b.st.violated[PINSCOPE_R_PGD_LAST], 0);
+	assert_int_equal(total_violations(&b.st), 0);
+	assert_true(b.st.checked[PINSCOPE_R_PGD_LAST] > 0);
+	assert_int_equal(b.st.pages[1][PINSCOPE_L_PGD], a.st.pages[1][PINSCOPE_L_PGD] + 1);
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+	free(d.ev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpus_65_66),
+		cmocka_unit_test(test_cpus_0_300),
+		cmocka_unit_test(test_clock_back),
+		cmocka_unit_test(test_dup_user_pgd_visit),
+	};
+
+	return cmocka_run_group_tests_name("checker on changed captures", tests, NULL, NULL);
+}
