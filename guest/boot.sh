@@ -22,7 +22,9 @@
 # Environment: PINSCOPE_CACHE, GUEST_XEN_ARGS / GUEST_KERNEL_ARGS (extra boot
 # arguments of Xen / the dom0 kernel), GUEST_KERNEL (as -k), QEMU (binary,
 # default qemu-system-x86_64), GUEST_TCG_THREAD (single, the default, or
-# multi: one host thread per vCPU; see selftest-textpoke.sh for why not).
+# multi: one host thread per vCPU; see selftest-textpoke.sh for why not),
+# GUEST_ICOUNT (QEMU -icount option, "1" = shift=1,sleep=off: guest time
+# counts instructions, not host time; single-threaded TCG only).
 #
 # The guest prints results between lines
 #   PINSCOPE-BEGIN <name> text|gzip-base64  ...  PINSCOPE-END <name> rc=<n>
@@ -123,6 +125,10 @@ rm -f "$outdir/sections" "$outdir/guest.rc" "$outdir/serial.log"
 # (the live test's guest: 45 s against 41-43 s)
 tcg_thread=${GUEST_TCG_THREAD:-single}
 case "$tcg_thread" in single|multi) ;; *) die "GUEST_TCG_THREAD must be single or multi, not '$tcg_thread'" ;; esac
+# icount: guest clocks advance with instructions executed, immune to host load
+icount=${GUEST_ICOUNT:-}
+[ "$icount" = 1 ] && icount="shift=1,sleep=off"
+[ -z "$icount" ] || [ "$tcg_thread" = single ] || die "GUEST_ICOUNT needs GUEST_TCG_THREAD=single: QEMU's icount is single-threaded"
 
 # QEMU splits -initrd at commas: double them in paths
 qesc() { printf '%s' "${1//,/,,}"; }
@@ -143,10 +149,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted: stopping QEMU"; exit 1' INT TERM HUP
 
-log "starting QEMU (TCG $tcg_thread-threaded, 2 vCPUs): Xen $XEN_VERSION, Linux $KVER${extra_args:+ [$extra_args]}, $(basename "$initrd"); timeout ${timeout_s}s"
+log "starting QEMU (TCG $tcg_thread-threaded${icount:+, icount $icount}, 2 vCPUs): Xen $XEN_VERSION, Linux $KVER${extra_args:+ [$extra_args]}, $(basename "$initrd"); timeout ${timeout_s}s"
 start=$(date +%s)
 # timeout(1) is the hard limit even if this script is killed with -9
-timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu max -m 2048 -smp 2 \
+timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" ${icount:+-icount "$icount"} -cpu max -m 2048 -smp 2 \
 	-machine q35 -nographic -monitor none -serial stdio -no-reboot \
 	-kernel "$XEN_ELF" -append "$xen_args" -initrd "$modules" \
 	</dev/null >"$serial" 2>&1 &
