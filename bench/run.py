@@ -355,11 +355,13 @@ def wait_quiet(max_s):
 
 
 def guest_boot(outdir, settings, timeout, kernel=None):
-    if ARGS.wait_quiet > 0:
+    if ARGS.wait_quiet > 0 and not ARGS.icount:    # icount: the load does not matter
         wait_quiet(ARGS.wait_quiet)
     env = dict(os.environ, OUTPUT=ARGS.output, BENCH_GUEST_TIMEOUT=str(timeout))
     if kernel:
         env["GUEST_KERNEL"] = kernel
+    if ARGS.icount:
+        env["GUEST_ICOUNT"] = ARGS.icount
     cmd = [os.path.join(REPO, "bench/guest.sh"), outdir]
     for kv in settings:
         cmd += ["-c", kv]
@@ -746,7 +748,11 @@ def build_report(mach, host, guests):
     R.p("**Machine**: " + f"`nproc` = {mach['nproc']}, CPU: {mach['cpu']}, kernel {mach['kernel']}, "
         f"clocksource {mach['clocksource']}, memory {mach['memory']}. The guest: Debian 12's Xen 4.17 "
         "with a PV dom0 (2 vCPUs, 1 GiB) under QEMU TCG on this machine; guest times are inflated by "
-        "TCG, so only ratios taken in the same guest run are compared.")
+        "TCG, so only ratios taken in the same guest run are compared."
+        + (f" **QEMU icount** (`-icount {ARGS.icount}`, single-threaded TCG): guest time counts "
+           "the instructions executed, not host time, so the loops' rates do not depend on the "
+           "machine's load; an overhead is then extra instructions, compared between "
+           "configurations of the same boot only." if ARGS.icount else ""))
     R.p()
     for label, g in guests:
         if g:
@@ -922,6 +928,9 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--hook-events", type=int, default=200000)
     ap.add_argument("--guest-timeout", type=int, default=900)
+    ap.add_argument("--icount", nargs="?", const="shift=1,sleep=off",
+                    help="boot the guests under QEMU -icount (default shift=1,sleep=off): guest "
+                         "time from instructions executed, immune to host load (GUEST_ICOUNT)")
     ap.add_argument("--guest-dir")
     ap.add_argument("--patched-dir")
     ap.add_argument("--json", help="also write every raw result to this file")
