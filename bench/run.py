@@ -574,7 +574,8 @@ def report_overhead(R, g, label):
     if not loops:
         R.p(f"Guest ({label}): no workload rounds.\n")
         return {}
-    cfgs = [c for c in ("none", "pinscope", "ftrace", "bpftrace") if any(r["name"] == c for r in loops)]
+    cfgs = [c for c in ("none", "pinscope", "empty", "ftrace", "bpftrace")
+            if any(r["name"] == c for r in loops)]
     rounds = sorted({r["round"] for r in loops})
     rows, out = [], {}
     for loop in ("fork", "mmap"):
@@ -595,7 +596,7 @@ def report_overhead(R, g, label):
             out[(loop, "noise")] = (spread[2] - spread[1]) / spread[0] * 100
     na = len([k for k in rounds if k.startswith("round-")])
     nb = len([k for k in rounds if k.startswith("btround-")])
-    R.p(f"**{label}**: {na} rounds of none / pinscope / ftrace, then the handler-cost run, then "
+    R.p(f"**{label}**: {na} rounds of {' / '.join(c for c in cfgs if c != 'bpftrace')}, then the handler-cost run, then "
         f"{nb} rounds of none / bpftrace (bpftrace in rounds of its own, after every pinscope run: "
         f"starting pinscope after a bpftrace run hung this guest, see below). Each round runs its "
         f"configurations once, the order rotated per round (A B C, B C A, ...); each configuration "
@@ -979,7 +980,7 @@ def main():
         if not gdir:
             gdir = os.path.join(ARGS.output, "bench/guest-fentry")
             guest_boot(gdir, [f"BENCH_ROUNDS={ARGS.rounds}", f"BENCH_SECONDS={ARGS.seconds:g}",
-                              "BENCH_MODE=fentry"], ARGS.guest_timeout)
+                              "BENCH_MODE=fentry", f"BENCH_CONFIGS={CONFIGS}"], ARGS.guest_timeout)
         guests.append(("Debian 6.1, fentry mode", read_guest(gdir)))
         pdir = ARGS.patched_dir
         if not pdir and not ARGS.no_patched:
@@ -987,7 +988,8 @@ def main():
             if k:
                 pdir = os.path.join(ARGS.output, "bench/guest-tracepoints")
                 guest_boot(pdir, [f"BENCH_ROUNDS={ARGS.patched_rounds}",
-                                  f"BENCH_SECONDS={ARGS.seconds:g}", "BENCH_MODE=tracepoints"],
+                                  f"BENCH_SECONDS={ARGS.seconds:g}", "BENCH_MODE=tracepoints",
+                                  f"BENCH_CONFIGS={CONFIGS}"],
                            ARGS.guest_timeout, kernel=k)
             else:
                 log("no patched kernel built (make kernel): tracepoints mode not measured in a guest")
@@ -1010,5 +1012,8 @@ def main():
 
 
 ARGS = None
+# the guest rounds: no tracing, pinscope, the empty programs on pinscope's
+# hooks (what any BPF tool there pays), a tracefs record
+CONFIGS = "none pinscope empty ftrace"
 if __name__ == "__main__":
     sys.exit(main())
