@@ -23,7 +23,7 @@ BENCH_DIR := $(OUTPUT)/bench
 BENCH_ARGS ?=
 BENCH_GUEST_TIMEOUT ?= 900
 # the user-space library of pinscope (everything but main.c), built by the top Makefile
-BENCH_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(filter-out user/main.c,$(wildcard user/*.c)))
+BENCH_LIB_OBJS := $(LIB_OBJS)
 BENCH_INCLUDES := -I$(OUTPUT) -I$(BENCH_DIR) -Iinclude -I. -Iuser -Itests
 BENCH_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 # V=1, Q and msg as in the top Makefile (defaults when included elsewhere)

@@ -6,7 +6,9 @@
 #   OUTDIR            results of guest/boot.sh (one file per section)
 #   -c KEY=VALUE      a setting of guest/init/bench.sh (BENCH_ROUNDS, ...)
 # Environment: OUTPUT (default .output), BENCH_GUEST_TIMEOUT (default 900),
-# GUEST_KERNEL (boot another dom0 kernel, see guest/boot.sh -k).
+# GUEST_KERNEL (boot another dom0 kernel, see guest/boot.sh -k), GUEST_ICOUNT
+# (QEMU -icount, e.g. 1 = shift=1,sleep=off: guest time counts instructions,
+# immune to host load; implies single-threaded TCG).
 # The initramfs is guest/mkinitramfs.sh's (scenario bench: busybox, the
 # workload, static pinscope, bpftool) with a second gzip'ed cpio archive
 # appended (the kernel unpacks concatenated archives): /bin/guestbench,
@@ -80,6 +82,11 @@ log "initramfs $initrd: $(du -h "$initrd" | cut -f1) (base $(du -h "$base" | cut
 # this mode can hang while text is patched under load
 # (guest/init/selftest-textpoke.sh); the bench attaches its tracers while no
 # loop runs, and boot.sh reports a hang as a missing part.
-export GUEST_TCG_THREAD=${GUEST_TCG_THREAD:-multi}
+# icount runs single-threaded only.
+if [ -n "${GUEST_ICOUNT:-}" ]; then
+	export GUEST_TCG_THREAD=single
+else
+	export GUEST_TCG_THREAD=${GUEST_TCG_THREAD:-multi}
+fi
 # GUEST_KERNEL, if set, is read by boot.sh itself
 exec "$REPO/guest/boot.sh" -i "$initrd" -o "$outdir" -t "${BENCH_GUEST_TIMEOUT:-900}" -I 400

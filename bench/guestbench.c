@@ -410,6 +410,44 @@ static void run_workload(const char *args, const char *name)
 	free(copy);
 }
 
+/*
+ * The empty programs alone (no -S): attached by a child that holds them until
+ * killed.  Loaded in this process, libbpf's memory would stay in the mm that
+ * the fork loop copies, and each fork would pin more page-table pages: the
+ * floor would be measured on a heavier workload.
+ */
+static pid_t hold_empties(const char *mode)
+{
+	int fd[2];
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(fd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct empty_bpf *e = attach_empties(mode);
+
+		fflush(stdout);
+		c = e ? 1 : 0;
+		if (write(fd[1], &c, 1) != 1)
+			_exit(1);
+		if (e)
+			pause();	/* until the parent's SIGTERM */
+		_exit(0);
+	}
+	close(fd[1]);
+	if (read(fd[0], &c, 1) != 1 || !c) {
+		close(fd[0]);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(fd[0]);
+	return pid;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const char *name = "none", *loops = "fork,mmap", *log = "/tmp/tracer.log", *pat = NULL;
@@ -417,7 +455,7 @@ static int cmd_run(int argc, char **argv)
 	double secs = 3, timeout = 120, tw;
 	struct empty_bpf *e = NULL;
 	int stats = 0, stats_fd = -1, c, cpu = -1;
-	pid_t tracer = 0;
+	pid_t tracer = 0, holder = 0;
 	char *lcopy, *tok;
 
 	optind = 2;
@@ -452,7 +490,10 @@ static int cmd_run(int argc, char **argv)
 	/* after the tracer: both count the same window */
 	if (empties) {
 		stage("%s: attaching the empty programs (%s)", name, empties);
-		e = attach_empties(empties);
+		if (stats)
+			e = attach_empties(empties);	/* their stats are read below */
+		else
+			holder = hold_empties(empties);
 	}
 	if (cpu >= 0) {
 		cpu_set_t set;
@@ -486,6 +527,10 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (tracer > 0)
 		stop_tracer(tracer, name);
+	if (holder > 0) {
+		kill(holder, SIGTERM);
+		waitpid(holder, NULL, 0);
+	}
 	empty_bpf__destroy(e);
 	if (stats_fd >= 0)
 		close(stats_fd);

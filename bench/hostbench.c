@@ -523,6 +523,7 @@ static int cmd_startup(__u64 t0, const char *what)
 	const char *standin = "-";
 	int nlinks = 0, replay = !strcmp(what, "replay");
 	long long memlock = 0;
+	struct rusage ru;
 
 	if (replay) {
 		cfg.mode = MODE_REPLAY;
@@ -573,7 +574,28 @@ static int cmd_startup(__u64 t0, const char *what)
 			first = 0;
 		}
 	}
-	printf("}}\n");
+	printf("}, \"verified_insns\": {");
+	{
+		int first = 1;
+
+		/* what the verifier walked, per program: its share of the load
+		 * time, and a figure that does not depend on the machine's load */
+		bpf_object__for_each_program(prog, skel->obj) {
+			struct bpf_prog_info info = {};
+			__u32 len = sizeof(info);
+
+			if (!bpf_program__autoload(prog) ||
+			    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+				continue;
+			printf("%s\"%s\": %u", first ? "" : ", ", bpf_program__name(prog),
+			       info.verified_insns);
+			first = 0;
+		}
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("}, \"cpu_ns\": %llu}\n",
+	       (unsigned long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ULL +
+		       (unsigned long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL);
 	fflush(stdout);
 	while (nlinks)
 		bpf_link__destroy(links[--nlinks]);
@@ -685,9 +707,12 @@ static int cmd_spawn(const char *out, char **argv)
 	}
 	if (wait4(pid, &st, 0, &ru) < 0)
 		die("wait4");
-	printf("{\"what\": \"spawn\", \"wall_ns\": %llu, \"maxrss_kb\": %ld, \"rc\": %d}\n",
-	       (unsigned long long)(now_ns() - t0), ru.ru_maxrss,
-	       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	/* cpu_ns: user + system time, what other work on the machine does not add to */
+	printf("{\"what\": \"spawn\", \"wall_ns\": %llu, \"cpu_ns\": %llu, \"maxrss_kb\": %ld, "
+	       "\"rc\": %d}\n", (unsigned long long)(now_ns() - t0),
+	       (unsigned long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ULL +
+		       (unsigned long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL,
+	       ru.ru_maxrss, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	return 0;
 }
 

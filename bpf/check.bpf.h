@@ -435,14 +435,18 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 	if (HAS(UNLOCK)) {
 		checked(p, PINSCOPE_R_LOCKS_RELEASED);
 		left = held_drop_op(s, s->op.seq, &pfn);
-		if (split_locks_seen)
-			undecided_are_leaks(s);
-		else
-			undecided_are_nosplit(p);
-		if (s->op.fe.leaked) {
-			if (!left)
-				pfn = s->op.fe.leaked_pfn;
-			left += s->op.fe.leaked;
+		/* fentry/kprobe inference: with lock events (a constant of the
+		 * program) op.fe stays empty, and the verifier skips this code */
+		if (!HAS(LOCK)) {
+			if (split_locks_seen)
+				undecided_are_leaks(s);
+			else
+				undecided_are_nosplit(p);
+			if (s->op.fe.leaked) {
+				if (!left)
+					pfn = s->op.fe.leaked_pfn;
+				left += s->op.fe.leaked;
+			}
 		}
 		if (left)
 			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);

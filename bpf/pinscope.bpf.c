@@ -217,6 +217,15 @@ int BPF_PROG(fe_pte_unlock, void *ptl)
 SEC("?fexit/xen_mc_flush")
 int BPF_PROG(fx_mc_flush)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &cpu);
+
+	/* most flushes run outside operations and are not timed: their end
+	 * only clears in_flush (on_flush_exit), without building an event */
+	if (s && !(s->mc.in_flush & FL_TIMED)) {
+		s->mc.in_flush = 0;
+		return 0;
+	}
 	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
 }
 

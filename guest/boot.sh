@@ -47,6 +47,8 @@
 # refused (exit 2) before QEMU starts: Xen would panic or hang; use --domu.
 # It is read from the kernel's config (the package's, or a config file next
 # to a -k image) or else from the image's Xen ELF note (XENFEAT_dom0).
+# GUEST_ICOUNT (QEMU -icount option, "1" = shift=1,sleep=off: guest time
+# counts instructions, not host time; single-threaded TCG only).
 #
 # The guest prints results between lines
 #   PINSCOPE-BEGIN <name> text|gzip-base64  ...  PINSCOPE-END <name> rc=<n>
@@ -196,6 +198,10 @@ rm -f "$outdir/sections" "$outdir/guest.rc" "$outdir/serial.log"
 # (the live test's guest: 45 s against 41-43 s)
 tcg_thread=${GUEST_TCG_THREAD:-single}
 case "$tcg_thread" in single|multi) ;; *) die "GUEST_TCG_THREAD must be single or multi, not '$tcg_thread'" ;; esac
+# icount: guest clocks advance with instructions executed, immune to host load
+icount=${GUEST_ICOUNT:-}
+[ "$icount" = 1 ] && icount="shift=1,sleep=off"
+[ -z "$icount" ] || [ "$tcg_thread" = single ] || die "GUEST_ICOUNT needs GUEST_TCG_THREAD=single: QEMU's icount is single-threaded"
 
 # QEMU splits -initrd at commas: double them in paths
 qesc() { printf '%s' "${1//,/,,}"; }
@@ -257,10 +263,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted: stopping QEMU"; exit 1' INT TERM HUP
 
-log "starting QEMU (TCG $tcg_thread-threaded, $qemu_smp CPUs): $what, $(basename "$initrd"); timeout ${timeout_s}s"
+log "starting QEMU (TCG $tcg_thread-threaded${icount:+, icount $icount}, $qemu_smp CPUs): $what, $(basename "$initrd"); timeout ${timeout_s}s"
 start=$(date +%s)
 # timeout(1) is the hard limit even if this script is killed with -9
-timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" -cpu "${GUEST_QEMU_CPU:-max}" -m 2048 -smp "$qemu_smp" \
+timeout -k 10 "$timeout_s" "$QEMU" -accel tcg,thread="$tcg_thread" ${icount:+-icount "$icount"} -cpu "${GUEST_QEMU_CPU:-max}" -m 2048 -smp "$qemu_smp" \
 	-machine q35 -nographic -monitor none -serial stdio -no-reboot ${net[@]+"${net[@]}"} \
 	"${boot[@]}" \
 	</dev/null >"$serial" 2>&1 &

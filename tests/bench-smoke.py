@@ -43,7 +43,8 @@ def main():
     shutil.copy("docs/performance.md", doc)
     before = open("docs/performance.md").read()
     cmd = ["python3", "bench/run.py", "--output", OUT, "--no-guest", "--events", "100000",
-           "--reps", "1", "--hook-events", "20000", "--wait-quiet", "0", "--doc", doc, "--json", js]
+           "--reps", "1", "--hook-events", "20000", "--wait-quiet", "0", "--max-lines", "1000000",
+           "--tput-reps", "2", "--doc", doc, "--json", js]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     check("bench/run.py --no-guest exits 0", r.returncode == 0, r.stderr[-500:])
     if r.returncode:
@@ -72,9 +73,11 @@ def main():
 
     st = host["startup"]
     tp = st.get("tracepoints") or []
-    check("tracepoints-mode start-up: 11 links, peak RSS and map memory read", bool(tp) and all(
+    check("tracepoints-mode start-up: 11 links, peak RSS, map memory, cpu time and verified "
+          "instructions read", bool(tp) and all(
         x.get("links") == 11 and x.get("vmhwm_kb", 0) > 0 and x.get("maps_memlock", 0) > 0
-        for x in tp), str(tp[:1]))
+        and x.get("cpu_ns", 0) > 0 and len(x.get("verified_insns", {})) == 11
+        and all(v > 0 for v in x["verified_insns"].values()) for x in tp), str(tp[:1]))
     check("replay start-up measured", bool(st.get("replay")))
 
     tput = host["throughput"]
@@ -83,14 +86,18 @@ def main():
         sizes = sorted({x["lines"] for x in rows})
         check(f"replay throughput ({kind}): 10^4, 10^5, 10^6 lines", sizes == [10**4, 10**5, 10**6],
               str(sizes))
-        check(f"replay throughput ({kind}): exit 0, no violation, events grow with lines",
-              all(x["rc"] == 0 and x["violations"] == 0 for x in rows) and
-              rows[0]["events"] < rows[-1]["events"])
+        check(f"replay throughput ({kind}): exit 0, no violation, events grow with lines, "
+              "cpu time read",
+              all(x["rc"] == 0 and x["violations"] == 0 and x.get("cpu_ns", 0) > 0 for x in rows)
+              and rows[0]["events"] < rows[-1]["events"])
 
     text = open(doc).read()
     inner = text.split("<!-- bench:begin -->")[-1].split("<!-- bench:end -->")[0]
-    check("table written between the markers, targets listed",
-          "### Targets" in inner and inner.count("| met |") + inner.count("| **missed** |") >= 8)
+    # the host part judges targets 1, 4 and 5 of issue 14 (2 and 3 need a guest)
+    rows = [ln for ln in inner.splitlines() if ln.startswith("| ") and ln.rstrip().endswith(
+        ("| met |", "| **missed** |"))]
+    check("table written between the markers, the host's targets 1, 4, 5 listed",
+          "### Targets" in inner and [ln[2:4] for ln in rows] == ["1.", "4.", "5."], str(rows))
     check("docs/performance.md itself untouched", open("docs/performance.md").read() == before)
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -27,19 +27,73 @@ int trace_line_is_patched(const char *line)
 	return 0;
 }
 
+/*
+ * Number scanners of the hot path: strtoull() and sscanf() were half of
+ * replay's instructions (locale, sign and base handling for every field).
+ * Each returns the end of what it read, or NULL when it does not match; given
+ * NULL, it returns NULL, so that a format is a chain of calls tested once.
+ */
+static inline int hexval(unsigned char c)
+{
+	if ((unsigned int)(c - '0') < 10)
+		return c - '0';
+	c |= 0x20;
+	return (unsigned int)(c - 'a') < 6 ? c - 'a' + 10 : -1;
+}
+
+/* hex digits, an optional "0x" first (as strtoull(s, 16) takes them) */
+static const char *scan_hex(const char *s, __u64 *v)
+{
+	const char *start;
+	__u64 x = 0;
+	int d;
+
+	if (!s)
+		return NULL;
+	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0)
+		s += 2;
+	for (start = s; (d = hexval(*s)) >= 0; s++)
+		x = x << 4 | d;
+	*v = x;
+	return s == start ? NULL : s;
+}
+
+static const char *scan_dec(const char *s, __u64 *v)
+{
+	const char *start = s;
+	__u64 x = 0;
+
+	if (!s)
+		return NULL;
+	for (; (unsigned char)(*s - '0') < 10u; s++)
+		x = x * 10 + (*s - '0');
+	*v = x;
+	return s == start ? NULL : s;
+}
+
+/* Match lit against s, a space in lit matching any run of blanks (as in a
+ * scanf format); returns the end of the match or NULL */
+static const char *scan_lit(const char *s, const char *lit)
+{
+	for (; s && *lit; lit++) {
+		if (*lit == ' ') {
+			while (isspace((unsigned char)*s))
+				s++;
+		} else if (*s++ != *lit) {
+			return NULL;
+		}
+	}
+	return s;
+}
+
 /* "0000000012345678", "0xffff...", "(null)" -> value; -1 if not a pointer */
 static int parse_ptr(const char *s, __u64 *v)
 {
-	char *end;
-
 	if (!strncmp(s, "(null)", 6) || !strncmp(s, "(nil)", 5)) {
 		*v = 0;
 		return 0;
 	}
-	if (!isxdigit((unsigned char)*s))
-		return -1;
-	*v = strtoull(s, &end, 16);
-	return end == s ? -1 : 0;
+	return scan_hex(s, v) ? 0 : -1;
 }
 
 /* Value of "key <value>" in the event's text */
@@ -111,14 +165,16 @@ __u64 trace_va_pfn(__u64 va)
 /* "op 14(update_va_mapping) args [ffff888001234000, 8010..., 1, ...]" */
 static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 {
-	unsigned long long a[3];
+	__u64 a[3];
 	const char *s;
 
 	if (field(text, "op", &s))
 		return -1;
-	ev->arg[0] = strtoull(s, NULL, 10);
+	scan_dec(s, &ev->arg[0]);	/* 0 if no number, as before */
 	s = strchr(text, '[');
-	if (!s || sscanf(s + 1, "%llx, %llx, %llx", &a[0], &a[1], &a[2]) != 3)
+	s = scan_hex(scan_lit(s ? s + 1 : NULL, " "), &a[0]);
+	s = scan_hex(scan_lit(s, " , "), &a[1]);
+	if (!scan_hex(scan_lit(s, " , "), &a[2]))
 		return -1;
 	ev->arg[1] = trace_va_pfn(a[0]);
 	ev->arg[2] = a[2];
@@ -148,16 +204,12 @@ static int parse_args(const char *name, const char *text, struct pinscope_event 
 		return field(text, "reason", &s) || parse_flush_reason(s, &ev->arg[0]);
 	}
 	if (!strcmp(name, "xen_mc_flush")) {
-		unsigned int mc, args, cbs;
-
+		/* "flushing %u hypercalls, %u arg bytes, %u callbacks" */
 		ev->type = PINSCOPE_EV_FLUSH;
-		if (sscanf(text, "flushing %u hypercalls, %u arg bytes, %u callbacks",
-			   &mc, &args, &cbs) != 3)
-			return -1;
-		ev->arg[0] = mc;
-		ev->arg[1] = args;
-		ev->arg[2] = cbs;
-		return 0;
+		s = scan_dec(scan_lit(text, "flushing "), &ev->arg[0]);
+		s = scan_dec(scan_lit(s, " hypercalls, "), &ev->arg[1]);
+		s = scan_dec(scan_lit(s, " arg bytes, "), &ev->arg[2]);
+		return scan_lit(s, " callbacks") ? 0 : -1;
 	}
 	if (!strcmp(name, "xen_mc_issue")) {
 		ev->type = PINSCOPE_EV_MC_ISSUE;
@@ -241,14 +293,13 @@ static const char *ts_field(const char *p, __u64 *ns)
 static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 		    const char **rest)
 {
-	const char *p = b, *start, *pid_end;
-	char *end;
+	const char *p = b, *start, *pid_end, *end;
+	__u64 v;
 	size_t n;
 
-	if (!isdigit((unsigned char)b[2]))
-		return false;
-	ev->cpu = strtoul(b + 2, &end, 10);
-	if (*end != ']' || !(*rest = ts_field(end + 1, &ev->ts_ns)))
+	end = scan_dec(b + 2, &v);
+	ev->cpu = v;
+	if (!end || *end != ']' || !(*rest = ts_field(end + 1, &ev->ts_ns)))
 		return false;
 	while (p > line && p[-1] == ' ')
 		p--;
@@ -265,7 +316,8 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 		p--;
 	if (p == pid_end || p - 1 <= line || p[-1] != '-')
 		return false;
-	ev->pid = strtoul(p, NULL, 10);
+	scan_dec(p, &v);
+	ev->pid = v;
 	for (start = line; *start == ' '; start++)	/* right-aligned comm */
 		;
 	n = p - 1 - start;

@@ -10,7 +10,8 @@
 #                       configuration once, in an order rotated per round
 #   BENCH_SECONDS       seconds per loop and configuration (default 3)
 #   BENCH_CONFIGS       the rounds before the handler-cost run (default
-#                       "none pinscope ftrace")
+#                       "none pinscope ftrace"; also "empty": the empty
+#                       programs on pinscope's hooks, the floor of any BPF tool)
 #   BENCH_BT_CONFIGS    the rounds after it (default "none bpftrace"; empty:
 #                       none)
 #   BENCH_MODE          pinscope --mode (default fentry)
@@ -70,6 +71,8 @@ run_config() {
 	pinscope)
 		$GB run -n pinscope -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/pinscope.log -p "Tracing the Xen" \
 			-t 180 -- /bin/pinscope --mode "$BENCH_MODE" -d 3600 >> "$2" 2>&1 ;;
+	empty)	# the empty programs of bench/empty.bpf.c on pinscope's hooks: the floor
+		$GB run -n empty -c "$LOOP_CPU" -s "$BENCH_SECONDS" -e "$BENCH_MODE" >> "$2" 2>&1 ;;
 	ftrace)
 		ftrace_on
 		$GB run -n ftrace -c "$LOOP_CPU" -s "$BENCH_SECONDS" >> "$2" 2>&1
