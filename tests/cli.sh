@@ -9,24 +9,8 @@ data=tests/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
-root=false
-[ "$(id -u)" = 0 ] && root=true
 
-ok()   { pass=$((pass + 1)); echo "ok   $*"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
-# expect NAME RC PATTERN -- CMD...: exit code RC and PATTERN in stdout+stderr
-expect() {
-	local name=$1 want=$2 pat=$3; shift 4
-	"$@" > "$tmp/out" 2>&1
-	local rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		bad "$name: exit $rc, want $want"; sed 's/^/     | /' "$tmp/out" | head -5; return
-	fi
-	if [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out"; then
-		bad "$name: no /$pat/ in output"; sed 's/^/     | /' "$tmp/out" | head -5; return
-	fi
-	ok "$name"
-}
+. tests/lib.sh
 
 # usage errors: exit 2
 expect "unknown option" 2 "unrecognized option" -- "$bin" --bogus

@@ -11,8 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${bg:-}" ] && kill $bg 2>/dev/null' EXIT
 pass=0 fail=0
 
-ok()   { pass=$((pass + 1)); echo "ok   $*"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/lib.sh
 
 # summary JSON: exit code, verdict and counts that must not depend on how the trace was read
 summary() {
@@ -50,19 +49,6 @@ same() {
 	fi
 }
 
-# expect NAME RC PATTERN -- CMD...: exit code RC and PATTERN in stdout+stderr
-expect() {
-	local name=$1 want=$2 pat=$3; shift 4
-	"$@" > "$tmp/out" 2>&1
-	local rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		bad "$name: exit $rc, want $want"; sed 's/^/     | /' "$tmp/out" | head -5; return
-	fi
-	if [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out"; then
-		bad "$name: no /$pat/ in output"; sed 's/^/     | /' "$tmp/out" | head -5; return
-	fi
-	ok "$name"
-}
 
 # json_is NAME PYTHON-EXPR: the expression over d (the JSON of run NAME) is true
 json_is() {
