@@ -168,9 +168,9 @@ pin_fault() {
 live_json() {
 	_p=${1:-}
 	if [ $# -ge 2 ]; then _a=$2; else _a=$PINSCOPE_ARGS; fi
-	_f=""
-	[ -n "$_p" ] && eval "_f=\${PIN_FAULT_${_p%.}-}"
-	if [ -n "$_f" ] && ! pin_fault "$_p" "$_f"; then
+	_fault=""	# not _f: proc_links (wait_attached) loops with that name
+	[ -n "$_p" ] && eval "_fault=\${PIN_FAULT_${_p%.}-}"
+	if [ -n "$_fault" ] && ! pin_fault "$_p" "$_fault"; then
 		return 0
 	fi
 	traced=0
@@ -207,7 +207,7 @@ live_json() {
 		echo 0 > $T/events/enable
 		echo 1 > $T/buffer_size_kb
 	fi
-	[ -n "$_f" ] && echo none > "$PIN_FAULT_PARAM"
+	[ -n "$_fault" ] && echo none > "$PIN_FAULT_PARAM"
 	return 0
 }
 
