@@ -81,10 +81,12 @@ stock() {
 	[ -n "$rel" ] || { result[$row]="failed: cannot fetch $pkg"; return; }
 	img=stock
 	case " $* " in *" kprobe "*) img=stock-kprobe ;; esac
+	# with trace-cmd: the JSON run's window also as trace.dat (tests/twin.sh)
 	if [ "$img" = stock-kprobe ]; then
-		mkinitrd "$img" -c LIVE_RUNS="json text unpriv json@kprobe" -c PINSCOPE_ARGS_kprobe="--mode kprobe"
+		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv json@kprobe" \
+			-c PINSCOPE_ARGS_kprobe="--mode kprobe"
 	else
-		mkinitrd "$img" -c LIVE_RUNS="json text unpriv"
+		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv"
 	fi || { result[$row]="failed: initramfs"; return; }
 	local bargs=(-K "$pkg") refusal=""
 	if [ "$role" = domu ]; then
@@ -114,6 +116,13 @@ stock() {
 		if [ "$img" = stock-kprobe ]; then
 			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode kprobe --run kprobe || ok=0
 		fi
+		# the text and trace.dat replays of the same window agree
+		"$REPO/tests/twin.sh" "$HOST_PINSCOPE" "$out"
+		case $? in
+		0) echo "1 passed, 0 failed" ;;
+		77) ;;	# no trace-cmd on the host: said by twin.sh
+		*) echo "0 passed, 1 failed"; ok=0 ;;
+		esac
 	} > "$out/checks.log" 2>&1
 	echo ok=$ok >> "$out/checks.log"
 	grep -E '^(FAIL|info - (\[kprobe\] )?live )' "$out/checks.log" >&2
