@@ -415,10 +415,14 @@ int input_fd(struct input *in)
 	in->spool = tmpfile();
 	if (!in->spool)
 		return spool_failed(in, -errno);
-	while ((n = fread(buf, 1, sizeof(buf), in->f)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), in->f)) > 0) {
 		if (fwrite(buf, 1, n, in->spool) != n)
 			return spool_failed(in, -(errno ? errno : EIO));
-	if (ferror(in->f)) {
+		/* a signal cut a read short: stdio would read on, until the writer ends */
+		if (in->src->err == EINTR)
+			break;
+	}
+	if (ferror(in->f) || in->src->err == EINTR) {
 		int err = -(in->src->err ? in->src->err : EIO);
 
 		return err == -EINTR ? err : read_failed(in, err);	/* a signal: see input_line */
