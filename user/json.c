@@ -173,19 +173,11 @@ static json_object *ops(const struct report *rep)
 
 static json_object *lost(const struct report *rep)
 {
-	const struct pinscope_lost *l = &rep->st.lost;
+	const __u64 *l = (const __u64 *)&rep->st.lost;	/* lost_name() names each field */
 	json_object *o = json_object_new_object();
 
-	add(o, "ringbuf", U64(l->ringbuf));
-	add(o, "held_full", U64(l->held_full));
-	add(o, "procs_full", U64(l->procs_full));
-	add(o, "unmatched_unlock", U64(l->unmatched_unlock));
-	add(o, "bad_cpu", U64(l->bad_cpu));
-	add(o, "ops_cut", U64(l->ops_cut));
-	add(o, "input_events", U64(l->input_events));
-	add(o, "input_gaps", U64(l->input_gaps));
-	add(o, "ops_gap", U64(l->ops_gap));
-	add(o, "clock_back", U64(l->clock_back));
+	for (int i = 0; i < PINSCOPE_NR_LOST; i++)
+		add(o, lost_name(i), U64(l[i]));
 	add(o, "violations_not_listed",
 	    U64(rep->nr_viol > MAX_KEPT_VIOLATIONS ? rep->nr_viol - MAX_KEPT_VIOLATIONS : 0));
 	add(o, "lines_skipped", U64(rep->replay.skipped));
