@@ -94,7 +94,7 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 	if (ev.ts_ns > c->last_ts)
 		c->last_ts = ev.ts_ns;
 	clock_res_note(&fd->rep->clock_res_ns, ev.ts_ns);
-	if (fd->rep->timeline && timeline_replay_event(fd->rep->timeline, fd->chk, ev.cpu, ev.ts_ns))
+	if (fd->rep->timeline && timeline_replay_event(fd->rep->timeline, fd->chk, ev.ts_ns))
 		return -EIO;
 	if (checker_push(fd->chk, &ev)) {
 		fprintf(stderr, "%s:%llu: %s\n", fd->name, (unsigned long long)c->lines,

@@ -86,7 +86,7 @@ static void snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u6
 	}
 }
 
-int timeline_replay_event(struct timeline *tl, struct checker *chk, __u32 cpu, __u64 ts)
+int timeline_replay_event(struct timeline *tl, struct checker *chk, __u64 ts)
 {
 	int err;
 

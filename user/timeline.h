@@ -38,8 +38,8 @@ struct timeline {
 };
 
 struct timeline *timeline_new(__u64 slice_ns);
-/* Replay: before the event at ts on cpu is pushed; snapshots at a boundary */
-int timeline_replay_event(struct timeline *tl, struct checker *chk, __u32 cpu, __u64 ts);
+/* Replay: before the event at ts is pushed; snapshots at a boundary */
+int timeline_replay_event(struct timeline *tl, struct checker *chk, __u64 ts);
 /* Live: at time t since the start; reads the stats map at a boundary */
 int timeline_live_tick(struct timeline *tl, int stats_fd, __u64 t);
 /* The last, partial slice up to t_end, from the final stats */
