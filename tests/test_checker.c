@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "checker.h"
+#include "checker_env.h"
 #include "names.h"
 #include "trace.h"
 
@@ -52,16 +53,6 @@ static void load(const char *path, struct trace *t)
 	free(line);
 	fclose(f);
 	assert_true(t->n > 1000);
-}
-
-static enum checker_engine engine(void)
-{
-	const char *s = getenv("CHECKER_ENGINE");
-	int e = s && *s ? checker_engine_parse(s) : CHECKER_USER;
-
-	if (e < 0)
-		fail_msg("CHECKER_ENGINE=%s: use user or bpf", s);
-	return e;
 }
 
 /* The events through the checker; rep->viol keeps the records */

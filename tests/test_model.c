@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include "checker.h"
+#include "checker_env.h"
 #include "coverage.h"
 #include "model.h"
 #include "names.h"
@@ -103,17 +104,6 @@ static struct model *make_model(const struct model_cfg *cfg0)
 		fail_msg("model_new failed (bad configuration?) seed=%#llx",
 			 (unsigned long long)cfg.seed);
 	return m;
-}
-
-/* CHECKER_ENGINE=user (default) or bpf: the checker's build under test */
-static enum checker_engine engine(void)
-{
-	const char *s = getenv("CHECKER_ENGINE");
-	int e = s && *s ? checker_engine_parse(s) : CHECKER_USER;
-
-	if (e < 0)
-		fail_msg("CHECKER_ENGINE=%s: use user or bpf", s);
-	return e;
 }
 
 /* Feed the model's events for one source through the checker */
