@@ -3,10 +3,14 @@
 #ifndef PINSCOPE_BENCHUTIL_H
 #define PINSCOPE_BENCHUTIL_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
+#include <bpf/btf.h>
 #include "procstat.h"	/* proc_status_kb() */
 
 /* memlock of a BPF map or program fd, from /proc/self/fdinfo; -1 if unknown */
@@ -25,6 +29,30 @@ static inline long long fd_memlock(int fd)
 			v = strtoll(line + 8, NULL, 10);
 	fclose(f);
 	return v;
+}
+
+/*
+ * What libbpf itself needs to read the kernel's BTF, which it does for every
+ * fentry/fexit program (the attach BTF id) whatever its options: the peak
+ * RSS of this process before and after btf__load_vmlinux_btf() alone, as a
+ * JSON line.  Run it in a fresh process (its own VmHWM).
+ */
+static inline int btf_load_cost(void)
+{
+	long before = proc_status_kb(getpid(), "VmHWM:");
+	struct stat sb = { 0 };
+	struct btf *btf;
+	int err;
+
+	stat("/sys/kernel/btf/vmlinux", &sb);
+	btf = btf__load_vmlinux_btf();
+	err = btf ? 0 : -errno;
+	printf("{\"what\": \"btf-load\", \"ok\": %d, \"error\": %d, \"btf_bytes\": %lld, "
+	       "\"types\": %u, \"vmhwm_before_kb\": %ld, \"vmhwm_kb\": %ld}\n", !err, err,
+	       (long long)sb.st_size, btf ? btf__type_cnt(btf) : 0, before,
+	       proc_status_kb(getpid(), "VmHWM:"));
+	btf__free(btf);
+	return err ? 1 : 0;
 }
 
 #endif

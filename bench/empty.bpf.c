@@ -109,6 +109,62 @@ int floor_lookup(void *ctx)
 	return 0;
 }
 
+/*
+ * What an operation start adds: the process's name, and count_proc() of
+ * bpf/check.bpf.h (a hash of PINSCOPE_MAX_PROCS entries keyed by pid:
+ * lookup, and for a new process its name and an insert).  floor_proc_same
+ * counts one process over and over (a lookup that hits); floor_proc_new a
+ * new key every call, as a fork loop does (each child unpins its own mm at
+ * exit): inserts until the map is full, then an insert that fails.
+ */
+SEC("?raw_tp")
+int floor_comm(void *ctx)
+{
+	char comm[PINSCOPE_COMM_LEN];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	return comm[0] & 1;
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PINSCOPE_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct pinscope_proc);
+} floor_procs SEC(".maps");
+
+__u32 floor_next_key;
+
+static __always_inline int count_key(__u32 key)
+{
+	struct pinscope_proc *pr, init = {};
+
+	pr = bpf_map_lookup_elem(&floor_procs, &key);
+	if (!pr) {
+		bpf_get_current_comm(init.comm, sizeof(init.comm));
+		if (bpf_map_update_elem(&floor_procs, &key, &init, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&floor_procs, &key))
+			return 0;
+		pr = bpf_map_lookup_elem(&floor_procs, &key);
+		if (!pr)
+			return 0;
+	}
+	__sync_fetch_and_add(&pr->ops[0], 1);
+	return 0;
+}
+
+SEC("?raw_tp")
+int floor_proc_same(void *ctx)
+{
+	return count_key(1);
+}
+
+SEC("?raw_tp")
+int floor_proc_new(void *ctx)
+{
+	return count_key(2 + floor_next_key++);	/* a race only skips a key */
+}
+
 /* ---- one empty program per live hook of pinscope (include/pinscope_rules.h),
  * on the same hook: test_run here (raw_tp); attached in the Xen guest */
 #define EMPTY_HOOK(prog, kind, target, modes, origin)			\

@@ -22,6 +22,7 @@
  *                  every program's stats and the maps of the tracer's programs
  *   -c CPU         run the loops (and their children) on this cpu only
  *   -w ARGS        after the loops, run /bin/workload ARGS (space separated)
+ *        guestbench btf        peak RSS of libbpf's btf__load_vmlinux_btf() alone
  *        guestbench true       exit 0 (what the fork loop execs)
  *
  * Loops (single driver, counted for SECONDS of CLOCK_MONOTONIC; the workload
@@ -545,8 +546,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "run"))
 		return cmd_run(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "btf"))
+		return btf_load_cost();
 	fprintf(stderr, "Usage: guestbench run [-n NAME] [-s SECONDS] [-l fork,mmap] [-L LOG] "
 			"[-p PATTERN] [-t SECONDS] [-e fentry|tracepoints] [-S] [-w ARGS] "
-			"[-- TRACER ARGS...]\n       guestbench true\n");
+			"[-- TRACER ARGS...]\n       guestbench btf\n       guestbench true\n");
 	return 2;
 }

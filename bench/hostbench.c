@@ -470,7 +470,8 @@ static int cmd_hooks(size_t min_events, int reps)
 static int cmd_floors(size_t calls, int reps)
 {
 	const char *names[] = { "e_raw_tp", "floor_cpu", "floor_pid", "floor_ktime",
-				"floor_lookup", "floor_raw_tp", NULL };
+				"floor_lookup", "floor_raw_tp", "floor_comm", "floor_proc_same",
+				"floor_proc_new", NULL };
 	struct empty_bpf *e = empty_bpf__open();
 	__u64 a[4] = { 1, 2, 3, 4 };
 
@@ -720,6 +721,7 @@ static void usage(void)
 {
 	fprintf(stderr, "Usage: hostbench replay|hooks|floors [-e EVENTS] [-r REPS] [-c tracepoints|fentry|mainline]\n"
 			"       hostbench startup T0_NS tracepoints|replay\n"
+			"       hostbench btf\n"
 			"       hostbench spawn OUTFILE CMD [ARGS...]\n"
 			"       hostbench gentrace -e LINES -o FILE\n");
 	exit(2);
@@ -741,6 +743,8 @@ int main(int argc, char **argv)
 			usage();
 		return cmd_spawn(argv[2], argv + 3);
 	}
+	if (!strcmp(cmd, "btf"))
+		return btf_load_cost();
 	if (!strcmp(cmd, "startup")) {
 		if (argc != 4)
 			usage();

@@ -473,13 +473,20 @@ static __always_inline void count_proc(struct ps *p, __u32 k, __u32 pid)
 	struct pinscope_proc *pr, init = {};
 
 	pr = bpf_map_lookup_elem(&procs, &pid);
+	if (!pr && procs_map_full) {
+		/* nothing deletes entries: a full map stays full, and the
+		 * insert below would fail again (it costs a fork loop's unpins
+		 * about 0.4 us each, docs/performance.md) */
+		p->st->lost.procs_full++;
+		return;
+	}
 	if (!pr) {
-		if (p->live)
-			bpf_get_current_comm(init.comm, sizeof(init.comm));
-		else
-			__builtin_memcpy(init.comm, p->e->comm, sizeof(init.comm));
+		/* on_op_begin() has just read the name: a second
+		 * bpf_get_current_comm() would cost about 60 ns more */
+		__builtin_memcpy(init.comm, p->s->op.comm, sizeof(init.comm));
 		if (bpf_map_update_elem(&procs, &pid, &init, BPF_NOEXIST) &&
 		    !bpf_map_lookup_elem(&procs, &pid)) {
+			procs_map_full = true;
 			p->st->lost.procs_full++;
 			return;
 		}

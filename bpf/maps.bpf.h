@@ -124,6 +124,9 @@ struct cpu_state {
  * locks (USE_SPLIT_PTE_PTLOCKS is a build-time constant) */
 bool split_locks_seen;
 
+/* Set once an insert into procs failed: the map is full for good */
+bool procs_map_full;
+
 /* Settings, written by the loader between open and load */
 const volatile __u32 caps = 0;		/* enum pinscope_caps */
 const volatile __u32 targ_tgid = 0;	/* -p: only operations of this process */

@@ -6,7 +6,8 @@
  *  - a timestamp that goes back: counted in lost.clock_back, never a hold,
  *    operation or flush time, nothing wraps;
  *  - a repeated visit of the user pgd in an unpin: not taken for the walk's
- *    PGD (no pgd-last).
+ *    PGD (no pgd-last);
+ *  - more processes than the process map holds (lost.procs_full).
  * Run from the top of the tree (paths tests/data/...).
  */
 #include <setjmp.h>
@@ -195,6 +196,39 @@ static void test_dup_user_pgd_visit(void **state)
 	free(d.ev);
 }
 
+/*
+ * More processes than the process map holds: each operation of a process
+ * that found the map full is counted in lost.procs_full, every operation
+ * is still judged and counted, and a process already in the map still
+ * counts (the map stays full once it is: nothing deletes entries).
+ */
+static void test_procs_full(void **state)
+{
+	const size_t extra = 50, again = 5, nproc = PINSCOPE_MAX_PROCS + extra;
+	struct trace t = { .n = nproc + again };
+	struct report rep;
+
+	t.ev = calloc(t.n, sizeof(*t.ev));
+	assert_non_null(t.ev);
+	for (size_t i = 0; i < t.n; i++) {
+		struct pinscope_event *e = &t.ev[i];
+
+		e->type = PINSCOPE_EV_OP_BEGIN;
+		e->arg[0] = PINSCOPE_OP_PIN;
+		e->ts_ns = 1000 * (i + 1);
+		e->pid = i < nproc ? 1000 + i : 1000;	/* then the first again */
+		snprintf(e->comm, sizeof(e->comm), "p%zu", i < nproc ? i : 0);
+	}
+	run(&t, &rep);
+	assert_int_equal(rep.st.ops[0], t.n);
+	assert_int_equal(rep.st.lost.procs_full, extra);
+	assert_true(rep.nr_top > 0);
+	assert_int_equal(rep.top[0].pid, 1000);
+	assert_int_equal(rep.top[0].p.ops[0], 1 + again);
+	free(rep.viol);
+	free(t.ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_0_300),
 		cmocka_unit_test(test_clock_back),
 		cmocka_unit_test(test_dup_user_pgd_visit),
+		cmocka_unit_test(test_procs_full),
 	};
 
 	return cmocka_run_group_tests_name("checker on changed captures", tests, NULL, NULL);

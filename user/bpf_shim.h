@@ -43,6 +43,7 @@ struct shim {
 	__u32 targ_tgid;
 	bool want_stack;
 	bool split_locks_seen;
+	bool procs_map_full;
 	/* its maps */
 	struct shim_map m_cpus, m_stats, m_procs, m_violations;
 	struct cpu_state *cpu_state;		/* [nr_slots] */
@@ -61,6 +62,7 @@ static __thread struct shim *shim_cur;
 #define targ_tgid		(shim_cur->targ_tgid)
 #define want_stack		(shim_cur->want_stack)
 #define split_locks_seen	(shim_cur->split_locks_seen)
+#define procs_map_full		(shim_cur->procs_map_full)
 #define cpus			(shim_cur->m_cpus)
 #define stats			(shim_cur->m_stats)
 #define procs			(shim_cur->m_procs)

@@ -18,6 +18,7 @@
 #undef targ_tgid
 #undef want_stack
 #undef split_locks_seen
+#undef procs_map_full
 #undef cpus
 #undef stats
 #undef procs

@@ -133,6 +133,8 @@ scenario() {
 		-L /tmp/pinscope-stats.log -p "Tracing the Xen" -t 180 \
 		-- /bin/pinscope --mode "$BENCH_MODE" -d 3600 > /tmp/stats.jsonl 2>&1
 	echo "$old_stats" > /proc/sys/kernel/bpf_stats_enabled
+	# what libbpf's read of the kernel BTF alone costs in memory (fentry mode)
+	$GB btf >> /tmp/stats.jsonl 2>&1
 	echo "{\"what\": \"sysctl\", \"bpf_stats_enabled_after\": $(cat /proc/sys/kernel/bpf_stats_enabled)}" >> /tmp/stats.jsonl
 	emit_text handler-cost /tmp/stats.jsonl 0
 
