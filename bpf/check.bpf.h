@@ -528,7 +528,8 @@ static __always_inline void on_op_begin(struct ps *p)
 		__builtin_memcpy(s->op.comm, p->e->comm, sizeof(s->op.comm));
 	s->pg.flags = 0;
 	p->st->ops[k]++;
-	count_proc(p, k, pid);
+	if (!LEAN(PROCS))
+		count_proc(p, k, pid);
 }
 
 static __always_inline void on_op_end(struct ps *p)
@@ -764,7 +765,8 @@ static __always_inline void on_flush_reason(struct ps *p)
 #define FL_TIMED	(1 << 1)	/* its latency is recorded */
 
 /*
- * Flushes are all counted, by reason and size; their latency is recorded for
+ * Flushes are all counted (with --lean only those inside an operation or
+ * while split locks are held), by reason and size; their latency is recorded for
  * those that run inside a pin or unpin or while split locks are held: the
  * ones that hold the locks pinscope watches.  The others (a context switch
  * flushes every time) then cost no clock read.
@@ -776,6 +778,13 @@ static __always_inline void on_flush(struct ps *p)
 	__u64 ts;
 
 	maybe_finish(p);
+	if (LEAN(IDLE_FLUSH) && !s->op.kind && !held_span(s)) {
+		/* not counted: most flushes run outside operations (a context
+		 * switch flushes every time), and no rule or hold needs them */
+		s->mc.reason = PINSCOPE_FL_EXPLICIT;
+		s->mc.in_flush = FL_IN;
+		return;
+	}
 	st->flushes++;
 	st->flush_reason[s->mc.reason & 3]++;
 	s->mc.reason = PINSCOPE_FL_EXPLICIT;

@@ -7,6 +7,7 @@
 #include "pinscope.h"
 
 #define HAS(c) (caps & PINSCOPE_CAP_##c)
+#define LEAN(c) (lean & PINSCOPE_LEAN_##c)
 
 /* A split lock this cpu holds (or, without lock events, a queued unlock) */
 struct held_lock {
@@ -130,6 +131,7 @@ bool procs_map_full;
 /* Settings, written by the loader between open and load */
 const volatile __u32 caps = 0;		/* enum pinscope_caps */
 const volatile __u32 targ_tgid = 0;	/* -p: only operations of this process */
+const volatile __u32 lean = 0;		/* enum pinscope_lean (--lean) */
 const volatile __u64 pte_unlock_fn = 0;	/* address of xen_pte_unlock */
 const volatile __u64 vmemmap_start = 0;	/* for page_to_pfn() in fentry mode */
 const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */

@@ -104,6 +104,17 @@ enum pinscope_caps {
 #define PINSCOPE_CAPS_MAINLINE PINSCOPE_CAP_UVM
 
 /*
+ * What a run does not record, to make the hooks cheaper (--lean); no rule
+ * and no hold time depends on either.
+ */
+enum pinscope_lean {
+	PINSCOPE_LEAN_PROCS	  = 1 << 0, /* no per-process operation counts */
+	PINSCOPE_LEAN_IDLE_FLUSH = 1 << 1, /* flushes counted only inside an
+					      operation or while a split lock is held */
+};
+#define PINSCOPE_LEAN_ALL (PINSCOPE_LEAN_PROCS | PINSCOPE_LEAN_IDLE_FLUSH)
+
+/*
  * Input of the state machine.  Live hooks build one per hook hit; replay
  * parses trace lines into them.  Meaning of arg[] per type:
  */

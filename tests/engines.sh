@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The two builds of the checker agree: `replay -j --engine user` and
 # `--engine bpf` print byte-identical JSON (and exit codes) on every trace of
-# tests/data, synthetic and .xz included.
+# tests/data, synthetic and .xz included, with and without --lean.
 # Usage: tests/engines.sh PINSCOPE   (as root: the bpf engine loads BPF)
 set -u
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
@@ -15,15 +15,17 @@ for f in synthetic/*.trace *.trace *.trace.xz; do
 	*.xz) xz -dc "$f" > "$tmp/in" ;;
 	*) cp "$f" "$tmp/in" ;;
 	esac
-	"$bin" replay -j --engine user "$tmp/in" > "$tmp/user" 2> "$tmp/user.err"; ru=$?
-	"$bin" replay -j --engine bpf "$tmp/in" > "$tmp/bpf" 2> "$tmp/bpf.err"; rb=$?
-	if [ "$ru" = "$rb" ] && [ -s "$tmp/user" ] && cmp -s "$tmp/user" "$tmp/bpf"; then
-		echo "ok   $f: same JSON, exit $ru"; pass=$((pass + 1))
-	else
-		echo "FAIL $f: exit user $ru, bpf $rb"; fail=$((fail + 1))
-		diff "$tmp/user" "$tmp/bpf" | head -10 | sed 's/^/     | /'
-		cat "$tmp/user.err" "$tmp/bpf.err" | head -4 | sed 's/^/     | /'
-	fi
+	for opt in "" --lean; do
+		"$bin" replay -j --engine user $opt "$tmp/in" > "$tmp/user" 2> "$tmp/user.err"; ru=$?
+		"$bin" replay -j --engine bpf $opt "$tmp/in" > "$tmp/bpf" 2> "$tmp/bpf.err"; rb=$?
+		if [ "$ru" = "$rb" ] && [ -s "$tmp/user" ] && cmp -s "$tmp/user" "$tmp/bpf"; then
+			echo "ok   $f $opt: same JSON, exit $ru"; pass=$((pass + 1))
+		else
+			echo "FAIL $f $opt: exit user $ru, bpf $rb"; fail=$((fail + 1))
+			diff "$tmp/user" "$tmp/bpf" | head -10 | sed 's/^/     | /'
+			cat "$tmp/user.err" "$tmp/bpf.err" | head -4 | sed 's/^/     | /'
+		fi
+	done
 done
 echo "engines: $pass passed, $fail failed"
 [ "$pass" -gt 0 ] && [ "$fail" -eq 0 ]

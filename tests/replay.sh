@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Replays every trace of tests/data/expect.tsv and checks its verdict: exit code,
-# exactly the listed rules violated, the event source detected, operations seen.
+# exactly the listed rules violated, the event source detected, operations seen;
+# and that --lean changes none of that (only the process counts and idle flushes).
 # Usage: tests/replay.sh PINSCOPE   (any user: the user engine)
 set -u
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/data" || exit 1
 pass=0 fail=0 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp" "$tmp.lean"' EXIT
 while IFS=$'\t' read -r file want rules source; do
 	case "$file" in '#'*|'') continue ;; esac
 	if [ ! -s "$file" ]; then
@@ -17,6 +18,32 @@ while IFS=$'\t' read -r file want rules source; do
 	*) "$bin" replay -j "$file" > "$tmp" 2>/dev/null ;;
 	esac
 	rc=$?
+	# --lean: the same verdict, rules, holds and losses; no processes, fewer flushes
+	case "$file" in
+	*.xz) xz -dc "$file" | "$bin" replay -j --lean - > "$tmp.lean" 2>/dev/null ;;
+	*) "$bin" replay -j --lean "$file" > "$tmp.lean" 2>/dev/null ;;
+	esac
+	lrc=$?
+	lean=$(python3 - "$tmp" "$tmp.lean" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+same = ("verdict", "judged", "invariants", "violations_total", "holds", "lost", "mode")
+bad = [k for k in same if a[k] != b[k]]
+bad += [k for k in ("pins", "unpins", "locks_taken", "deferred_unlocks", "pages")
+        if a["ops"][k] != b["ops"][k]]
+if b["ops"]["top"] or b["not_recorded"] != ["processes", "idle_flushes"] or a["not_recorded"]:
+    bad.append("top/not_recorded")
+fa, fb = a["flushes"]["count"], b["flushes"]["count"]
+if not 0 < fb <= fa or sum(b["flushes"]["reasons"].values()) != fb:
+    bad.append(f"flushes {fb} of {fa}")
+print(" ".join(bad))
+PY
+)
+	if [ "$lrc" = "$rc" ] && [ -z "$lean" ]; then
+		echo "ok   $file --lean: exit $lrc, same verdict, rules, holds and losses"; pass=$((pass + 1))
+	else
+		echo "FAIL $file --lean: exit $lrc (without: $rc), differs: $lean"; fail=$((fail + 1))
+	fi
 	got=$(python3 - "$tmp" "$source" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

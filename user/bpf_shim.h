@@ -41,6 +41,7 @@ struct shim {
 	/* the globals of bpf/maps.bpf.h */
 	__u32 caps;
 	__u32 targ_tgid;
+	__u32 lean;
 	bool want_stack;
 	bool split_locks_seen;
 	bool procs_map_full;
@@ -60,6 +61,7 @@ static __thread struct shim *shim_cur;
 
 #define caps			(shim_cur->caps)
 #define targ_tgid		(shim_cur->targ_tgid)
+#define lean			(shim_cur->lean)
 #define want_stack		(shim_cur->want_stack)
 #define split_locks_seen	(shim_cur->split_locks_seen)
 #define procs_map_full		(shim_cur->procs_map_full)

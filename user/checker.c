@@ -48,7 +48,7 @@ struct checker *checker_open(const struct checker_opts *o, struct viol_sink *sin
 	c->slot_of = calloc(PINSCOPE_MAX_CPUS, sizeof(*c->slot_of));
 	if (!c->slot_of)
 		goto fail;
-	c->eng = c->ops->open(o->caps, o->pid, sink);
+	c->eng = c->ops->open(o->caps, o->pid, o->lean, sink);
 	if (!c->eng)
 		goto fail;
 	return c;

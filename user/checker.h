@@ -27,6 +27,7 @@ struct checker_opts {
 	enum checker_engine engine;	/* user (default) or bpf */
 	__u32 caps;		/* enum pinscope_caps */
 	__u32 pid;		/* only operations of this pid (-p), 0: all */
+	__u32 lean;		/* enum pinscope_lean (--lean), 0: record everything */
 };
 
 /* sink gets the violation records. NULL on error. */

@@ -13,8 +13,8 @@
 struct engine_ops {
 	const char *name;
 	__u32 max_slots;	/* distinct cpus it holds */
-	/* pid: only operations of this process (-p), 0: all */
-	void *(*open)(__u32 caps, __u32 pid, struct viol_sink *sink);
+	/* pid: only operations of this process (-p), 0: all; lean: enum pinscope_lean */
+	void *(*open)(__u32 caps, __u32 pid, __u32 lean, struct viol_sink *sink);
 	int (*push)(void *e, const struct pinscope_event *ev);
 	/* run what is queued, deliver its violation records */
 	int (*flush)(void *e);

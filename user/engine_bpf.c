@@ -21,9 +21,9 @@ struct engine_bpf {
 
 static void bpf_close(void *e);
 
-static void *bpf_open(__u32 caps, __u32 pid, struct viol_sink *sink)
+static void *bpf_open(__u32 caps, __u32 pid, __u32 lean, struct viol_sink *sink)
 {
-	struct loader_cfg cfg = { .mode = MODE_REPLAY, .caps = caps, .targ_tgid = pid,
+	struct loader_cfg cfg = { .mode = MODE_REPLAY, .caps = caps, .targ_tgid = pid, .lean = lean,
 				  .ringbuf_size = sink->ringbuf_size };
 	struct engine_bpf *c = calloc(1, sizeof(*c));
 

@@ -16,6 +16,7 @@
 #include "bpf/check.bpf.h"
 #undef caps
 #undef targ_tgid
+#undef lean
 #undef want_stack
 #undef split_locks_seen
 #undef procs_map_full
@@ -86,7 +87,7 @@ static void bpf_ringbuf_submit(void *data, __u64 flags)
 	violations_deliver(shim_cur->sink, data, sizeof(shim_cur->rec));
 }
 
-static void *user_open(__u32 caps, __u32 pid, struct viol_sink *sink)
+static void *user_open(__u32 caps, __u32 pid, __u32 lean_set, struct viol_sink *sink)
 {
 	struct shim *sh = calloc(1, sizeof(*sh));
 
@@ -97,6 +98,7 @@ static void *user_open(__u32 caps, __u32 pid, struct viol_sink *sink)
 		goto nomem;
 	sh->caps = caps;
 	sh->targ_tgid = pid;
+	sh->lean = lean_set;
 	sh->m_cpus.type = SHIM_CPUS;
 	sh->m_stats.type = SHIM_STATS;
 	sh->m_procs.type = SHIM_PROCS;

@@ -171,6 +171,17 @@ static json_object *ops(const struct report *rep)
 	return o;
 }
 
+/* What --lean left out (enum pinscope_lean), by name; empty when nothing */
+static json_object *not_recorded(const struct report *rep)
+{
+	json_object *a = json_object_new_array();
+
+	for (__u32 i = 0; a && lean_name(i); i++)
+		if (rep->lean & (1U << i))
+			json_object_array_add(a, json_object_new_string(lean_name(i)));
+	return a;
+}
+
 static json_object *lost(const struct report *rep)
 {
 	const __u64 *l = (const __u64 *)&rep->st.lost;	/* lost_name() names each field */
@@ -218,6 +229,7 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 		add(root, "source", json_object_new_string(rep->source));
 	add(root, "duration_ns", U64(rep->duration_ns));
 	add(root, "hold_meaning", json_object_new_string(hold_meaning(rep->caps)));
+	add(root, "not_recorded", not_recorded(rep));
 	add(root, "invariants", invariants(rep));
 	add(root, "violations", violations(rep));
 	add(root, "violations_total", U64(total_violations(&rep->st)));

@@ -87,6 +87,7 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	}
 	skel->rodata->caps = cfg->caps;
 	skel->rodata->targ_tgid = cfg->targ_tgid;
+	skel->rodata->lean = cfg->lean;
 	skel->rodata->pte_unlock_fn = cfg->pte_unlock_fn;
 	skel->rodata->want_stack = cfg->want_stack;
 	skel->rodata->vmemmap_base_addr = cfg->vmemmap_base_addr;

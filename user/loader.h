@@ -20,6 +20,7 @@ struct loader_cfg {
 	enum pinscope_mode mode;
 	__u32 caps;		/* enum pinscope_caps */
 	__u32 targ_tgid;
+	__u32 lean;		/* enum pinscope_lean */
 	__u64 pte_unlock_fn;
 	__u64 page_size;	/* sizeof(struct page), 0: default */
 	__u64 vmemmap_base_addr;	/* &vmemmap_base from kallsyms, 0: unknown */

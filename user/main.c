@@ -43,6 +43,7 @@ static struct env {
 	bool verbose;
 	bool json;
 	bool no_stack;
+	__u32 lean;		/* --lean: enum pinscope_lean */
 	enum pinscope_mode mode;
 	bool replay;
 	const char *replay_path;
@@ -73,7 +74,7 @@ static const char doc[] =
 "\n"
 "USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
 "                [--metrics [ADDR:]PORT] [--mode MODE] [--ringbuf-size BYTES]\n"
-"                [--html FILE] [-u UNIT] [--violations all|N] [-v]\n"
+"                [--html FILE] [-u UNIT] [--violations all|N] [--lean] [-v]\n"
 "       pinscope replay [FILE|-] [-p PID] [-T] [-j|--prometheus] [--html FILE]\n"
 "                [--engine user|bpf] [-v]\n"
 "\n"
@@ -102,7 +103,8 @@ static const char doc[] =
 "    xz -dc t.xz | pinscope replay - -j -p 1234\n";
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
-       OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS };
+       OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS,
+       OPT_LEAN };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -120,6 +122,8 @@ static const struct argp_option opts[] = {
 	{ "engine", OPT_ENGINE, "ENGINE", 0, "replay: user (default: no root, any kernel) or bpf "
 	  "(the loaded BPF programs, root, Linux 5.17+)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
+	{ "lean", OPT_LEAN, NULL, 0, "Cheaper hooks: no per-process counts, flushes counted only "
+	  "inside pin/unpin or while split locks are held (no rule or hold time changes)", 0 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
 	  "of two >= 4096 (default 1 MiB); records it cannot hold are counted as lost", 0 },
 	{ "units", 'u', "UNIT", 0, "Print times in ns, us, ms or s (default: per value)", 0 },
@@ -183,6 +187,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 	case 'v': env.verbose = true; break;
 	case OPT_NO_STACK: env.no_stack = true; break;
+	case OPT_LEAN: env.lean = PINSCOPE_LEAN_ALL; break;
 	case OPT_RINGBUF_SIZE:
 		errno = 0;
 		v = strtol(arg, &end, 10);
@@ -389,7 +394,8 @@ static int cmd_replay(void)
 	struct report rep = { .units = env.units, .viol_list = env.viol_list };
 	struct viol_sink sink = { .rep = &rep, .print = env.viol_live, .json = env.json,
 				  .ringbuf_size = env.ringbuf_size };
-	struct replay_opts o = { .engine = env.engine, .pid = env.pid, .stop = &exiting };
+	struct replay_opts o = { .engine = env.engine, .pid = env.pid, .lean = env.lean,
+				 .stop = &exiting };
 	struct replay_input in;
 	int rc;
 
@@ -535,6 +541,7 @@ int main(int argc, char **argv)
 		return PINSCOPE_EXIT_ERROR;
 	mem_note("probe");
 	cfg.targ_tgid = env.pid;
+	cfg.lean = env.lean;
 	cfg.want_stack = !env.no_stack;
 	cfg.ringbuf_size = env.ringbuf_size;
 	if (loader_open_load(&skel, &cfg))
@@ -545,6 +552,7 @@ int main(int argc, char **argv)
 	mem_note("attach");
 	rep.mode = loader_mode_name(cfg.mode);
 	rep.caps = cfg.caps;
+	rep.lean = cfg.lean;
 	sink.print = env.viol_live;
 	sink.json = env.json || env.prometheus;
 	sink.print_stack = !env.no_stack;
@@ -556,7 +564,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (env.metrics) {
-		http = serve_live(&env.listen, skel, rep.mode, rep.caps);
+		http = serve_live(&env.listen, skel, &rep);
 		if (!http)
 			goto cleanup;
 		fprintf(stderr, "Serving GET /metrics on %s\n", env.metrics);

@@ -28,8 +28,8 @@
 	  "Events, records or table entries lost or not judged, by kind")		\
 	X(LOCKS_MAX, "pinscope_locks_held_max", "gauge", "", "",			\
 	  "Most split locks one operation held at once (65 = more than 64)")		\
-	X(INFO, "pinscope_info", "gauge", "", "mode,kernel,version",			\
-	  "Always 1: attach mode, kernel release and pinscope version")
+	X(INFO, "pinscope_info", "gauge", "", "mode,kernel,version,lean",			\
+	  "Always 1: attach mode, kernel release, pinscope version, lean (1: --lean)")
 
 enum pinscope_metric {
 #define PINSCOPE_METRIC_ENUM(id, name, type, unit, labels, help) PINSCOPE_M_##id,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stddef.h>
 #include "names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -78,4 +79,13 @@ const char *mode_name(__u32 caps)
 	if (caps == PINSCOPE_CAPS_MAINLINE)
 		return "mainline";
 	return "custom";
+}
+
+/* the bits of enum pinscope_lean, in order (docs/json.md "not_recorded") */
+static const char *const leans[] = { "processes", "idle_flushes" };
+_Static_assert(ARRAY_SIZE(leans) == __builtin_popcount(PINSCOPE_LEAN_ALL), "one name per lean bit");
+
+const char *lean_name(__u32 i)
+{
+	return i < ARRAY_SIZE(leans) ? leans[i] : NULL;
 }

@@ -136,6 +136,8 @@ static void info(FILE *f, const struct report *rep, enum prom_format fmt)
 	put_label_value(f, u.release);
 	fputs(",version=", f);
 	put_label_value(f, PINSCOPE_VERSION);
+	fputs(",lean=", f);
+	put_label_value(f, rep->lean ? "1" : "0");
 	fputs("} 1\n", f);
 }
 

@@ -154,13 +154,14 @@ int replay_run(struct replay_input *ri, const struct replay_opts *o, struct repo
 	       struct viol_sink *sink)
 {
 	struct checker_opts co = { .engine = o->engine, .caps = o->caps ? o->caps : ri->caps,
-				   .pid = o->pid };
+				   .pid = o->pid, .lean = o->lean };
 	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = ri->in.name };
 	int rc;
 
 	rep->is_replay = 1;
 	rep->mode = "replay";
 	rep->caps = co.caps;
+	rep->lean = co.lean;
 	rep->source = co.caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
 		      co.caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(co.caps);
 	rep->replay.format = ri->dat ? "trace.dat" : "text";

@@ -23,6 +23,7 @@ struct replay_opts {
 	enum checker_engine engine;	/* user (default) or bpf */
 	__u32 caps;		/* 0: from the trace */
 	__u32 pid;		/* -p: only operations of this pid (the trace's pid), 0: all */
+	__u32 lean;		/* enum pinscope_lean (--lean) */
 	/* set by a signal handler: stop reading, report what was read, marked partial */
 	const volatile sig_atomic_t *stop;
 };

@@ -139,6 +139,8 @@ static void print_ops(FILE *f, const struct report *rep)
 	hold_hist(f, "Unpin operation time", rep, &st->op_ns[1]);
 	fprintf(f, "\nMost split locks held at once, per operation:\n");
 	star_hist(f, "locks", st->locks_max.slots, PINSCOPE_LIN_SLOTS);
+	if (rep->lean & PINSCOPE_LEAN_PROCS)
+		fprintf(f, "\nTop processes causing pins/unpins: not counted (--lean)\n");
 	if (rep->nr_top) {
 		fprintf(f, "\nTop processes causing pins/unpins:\n  %-8s %-16s %8s %8s\n",
 			"PID", "COMM", "PINS", "UNPINS");
@@ -153,8 +155,10 @@ static void print_flushes(FILE *f, const struct report *rep)
 {
 	const struct pinscope_stats *st = &rep->st;
 
-	fprintf(f, "\nMulticall flushes: %llu\n  %-10s %10s\n", (unsigned long long)st->flushes,
-		"REASON", "COUNT");
+	fprintf(f, "\nMulticall flushes%s: %llu\n  %-10s %10s\n",
+		(rep->lean & PINSCOPE_LEAN_IDLE_FLUSH) ?
+		" (--lean: only inside pin/unpin or while split locks are held)" : "",
+		(unsigned long long)st->flushes, "REASON", "COUNT");
 	for (int r = 0; r < PINSCOPE_NR_FLUSH_REASONS; r++)
 		fprintf(f, "  %-10s %10llu\n", flush_reason_name(r),
 			(unsigned long long)st->flush_reason[r]);

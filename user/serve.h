@@ -9,9 +9,10 @@
 
 struct pinscope_bpf;
 
-/* Serve the live counts of skel's stats map; NULL after a message */
+/* Serve the live counts of skel's stats map, with like's mode, caps and
+ * lean (constant while serving); NULL after a message */
 struct http_server *serve_live(const struct http_listen *l, struct pinscope_bpf *skel,
-			       const char *mode, __u32 caps);
+			       const struct report *like);
 /* Serve a finished report until *stop; 0 or -errno after a message */
 int serve_report(const struct http_listen *l, const struct report *rep,
 		 volatile const sig_atomic_t *stop);

@@ -37,6 +37,7 @@ struct report {
 	const char *mode;
 	const char *source;	/* replay: "tracepoints" or "mainline" */
 	__u32 caps;
+	__u32 lean;		/* enum pinscope_lean: what this run did not record */
 	__u64 duration_ns;
 	struct pinscope_stats st;
 	struct top_proc top[TOP_PROCS];

@@ -11,7 +11,7 @@ struct scrape_ctx {
 	struct pinscope_bpf *skel;
 	const struct report *fixed;	/* replay: its final report */
 	const char *mode;
-	__u32 caps;
+	__u32 caps, lean;
 };
 
 /* Reads only: the stats map (array lookups, no lock: the BPF handlers never
@@ -29,6 +29,7 @@ static int scrape(void *ctx, FILE *f, enum prom_format fmt)
 		return -ENOMEM;
 	r->mode = sc->mode;
 	r->caps = sc->caps;
+	r->lean = sc->lean;
 	err = stats_read(bpf_map__fd(sc->skel->maps.stats), &r->st);
 	if (!err)
 		err = prom_write(f, r, fmt);
@@ -37,11 +38,12 @@ static int scrape(void *ctx, FILE *f, enum prom_format fmt)
 }
 
 struct http_server *serve_live(const struct http_listen *l, struct pinscope_bpf *skel,
-			       const char *mode, __u32 caps)
+			       const struct report *like)
 {
 	static struct scrape_ctx sc;	/* lives as long as the server */
 
-	sc = (struct scrape_ctx){ .skel = skel, .mode = mode, .caps = caps };
+	sc = (struct scrape_ctx){ .skel = skel, .mode = like->mode, .caps = like->caps,
+				  .lean = like->lean };
 	return http_start(l, scrape, &sc);
 }
 
