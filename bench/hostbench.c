@@ -9,12 +9,13 @@
  *       through pinscope's replay program, beside an empty replay-shaped
  *       program (bpf_loop over the same batch, empty callback) and a bare
  *       empty raw_tp; per-event cost = run_time_ns / events (bpf_stats)
- *   hostbench hooks [-e EVENTS] [-r REPS]
+ *   hostbench hooks [-e EVENTS] [-r REPS] [-l]
  *       the live raw_tp handlers of tracepoints mode, test-run one call per
  *       event of the model's tracepoints stream (a realistic argument
  *       sequence: pins and unpins with their locks, callbacks, flushes),
  *       each call followed by the empty raw_tp of the same hook and the
- *       "floor" program with the same arguments on the same cpu
+ *       "floor" program with the same arguments on the same cpu; -l: the
+ *       handlers as `pinscope --lean` loads them
  *   hostbench floors [-e CALLS] [-r REPS]
  *       the empty raw_tp and the floor program taken apart (one helper of
  *       live() per program), CALLS test_runs each on cpu 0
@@ -364,7 +365,7 @@ static struct bpf_program *empty_prog(struct empty_bpf *e, int h)
 	return bpf_object__find_program_by_name(e->obj, name);
 }
 
-static int cmd_hooks(size_t min_events, int reps)
+static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 {
 	char desc[512];
 	size_t n;
@@ -374,13 +375,15 @@ static int cmd_hooks(size_t min_events, int reps)
 
 	if (n > min_events)
 		n = min_events;
-	printf("{\"what\": \"hooks-stream\", \"events\": %zu, \"model\": \"%s\", ", n, desc);
+	printf("{\"what\": \"hooks-stream\", \"events\": %zu, \"lean\": %u, \"model\": \"%s\", ",
+	       n, lean, desc);
 	type_mix(ev, n);
 	printf("}\n");
 	fflush(stdout);
 	for (int rep = 0; rep < reps; rep++) {
 		struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
-					  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true };
+					  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
+					  .lean = lean };
 		struct pinscope_bpf *skel;
 		struct empty_bpf *e;
 		int pfd[NR_HOOKS], efd[NR_HOOKS], ffd;
@@ -719,7 +722,7 @@ static int cmd_spawn(const char *out, char **argv)
 
 static void usage(void)
 {
-	fprintf(stderr, "Usage: hostbench replay|hooks|floors [-e EVENTS] [-r REPS] [-c tracepoints|fentry|mainline]\n"
+	fprintf(stderr, "Usage: hostbench replay|hooks|floors [-e EVENTS] [-r REPS] [-c tracepoints|fentry|mainline] [-l]\n"
 			"       hostbench startup T0_NS tracepoints|replay\n"
 			"       hostbench btf\n"
 			"       hostbench spawn OUTFILE CMD [ARGS...]\n"
@@ -733,6 +736,7 @@ int main(int argc, char **argv)
 	const char *cmd, *out = NULL;
 	__u32 caps = PINSCOPE_CAPS_TRACEPOINTS;
 	int reps = 5, c, stats_fd;
+	__u32 lean = 0;
 
 	if (argc < 2)
 		usage();
@@ -751,11 +755,12 @@ int main(int argc, char **argv)
 		return cmd_startup(strtoull(argv[2], NULL, 10), argv[3]);
 	}
 	optind = 2;
-	while ((c = getopt(argc, argv, "e:r:c:o:")) != -1) {
+	while ((c = getopt(argc, argv, "e:r:c:o:l")) != -1) {
 		switch (c) {
 		case 'e': events = strtoull(optarg, NULL, 0); break;
 		case 'r': reps = atoi(optarg); break;
 		case 'o': out = optarg; break;
+		case 'l': lean = PINSCOPE_LEAN_ALL; break;	/* hooks: as pinscope --lean */
 		case 'c':
 			caps = !strcmp(optarg, "fentry") ? PINSCOPE_CAPS_FENTRY :
 			       !strcmp(optarg, "mainline") ? PINSCOPE_CAPS_MAINLINE :
@@ -776,7 +781,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "replay"))
 		return cmd_replay(events, reps, caps);
 	if (!strcmp(cmd, "hooks"))
-		return cmd_hooks(events, reps);
+		return cmd_hooks(events, reps, lean);
 	if (!strcmp(cmd, "floors"))
 		return cmd_floors(events, reps);
 	usage();

@@ -211,9 +211,10 @@ def host_replay(hb, events, reps, caps):
     return recs
 
 
-def host_hooks(hb, events, reps):
-    log(f"host: test_run of the live raw_tp handlers, {events} model events, {reps} runs")
-    rc, out = run([hb, "hooks", "-e", str(events), "-r", str(reps)], 600)
+def host_hooks(hb, events, reps, lean=False):
+    log(f"host: test_run of the live raw_tp handlers{' (--lean)' if lean else ''}, {events} "
+        f"model events, {reps} runs")
+    rc, out = run([hb, "hooks", "-e", str(events), "-r", str(reps)] + (["-l"] if lean else []), 600)
     if rc != 0:
         log(f"hostbench hooks failed (rc {rc}): {out[-300:]}")
     return jsonl(out)
@@ -420,6 +421,7 @@ def read_guest(outdir):
                 r["round"] = n      # ratios pair runs of the same round
                 g["rounds"].append(r)
     g["stats"] = jsonl(read("handler-cost"))
+    g["stats_lean"] = jsonl(read("handler-cost-lean") or "")
     for line in read("guest-info").splitlines():
         if "=" in line:
             k, v = line.split("=", 1)
@@ -496,7 +498,17 @@ def report_host_replay(R, recs, caps):
     return {"pe": pe, "ratio": ratio, "eps": eps}
 
 
-def report_host_hooks(R, recs):
+def hook_ratios(recs):
+    """{prog: (median, min, max) of ns/call over the empty twin's}"""
+    out = {}
+    for name in HOOKS:
+        rs = [r for r in recs if r.get("what") == "hook" and r["prog"] == name]
+        if rs:
+            out[name] = mmm([(r["ns"] / r["cnt"]) / (r["empty_ns"] / r["empty_cnt"]) for r in rs])
+    return out
+
+
+def report_host_hooks(R, recs, lean_recs=None):
     stream = next((r for r in recs if r.get("what") == "hooks-stream"), None)
     hooks = [r for r in recs if r.get("what") == "hook"]
     runs = [r for r in recs if r.get("what") == "hooks-run"]
@@ -508,8 +520,10 @@ def report_host_hooks(R, recs):
         f"(mix {json.dumps(stream['mix']) if stream else '?'}), each event one test_run of its "
         f"handler with the tracepoint's arguments on the event's cpu, followed by the empty "
         f"raw_tp of the same hook and the floor program with the same arguments; "
-        f"{len(runs)} runs; violations found: {sum(r['violations'] for r in runs)}.")
+        f"{len(runs)} runs; violations found: {sum(r['violations'] for r in runs)}. "
+        f"The last column: the same run with the handlers as `pinscope --lean` loads them.")
     R.p()
+    lean = hook_ratios(lean_recs or [])
     rows, out = [], {}
     for name in HOOKS:
         rs = [r for r in hooks if r["prog"] == name]
@@ -523,9 +537,10 @@ def report_host_hooks(R, recs):
         hot = name not in COLD
         out[name] = (ratio[0], hot)
         rows.append([f"`{name}`{'' if hot else ' (cold)'}", HOOKS[name], rs[0]["cnt"], fmm(ns),
-                     fmm(ens), f"**{fmm(ratio, 2)}**", fmm(fns), fmm(rfl, 2)])
+                     fmm(ens), f"**{fmm(ratio, 2)}**", fmm(fns), fmm(rfl, 2),
+                     fmm(lean[name], 2) if name in lean else "n/a"])
     R.table(["program", "hook", "calls per run", "ns/call", "empty same hook, ns/call",
-             "ratio to empty", "floor, ns/call", "ratio to floor"], rows)
+             "ratio to empty", "floor, ns/call", "ratio to floor", "--lean: ratio to empty"], rows)
     return out
 
 
@@ -559,6 +574,13 @@ def report_guest_handlers(R, g, label):
         R.p(f"Guest ({label}): no handler statistics.\n")
         return {}
     by = {r["run"]: r for r in progs}
+    by_lean = {r["run"]: r for r in g.get("stats_lean", []) if r.get("what") == "prog"}
+
+    def ratio_of(b, name):
+        p, e = b.get(name[:15]), b.get(("e_" + name)[:15])
+        if not p or not p.get("run_cnt") or not e or not e.get("run_cnt"):
+            return None
+        return (p["run_time_ns"] / p["run_cnt"]) / (e["run_time_ns"] / e["run_cnt"])
     rows, out = [], {}
     for name, hook in HOOKS.items():
         p = by.get(name[:15])
@@ -572,7 +594,7 @@ def report_guest_handlers(R, g, label):
         out[name] = (ratio, hot)
         rows.append([f"`{name}`{'' if hot else ' (cold)'}", hook, p["run_cnt"], fmt(ns),
                      e["run_cnt"] if e else "n/a", fmt(ens), f"**{fmt(ratio, 2)}**",
-                     p.get("jited", "")])
+                     fmt(ratio_of(by_lean, name), 2) if by_lean else "n/a", p.get("jited", "")])
     wl = next((r for r in g["stats"] if r.get("what") == "workload"), None)
     R.p(f"**{label}**: pinscope live and the empty programs (bench/empty.bpf.c) attached to the "
         f"same hooks at the same time, bpf_stats on, during both loops ({ARGS.seconds} s each) and "
@@ -580,7 +602,7 @@ def report_guest_handlers(R, g, label):
         f"Times are TCG-inflated: compare the ratios only.")
     R.p()
     R.table(["program", "hook", "run_cnt", "ns/call", "empty run_cnt", "empty ns/call",
-             "ratio to empty", "JITed bytes"], rows)
+             "ratio to empty", "--lean: ratio to empty", "JITed bytes"], rows)
     win = next((r for r in g["stats"] if r.get("what") == "window"), None)
     if win and win.get("elapsed_s"):
         mine = sum(p["run_time_ns"] for p in progs if not p.get("empty"))
@@ -602,6 +624,16 @@ def report_guest_handlers(R, g, label):
             f"{empty / 1e6:.1f} ms ({empty / w * 100:.2f} %), the part any BPF tool on these "
             f"hooks pays. bpf_stats does not count the fentry/fexit trampolines themselves.")
         R.p()
+    if by_lean:
+        mine = sum(p["run_time_ns"] for p in by_lean.values() if not p.get("empty"))
+        empty = sum(p["run_time_ns"] for p in by_lean.values() if p.get("empty"))
+        g["time_ratio_lean"] = mine / empty if empty else None
+        if empty:
+            R.p(f"The same window again with `pinscope --lean` (section handler-cost-lean): "
+                f"pinscope's programs {mine / 1e6:.1f} ms against the empty programs' "
+                f"{empty / 1e6:.1f} ms: **{mine / empty:.2f}x** (without --lean "
+                f"{g['time_ratio']:.2f}x).")
+            R.p()
     return out
 
 
@@ -610,7 +642,7 @@ def report_overhead(R, g, label):
     if not loops:
         R.p(f"Guest ({label}): no workload rounds.\n")
         return {}
-    cfgs = [c for c in ("none", "pinscope", "empty", "ftrace", "bpftrace")
+    cfgs = [c for c in ("none", "pinscope", "lean", "empty", "ftrace", "bpftrace")
             if any(r["name"] == c for r in loops)]
     rounds = sorted({r["round"] for r in loops})
     rows, out = [], {}
@@ -706,8 +738,8 @@ def report_startup(R, st, g_list):
         ex = [r for r in g["rounds"] + g["stats"] if r.get("what") == "tracer-exit"]
         maps = [r for r in g["stats"] if r.get("what") == "map"]
         for who in ("pinscope", "bpftrace"):
-            a = [r for r in att if (r["name"] in ("pinscope", "stats")) == (who == "pinscope")]
-            e = [r for r in ex if (r["name"] in ("pinscope", "stats")) == (who == "pinscope")]
+            a = [r for r in att if (r["name"] in PINSCOPE_RUNS) == (who == "pinscope")]
+            e = [r for r in ex if (r["name"] in PINSCOPE_RUNS) == (who == "pinscope")]
             if not a:
                 continue
             ms = mmm([r["exec_to_attached_ms"] for r in a])
@@ -839,7 +871,8 @@ def build_report(mach, host, guests):
         recs = host["replay"].get(caps)
         if recs:
             rep[caps] = report_host_replay(R, recs, caps)
-    hooks = report_host_hooks(R, host["hooks"]) if host.get("hooks") else {}
+    hooks = (report_host_hooks(R, host["hooks"], host.get("hooks_lean"))
+             if host.get("hooks") else {})
     if host.get("floors"):
         fl = host["floors"]
         what = {"e_raw_tp": "empty", "floor_cpu": "bpf_get_smp_processor_id()",
@@ -892,17 +925,23 @@ def build_report(mach, host, guests):
         wh = max(hot, key=hot.get) if hot else None
         wo = max(ops, key=ops.get) if ops else None
         over = sorted(k for k, v in hot.items() if v > 1.5)
+        lean = {k: v[0] for k, v in hook_ratios(host.get("hooks_lean") or []).items()
+                if k.startswith(("tp_pgd_", "fe_pgd_", "fx_pgd_"))}
+        wl = max(lean, key=lean.get) if lean else None
         R.target("1. hot handlers <= 1.5x the empty program on the same hook, operation start/end "
                  "<= 3x (host, test_run)",
                  (f"hot: worst `{wh}` {hot[wh]:.2f}x, {len(over)} of {len(hot)} over 1.5x"
                   if wh else "hot: n/a")
-                 + (f"; start/end: worst `{wo}` {ops[wo]:.2f}x" if wo else ""),
+                 + (f"; start/end: worst `{wo}` {ops[wo]:.2f}x" if wo else "")
+                 + (f" (with --lean `{wl}` {lean[wl]:.2f}x)" if wl else ""),
                  bool(hot) and not over and (not ops or ops[wo] <= 3), t1_cause(host.get("floors")))
     # 2. guest program time <= 1.5x the empty programs' on the same hooks, every mode
-    gt = [(label, g.get("time_ratio")) for label, g in guests if g and g.get("time_ratio")]
+    gt = [(label, g.get("time_ratio"), g.get("time_ratio_lean")) for label, g in guests
+          if g and g.get("time_ratio")]
     if gt:
         R.target("2. guest: pinscope's program time <= 1.5x the empty programs' on the same hooks",
-                 "; ".join(f"{label}: {r:.2f}x" for label, r in gt), all(r <= 1.5 for _, r in gt),
+                 "; ".join(f"{label}: {r:.2f}x" + (f" (--lean {rl:.2f}x)" if rl else "")
+                           for label, r, rl in gt), all(r <= 1.5 for _, r, _ in gt),
                  "; ".join(f"{label}: time over the empty twins from "
                            + ", ".join(f"`{n}` {v:.0f} %" for n, v in g["excess"][:3])
                            for label, g in guests if g and g.get("excess")))
@@ -914,7 +953,7 @@ def build_report(mach, host, guests):
             if not p or p[1] is None or not p[0]:
                 continue
             spread = (p[0][2] - p[0][1]) * 100     # of the per-round ratios
-            others = {o: d[(loop, o)][1] for o in ("ftrace", "bpftrace", "empty")
+            others = {o: d[(loop, o)][1] for o in ("lean", "ftrace", "bpftrace", "empty")
                       if d.get((loop, o)) and d[(loop, o)][1] is not None}
             below = all(p[1] < others[o] for o in ("ftrace", "bpftrace") if o in others)
             ok3 = ok3 and spread < 0.5 and p[1] < 1 and below
@@ -1036,6 +1075,7 @@ def main():
         host["replay"]["tracepoints"] = host_replay(hb, ARGS.events, ARGS.reps, "tracepoints")
         host["replay"]["fentry"] = host_replay(hb, ARGS.events, ARGS.reps, "fentry")
         host["hooks"] = host_hooks(hb, ARGS.hook_events, 3)
+        host["hooks_lean"] = host_hooks(hb, ARGS.hook_events, 3, lean=True)
         host["floors"] = host_floors(hb, 100000, 3)
     finally:
         if old is not None:
@@ -1089,6 +1129,8 @@ def main():
 ARGS = None
 # the guest rounds: no tracing, pinscope, the empty programs on pinscope's
 # hooks (what any BPF tool there pays), a tracefs record
-CONFIGS = "none pinscope empty ftrace"
+CONFIGS = "none pinscope lean empty ftrace"
+# guestbench run names of pinscope (guest/init/bench.sh): rounds, --lean rounds, handler cost
+PINSCOPE_RUNS = ("pinscope", "lean", "stats", "stats-lean")
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,18 +11,20 @@
 #   BENCH_SECONDS       seconds per loop and configuration (default 3)
 #   BENCH_CONFIGS       the rounds before the handler-cost run (default
 #                       "none pinscope ftrace"; also "empty": the empty
-#                       programs on pinscope's hooks, the floor of any BPF tool)
+#                       programs on pinscope's hooks, the floor of any BPF tool;
+#                       "lean": pinscope --lean)
 #   BENCH_BT_CONFIGS    the rounds after it (default "none bpftrace"; empty:
 #                       none)
 #   BENCH_MODE          pinscope --mode (default fentry)
 #   BENCH_WORKLOAD_ARGS /bin/workload options for the handler-cost run
 #   BENCH_TRACE_KB      tracefs buffer per cpu for the ftrace runs (default 8192)
 #   BENCH_LOOP_CPU      the vCPU the loops run on (default 0)
-# Order: warm-up, BENCH_ROUNDS rounds of BENCH_CONFIGS, the handler-cost run,
-# BENCH_ROUNDS rounds of BENCH_BT_CONFIGS.
+# Order: warm-up, BENCH_ROUNDS rounds of BENCH_CONFIGS, the handler-cost run
+# (pinscope, then pinscope --lean), BENCH_ROUNDS rounds of BENCH_BT_CONFIGS.
 # Sections: bench-info, round-N and btround-N (JSON lines of guestbench, per
 # round), handler-cost (JSON lines: every BPF program's run_time_ns/run_cnt
-# with pinscope and the empty programs attached, pinscope's maps), pinscope-log,
+# with pinscope and the empty programs attached, pinscope's maps),
+# handler-cost-lean (the same with --lean), pinscope-log,
 # bpftrace-log, ftrace-stats (last run of each), workload-out.
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_SECONDS=${BENCH_SECONDS:-3}
@@ -71,6 +73,9 @@ run_config() {
 	pinscope)
 		$GB run -n pinscope -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/pinscope.log -p "Tracing the Xen" \
 			-t 180 -- /bin/pinscope --mode "$BENCH_MODE" -d 3600 >> "$2" 2>&1 ;;
+	lean)	# pinscope --lean: no per-process counts, idle flushes not counted
+		$GB run -n lean -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/pinscope-lean.log -p "Tracing the Xen" \
+			-t 180 -- /bin/pinscope --mode "$BENCH_MODE" --lean -d 3600 >> "$2" 2>&1 ;;
 	empty)	# the empty programs of bench/empty.bpf.c on pinscope's hooks: the floor
 		$GB run -n empty -c "$LOOP_CPU" -s "$BENCH_SECONDS" -e "$BENCH_MODE" >> "$2" 2>&1 ;;
 	ftrace)
@@ -132,11 +137,16 @@ scenario() {
 	$GB run -n stats -c "$LOOP_CPU" -s "$BENCH_SECONDS" -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
 		-L /tmp/pinscope-stats.log -p "Tracing the Xen" -t 180 \
 		-- /bin/pinscope --mode "$BENCH_MODE" -d 3600 > /tmp/stats.jsonl 2>&1
-	echo "$old_stats" > /proc/sys/kernel/bpf_stats_enabled
 	# what libbpf's read of the kernel BTF alone costs in memory (fentry mode)
 	$GB btf >> /tmp/stats.jsonl 2>&1
+	stage "bench: handler cost with --lean"
+	$GB run -n stats-lean -c "$LOOP_CPU" -s "$BENCH_SECONDS" -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
+		-L /tmp/pinscope-stats-lean.log -p "Tracing the Xen" -t 180 \
+		-- /bin/pinscope --mode "$BENCH_MODE" --lean -d 3600 > /tmp/stats-lean.jsonl 2>&1
+	echo "$old_stats" > /proc/sys/kernel/bpf_stats_enabled
 	echo "{\"what\": \"sysctl\", \"bpf_stats_enabled_after\": $(cat /proc/sys/kernel/bpf_stats_enabled)}" >> /tmp/stats.jsonl
 	emit_text handler-cost /tmp/stats.jsonl 0
+	emit_text handler-cost-lean /tmp/stats-lean.jsonl 0
 
 	# bpftrace last, in its own rounds against no tracing: starting pinscope
 	# after a bpftrace run has hung this guest (see docs/performance.md)
