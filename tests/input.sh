@@ -60,6 +60,32 @@ json_is() {
 	fi
 }
 
+# --- a long trace (90,153 lines) whose look-ahead ends inside what was read:
+# the whole JSON (but the codec) the same as the file's, whatever the chunks a
+# pipe brings (a writer of 7,777-byte pieces cuts lines anywhere)
+xz -dc $data/patched-6.1-live-clean.trace.xz > "$tmp/long.trace"
+whole() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["replay"].pop("codec", None)
+print(json.dumps(d, sort_keys=True))' "$1" 2>/dev/null | md5sum; }
+run long.file "$bin" replay -j "$tmp/long.trace"
+json_is long.file "d['exit_code'] == 0 and d['ops']['pins'] == 64 and d['replay']['lines'] == 90153"
+want=$(whole "$tmp/long.file.json")
+for how in xz pipe pieces; do
+	case $how in
+	xz) run long.$how "$bin" replay -j $data/patched-6.1-live-clean.trace.xz ;;
+	pipe) run long.$how sh -c "cat '$tmp/long.trace' | '$bin' replay -j -" ;;
+	pieces) run long.$how sh -c "python3 -c 'import sys,time
+d = open(sys.argv[1], \"rb\").read()
+for i in range(0, len(d), 7777):
+    sys.stdout.buffer.write(d[i:i + 7777]); sys.stdout.flush(); time.sleep(0.0002)' '$tmp/long.trace' |
+			'$bin' replay -j -" ;;
+	esac
+	if [ "$(whole "$tmp/long.$how.json")" = "$want" ] && [ "$(cat "$tmp/long.$how.rc")" = 0 ]; then
+		ok "long trace, $how: the same JSON as the file"
+	else
+		bad "long trace, $how: JSON differs from the file's (exit $(cat "$tmp/long.$how.rc"))"
+	fi
+done
+
 # --- issue 9 case 4: any non-seekable input reads the same as the file
 for t in $data/patched-6.1-early_unlock.trace $data/synthetic/patched-pin-early-unlock.trace; do
 	b=$(basename "$t" .trace)

@@ -15,6 +15,8 @@
 
 /* Longest line accepted (bytes, newline excluded): tracefs lines are < 1 KiB */
 #define INPUT_LINE_MAX 65536
+/* a longest line, its newline, the NUL after it, and as much again to read into */
+#define INPUT_BUF_SIZE (2 * INPUT_LINE_MAX + 2)
 
 enum input_format { INPUT_TEXT, INPUT_TRACEDAT };
 enum input_codec { INPUT_PLAIN, INPUT_GZIP, INPUT_XZ };
@@ -31,7 +33,10 @@ struct input {
 	bool seekable;		/* plain regular file: rewind() works */
 	FILE *spool;		/* lines read ahead (input_mark .. input_rewind) */
 	bool spooling, from_spool;
-	char *line;		/* INPUT_LINE_MAX + 1 bytes */
+	/* lines are cut out of buf in place (memchr): INPUT_BUF_SIZE bytes, [pos, end) unread */
+	char *buf;
+	size_t pos, end;
+	bool eof;		/* the current source returned its end */
 	__u64 lineno;		/* of the line last returned */
 };
 
