@@ -54,6 +54,28 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	return handle(ctx, &e, true);
 }
 
+/*
+ * --lean: a flush (or its reason) outside any operation, with no split lock
+ * held, is not counted; on_flush() decides the same.  Answered here from the
+ * cpu's state, without building an event: most flushes are context switches.
+ */
+static __always_inline bool lean_idle_flush(bool flush)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_state *s;
+
+	if (!LEAN(IDLE_FLUSH) || !armed)
+		return false;
+	s = bpf_map_lookup_elem(&cpus, &cpu);
+	if (!s || s->op.kind || s->held.head != s->held.tail)
+		return false;
+	if (flush) {
+		s->mc.reason = PINSCOPE_FL_EXPLICIT;
+		s->mc.in_flush = FL_IN;
+	}
+	return true;
+}
+
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
 
 /* TP_PROTO(xen_mc_callback_fn_t fn, void *data) */
@@ -70,6 +92,8 @@ int tp_mc_callback(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush_reason")
 int tp_mc_flush_reason(__u64 *ctx)
 {
+	if (lean_idle_flush(false))
+		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
 
@@ -77,6 +101,8 @@ int tp_mc_flush_reason(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush")
 int tp_mc_flush(__u64 *ctx)
 {
+	if (lean_idle_flush(true))
+		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
 }
 

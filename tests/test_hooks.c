@@ -17,6 +17,8 @@
 #include "names.h"
 #include "pinscope.skel.h"
 #include "stats.h"
+#define PINSCOPE_USER_ENGINE	/* struct cpu_state only, not the BPF maps */
+#include "bpf/maps.bpf.h"
 
 #define PTE_UNLOCK_FN 0xffffffff81234560ULL
 #define MM 0xffff888001000000ULL
@@ -40,6 +42,21 @@ static int setup_unarmed(void **state)
 
 	if (loader_open_load(&skel, &cfg))
 		return -1;
+	*state = skel;
+	return 0;
+}
+
+/* as pinscope --lean loads them, armed */
+static int setup_lean(void **state)
+{
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
+				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
+				  .lean = PINSCOPE_LEAN_ALL };
+	struct pinscope_bpf *skel;
+
+	if (loader_open_load(&skel, &cfg))
+		return -1;
+	loader_arm(skel);
 	*state = skel;
 	return 0;
 }
@@ -111,6 +128,40 @@ static void test_clean_pin(void **state)
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		if (r != PINSCOPE_R_NO_SPLIT_NO_L1_PIN)
 			assert_true(st.checked[r] > 0);
+}
+
+/*
+ * --lean: flushes outside the operation (a context switch's) are answered by
+ * the hook itself and not counted, not even as events; the pin's own flush
+ * is, and the pin is judged as without --lean; no process is counted.
+ */
+static void test_lean_idle_flushes(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+	__u32 cpu = 0;
+	struct cpu_state cs;
+
+	for (int i = 0; i < 3; i++) {
+		tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_BATCH, 0, 0, 0);
+		tp(s->progs.tp_mc_flush, 3, 2, 0, 0, 0);
+	}
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.events, 0);
+	assert_int_equal(st.flushes, 0);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.mc.reason, PINSCOPE_FL_EXPLICIT);	/* the BATCH not carried over */
+	pin_sequence(s, false);
+	tp(s->progs.tp_mc_flush, 3, 2, 0, 0, 0);		/* after it: idle again */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_int_equal(st.flushes, 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_EXPLICIT], 1);
+	assert_int_equal(total_violations(&st), 0);
+	assert_int_equal(st.lost.procs_full, 0);
+	cpu = 0;
+	assert_true(bpf_map_get_next_key(bpf_map__fd(s->maps.procs), NULL, &cpu) < 0);	/* empty */
 }
 
 static int on_violation(void *ctx, void *data, size_t size)
@@ -221,6 +272,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_programs_are_the_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lean_idle_flushes, setup_lean, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
 						teardown),
