@@ -44,6 +44,10 @@ with --ringbuf-size 4096 on a fault boot): records were lost in the ring
 buffer, and the verdict says so: JSON lost.ringbuf > 0, judged.input_lost,
 the text run's verdict line has the word "lost"; exit 3 (--expect-rule) or 0.
 
+--expect-lean: the run used --lean: its JSON says what it did not record
+(not_recorded: processes, idle_flushes), counts no process, and the replay
+of its window, also with --lean, agrees with it like any other run.
+
 Prints one line per check and ends with "N passed, N failed".
 Exit codes: 0 all passed, 1 a check failed, 2 usage error, 77 skipped (the
 guest image had no pinscope).
@@ -178,6 +182,8 @@ def main():
     ap.add_argument("--expect-fault", metavar="MODE", help="xen_pin_fault set to MODE at run time")
     ap.add_argument("--expect-nonpv", action="store_true",
                     help="not a Xen PV guest: pinscope refuses (exit 1)")
+    ap.add_argument("--expect-lean", action="store_true",
+                    help="the run used --lean (not recorded: processes, idle flushes)")
     ap.add_argument("--expect-ringbuf-loss", action="store_true",
                     help="tiny ring buffer run (--run NAME): the loss is in the verdict")
     a = ap.parse_args()
@@ -257,6 +263,10 @@ def main():
             check(lost.get("unmatched_unlock", 0) == 0 and lost.get("held_full", 0) == 0,
                   f"{tag}no unmatched unlock, no untracked lock",
                   f"unmatched_unlock {lost.get('unmatched_unlock')}, held_full {lost.get('held_full')}")
+        if a.expect_lean:
+            check(doc.get("not_recorded") == ["processes", "idle_flushes"] and not ops.get("top"),
+                  f"{tag}--lean: not recorded, processes and idle flushes; no process counted",
+                  f"not_recorded {doc.get('not_recorded')}, top {ops.get('top')}")
         fl = doc.get("flushes", {})
         reasons = fl.get("reasons", {})
         check(fl.get("count", 0) > 0 and reasons.get("BATCH", 0) > 0,
@@ -338,8 +348,8 @@ def main():
 
     # --- live vs replay ---
     if doc is not None and trace is not None and a.pinscope:
-        p = subprocess.run([a.pinscope, "replay", "-j", os.path.join(d, pre + "live-trace")],
-                           capture_output=True, text=True)
+        p = subprocess.run([a.pinscope, "replay", "-j", os.path.join(d, pre + "live-trace")]
+                           + (["--lean"] if a.expect_lean else []), capture_output=True, text=True)
         try:
             rep = json.loads(p.stdout)
         except ValueError:

@@ -83,8 +83,8 @@ stock() {
 	case " $* " in *" kprobe "*) img=stock-kprobe ;; esac
 	# with trace-cmd: the JSON run's window also as trace.dat (tests/twin.sh)
 	if [ "$img" = stock-kprobe ]; then
-		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv json@kprobe" \
-			-c PINSCOPE_ARGS_kprobe="--mode kprobe"
+		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv json@kprobe json@lean" \
+			-c PINSCOPE_ARGS_kprobe="--mode kprobe" -c PINSCOPE_ARGS_lean="--lean"
 	else
 		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv"
 	fi || { result[$row]="failed: initramfs"; return; }
@@ -115,6 +115,8 @@ stock() {
 		"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode fentry --expect-release "$rel" || ok=0
 		if [ "$img" = stock-kprobe ]; then
 			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode kprobe --run kprobe || ok=0
+			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode fentry --run lean \
+				--expect-lean || ok=0
 		fi
 		# the text and trace.dat replays of the same window agree
 		"$REPO/tests/twin.sh" "$HOST_PINSCOPE" "$out"
@@ -186,8 +188,8 @@ ringbuf() {
 }
 
 declare -A K=(
-	[deb61-dom0]="Debian 6.1|generic|dom0|fentry, kprobe"
-	[deb612-dom0]="Debian 6.12|generic|dom0|fentry, kprobe"
+	[deb61-dom0]="Debian 6.1|generic|dom0|fentry, kprobe, fentry --lean"
+	[deb612-dom0]="Debian 6.12|generic|dom0|fentry, kprobe, fentry --lean"
 	[deb61-cloud-domu]="Debian 6.1|cloud|PV domU|fentry"
 	[deb612-cloud-domu]="Debian 6.12|cloud|PV domU|fentry"
 	[nonpv]="Debian 6.1|generic|no Xen|refusal"
