@@ -764,6 +764,26 @@ static __always_inline void on_flush_reason(struct ps *p)
 #define FL_IN		(1 << 0)	/* between xen_mc_flush() and its return */
 #define FL_TIMED	(1 << 1)	/* its latency is recorded */
 
+/* A flush outside any pin or unpin, with no split lock held */
+static __always_inline bool flush_idle(struct cpu_state *s)
+{
+	return !s->op.kind && !held_span(s);
+}
+
+/*
+ * --lean: an idle flush is not counted (most flushes are context switches,
+ * and no rule or hold needs them); this leaves the state on_flush() would.
+ * The live xen_mc_flush hook calls it too, before building an event.
+ */
+static __always_inline bool lean_skip_flush(struct cpu_state *s)
+{
+	if (!LEAN(IDLE_FLUSH) || !flush_idle(s))
+		return false;
+	s->mc.reason = PINSCOPE_FL_EXPLICIT;
+	s->mc.in_flush = FL_IN;
+	return true;
+}
+
 /*
  * Flushes are all counted (with --lean only those inside an operation or
  * while split locks are held), by reason and size; their latency is recorded for
@@ -778,20 +798,15 @@ static __always_inline void on_flush(struct ps *p)
 	__u64 ts;
 
 	maybe_finish(p);
-	if (LEAN(IDLE_FLUSH) && !s->op.kind && !held_span(s)) {
-		/* not counted: most flushes run outside operations (a context
-		 * switch flushes every time), and no rule or hold needs them */
-		s->mc.reason = PINSCOPE_FL_EXPLICIT;
-		s->mc.in_flush = FL_IN;
+	if (lean_skip_flush(s))
 		return;
-	}
 	st->flushes++;
 	st->flush_reason[s->mc.reason & 3]++;
 	s->mc.reason = PINSCOPE_FL_EXPLICIT;
 	lin_add(&st->flush_entries, p->e->arg[0]);
 	lin_add(&st->flush_cbs, p->e->arg[2]);
 	s->mc.gen++;
-	if (!s->op.kind && !held_span(s)) {
+	if (flush_idle(s)) {
 		s->mc.in_flush = FL_IN;
 		return;
 	}

@@ -55,25 +55,18 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 }
 
 /*
- * --lean: a flush (or its reason) outside any operation, with no split lock
- * held, is not counted; on_flush() decides the same.  Answered here from the
- * cpu's state, without building an event: most flushes are context switches.
+ * --lean: the flush hooks answer an idle flush (check.bpf.h flush_idle())
+ * from this cpu's state, without building an event: most flushes are
+ * context switches.  NULL without --lean or before the run starts.
  */
-static __always_inline bool lean_idle_flush(bool flush)
+static __always_inline struct cpu_state *lean_cpu(void)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct cpu_state *s;
+	__u32 cpu;
 
 	if (!LEAN(IDLE_FLUSH) || !armed)
-		return false;
-	s = bpf_map_lookup_elem(&cpus, &cpu);
-	if (!s || s->op.kind || s->held.head != s->held.tail)
-		return false;
-	if (flush) {
-		s->mc.reason = PINSCOPE_FL_EXPLICIT;
-		s->mc.in_flush = FL_IN;
-	}
-	return true;
+		return NULL;
+	cpu = bpf_get_smp_processor_id();
+	return bpf_map_lookup_elem(&cpus, &cpu);
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
@@ -92,7 +85,9 @@ int tp_mc_callback(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush_reason")
 int tp_mc_flush_reason(__u64 *ctx)
 {
-	if (lean_idle_flush(false))
+	struct cpu_state *s = lean_cpu();
+
+	if (s && flush_idle(s))		/* its flush will not be counted */
 		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
@@ -101,7 +96,9 @@ int tp_mc_flush_reason(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush")
 int tp_mc_flush(__u64 *ctx)
 {
-	if (lean_idle_flush(true))
+	struct cpu_state *s = lean_cpu();
+
+	if (s && lean_skip_flush(s))
 		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
 }
