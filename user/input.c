@@ -441,8 +441,7 @@ int input_rewind(struct input *in)
 	if (in->end > in->pos &&
 	    fwrite(in->buf + in->pos, 1, in->end - in->pos, in->spool) != in->end - in->pos)
 		return spool_failed(in, -(errno ? errno : EIO));
-	in->eof = false;
-	in->pos = in->end = 0;
+	buf_reset(in);
 	if (fflush(in->spool) || fseeko(in->spool, 0, SEEK_SET))
 		return spool_failed(in, -(errno ? errno : EIO));
 	in->from_spool = true;
