@@ -523,7 +523,7 @@ def report_host_hooks(R, recs, lean_recs=None):
         f"{len(runs)} runs; violations found: {sum(r['violations'] for r in runs)}. "
         f"The last column: the same run with the handlers as `pinscope --lean` loads them.")
     R.p()
-    lean = hook_ratios(lean_recs or [])
+    ratios, lean = hook_ratios(recs), hook_ratios(lean_recs or [])
     rows, out = [], {}
     for name in HOOKS:
         rs = [r for r in hooks if r["prog"] == name]
@@ -532,7 +532,7 @@ def report_host_hooks(R, recs, lean_recs=None):
         ns = mmm([r["ns"] / r["cnt"] for r in rs])
         ens = mmm([r["empty_ns"] / r["empty_cnt"] for r in rs])
         fns = mmm([r["floor_ns"] / r["floor_cnt"] for r in rs])
-        ratio = mmm([(r["ns"] / r["cnt"]) / (r["empty_ns"] / r["empty_cnt"]) for r in rs])
+        ratio = ratios[name]
         rfl = mmm([(r["ns"] / r["cnt"]) / (r["floor_ns"] / r["floor_cnt"]) for r in rs])
         hot = name not in COLD
         out[name] = (ratio[0], hot)
@@ -566,6 +566,13 @@ def t1_cause(floors):
                    f"for a new process (`floor_proc_new`), {med.get('floor_proc_same', base) - base:.0f} ns "
                    f"for a known one")
     return "; ".join(out)
+
+
+def prog_times(progs):
+    """run_time_ns of pinscope's programs and of the empty ones, summed"""
+    progs = list(progs)
+    return (sum(p["run_time_ns"] for p in progs if not p.get("empty")),
+            sum(p["run_time_ns"] for p in progs if p.get("empty")))
 
 
 def report_guest_handlers(R, g, label):
@@ -605,8 +612,7 @@ def report_guest_handlers(R, g, label):
              "ratio to empty", "--lean: ratio to empty", "JITed bytes"], rows)
     win = next((r for r in g["stats"] if r.get("what") == "window"), None)
     if win and win.get("elapsed_s"):
-        mine = sum(p["run_time_ns"] for p in progs if not p.get("empty"))
-        empty = sum(p["run_time_ns"] for p in progs if p.get("empty"))
+        mine, empty = prog_times(progs)
         w = win["elapsed_s"] * 1e9
         g["share"] = mine / w * 100
         g["time_ratio"] = mine / empty if empty else None
@@ -625,8 +631,7 @@ def report_guest_handlers(R, g, label):
             f"hooks pays. bpf_stats does not count the fentry/fexit trampolines themselves.")
         R.p()
     if by_lean:
-        mine = sum(p["run_time_ns"] for p in by_lean.values() if not p.get("empty"))
-        empty = sum(p["run_time_ns"] for p in by_lean.values() if p.get("empty"))
+        mine, empty = prog_times(by_lean.values())
         g["time_ratio_lean"] = mine / empty if empty else None
         if empty:
             R.p(f"The same window again with `pinscope --lean` (section handler-cost-lean): "
@@ -724,8 +729,7 @@ def report_startup(R, st, g_list):
     for where, recs in btf:
         if not recs:
             continue
-        # the peak of a process that does nothing else (its VmHWM before the
-        # call is not reliable: 6.1 syncs a young task's RSS counters late)
+        # the peak of a process that does nothing else (bench/benchutil.h)
         hwm = mmm([r["vmhwm_kb"] / 1024 for r in recs])
         res.setdefault("btf_mib", []).append((where, hwm[0], recs[0]["btf_bytes"] / 2**20))
         rows.append([f"{where}: a bench binary that only calls libbpf's `btf__load_vmlinux_btf()` "
