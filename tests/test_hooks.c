@@ -33,41 +33,38 @@ static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __
 	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
 }
 
-/* as between loader_open_load() and the end of loader_attach() */
-static int setup_unarmed(void **state)
+/* tracepoints mode as pinscope loads it (lean: enum pinscope_lean), armed or not */
+static int load(void **state, __u32 lean, bool arm)
 {
 	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
-				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true };
+				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
+				  .lean = lean };
 	struct pinscope_bpf *skel;
 
 	if (loader_open_load(&skel, &cfg))
 		return -1;
+	if (arm)
+		loader_arm(skel);
 	*state = skel;
 	return 0;
+}
+
+/* as between loader_open_load() and the end of loader_attach() */
+static int setup_unarmed(void **state)
+{
+	return load(state, 0, false);
 }
 
 /* as pinscope --lean loads them, armed */
 static int setup_lean(void **state)
 {
-	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
-				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
-				  .lean = PINSCOPE_LEAN_ALL };
-	struct pinscope_bpf *skel;
-
-	if (loader_open_load(&skel, &cfg))
-		return -1;
-	loader_arm(skel);
-	*state = skel;
-	return 0;
+	return load(state, PINSCOPE_LEAN_ALL, true);
 }
 
 /* as after loader_attach(): every hook is in */
 static int setup(void **state)
 {
-	if (setup_unarmed(state))
-		return -1;
-	loader_arm(*state);
-	return 0;
+	return load(state, 0, true);
 }
 
 static int teardown(void **state)

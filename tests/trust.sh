@@ -10,10 +10,8 @@ data=tests/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 skipped=0
-root=false; [ "$(id -u)" -eq 0 ] && root=true	# loading BPF, dropping capabilities
 
-ok()  { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/lib.sh	# ok, bad, root (loading BPF, dropping capabilities)
 
 # run NAME WANT_RC -- CMD...: stdout in $tmp/out, stderr in $tmp/err
 run() {
