@@ -760,14 +760,26 @@ static __always_inline void on_flush_reason(struct ps *p)
 	p->s->mc.reason = r < PINSCOPE_NR_FLUSH_REASONS ? r : PINSCOPE_FL_EXPLICIT;
 }
 
-/* in_flush */
-#define FL_IN		(1 << 0)	/* between xen_mc_flush() and its return */
-#define FL_TIMED	(1 << 1)	/* its latency is recorded */
+/* in_flush: between xen_mc_flush() and its return, for the flushes whose
+ * latency is recorded; an untimed flush clears it (a return not seen leaves
+ * no stale start behind) */
+#define FL_TIMED	(1 << 1)
 
 /* A flush outside any pin or unpin, with no split lock held */
 static __always_inline bool flush_idle(struct cpu_state *s)
 {
 	return !s->op.kind && !held_span(s);
+}
+
+/*
+ * Live: an event on this cpu can change more than the idle statistics: an
+ * operation runs, split locks are held, or a timed flush has not returned
+ * (where its return is seen).  The live hooks whose events only matter on
+ * a busy cpu skip every cpu lookup while none is (pinscope.bpf.c nr_busy).
+ */
+static __always_inline bool cpu_busy(struct cpu_state *s)
+{
+	return !flush_idle(s) || (HAS(FLUSH_EXIT) && s->mc.in_flush);
 }
 
 /*
@@ -780,7 +792,7 @@ static __always_inline bool lean_skip_flush(struct cpu_state *s)
 	if (!LEAN(IDLE_FLUSH) || !flush_idle(s))
 		return false;
 	s->mc.reason = PINSCOPE_FL_EXPLICIT;
-	s->mc.in_flush = FL_IN;
+	s->mc.in_flush = 0;
 	return true;
 }
 
@@ -807,12 +819,12 @@ static __always_inline void on_flush(struct ps *p)
 	lin_add(&st->flush_cbs, p->e->arg[2]);
 	s->mc.gen++;
 	if (flush_idle(s)) {
-		s->mc.in_flush = FL_IN;
+		s->mc.in_flush = 0;	/* untimed: its return has nothing to do */
 		return;
 	}
 	ts = ev_ts(p);
 	s->mc.flush_ts = ts;
-	s->mc.in_flush = FL_IN | FL_TIMED;
+	s->mc.in_flush = FL_TIMED;
 	/* fentry: a flush before a pin's lock is taken is not part of the hold */
 	if ((s->pg.flags & PGF_ACTIVE) && !(s->pg.flags & (PGF_PINNED | PGF_CB)) &&
 	    s->op.kind == PINSCOPE_OP_PIN)
@@ -887,8 +899,10 @@ static __always_inline void on_lost(struct ps *p)
 	s->mc.gen++;
 }
 
-/* live: called from a hook (ctx is its context), else replay (ctx NULL) */
-static __always_inline int handle(void *ctx, const struct pinscope_event *e, bool live)
+/* live: called from a hook (ctx is its context), else replay (ctx NULL);
+ * returns the cpu's state, NULL for an event without one */
+static __always_inline struct cpu_state *handle(void *ctx, const struct pinscope_event *e,
+						 bool live)
 {
 	struct ps p = { .ctx = ctx, .live = live, .e = e };
 	__u32 slot = e->slot;
@@ -902,7 +916,7 @@ static __always_inline int handle(void *ctx, const struct pinscope_event *e, boo
 		p.st = bpf_map_lookup_elem(&stats, &slot);
 		if (p.st)
 			__sync_fetch_and_add(&p.st->lost.bad_cpu, 1);
-		return 0;
+		return NULL;
 	}
 	p.st->events++;
 	switch (e->type) {
@@ -923,7 +937,7 @@ static __always_inline int handle(void *ctx, const struct pinscope_event *e, boo
 	case PINSCOPE_EV_LOST:		on_lost(&p); break;
 	default:			break;
 	}
-	return 0;
+	return p.s;
 }
 
 #endif /* PINSCOPE_CHECK_BPF_H */

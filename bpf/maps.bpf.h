@@ -93,7 +93,7 @@ struct ps_batch {
 	__u64 gen;			/* flushes started on this cpu */
 	__u64 flush_ts;
 	__u32 reason;			/* pending enum pinscope_flush_reason */
-	__u32 in_flush;			/* FL_* */
+	__u32 in_flush;			/* a timed flush runs (FL_TIMED) */
 };
 
 /* Split locks held: FIFO, [head, tail), released entries leave holes */
@@ -109,6 +109,7 @@ struct cpu_state {
 	struct ps_op op;
 	__u32 ops_started;		/* numbers the operations (op.seq) */
 	__u32 pad;
+	__u64 busy;			/* live: counted in nr_busy (pinscope.bpf.c) */
 	struct ps_visit pg;
 	struct ps_dopin dp;
 	struct ps_batch mc;

@@ -28,6 +28,33 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  */
 bool armed;
 
+/*
+ * The cpus that are busy (check.bpf.h cpu_busy(): an operation, split locks
+ * held, a timed flush not returned): the sum of their cpu_state.busy.  Most
+ * xen events come while no cpu is: every multicall batch ends in
+ * xen_mc_issue, a context switch flushes.  While none is, the hooks whose
+ * events only matter on a busy cpu return after this one load, without
+ * reading the cpu number or its state; the other hooks (and replay) see every
+ * event.  Updated after each event the checker handles (track_busy()): an
+ * idle cpu becomes busy only through such an event.
+ */
+__u64 nr_busy;
+
+/*
+ * This cpu's busy state changed: count it.  The exchange keeps the sum exact
+ * when a hook in an interrupt handles an event between this event's check and
+ * its store: each change of cpu_state.busy is counted once.
+ */
+static __always_inline void track_busy(struct cpu_state *s)
+{
+	__u64 busy = cpu_busy(s);
+
+	if (busy == s->busy)
+		return;
+	if (__sync_lock_test_and_set(&s->busy, busy) != busy)
+		__sync_fetch_and_add(&nr_busy, busy ? 1 : -1);
+}
+
 static __always_inline void live(struct pinscope_event *e, __u32 type)
 {
 	e->type = type;
@@ -43,6 +70,7 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 				__u64 a2, __u64 a3)
 {
 	struct pinscope_event e;
+	struct cpu_state *s;
 
 	if (!armed)
 		return 0;
@@ -51,14 +79,32 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	e.arg[1] = a1;
 	e.arg[2] = a2;
 	e.arg[3] = a3;
-	return handle(ctx, &e, true);
+	s = handle(ctx, &e, true);
+	if (s)
+		track_busy(s);
+	return 0;
+}
+
+/* No cpu is busy: this event changes nothing but the idle statistics */
+static __always_inline bool all_idle(void)
+{
+	return !nr_busy;
 }
 
 /*
  * --lean: the flush hooks answer an idle flush (check.bpf.h flush_idle())
- * from this cpu's state, without building an event: most flushes are
- * context switches.  NULL without --lean or before the run starts.
+ * themselves, without building an event: most flushes are context switches.
+ * While no cpu is busy, at once: flush_idle() holds, and lean_skip_flush()
+ * would leave this cpu's state as it is (no timed flush, the reason reset by
+ * the last flush).
  */
+static __always_inline bool lean_all_idle(void)
+{
+	return LEAN(IDLE_FLUSH) && armed && all_idle();
+}
+
+/* --lean, some cpu busy: this cpu's state, to test it; NULL without --lean
+ * or before the run starts */
 static __always_inline struct cpu_state *lean_cpu(void)
 {
 	__u32 cpu;
@@ -85,9 +131,12 @@ int tp_mc_callback(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush_reason")
 int tp_mc_flush_reason(__u64 *ctx)
 {
-	struct cpu_state *s = lean_cpu();
+	struct cpu_state *s;
 
-	if (s && flush_idle(s))		/* its flush will not be counted */
+	if (lean_all_idle())		/* its flush will not be counted */
+		return 0;
+	s = lean_cpu();
+	if (s && flush_idle(s))
 		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
@@ -96,8 +145,11 @@ int tp_mc_flush_reason(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush")
 int tp_mc_flush(__u64 *ctx)
 {
-	struct cpu_state *s = lean_cpu();
+	struct cpu_state *s;
 
+	if (lean_all_idle())
+		return 0;
+	s = lean_cpu();
 	if (s && lean_skip_flush(s))
 		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
@@ -107,10 +159,14 @@ int tp_mc_flush(__u64 *ctx)
 SEC("?raw_tp/xen_mc_issue")
 int tp_mc_issue(__u64 *ctx)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &cpu);
+	__u32 cpu;
+	struct cpu_state *s;
 
 	/* ends every multicall batch: only matters inside a pin or unpin */
+	if (all_idle())
+		return 0;
+	cpu = bpf_get_smp_processor_id();
+	s = bpf_map_lookup_elem(&cpus, &cpu);
 	if (s && !s->op.kind)
 		return 0;
 	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
@@ -240,15 +296,17 @@ int BPF_PROG(fe_pte_unlock, void *ptl)
 SEC("?fexit/xen_mc_flush")
 int BPF_PROG(fx_mc_flush)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &cpu);
+	__u32 cpu;
+	struct cpu_state *s;
 
 	/* most flushes run outside operations and are not timed: their end
-	 * only clears in_flush (on_flush_exit), without building an event */
-	if (s && !(s->mc.in_flush & FL_TIMED)) {
-		s->mc.in_flush = 0;
+	 * has nothing to do (on_flush_exit); no cpu busy: no timed flush */
+	if (all_idle())
 		return 0;
-	}
+	cpu = bpf_get_smp_processor_id();
+	s = bpf_map_lookup_elem(&cpus, &cpu);
+	if (s && !(s->mc.in_flush & FL_TIMED))
+		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
 }
 
@@ -322,6 +380,8 @@ int kp_pte_unlock(struct pt_regs *ctx)
 SEC("?kretprobe/xen_mc_flush")
 int kr_mc_flush(struct pt_regs *ctx)
 {
+	if (all_idle())		/* as fx_mc_flush */
+		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
 }
 

@@ -24,13 +24,20 @@
 #define MM 0xffff888001000000ULL
 #define PTL 0xffff888002000040ULL
 
-static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+/* one call of a hook's program with n TP_PROTO arguments, on a cpu */
+static void tp_on(__u32 cpu, struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2,
+		  __u64 a3)
 {
 	__u64 args[4] = { a0, a1, a2, a3 };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = n * sizeof(__u64),
-		    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
+		    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
 
 	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+}
+
+static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+{
+	tp_on(0, prog, n, a0, a1, a2, a3);
 }
 
 /* tracepoints mode as pinscope loads it (lean: enum pinscope_lean), armed or not */
@@ -161,6 +168,65 @@ static void test_lean_idle_flushes(void **state)
 	assert_true(bpf_map_get_next_key(bpf_map__fd(s->maps.procs), NULL, &cpu) < 0);	/* empty */
 }
 
+static __u64 events_of(struct pinscope_bpf *s, __u32 cpu)
+{
+	static struct pinscope_stats st;	/* 43 KB */
+
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.stats), &cpu, &st), 0);
+	return st.events;
+}
+
+/*
+ * nr_busy counts the cpus with an operation, split locks held or a timed
+ * flush.  While it is 0, xen_mc_issue (every batch) and the flush returns
+ * are answered by the hook at once; while another cpu is busy, they look at
+ * their own cpu's state and still skip when it is idle.  The pin on cpu 1
+ * is judged whole: its xen_mc_issue got through.
+ */
+static void test_busy_cpus(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+	struct cpu_state cs;
+	__u32 cpu = 0;
+	__u64 ev0;
+
+	if (libbpf_num_possible_cpus() < 2)
+		skip();
+	assert_int_equal(s->bss->nr_busy, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	assert_int_equal(events_of(s, 0), 0);		/* idle everywhere */
+
+	tp_on(1, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	assert_int_equal(s->bss->nr_busy, 1);
+	ev0 = events_of(s, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* cpu 0 is idle itself */
+	assert_int_equal(events_of(s, 0), ev0);
+	tp_on(1, s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp_on(1, s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
+	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
+	tp_on(1, s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
+	tp_on(1, s->progs.tp_pin_page, 4, MM, 0x3000, PINSCOPE_L_PGD, 0);
+	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x3000, 0, 0);
+	tp_on(1, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	tp_on(1, s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
+	assert_int_equal(s->bss->nr_busy, 1);		/* the lock is still held */
+	tp_on(1, s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	assert_int_equal(s->bss->nr_busy, 1);		/* the operation is not over */
+	tp_on(1, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: it is */
+	assert_int_equal(s->bss->nr_busy, 0);
+	cpu = 1;
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.busy, 0);
+
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_int_equal(st.op_ns[0].count, 1);		/* finished, not cut */
+	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(total_violations(&st), 0);
+}
+
 static int on_violation(void *ctx, void *data, size_t size)
 {
 	struct pinscope_violation *v = ctx;
@@ -270,6 +336,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lean_idle_flushes, setup_lean, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
 						teardown),
