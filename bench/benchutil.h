@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "procstat.h"	/* proc_status_kb() */
 
@@ -53,6 +54,40 @@ static inline int btf_load_cost(void)
 	       proc_status_kb(getpid(), "VmHWM:"));
 	btf__free(btf);
 	return err ? 1 : 0;
+}
+
+/* a program's bpf_stats (run_cnt, run_time_ns), and one test_run of it */
+struct pstat {
+	__u64 cnt, ns;
+};
+
+static inline struct pstat prog_stat(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct pstat s = {};
+
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		s.cnt = info.run_cnt;
+		s.ns = info.run_time_ns;
+	}
+	return s;
+}
+
+static inline struct pstat pdelta(struct pstat a, struct pstat b)
+{
+	return (struct pstat){ b.cnt - a.cnt, b.ns - a.ns };
+}
+
+static inline int run_prog(int fd, __u64 *args, int nargs, int cpu)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = nargs * sizeof(__u64));
+
+	if (cpu >= 0) {
+		opts.flags = BPF_F_TEST_RUN_ON_CPU;
+		opts.cpu = cpu;
+	}
+	return bpf_prog_test_run_opts(fd, &opts);
 }
 
 #endif

@@ -23,6 +23,10 @@
  *   -c CPU         run the loops (and their children) on this cpu only
  *   -w ARGS        after the loops, run /bin/workload ARGS (space separated)
  *        guestbench btf        peak RSS of libbpf's btf__load_vmlinux_btf() alone
+ *        guestbench floors [-e CALLS] [-r REPS]
+ *                              the floor programs test_run in this kernel
+ *                              (bench/floors.h): what the clock, the cpu, the
+ *                              pid, a lookup cost here next to an empty program
  *        guestbench true       exit 0 (what the fork loop execs)
  *
  * Loops (single driver, counted for SECONDS of CLOCK_MONOTONIC; the workload
@@ -52,6 +56,7 @@
 #include "benchutil.h"
 #include "pinscope.h"
 #include "empty.skel.h"
+#include "floors.h"
 
 #define MMAP_BYTES (4UL << 20)
 
@@ -538,6 +543,30 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 }
 
+/* guestbench floors [-e CALLS] [-r REPS]: bench/floors.h, bpf_stats held on */
+static int cmd_floors(int argc, char **argv)
+{
+	size_t calls = 20000;
+	int reps = 3, c, stats_fd, err;
+
+	optind = 2;
+	while ((c = getopt(argc, argv, "e:r:")) != -1) {
+		switch (c) {
+		case 'e': calls = strtoull(optarg, NULL, 0); break;
+		case 'r': reps = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (stats_fd < 0) {
+		fprintf(stderr, "Failed to enable bpf_stats: %s\n", strerror(errno));
+		return 1;
+	}
+	err = floors_run(calls, reps);
+	close(stats_fd);
+	return err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "true"))
@@ -548,8 +577,11 @@ int main(int argc, char **argv)
 		return cmd_run(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "btf"))
 		return btf_load_cost();
+	if (argc > 1 && !strcmp(argv[1], "floors"))
+		return cmd_floors(argc, argv);
 	fprintf(stderr, "Usage: guestbench run [-n NAME] [-s SECONDS] [-l fork,mmap] [-L LOG] "
 			"[-p PATTERN] [-t SECONDS] [-e fentry|tracepoints] [-S] [-w ARGS] "
-			"[-- TRACER ARGS...]\n       guestbench btf\n       guestbench true\n");
+			"[-- TRACER ARGS...]\n       guestbench btf\n"
+			"       guestbench floors [-e CALLS] [-r REPS]\n       guestbench true\n");
 	return 2;
 }

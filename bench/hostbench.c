@@ -53,7 +53,10 @@
 #include "pinscope.h"
 #include "pinscope.skel.h"
 #include "empty.skel.h"
+#include "floors.h"
 #include "stats.h"
+#define PINSCOPE_USER_ENGINE	/* struct cpu_state only, not the BPF maps */
+#include "bpf/maps.bpf.h"
 
 #define PTE_UNLOCK_FN	0xffffffff81234560ULL
 #define OTHER_CB_FN	0xffffffff81000000ULL	/* set_current_cr3 and the like */
@@ -76,39 +79,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "hostbench: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-struct pstat {
-	__u64 cnt, ns;
-};
-
-static struct pstat prog_stat(int fd)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	struct pstat s = {};
-
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		s.cnt = info.run_cnt;
-		s.ns = info.run_time_ns;
-	}
-	return s;
-}
-
-static struct pstat pdelta(struct pstat a, struct pstat b)
-{
-	return (struct pstat){ b.cnt - a.cnt, b.ns - a.ns };
-}
-
-static int run_prog(int fd, __u64 *args, int nargs, int cpu)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = nargs * sizeof(__u64));
-
-	if (cpu >= 0) {
-		opts.flags = BPF_F_TEST_RUN_ON_CPU;
-		opts.cpu = cpu;
-	}
-	return bpf_prog_test_run_opts(fd, &opts);
 }
 
 /* ---- the synthetic stream */
@@ -365,6 +335,24 @@ static struct bpf_program *empty_prog(struct empty_bpf *e, int h)
 	return bpf_object__find_program_by_name(e->obj, name);
 }
 
+/*
+ * After a stream: the cpus whose busy flag is set (what nr_busy sums) and
+ * those whose state is busy (bpf/check.bpf.h cpu_busy(), tracepoints caps:
+ * no flush returns), for the bench's own check that the three agree.
+ */
+static void busy_count(struct pinscope_bpf *skel, unsigned int *flags, unsigned int *states)
+{
+	struct cpu_state cs;
+
+	*flags = *states = 0;
+	for (__u32 cpu = 0; cpu < bpf_map__max_entries(skel->maps.cpus); cpu++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.cpus), &cpu, &cs))
+			die("read cpus");
+		*flags += cs.busy != 0;
+		*states += cs.op.kind || cs.held.tail != cs.held.head;
+	}
+}
+
 static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 {
 	char desc[512];
@@ -390,6 +378,7 @@ static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 		struct pstat p0[NR_HOOKS], e0[NR_HOOKS];
 		__u64 a[4], calls[NR_HOOKS] = { 0 }, fns[NR_HOOKS] = { 0 }, t0;
 		struct pinscope_stats st;
+		unsigned int busy_flags, busy_states;
 		int nargs, h;
 
 		if (loader_open_load(&skel, &cfg))
@@ -452,53 +441,22 @@ static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 			       (unsigned long long)ed.ns, (unsigned long long)calls[h],
 			       (unsigned long long)fns[h]);
 		}
+		busy_count(skel, &busy_flags, &busy_states);
 		printf("{\"what\": \"hooks-run\", \"rep\": %d, \"events\": %zu, \"wall_ns\": %llu, "
 		       "\"checked_events\": %llu, \"ops\": %llu, \"violations\": %llu, "
-		       "\"lost_held_full\": %llu, \"unmatched_unlock\": %llu}\n",
+		       "\"lost_held_full\": %llu, \"unmatched_unlock\": %llu, \"nr_busy\": %llu, "
+		       "\"busy_flags\": %u, \"busy_states\": %u}\n",
 		       rep, n, (unsigned long long)t0, (unsigned long long)st.events,
 		       (unsigned long long)(st.ops[0] + st.ops[1]),
 		       (unsigned long long)total_violations(&st),
 		       (unsigned long long)st.lost.held_full,
-		       (unsigned long long)st.lost.unmatched_unlock);
+		       (unsigned long long)st.lost.unmatched_unlock,
+		       (unsigned long long)skel->bss->nr_busy, busy_flags, busy_states);
 		fflush(stdout);
 		empty_bpf__destroy(e);
 		loader_destroy(skel);
 	}
 	free(ev);
-	return 0;
-}
-
-/* ---- floors: what the helpers of live() cost, one program each */
-
-static int cmd_floors(size_t calls, int reps)
-{
-	const char *names[] = { "e_raw_tp", "floor_cpu", "floor_pid", "floor_ktime",
-				"floor_lookup", "floor_raw_tp", "floor_comm", "floor_proc_same",
-				"floor_proc_new", NULL };
-	struct empty_bpf *e = empty_bpf__open();
-	__u64 a[4] = { 1, 2, 3, 4 };
-
-	if (!e)
-		die("empty_bpf__open");
-	for (int i = 0; names[i]; i++)
-		bpf_program__set_autoload(bpf_object__find_program_by_name(e->obj, names[i]), true);
-	if (empty_bpf__load(e))
-		die("empty_bpf__load");
-	for (int rep = 0; rep < reps; rep++) {
-		for (int i = 0; names[i]; i++) {
-			int fd = bpf_program__fd(bpf_object__find_program_by_name(e->obj, names[i]));
-			struct pstat s0 = prog_stat(fd), s1;
-
-			for (size_t k = 0; k < calls; k++)
-				if (run_prog(fd, a, 4, 0))
-					die("test_run floor");
-			s1 = pdelta(s0, prog_stat(fd));
-			printf("{\"what\": \"floor\", \"rep\": %d, \"prog\": \"%s\", \"cnt\": %llu, "
-			       "\"ns\": %llu}\n", rep, names[i], (unsigned long long)s1.cnt,
-			       (unsigned long long)s1.ns);
-		}
-	}
-	empty_bpf__destroy(e);
 	return 0;
 }
 
@@ -783,7 +741,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "hooks"))
 		return cmd_hooks(events, reps, lean);
 	if (!strcmp(cmd, "floors"))
-		return cmd_floors(events, reps);
+		return floors_run(events, reps) ? 1 : 0;	/* floors.h said what failed */
 	usage();
 	return 2;
 }

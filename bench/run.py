@@ -568,6 +568,47 @@ def t1_cause(floors):
     return "; ".join(out)
 
 
+FLOOR_WHAT = {
+    "e_raw_tp": "empty", "floor_cpu": "bpf_get_smp_processor_id()",
+    "floor_pid": "bpf_get_current_pid_tgid()", "floor_ktime": "bpf_ktime_get_ns()",
+    "floor_lookup": "lookup + increment of a per-cpu counter",
+    "floor_raw_tp": "all of these + the event struct (floor)",
+    "floor_comm": "bpf_get_current_comm()",
+    "floor_proc_same": "count_proc() of one process: a hash lookup that hits",
+    "floor_proc_new": "count_proc() of a new process each call (a fork loop): "
+                      "insert, then a failing insert once the map is full"}
+
+
+def report_floors(R, fl, where):
+    """the floor programs' test_run figures (bench/floors.h) of one kernel"""
+    rows = []
+    base = mmm([r["ns"] / r["cnt"] for r in fl if r["prog"] == "e_raw_tp" and r["cnt"]])
+    for name, desc in FLOOR_WHAT.items():
+        v = mmm([r["ns"] / r["cnt"] for r in fl if r["prog"] == name and r["cnt"]])
+        if v:
+            rows.append([f"`{name}`", desc, fmm(v), f"{v[0] - base[0]:+.1f}" if base else "",
+                         f"{v[0] / base[0]:.2f}" if base else ""])
+    calls = max((r["cnt"] for r in fl), default=0)
+    reps = len({r["rep"] for r in fl})
+    R.p(f"**The floor taken apart, {where}** (raw_tp programs of bench/empty.bpf.c, test_run on "
+        f"cpu 0, {calls:,} calls each, {reps} runs): what each helper a hook may call adds to an "
+        f"empty program (pinscope's handlers read the clock and the pid only for the events that "
+        f"use them).")
+    R.p()
+    R.table(["program", "does", "ns/call", "added to empty, ns", "ratio to empty"], rows)
+
+
+def floor_ratio(fl, prog):
+    """median ns/call of prog over the empty program's, from floor records"""
+    ns = {}
+    for r in fl or []:
+        if r.get("what", "floor") == "floor" and r.get("cnt"):
+            ns.setdefault(r["prog"], []).append(r["ns"] / r["cnt"])
+    if not ns.get("e_raw_tp") or not ns.get(prog):
+        return None
+    return statistics.median(ns[prog]) / statistics.median(ns["e_raw_tp"])
+
+
 def prog_times(progs):
     """run_time_ns of pinscope's programs and of the empty ones, summed"""
     progs = list(progs)
@@ -879,31 +920,15 @@ def build_report(mach, host, guests):
     hooks = (report_host_hooks(R, host["hooks"], host.get("hooks_lean"))
              if host.get("hooks") else {})
     if host.get("floors"):
-        fl = host["floors"]
-        what = {"e_raw_tp": "empty", "floor_cpu": "bpf_get_smp_processor_id()",
-                "floor_pid": "bpf_get_current_pid_tgid()", "floor_ktime": "bpf_ktime_get_ns()",
-                "floor_lookup": "lookup + increment of a per-cpu counter",
-                "floor_raw_tp": "all of these + the event struct (floor)",
-                "floor_comm": "bpf_get_current_comm()",
-                "floor_proc_same": "count_proc() of one process: a hash lookup that hits",
-                "floor_proc_new": "count_proc() of a new process each call (a fork loop): "
-                                  "insert, then a failing insert once the map is full"}
-        rows = []
-        base = mmm([r["ns"] / r["cnt"] for r in fl if r["prog"] == "e_raw_tp"])
-        for name, desc in what.items():
-            v = mmm([r["ns"] / r["cnt"] for r in fl if r["prog"] == name])
-            if v:
-                rows.append([f"`{name}`", desc, fmm(v), f"{v[0] - base[0]:+.1f}" if base else ""])
-        R.p("**The floor taken apart** (raw_tp programs of bench/empty.bpf.c, test_run on cpu 0, "
-            "100,000 calls each, 3 runs): what each helper a hook may call adds to an empty "
-            "program (pinscope's handlers read the clock and the pid only for the events that "
-            "use them).")
-        R.p()
-        R.table(["program", "does", "ns/call", "added to empty, ns"], rows)
+        report_floors(R, host["floors"], "this host")
     gh = {}
     for label, g in guests:
         if g:
             gh[label] = report_guest_handlers(R, g, f"Guest, {label}")
+            gfl = [r for r in g["stats"] if r.get("what") == "floor"]
+            if gfl:
+                report_floors(R, gfl, f"the guest ({label}, icount: instructions)"
+                              if ARGS.icount else f"the guest ({label}, TCG)")
 
     R.p("### 2. Workload overhead in the guest")
     R.p()
@@ -949,6 +974,8 @@ def build_report(mach, host, guests):
                            for label, r, rl in gt), all(r <= 1.5 for _, r, _ in gt),
                  "; ".join(f"{label}: time over the empty twins from "
                            + ", ".join(f"`{n}` {v:.0f} %" for n, v in g["excess"][:3])
+                           + (f"; the clock alone (`floor_ktime`) is {kt:.2f}x an empty program there"
+                              if (kt := floor_ratio(g["stats"], "floor_ktime")) else "")
                            for label, g in guests if g and g.get("excess")))
     # 3. overhead measured to 0.5 %: < 1 %, below ftrace and bpftrace
     parts, ok3 = [], True

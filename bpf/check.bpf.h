@@ -574,7 +574,9 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 	s->pg.level = level;
 	s->pg.pfn = pfn;
 	s->pg.ptl = ptl;
-	if (!HAS(LOCK))		/* the hold's start when no lock event tells it */
+	/* the hold's start when no lock event tells it: only PTE pages have
+	 * split locks (xen_pin_page() locks at PT_PTE), the others no clock */
+	if (!HAS(LOCK) && level == PINSCOPE_L_PTE)
 		s->pg.ts = ev_ts(p);
 	if (level == PINSCOPE_L_PTE && HAS(PTL))
 		pte_page_queued(p, pfn, ptl);
@@ -750,14 +752,19 @@ static __always_inline void on_callback(struct ps *p)
 	if (!split_locks_seen)
 		split_locks_seen = true;
 	undecided_are_leaks(s);
-	held_push(p, ptl, s->pg.pfn, HAS(PAGE_EXIT) ? s->pg.ts : ev_ts(p));
+	held_push(p, ptl, s->pg.pfn, HAS(PAGE_EXIT) && (s->pg.flags & PGF_ACTIVE) &&
+		  s->pg.level == PINSCOPE_L_PTE ? s->pg.ts : ev_ts(p));
+}
+
+/* The reason of the flush to come (xen_mc_flush_reason) */
+static __always_inline void flush_reason_set(struct cpu_state *s, __u64 r)
+{
+	s->mc.reason = r < PINSCOPE_NR_FLUSH_REASONS ? r : PINSCOPE_FL_EXPLICIT;
 }
 
 static __always_inline void on_flush_reason(struct ps *p)
 {
-	__u32 r = p->e->arg[0];
-
-	p->s->mc.reason = r < PINSCOPE_NR_FLUSH_REASONS ? r : PINSCOPE_FL_EXPLICIT;
+	flush_reason_set(p->s, p->e->arg[0]);
 }
 
 /* in_flush: between xen_mc_flush() and its return, for the flushes whose
@@ -797,6 +804,25 @@ static __always_inline bool lean_skip_flush(struct cpu_state *s)
 }
 
 /*
+ * A flush counted, by reason and size (entries, callbacks); an idle one is
+ * done with that (untimed: its return has nothing to do).  The live flush
+ * hook also calls it for an idle flush while no cpu is busy, without an
+ * event (pinscope.bpf.c).
+ */
+static __always_inline void flush_count(struct cpu_state *s, struct pinscope_stats *st,
+					__u64 entries, __u64 cbs)
+{
+	st->flushes++;
+	st->flush_reason[s->mc.reason & 3]++;
+	s->mc.reason = PINSCOPE_FL_EXPLICIT;
+	lin_add(&st->flush_entries, entries);
+	lin_add(&st->flush_cbs, cbs);
+	s->mc.gen++;
+	if (flush_idle(s))
+		s->mc.in_flush = 0;
+}
+
+/*
  * Flushes are all counted (with --lean only those inside an operation or
  * while split locks are held), by reason and size; their latency is recorded for
  * those that run inside a pin or unpin or while split locks are held: the
@@ -812,16 +838,9 @@ static __always_inline void on_flush(struct ps *p)
 	maybe_finish(p);
 	if (lean_skip_flush(s))
 		return;
-	st->flushes++;
-	st->flush_reason[s->mc.reason & 3]++;
-	s->mc.reason = PINSCOPE_FL_EXPLICIT;
-	lin_add(&st->flush_entries, p->e->arg[0]);
-	lin_add(&st->flush_cbs, p->e->arg[2]);
-	s->mc.gen++;
-	if (flush_idle(s)) {
-		s->mc.in_flush = 0;	/* untimed: its return has nothing to do */
+	flush_count(s, st, p->e->arg[0], p->e->arg[2]);
+	if (flush_idle(s))
 		return;
-	}
 	ts = ev_ts(p);
 	s->mc.flush_ts = ts;
 	s->mc.in_flush = FL_TIMED;

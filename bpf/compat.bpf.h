@@ -33,6 +33,10 @@ static __always_inline __u64 page_to_pfn(__u64 page)
 	}
 	if (!base)
 		base = 0xffffea0000000000ULL;	/* __VMEMMAP_BASE_L4 */
+	/* sizeof(struct page) is 64 unless debug options grow it: a shift
+	 * then (the verifier knows page_size_of and drops the other branch) */
+	if (page_size_of == 64)
+		return (page - base) >> 6;
 	return (page - base) / page_size_of;
 }
 

@@ -103,6 +103,27 @@ static __always_inline bool lean_all_idle(void)
 	return LEAN(IDLE_FLUSH) && armed && all_idle();
 }
 
+/*
+ * No cpu busy, the run started: this cpu's state and statistics, for the
+ * flush hooks that answer an idle flush event themselves, as the checker
+ * would (check.bpf.h flush_count(), flush_reason_set()) but without building
+ * an event or tracking the busy state (an idle cpu stays idle).
+ */
+static __always_inline bool idle_cpu(struct cpu_state **s, struct pinscope_stats **st)
+{
+	__u32 cpu;
+
+	if (!armed || !all_idle())
+		return false;
+	cpu = bpf_get_smp_processor_id();
+	*s = bpf_map_lookup_elem(&cpus, &cpu);
+	*st = bpf_map_lookup_elem(&stats, &cpu);
+	if (!*s || !*st)
+		return false;	/* the checker counts it (bad_cpu) */
+	(*st)->events++;
+	return true;
+}
+
 /* --lean, some cpu busy: this cpu's state, to test it; NULL without --lean
  * or before the run starts */
 static __always_inline struct cpu_state *lean_cpu(void)
@@ -131,10 +152,15 @@ int tp_mc_callback(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush_reason")
 int tp_mc_flush_reason(__u64 *ctx)
 {
+	struct pinscope_stats *st;
 	struct cpu_state *s;
 
 	if (lean_all_idle())		/* its flush will not be counted */
 		return 0;
+	if (idle_cpu(&s, &st)) {
+		flush_reason_set(s, ctx[0]);
+		return 0;
+	}
 	s = lean_cpu();
 	if (s && flush_idle(s))
 		return 0;
@@ -145,10 +171,15 @@ int tp_mc_flush_reason(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush")
 int tp_mc_flush(__u64 *ctx)
 {
+	struct pinscope_stats *st;
 	struct cpu_state *s;
 
 	if (lean_all_idle())
 		return 0;
+	if (idle_cpu(&s, &st)) {
+		flush_count(s, st, ctx[0], ctx[2]);
+		return 0;
+	}
 	s = lean_cpu();
 	if (s && lean_skip_flush(s))
 		return 0;

@@ -196,6 +196,21 @@ static void test_busy_cpus(void **state)
 	assert_int_equal(s->bss->nr_busy, 0);
 	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
 	assert_int_equal(events_of(s, 0), 0);		/* idle everywhere */
+	/* idle flushes are counted all the same, by the hook itself */
+	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_BATCH, 0, 0, 0);
+	tp(s->progs.tp_mc_flush, 3, 32, 40, 2, 0);
+	tp(s->progs.tp_mc_flush, 3, 3, 0, 0, 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.events, 3);
+	assert_int_equal(st.flushes, 2);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_BATCH], 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_EXPLICIT], 1);
+	assert_int_equal(st.flush_entries.slots[32], 1);
+	assert_int_equal(st.flush_cbs.slots[2], 1);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.mc.gen, 2);
+	assert_int_equal(cs.mc.in_flush, 0);
+	assert_int_equal(s->bss->nr_busy, 0);
 
 	tp_on(1, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
 	assert_int_equal(s->bss->nr_busy, 1);

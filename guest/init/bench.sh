@@ -23,8 +23,8 @@
 # (pinscope, then pinscope --lean), BENCH_ROUNDS rounds of BENCH_BT_CONFIGS.
 # Sections: bench-info, round-N and btround-N (JSON lines of guestbench, per
 # round), handler-cost (JSON lines: every BPF program's run_time_ns/run_cnt
-# with pinscope and the empty programs attached, pinscope's maps),
-# handler-cost-lean (the same with --lean), pinscope-log,
+# with pinscope and the empty programs attached, pinscope's maps, the BTF
+# read alone, the floor programs test_run), handler-cost-lean (the same with --lean), pinscope-log,
 # bpftrace-log, ftrace-stats (last run of each), workload-out.
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_SECONDS=${BENCH_SECONDS:-3}
@@ -139,6 +139,9 @@ scenario() {
 		-- /bin/pinscope --mode "$BENCH_MODE" -d 3600 > /tmp/stats.jsonl 2>&1
 	# what libbpf's read of the kernel BTF alone costs in memory (fentry mode)
 	$GB btf >> /tmp/stats.jsonl 2>&1
+	# the floor taken apart in this kernel: the clock, cpu, pid, a lookup
+	stage "bench: floors (test_run of bench/empty.bpf.c's floor programs)"
+	$GB floors -e 20000 -r 3 >> /tmp/stats.jsonl 2>&1
 	stage "bench: handler cost with --lean"
 	$GB run -n stats-lean -c "$LOOP_CPU" -s "$BENCH_SECONDS" -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
 		-L /tmp/pinscope-stats-lean.log -p "Tracing the Xen" -t 180 \
