@@ -61,12 +61,21 @@ $(BENCH_DIR)/hostbench: $(BENCH_DIR)/hostbench.o $(OUTPUT)/tests/model.o $(BENCH
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) -g -O2 $^ $(USER_LIBS) -o $@
 
+# the same, static, for the guest: the live handlers test_run there, where
+# QEMU icount makes their cost an instruction count (no trace.dat: the static
+# library objects of the top Makefile)
+BENCH_STATIC_LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(STATIC_OBJS))
+$(BENCH_DIR)/hostbench.static: $(BENCH_DIR)/hostbench.o $(OUTPUT)/tests/model.o $(BENCH_STATIC_LIB_OBJS)
+	$(call msg,STATIC,$@)
+	$(Q)$(CC) -g -O2 -static $^ $(STATIC_LIBS) -o $@
+
 # guest helper: static (the initramfs has no libraries)
 $(BENCH_DIR)/guestbench: bench/guestbench.c $(BENCH_DIR)/empty.skel.h | $(BENCH_DIR)
 	$(call msg,STATIC,$@)
 	$(Q)$(CC) -g -O2 $(BENCH_WARN) $(BENCH_INCLUDES) -MMD -MP -static $< -lbpf -lelf -lz -o $@
 
-bench-build: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static $(BENCH_DIR)/hostbench $(BENCH_DIR)/guestbench
+bench-build: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static $(BENCH_DIR)/hostbench \
+	     $(BENCH_DIR)/hostbench.static $(BENCH_DIR)/guestbench
 
 bench: bench-build
 	$(Q)python3 bench/run.py --output $(OUTPUT) --guest-timeout $(BENCH_GUEST_TIMEOUT) \

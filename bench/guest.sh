@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
 done
 B=$OUTPUT/bench
 mkdir -p "$B"
-for f in "$OUTPUT/pinscope.static" "$B/guestbench"; do
+for f in "$OUTPUT/pinscope.static" "$B/guestbench" "$B/hostbench.static"; do
 	[ -x "$f" ] || die "Failed to find $f: run make bench-build"
 done
 
@@ -57,6 +57,7 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/pinscope-bench.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/etc/bench"
 cp "$B/guestbench" "$stage/bin/guestbench"
+cp "$B/hostbench.static" "$stage/bin/hostbench"
 cp "$HERE/holdtime.bt" "$stage/etc/bench/holdtime.bt"
 if bt_ver=$("$HERE/fetch-bpftrace.sh" "$B/bpftrace-tree"); then
 	cp -a "$B/bpftrace-tree/." "$stage/"

@@ -85,6 +85,14 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	return 0;
 }
 
+/* This cpu's state; NULL only if the map lacks it (the checker counts that) */
+static __always_inline struct cpu_state *this_cpu(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&cpus, &cpu);
+}
+
 /* No cpu is busy: this event changes nothing but the idle statistics */
 static __always_inline bool all_idle(void)
 {
@@ -128,12 +136,9 @@ static __always_inline bool idle_cpu(struct cpu_state **s, struct pinscope_stats
  * or before the run starts */
 static __always_inline struct cpu_state *lean_cpu(void)
 {
-	__u32 cpu;
-
 	if (!LEAN(IDLE_FLUSH) || !armed)
 		return NULL;
-	cpu = bpf_get_smp_processor_id();
-	return bpf_map_lookup_elem(&cpus, &cpu);
+	return this_cpu();
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
@@ -190,14 +195,12 @@ int tp_mc_flush(__u64 *ctx)
 SEC("?raw_tp/xen_mc_issue")
 int tp_mc_issue(__u64 *ctx)
 {
-	__u32 cpu;
 	struct cpu_state *s;
 
 	/* ends every multicall batch: only matters inside a pin or unpin */
 	if (all_idle())
 		return 0;
-	cpu = bpf_get_smp_processor_id();
-	s = bpf_map_lookup_elem(&cpus, &cpu);
+	s = this_cpu();
 	if (s && !s->op.kind)
 		return 0;
 	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
@@ -327,15 +330,13 @@ int BPF_PROG(fe_pte_unlock, void *ptl)
 SEC("?fexit/xen_mc_flush")
 int BPF_PROG(fx_mc_flush)
 {
-	__u32 cpu;
 	struct cpu_state *s;
 
 	/* most flushes run outside operations and are not timed: their end
 	 * has nothing to do (on_flush_exit); no cpu busy: no timed flush */
 	if (all_idle())
 		return 0;
-	cpu = bpf_get_smp_processor_id();
-	s = bpf_map_lookup_elem(&cpus, &cpu);
+	s = this_cpu();
 	if (s && !(s->mc.in_flush & FL_TIMED))
 		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);

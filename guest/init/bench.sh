@@ -18,13 +18,15 @@
 #   BENCH_MODE          pinscope --mode (default fentry)
 #   BENCH_WORKLOAD_ARGS /bin/workload options for the handler-cost run
 #   BENCH_TRACE_KB      tracefs buffer per cpu for the ftrace runs (default 8192)
+#   BENCH_HOOK_EVENTS   model events for the handlers' test_run (default 40000)
 #   BENCH_LOOP_CPU      the vCPU the loops run on (default 0)
 # Order: warm-up, BENCH_ROUNDS rounds of BENCH_CONFIGS, the handler-cost run
 # (pinscope, then pinscope --lean), BENCH_ROUNDS rounds of BENCH_BT_CONFIGS.
 # Sections: bench-info, round-N and btround-N (JSON lines of guestbench, per
 # round), handler-cost (JSON lines: every BPF program's run_time_ns/run_cnt
 # with pinscope and the empty programs attached, pinscope's maps, the BTF
-# read alone, the floor programs test_run), handler-cost-lean (the same with --lean), pinscope-log,
+# read alone, the floor programs and the live handlers test_run),
+# handler-cost-lean (the same with --lean), pinscope-log,
 # bpftrace-log, ftrace-stats (last run of each), workload-out.
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_SECONDS=${BENCH_SECONDS:-3}
@@ -33,6 +35,7 @@ BENCH_BT_CONFIGS=${BENCH_BT_CONFIGS-"none bpftrace"}
 BENCH_MODE=${BENCH_MODE:-fentry}
 BENCH_WORKLOAD_ARGS=${BENCH_WORKLOAD_ARGS:-"-n 1 -c 8 -m 64 -f 2 -s 65536"}
 BENCH_TRACE_KB=${BENCH_TRACE_KB:-8192}
+BENCH_HOOK_EVENTS=${BENCH_HOOK_EVENTS:-40000}
 # the xen events a replay needs (the capture scenario's), plus the patched
 # kernel's when it has them (tracepoints mode reads those)
 BENCH_EVENTS="xen_mmu_pgd_pin xen_mmu_pgd_unpin xen_mc_batch xen_mc_issue xen_mc_entry xen_mc_entry_alloc xen_mc_extend_args xen_mc_callback xen_mc_flush_reason xen_mc_flush xen_mmu_pte_lock xen_mmu_pte_unlock xen_mmu_pin_page xen_mmu_unpin_page xen_mmu_do_pin"
@@ -146,6 +149,13 @@ scenario() {
 	$GB run -n stats-lean -c "$LOOP_CPU" -s "$BENCH_SECONDS" -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
 		-L /tmp/pinscope-stats-lean.log -p "Tracing the Xen" -t 180 \
 		-- /bin/pinscope --mode "$BENCH_MODE" --lean -d 3600 > /tmp/stats-lean.jsonl 2>&1
+	# the live handlers test_run on the model's stream, as on the host
+	# (bench/hostbench.c hooks): under icount their cost is instructions
+	if [ -x /bin/hostbench ]; then
+		stage "bench: live handlers test_run (hostbench hooks)"
+		/bin/hostbench hooks -e "$BENCH_HOOK_EVENTS" -r 3 >> /tmp/stats.jsonl 2>&1
+		/bin/hostbench hooks -e "$BENCH_HOOK_EVENTS" -r 3 -l >> /tmp/stats-lean.jsonl 2>&1
+	fi
 	echo "$old_stats" > /proc/sys/kernel/bpf_stats_enabled
 	echo "{\"what\": \"sysctl\", \"bpf_stats_enabled_after\": $(cat /proc/sys/kernel/bpf_stats_enabled)}" >> /tmp/stats.jsonl
 	emit_text handler-cost /tmp/stats.jsonl 0
