@@ -792,7 +792,7 @@ static __always_inline bool cpu_busy(struct cpu_state *s)
 /*
  * --lean: an idle flush is not counted (most flushes are context switches,
  * and no rule or hold needs them); this leaves the state on_flush() would.
- * The live xen_mc_flush hook calls it too, before building an event.
+ * The live xen_mc_flush hook calls it too, without building an event.
  */
 static __always_inline bool lean_skip_flush(struct cpu_state *s)
 {
@@ -806,8 +806,8 @@ static __always_inline bool lean_skip_flush(struct cpu_state *s)
 /*
  * A flush counted, by reason and size (entries, callbacks); an idle one is
  * done with that (untimed: its return has nothing to do).  The live flush
- * hook also calls it for an idle flush while no cpu is busy, without an
- * event (pinscope.bpf.c).
+ * hook also calls it for a flush on an idle cpu, without an event
+ * (pinscope.bpf.c idle_here()).
  */
 static __always_inline void flush_count(struct cpu_state *s, struct pinscope_stats *st,
 					__u64 entries, __u64 cbs)

@@ -100,11 +100,10 @@ static __always_inline bool all_idle(void)
 }
 
 /*
- * --lean: the flush hooks answer an idle flush (check.bpf.h flush_idle())
- * themselves, without building an event: most flushes are context switches.
- * While no cpu is busy, at once: flush_idle() holds, and lean_skip_flush()
- * would leave this cpu's state as it is (no timed flush, the reason reset by
- * the last flush).
+ * --lean: an idle flush is not counted (check.bpf.h lean_skip_flush()).
+ * While no cpu is busy the flush hooks return at once: this cpu is idle too,
+ * and lean_skip_flush() would leave its state as it is (no timed flush, the
+ * reason reset by the last flush).
  */
 static __always_inline bool lean_all_idle(void)
 {
@@ -112,33 +111,23 @@ static __always_inline bool lean_all_idle(void)
 }
 
 /*
- * No cpu busy, the run started: this cpu's state and statistics, for the
- * flush hooks that answer an idle flush event themselves, as the checker
- * would (check.bpf.h flush_count(), flush_reason_set()) but without building
- * an event or tracking the busy state (an idle cpu stays idle).
+ * The flush hooks answer a flush event on an idle cpu (check.bpf.h
+ * flush_idle(): no operation, no split lock held) themselves, as the checker
+ * would (flush_count(), flush_reason_set(), lean_skip_flush()), without
+ * building an event: most flushes are context switches.  True, with this
+ * cpu's state and statistics, when this cpu is idle and the run started.
  */
-static __always_inline bool idle_cpu(struct cpu_state **s, struct pinscope_stats **st)
+static __always_inline bool idle_here(struct cpu_state **s, struct pinscope_stats **st)
 {
 	__u32 cpu;
 
-	if (!armed || !all_idle())
+	if (!armed)
 		return false;
 	cpu = bpf_get_smp_processor_id();
 	*s = bpf_map_lookup_elem(&cpus, &cpu);
 	*st = bpf_map_lookup_elem(&stats, &cpu);
-	if (!*s || !*st)
-		return false;	/* the checker counts it (bad_cpu) */
-	(*st)->events++;
-	return true;
-}
-
-/* --lean, some cpu busy: this cpu's state, to test it; NULL without --lean
- * or before the run starts */
-static __always_inline struct cpu_state *lean_cpu(void)
-{
-	if (!LEAN(IDLE_FLUSH) || !armed)
-		return NULL;
-	return this_cpu();
+	/* no entry: the checker counts it (bad_cpu) */
+	return *s && *st && flush_idle(*s);
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
@@ -160,15 +149,15 @@ int tp_mc_flush_reason(__u64 *ctx)
 	struct pinscope_stats *st;
 	struct cpu_state *s;
 
-	if (lean_all_idle())		/* its flush will not be counted */
+	if (lean_all_idle())
 		return 0;
-	if (idle_cpu(&s, &st)) {
-		flush_reason_set(s, ctx[0]);
+	if (idle_here(&s, &st)) {
+		if (!LEAN(IDLE_FLUSH)) {	/* --lean: its flush is not counted */
+			st->events++;
+			flush_reason_set(s, ctx[0]);
+		}
 		return 0;
 	}
-	s = lean_cpu();
-	if (s && flush_idle(s))
-		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
 
@@ -181,13 +170,13 @@ int tp_mc_flush(__u64 *ctx)
 
 	if (lean_all_idle())
 		return 0;
-	if (idle_cpu(&s, &st)) {
-		flush_count(s, st, ctx[0], ctx[2]);
+	if (idle_here(&s, &st)) {
+		if (!lean_skip_flush(s)) {
+			st->events++;
+			flush_count(s, st, ctx[0], ctx[2]);
+		}
 		return 0;
 	}
-	s = lean_cpu();
-	if (s && lean_skip_flush(s))
-		return 0;
 	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
 }
 

@@ -217,6 +217,11 @@ static void test_busy_cpus(void **state)
 	ev0 = events_of(s, 0);
 	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* cpu 0 is idle itself */
 	assert_int_equal(events_of(s, 0), ev0);
+	tp(s->progs.tp_mc_flush, 3, 1, 0, 0, 0);	/* counted on idle cpu 0 */
+	assert_int_equal(events_of(s, 0), ev0 + 1);
+	cpu = 0;
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.mc.gen, 3);
 	tp_on(1, s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
 	tp_on(1, s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
 	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
