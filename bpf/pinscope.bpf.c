@@ -40,19 +40,31 @@ bool armed;
  */
 __u64 nr_busy;
 
-/*
- * This cpu's busy state changed: count it.  The exchange keeps the sum exact
- * when a hook in an interrupt handles an event between this event's check and
- * its store: each change of cpu_state.busy is counted once.
- */
-static __always_inline void track_busy(struct cpu_state *s)
+/* This cpu's state; NULL only if the map lacks it (the checker counts that) */
+static __always_inline struct cpu_state *this_cpu(void)
 {
-	__u64 busy = cpu_busy(s);
+	__u32 cpu = bpf_get_smp_processor_id();
 
+	return bpf_map_lookup_elem(&cpus, &cpu);
+}
+
+/*
+ * Set this cpu's busy flag and count a change in nr_busy.  The exchange keeps
+ * the sum exact when a hook in an interrupt changes the flag between this
+ * check and its store: each change of cpu_state.busy is counted once.
+ */
+static __always_inline void busy_set(struct cpu_state *s, __u64 busy)
+{
 	if (busy == s->busy)
 		return;
 	if (__sync_lock_test_and_set(&s->busy, busy) != busy)
 		__sync_fetch_and_add(&nr_busy, busy ? 1 : -1);
+}
+
+/* After an event: the flag follows the cpu's state (check.bpf.h cpu_busy()) */
+static __always_inline void track_busy(struct cpu_state *s)
+{
+	busy_set(s, cpu_busy(s));
 }
 
 static __always_inline void live(struct pinscope_event *e, __u32 type)
@@ -74,6 +86,12 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 
 	if (!armed)
 		return 0;
+	/* only an operation's begin makes an idle cpu busy: count it before
+	 * the checker does, so that a hook in an interrupt meanwhile never sees
+	 * nr_busy 0 with an operation running (track_busy() corrects it after,
+	 * when the operation is not one pinscope follows) */
+	if (type == PINSCOPE_EV_OP_BEGIN && (s = this_cpu()))
+		busy_set(s, 1);
 	live(&e, type);
 	e.arg[0] = a0;
 	e.arg[1] = a1;
@@ -83,14 +101,6 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	if (s)
 		track_busy(s);
 	return 0;
-}
-
-/* This cpu's state; NULL only if the map lacks it (the checker counts that) */
-static __always_inline struct cpu_state *this_cpu(void)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-
-	return bpf_map_lookup_elem(&cpus, &cpu);
 }
 
 /* No cpu is busy: this event changes nothing but the idle statistics */
@@ -156,7 +166,7 @@ int tp_mc_flush_reason(__u64 *ctx)
 			st->events++;
 			flush_reason_set(s, ctx[0]);
 		}
-		return 0;
+		return 0;	/* the state it leaves is as idle as it was */
 	}
 	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
@@ -175,6 +185,9 @@ int tp_mc_flush(__u64 *ctx)
 			st->events++;
 			flush_count(s, st, ctx[0], ctx[2]);
 		}
+		/* it cleared in_flush: a timed flush whose return was never
+		 * seen (a skipped fexit) no longer keeps this cpu busy */
+		track_busy(s);
 		return 0;
 	}
 	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);

@@ -40,12 +40,13 @@ static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __
 	tp_on(0, prog, n, a0, a1, a2, a3);
 }
 
-/* tracepoints mode as pinscope loads it (lean: enum pinscope_lean), armed or not */
-static int load(void **state, __u32 lean, bool arm)
+/* tracepoints mode as pinscope loads it (lean: enum pinscope_lean; tgid: -p),
+ * armed or not */
+static int load(void **state, __u32 lean, __u32 tgid, bool arm)
 {
 	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
 				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
-				  .lean = lean };
+				  .lean = lean, .targ_tgid = tgid };
 	struct pinscope_bpf *skel;
 
 	if (loader_open_load(&skel, &cfg))
@@ -59,19 +60,25 @@ static int load(void **state, __u32 lean, bool arm)
 /* as between loader_open_load() and the end of loader_attach() */
 static int setup_unarmed(void **state)
 {
-	return load(state, 0, false);
+	return load(state, 0, 0, false);
 }
 
 /* as pinscope --lean loads them, armed */
 static int setup_lean(void **state)
 {
-	return load(state, PINSCOPE_LEAN_ALL, true);
+	return load(state, PINSCOPE_LEAN_ALL, 0, true);
 }
 
 /* as after loader_attach(): every hook is in */
 static int setup(void **state)
 {
-	return load(state, 0, true);
+	return load(state, 0, 0, true);
+}
+
+/* pinscope -p 1: only init's operations (never this test's) */
+static int setup_pid1(void **state)
+{
+	return load(state, 0, 1, true);
 }
 
 static int teardown(void **state)
@@ -247,6 +254,22 @@ static void test_busy_cpus(void **state)
 	assert_int_equal(total_violations(&st), 0);
 }
 
+/*
+ * An operation's begin counts its cpu busy before the checker sees it (a
+ * hook in an interrupt meanwhile must not find nr_busy 0); when the checker
+ * then does not follow it (-p of another process), the cpu is idle again.
+ */
+static void test_busy_not_followed(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(st.ops[0], 0);
+	assert_int_equal(s->bss->nr_busy, 0);
+}
+
 static int on_violation(void *ctx, void *data, size_t size)
 {
 	struct pinscope_violation *v = ctx;
@@ -357,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lean_idle_flushes, setup_lean, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_not_followed, setup_pid1, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
 						teardown),
