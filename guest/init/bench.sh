@@ -68,17 +68,26 @@ ftrace_off() {
 	echo 1 > $T/buffer_size_kb
 }
 
+# gb_pinscope NAME LOG [GUESTBENCH OPTIONS...]: a guestbench run with pinscope
+# as the tracer (with --lean when NAME ends in "lean"), its output in LOG
+gb_pinscope() {
+	_name=$1 _log=$2
+	shift 2
+	_lean=
+	case "$_name" in *lean) _lean=1 ;; esac
+	$GB run -n "$_name" -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L "$_log" -p "Tracing the Xen" -t 180 "$@" \
+		-- /bin/pinscope --mode "$BENCH_MODE" ${_lean:+--lean} -d 3600
+}
+
 # run_config NAME ROUNDFILE
 run_config() {
 	case "$1" in
 	none)
 		$GB run -n none -c "$LOOP_CPU" -s "$BENCH_SECONDS" >> "$2" 2>&1 ;;
 	pinscope)
-		$GB run -n pinscope -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/pinscope.log -p "Tracing the Xen" \
-			-t 180 -- /bin/pinscope --mode "$BENCH_MODE" -d 3600 >> "$2" 2>&1 ;;
+		gb_pinscope pinscope /tmp/pinscope.log >> "$2" 2>&1 ;;
 	lean)	# pinscope --lean: no per-process counts, idle flushes not counted
-		$GB run -n lean -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/pinscope-lean.log -p "Tracing the Xen" \
-			-t 180 -- /bin/pinscope --mode "$BENCH_MODE" --lean -d 3600 >> "$2" 2>&1 ;;
+		gb_pinscope lean /tmp/pinscope-lean.log >> "$2" 2>&1 ;;
 	empty)	# the empty programs of bench/empty.bpf.c on pinscope's hooks: the floor
 		$GB run -n empty -c "$LOOP_CPU" -s "$BENCH_SECONDS" -e "$BENCH_MODE" >> "$2" 2>&1 ;;
 	ftrace)
@@ -137,18 +146,16 @@ scenario() {
 	stage "bench: handler cost (bpf_stats on, pinscope and the empty programs attached)"
 	old_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
 	echo 1 > /proc/sys/kernel/bpf_stats_enabled
-	$GB run -n stats -c "$LOOP_CPU" -s "$BENCH_SECONDS" -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
-		-L /tmp/pinscope-stats.log -p "Tracing the Xen" -t 180 \
-		-- /bin/pinscope --mode "$BENCH_MODE" -d 3600 > /tmp/stats.jsonl 2>&1
+	gb_pinscope stats /tmp/pinscope-stats.log -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
+		> /tmp/stats.jsonl 2>&1
 	# what libbpf's read of the kernel BTF alone costs in memory (fentry mode)
 	$GB btf >> /tmp/stats.jsonl 2>&1
 	# the floor taken apart in this kernel: the clock, cpu, pid, a lookup
 	stage "bench: floors (test_run of bench/empty.bpf.c's floor programs)"
 	$GB floors -e 20000 -r 3 >> /tmp/stats.jsonl 2>&1
 	stage "bench: handler cost with --lean"
-	$GB run -n stats-lean -c "$LOOP_CPU" -s "$BENCH_SECONDS" -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
-		-L /tmp/pinscope-stats-lean.log -p "Tracing the Xen" -t 180 \
-		-- /bin/pinscope --mode "$BENCH_MODE" --lean -d 3600 > /tmp/stats-lean.jsonl 2>&1
+	gb_pinscope stats-lean /tmp/pinscope-stats-lean.log -S -e "$BENCH_MODE" -w "$BENCH_WORKLOAD_ARGS" \
+		> /tmp/stats-lean.jsonl 2>&1
 	# the live handlers test_run on the model's stream, as on the host
 	# (bench/hostbench.c hooks): under icount their cost is instructions
 	if [ -x /bin/hostbench ]; then
