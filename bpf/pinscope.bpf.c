@@ -177,17 +177,20 @@ int tp_mc_flush(__u64 *ctx)
 {
 	struct pinscope_stats *st;
 	struct cpu_state *s;
+	__u32 timed;
 
 	if (lean_all_idle())
 		return 0;
 	if (idle_here(&s, &st)) {
+		timed = s->mc.in_flush;
 		if (!lean_skip_flush(s)) {
 			st->events++;
 			flush_count(s, st, ctx[0], ctx[2]);
 		}
 		/* it cleared in_flush: a timed flush whose return was never
 		 * seen (a skipped fexit) no longer keeps this cpu busy */
-		track_busy(s);
+		if (timed)
+			track_busy(s);
 		return 0;
 	}
 	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
