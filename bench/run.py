@@ -544,16 +544,21 @@ def report_host_hooks(R, recs, lean_recs=None, where="on this host"):
     return out
 
 
+def floor_medians(fl):
+    """{prog: median ns/call} of the floor records among fl (bench/floors.h)"""
+    ns = {}
+    for r in fl or []:
+        if r.get("what", "floor") == "floor" and r.get("cnt"):
+            ns.setdefault(r["prog"], []).append(r["ns"] / r["cnt"])
+    return {k: statistics.median(v) for k, v in ns.items()}
+
+
 def t1_cause(floors):
     """target 1's miss in this run's floors: what the clock and count_proc()
     cost next to an empty program"""
     if not floors:
         return ""
-    ns = {}
-    for r in floors:
-        if r.get("what", "floor") == "floor" and r.get("cnt"):
-            ns.setdefault(r["prog"], []).append(r["ns"] / r["cnt"])
-    med = {k: statistics.median(v) for k, v in ns.items()}
+    med = floor_medians(floors)
     base = med.get("e_raw_tp")
     if not base:
         return ""
@@ -601,13 +606,10 @@ def report_floors(R, fl, where):
 
 def floor_ratio(fl, prog):
     """median ns/call of prog over the empty program's, from floor records"""
-    ns = {}
-    for r in fl or []:
-        if r.get("what", "floor") == "floor" and r.get("cnt"):
-            ns.setdefault(r["prog"], []).append(r["ns"] / r["cnt"])
-    if not ns.get("e_raw_tp") or not ns.get(prog):
+    med = floor_medians(fl)
+    if not med.get("e_raw_tp") or prog not in med:
         return None
-    return statistics.median(ns[prog]) / statistics.median(ns["e_raw_tp"])
+    return med[prog] / med["e_raw_tp"]
 
 
 def prog_times(progs):
@@ -926,16 +928,15 @@ def build_report(mach, host, guests):
     for label, g in guests:
         if g:
             gh[label] = report_guest_handlers(R, g, f"Guest, {label}")
+            clock = "icount: instructions" if ARGS.icount else "TCG"
             gho = [r for r in g["stats"] if r.get("what", "").startswith("hook")]
             if gho:
                 g["hooks"] = report_host_hooks(
                     R, gho, [r for r in g.get("stats_lean", []) if r.get("what", "").startswith("hook")],
-                    f"in the guest ({label}{', icount: instructions' if ARGS.icount else ', TCG'}, "
-                    f"hostbench.static)")
+                    f"in the guest ({label}, {clock}, hostbench.static)")
             gfl = [r for r in g["stats"] if r.get("what") == "floor"]
             if gfl:
-                report_floors(R, gfl, f"the guest ({label}, icount: instructions)"
-                              if ARGS.icount else f"the guest ({label}, TCG)")
+                report_floors(R, gfl, f"the guest ({label}, {clock})")
 
     R.p("### 2. Workload overhead in the guest")
     R.p()
