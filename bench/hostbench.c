@@ -222,7 +222,7 @@ static int cmd_replay(size_t min_events, int reps, __u32 caps)
 		p1 = pdelta(p0, p1);
 		e1 = pdelta(e0, e1);
 		b1 = pdelta(b0, b1);
-		if (stats_read(bpf_map__fd(skel->maps.stats), &st))
+		if (stats_read(bpf_map__fd(skel->maps.cpus), &st))
 			die("stats_read");
 		printf("{\"what\": \"replay\", \"caps\": \"%s\", \"rep\": %d, \"events\": %zu, "
 		       "\"batches\": %llu, \"ns\": %llu, \"empty_ns\": %llu, \"bare_calls\": %llu, "
@@ -425,7 +425,7 @@ static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 			fns[h] += fb.ns - fa.ns;
 		}
 		t0 = now_ns() - t0;
-		if (stats_read(bpf_map__fd(skel->maps.stats), &st))
+		if (stats_read(bpf_map__fd(skel->maps.cpus), &st))
 			die("stats_read");
 		for (h = 0; h < NR_HOOKS; h++) {
 			struct pstat pd = pdelta(p0[h], prog_stat(pfd[h]));

@@ -20,7 +20,7 @@
 
 struct ps {
 	void *ctx;			/* live program context, NULL in replay */
-	bool live;			/* a compile-time constant once handle() is inlined */
+	bool live;			/* a compile-time constant once handle_on() is inlined */
 	const struct pinscope_event *e;
 	struct cpu_state *s;
 	struct pinscope_stats *st;
@@ -520,8 +520,18 @@ static __always_inline void on_op_begin(struct ps *p)
 	seq = ++s->ops_started;
 	ts = ev_ts(p);
 	held = s->held.nr;
-	s->op = (struct ps_op){ .kind = kind, .seq = seq, .pid = pid, .ts = ts,
-				   .locks_max = held };
+	/* the fields every operation starts from; the others are read only
+	 * as far as the flags and counts reset here say (struct ps_op) */
+	s->op.kind = kind;
+	s->op.seq = seq;
+	s->op.pid = pid;
+	s->op.vmask = 0;
+	s->op.flags = 0;
+	s->op.nr_pre_unpin = 0;
+	s->op.fe.nr_undecided = 0;
+	s->op.fe.leaked = 0;
+	s->op.ts = ts;
+	s->op.locks_max = held;
 	if (p->live)
 		bpf_get_current_comm(s->op.comm, sizeof(s->op.comm));
 	else
@@ -918,25 +928,25 @@ static __always_inline void on_lost(struct ps *p)
 	s->mc.gen++;
 }
 
-/* live: called from a hook (ctx is its context), else replay (ctx NULL);
- * returns the cpu's state, NULL for an event without one */
-static __always_inline struct cpu_state *handle(void *ctx, const struct pinscope_event *e,
-						 bool live)
+/* A missing entry of cpus: counted at slot 0, where the report sums it.
+ * The map holds every possible cpu (live) and every cpu of a trace (replay:
+ * user/checker.c refuses more): this is only a guard. */
+static __always_inline void bad_cpu(void)
 {
-	struct ps p = { .ctx = ctx, .live = live, .e = e };
-	__u32 slot = e->slot;
+	__u32 slot = 0;
+	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &slot);
 
-	/* the maps hold every possible cpu (live) and every cpu of a trace
-	 * (replay: user/checker.c refuses more): a miss is only a guard */
-	p.s = bpf_map_lookup_elem(&cpus, &slot);
-	p.st = bpf_map_lookup_elem(&stats, &slot);
-	if (!p.s || !p.st) {
-		slot = 0;	/* counted where the report sums it */
-		p.st = bpf_map_lookup_elem(&stats, &slot);
-		if (p.st)
-			__sync_fetch_and_add(&p.st->lost.bad_cpu, 1);
-		return NULL;
-	}
+	if (s)
+		__sync_fetch_and_add(&s->st.lost.bad_cpu, 1);
+}
+
+/* The event on its cpu's state s.  live: called from a hook (ctx is its
+ * context, s looked up once by the hook), else replay (ctx NULL). */
+static __always_inline void handle_on(void *ctx, const struct pinscope_event *e,
+				      bool live, struct cpu_state *s)
+{
+	struct ps p = { .ctx = ctx, .live = live, .e = e, .s = s, .st = &s->st };
+
 	p.st->events++;
 	switch (e->type) {
 	case PINSCOPE_EV_OP_BEGIN:	on_op_begin(&p); break;
@@ -956,7 +966,18 @@ static __always_inline struct cpu_state *handle(void *ctx, const struct pinscope
 	case PINSCOPE_EV_LOST:		on_lost(&p); break;
 	default:			break;
 	}
-	return p.s;
+}
+
+/* Replay (BPF and user space): the event on the entry of its slot */
+static __always_inline void handle(const struct pinscope_event *e)
+{
+	__u32 slot = e->slot;
+	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &slot);
+
+	if (s)
+		handle_on(NULL, e, false, s);
+	else
+		bad_cpu();
 }
 
 #endif /* PINSCOPE_CHECK_BPF_H */

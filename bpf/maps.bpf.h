@@ -51,7 +51,12 @@ struct ps_op_fentry {
 	__u64 undecided[UNDECIDED_MAX];
 };
 
-/* The pin or unpin running on a cpu: starting one is one assignment */
+/*
+ * The pin or unpin running on a cpu.  Starting one sets its counts, flags
+ * and identity (on_op_begin()); an array or pfn is read only as far as they
+ * say (nr_pre_unpin, nr_undecided, OPF_PGD_SEEN, OPF_UPGD_SEEN, leaked), so
+ * the 200 bytes behind them are never cleared.
+ */
 struct ps_op {
 	__u32 kind;			/* enum pinscope_op_kind, NONE when idle */
 	__u32 seq;			/* tags the locks it takes (struct held_lock) */
@@ -114,7 +119,15 @@ struct cpu_state {
 	struct ps_dopin dp;
 	struct ps_batch mc;
 	struct ps_held held;
+	/* last: user space reads it at the end of the map's value
+	 * (include/pinscope.h), and the checker's state stays within the
+	 * 16-bit offsets of BPF loads */
+	struct pinscope_stats st;
 };
+
+_Static_assert(sizeof(struct cpu_state) ==
+	       __builtin_offsetof(struct cpu_state, st) + sizeof(struct pinscope_stats),
+	       "struct pinscope_stats ends struct cpu_state");
 
 /*
  * The globals and maps: BPF only.  The user-space engine compiles the same
@@ -139,24 +152,17 @@ const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */
 const volatile __u64 page_size_of = 64;	/* sizeof(struct page) */
 const volatile bool want_stack = true;
 
+/*
+ * Each cpu's state and statistics: one lookup per event.  An ARRAY, whose
+ * lookups the verifier inlines on every kernel (a PERCPU_ARRAY lookup is a
+ * helper call before 6.10); in replay one entry per cpu of the trace.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PINSCOPE_REPLAY_SLOTS);	/* set by the loader */
 	__type(key, __u32);
 	__type(value, struct cpu_state);
 } cpus SEC(".maps");
-
-/*
- * Statistics of each cpu, indexed like cpus: an ARRAY, whose lookups the
- * verifier inlines on every kernel (a PERCPU_ARRAY lookup is a helper call
- * before 6.10), and in replay one entry per cpu of the trace.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PINSCOPE_REPLAY_SLOTS);	/* set by the loader */
-	__type(key, __u32);
-	__type(value, struct pinscope_stats);
-} stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -40,12 +40,11 @@ bool armed;
  */
 __u64 nr_busy;
 
-/* This cpu's state; NULL only if the map lacks it (the checker counts that) */
-static __always_inline struct cpu_state *this_cpu(void)
+/* This cpu's state and number; NULL only if the map lacks it (bad_cpu()) */
+static __always_inline struct cpu_state *this_cpu(__u32 *cpu)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-
-	return bpf_map_lookup_elem(&cpus, &cpu);
+	*cpu = bpf_get_smp_processor_id();
+	return bpf_map_lookup_elem(&cpus, cpu);
 }
 
 /*
@@ -67,40 +66,53 @@ static __always_inline void track_busy(struct cpu_state *s)
 	busy_set(s, cpu_busy(s));
 }
 
-static __always_inline void live(struct pinscope_event *e, __u32 type)
+static __always_inline void live(struct pinscope_event *e, __u32 type, __u32 cpu)
 {
 	e->type = type;
-	e->cpu = bpf_get_smp_processor_id();
+	e->cpu = cpu;
 	e->ts_ns = 0;		/* the checker reads the clock and the pid */
 	e->pid = 0;		/* itself, for the events that use them */
-	e->slot = e->cpu;	/* live: the cpu is the per-cpu entry */
+	e->slot = cpu;		/* live: the cpu is the per-cpu entry */
 	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
 	__builtin_memset(e->comm, 0, sizeof(e->comm));
+}
+
+/* The event on this cpu, whose state s the hook has looked up (once) */
+static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __u32 type,
+				   __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+{
+	struct pinscope_event e;
+
+	/* only an operation's begin makes an idle cpu busy: count it before
+	 * the checker does, so that a hook in an interrupt meanwhile never sees
+	 * nr_busy 0 with an operation running (track_busy() corrects it after,
+	 * when the operation is not one pinscope follows) */
+	if (type == PINSCOPE_EV_OP_BEGIN)
+		busy_set(s, 1);
+	live(&e, type, cpu);
+	e.arg[0] = a0;
+	e.arg[1] = a1;
+	e.arg[2] = a2;
+	e.arg[3] = a3;
+	handle_on(ctx, &e, true, s);
+	track_busy(s);
+	return 0;
 }
 
 static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 				__u64 a2, __u64 a3)
 {
-	struct pinscope_event e;
 	struct cpu_state *s;
+	__u32 cpu;
 
 	if (!armed)
 		return 0;
-	/* only an operation's begin makes an idle cpu busy: count it before
-	 * the checker does, so that a hook in an interrupt meanwhile never sees
-	 * nr_busy 0 with an operation running (track_busy() corrects it after,
-	 * when the operation is not one pinscope follows) */
-	if (type == PINSCOPE_EV_OP_BEGIN && (s = this_cpu()))
-		busy_set(s, 1);
-	live(&e, type);
-	e.arg[0] = a0;
-	e.arg[1] = a1;
-	e.arg[2] = a2;
-	e.arg[3] = a3;
-	s = handle(ctx, &e, true);
-	if (s)
-		track_busy(s);
-	return 0;
+	s = this_cpu(&cpu);
+	if (!s) {
+		bad_cpu();
+		return 0;
+	}
+	return emit_on(ctx, s, cpu, type, a0, a1, a2, a3);
 }
 
 /* No cpu is busy: this event changes nothing but the idle statistics */
@@ -124,20 +136,22 @@ static __always_inline bool lean_all_idle(void)
  * The flush hooks answer a flush event on an idle cpu (check.bpf.h
  * flush_idle(): no operation, no split lock held) themselves, as the checker
  * would (flush_count(), flush_reason_set(), lean_skip_flush()), without
- * building an event: most flushes are context switches.  True, with this
- * cpu's state and statistics, when this cpu is idle and the run started.
+ * building an event: most flushes are context switches.  Once the run has
+ * started, *s is this cpu's state (NULL: bad_cpu() counted it) and the
+ * result says whether the cpu is idle; a busy cpu's event goes to
+ * emit_on() with the state already looked up.
  */
-static __always_inline bool idle_here(struct cpu_state **s, struct pinscope_stats **st)
+static __always_inline bool idle_here(struct cpu_state **s, __u32 *cpu)
 {
-	__u32 cpu;
-
+	*s = NULL;
 	if (!armed)
 		return false;
-	cpu = bpf_get_smp_processor_id();
-	*s = bpf_map_lookup_elem(&cpus, &cpu);
-	*st = bpf_map_lookup_elem(&stats, &cpu);
-	/* no entry: the checker counts it (bad_cpu) */
-	return *s && *st && flush_idle(*s);
+	*s = this_cpu(cpu);
+	if (!*s) {
+		bad_cpu();
+		return false;
+	}
+	return flush_idle(*s);
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
@@ -156,36 +170,37 @@ int tp_mc_callback(__u64 *ctx)
 SEC("?raw_tp/xen_mc_flush_reason")
 int tp_mc_flush_reason(__u64 *ctx)
 {
-	struct pinscope_stats *st;
 	struct cpu_state *s;
+	__u32 cpu;
 
 	if (lean_all_idle())
 		return 0;
-	if (idle_here(&s, &st)) {
+	if (idle_here(&s, &cpu)) {
 		if (!LEAN(IDLE_FLUSH)) {	/* --lean: its flush is not counted */
-			st->events++;
+			s->st.events++;
 			flush_reason_set(s, ctx[0]);
 		}
 		return 0;	/* the state it leaves is as idle as it was */
 	}
-	return emit(ctx, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
+	if (!s)
+		return 0;
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
 
 /* TP_PROTO(unsigned mcidx, unsigned argidx, unsigned cbidx) */
 SEC("?raw_tp/xen_mc_flush")
 int tp_mc_flush(__u64 *ctx)
 {
-	struct pinscope_stats *st;
 	struct cpu_state *s;
-	__u32 timed;
+	__u32 timed, cpu;
 
 	if (lean_all_idle())
 		return 0;
-	if (idle_here(&s, &st)) {
+	if (idle_here(&s, &cpu)) {
 		timed = s->mc.in_flush;
 		if (!lean_skip_flush(s)) {
-			st->events++;
-			flush_count(s, st, ctx[0], ctx[2]);
+			s->st.events++;
+			flush_count(s, &s->st, ctx[0], ctx[2]);
 		}
 		/* it cleared in_flush: a timed flush whose return was never
 		 * seen (a skipped fexit) no longer keeps this cpu busy */
@@ -193,7 +208,9 @@ int tp_mc_flush(__u64 *ctx)
 			track_busy(s);
 		return 0;
 	}
-	return emit(ctx, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
+	if (!s)
+		return 0;
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
 }
 
 /* TP_PROTO(enum paravirt_lazy_mode mode) */
@@ -201,14 +218,19 @@ SEC("?raw_tp/xen_mc_issue")
 int tp_mc_issue(__u64 *ctx)
 {
 	struct cpu_state *s;
+	__u32 cpu;
 
 	/* ends every multicall batch: only matters inside a pin or unpin */
-	if (all_idle())
+	if (all_idle() || !armed)
 		return 0;
-	s = this_cpu();
-	if (s && !s->op.kind)
+	s = this_cpu(&cpu);
+	if (!s) {
+		bad_cpu();
 		return 0;
-	return emit(ctx, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
+	}
+	if (!s->op.kind)
+		return 0;
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }
 
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
@@ -332,19 +354,32 @@ int BPF_PROG(fe_pte_unlock, void *ptl)
 	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, (__u64)ptl);
 }
 
+/*
+ * The return of xen_mc_flush(), fentry and kprobe mode.  Most flushes run
+ * outside operations and are not timed: their end has nothing to do
+ * (on_flush_exit()); no cpu busy: no timed flush.
+ */
+static __always_inline int flush_exit(void *ctx)
+{
+	struct cpu_state *s;
+	__u32 cpu;
+
+	if (all_idle() || !armed)
+		return 0;
+	s = this_cpu(&cpu);
+	if (!s) {
+		bad_cpu();
+		return 0;
+	}
+	if (!(s->mc.in_flush & FL_TIMED))
+		return 0;
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
+}
+
 SEC("?fexit/xen_mc_flush")
 int BPF_PROG(fx_mc_flush)
 {
-	struct cpu_state *s;
-
-	/* most flushes run outside operations and are not timed: their end
-	 * has nothing to do (on_flush_exit); no cpu busy: no timed flush */
-	if (all_idle())
-		return 0;
-	s = this_cpu();
-	if (s && !(s->mc.in_flush & FL_TIMED))
-		return 0;
-	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
+	return flush_exit(ctx);
 }
 
 /* ---- kprobe mode: no BTF; same events as fentry mode, no CO-RE (compat.bpf.h) */
@@ -417,9 +452,7 @@ int kp_pte_unlock(struct pt_regs *ctx)
 SEC("?kretprobe/xen_mc_flush")
 int kr_mc_flush(struct pt_regs *ctx)
 {
-	if (all_idle())		/* as fx_mc_flush */
-		return 0;
-	return emit(ctx, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
+	return flush_exit(ctx);
 }
 
 /* ---- replay: a batch of parsed trace events, with their own cpu and ts */
@@ -430,7 +463,7 @@ static long replay_one(__u64 i, void *unused)
 {
 	if (i >= PINSCOPE_REPLAY_BATCH)
 		return 1;
-	handle(NULL, &replay_in.ev[i], false);
+	handle(&replay_in.ev[i]);
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 
 /* cpu numbers replay accepts: NR_CPUS of Debian's kernels (CONFIG_NR_CPUS=8192) */
 #define PINSCOPE_MAX_CPUS	8192
-/* cpus of one trace the BPF engine of replay holds (its cpus/stats entries) */
+/* cpus of one trace the BPF engine of replay holds (its cpus entries) */
 #define PINSCOPE_REPLAY_SLOTS	256
 /* MC_BATCH in arch/x86/xen/multicalls.c: entries and callbacks per batch */
 #define PINSCOPE_MC_BATCH	32
@@ -213,7 +213,11 @@ struct pinscope_lost {
 	__u64 clock_back;	/* intervals that ran backwards: not timed */
 };
 
-/* Per-CPU aggregates (BPF_MAP_TYPE_PERCPU_ARRAY, one entry); summed in user space */
+/*
+ * The statistics of one cpu: the end of its entry in the cpus map (bpf/maps.bpf.h
+ * struct cpu_state, whose other fields are the checker's own), so that an event
+ * costs one map lookup.  User space sums the entries (user/stats.c).
+ */
 struct pinscope_stats {
 	__u64 checked[PINSCOPE_NR_RULES];
 	__u64 violated[PINSCOPE_NR_RULES];

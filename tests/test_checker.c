@@ -7,7 +7,8 @@
  *    operation or flush time, nothing wraps;
  *  - a repeated visit of the user pgd in an unpin: not taken for the walk's
  *    PGD (no pgd-last);
- *  - more processes than the process map holds (lost.procs_full).
+ *  - more processes than the process map holds (lost.procs_full);
+ *  - an operation cut by the next one's begin (fentry): nothing of it left.
  * Run from the top of the tree (paths tests/data/...).
  */
 #include <setjmp.h>
@@ -56,15 +57,14 @@ static void load(const char *path, struct trace *t)
 	assert_true(t->n > 1000);
 }
 
-/* The events through the checker; rep->viol keeps the records */
-static void run(const struct trace *t, struct report *rep)
+/* The events through the checker with the source's caps; rep->viol keeps the records */
+static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
 {
 	struct viol_sink sink = { .rep = rep };
 	struct checker *c;
 
 	memset(rep, 0, sizeof(*rep));
-	c = checker_open(&(struct checker_opts){ .engine = engine(),
-				.caps = PINSCOPE_CAPS_TRACEPOINTS }, &sink);
+	c = checker_open(&(struct checker_opts){ .engine = engine(), .caps = caps }, &sink);
 	assert_non_null(c);
 	for (size_t i = 0; i < t->n; i++)
 		assert_int_equal(checker_push(c, &t->ev[i]), 0);
@@ -72,6 +72,11 @@ static void run(const struct trace *t, struct report *rep)
 	assert_int_equal(checker_read(c, rep), 0);
 	checker_close(c);
 	assert_int_equal(sink.bad_records, 0);
+}
+
+static void run(const struct trace *t, struct report *rep)
+{
+	run_caps(t, rep, PINSCOPE_CAPS_TRACEPOINTS);
 }
 
 static void renumbered(__u32 cpu0, __u32 cpu1)
@@ -229,6 +234,45 @@ static void test_procs_full(void **state)
 	free(t.ev);
 }
 
+/*
+ * fentry mode: a PTE page pinned with no deferred unlock waits, undecided,
+ * for its operation's end (split locks or none).  An operation cut by the
+ * next one's begin leaves it behind: the next operation starts without it.
+ */
+static void test_cut_op_undecided(void **state)
+{
+	static const struct { __u32 type; __u64 a0, a1, a2; } ev[] = {
+		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x100, PINSCOPE_L_PTE },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L1, 0x100 },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		/* no end: cut by the next begin */
+		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x200, PINSCOPE_L_PGD },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L4, 0x200 },
+		{ PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN },
+	};
+	struct pinscope_event e[sizeof(ev) / sizeof(ev[0])] = {};
+	struct trace t = { .ev = e, .n = sizeof(ev) / sizeof(ev[0]) };
+	struct report rep;
+
+	for (size_t i = 0; i < t.n; i++) {
+		e[i].type = ev[i].type;
+		e[i].arg[0] = ev[i].a0;
+		e[i].arg[1] = ev[i].a1;
+		e[i].arg[2] = ev[i].a2;
+		e[i].ts_ns = 1000 * (i + 1);
+		e[i].pid = 42;
+	}
+	run_caps(&t, &rep, PINSCOPE_CAPS_FENTRY);
+	assert_int_equal(rep.st.ops[0], 2);
+	assert_int_equal(rep.st.lost.ops_cut, 1);
+	assert_int_equal(total_violations(&rep.st), 0);
+	assert_int_equal(rep.st.checked[PINSCOPE_R_PGD_LAST], 1);
+	free(rep.viol);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_clock_back),
 		cmocka_unit_test(test_dup_user_pgd_visit),
 		cmocka_unit_test(test_procs_full),
+		cmocka_unit_test(test_cut_op_undecided),
 	};
 
 	return cmocka_run_group_tests_name("checker on changed captures", tests, NULL, NULL);

@@ -125,7 +125,7 @@ static void test_clean_pin(void **state)
 	struct pinscope_stats st;
 
 	pin_sequence(s, false);
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.ops[0], 1);
 	assert_int_equal(st.locks[0], 1);
 	assert_int_equal(st.hold[0].count, 1);
@@ -157,14 +157,14 @@ static void test_lean_idle_flushes(void **state)
 		tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_BATCH, 0, 0, 0);
 		tp(s->progs.tp_mc_flush, 3, 2, 0, 0, 0);
 	}
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.events, 0);
 	assert_int_equal(st.flushes, 0);
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
 	assert_int_equal(cs.mc.reason, PINSCOPE_FL_EXPLICIT);	/* the BATCH not carried over */
 	pin_sequence(s, false);
 	tp(s->progs.tp_mc_flush, 3, 2, 0, 0, 0);		/* after it: idle again */
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.ops[0], 1);
 	assert_int_equal(st.hold[0].count, 1);
 	assert_int_equal(st.flushes, 1);
@@ -179,7 +179,7 @@ static __u64 events_of(struct pinscope_bpf *s, __u32 cpu)
 {
 	static struct pinscope_stats st;	/* 43 KB */
 
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.stats), &cpu, &st), 0);
+	assert_int_equal(stats_read_cpu(bpf_map__fd(s->maps.cpus), cpu, &st), 0);
 	return st.events;
 }
 
@@ -207,7 +207,7 @@ static void test_busy_cpus(void **state)
 	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_BATCH, 0, 0, 0);
 	tp(s->progs.tp_mc_flush, 3, 32, 40, 2, 0);
 	tp(s->progs.tp_mc_flush, 3, 3, 0, 0, 0);
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.events, 3);
 	assert_int_equal(st.flushes, 2);
 	assert_int_equal(st.flush_reason[PINSCOPE_FL_BATCH], 1);
@@ -246,7 +246,7 @@ static void test_busy_cpus(void **state)
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
 	assert_int_equal(cs.busy, 0);
 
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.ops[0], 1);
 	assert_int_equal(st.hold[0].count, 1);
 	assert_int_equal(st.op_ns[0].count, 1);		/* finished, not cut */
@@ -265,7 +265,7 @@ static void test_busy_not_followed(void **state)
 	struct pinscope_stats st;
 
 	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.ops[0], 0);
 	assert_int_equal(s->bss->nr_busy, 0);
 }
@@ -287,7 +287,7 @@ static void test_early_unlock_reported_with_stack(void **state)
 	struct ring_buffer *rb;
 
 	pin_sequence(s, true);
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(total_violations(&st), 1);
 	assert_int_equal(st.violated[PINSCOPE_R_UNLOCK_AFTER_FLUSH], 1);
 	rb = ring_buffer__new(bpf_map__fd(s->maps.violations), on_violation, &v, NULL);
@@ -334,7 +334,6 @@ static void test_maps_hold_every_cpu(void **state)
 
 	assert_true(libbpf_num_possible_cpus() > 0);
 	assert_int_equal(bpf_map__max_entries(s->maps.cpus), libbpf_num_possible_cpus());
-	assert_int_equal(bpf_map__max_entries(s->maps.stats), libbpf_num_possible_cpus());
 }
 
 /*
@@ -351,7 +350,7 @@ static void test_nothing_judged_before_armed(void **state)
 
 	pin_sequence_hooks(s, false, false);	/* xen_mmu_pte_unlock not attached yet */
 	pin_sequence_hooks(s, false, false);
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(total_violations(&st), 0);	/* was: locks-released twice */
 	assert_int_equal(st.ops[0], 0);
 	assert_int_equal(st.pte_unlock_cbs, 0);
@@ -359,14 +358,14 @@ static void test_nothing_judged_before_armed(void **state)
 
 	loader_arm(s);
 	pin_sequence(s, false);
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.ops[0], 1);
 	assert_int_equal(st.hold[0].count, 1);
 	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 1);
 	assert_int_equal(total_violations(&st), 0);
 
 	pin_sequence_hooks(s, false, false);	/* armed: the lock really stays held */
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.ops[0], 2);
 	assert_int_equal(total_violations(&st), 1);
 	assert_int_equal(st.violated[PINSCOPE_R_LOCKS_RELEASED], 1);

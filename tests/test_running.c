@@ -51,7 +51,7 @@ static void test_running_ops(void **state)
 	assert_int_equal(stats_ops_running(s->obj, s->maps.cpus), 1);
 
 	/* 2 started, 1 cut by the gap, 1 still running: nothing judged */
-	assert_int_equal(stats_read(bpf_map__fd(s->maps.stats), &rep.st), 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &rep.st), 0);
 	rep.ops_running = stats_ops_running(s->obj, s->maps.cpus);
 	judged_compute(&rep, &j);
 	assert_int_equal(j.started, 2);

@@ -22,7 +22,7 @@
 struct cpu_state;
 struct viol_sink;
 
-enum shim_map_type { SHIM_CPUS, SHIM_STATS, SHIM_PROCS, SHIM_RINGBUF };
+enum shim_map_type { SHIM_CPUS, SHIM_PROCS, SHIM_RINGBUF };
 
 struct shim_map {
 	enum shim_map_type type;
@@ -46,9 +46,8 @@ struct shim {
 	bool split_locks_seen;
 	bool procs_map_full;
 	/* its maps */
-	struct shim_map m_cpus, m_stats, m_procs, m_violations;
+	struct shim_map m_cpus, m_procs, m_violations;
 	struct cpu_state *cpu_state;		/* [nr_slots] */
-	struct pinscope_stats *cpu_stats;	/* [nr_slots] */
 	__u32 nr_slots;
 	struct shim_proc *procs;		/* [SHIM_PROC_SLOTS] */
 	__u32 nr_procs;
@@ -66,7 +65,6 @@ static __thread struct shim *shim_cur;
 #define split_locks_seen	(shim_cur->split_locks_seen)
 #define procs_map_full		(shim_cur->procs_map_full)
 #define cpus			(shim_cur->m_cpus)
-#define stats			(shim_cur->m_stats)
 #define procs			(shim_cur->m_procs)
 #define violations		(shim_cur->m_violations)
 

@@ -72,7 +72,7 @@ static int bpf_push(void *e, const struct pinscope_event *ev)
 static int bpf_read(void *e, struct report *rep)
 {
 	struct engine_bpf *c = e;
-	int n = stats_read(bpf_map__fd(c->skel->maps.stats), &rep->st);
+	int n = stats_read(bpf_map__fd(c->skel->maps.cpus), &rep->st);
 
 	if (!n)
 		n = stats_top_procs(bpf_map__fd(c->skel->maps.procs), rep->top, TOP_PROCS);
@@ -88,7 +88,7 @@ static int bpf_stats(void *e, __u32 nr_slots, struct pinscope_stats *st)
 {
 	struct engine_bpf *c = e;
 
-	return stats_read_n(bpf_map__fd(c->skel->maps.stats), nr_slots, st);
+	return stats_read_n(bpf_map__fd(c->skel->maps.cpus), nr_slots, st);
 }
 
 static void bpf_close(void *e)

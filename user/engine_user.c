@@ -39,8 +39,6 @@ static void *bpf_map_lookup_elem(struct shim_map *map, const void *key)
 	switch (map->type) {
 	case SHIM_CPUS:
 		return k < sh->nr_slots ? &sh->cpu_state[k] : NULL;
-	case SHIM_STATS:
-		return k < sh->nr_slots ? &sh->cpu_stats[k] : NULL;
 	case SHIM_PROCS:
 		for (h = k % SHIM_PROC_SLOTS; sh->procs[h].used; h = (h + 1) % SHIM_PROC_SLOTS)
 			if (sh->procs[h].pid == k)
@@ -100,7 +98,6 @@ static void *user_open(__u32 caps, __u32 pid, __u32 lean_set, struct viol_sink *
 	sh->targ_tgid = pid;
 	sh->lean = lean_set;
 	sh->m_cpus.type = SHIM_CPUS;
-	sh->m_stats.type = SHIM_STATS;
 	sh->m_procs.type = SHIM_PROCS;
 	sh->m_violations.type = SHIM_RINGBUF;
 	sh->sink = sink;
@@ -113,26 +110,20 @@ nomem:
 	return NULL;
 }
 
-/* A new cpu: one more entry of each per-cpu array (zeroed, as BPF arrays) */
+/* New cpus: more entries of the per-cpu array (zeroed, as a BPF array) */
 static int grow(struct shim *sh, __u32 slot)
 {
 	struct cpu_state *cs;
-	struct pinscope_stats *st;
 	__u32 n = slot + 1;
 
 	cs = realloc(sh->cpu_state, n * sizeof(*cs));
-	if (cs)
-		sh->cpu_state = cs;
-	st = realloc(sh->cpu_stats, n * sizeof(*st));
-	if (st)
-		sh->cpu_stats = st;
-	if (!cs || !st) {
+	if (!cs) {
 		fprintf(stderr, "Failed to allocate the checker's state of %u cpus: %s\n", n,
 			strerror(ENOMEM));
 		return -ENOMEM;
 	}
+	sh->cpu_state = cs;
 	memset(&cs[sh->nr_slots], 0, (n - sh->nr_slots) * sizeof(*cs));
-	memset(&st[sh->nr_slots], 0, (n - sh->nr_slots) * sizeof(*st));
 	sh->nr_slots = n;
 	return 0;
 }
@@ -144,7 +135,7 @@ static int user_push(void *e, const struct pinscope_event *ev)
 	if (ev->slot >= sh->nr_slots && grow(sh, ev->slot))
 		return -ENOMEM;
 	shim_cur = sh;
-	handle(NULL, ev, false);
+	handle(ev);
 	shim_cur = NULL;
 	return 0;
 }
@@ -162,7 +153,7 @@ static int user_read(void *e, struct report *rep)
 
 	memset(&rep->st, 0, sizeof(rep->st));
 	for (__u32 i = 0; i < sh->nr_slots; i++)
-		stats_merge(&rep->st, &sh->cpu_stats[i]);
+		stats_merge(&rep->st, &sh->cpu_state[i].st);
 	all = calloc(sh->nr_procs + 1, sizeof(*all));
 	if (!all) {
 		fprintf(stderr, "Failed to read the checker's processes: %s\n", strerror(ENOMEM));
@@ -182,7 +173,7 @@ static int user_stats(void *e, __u32 nr_slots, struct pinscope_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	for (__u32 i = 0; i < sh->nr_slots && i < nr_slots; i++)
-		stats_merge(st, &sh->cpu_stats[i]);
+		stats_merge(st, &sh->cpu_state[i].st);
 	return 0;
 }
 
@@ -193,7 +184,6 @@ static void user_close(void *e)
 	if (!sh)
 		return;
 	free(sh->cpu_state);
-	free(sh->cpu_stats);
 	free(sh->procs);
 	free(sh);
 }

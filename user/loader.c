@@ -67,10 +67,8 @@ static int size_cpu_maps(struct pinscope_bpf *skel, enum pinscope_mode mode)
 		return n;
 	}
 	err = bpf_map__set_max_entries(skel->maps.cpus, n);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.stats, n);
 	if (err)
-		fprintf(stderr, "Failed to size the per-cpu maps to %d cpus: %s\n", n, strerror(-err));
+		fprintf(stderr, "Failed to size the per-cpu map to %d cpus: %s\n", n, strerror(-err));
 	return err;
 }
 

@@ -438,7 +438,7 @@ static __u64 now_ns(void)
 
 static int read_report(struct pinscope_bpf *skel, struct report *rep)
 {
-	int n, err = stats_read(bpf_map__fd(skel->maps.stats), &rep->st);
+	int n, err = stats_read(bpf_map__fd(skel->maps.cpus), &rep->st);
 
 	n = err ? err : stats_top_procs(bpf_map__fd(skel->maps.procs), rep->top, TOP_PROCS);
 	if (n < 0) {
@@ -471,7 +471,7 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 		t = now_ns();
 		rep->duration_ns = t - start;
 		if (rep->timeline &&
-		    timeline_live_tick(rep->timeline, bpf_map__fd(skel->maps.stats), t - start)) {
+		    timeline_live_tick(rep->timeline, bpf_map__fd(skel->maps.cpus), t - start)) {
 			fprintf(stderr, "Failed to read the BPF stats map\n");
 			return -EIO;
 		}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* --metrics: what a scrape reads, live (the BPF stats map) or after a replay */
+/* --metrics: what a scrape reads, live (the statistics in the BPF cpus map) or after a replay */
 #ifndef PINSCOPE_SERVE_H
 #define PINSCOPE_SERVE_H
 

@@ -64,34 +64,47 @@ void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
 	}
 }
 
-/* The stats map holds one entry per cpu (bpf/maps.bpf.h): their sum */
+/* The cpus map holds one entry per cpu (bpf/maps.bpf.h): their sum */
 int stats_read(int fd, struct pinscope_stats *out)
 {
 	return stats_read_n(fd, ~0U, out);
 }
 
-int stats_read_n(int fd, __u32 n, struct pinscope_stats *out)
+/* Entries [from, to) of the map, each ending with its cpu's stats */
+static int stats_sum(int fd, __u32 from, __u32 to, struct pinscope_stats *out)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	struct pinscope_stats *val;
+	char *val;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
-	val = malloc(sizeof(*val));
+	if (info.value_size < sizeof(*out))
+		return -EINVAL;
+	val = malloc(info.value_size);
 	if (!val)
 		return -ENOMEM;
-	for (__u32 cpu = 0; cpu < info.max_entries && cpu < n; cpu++) {
+	for (__u32 cpu = from; cpu < info.max_entries && cpu < to; cpu++) {
 		if (bpf_map_lookup_elem(fd, &cpu, val)) {
 			err = -errno;
 			break;
 		}
-		stats_merge(out, val);
+		stats_merge(out, (const void *)(val + info.value_size - sizeof(*out)));
 	}
 	free(val);
 	return err;
+}
+
+int stats_read_n(int fd, __u32 n, struct pinscope_stats *out)
+{
+	return stats_sum(fd, 0, n, out);
+}
+
+int stats_read_cpu(int fd, __u32 cpu, struct pinscope_stats *out)
+{
+	return stats_sum(fd, cpu, cpu + 1, out);
 }
 
 static int cmp_top(const void *a, const void *b)

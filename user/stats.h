@@ -56,10 +56,13 @@ struct report {
 	struct timeline *timeline;		/* user/timeline.h, NULL if none */
 };
 
-/* Sum per-cpu stats; 0 or -errno */
-int stats_read(int stats_fd, struct pinscope_stats *out);
+/* Sum the per-cpu stats of an ARRAY map whose values end with a struct
+ * pinscope_stats (the skeleton's cpus map); 0 or -errno */
+int stats_read(int cpus_fd, struct pinscope_stats *out);
 /* Only the first n entries (replay: the slots of the trace's cpus) */
-int stats_read_n(int stats_fd, __u32 n, struct pinscope_stats *out);
+int stats_read_n(int cpus_fd, __u32 n, struct pinscope_stats *out);
+/* The stats of entry cpu alone */
+int stats_read_cpu(int cpus_fd, __u32 cpu, struct pinscope_stats *out);
 /* out = cur - prev; a histogram's max becomes the smaller of cur's max and
  * the upper bound of the highest bucket that grew (the interval's own max
  * is not kept) */

@@ -30,7 +30,7 @@ static int scrape(void *ctx, FILE *f, enum prom_format fmt)
 	r->mode = sc->mode;
 	r->caps = sc->caps;
 	r->lean = sc->lean;
-	err = stats_read(bpf_map__fd(sc->skel->maps.stats), &r->st);
+	err = stats_read(bpf_map__fd(sc->skel->maps.cpus), &r->st);
 	if (!err)
 		err = prom_write(f, r, fmt);
 	free(r);
