@@ -3,18 +3,15 @@
 # error: which are missing, and 'make deps'.  Simulated by pointing the
 # Makefile's probes at tools and header directories that do not exist.
 # Usage: tests/build-hint.sh   (from the top of the tree; any user)
-set -u
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 check() {	# NAME PATTERN -- MAKE ARGS...
 	local name=$1 pat=$2; shift 3
 	make --no-print-directory -n OUTPUT="$tmp/out" "$@" > "$tmp/log" 2>&1
 	local rc=$?
 	if [ "$rc" -ne 0 ] && grep -qE -- "$pat" "$tmp/log" && ! grep -q "clang.*-target bpf" "$tmp/log"; then
-		echo "ok   $name"; pass=$((pass + 1))
+		ok "$name"
 	else
-		echo "FAIL $name: exit $rc"; sed 's/^/     | /' "$tmp/log" | head -5; fail=$((fail + 1))
+		cp "$tmp/log" "$tmp/out"; BAD_SHOW=5 bad "$name: exit $rc"
 	fi
 }
 check "no clang, no bpftool" "Missing to build pinscope: /nonexistent/clang /nonexistent/bpftool.*make deps" -- \
@@ -26,5 +23,4 @@ touch "$tmp/inc/bpf/bpf_helpers.h" "$tmp/inc/bpf/libbpf.h" "$tmp/inc/gelf.h" "$t
 	"$tmp/inc/json-c/json.h"
 check "no cmocka for the tests" "Missing to build pinscope: <cmocka.h>\\." -- \
 	DEP_INCLUDE_DIRS="$tmp/inc" check
-echo "build-hint: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+totals build-hint

@@ -2,15 +2,10 @@
 # Loader tests: options, exit codes, messages, replay of tests/data, JSON vs text.
 # Usage: tests/cli.sh PINSCOPE   (as any user; as root also the parts that
 # need it: switching to an unprivileged user, live refusals, the bpf engine)
-set -u
+. "$(dirname "$0")/lib.sh"
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/.." || exit 1
 data=tests/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-. tests/lib.sh
 
 # usage errors: exit 2
 expect "unknown option" 2 "unrecognized option" -- "$bin" --bogus
@@ -138,5 +133,4 @@ for f in $data/synthetic/patched-pin-clean.trace $data/synthetic/patched-pin-ear
 	fi
 done
 
-echo "cli: $pass passed, $fail failed$($root || echo ' (not root: root-only checks skipped)')"
-[ "$fail" -eq 0 ]
+totals cli "$($root || echo ' (not root: root-only checks skipped)')"

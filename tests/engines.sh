@@ -3,12 +3,9 @@
 # `--engine bpf` print byte-identical JSON (and exit codes) on every trace of
 # tests/data, synthetic and .xz included, with and without --lean.
 # Usage: tests/engines.sh PINSCOPE   (as root: the bpf engine loads BPF)
-set -u
+. "$(dirname "$0")/lib.sh"
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/data" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
 for f in synthetic/*.trace *.trace *.trace.xz; do
 	[ -e "$f" ] || continue
 	case "$f" in
@@ -19,13 +16,12 @@ for f in synthetic/*.trace *.trace *.trace.xz; do
 		"$bin" replay -j --engine user $opt "$tmp/in" > "$tmp/user" 2> "$tmp/user.err"; ru=$?
 		"$bin" replay -j --engine bpf $opt "$tmp/in" > "$tmp/bpf" 2> "$tmp/bpf.err"; rb=$?
 		if [ "$ru" = "$rb" ] && [ -s "$tmp/user" ] && cmp -s "$tmp/user" "$tmp/bpf"; then
-			echo "ok   $f $opt: same JSON, exit $ru"; pass=$((pass + 1))
+			ok "$f $opt: same JSON, exit $ru"
 		else
-			echo "FAIL $f $opt: exit user $ru, bpf $rb"; fail=$((fail + 1))
+			bad "$f $opt: exit user $ru, bpf $rb"
 			diff "$tmp/user" "$tmp/bpf" | head -10 | sed 's/^/     | /'
 			cat "$tmp/user.err" "$tmp/bpf.err" | head -4 | sed 's/^/     | /'
 		fi
 	done
 done
-echo "engines: $pass passed, $fail failed"
-[ "$pass" -gt 0 ] && [ "$fail" -eq 0 ]
+totals engines && [ "$pass" -gt 0 ]

@@ -3,15 +3,11 @@
 # read errors, line bound, replay options, signals, clock steps.  Each case
 # compares verdict and counts from the JSON report, not only exit codes.
 # Usage: tests/input.sh PINSCOPE   (as root)
-set -u
+. "$(dirname "$0")/lib.sh"
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/.." || exit 1
 data=tests/data
-tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${bg:-}" ] && { pkill -P $bg; kill $bg; } 2>/dev/null' EXIT
-pass=0 fail=0
-
-. tests/lib.sh
 
 # summary JSON: exit code, verdict and counts that must not depend on how the trace was read
 summary() {
@@ -260,5 +256,4 @@ else
 	tail -3 "$tmp/sigdat.out" | sed 's/^/     | /'
 fi
 
-echo "input: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+totals input

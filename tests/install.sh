@@ -5,13 +5,9 @@
 #   default: make install DESTDIR=tmp PREFIX=/usr, then check the tree
 #   --deb:   dpkg-buildpackage -us -uc -b in a copy of the tracked sources,
 #            lintian, dpkg -x into a fresh directory, then the same checks
-set -u
+. "$(dirname "$0")/lib.sh"
+BAD_SHOW=15
 cd "$(dirname "$0")/.." || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; [ -s "$tmp/out" ] && sed 's/^/     | /' "$tmp/out" | head -15; }
 version=$(sed -n '1{s/^[^0-9]*//;s/[^0-9.].*//;p}' debian/changelog)
 root=$tmp/root
 
@@ -93,5 +89,4 @@ if [ -r /usr/share/bash-completion/bash_completion ]; then
 	got=$(comp pinscope --mode f 2>/dev/null)
 	[ "$got" = "fentry" ] && ok "completion: --mode f -> $got" || { echo "$got" > "$tmp/out"; bad "completion of --mode f"; }
 fi
-echo "install: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+totals install

@@ -3,41 +3,28 @@
 # promtool check metrics passes, the values equal the JSON report, and a real
 # Prometheus scraping `pinscope replay --metrics` (OpenMetrics) stores them.
 # Usage: tests/metrics.sh PINSCOPE   (as root; needs promtool and prometheus)
-set -u
+. "$(dirname "$0")/lib.sh"
+BAD_SHOW=10
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/.." || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; sed 's/^/     | /' "$tmp/out" | head -10; }
 for tool in promtool prometheus; do
 	command -v $tool > /dev/null || { echo "FAIL no $tool: install Debian's prometheus package (make deps)"; exit 1; }
 done
 
-# expect NAME RC PATTERN CMD...: exit code RC and PATTERN in stdout+stderr
-expect() {
-	local name=$1 want=$2 pat=$3; shift 3
-	"$@" > "$tmp/out" 2>&1
-	local rc=$?
-	if [ "$rc" -ne "$want" ]; then bad "$name: exit $rc, want $want"; return; fi
-	if ! grep -qE -- "$pat" "$tmp/out"; then bad "$name: no /$pat/ in output"; return; fi
-	ok "$name"
-}
-expect "--metrics bad port" 2 "invalid --metrics '99999': port '99999' is not a number" "$bin" --metrics 99999
-expect "--metrics bad address" 2 "address 'localhost' is not a numeric" "$bin" --metrics localhost:9464
-expect "-R without -i" 2 "\-R needs \-i" "$bin" -R
-expect "-j with --prometheus" 2 "exclude each other" "$bin" -j --prometheus
-expect "--prometheus with -i" 2 "use --metrics" "$bin" --prometheus -i 5
+expect "--metrics bad port" 2 "invalid --metrics '99999': port '99999' is not a number" -- "$bin" --metrics 99999
+expect "--metrics bad address" 2 "address 'localhost' is not a numeric" -- "$bin" --metrics localhost:9464
+expect "-R without -i" 2 "\-R needs \-i" -- "$bin" -R
+expect "-j with --prometheus" 2 "exclude each other" -- "$bin" -j --prometheus
+expect "--prometheus with -i" 2 "use --metrics" -- "$bin" --prometheus -i 5
 # the revision is git's in a checkout, "unknown" in a source tree without .git
 rev='[0-9a-f]{7,}(-dirty)?'; git rev-parse --git-dir > /dev/null 2>&1 || rev=unknown
-expect "--version" 0 "^pinscope [0-9.]+ \(git $rev\)$" "$bin" --version
+expect "--version" 0 "^pinscope [0-9.]+ \(git $rev\)$" -- "$bin" --version
 sync_trace=tests/data/synthetic/patched-pin-clean.trace
 python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen();
 print(s.getsockname()[1], flush=True); time.sleep(30)' > "$tmp/port" &
 holder=$!
 for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/port" ] && break; sleep 0.2; done
-expect "replay --metrics on a port in use" 1 "Failed to start the metrics server" \
+expect "replay --metrics on a port in use" 1 "Failed to start the metrics server" -- \
 	"$bin" replay "$sync_trace" --metrics "127.0.0.1:$(cat "$tmp/port")"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 
@@ -86,5 +73,4 @@ if (cd "$tmp" && promtool test rules alerts.test.yml) > "$tmp/out" 2>&1; then
 else
 	bad "promtool test rules"
 fi
-echo "metrics: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+totals metrics

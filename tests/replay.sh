@@ -3,28 +3,26 @@
 # exactly the listed rules violated, the event source detected, operations seen;
 # and that --lean changes none of that (only the process counts and idle flushes).
 # Usage: tests/replay.sh PINSCOPE   (any user: the user engine)
-set -u
+. "$(dirname "$0")/lib.sh"
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/data" || exit 1
-pass=0 fail=0 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.lean"' EXIT
 while IFS=$'\t' read -r file want rules source; do
 	case "$file" in '#'*|'') continue ;; esac
 	if [ ! -s "$file" ]; then
-		echo "FAIL $file: missing"; fail=$((fail + 1)); continue
+		bad "$file: missing"; continue
 	fi
 	case "$file" in
-	*.xz) xz -dc "$file" | "$bin" replay -j - > "$tmp" 2>/dev/null ;;
-	*) "$bin" replay -j "$file" > "$tmp" 2>/dev/null ;;
+	*.xz) xz -dc "$file" | "$bin" replay -j - > "$tmp/json" 2>/dev/null ;;
+	*) "$bin" replay -j "$file" > "$tmp/json" 2>/dev/null ;;
 	esac
 	rc=$?
 	# --lean: the same verdict, rules, holds and losses; no processes, fewer flushes
 	case "$file" in
-	*.xz) xz -dc "$file" | "$bin" replay -j --lean - > "$tmp.lean" 2>/dev/null ;;
-	*) "$bin" replay -j --lean "$file" > "$tmp.lean" 2>/dev/null ;;
+	*.xz) xz -dc "$file" | "$bin" replay -j --lean - > "$tmp/lean" 2>/dev/null ;;
+	*) "$bin" replay -j --lean "$file" > "$tmp/lean" 2>/dev/null ;;
 	esac
 	lrc=$?
-	lean=$(python3 - "$tmp" "$tmp.lean" <<'PY'
+	lean=$(python3 - "$tmp/json" "$tmp/lean" <<'PY'
 import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
 same = ("verdict", "judged", "invariants", "violations_total", "holds", "lost", "mode")
@@ -40,11 +38,11 @@ print(" ".join(bad))
 PY
 )
 	if [ "$lrc" = "$rc" ] && [ -z "$lean" ]; then
-		echo "ok   $file --lean: exit $lrc, same verdict, rules, holds and losses"; pass=$((pass + 1))
+		ok "$file --lean: exit $lrc, same verdict, rules, holds and losses"
 	else
-		echo "FAIL $file --lean: exit $lrc (without: $rc), differs: $lean"; fail=$((fail + 1))
+		bad "$file --lean: exit $lrc (without: $rc), differs: $lean"
 	fi
-	got=$(python3 - "$tmp" "$source" <<'PY'
+	got=$(python3 - "$tmp/json" "$source" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 bad = sorted(r for r, v in d["invariants"].items() if v["violated"])
@@ -60,11 +58,9 @@ PY
 )
 	rules_got=${got%% *} problems=${got#* }
 	if [ "$rc" = "$want" ] && [ "$rules_got" = "$rules" ] && [ -z "$problems" ]; then
-		echo "ok   $file: exit $rc, violated: $rules_got"; pass=$((pass + 1))
+		ok "$file: exit $rc, violated: $rules_got"
 	else
-		echo "FAIL $file: exit $rc (want $want), violated: $rules_got (want $rules) $problems"
-		fail=$((fail + 1))
+		bad "$file: exit $rc (want $want), violated: $rules_got (want $rules) $problems"
 	fi
 done < expect.tsv
-echo "replay: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+totals replay

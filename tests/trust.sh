@@ -3,15 +3,11 @@
 # at test time into $tmp, replayed, and its verdict and counts asserted from JSON.
 # Usage: tests/trust.sh PINSCOPE   (as root; not root: the cases that load BPF or drop
 # capabilities are skipped and counted)
-set -u
+. "$(dirname "$0")/lib.sh"	# ok, bad, root (loading BPF, dropping capabilities)
 bin=$(realpath "${1:?usage: $0 PINSCOPE}")
 cd "$(dirname "$0")/.." || exit 1
 data=tests/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0 skipped=0
-
-. tests/lib.sh	# ok, bad, root (loading BPF, dropping capabilities)
+skipped=0
 
 # run NAME WANT_RC -- CMD...: stdout in $tmp/out, stderr in $tmp/err
 run() {
@@ -253,5 +249,4 @@ capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "exec '$bin' replay $clean"
 
 else skipped=$((skipped + 1)); fi
 
-echo "trust: $pass passed, $fail failed$($root || echo ", $skipped groups skipped (not root)")"
-[ "$fail" -eq 0 ]
+totals trust "$($root || echo ", $skipped groups skipped (not root)")"
