@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 check() {	# NAME PATTERN -- MAKE ARGS...
 	local name=$1 pat=$2; shift 3
-	make --no-print-directory -n OUTPUT="$tmp/out" "$@" > "$tmp/log" 2>&1
+	make --no-print-directory -n OUTPUT="$tmp/build" "$@" > "$tmp/log" 2>&1
 	local rc=$?
 	if [ "$rc" -ne 0 ] && grep -qE -- "$pat" "$tmp/log" && ! grep -q "clang.*-target bpf" "$tmp/log"; then
 		ok "$name"

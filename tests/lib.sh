@@ -20,10 +20,10 @@ expect() {
 	"$@" > "$tmp/out" 2>&1
 	local rc=$?
 	if [ "$rc" -ne "$want" ]; then
-		BAD_SHOW=5 bad "$name: exit $rc, want $want"; return
+		BAD_SHOW=${BAD_SHOW:-5} bad "$name: exit $rc, want $want"; return
 	fi
 	if [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out"; then
-		BAD_SHOW=5 bad "$name: no /$pat/ in output"; return
+		BAD_SHOW=${BAD_SHOW:-5} bad "$name: no /$pat/ in output"; return
 	fi
 	ok "$name"
 }

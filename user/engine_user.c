@@ -21,7 +21,6 @@
 #undef split_locks_seen
 #undef procs_map_full
 #undef cpus
-#undef stats
 #undef procs
 #undef violations
 

@@ -56,7 +56,7 @@ static void enable_programs(struct pinscope_bpf *skel, const struct loader_cfg *
 #undef ENABLE
 }
 
-/* One entry of cpus and stats per possible cpu (live) or per cpu of a trace */
+/* One entry of cpus per possible cpu (live) or per cpu of a trace */
 static int size_cpu_maps(struct pinscope_bpf *skel, enum pinscope_mode mode)
 {
 	int n = mode == MODE_REPLAY ? PINSCOPE_REPLAY_SLOTS : libbpf_num_possible_cpus();

@@ -472,7 +472,7 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 		rep->duration_ns = t - start;
 		if (rep->timeline &&
 		    timeline_live_tick(rep->timeline, bpf_map__fd(skel->maps.cpus), t - start)) {
-			fprintf(stderr, "Failed to read the BPF stats map\n");
+			fprintf(stderr, "Failed to read the statistics in the BPF cpus map\n");
 			return -EIO;
 		}
 		if (env.duration && t - start >= env.duration * 1000000000ULL)

@@ -9,7 +9,7 @@
 
 struct pinscope_bpf;
 
-/* Serve the live counts of skel's stats map, with like's mode, caps and
+/* Serve the live counts of skel's cpus map (its statistics), with like's mode, caps and
  * lean (constant while serving); NULL after a message */
 struct http_server *serve_live(const struct http_listen *l, struct pinscope_bpf *skel,
 			       const struct report *like);

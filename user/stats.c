@@ -83,6 +83,8 @@ static int stats_sum(int fd, __u32 from, __u32 to, struct pinscope_stats *out)
 		return -errno;
 	if (info.value_size < sizeof(*out))
 		return -EINVAL;
+	if (from >= info.max_entries)
+		return -ENOENT;
 	val = malloc(info.value_size);
 	if (!val)
 		return -ENOMEM;

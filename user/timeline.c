@@ -103,7 +103,7 @@ int timeline_replay_event(struct timeline *tl, struct checker *chk, __u64 ts)
 	return 0;
 }
 
-int timeline_live_tick(struct timeline *tl, int stats_fd, __u64 t)
+int timeline_live_tick(struct timeline *tl, int cpus_fd, __u64 t)
 {
 	int err;
 
@@ -111,7 +111,7 @@ int timeline_live_tick(struct timeline *tl, int stats_fd, __u64 t)
 		set_next(tl);	/* t0 = 0: the start */
 	if (t < tl->next)
 		return 0;
-	err = stats_read(stats_fd, &tl->cur);
+	err = stats_read(cpus_fd, &tl->cur);
 	if (err)
 		return err;
 	snapshot(tl, &tl->cur, t);

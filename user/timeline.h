@@ -40,8 +40,9 @@ struct timeline {
 struct timeline *timeline_new(__u64 slice_ns);
 /* Replay: before the event at ts is pushed; snapshots at a boundary */
 int timeline_replay_event(struct timeline *tl, struct checker *chk, __u64 ts);
-/* Live: at time t since the start; reads the stats map at a boundary */
-int timeline_live_tick(struct timeline *tl, int stats_fd, __u64 t);
+/* Live: at time t since the start; reads the statistics of the cpus map
+ * (user/stats.h stats_read()) at a boundary */
+int timeline_live_tick(struct timeline *tl, int cpus_fd, __u64 t);
 /* The last, partial slice up to t_end, from the final stats */
 void timeline_finish(struct timeline *tl, const struct pinscope_stats *final, __u64 t_end);
 

@@ -14,7 +14,7 @@ struct scrape_ctx {
 	__u32 caps, lean;
 };
 
-/* Reads only: the stats map (array lookups, no lock: the BPF handlers never
+/* Reads only: the statistics in the cpus map (array lookups, no lock: the BPF handlers never
  * wait for a scrape) and fields that are constant while serving */
 static int scrape(void *ctx, FILE *f, enum prom_format fmt)
 {
