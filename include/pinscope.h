@@ -187,11 +187,13 @@ struct pinscope_violation {
 	__u64 stack[PINSCOPE_STACK_DEPTH];
 };
 
+/* count, sum and max first: within the reach of a BPF load's 16-bit
+ * offset wherever the slots end (struct pinscope_stats) */
 struct pinscope_hist {
-	__u64 slots[PINSCOPE_HIST_SLOTS];
 	__u64 count;
 	__u64 sum;
 	__u64 max;
+	__u64 slots[PINSCOPE_HIST_SLOTS];
 };
 
 struct pinscope_lin_hist {
@@ -217,24 +219,29 @@ struct pinscope_lost {
  * The statistics of one cpu: the end of its entry in the cpus map (bpf/maps.bpf.h
  * struct cpu_state, whose other fields are the checker's own), so that an event
  * costs one map lookup.  User space sums the entries (user/stats.c).
+ * Ordered by how often the live hooks touch them: a BPF load or store reaches
+ * 32 KiB past its base register, and an entry is 3 KiB of state plus 43 KiB of
+ * statistics, so the counters come first and the 8 KiB histograms last, the
+ * one written once per operation (op_ns) at the end; a field past the reach
+ * costs each access two more instructions.
  */
 struct pinscope_stats {
+	__u64 events;
 	__u64 checked[PINSCOPE_NR_RULES];
 	__u64 violated[PINSCOPE_NR_RULES];
-	struct pinscope_hist hold[2];		/* [0] pin, [1] unpin */
-	struct pinscope_hist op_ns[2];
-	struct pinscope_hist flush_ns;		/* fentry..fexit xen_mc_flush */
-	struct pinscope_lin_hist locks_max;	/* most locks held per op */
-	struct pinscope_lin_hist flush_entries;
-	struct pinscope_lin_hist flush_cbs;
 	__u64 flushes;
 	__u64 flush_reason[PINSCOPE_NR_FLUSH_REASONS];
 	__u64 ops[2];
 	__u64 pages[2][8];			/* [op][enum pinscope_level] */
 	__u64 locks[2];				/* split locks taken */
 	__u64 pte_unlock_cbs;			/* deferred unlocks queued */
-	__u64 events;
 	struct pinscope_lost lost;
+	struct pinscope_lin_hist flush_entries;
+	struct pinscope_lin_hist flush_cbs;
+	struct pinscope_lin_hist locks_max;	/* most locks held per op */
+	struct pinscope_hist hold[2];		/* [0] pin, [1] unpin */
+	struct pinscope_hist flush_ns;		/* fentry..fexit xen_mc_flush */
+	struct pinscope_hist op_ns[2];
 };
 
 struct pinscope_proc {
