@@ -819,9 +819,10 @@ static __always_inline bool lean_skip_flush(struct cpu_state *s)
  * hook also calls it for a flush on an idle cpu, without an event
  * (pinscope.bpf.c idle_here()).
  */
-static __always_inline void flush_count(struct cpu_state *s, struct pinscope_stats *st,
-					__u64 entries, __u64 cbs)
+static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u64 cbs)
 {
+	struct pinscope_stats *st = &s->st;
+
 	st->flushes++;
 	st->flush_reason[s->mc.reason & 3]++;
 	s->mc.reason = PINSCOPE_FL_EXPLICIT;
@@ -848,7 +849,7 @@ static __always_inline void on_flush(struct ps *p)
 	maybe_finish(p);
 	if (lean_skip_flush(s))
 		return;
-	flush_count(s, st, p->e->arg[0], p->e->arg[2]);
+	flush_count(s, p->e->arg[0], p->e->arg[2]);
 	if (flush_idle(s))
 		return;
 	ts = ev_ts(p);

@@ -40,11 +40,21 @@ bool armed;
  */
 __u64 nr_busy;
 
-/* This cpu's state and number; NULL only if the map lacks it (bad_cpu()) */
+/*
+ * This cpu's state and number once the run has started (armed); NULL before
+ * it, or when the map lacks the cpu (counted: bad_cpu())
+ */
 static __always_inline struct cpu_state *this_cpu(__u32 *cpu)
 {
+	struct cpu_state *s;
+
+	if (!armed)
+		return NULL;
 	*cpu = bpf_get_smp_processor_id();
-	return bpf_map_lookup_elem(&cpus, cpu);
+	s = bpf_map_lookup_elem(&cpus, cpu);
+	if (!s)
+		bad_cpu();
+	return s;
 }
 
 /*
@@ -105,13 +115,9 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	struct cpu_state *s;
 	__u32 cpu;
 
-	if (!armed)
-		return 0;
 	s = this_cpu(&cpu);
-	if (!s) {
-		bad_cpu();
+	if (!s)
 		return 0;
-	}
 	return emit_on(ctx, s, cpu, type, a0, a1, a2, a3);
 }
 
@@ -136,22 +142,14 @@ static __always_inline bool lean_all_idle(void)
  * The flush hooks answer a flush event on an idle cpu (check.bpf.h
  * flush_idle(): no operation, no split lock held) themselves, as the checker
  * would (flush_count(), flush_reason_set(), lean_skip_flush()), without
- * building an event: most flushes are context switches.  Once the run has
- * started, *s is this cpu's state (NULL: bad_cpu() counted it) and the
- * result says whether the cpu is idle; a busy cpu's event goes to
- * emit_on() with the state already looked up.
+ * building an event: most flushes are context switches.  *s is this_cpu()'s
+ * answer and the result says whether the cpu is idle; a busy cpu's event goes
+ * to emit_on() with the state already looked up.
  */
 static __always_inline bool idle_here(struct cpu_state **s, __u32 *cpu)
 {
-	*s = NULL;
-	if (!armed)
-		return false;
 	*s = this_cpu(cpu);
-	if (!*s) {
-		bad_cpu();
-		return false;
-	}
-	return flush_idle(*s);
+	return *s && flush_idle(*s);
 }
 
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
@@ -200,7 +198,7 @@ int tp_mc_flush(__u64 *ctx)
 		timed = s->mc.in_flush;
 		if (!lean_skip_flush(s)) {
 			s->st.events++;
-			flush_count(s, &s->st, ctx[0], ctx[2]);
+			flush_count(s, ctx[0], ctx[2]);
 		}
 		/* it cleared in_flush: a timed flush whose return was never
 		 * seen (a skipped fexit) no longer keeps this cpu busy */
@@ -221,14 +219,10 @@ int tp_mc_issue(__u64 *ctx)
 	__u32 cpu;
 
 	/* ends every multicall batch: only matters inside a pin or unpin */
-	if (all_idle() || !armed)
+	if (all_idle())
 		return 0;
 	s = this_cpu(&cpu);
-	if (!s) {
-		bad_cpu();
-		return 0;
-	}
-	if (!s->op.kind)
+	if (!s || !s->op.kind)
 		return 0;
 	return emit_on(ctx, s, cpu, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }
@@ -364,14 +358,10 @@ static __always_inline int flush_exit(void *ctx)
 	struct cpu_state *s;
 	__u32 cpu;
 
-	if (all_idle() || !armed)
+	if (all_idle())
 		return 0;
 	s = this_cpu(&cpu);
-	if (!s) {
-		bad_cpu();
-		return 0;
-	}
-	if (!(s->mc.in_flush & FL_TIMED))
+	if (!s || !(s->mc.in_flush & FL_TIMED))
 		return 0;
 	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
 }
