@@ -22,6 +22,8 @@
  *                  every program's stats and the maps of the tracer's programs
  *   -c CPU         run the loops (and their children) on this cpu only
  *   -w ARGS        after the loops, run /bin/workload ARGS (space separated)
+ *   -A             keep ASLR (by default the run re-executes itself with
+ *                  ADDR_NO_RANDOMIZE: one address-space layout every run)
  *        guestbench btf        peak RSS of libbpf's btf__load_vmlinux_btf() alone
  *        guestbench floors [-e CALLS] [-r REPS]
  *                              the floor programs test_run in this kernel
@@ -48,6 +50,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +65,7 @@
 #define MMAP_BYTES (4UL << 20)
 
 static const char *self_exe = "/proc/self/exe";
+static int fixed_layout;	/* ASLR off for this process and its children */
 
 /* progress on the console (PINSCOPE-STAGE lines, shown by guest/boot.sh):
  * where a run stands if the guest stops answering */
@@ -96,9 +101,96 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 
 /* ---- loops */
 
-static long loop_fork(double secs, double *elapsed)
+/*
+ * What a loop's window held besides its rate, to tell a slow window's cause:
+ * the loop's own cpu time (itself and its reaped children: exact, from the
+ * scheduler's runtime), per cpu where its time went (/proc/stat, USER_HZ
+ * ticks: user nice system idle iowait irq softirq steal) and how long tasks
+ * ran on it (/proc/schedstat, ns), and the whole guest's interrupts and
+ * context switches.
+ */
+#define METER_CPUS 4
+
+struct meter {
+	double wall, cpu;
+	unsigned long long tick[METER_CPUS][8], run_ns[METER_CPUS], intr, ctxt;
+};
+
+static double cputime_s(void)
 {
-	double t0 = now_s(), t = t0;
+	struct timespec ts;
+	struct rusage ru;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return ts.tv_sec + ts.tv_nsec / 1e9 + ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static void meter_read(struct meter *m)
+{
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+	int c;
+
+	memset(m, 0, sizeof(*m));
+	m->wall = now_s();
+	m->cpu = cputime_s();
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "cpu%d ", &c) == 1 && c >= 0 && c < METER_CPUS) {
+			unsigned long long *t = m->tick[c];
+
+			sscanf(strchr(line, ' '), "%llu %llu %llu %llu %llu %llu %llu %llu",
+			       &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
+		} else if (!strncmp(line, "intr ", 5)) {
+			sscanf(line + 5, "%llu", &m->intr);
+		} else if (!strncmp(line, "ctxt ", 5)) {
+			sscanf(line + 5, "%llu", &m->ctxt);
+		}
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/schedstat", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long v[9];
+
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu", &c, &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6]) == 8 && c >= 0 && c < METER_CPUS)
+			m->run_ns[c] = v[6];
+	}
+	if (f)
+		fclose(f);
+}
+
+/* the loop's JSON line: its rate in wall time and in its own cpu time */
+static void meter_print(const char *name, const char *loop, long n, const struct meter *a,
+			const struct meter *b)
+{
+	double el = b->wall - a->wall, cpu = b->cpu - a->cpu;
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (ncpu > METER_CPUS)
+		ncpu = METER_CPUS;
+	printf("{\"what\": \"loop\", \"name\": \"%s\", \"loop\": \"%s\", \"ops\": %ld, "
+	       "\"elapsed_s\": %.4f, \"rate\": %.2f, \"cpu_s\": %.6f, \"cpu_rate\": %.2f, "
+	       "\"fixed_layout\": %d, \"vmpte_kb\": %ld, \"ticks\": [", name, loop, n, el, n / el,
+	       cpu, cpu > 0 ? n / cpu : 0, fixed_layout, proc_status_kb(getpid(), "VmPTE:"));
+	for (int c = 0; c < ncpu; c++) {
+		printf("%s[", c ? ", " : "");
+		for (int i = 0; i < 8; i++)
+			printf("%s%llu", i ? ", " : "", b->tick[c][i] - a->tick[c][i]);
+		printf("]");
+	}
+	printf("], \"run_ms\": [");
+	for (int c = 0; c < ncpu; c++)
+		printf("%s%.3f", c ? ", " : "", (b->run_ns[c] - a->run_ns[c]) / 1e6);
+	printf("], \"intr\": %llu, \"ctxt\": %llu}\n", b->intr - a->intr, b->ctxt - a->ctxt);
+	fflush(stdout);
+}
+
+static long loop_fork(double secs)
+{
+	double t0 = now_s();
 	long n = 0;
 
 	do {
@@ -115,15 +207,13 @@ static long loop_fork(double secs, double *elapsed)
 		}
 		waitpid(pid, &st, 0);
 		n++;
-		t = now_s();
-	} while (t - t0 < secs);
-	*elapsed = t - t0;
+	} while (now_s() - t0 < secs);
 	return n;
 }
 
-static long loop_mmap(double secs, double *elapsed)
+static long loop_mmap(double secs)
 {
-	double t0 = now_s(), t = t0;
+	double t0 = now_s();
 	long n = 0;
 
 	do {
@@ -139,9 +229,7 @@ static long loop_mmap(double secs, double *elapsed)
 			p[off] = 1;
 		munmap(p, MMAP_BYTES);
 		n++;
-		t = now_s();
-	} while (t - t0 < secs);
-	*elapsed = t - t0;
+	} while (now_s() - t0 < secs);
 	return n;
 }
 
@@ -454,18 +542,39 @@ static pid_t hold_empties(const char *mode)
 	return pid;
 }
 
+/*
+ * One address-space layout in every run (-A keeps ASLR).  With ASLR each
+ * process draws its own layout, and a run's rate sits on one of a few steps
+ * up to 1.6 % apart, fixed for the process; with one layout, runs of the
+ * same configuration agree within 0.1 % (docs/performance.md, "Overhead").
+ * The personality is inherited by the loops' children and the tracer.
+ */
+static int aslr_off(char **argv)
+{
+	int p = personality(0xffffffff);
+
+	if (p == -1)
+		return 0;
+	if (p & ADDR_NO_RANDOMIZE)
+		return 1;
+	if (personality(p | ADDR_NO_RANDOMIZE) == -1)
+		return 0;
+	execv("/proc/self/exe", argv);
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const char *name = "none", *loops = "fork,mmap", *log = "/tmp/tracer.log", *pat = NULL;
 	const char *empties = NULL, *workload = NULL;
 	double secs = 3, timeout = 120, tw;
 	struct empty_bpf *e = NULL;
-	int stats = 0, stats_fd = -1, c, cpu = -1;
+	int stats = 0, stats_fd = -1, c, cpu = -1, keep_aslr = 0;
 	pid_t tracer = 0, holder = 0;
 	char *lcopy, *tok;
 
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:s:l:L:p:t:e:Sw:c:")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:l:L:p:t:e:Sw:c:A")) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 's': secs = atof(optarg); break;
@@ -477,9 +586,12 @@ static int cmd_run(int argc, char **argv)
 		case 'S': stats = 1; break;
 		case 'w': workload = optarg; break;
 		case 'c': cpu = atoi(optarg); break;
+		case 'A': keep_aslr = 1; break;
 		default: return 2;
 		}
 	}
+	if (!keep_aslr)
+		fixed_layout = aslr_off(argv);
 	if (stats) {
 		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		if (stats_fd < 0)
@@ -511,16 +623,16 @@ static int cmd_run(int argc, char **argv)
 	}
 	lcopy = strdup(loops);
 	for (tok = strtok(lcopy, ","); tok; tok = strtok(NULL, ",")) {
-		double el = 0;
-		long n = !strcmp(tok, "fork") ? loop_fork(secs, &el) :
-			 !strcmp(tok, "mmap") ? loop_mmap(secs, &el) : -1;
+		struct meter a, b;
+		long n;
 
+		meter_read(&a);
+		n = !strcmp(tok, "fork") ? loop_fork(secs) : !strcmp(tok, "mmap") ? loop_mmap(secs) : -1;
+		meter_read(&b);
 		if (n < 0)
 			continue;
-		stage("%s: %s loop %.1f ops/s", name, tok, n / el);
-		printf("{\"what\": \"loop\", \"name\": \"%s\", \"loop\": \"%s\", \"ops\": %ld, "
-		       "\"elapsed_s\": %.4f, \"rate\": %.2f}\n", name, tok, n, el, n / el);
-		fflush(stdout);
+		stage("%s: %s loop %.1f ops/s", name, tok, n / (b.wall - a.wall));
+		meter_print(name, tok, n, &a, &b);
 	}
 	free(lcopy);
 	if (workload)

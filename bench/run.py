@@ -686,6 +686,20 @@ def report_guest_handlers(R, g, label):
     return out
 
 
+def layout_note(loops):
+    """How the runs' address-space layouts were chosen (guestbench -A)."""
+    fixed = {r.get("fixed_layout") for r in loops}
+    if fixed == {1}:
+        return ("Every run has one address-space layout (guestbench turns ASLR off for itself, "
+                "its children and the tracer): with ASLR a run's rate falls on one of a few "
+                "steps up to 1.6 % apart, fixed for the process (docs/performance.md, \"One "
+                "layout\").")
+    if 1 in fixed:
+        return "Some runs kept ASLR, some did not: their rates are not comparable."
+    return ("The runs kept ASLR (BENCH_KEEP_ASLR=1): each run's rate falls on one of a few steps, "
+            "up to 1.6 % apart, fixed for the process.")
+
+
 def report_overhead(R, g, label):
     loops = [r for r in g["rounds"] if r.get("what") == "loop"]
     if not loops:
@@ -719,7 +733,7 @@ def report_overhead(R, g, label):
         f"configurations once, the order rotated per round (A B C, B C A, ...); each configuration "
         f"runs the fork loop then the mmap loop for {ARGS.seconds:g} s on vCPU 0 "
         f"(bench/guestbench.c). Ratios are taken per round against that round's no-tracing run, "
-        f"then the median over rounds.")
+        f"then the median over rounds. " + layout_note(loops))
     R.p()
     R.table(["loop", "configuration", "ops/s, median (min-max)", "ratio to none, median (min-max)",
              "overhead (1 - ratio)"], rows)

@@ -20,6 +20,8 @@
 #   BENCH_TRACE_KB      tracefs buffer per cpu for the ftrace runs (default 8192)
 #   BENCH_HOOK_EVENTS   model events for the handlers' test_run (default 40000)
 #   BENCH_LOOP_CPU      the vCPU the loops run on (default 0)
+#   BENCH_KEEP_ASLR     1: the loops keep ASLR (guestbench -A; by default
+#                       every run has one address-space layout)
 # Order: warm-up, BENCH_ROUNDS rounds of BENCH_CONFIGS, the handler-cost run
 # (pinscope, then pinscope --lean), BENCH_ROUNDS rounds of BENCH_BT_CONFIGS.
 # Sections: bench-info, round-N and btround-N (JSON lines of guestbench, per
@@ -43,6 +45,9 @@ BT_LIBS=/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu
 GB=/bin/guestbench
 # the loops run on vCPU 0 only (steadier under TCG); the tracers are not pinned
 LOOP_CPU=${BENCH_LOOP_CPU:-0}
+# guestbench run, with the settings every run shares
+GB_RUN="$GB run -c $LOOP_CPU"
+[ "${BENCH_KEEP_ASLR:-0}" = 1 ] && GB_RUN="$GB_RUN -A"
 
 # ftrace_on / ftrace_off: the xen events into the tracefs ring buffer, as a
 # user without pinscope would record them (no reader: the buffer overwrites)
@@ -75,7 +80,7 @@ gb_pinscope() {
 	shift 2
 	_lean=
 	case "$_name" in *lean) _lean=1 ;; esac
-	$GB run -n "$_name" -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L "$_log" -p "Tracing the Xen" -t 180 "$@" \
+	$GB_RUN -n "$_name" -s "$BENCH_SECONDS" -L "$_log" -p "Tracing the Xen" -t 180 "$@" \
 		-- /bin/pinscope --mode "$BENCH_MODE" ${_lean:+--lean} -d 3600
 }
 
@@ -83,19 +88,19 @@ gb_pinscope() {
 run_config() {
 	case "$1" in
 	none)
-		$GB run -n none -c "$LOOP_CPU" -s "$BENCH_SECONDS" >> "$2" 2>&1 ;;
+		$GB_RUN -n none -s "$BENCH_SECONDS" >> "$2" 2>&1 ;;
 	pinscope)
 		gb_pinscope pinscope /tmp/pinscope.log >> "$2" 2>&1 ;;
 	lean)	# pinscope --lean: no per-process counts, idle flushes not counted
 		gb_pinscope lean /tmp/pinscope-lean.log >> "$2" 2>&1 ;;
 	empty)	# the empty programs of bench/empty.bpf.c on pinscope's hooks: the floor
-		$GB run -n empty -c "$LOOP_CPU" -s "$BENCH_SECONDS" -e "$BENCH_MODE" >> "$2" 2>&1 ;;
+		$GB_RUN -n empty -s "$BENCH_SECONDS" -e "$BENCH_MODE" >> "$2" 2>&1 ;;
 	ftrace)
 		ftrace_on
-		$GB run -n ftrace -c "$LOOP_CPU" -s "$BENCH_SECONDS" >> "$2" 2>&1
+		$GB_RUN -n ftrace -s "$BENCH_SECONDS" >> "$2" 2>&1
 		ftrace_off ;;
 	bpftrace)
-		LD_LIBRARY_PATH=$BT_LIBS $GB run -n bpftrace -c "$LOOP_CPU" -s "$BENCH_SECONDS" -L /tmp/bpftrace.log \
+		LD_LIBRARY_PATH=$BT_LIBS $GB_RUN -n bpftrace -s "$BENCH_SECONDS" -L /tmp/bpftrace.log \
 			-p READY -t 300 -- /usr/bin/bpftrace /etc/bench/holdtime.bt >> "$2" 2>&1 ;;
 	esac
 }
@@ -131,7 +136,7 @@ scenario() {
 	done
 	{
 		echo "rounds=$BENCH_ROUNDS seconds=$BENCH_SECONDS configs=$BENCH_CONFIGS then $BENCH_BT_CONFIGS mode=$BENCH_MODE"
-		echo "workload_args=$BENCH_WORKLOAD_ARGS trace_kb=$BENCH_TRACE_KB loop_cpu=$LOOP_CPU"
+		echo "workload_args=$BENCH_WORKLOAD_ARGS trace_kb=$BENCH_TRACE_KB loop_cpu=$LOOP_CPU keep_aslr=${BENCH_KEEP_ASLR:-0}"
 		echo "bpf_stats_enabled=$(cat /proc/sys/kernel/bpf_stats_enabled)"
 		echo "bpftrace=$(LD_LIBRARY_PATH=$BT_LIBS /usr/bin/bpftrace --version 2>&1)"
 		echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
@@ -140,7 +145,7 @@ scenario() {
 	emit_text bench-info /tmp/bench-info.txt 0
 
 	stage "bench: warm-up"
-	$GB run -n warmup -c "$LOOP_CPU" -s "$((BENCH_SECONDS * 2))" > /dev/null 2>&1
+	$GB_RUN -n warmup -s "$((BENCH_SECONDS * 2))" > /dev/null 2>&1
 	run_rounds round "$BENCH_CONFIGS"
 
 	stage "bench: handler cost (bpf_stats on, pinscope and the empty programs attached)"
