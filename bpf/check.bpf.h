@@ -22,8 +22,7 @@ struct ps {
 	void *ctx;			/* live program context, NULL in replay */
 	bool live;			/* a compile-time constant once handle_on() is inlined */
 	const struct pinscope_event *e;
-	struct cpu_state *s;
-	struct pinscope_stats *st;
+	struct cpu_state *s;		/* its statistics: s->st */
 };
 
 /*
@@ -46,7 +45,7 @@ static __always_inline __u32 ev_pid(struct ps *p)
 
 static __always_inline void checked(struct ps *p, __u32 rule)
 {
-	p->st->checked[rule & 7]++;
+	p->s->st.checked[rule & 7]++;
 }
 
 static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
@@ -56,11 +55,11 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 	long n;
 
 	rule &= 7;
-	p->st->violated[rule]++;
+	p->s->st.violated[rule]++;
 	p->s->op.vmask |= 1U << rule;
 	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
 	if (!r) {
-		p->st->lost.ringbuf++;
+		p->s->st.lost.ringbuf++;
 		return;
 	}
 	r->type = PINSCOPE_REC_VIOLATION;
@@ -104,11 +103,11 @@ static __always_inline void report_once(struct ps *p, __u32 rule, __u32 why,
  * (tracefs merges per-cpu buffers; clocks differ): such an interval is
  * counted in lost.clock_back, never timed, never wrapped.
  */
-static __always_inline void time_add(struct pinscope_stats *st, struct pinscope_hist *h,
+static __always_inline void time_add(struct cpu_state *s, struct pinscope_hist *h,
 				     __u64 start, __u64 end)
 {
 	if (end < start) {
-		st->lost.clock_back++;
+		s->st.lost.clock_back++;
 		return;
 	}
 	hist_add(h, end - start);
@@ -207,7 +206,6 @@ __noinline int held_gc(struct cpu_state *s)
 
 struct held_scan {
 	struct cpu_state *s;
-	struct pinscope_stats *st;
 	__u64 ts;
 	__u32 op_seq;
 	__u32 left;
@@ -251,15 +249,14 @@ static long release_one(__u64 i, void *ctx)
 	struct held_lock *h = &c->s->held.lock[(c->s->held.head + (__u32)i) & HELD_MASK];
 
 	if (h->ptl)
-		time_add(c->st, &c->st->hold[(h->op - 1) & 1], h->ts, c->ts);
+		time_add(c->s, &c->s->st.hold[(h->op - 1) & 1], h->ts, c->ts);
 	return 0;
 }
 
 /* A flush without unlock events: it ran every deferred unlock queued here */
-static __always_inline void held_release_all(struct cpu_state *s, struct pinscope_stats *st,
-					     __u64 ts)
+static __always_inline void held_release_all(struct cpu_state *s, __u64 ts)
 {
-	struct held_scan c = { .s = s, .st = st, .ts = ts };
+	struct held_scan c = { .s = s, .ts = ts };
 
 	bpf_loop(held_span(s), release_one, &c, 0);
 	s->held.head = s->held.tail;
@@ -297,7 +294,7 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	if (held_span(s) >= PINSCOPE_HELD_MAX && s->held.nr < PINSCOPE_HELD_MAX)
 		held_compact(s);
 	if (held_span(s) >= PINSCOPE_HELD_MAX) {
-		p->st->lost.held_full++;
+		p->s->st.lost.held_full++;
 		return;
 	}
 	h = &s->held.lock[s->held.tail & HELD_MASK];
@@ -310,7 +307,7 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	s->held.tail++;
 	n = ++s->held.nr;
 	if (s->op.kind == PINSCOPE_OP_PIN || s->op.kind == PINSCOPE_OP_UNPIN)
-		p->st->locks[(s->op.kind - 1) & 1]++;
+		p->s->st.locks[(s->op.kind - 1) & 1]++;
 	if (n > s->op.locks_max)
 		s->op.locks_max = n;
 	if (n > PINSCOPE_MC_BATCH)
@@ -323,7 +320,7 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 	struct cpu_state *s = p->s;
 	__u32 k = (h->op - 1) & 1;
 
-	time_add(p->st, &p->st->hold[k], h->ts, ts);
+	time_add(p->s, &p->s->st.hold[k], h->ts, ts);
 	h->ptl = 0;
 	if (s->held.nr)
 		s->held.nr--;
@@ -451,8 +448,8 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 		if (left)
 			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);
 	}
-	lin_add(&p->st->locks_max, s->op.locks_max);
-	time_add(p->st, &p->st->op_ns[k], s->op.ts, ts);
+	lin_add(&p->s->st.locks_max, s->op.locks_max);
+	time_add(p->s, &p->s->st.op_ns[k], s->op.ts, ts);
 	s->op.kind = PINSCOPE_OP_NONE;
 	s->pg.flags = 0;
 }
@@ -477,7 +474,7 @@ static __always_inline void count_proc(struct ps *p, __u32 k, __u32 pid)
 		/* nothing deletes entries: a full map stays full, and the
 		 * insert below would fail again (it costs a fork loop's unpins
 		 * about 0.4 us each, docs/performance.md) */
-		p->st->lost.procs_full++;
+		p->s->st.lost.procs_full++;
 		return;
 	}
 	if (!pr) {
@@ -487,7 +484,7 @@ static __always_inline void count_proc(struct ps *p, __u32 k, __u32 pid)
 		if (bpf_map_update_elem(&procs, &pid, &init, BPF_NOEXIST) &&
 		    !bpf_map_lookup_elem(&procs, &pid)) {
 			procs_map_full = true;
-			p->st->lost.procs_full++;
+			p->s->st.lost.procs_full++;
 			return;
 		}
 		pr = bpf_map_lookup_elem(&procs, &pid);
@@ -506,7 +503,7 @@ static __always_inline void on_op_begin(struct ps *p)
 
 	maybe_finish(p);
 	if (s->op.kind) {		/* the previous one never ended */
-		p->st->lost.ops_cut++;
+		p->s->st.lost.ops_cut++;
 		/* its locks cannot be judged any more; left behind, a ptl of
 		 * theirs would stand in the FIFO twice */
 		held_drop_op(s, s->op.seq, &pfn);
@@ -537,7 +534,7 @@ static __always_inline void on_op_begin(struct ps *p)
 	else
 		__builtin_memcpy(s->op.comm, p->e->comm, sizeof(s->op.comm));
 	s->pg.flags = 0;
-	p->st->ops[k]++;
+	p->s->st.ops[k]++;
 	if (!LEAN(PROCS))
 		count_proc(p, k, pid);
 }
@@ -578,7 +575,7 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 {
 	struct cpu_state *s = p->s;
 
-	p->st->pages[(s->op.kind - 1) & 1][BOUNDED(level, PINSCOPE_NR_LEVELS, 7)]++;
+	p->s->st.pages[(s->op.kind - 1) & 1][BOUNDED(level, PINSCOPE_NR_LEVELS, 7)]++;
 	walk_order(p, pfn, level);
 	s->pg.flags = PGF_ACTIVE;
 	s->pg.level = level;
@@ -670,7 +667,7 @@ static __always_inline void on_unlock(struct ps *p)
 			s->pg.flags |= PGF_CB;
 			return;
 		}
-		p->st->lost.unmatched_unlock++;
+		p->s->st.lost.unmatched_unlock++;
 		return;
 	}
 	checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
@@ -748,7 +745,7 @@ static __always_inline void on_callback(struct ps *p)
 	maybe_finish(p);
 	if (!p->e->arg[0])
 		return;		/* not xen_pte_unlock */
-	p->st->pte_unlock_cbs++;
+	p->s->st.pte_unlock_cbs++;
 	if (!s->op.kind)
 		return;
 	if (HAS(LOCK)) {
@@ -843,7 +840,6 @@ static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u6
 static __always_inline void on_flush(struct ps *p)
 {
 	struct cpu_state *s = p->s;
-	struct pinscope_stats *st = p->st;
 	__u64 ts;
 
 	maybe_finish(p);
@@ -860,7 +856,7 @@ static __always_inline void on_flush(struct ps *p)
 	    s->op.kind == PINSCOPE_OP_PIN)
 		s->pg.ts = ts;
 	if (!HAS(UNLOCK))
-		held_release_all(s, st, ts);
+		held_release_all(s, ts);
 	if (s->op.kind && (s->op.flags & OPF_ISSUED)) {
 		s->op.flags |= OPF_FINAL;
 		if (!HAS(UNLOCK) && !HAS(OPEND))
@@ -875,7 +871,7 @@ static __always_inline void on_flush_exit(struct ps *p)
 
 	if (s->mc.in_flush & FL_TIMED) {
 		ts = ev_ts(p);
-		time_add(p->st, &p->st->flush_ns, s->mc.flush_ts, ts);
+		time_add(p->s, &p->s->st.flush_ns, s->mc.flush_ts, ts);
 	}
 	s->mc.in_flush = 0;
 }
@@ -896,13 +892,13 @@ static __always_inline void on_end(struct ps *p)
 	/* input cut between the final flush and its unlocks: not a violation */
 	if (s->op.kind && (s->op.flags & OPF_FINAL) && HAS(LOCK) && !HAS(OPEND) &&
 	    held_drop_op(s, s->op.seq, &pfn)) {
-		p->st->lost.ops_cut++;
+		p->s->st.lost.ops_cut++;
 		s->op.kind = PINSCOPE_OP_NONE;
 		return;
 	}
 	maybe_finish(p);
 	if (p->s->op.kind) {
-		p->st->lost.ops_cut++;
+		p->s->st.lost.ops_cut++;
 		p->s->op.kind = PINSCOPE_OP_NONE;
 	}
 }
@@ -916,10 +912,10 @@ static __always_inline void on_lost(struct ps *p)
 {
 	struct cpu_state *s = p->s;
 
-	p->st->lost.input_gaps++;
-	p->st->lost.input_events += p->e->arg[0];
+	p->s->st.lost.input_gaps++;
+	p->s->st.lost.input_events += p->e->arg[0];
 	if (s->op.kind) {
-		p->st->lost.ops_gap++;
+		p->s->st.lost.ops_gap++;
 		s->op.kind = PINSCOPE_OP_NONE;
 	}
 	s->held.head = s->held.tail;
@@ -946,9 +942,9 @@ static __always_inline void bad_cpu(void)
 static __always_inline void handle_on(void *ctx, const struct pinscope_event *e,
 				      bool live, struct cpu_state *s)
 {
-	struct ps p = { .ctx = ctx, .live = live, .e = e, .s = s, .st = &s->st };
+	struct ps p = { .ctx = ctx, .live = live, .e = e, .s = s };
 
-	p.st->events++;
+	s->st.events++;
 	switch (e->type) {
 	case PINSCOPE_EV_OP_BEGIN:	on_op_begin(&p); break;
 	case PINSCOPE_EV_OP_END:	on_op_end(&p); break;
