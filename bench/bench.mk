@@ -86,7 +86,7 @@ bench-host: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
 
 # part of `make test`: the host part at small sizes still runs and measures
 # every figure (tests/bench-smoke.py; checks no timing)
-test-bench: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
+test-bench: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench $(BENCH_DIR)/guestbench
 	$(Q)tests/bench-smoke.py $(OUTPUT)
 
 .DEFAULT_GOAL := $(_bench_saved_goal)

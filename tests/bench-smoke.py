@@ -7,7 +7,7 @@ model's operations and found no violation in the correct streams, start-up
 and memory figures read, the table rendered between the markers), so the
 bench does not rot between the runs that rewrite the document.
 
-Usage: tests/bench-smoke.py [OUTPUT_DIR]   (root; about 15 s)
+Usage: tests/bench-smoke.py [OUTPUT_DIR]   (root; about 15 s; needs OUTPUT/bench/guestbench)
 """
 import json
 import os
@@ -35,6 +35,36 @@ def check(what, cond, detail=""):
     else:
         failed += 1
         print(f"FAIL {what}{': ' + detail if detail else ''}")
+
+
+def guestbench(tmp, *args):
+    """The loop records of one `guestbench run` on the host (it runs there too)."""
+    try:
+        r = subprocess.run([os.path.join(OUT, "bench", "guestbench"), "run", "-n", "smoke", "-s",
+                            "0.1", "-L", os.path.join(tmp, "tracer.log"), *args],
+                           capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return -1, [{"error": "guestbench run did not end within 60 s"}]
+    recs = [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
+    return r.returncode, recs
+
+
+def check_guestbench(tmp):
+    """The guest loops' records, and their one address-space layout (docs/performance.md,
+    "One layout"): the tracer started by guestbench has ADDR_NO_RANDOMIZE (0x0040000)."""
+    show = "cat /proc/self/personality; exec sleep 30"
+    rc, recs = guestbench(tmp, "-p", "0040000", "-t", "5", "--", "/bin/sh", "-c", show)
+    loops = [x for x in recs if x.get("what") == "loop"]
+    check("guestbench: fork and mmap loops measured, with cpu time, ticks per cpu, VmPTE",
+          rc == 0 and [x["loop"] for x in loops] == ["fork", "mmap"] and all(
+              x["ops"] > 0 and x["cpu_s"] > 0 and x["vmpte_kb"] > 0 and x["ticks"]
+              and all(len(t) == 8 for t in x["ticks"]) for x in loops), str(recs)[:300])
+    check("guestbench: one layout, the tracer it starts inherits it",
+          loops and all(x["fixed_layout"] == 1 for x in loops) and
+          any(x.get("what") == "attach" and x.get("ok") for x in recs), str(recs)[:300])
+    rc, recs = guestbench(tmp, "-A", "-l", "mmap")
+    check("guestbench -A keeps ASLR and says so", rc == 0 and [
+        x["fixed_layout"] for x in recs if x.get("what") == "loop"] == [0], str(recs)[:300])
 
 
 def main():
@@ -93,6 +123,8 @@ def main():
               "cpu time read",
               all(x["rc"] == 0 and x["violations"] == 0 and x.get("cpu_ns", 0) > 0 for x in rows)
               and rows[0]["events"] < rows[-1]["events"])
+
+    check_guestbench(tmp)
 
     text = open(doc).read()
     inner = text.split("<!-- bench:begin -->")[-1].split("<!-- bench:end -->")[0]
