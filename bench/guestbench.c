@@ -40,6 +40,7 @@
  *         unpinned per round, all through multicall batches and flushes
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -65,7 +66,14 @@
 #define MMAP_BYTES (4UL << 20)
 
 static const char *self_exe = "/proc/self/exe";
-static int fixed_layout;	/* ASLR off for this process and its children */
+
+/* whether this process (and so its children) has ASLR off */
+static int fixed_layout(void)
+{
+	int p = personality(0xffffffff);
+
+	return p != -1 && (p & ADDR_NO_RANDOMIZE);
+}
 
 /* progress on the console (PINSCOPE-STAGE lines, shown by guest/boot.sh):
  * where a run stands if the guest stops answering */
@@ -107,13 +115,13 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
  * scheduler's runtime), per cpu where its time went (/proc/stat, USER_HZ
  * ticks: user nice system idle iowait irq softirq steal) and how long tasks
  * ran on it (/proc/schedstat, ns), and the whole guest's interrupts and
- * context switches.
+ * context switches.  Deltas are signed: iowait ticks may run backwards.
  */
 #define METER_CPUS 4
 
 struct meter {
 	double wall, cpu;
-	unsigned long long tick[METER_CPUS][8], run_ns[METER_CPUS], intr, ctxt;
+	long long tick[METER_CPUS][8], run_ns[METER_CPUS], intr, ctxt;
 };
 
 static double cputime_s(void)
@@ -127,42 +135,69 @@ static double cputime_s(void)
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
-static void meter_read(struct meter *m)
+/* "cpuN ..." (not the "cpu  ..." total): N, or -1 */
+static int cpu_line(const char *line)
+{
+	int c;
+
+	if (strncmp(line, "cpu", 3) || !isdigit((unsigned char)line[3]) ||
+	    sscanf(line + 3, "%d", &c) != 1 || c >= METER_CPUS)
+		return -1;
+	return c;
+}
+
+static void meter_files(struct meter *m)
 {
 	char line[512];
 	FILE *f = fopen("/proc/stat", "r");
 	int c;
 
-	memset(m, 0, sizeof(*m));
-	m->wall = now_s();
-	m->cpu = cputime_s();
 	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "cpu%d ", &c) == 1 && c >= 0 && c < METER_CPUS) {
-			unsigned long long *t = m->tick[c];
+		if ((c = cpu_line(line)) >= 0) {
+			long long *t = m->tick[c];
 
-			sscanf(strchr(line, ' '), "%llu %llu %llu %llu %llu %llu %llu %llu",
+			sscanf(strchr(line, ' '), "%lld %lld %lld %lld %lld %lld %lld %lld",
 			       &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
 		} else if (!strncmp(line, "intr ", 5)) {
-			sscanf(line + 5, "%llu", &m->intr);
+			sscanf(line + 5, "%lld", &m->intr);
 		} else if (!strncmp(line, "ctxt ", 5)) {
-			sscanf(line + 5, "%llu", &m->ctxt);
+			sscanf(line + 5, "%lld", &m->ctxt);
 		}
 	}
 	if (f)
 		fclose(f);
-	f = fopen("/proc/schedstat", "r");
+	f = fopen("/proc/schedstat", "r");	/* "cpuN" then 9 fields; the 7th: run time */
 	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long long v[9];
+		long long v[7];
 
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu", &c, &v[0], &v[1], &v[2],
-			   &v[3], &v[4], &v[5], &v[6]) == 8 && c >= 0 && c < METER_CPUS)
+		if ((c = cpu_line(line)) >= 0 &&
+		    sscanf(strchr(line, ' '), "%lld %lld %lld %lld %lld %lld %lld", &v[0], &v[1],
+			   &v[2], &v[3], &v[4], &v[5], &v[6]) == 7)
 			m->run_ns[c] = v[6];
 	}
 	if (f)
 		fclose(f);
 }
 
-/* the loop's JSON line: its rate in wall time and in its own cpu time */
+/* The window's ends: the clocks taken last at the start, first at the end */
+static void meter_start(struct meter *m)
+{
+	memset(m, 0, sizeof(*m));
+	meter_files(m);
+	m->wall = now_s();
+	m->cpu = cputime_s();
+}
+
+static void meter_end(struct meter *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->wall = now_s();
+	m->cpu = cputime_s();
+	meter_files(m);
+}
+
+/* the loop's JSON line: its rate in wall time and in its own cpu time, and
+ * the loop process's page tables (VmPTE) read at the window's end */
 static void meter_print(const char *name, const char *loop, long n, const struct meter *a,
 			const struct meter *b)
 {
@@ -174,17 +209,17 @@ static void meter_print(const char *name, const char *loop, long n, const struct
 	printf("{\"what\": \"loop\", \"name\": \"%s\", \"loop\": \"%s\", \"ops\": %ld, "
 	       "\"elapsed_s\": %.4f, \"rate\": %.2f, \"cpu_s\": %.6f, \"cpu_rate\": %.2f, "
 	       "\"fixed_layout\": %d, \"vmpte_kb\": %ld, \"ticks\": [", name, loop, n, el, n / el,
-	       cpu, cpu > 0 ? n / cpu : 0, fixed_layout, proc_status_kb(getpid(), "VmPTE:"));
+	       cpu, cpu > 0 ? n / cpu : 0, fixed_layout(), proc_status_kb(getpid(), "VmPTE:"));
 	for (int c = 0; c < ncpu; c++) {
 		printf("%s[", c ? ", " : "");
 		for (int i = 0; i < 8; i++)
-			printf("%s%llu", i ? ", " : "", b->tick[c][i] - a->tick[c][i]);
+			printf("%s%lld", i ? ", " : "", b->tick[c][i] - a->tick[c][i]);
 		printf("]");
 	}
 	printf("], \"run_ms\": [");
 	for (int c = 0; c < ncpu; c++)
 		printf("%s%.3f", c ? ", " : "", (b->run_ns[c] - a->run_ns[c]) / 1e6);
-	printf("], \"intr\": %llu, \"ctxt\": %llu}\n", b->intr - a->intr, b->ctxt - a->ctxt);
+	printf("], \"intr\": %lld, \"ctxt\": %lld}\n", b->intr - a->intr, b->ctxt - a->ctxt);
 	fflush(stdout);
 }
 
@@ -545,22 +580,25 @@ static pid_t hold_empties(const char *mode)
 /*
  * One address-space layout in every run (-A keeps ASLR).  With ASLR each
  * process draws its own layout, and a run's rate sits on one of a few steps
- * up to 1.6 % apart, fixed for the process; with one layout, runs of the
- * same configuration agree within 0.1 % (docs/performance.md, "Overhead").
- * The personality is inherited by the loops' children and the tracer.
+ * fixed for the process (docs/performance.md, Notes, "One layout").  The
+ * personality is inherited by the loops' children and the tracer.  Re-exec
+ * once at most (GUESTBENCH_REEXEC): a setuid exec would clear the flag.
  */
-static int aslr_off(char **argv)
+static void aslr_off(char **argv)
 {
 	int p = personality(0xffffffff);
 
-	if (p == -1)
-		return 0;
-	if (p & ADDR_NO_RANDOMIZE)
-		return 1;
-	if (personality(p | ADDR_NO_RANDOMIZE) == -1)
-		return 0;
-	execv("/proc/self/exe", argv);
-	return 0;
+	if (p == -1 || (p & ADDR_NO_RANDOMIZE) || getenv("GUESTBENCH_REEXEC"))
+		return;
+	if (personality(p | ADDR_NO_RANDOMIZE) == -1) {
+		fprintf(stderr, "Failed to turn ASLR off: %s; the runs keep it\n", strerror(errno));
+		return;
+	}
+	setenv("GUESTBENCH_REEXEC", "1", 1);
+	execv(self_exe, argv);
+	fprintf(stderr, "Failed to re-execute %s: %s; the runs keep ASLR\n", self_exe,
+		strerror(errno));
+	personality(p);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -591,7 +629,7 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	if (!keep_aslr)
-		fixed_layout = aslr_off(argv);
+		aslr_off(argv);
 	if (stats) {
 		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		if (stats_fd < 0)
@@ -626,9 +664,9 @@ static int cmd_run(int argc, char **argv)
 		struct meter a, b;
 		long n;
 
-		meter_read(&a);
+		meter_start(&a);
 		n = !strcmp(tok, "fork") ? loop_fork(secs) : !strcmp(tok, "mmap") ? loop_mmap(secs) : -1;
-		meter_read(&b);
+		meter_end(&b);
 		if (n < 0)
 			continue;
 		stage("%s: %s loop %.1f ops/s", name, tok, n / (b.wall - a.wall));
@@ -692,7 +730,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "floors"))
 		return cmd_floors(argc, argv);
 	fprintf(stderr, "Usage: guestbench run [-n NAME] [-s SECONDS] [-l fork,mmap] [-L LOG] "
-			"[-p PATTERN] [-t SECONDS] [-e fentry|tracepoints] [-S] [-w ARGS] "
+			"[-p PATTERN] [-t SECONDS] [-e fentry|tracepoints] [-S] [-w ARGS] [-c CPU] [-A] "
 			"[-- TRACER ARGS...]\n       guestbench btf\n"
 			"       guestbench floors [-e CALLS] [-r REPS]\n       guestbench true\n");
 	return 2;

@@ -689,15 +689,18 @@ def report_guest_handlers(R, g, label):
 def layout_note(loops):
     """How the runs' address-space layouts were chosen (guestbench -A)."""
     fixed = {r.get("fixed_layout") for r in loops}
+    why = " (docs/performance.md, Notes, \"One layout\")"
     if fixed == {1}:
         return ("Every run has one address-space layout (guestbench turns ASLR off for itself, "
                 "its children and the tracer): with ASLR a run's rate falls on one of a few "
-                "steps up to 1.6 % apart, fixed for the process (docs/performance.md, Notes, "
-                "\"One layout\").")
-    if 1 in fixed:
-        return "Some runs kept ASLR, some did not: their rates are not comparable."
-    return ("The runs kept ASLR (BENCH_KEEP_ASLR=1): each run's rate falls on one of a few steps, "
-            "up to 1.6 % apart, fixed for the process.")
+                "steps, fixed for the process" + why + ".")
+    if fixed == {0}:
+        return ("The runs kept ASLR (BENCH_KEEP_ASLR=1): each run's rate falls on one of a few "
+                "steps, fixed for the process" + why + ".")
+    if fixed == {None}:
+        return ("These results do not record the runs' address-space layout (a guestbench "
+                "from before the one-layout runs: they kept ASLR).")
+    return "Some runs kept ASLR, some did not: their rates are not comparable."
 
 
 def report_overhead(R, g, label):
@@ -1031,7 +1034,7 @@ def build_report(mach, host, guests):
         floor = [f"{label}, {loop}: {d[(loop, 'empty')][1]:+.1f} %" for label, d in ov.items()
                  for loop in ("fork", "mmap")
                  if d.get((loop, "empty")) and d[(loop, "empty")][1] is not None]
-        met = lambda ok: "met" if ok else "missed"   # noqa: E731
+        met = lambda ok: "met" if ok else "**missed**"   # noqa: E731
         parts.append(f"so: measured to 0.5 % {met(max(spreads) < 0.5)} (worst ratio spread "
                      f"{max(spreads):.1f} %), below ftrace and bpftrace {met(below_all)}, "
                      f"< 1 % {met(under1)}")
