@@ -294,7 +294,7 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	if (held_span(s) >= PINSCOPE_HELD_MAX && s->held.nr < PINSCOPE_HELD_MAX)
 		held_compact(s);
 	if (held_span(s) >= PINSCOPE_HELD_MAX) {
-		p->s->st.lost.held_full++;
+		s->st.lost.held_full++;
 		return;
 	}
 	h = &s->held.lock[s->held.tail & HELD_MASK];
@@ -307,7 +307,7 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	s->held.tail++;
 	n = ++s->held.nr;
 	if (s->op.kind == PINSCOPE_OP_PIN || s->op.kind == PINSCOPE_OP_UNPIN)
-		p->s->st.locks[(s->op.kind - 1) & 1]++;
+		s->st.locks[(s->op.kind - 1) & 1]++;
 	if (n > s->op.locks_max)
 		s->op.locks_max = n;
 	if (n > PINSCOPE_MC_BATCH)
@@ -320,7 +320,7 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 	struct cpu_state *s = p->s;
 	__u32 k = (h->op - 1) & 1;
 
-	time_add(p->s, &p->s->st.hold[k], h->ts, ts);
+	time_add(s, &s->st.hold[k], h->ts, ts);
 	h->ptl = 0;
 	if (s->held.nr)
 		s->held.nr--;
@@ -448,8 +448,8 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 		if (left)
 			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);
 	}
-	lin_add(&p->s->st.locks_max, s->op.locks_max);
-	time_add(p->s, &p->s->st.op_ns[k], s->op.ts, ts);
+	lin_add(&s->st.locks_max, s->op.locks_max);
+	time_add(s, &s->st.op_ns[k], s->op.ts, ts);
 	s->op.kind = PINSCOPE_OP_NONE;
 	s->pg.flags = 0;
 }
@@ -503,7 +503,7 @@ static __always_inline void on_op_begin(struct ps *p)
 
 	maybe_finish(p);
 	if (s->op.kind) {		/* the previous one never ended */
-		p->s->st.lost.ops_cut++;
+		s->st.lost.ops_cut++;
 		/* its locks cannot be judged any more; left behind, a ptl of
 		 * theirs would stand in the FIFO twice */
 		held_drop_op(s, s->op.seq, &pfn);
@@ -534,7 +534,7 @@ static __always_inline void on_op_begin(struct ps *p)
 	else
 		__builtin_memcpy(s->op.comm, p->e->comm, sizeof(s->op.comm));
 	s->pg.flags = 0;
-	p->s->st.ops[k]++;
+	s->st.ops[k]++;
 	if (!LEAN(PROCS))
 		count_proc(p, k, pid);
 }
@@ -575,7 +575,7 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 {
 	struct cpu_state *s = p->s;
 
-	p->s->st.pages[(s->op.kind - 1) & 1][BOUNDED(level, PINSCOPE_NR_LEVELS, 7)]++;
+	s->st.pages[(s->op.kind - 1) & 1][BOUNDED(level, PINSCOPE_NR_LEVELS, 7)]++;
 	walk_order(p, pfn, level);
 	s->pg.flags = PGF_ACTIVE;
 	s->pg.level = level;
@@ -667,7 +667,7 @@ static __always_inline void on_unlock(struct ps *p)
 			s->pg.flags |= PGF_CB;
 			return;
 		}
-		p->s->st.lost.unmatched_unlock++;
+		s->st.lost.unmatched_unlock++;
 		return;
 	}
 	checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
@@ -745,7 +745,7 @@ static __always_inline void on_callback(struct ps *p)
 	maybe_finish(p);
 	if (!p->e->arg[0])
 		return;		/* not xen_pte_unlock */
-	p->s->st.pte_unlock_cbs++;
+	s->st.pte_unlock_cbs++;
 	if (!s->op.kind)
 		return;
 	if (HAS(LOCK)) {
@@ -871,7 +871,7 @@ static __always_inline void on_flush_exit(struct ps *p)
 
 	if (s->mc.in_flush & FL_TIMED) {
 		ts = ev_ts(p);
-		time_add(p->s, &p->s->st.flush_ns, s->mc.flush_ts, ts);
+		time_add(s, &s->st.flush_ns, s->mc.flush_ts, ts);
 	}
 	s->mc.in_flush = 0;
 }
@@ -892,14 +892,14 @@ static __always_inline void on_end(struct ps *p)
 	/* input cut between the final flush and its unlocks: not a violation */
 	if (s->op.kind && (s->op.flags & OPF_FINAL) && HAS(LOCK) && !HAS(OPEND) &&
 	    held_drop_op(s, s->op.seq, &pfn)) {
-		p->s->st.lost.ops_cut++;
+		s->st.lost.ops_cut++;
 		s->op.kind = PINSCOPE_OP_NONE;
 		return;
 	}
 	maybe_finish(p);
-	if (p->s->op.kind) {
-		p->s->st.lost.ops_cut++;
-		p->s->op.kind = PINSCOPE_OP_NONE;
+	if (s->op.kind) {
+		s->st.lost.ops_cut++;
+		s->op.kind = PINSCOPE_OP_NONE;
 	}
 }
 
@@ -912,10 +912,10 @@ static __always_inline void on_lost(struct ps *p)
 {
 	struct cpu_state *s = p->s;
 
-	p->s->st.lost.input_gaps++;
-	p->s->st.lost.input_events += p->e->arg[0];
+	s->st.lost.input_gaps++;
+	s->st.lost.input_events += p->e->arg[0];
 	if (s->op.kind) {
-		p->s->st.lost.ops_gap++;
+		s->st.lost.ops_gap++;
 		s->op.kind = PINSCOPE_OP_NONE;
 	}
 	s->held.head = s->held.tail;
