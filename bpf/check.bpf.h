@@ -332,12 +332,15 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 }
 
 /*
- * pgd-last: the walk's PGD comes after every lower level page.  On pin the
- * first PGD visit ends the walk (the user pgd follows PIN_L4).  On unpin the
- * user pgd is visited before the walk: the first PGD visit before any lower
- * level is the user pgd, a PGD visit of another pfn is the walk's PGD (come
- * too early if no lower level was visited yet), one of the same pfn is the
- * user pgd's again (a repeated event), not the walk's.
+ * pgd-last: the walk's PGD comes after every lower level page.  Where the
+ * operation's begin names its pgd (caps PGD_PFN: live), the walk's PGD is
+ * the visit of that pfn and the other PGD the user pgd.  Else (a trace's
+ * pointers are hashed) by order: on pin the first PGD visit ends the walk
+ * (the user pgd follows PIN_L4); on unpin the user pgd is visited before
+ * the walk: the first PGD visit before any lower level is the user pgd, a
+ * PGD visit of another pfn is the walk's PGD (come too early if no lower
+ * level was visited yet), one of the same pfn is the user pgd's again (a
+ * repeated event), not the walk's.
  */
 static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 {
@@ -345,7 +348,13 @@ static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 	bool walk_pgd;
 
 	if (level == PINSCOPE_L_PGD) {
-		if (s->op.kind == PINSCOPE_OP_PIN) {
+		if (HAS(PGD_PFN)) {
+			walk_pgd = pfn == s->op.pgd_pfn;
+			if (!walk_pgd) {
+				s->op.flags |= OPF_UPGD_SEEN;
+				s->op.upgd_pfn = pfn;
+			}
+		} else if (s->op.kind == PINSCOPE_OP_PIN) {
 			walk_pgd = !(s->op.flags & OPF_PGD_SEEN);
 		} else if (s->op.flags & OPF_UPGD_SEEN) {
 			walk_pgd = pfn != s->op.upgd_pfn;
@@ -367,17 +376,39 @@ static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 		report_once(p, PINSCOPE_R_PGD_LAST, PINSCOPE_WHY_LOWER_AFTER_PGD, pfn, 0);
 }
 
-/* l4-after-walk, unpin: the walk's pgd was among the UNPINs before the walk */
+/* A step of a rule was not seen on this operation: the rule is not judged there */
+static __always_inline void unseen(struct ps *p, __u32 rule)
+{
+	p->s->st.unseen[rule & 7]++;
+}
+
+/*
+ * l4-after-walk, unpin: the walk's pgd was among the UNPINs before the walk.
+ * Judged only when that UNPIN was seen: where the begin names the pgd, its
+ * UNPIN seen late is a violation and one never seen is not visible (a
+ * compiler that inlines xen_do_pin() into __xen_pgd_unpin() hides it from a
+ * probe on xen_do_pin); a trace's xen_mmu_do_pin events come from a
+ * tracepoint, which inlining keeps.
+ */
 static __always_inline void check_unpin_order(struct ps *p)
 {
 	struct cpu_state *s = p->s;
-	__u64 pgd = s->op.walk_pgd_pfn;
+	__u64 pgd = HAS(PGD_PFN) ? s->op.pgd_pfn : s->op.walk_pgd_pfn;
 
-	if (!(s->op.flags & OPF_PGD_SEEN))
+	if (!HAS(PGD_PFN) && !(s->op.flags & OPF_PGD_SEEN)) {
+		unseen(p, PINSCOPE_R_L4_AFTER_WALK);
 		return;
+	}
 	if ((s->op.nr_pre_unpin > 0 && s->op.pre_unpin[0] == pgd) ||
-	    (s->op.nr_pre_unpin > 1 && s->op.pre_unpin[1] == pgd))
+	    (s->op.nr_pre_unpin > 1 && s->op.pre_unpin[1] == pgd)) {
+		checked(p, PINSCOPE_R_L4_AFTER_WALK);
 		return;
+	}
+	if (HAS(PGD_PFN) && !(s->op.flags & OPF_L4_LATE)) {
+		unseen(p, PINSCOPE_R_L4_AFTER_WALK);
+		return;
+	}
+	checked(p, PINSCOPE_R_L4_AFTER_WALK);
 	report_once(p, PINSCOPE_R_L4_AFTER_WALK, PINSCOPE_WHY_WALK_BEFORE_UNPIN, pgd, 0);
 }
 
@@ -421,13 +452,19 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 	__u32 k = (s->op.kind - 1) & 1, left;
 	__u64 pfn;
 
-	if (s->op.flags & (OPF_PGD_SEEN | OPF_LOWER_SEEN))
+	/* a rule is checked on an operation only where its steps were seen */
+	if (s->op.flags & OPF_PGD_SEEN)
 		checked(p, PINSCOPE_R_PGD_LAST);
+	else
+		unseen(p, PINSCOPE_R_PGD_LAST);
 	checked(p, PINSCOPE_R_LOCKS_BOUNDED);
 	if (HAS(DOPIN)) {
-		checked(p, PINSCOPE_R_L4_AFTER_WALK);
 		if (s->op.kind == PINSCOPE_OP_UNPIN)
 			check_unpin_order(p);
+		else if (s->op.flags & OPF_L4_SEEN)
+			checked(p, PINSCOPE_R_L4_AFTER_WALK);
+		else
+			unseen(p, PINSCOPE_R_L4_AFTER_WALK);
 	}
 	if (HAS(UNLOCK)) {
 		checked(p, PINSCOPE_R_LOCKS_RELEASED);
@@ -520,6 +557,7 @@ static __always_inline void on_op_begin(struct ps *p)
 	/* the fields every operation starts from; the others are read only
 	 * as far as the flags and counts reset here say (struct ps_op) */
 	s->op.kind = kind;
+	s->op.pgd_pfn = p->e->arg[2];
 	s->op.seq = seq;
 	s->op.pid = pid;
 	s->op.vmask = 0;
@@ -592,8 +630,15 @@ static __always_inline void visit(struct ps *p, __u64 pfn, __u64 level, __u64 pt
 static __always_inline void on_page(struct ps *p)
 {
 	maybe_finish(p);
-	if (p->s->op.kind)
-		visit(p, p->e->arg[1], p->e->arg[2], p->e->arg[3]);
+	if (!p->s->op.kind)
+		return;
+	/* PGD visits come from the update_va_mapping entries instead: a call
+	 * the compiler inlined (the user pgd's, 7.2) is never missed there */
+	if (HAS(UVM_PGD) && p->e->arg[2] == PINSCOPE_L_PGD) {
+		p->s->pg.flags = 0;
+		return;
+	}
+	visit(p, p->e->arg[1], p->e->arg[2], p->e->arg[3]);
 }
 
 /* fentry/kprobe mode: a xen_pin_page()/xen_unpin_page() call returned */
@@ -631,16 +676,20 @@ static __always_inline void on_page_exit(struct ps *p)
 }
 
 
-/* Mainline events only: page visits are the update_va_mapping entries */
+/* Mainline events only: page visits are the update_va_mapping entries;
+ * with UVM_PGD (live, stock kernels) the PGD visits */
 static __always_inline void on_mc_entry(struct ps *p)
 {
 	const struct pinscope_event *e = p->e;
 
 	maybe_finish(p);
-	if (!p->s->op.kind || !HAS(UVM) || e->arg[0] != PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING)
+	if (!p->s->op.kind || e->arg[0] != PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING)
 		return;
-	visit(p, e->arg[1], (e->arg[2] & PINSCOPE_UVMF_TLB_FLUSH) ?
-			     PINSCOPE_L_PGD : PINSCOPE_L_LOWER, 0);
+	if (HAS(UVM))
+		visit(p, e->arg[1], (e->arg[2] & PINSCOPE_UVMF_TLB_FLUSH) ?
+				     PINSCOPE_L_PGD : PINSCOPE_L_LOWER, 0);
+	else if (HAS(UVM_PGD) && (e->arg[2] & PINSCOPE_UVMF_TLB_FLUSH))
+		visit(p, e->arg[1], PINSCOPE_L_PGD, 0);
 }
 
 static __always_inline void on_lock(struct ps *p)
@@ -699,13 +748,17 @@ static __always_inline void on_do_pin(struct ps *p)
 			s->dp.flags = DPF_LOCKED;
 	}
 	if (cmd == PINSCOPE_MMUEXT_PIN_L4) {
-		/* l4-after-walk, pin: the pgd is pinned once its walk is done */
-		if (s->op.kind == PINSCOPE_OP_PIN && !(s->op.flags & OPF_L4_SEEN)) {
-			s->op.flags |= OPF_L4_SEEN;
-			if (!(s->op.flags & OPF_PGD_SEEN))
-				report_once(p, PINSCOPE_R_L4_AFTER_WALK,
-					    PINSCOPE_WHY_L4_BEFORE_PGD, pfn, 0);
-		}
+		/* l4-after-walk, pin: the pgd is pinned once its walk is done.
+		 * Where the begin names the pgd, its PIN_L4 is the one of that
+		 * pfn; else the first, or one of the walk's PGD seen before it */
+		if (s->op.kind != PINSCOPE_OP_PIN || (s->op.flags & OPF_L4_SEEN))
+			return;
+		if (HAS(PGD_PFN) ? pfn != s->op.pgd_pfn :
+		    (s->op.flags & OPF_PGD_SEEN) && pfn != s->op.walk_pgd_pfn)
+			return;
+		s->op.flags |= OPF_L4_SEEN;
+		if (!(s->op.flags & OPF_PGD_SEEN))
+			report_once(p, PINSCOPE_R_L4_AFTER_WALK, PINSCOPE_WHY_L4_BEFORE_PGD, pfn, 0);
 		return;
 	}
 	if (cmd == PINSCOPE_MMUEXT_UNPIN && s->op.kind == PINSCOPE_OP_UNPIN &&
@@ -715,6 +768,9 @@ static __always_inline void on_do_pin(struct ps *p)
 			s->op.pre_unpin[s->op.nr_pre_unpin++ & 1] = pfn;
 		return;
 	}
+	if (HAS(PGD_PFN) && cmd == PINSCOPE_MMUEXT_UNPIN && pfn == s->op.pgd_pfn &&
+	    s->op.kind == PINSCOPE_OP_UNPIN)
+		s->op.flags |= OPF_L4_LATE;	/* the walk began before it */
 	if (cmd != PINSCOPE_MMUEXT_PIN_L1 && cmd != PINSCOPE_MMUEXT_UNPIN)
 		return;
 	if (!HAS(PTL)) {

@@ -28,6 +28,8 @@ struct held_lock {
 #define OPF_FINAL	(1 << 3)	/* the final flush ran */
 #define OPF_L4_SEEN	(1 << 4)	/* pin: PIN_L4 queued / unpin: UNPIN queued before walk */
 #define OPF_UPGD_SEEN	(1 << 5)	/* unpin: the user pgd was visited (op_upgd_pfn) */
+#define OPF_L4_LATE	(1 << 6)	/* unpin: the pgd's UNPIN queued after the walk began */
+#define OPF_L4_PGD	(1 << 7)	/* the pin/unpin of the op's own pgd was seen */
 
 /* pg_flags */
 #define PGF_ACTIVE	(1 << 0)
@@ -66,6 +68,7 @@ struct ps_op {
 	/* the order of its steps, as the rules see it */
 	__u32 flags;			/* OPF_* */
 	__u32 nr_pre_unpin;
+	__u64 pgd_pfn;			/* its pgd, when the begin tells it (caps PGD_PFN) */
 	__u64 walk_pgd_pfn;		/* the walk's PGD page */
 	__u64 upgd_pfn;			/* unpin: the user pgd, visited before the walk */
 	__u64 pre_unpin[2];		/* unpin: pfns UNPINned before the walk */
@@ -101,6 +104,20 @@ struct ps_batch {
 	__u32 in_flush;			/* a timed flush runs (FL_TIMED) */
 };
 
+/*
+ * Live, stock kernels: MMUEXT ops queued but not yet written.  xen_do_pin()
+ * queues its op through xen_extend_mmuext_op(): the xen_mc_entry (new entry)
+ * or xen_mc_extend_args (one more op in the last entry) tracepoint fires
+ * before the op is copied into the batch, so the ops are read at the next
+ * event of the cpu, in their place in its event order (pinscope.bpf.c).
+ */
+#define PEND_MAX	4
+struct ps_mmuext {
+	__u64 ptr;			/* the entry's first op (args[0]), 0: none */
+	__u32 first;			/* ops of the entry already read */
+	__u32 n;			/* ops in the entry */
+};
+
 /* Split locks held: FIFO, [head, tail), released entries leave holes */
 struct ps_held {
 	__u32 head;
@@ -118,6 +135,7 @@ struct cpu_state {
 	struct ps_visit pg;
 	struct ps_dopin dp;
 	struct ps_batch mc;
+	struct ps_mmuext pend;
 	struct ps_held held;
 	/* last: user space reads it at the end of the map's value
 	 * (include/pinscope.h), and the checker's state stays within the
@@ -149,6 +167,8 @@ const volatile __u32 lean = 0;		/* enum pinscope_lean (--lean) */
 const volatile __u64 pte_unlock_fn = 0;	/* address of xen_pte_unlock */
 const volatile __u64 vmemmap_start = 0;	/* for page_to_pfn() in fentry mode */
 const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */
+const volatile __u64 page_offset_base_addr = 0;	/* &page_offset_base, from kallsyms */
+const volatile __u64 m2p_addr = 0;		/* &machine_to_phys_mapping, from kallsyms */
 const volatile __u64 page_size_of = 64;	/* sizeof(struct page) */
 const volatile bool want_stack = true;
 

@@ -109,6 +109,94 @@ static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __
 	return 0;
 }
 
+/* The machine-to-phys table: MACH2PHYS_VIRT_START of the x86-64 PV ABI,
+ * unless kallsyms tells where machine_to_phys_mapping is */
+static __always_inline __u64 mfn_to_pfn(__u64 mfn)
+{
+	__u64 base = 0xffff800000000000ULL, pfn = 0;
+
+	if (m2p_addr)
+		bpf_probe_read_kernel(&base, sizeof(base), (const void *)m2p_addr);
+	if (bpf_probe_read_kernel(&pfn, sizeof(pfn), (const void *)(base + mfn * 8)))
+		return ~0ULL;
+	return pfn;
+}
+
+/* struct mmuext_op of xen/interface/xen.h (an ABI): cmd, then arg1.mfn */
+struct xen_mmuext_op_abi {
+	__u32 cmd;
+	__u32 pad;
+	__u64 mfn;
+	__u64 arg2;
+};
+
+struct pend_ctx {
+	void *ctx;
+	struct cpu_state *s;
+	__u32 npend;			/* MMUEXT ops to read first */
+	struct pinscope_event e;	/* then the hook's own event */
+};
+
+/* Event i of emit_pend(): a queued MMUEXT op as a DO_PIN, or the hook's own */
+static long pend_one(__u64 i, void *data)
+{
+	struct pend_ctx *c = data;
+	struct cpu_state *s = c->s;
+	struct xen_mmuext_op_abi op;
+	struct pinscope_event e;
+	__u64 at;
+
+	if (i >= c->npend) {
+		handle_on(c->ctx, &c->e, true, s);
+		return 1;
+	}
+	at = s->pend.ptr + (s->pend.first + i) * sizeof(op);
+	if (bpf_probe_read_kernel(&op, sizeof(op), (const void *)at) ||
+	    op.cmd > PINSCOPE_MMUEXT_UNPIN) {
+		if (op.cmd > PINSCOPE_MMUEXT_UNPIN)
+			return 0;	/* another MMUEXT command: not a pin */
+		s->st.lost.mmuext_unread++;
+		return 0;
+	}
+	live(&e, PINSCOPE_EV_DO_PIN, c->e.cpu);
+	e.arg[0] = op.cmd;
+	e.arg[1] = mfn_to_pfn(op.mfn);
+	handle_on(c->ctx, &e, true, s);
+	return 0;
+}
+
+/*
+ * emit_on() for the hooks that can come first after an MMUEXT op was queued
+ * (xen_mc_entry, xen_mc_callback, the flush events): the ops queued since the
+ * last event (struct ps_mmuext) go to the checker first, as DO_PIN events in
+ * their place.  One copy of the checker, in pend_one().
+ */
+static __always_inline int emit_pend(void *ctx, struct cpu_state *s, __u32 cpu, __u32 type,
+				     __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+{
+	struct pend_ctx c = { .ctx = ctx, .s = s };
+	__u32 n;
+
+	if (!HAS(UVM_PGD))	/* a constant: tracepoints mode queues no op here */
+		return emit_on(ctx, s, cpu, type, a0, a1, a2, a3);
+	n = s->pend.ptr ? s->pend.n - s->pend.first : 0;
+
+	if (n > PEND_MAX) {
+		s->st.lost.mmuext_unread += n - PEND_MAX;
+		n = PEND_MAX;
+	}
+	c.npend = n;
+	live(&c.e, type, cpu);
+	c.e.arg[0] = a0;
+	c.e.arg[1] = a1;
+	c.e.arg[2] = a2;
+	c.e.arg[3] = a3;
+	bpf_loop(n + 1, pend_one, &c, 0);
+	s->pend.first = s->pend.n;
+	track_busy(s);
+	return 0;
+}
+
 static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 				__u64 a2, __u64 a3)
 {
@@ -158,10 +246,16 @@ static __always_inline bool idle_here(struct cpu_state **s, __u32 *cpu)
 SEC("?raw_tp/xen_mc_callback")
 int tp_mc_callback(__u64 *ctx)
 {
+	struct cpu_state *s;
+	__u32 cpu;
+
 	/* fires on every context switch too: filter before any work */
 	if (ctx[0] != pte_unlock_fn)
 		return 0;
-	return emit(ctx, PINSCOPE_EV_CALLBACK, 1, 0, 0, ctx[1]);
+	s = this_cpu(&cpu);
+	if (!s)
+		return 0;
+	return emit_pend(ctx, s, cpu, PINSCOPE_EV_CALLBACK, 1, 0, 0, ctx[1]);
 }
 
 /* TP_PROTO(enum xen_mc_flush_reason reason) */
@@ -182,7 +276,7 @@ int tp_mc_flush_reason(__u64 *ctx)
 	}
 	if (!s)
 		return 0;
-	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
+	return emit_pend(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
 }
 
 /* TP_PROTO(unsigned mcidx, unsigned argidx, unsigned cbidx) */
@@ -208,7 +302,96 @@ int tp_mc_flush(__u64 *ctx)
 	}
 	if (!s)
 		return 0;
-	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
+	emit_pend(ctx, s, cpu, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
+	s->pend.ptr = 0;	/* the batch is gone: nothing to extend */
+	return 0;
+}
+
+/*
+ * The pfn of a direct-map address (a page table page, a pgd): PAGE_OFFSET is
+ * the variable page_offset_base ("x86/mm: Enable KASLR for physical mapping
+ * memory regions", v4.8); Xen PV guests boot without KASLR, so the default
+ * __PAGE_OFFSET_BASE_L4 is the fallback
+ */
+__u64 page_offset_cache;
+
+static __always_inline __u64 va_pfn(__u64 va)
+{
+	__u64 base = page_offset_cache;
+
+	if (!base && page_offset_base_addr) {
+		bpf_probe_read_kernel(&base, sizeof(base), (const void *)page_offset_base_addr);
+		page_offset_cache = base;
+	}
+	if (!base)
+		base = 0xffff888000000000ULL;
+	return (va - base) >> 12;
+}
+
+/* struct multicall_entry of xen/interface/xen.h (an ABI) */
+struct xen_mc_entry_abi {
+	__u64 op;
+	__s64 result;
+	__u64 args[6];
+};
+
+/*
+ * Stock kernels (fentry and kprobe mode): what Xen is asked to do, whatever
+ * the compiler inlined.  The MULTI_*() helpers fire this tracepoint as they
+ * fill an entry, inlined or not.  An update_va_mapping entry is a page made
+ * RO or RW (UVMF_TLB_FLUSH: a PGD); an mmuext_op entry holds the ops of
+ * xen_do_pin(), copied in only after the tracepoint: read at the next event
+ * (emit_pend()).  Only inside an operation on this cpu.
+ */
+/* TP_PROTO(struct multicall_entry *mc, unsigned nargs) */
+SEC("?raw_tp/xen_mc_entry")
+int tp_mc_entry(__u64 *ctx)
+{
+	struct xen_mc_entry_abi mc;
+	struct cpu_state *s;
+	__u32 cpu;
+
+	if (all_idle())
+		return 0;
+	s = this_cpu(&cpu);
+	if (!s || !s->op.kind)
+		return 0;
+	if (bpf_probe_read_kernel(&mc, sizeof(mc), (const void *)ctx[0])) {
+		s->pend.ptr = 0;
+		return 0;
+	}
+	/* an entry follows: the ops queued before it are written by now */
+	if (mc.op == PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING && (mc.args[2] & PINSCOPE_UVMF_TLB_FLUSH))
+		emit_pend(ctx, s, cpu, PINSCOPE_EV_MC_ENTRY, mc.op, va_pfn(mc.args[0]), mc.args[2], 0);
+	else if (s->pend.ptr)
+		emit_pend(ctx, s, cpu, PINSCOPE_EV_NONE, 0, 0, 0, 0);
+	s->pend.ptr = 0;
+	if (mc.op == PINSCOPE_HYPERCALL_MMUEXT_OP) {
+		s->pend.ptr = mc.args[0];
+		s->pend.first = 0;
+		s->pend.n = mc.args[1];		/* 1: xen_extend_mmuext_op() */
+	}
+	return 0;
+}
+
+/* TP_PROTO(unsigned long op, size_t args, enum xen_mc_extend_args res) */
+SEC("?raw_tp/xen_mc_extend_args")
+int tp_mc_extend_args(__u64 *ctx)
+{
+	struct cpu_state *s;
+	__u32 cpu;
+
+	if (all_idle())
+		return 0;
+	s = this_cpu(&cpu);
+	/* XEN_MC_XE_OK (0): one more op in the last entry, the one queued */
+	if (!s || !s->op.kind || ctx[0] != PINSCOPE_HYPERCALL_MMUEXT_OP || ctx[2] != 0)
+		return 0;
+	if (s->pend.ptr)
+		s->pend.n++;
+	else
+		s->st.lost.mmuext_unread++;	/* its entry was queued before: unknown */
+	return 0;
 }
 
 /* TP_PROTO(enum paravirt_lazy_mode mode) */
@@ -231,14 +414,14 @@ int tp_mc_issue(__u64 *ctx)
 SEC("?raw_tp/xen_mmu_pgd_pin")
 int tp_pgd_pin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], ctx[1], 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], va_pfn(ctx[1]), 0);
 }
 
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_unpin")
 int tp_pgd_unpin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], ctx[1], 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], va_pfn(ctx[1]), 0);
 }
 
 /* ---- tracepoints of kernel/patches (docs/kernel.md) */
@@ -285,7 +468,7 @@ int tp_do_pin(__u64 *ctx)
 SEC("?fentry/__xen_pgd_pin")
 int BPF_PROG(fe_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, (__u64)pgd, 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn((__u64)pgd), 0);
 }
 
 SEC("?fexit/__xen_pgd_pin")
@@ -297,7 +480,7 @@ int BPF_PROG(fx_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 SEC("?fentry/__xen_pgd_unpin")
 int BPF_PROG(fe_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, (__u64)pgd, 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn((__u64)pgd), 0);
 }
 
 SEC("?fexit/__xen_pgd_unpin")
@@ -336,12 +519,6 @@ int BPF_PROG(fx_unpin_page, struct mm_struct *mm, struct page *page, unsigned in
 	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
 }
 
-SEC("?fentry/xen_do_pin")
-int BPF_PROG(fe_do_pin, unsigned int cmd, unsigned long pfn)
-{
-	return emit(ctx, PINSCOPE_EV_DO_PIN, cmd, pfn, 0, 0);
-}
-
 SEC("?fentry/xen_pte_unlock")
 int BPF_PROG(fe_pte_unlock, void *ptl)
 {
@@ -377,7 +554,7 @@ int BPF_PROG(fx_mc_flush)
 SEC("?kprobe/__xen_pgd_pin")
 int kp_pgd_pin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), KP_ARG2(ctx), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)), 0);
 }
 
 SEC("?kretprobe/__xen_pgd_pin")
@@ -389,7 +566,7 @@ int kr_pgd_pin(struct pt_regs *ctx)
 SEC("?kprobe/__xen_pgd_unpin")
 int kp_pgd_unpin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), KP_ARG2(ctx), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)), 0);
 }
 
 SEC("?kretprobe/__xen_pgd_unpin")
@@ -423,13 +600,6 @@ SEC("?kretprobe/xen_unpin_page")
 int kr_unpin_page(struct pt_regs *ctx)
 {
 	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
-}
-
-/* static void xen_do_pin(unsigned level, unsigned long pfn) */
-SEC("?kprobe/xen_do_pin")
-int kp_do_pin(struct pt_regs *ctx)
-{
-	return emit(ctx, PINSCOPE_EV_DO_PIN, (__u32)KP_ARG1(ctx), KP_ARG2(ctx), 0, 0);
 }
 
 /* static void xen_pte_unlock(void *v) */

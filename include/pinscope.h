@@ -77,6 +77,7 @@ enum pinscope_flush_reason {
 };
 
 #define PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING	14
+#define PINSCOPE_HYPERCALL_MMUEXT_OP		26
 #define PINSCOPE_UVMF_TLB_FLUSH			1
 
 /*
@@ -94,13 +95,17 @@ enum pinscope_caps {
 	PINSCOPE_CAP_OPEND	= 1 << 7, /* end of __xen_pgd_(un)pin */
 	PINSCOPE_CAP_UVM	= 1 << 8, /* page visits from xen_mc_entry only */
 	PINSCOPE_CAP_FLUSH_EXIT	= 1 << 9, /* end of xen_mc_flush */
+	PINSCOPE_CAP_UVM_PGD	= 1 << 10, /* PGD visits are the update_va_mapping entries
+					    * with UVMF_TLB_FLUSH, whatever function queued them */
+	PINSCOPE_CAP_PGD_PFN	= 1 << 11, /* an operation's begin carries its pgd's pfn */
 };
 
 #define PINSCOPE_CAPS_TRACEPOINTS (PINSCOPE_CAP_PAGE | PINSCOPE_CAP_PTL | \
 	PINSCOPE_CAP_LOCK | PINSCOPE_CAP_UNLOCK | PINSCOPE_CAP_DOPIN)
 #define PINSCOPE_CAPS_FENTRY (PINSCOPE_CAP_PAGE | PINSCOPE_CAP_PAGE_ALL | \
 	PINSCOPE_CAP_PAGE_EXIT | PINSCOPE_CAP_UNLOCK | PINSCOPE_CAP_DOPIN | \
-	PINSCOPE_CAP_OPEND | PINSCOPE_CAP_FLUSH_EXIT)
+	PINSCOPE_CAP_OPEND | PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_UVM_PGD | \
+	PINSCOPE_CAP_PGD_PFN)
 #define PINSCOPE_CAPS_MAINLINE PINSCOPE_CAP_UVM
 
 /*
@@ -120,7 +125,7 @@ enum pinscope_lean {
  */
 enum pinscope_ev_type {
 	PINSCOPE_EV_NONE,
-	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd */
+	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd's pfn (with PGD_PFN caps: live) */
 	PINSCOPE_EV_OP_END,	/* kind */
 	PINSCOPE_EV_PAGE,	/* kind, pfn, level, ptl */
 	PINSCOPE_EV_PAGE_EXIT,	/* kind */
@@ -213,6 +218,7 @@ struct pinscope_lost {
 	__u64 input_gaps;	/* EV_LOST markers seen */
 	__u64 ops_gap;		/* operations not judged: their cpu lost events */
 	__u64 clock_back;	/* intervals that ran backwards: not timed */
+	__u64 mmuext_unread;	/* live: MMUEXT ops queued that could not be read */
 };
 
 /*
@@ -229,6 +235,10 @@ struct pinscope_stats {
 	__u64 events;
 	__u64 checked[PINSCOPE_NR_RULES];
 	__u64 violated[PINSCOPE_NR_RULES];
+	/* operations on which a rule's steps were not all seen: neither
+	 * checked nor violated there (the compiler inlined a hooked call, a
+	 * hook is missing); per-operation rules only */
+	__u64 unseen[PINSCOPE_NR_RULES];
 	__u64 flushes;
 	__u64 flush_reason[PINSCOPE_NR_FLUSH_REASONS];
 	__u64 ops[2];

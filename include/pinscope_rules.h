@@ -87,6 +87,9 @@
 #define PINSCOPE_HM_KPROBE	(1 << 4)
 #define PINSCOPE_HM_REPLAY	(1 << 5)	/* BPF_PROG_TEST_RUN of parsed events */
 #define PINSCOPE_HM_FENTRY_TP_FEXIT (PINSCOPE_HM_FENTRY | PINSCOPE_HM_TP_FEXIT)
+/* stock kernels: xen_do_pin's ops and the PGD updates from the multicall
+ * entries, which no inlining removes (bpf/pinscope.bpf.c tp_mc_entry) */
+#define PINSCOPE_HM_STOCK (PINSCOPE_HM_FENTRY | PINSCOPE_HM_KPROBE)
 
 #define PINSCOPE_HOOKS(H) PINSCOPE_LIVE_HOOKS(H) PINSCOPE_REPLAY_HOOK(H)
 
@@ -98,6 +101,8 @@
 	H(tp_mc_issue,	      raw_tp,	 xen_mc_issue,	      TP,	MAINLINE) \
 	H(tp_pgd_pin,	      raw_tp,	 xen_mmu_pgd_pin,     TP,	MAINLINE) \
 	H(tp_pgd_unpin,	      raw_tp,	 xen_mmu_pgd_unpin,   TP,	MAINLINE) \
+	H(tp_mc_entry,	      raw_tp,	 xen_mc_entry,	      STOCK,	MAINLINE) \
+	H(tp_mc_extend_args,  raw_tp,	 xen_mc_extend_args,  STOCK,	MAINLINE) \
 	H(tp_pte_lock,	      raw_tp,	 xen_mmu_pte_lock,    TP,	PATCH)	  \
 	H(tp_pte_unlock,      raw_tp,	 xen_mmu_pte_unlock,  TP,	PATCH)	  \
 	H(tp_pin_page,	      raw_tp,	 xen_mmu_pin_page,    TP,	PATCH)	  \
@@ -111,7 +116,6 @@
 	H(fx_pin_page,	      fexit,	 xen_pin_page,	      FENTRY,	FUNC)	  \
 	H(fe_unpin_page,      fentry,	 xen_unpin_page,      FENTRY,	FUNC)	  \
 	H(fx_unpin_page,      fexit,	 xen_unpin_page,      FENTRY,	FUNC)	  \
-	H(fe_do_pin,	      fentry,	 xen_do_pin,	      FENTRY,	FUNC)	  \
 	H(fe_pte_unlock,      fentry,	 xen_pte_unlock,      FENTRY,	FUNC)	  \
 	H(fx_mc_flush,	      fexit,	 xen_mc_flush,	      FENTRY_TP_FEXIT, FUNC) \
 	H(kp_pgd_pin,	      kprobe,	 __xen_pgd_pin,	      KPROBE,	FUNC)	  \
@@ -122,7 +126,6 @@
 	H(kr_pin_page,	      kretprobe, xen_pin_page,	      KPROBE,	FUNC)	  \
 	H(kp_unpin_page,      kprobe,	 xen_unpin_page,      KPROBE,	FUNC)	  \
 	H(kr_unpin_page,      kretprobe, xen_unpin_page,      KPROBE,	FUNC)	  \
-	H(kp_do_pin,	      kprobe,	 xen_do_pin,	      KPROBE,	FUNC)	  \
 	H(kp_pte_unlock,      kprobe,	 xen_pte_unlock,      KPROBE,	FUNC)	  \
 	H(kr_mc_flush,	      kretprobe, xen_mc_flush,	      KPROBE,	FUNC)
 

@@ -802,7 +802,7 @@ static int ev_type(enum source src, int t)
 	case T_UNLOCK:		return src != SRC_ML ? PINSCOPE_EV_UNLOCK : 0;
 	case T_DOPIN_ENTRY:	return src == SRC_FE ? PINSCOPE_EV_DO_PIN : 0;
 	case T_DOPIN_QUEUED:	return src == SRC_TP ? PINSCOPE_EV_DO_PIN : 0;
-	case T_MC_ENTRY:	return src == SRC_ML ? PINSCOPE_EV_MC_ENTRY : 0;
+	case T_MC_ENTRY:	return src != SRC_TP ? PINSCOPE_EV_MC_ENTRY : 0;	/* fentry: tp_mc_entry */
 	case T_CALLBACK:	return PINSCOPE_EV_CALLBACK;
 	case T_FLUSH_REASON:	return PINSCOPE_EV_FLUSH_REASON;
 	case T_FLUSH:		return PINSCOPE_EV_FLUSH;
@@ -912,13 +912,17 @@ static void proj_step(struct proj *p, const struct model *m, const struct step *
 		break;
 	case T_PAGE_ENTRY:
 	case T_PAGE_QUEUED:
-		if (p->in_op)
+		/* fentry: the PGDs are counted from their update_va_mapping entries */
+		if (p->in_op && !(p->src == SRC_FE && s->a[2] == PINSCOPE_L_PGD))
 			x->pages[k][s->a[2]]++;
 		break;
 	case T_MC_ENTRY:
-		if (p->in_op && s->a[0] == HC_UVM)
-			x->pages[k][s->a[2] & PINSCOPE_UVMF_TLB_FLUSH ? PINSCOPE_L_PGD
-								      : PINSCOPE_L_LOWER]++;
+		if (!p->in_op || s->a[0] != HC_UVM)
+			break;
+		if (s->a[2] & PINSCOPE_UVMF_TLB_FLUSH)
+			x->pages[k][PINSCOPE_L_PGD]++;
+		else if (p->src == SRC_ML)
+			x->pages[k][PINSCOPE_L_LOWER]++;
 		break;
 	case T_LOCK:
 		if (p->in_op)
@@ -1058,6 +1062,8 @@ int model_project(const struct model *m, __u32 caps, struct pinscope_event **evp
 		memcpy(ev[n].arg, best->a, sizeof(ev[n].arg));
 		if (best->type == T_PAGE_ENTRY)
 			ev[n].arg[3] = 0;	/* fentry cannot see the split lock */
+		if (best->type == T_OP_BEGIN && src == SRC_FE)	/* live: the pgd's pfn */
+			ev[n].arg[2] = (best->a[2] - 0xffff888000000000ULL) >> 12;
 		if (best->pid)
 			snprintf(ev[n].comm, sizeof(ev[n].comm), "model-%u", best->pid % 1000000);
 		else

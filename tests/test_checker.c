@@ -246,9 +246,12 @@ static void test_cut_op_undecided(void **state)
 		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x100, PINSCOPE_L_PTE },
 		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L1, 0x100 },
 		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
-		/* no end: cut by the next begin */
-		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN },
+		/* no end: cut by the next begin, of the pgd at pfn 0x200 */
+		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, 0, 0x200 },
 		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x200, PINSCOPE_L_PGD },
+		/* fentry caps: the PGD is seen in its update_va_mapping entry */
+		{ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
+		  PINSCOPE_UVMF_TLB_FLUSH },
 		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
 		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L4, 0x200 },
 		{ PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN },

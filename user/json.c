@@ -100,6 +100,7 @@ static json_object *invariants(const struct report *rep)
 
 		add(i, "checked", U64(rep->st.checked[r]));
 		add(i, "violated", U64(rep->st.violated[r]));
+		add(i, "unseen", U64(rep->st.unseen[r]));
 		add(i, "coverage", json_object_new_string(coverage_name(rule_coverage(r, rep->caps))));
 		add(o, rule_name(r), i);
 	}

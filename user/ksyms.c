@@ -25,6 +25,20 @@ static bool is_text(char type)
 	return type == 't' || type == 'T';
 }
 
+/* "xen_pin_page.part.0" of "xen_pin_page": GCC's copies of a function */
+static bool is_clone(const char *fn, const char *name)
+{
+	static const char *const kinds[] = { ".part.", ".isra.", ".constprop." };
+	size_t len = strlen(fn);
+
+	if (strncmp(fn, name, len) || name[len] != '.')
+		return false;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strncmp(name + len, kinds[i], strlen(kinds[i])))
+			return true;
+	return false;
+}
+
 int ksyms_resolve(struct ksym_req *req, int n)
 {
 	FILE *f = fopen("/proc/kallsyms", "r");
@@ -32,12 +46,16 @@ int ksyms_resolve(struct ksym_req *req, int n)
 	char type, name[256];
 	int found = 0;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		req[i].addr = 0;
+		req[i].clone[0] = 0;
+	}
 	if (!f)
 		return 0;
-	while (found < n && fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3) {
+	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3) {
 		for (int i = 0; i < n; i++) {
+			if (!req[i].data && !req[i].clone[0] && is_clone(req[i].name, name))
+				snprintf(req[i].clone, sizeof(req[i].clone), "%.63s", name);
 			if (req[i].addr || strcmp(req[i].name, name))
 				continue;
 			if (req[i].data ? !strchr("DdBbRr", type) : !is_text(type))

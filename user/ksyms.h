@@ -10,9 +10,13 @@ struct ksym_req {
 	const char *name;
 	bool data;	/* a variable (DdBbRr), else a function (Tt) */
 	__u64 addr;	/* out: 0 if absent or hidden (kptr_restrict) */
+	/* out, functions: a copy the compiler made (name.part.0, .isra.0,
+	 * .constprop.0), "" if none: calls to it bypass a hook on name */
+	char clone[64];
 };
 
-/* Resolve a few names in one pass, keeping nothing; returns how many were found */
+/* Resolve a few names in one pass over the whole file (clones may follow),
+ * keeping nothing; returns how many were found */
 int ksyms_resolve(struct ksym_req *req, int n);
 /* Name of the function holding addr; reads the text symbols on first use */
 const char *ksyms_lookup(__u64 addr, __u64 *off);

@@ -89,6 +89,8 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	skel->rodata->pte_unlock_fn = cfg->pte_unlock_fn;
 	skel->rodata->want_stack = cfg->want_stack;
 	skel->rodata->vmemmap_base_addr = cfg->vmemmap_base_addr;
+	skel->rodata->page_offset_base_addr = cfg->page_offset_base_addr;
+	skel->rodata->m2p_addr = cfg->m2p_addr;
 	if (cfg->page_size)
 		skel->rodata->page_size_of = cfg->page_size;
 	enable_programs(skel, cfg);

@@ -24,6 +24,9 @@ struct loader_cfg {
 	__u64 pte_unlock_fn;
 	__u64 page_size;	/* sizeof(struct page), 0: default */
 	__u64 vmemmap_base_addr;	/* &vmemmap_base from kallsyms, 0: unknown */
+	__u64 page_offset_base_addr;	/* &page_offset_base from kallsyms, 0: unknown */
+	__u64 m2p_addr;			/* &machine_to_phys_mapping from kallsyms, 0: unknown */
+	char hook_problems[1024];	/* what the compiler did to hooked functions, "" */
 	bool want_stack;
 	bool flush_exit;	/* tracepoints mode: fexit/xen_mc_flush attachable */
 	__u32 ringbuf_size;	/* bytes of the violation ring buffer, 0: the map's default */

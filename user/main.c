@@ -551,6 +551,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	mem_note("attach");
 	rep.mode = loader_mode_name(cfg.mode);
+	rep.hook_problems = cfg.hook_problems;
 	rep.caps = cfg.caps;
 	rep.lean = cfg.lean;
 	sink.print = env.viol_live;

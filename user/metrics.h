@@ -22,6 +22,8 @@
 	  "Multicall batches flushed, by flush reason")					\
 	X(CHECKS, "pinscope_invariant_checks_total", "counter", "", "rule",		\
 	  "Times a rule of the pinning algorithm was checked")				\
+	X(UNSEEN, "pinscope_invariant_unseen_total", "counter", "", "rule",		\
+	  "Operations a rule was not judged on: a step it needs was not seen")	\
 	X(VIOLATIONS, "pinscope_invariant_violations_total", "counter", "", "rule",	\
 	  "Times a rule of the pinning algorithm was violated")				\
 	X(LOST, "pinscope_lost_total", "counter", "", "what",				\

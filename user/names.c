@@ -30,7 +30,7 @@ static const char *const flush_reasons[PINSCOPE_NR_FLUSH_REASONS] = {
 /* the fields of struct pinscope_lost, in order (docs/json.md "lost") */
 static const char *const losts[] = {
 	"ringbuf", "held_full", "procs_full", "unmatched_unlock", "bad_cpu",
-	"ops_cut", "input_events", "input_gaps", "ops_gap", "clock_back",
+	"ops_cut", "input_events", "input_gaps", "ops_gap", "clock_back", "mmuext_unread",
 };
 _Static_assert(ARRAY_SIZE(losts) == PINSCOPE_NR_LOST, "a lost counter has no name");
 

@@ -65,16 +65,27 @@ static bool has_btf_func(struct btf *btf, const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
-/* Every kallsyms address pinscope needs: funcs[], then vmemmap_base (in the
- * slot after them); resolved in one pass by probe_live() */
-static struct ksym_req ksyms[PINSCOPE_NR_HOOKS + 1];
+/* Every kallsyms address pinscope needs: funcs[], then the variables of
+ * enum ksym_var (in the slots after them); resolved in one pass by probe_live() */
+enum ksym_var { KV_VMEMMAP, KV_PAGE_OFFSET, KV_M2P, NR_KV };
+static const char *const ksym_vars[NR_KV] = {
+	"vmemmap_base", "page_offset_base", "machine_to_phys_mapping",
+};
+static struct ksym_req ksyms[PINSCOPE_NR_HOOKS + NR_KV];
 
-static __u64 func_addr(const char *name)
+static const struct ksym_req *func_ksym(const char *name)
 {
 	for (size_t i = 0; i < nr_funcs; i++)
 		if (!strcmp(ksyms[i].name, name))
-			return ksyms[i].addr;
-	return 0;
+			return &ksyms[i];
+	return NULL;
+}
+
+static __u64 func_addr(const char *name)
+{
+	const struct ksym_req *k = func_ksym(name);
+
+	return k ? k->addr : 0;
 }
 
 static bool has_ksym(struct btf *btf, const char *name)
@@ -82,14 +93,52 @@ static bool has_ksym(struct btf *btf, const char *name)
 	return func_addr(name) != 0;
 }
 
-/* One pass over /proc/kallsyms; returns the address of vmemmap_base */
-static __u64 resolve_ksyms(void)
+/* One pass over /proc/kallsyms: the functions and the variables */
+static void resolve_ksyms(struct loader_cfg *cfg)
 {
 	for (size_t i = 0; i < nr_funcs; i++)
 		ksyms[i] = (struct ksym_req){ .name = funcs[i] };
-	ksyms[nr_funcs] = (struct ksym_req){ .name = "vmemmap_base", .data = true };
-	ksyms_resolve(ksyms, nr_funcs + 1);
-	return ksyms[nr_funcs].addr;
+	for (int v = 0; v < NR_KV; v++)
+		ksyms[nr_funcs + v] = (struct ksym_req){ .name = ksym_vars[v], .data = true };
+	ksyms_resolve(ksyms, nr_funcs + NR_KV);
+	cfg->vmemmap_base_addr = ksyms[nr_funcs + KV_VMEMMAP].addr;
+	cfg->page_offset_base_addr = ksyms[nr_funcs + KV_PAGE_OFFSET].addr;
+	cfg->m2p_addr = ksyms[nr_funcs + KV_M2P].addr;
+}
+
+/*
+ * Why a function pinscope hooks is not there to hook, as the running
+ * kernel shows it: missing from BTF, copied by the compiler (calls to the
+ * copy bypass a hook on the original), or inlined everywhere.  Appends
+ * "name: why" to buf for each function of set that has a problem.
+ */
+static int func_problems(struct btf *btf, char *buf, size_t len)
+{
+	size_t at = strlen(buf);
+	int n = 0;
+
+	for (size_t i = 0; i < nr_funcs; i++) {
+		const struct ksym_req *k = &ksyms[i];
+		bool in_btf = has_btf_func(btf, k->name);
+		const char *why;
+		char clone[96] = "";
+
+		if (k->clone[0])
+			snprintf(clone, sizeof(clone), "; the compiler copied it (%s)", k->clone);
+		if (!k->addr)
+			why = "not in /proc/kallsyms: inlined into every caller";
+		else if (btf && !in_btf)
+			why = "in kallsyms, not in BTF";
+		else if (k->clone[0])
+			why = "in kallsyms";
+		else
+			continue;
+		n++;
+		if (at < len)
+			at += snprintf(buf + at, len - at, "%s%s: %s%s", n > 1 ? "; " : " ", k->name,
+				       why, clone);
+	}
+	return n;
 }
 
 /* Effective capabilities of this process (capget(2)); 0 if unknown */
@@ -177,9 +226,21 @@ static void explain_no_xen(const char *missing_tps, bool no_unlock_sym)
 		"FILE'; to see it live, run 'make demo' (boots a Xen PV guest under QEMU).\n");
 }
 
+/* Why fentry mode cannot be: no kernel BTF at all, or functions missing from it */
+static void fentry_blocker(struct btf *btf, const char *miss_btf, char *buf, size_t len)
+{
+	if (!btf)
+		snprintf(buf, len, "no kernel BTF (/sys/kernel/btf/vmlinux): a kernel built with "
+			 "CONFIG_DEBUG_INFO_BTF");
+	else
+		snprintf(buf, len, "not in the kernel's BTF:%s (the kernel has BTF; the compiler "
+			 "split or renamed them)", miss_btf);
+}
+
 int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 {
 	char miss_mc[256] = "", miss_tp[512] = "", miss_btf[512] = "", miss_ks[512] = "";
+	char problems[1024] = "", blocker[640] = "";
 	struct btf *btf = btf__load_vmlinux_btf();
 	int no_mc, no_tp, no_btf, no_ks, id, err = -1;
 
@@ -189,9 +250,11 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 	no_mc = missing(mc_tps, has_tp, btf, miss_mc, sizeof(miss_mc));
 	no_tp = missing(patched_tps, has_tp, btf, miss_tp, sizeof(miss_tp));
 	no_btf = btf ? missing(funcs, has_btf_func, btf, miss_btf, sizeof(miss_btf)) : -1;
-	cfg->vmemmap_base_addr = resolve_ksyms();
+	resolve_ksyms(cfg);
 	no_ks = missing(funcs, has_ksym, btf, miss_ks, sizeof(miss_ks));
 	cfg->pte_unlock_fn = func_addr("xen_pte_unlock");
+	func_problems(btf, problems, sizeof(problems));
+	fentry_blocker(btf, miss_btf, blocker, sizeof(blocker));
 
 	if (no_mc || !cfg->pte_unlock_fn) {
 		explain_no_xen(no_mc ? miss_mc : NULL, !cfg->pte_unlock_fn);
@@ -202,11 +265,15 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 			 !no_ks ? MODE_KPROBE : MODE_AUTO;
 	if ((forced == MODE_TRACEPOINTS && no_tp) || (forced == MODE_FENTRY && no_btf) ||
 	    (forced == MODE_KPROBE && no_ks) || forced == MODE_AUTO) {
-		fprintf(stderr, "Failed to pick an attach mode: tracepoints missing:%s; BTF functions "
-			"missing:%s; kallsyms missing:%s.\nBoot the patched kernel (docs/kernel.md) for "
-			"tracepoints mode, or a kernel with CONFIG_DEBUG_INFO_BTF for fentry mode.\n",
-			no_tp ? miss_tp : " none", no_btf < 0 ? " (no kernel BTF)" : no_btf ? miss_btf : " none",
-			no_ks ? miss_ks : " none");
+		fprintf(stderr, "Failed to pick an attach mode: tracepoints: %s%s; fentry: %s; "
+			"kprobe: %s%s.\n", no_tp ? "missing" : "present", no_tp ? miss_tp : "",
+			no_btf ? blocker : "possible", no_ks ? "not in /proc/kallsyms:" : "possible",
+			no_ks ? miss_ks : "");
+		if (problems[0])
+			fprintf(stderr, "What this kernel's compiler did to the hooked functions:%s.\n",
+				problems);
+		fprintf(stderr, "Boot the patched kernel (docs/kernel.md) for tracepoints mode, or pick "
+			"a mode this kernel allows (pinscope --mode auto).\n");
 		goto out;
 	}
 	cfg->mode = forced;
@@ -217,11 +284,22 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 		cfg->caps |= PINSCOPE_CAP_FLUSH_EXIT;
 	id = btf ? btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT) : -1;
 	cfg->page_size = id > 0 ? btf__resolve_size(btf, id) : 0;
-	if (!quiet)
-		fprintf(stderr, "pinscope: mode %s (%s)\n", loader_mode_name(forced),
-			forced == MODE_TRACEPOINTS ? "kernel/patches tracepoints found" :
-			forced == MODE_FENTRY ? "no pinscope tracepoints; BTF has the pinning functions" :
-			"no BTF; kprobes on the pinning functions");
+	snprintf(cfg->hook_problems, sizeof(cfg->hook_problems), "%.1022s", problems[0] ? problems + 1 : "");
+	if (!quiet) {
+		fprintf(stderr, "pinscope: mode %s (", loader_mode_name(forced));
+		if (forced == MODE_TRACEPOINTS)
+			fprintf(stderr, "kernel/patches tracepoints found");
+		else if (forced == MODE_FENTRY)
+			fprintf(stderr, "no pinscope tracepoints; BTF has the pinning functions");
+		else
+			fprintf(stderr, "no pinscope tracepoints; fentry impossible: %s; kprobes on the "
+				"pinning functions", blocker);
+		fprintf(stderr, ")\n");
+		if (problems[0] && forced != MODE_TRACEPOINTS)
+			fprintf(stderr, "pinscope: compiler copies and inlining seen:%s; xen_do_pin's "
+				"ops and the PGD updates are read from the multicall entries instead "
+				"(xen_mc_entry)\n", problems);
+	}
 	err = 0;
 out:
 	btf__free(btf);

@@ -161,6 +161,9 @@ int prom_write(FILE *f, const struct report *rep, enum prom_format fmt)
 	family(f, PINSCOPE_M_CHECKS, fmt);
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		counter(f, PINSCOPE_M_CHECKS, rule_name(r), st->checked[r]);
+	family(f, PINSCOPE_M_UNSEEN, fmt);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		counter(f, PINSCOPE_M_UNSEEN, rule_name(r), st->unseen[r]);
 	family(f, PINSCOPE_M_VIOLATIONS, fmt);
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		counter(f, PINSCOPE_M_VIOLATIONS, rule_name(r), st->violated[r]);

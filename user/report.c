@@ -172,10 +172,12 @@ static void print_flushes(FILE *f, const struct report *rep)
 
 static void print_invariants(FILE *f, const struct report *rep)
 {
-	fprintf(f, "\n%-20s %10s %10s  %s\n", "INVARIANT", "CHECKED", "VIOLATED", "CHECK");
+	fprintf(f, "\n%-20s %10s %10s %10s  %s\n", "INVARIANT", "CHECKED", "VIOLATED", "UNSEEN",
+		"CHECK");
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
-		fprintf(f, "%-20s %10llu %10llu  %s\n", rule_name(r),
+		fprintf(f, "%-20s %10llu %10llu %10llu  %s\n", rule_name(r),
 			(unsigned long long)rep->st.checked[r], (unsigned long long)rep->st.violated[r],
+			(unsigned long long)rep->st.unseen[r],
 			coverage_name(rule_coverage(r, rep->caps)));
 }
 

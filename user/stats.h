@@ -36,6 +36,7 @@ struct replay_counts {
 struct report {
 	const char *mode;
 	const char *source;	/* replay: "tracepoints" or "mainline" */
+	const char *hook_problems;	/* live: what the compiler did to hooked functions */
 	__u32 caps;
 	__u32 lean;		/* enum pinscope_lean: what this run did not record */
 	__u64 duration_ns;

@@ -19,6 +19,15 @@ void judged_compute(const struct report *rep, struct judged *j)
 	j->operations_cut = j->cut_edges + j->cut_gaps;
 	j->operations = j->started > j->operations_cut ? j->started - j->operations_cut : 0;
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++) {
+		/* a rule whose steps were never seen is not checked, whatever
+		 * the source could see in principle */
+		if (!st->checked[r] && st->unseen[r]) {
+			j->rules_not_visible++;
+			j->rules_unseen++;
+			continue;
+		}
+		if (st->unseen[r])
+			j->rules_part++;
 		switch (rule_coverage(r, rep->caps)) {
 		case COV_EXACT: j->rules_exact++; break;
 		case COV_APPROX: j->rules_approx++; break;
@@ -99,6 +108,24 @@ static void put_lost(const struct report *rep, char *buf, size_t len, size_t *at
 		put(buf, len, at, "operations cut by gaps");
 }
 
+/* Rules not judged on some operations: which, on how many (docs/verdict.md) */
+static void put_unseen(const struct report *rep, char *buf, size_t len, size_t *at)
+{
+	const struct pinscope_stats *st = &rep->st;
+	const char *sep = "";
+
+	put(buf, len, at, "; not seen, not judged:");
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++) {
+		if (!st->unseen[r])
+			continue;
+		put(buf, len, at, "%s %s on %llu operation%s", sep, rule_name(r), ULL(st->unseen[r]),
+		    st->unseen[r] == 1 ? "" : "s");
+		sep = ",";
+	}
+	if (rep->hook_problems && rep->hook_problems[0])
+		put(buf, len, at, " (%s)", rep->hook_problems);
+}
+
 void verdict_line(const struct report *rep, char *buf, size_t len)
 {
 	static const char *const word[] = { "clean", "VIOLATED", "inconclusive" };
@@ -137,6 +164,8 @@ void verdict_line(const struct report *rep, char *buf, size_t len)
 			put(buf, len, &at, ", %d not visible in %s mode", j.rules_not_visible,
 			    rep->mode);
 	}
+	if (j.rules_unseen || j.rules_part)
+		put_unseen(rep, buf, len, &at);
 	if (j.input_lost)
 		put_lost(rep, buf, len, &at);
 	else

@@ -25,7 +25,9 @@ struct judged {
 	__u64 operations_cut;	/* cut_edges + cut_gaps */
 	int rules_exact;
 	int rules_approx;
-	int rules_not_visible;
+	int rules_not_visible;	/* by the source's coverage, or never seen (rules_unseen) */
+	int rules_unseen;	/* covered, yet not seen on any judged operation */
+	int rules_part;		/* checked on some operations, not seen on others */
 	bool input_lost;	/* events, records or per-cpu state lost */
 };
 
