@@ -13,6 +13,11 @@
 #                         GUEST_KERNEL_PKG; fetched and cached by
 #                         guest/fetch.sh -K), e.g. linux-image-6.12-amd64,
 #                         linux-image-6.12-cloud-amd64
+#   -S, --suite SUITE     the suite of -K's package: bookworm (default), trixie,
+#                         sid (env GUEST_SUITE; guest/fetch.sh -S)
+#   -X, --xen PKG[@SUITE] the hypervisor: Debian's package PKG of SUITE
+#                         (default xen-hypervisor-4.17-amd64@bookworm), e.g.
+#                         xen-hypervisor-4.20-amd64@trixie (env GUEST_XEN)
 #       --domu            boot Debian's default kernel as dom0 with Xen's
 #                         toolstack (guest/mkdom0.sh) and run the kernel under
 #                         test as a PV domU (`xl create`) with INITRD; its
@@ -82,6 +87,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 initrd="" outdir="" serial="" timeout_s=300 idle_s=150 verbose=0
 kernel=${GUEST_KERNEL:-} kpkg=${GUEST_KERNEL_PKG:-} extra_args=${GUEST_KERNEL_ARGS:-} _a=""
+ksuite=${GUEST_SUITE:-bookworm} xenspec=${GUEST_XEN:-}
 role=dom0 domu_mem=768
 # val VAR OPTION VALUE...: VAR=VALUE; a missing value is a usage error (exit 2)
 val() {
@@ -95,6 +101,8 @@ while [ $# -gt 0 ]; do
 	-i|--initrd) val initrd "$@"; shift 2 ;;
 	-k|--kernel) val kernel "$@"; shift 2 ;;
 	-K|--kernel-pkg) val kpkg "$@"; shift 2 ;;
+	-S|--suite) val ksuite "$@"; shift 2 ;;
+	-X|--xen) val xenspec "$@"; shift 2 ;;
 	--domu) role=domu; shift ;;
 	--domu-mem) val domu_mem "$@"; shift 2 ;;
 	--no-xen) role=noxen; shift ;;
@@ -126,10 +134,19 @@ if [ ! -r "$CACHE/guest.env" ]; then
 fi
 # shellcheck disable=SC1091
 . "$CACHE/guest.env"
+# another hypervisor (-X): its ELF from fetch.sh, the dom0 of --domu unchanged
+fetch_xen=()
+if [ -n "$xenspec" ]; then
+	fetch_xen=(-X "${xenspec%@*}")
+	case "$xenspec" in *@*) fetch_xen+=(--xen-suite "${xenspec#*@}") ;; esac
+	xenv=$("$HERE/fetch.sh" "${fetch_xen[@]}") || die "Failed to fetch the hypervisor $xenspec: see [fetch] messages above"
+	XEN_ELF=$(sed -n 's/^XEN_ELF=//p' <<<"$xenv")
+	XEN_VERSION=$(sed -n 's/^XEN_VERSION=//p' <<<"$xenv")
+fi
 [ -r "${XEN_ELF:-}" ] || die "Failed to find the Xen ELF ${XEN_ELF:-unset}: run guest/fetch.sh"
 DOM0_VMLINUZ=$VMLINUZ DOM0_KVER=$KVER
 if [ -n "$kpkg" ]; then
-	kenv=$("$HERE/fetch.sh" -K "$kpkg") || die "Failed to fetch the kernel package $kpkg: see [fetch] messages above"
+	kenv=$("$HERE/fetch.sh" -S "$ksuite" -K "$kpkg") || die "Failed to fetch the kernel package $kpkg ($ksuite): see [fetch] messages above"
 	VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$kenv")
 	KVER=$(sed -n 's/^KVER=//p' <<<"$kenv")
 	KCONFIG=$(sed -n 's/^KCONFIG=//p' <<<"$kenv")

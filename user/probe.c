@@ -22,9 +22,23 @@ static size_t nr_funcs;
 
 static void hook_lists(void)
 {
-	hooks_targets(PINSCOPE_HM_LIVE, "raw_tp", mc_tps);
+	size_t n = 0;
+
+	/* the mainline tracepoints of every live mode and of the stock modes */
+	hooks_targets(PINSCOPE_HM_LIVE | PINSCOPE_HM_STOCK, "raw_tp", mc_tps);
 	hooks_targets(PINSCOPE_HM_TP, "raw_tp", patched_tps);
-	nr_funcs = hooks_targets(PINSCOPE_HM_FENTRY, NULL, funcs);
+	hooks_targets(PINSCOPE_HM_FENTRY, NULL, funcs);
+	/* the functions: the targets that are not tracepoints */
+	for (size_t i = 0; funcs[i]; i++) {
+		bool tp = false;
+
+		for (size_t j = 0; mc_tps[j] && !tp; j++)
+			tp = !strcmp(funcs[i], mc_tps[j]);
+		if (!tp)
+			funcs[n++] = funcs[i];
+	}
+	funcs[n] = NULL;
+	nr_funcs = n;
 }
 
 static bool has_tp(struct btf *btf, const char *name)
