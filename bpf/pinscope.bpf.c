@@ -468,7 +468,10 @@ int tp_do_pin(__u64 *ctx)
 SEC("?fentry/__xen_pgd_pin")
 int BPF_PROG(fe_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn((__u64)pgd), 0);
+	__u64 va = 0;
+
+	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn(va), 0);
 }
 
 SEC("?fexit/__xen_pgd_pin")
@@ -480,7 +483,10 @@ int BPF_PROG(fx_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 SEC("?fentry/__xen_pgd_unpin")
 int BPF_PROG(fe_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn((__u64)pgd), 0);
+	__u64 va = 0;
+
+	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn(va), 0);
 }
 
 SEC("?fexit/__xen_pgd_unpin")

@@ -247,6 +247,23 @@ def main():
                   f"pins {ops.get('pins')}")
             check(ops.get("unpins", 0) >= procs, f"{tag}pgd unpins >= processes started ({procs})",
                   f"unpins {ops.get('unpins')}")
+        # visibility proven at attach (docs/verdict.md): every per-operation
+        # rule's steps seen on the probe's operations, both pgds of each
+        vis = doc.get("visibility") or {}
+        vops = vis.get("pins", 0) + vis.get("unpins", 0)
+        vr = vis.get("rules", {})
+        check(vis.get("proven") is True and vops > 0 and vis.get("pgd_pages") == 2 * vops
+              and all(vr.get(r) == "seen" for r in ("pgd-last", "l4-after-walk", "locks-bounded")),
+              f"{tag}visibility proven at attach: pgd-last, l4-after-walk, locks-bounded seen, "
+              "PGD pages = 2 x probe operations", f"visibility {vis}")
+        # nothing judged from what was not seen, and every pgd of every operation seen
+        unseen = {r: v.get("unseen") for r, v in doc.get("invariants", {}).items() if v.get("unseen")}
+        check(not unseen, f"{tag}no rule unseen on any operation", f"unseen {unseen}")
+        pg = ops.get("pages", {})
+        npgd = sum((pg.get(k) or {}).get("PGD", 0) for k in ("pin", "unpin"))
+        check(npgd == 2 * (ops.get("pins", 0) + ops.get("unpins", 0)),
+              f"{tag}PGD pages = 2 x operations (the user pgd of each seen)",
+              f"PGD {npgd}, pins {ops.get('pins')}, unpins {ops.get('unpins')}, pages {pg}")
         holds = doc.get("holds", {})
         for k in ("pin", "unpin"):
             ok, why = hist_ok(holds.get(k))

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "visibility.h"
 #include "coverage.h"
 #include "names.h"
 #include "report.h"
@@ -104,6 +105,29 @@ static json_object *invariants(const struct report *rep)
 		add(i, "coverage", json_object_new_string(coverage_name(rule_coverage(r, rep->caps))));
 		add(o, rule_name(r), i);
 	}
+	return o;
+}
+
+/* Live: what the probe at attach showed (user/visibility.h, docs/json.md) */
+static json_object *visibility_json(const struct report *rep)
+{
+	const struct visibility *v = rep->vis;
+	json_object *o = json_object_new_object(), *r = json_object_new_object();
+
+	add(o, "proven", json_object_new_boolean(v->ran));
+	if (!v->ran) {
+		add(o, "why_not", json_object_new_string(v->why_not ? v->why_not : ""));
+		return o;
+	}
+	add(o, "pins", U64(v->ops[0]));
+	add(o, "unpins", U64(v->ops[1]));
+	add(o, "pgd_pages", U64(v->pgd_pages));
+	add(o, "violations", U64(v->violations));
+	for (int i = 0; i < PINSCOPE_NR_RULES; i++)
+		add(r, rule_name(i), json_object_new_string(vis_state_name(v->rule[i])));
+	add(o, "rules", r);
+	if (rep->hook_problems && rep->hook_problems[0])
+		add(o, "compiler", json_object_new_string(rep->hook_problems));
 	return o;
 }
 
@@ -232,6 +256,8 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 	add(root, "hold_meaning", json_object_new_string(hold_meaning(rep->caps)));
 	add(root, "not_recorded", not_recorded(rep));
 	add(root, "invariants", invariants(rep));
+	if (rep->vis)
+		add(root, "visibility", visibility_json(rep));
 	add(root, "violations", violations(rep));
 	add(root, "violations_total", U64(total_violations(&rep->st)));
 	add(root, "violation_summary", summary_json(rep));

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+#include <bpf/bpf.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -156,6 +159,54 @@ int loader_attach(struct pinscope_bpf *skel)
 void loader_arm(struct pinscope_bpf *skel)
 {
 	__atomic_store_n(&skel->bss->armed, true, __ATOMIC_RELEASE);
+}
+
+static int count_record(void *ctx, void *data, size_t size)
+{
+	(*(__u64 *)ctx)++;
+	return 0;
+}
+
+int loader_restart(struct pinscope_bpf *skel, __u64 *dropped)
+{
+	struct timespec quiesce = { 0, 20 * 1000000L };
+	int fd = bpf_map__fd(skel->maps.cpus), err = 0;
+	__u32 n = bpf_map__max_entries(skel->maps.cpus), key, next;
+	size_t size = bpf_map__value_size(skel->maps.cpus);
+	struct ring_buffer *rb;
+	void *zero;
+
+	*dropped = 0;
+	__atomic_store_n(&skel->bss->armed, false, __ATOMIC_RELEASE);
+	/* a handler runs for microseconds with interrupts or preemption off */
+	nanosleep(&quiesce, NULL);
+	zero = calloc(1, size);
+	if (!zero)
+		return -ENOMEM;
+	for (key = 0; key < n && !err; key++)
+		if (bpf_map_update_elem(fd, &key, zero, BPF_ANY))
+			err = -errno;
+	free(zero);
+	fd = bpf_map__fd(skel->maps.procs);
+	while (!err && !bpf_map_get_next_key(fd, NULL, &next))
+		if (bpf_map_delete_elem(fd, &next))
+			err = -errno;
+	rb = err ? NULL : ring_buffer__new(bpf_map__fd(skel->maps.violations), count_record,
+					   dropped, NULL);
+	if (!err && !rb)
+		err = -errno;
+	if (rb && ring_buffer__consume(rb) < 0)
+		err = -errno;
+	ring_buffer__free(rb);
+	if (err) {
+		fprintf(stderr, "Failed to restart the run after the visibility probe: %s\n",
+			strerror(-err));
+		return err;
+	}
+	skel->bss->nr_busy = 0;
+	skel->bss->procs_map_full = false;
+	loader_arm(skel);
+	return 0;
 }
 
 void loader_destroy(struct pinscope_bpf *skel)

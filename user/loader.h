@@ -41,6 +41,14 @@ int loader_open_load(struct pinscope_bpf **skel, const struct loader_cfg *cfg);
 int loader_attach(struct pinscope_bpf *skel);
 /* Live hooks ignore events until armed; tests that test-run them arm by hand */
 void loader_arm(struct pinscope_bpf *skel);
+/*
+ * Start the run again from nothing, hooks attached: disarm, let handlers in
+ * flight finish, clear every cpu's state and statistics and the process
+ * table, count (and drop) the violation records queued meanwhile into
+ * *dropped, re-arm.  After the visibility probe (user/visibility.h), so that
+ * the report covers what comes after it.  0 or -errno.
+ */
+int loader_restart(struct pinscope_bpf *skel, __u64 *dropped);
 void loader_destroy(struct pinscope_bpf *skel);
 
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "visibility.h"
 #include "coverage.h"
 #include "hooks.h"
 #include "interval.h"
@@ -490,6 +491,28 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 	return 0;
 }
 
+/*
+ * Once attached: drive a known operation and see what the hooks show
+ * (user/visibility.h), then start the run from nothing, so that the report
+ * covers what follows the probe; -p filters the probe's own operations out.
+ * The line goes to stderr in every output mode: it is what the verdict rests on.
+ */
+static int prove_visibility(struct pinscope_bpf *skel, struct visibility *v)
+{
+	int err;
+
+	if (env.pid) {
+		*v = (struct visibility){ .why_not = "-p follows one process, not the probe's" };
+	} else if ((err = visibility_prove(bpf_map__fd(skel->maps.cpus), v))) {
+		fprintf(stderr, "Failed to run the visibility probe (a child that execs pinscope "
+			"--version): %s; judging without it\n", strerror(-err));
+	}
+	if (v->ran && loader_restart(skel, &v->violations))
+		return -1;
+	visibility_print(stderr, v);
+	return 0;
+}
+
 /* -v: the process's memory at each start-up phase (docs/performance.md) */
 static void mem_note(const char *phase)
 {
@@ -506,6 +529,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	struct http_server *http = NULL;
 	struct report rep = {};
+	struct visibility vis = {};
 	struct viol_sink sink = { .rep = &rep };
 	int err, rc = PINSCOPE_EXIT_ERROR;
 
@@ -552,6 +576,9 @@ int main(int argc, char **argv)
 	mem_note("attach");
 	rep.mode = loader_mode_name(cfg.mode);
 	rep.hook_problems = cfg.hook_problems;
+	if (prove_visibility(skel, &vis))
+		goto cleanup;
+	rep.vis = &vis;
 	rep.caps = cfg.caps;
 	rep.lean = cfg.lean;
 	sink.print = env.viol_live;

@@ -37,6 +37,7 @@ struct report {
 	const char *mode;
 	const char *source;	/* replay: "tracepoints" or "mainline" */
 	const char *hook_problems;	/* live: what the compiler did to hooked functions */
+	const struct visibility *vis;	/* live: user/visibility.h, NULL if none */
 	__u32 caps;
 	__u32 lean;		/* enum pinscope_lean: what this run did not record */
 	__u64 duration_ns;

@@ -82,15 +82,18 @@ proc_links() {
 	done 2>/dev/null
 }
 
-# wait_attached PID: until PID holds BPF links and their number stayed the
-# same for a second; 1 if PID died or ATTACH_TIMEOUT passed.  Starts no
-# process (see proc_links).
+# wait_attached PID [ERRFILE]: until PID holds BPF links and their number
+# stayed the same for a second, and (ERRFILE: its stderr) it has printed the
+# visibility probe's line: its run starts after the probe (pinscope's own
+# pins and unpins, which a trace of the window must not hold); 1 if PID died
+# or ATTACH_TIMEOUT passed.  Starts no process but grep (see proc_links).
 wait_attached() {
 	_i=0 _prev=-1
 	while [ "$_i" -lt "$ATTACH_TIMEOUT" ]; do
 		kill -0 "$1" 2>/dev/null || return 1
 		proc_links "$1"
-		if [ "$NLINKS" -gt 0 ] && [ "$NLINKS" = "$_prev" ]; then
+		if [ "$NLINKS" -gt 0 ] && [ "$NLINKS" = "$_prev" ] &&
+		   { [ -z "${2:-}" ] || grep -q '^pinscope: visibility' "$2" 2>/dev/null; }; then
 			return 0
 		fi
 		_prev=$NLINKS
@@ -180,7 +183,7 @@ live_json() {
 	/bin/pinscope -d "$PINSCOPE_DURATION" --json --html /tmp/live.html $_a > /tmp/live.json 2> /tmp/live.err &
 	pid=$!
 	attached=0
-	if wait_attached "$pid"; then
+	if wait_attached "$pid" /tmp/live.err; then
 		attached=1
 		stage "trace: pinscope attached ($NLINKS BPF links), running workload $WORKLOAD_ARGS"
 		[ "$traced" = 1 ] && echo 1 > $T/tracing_on
@@ -242,7 +245,7 @@ live_text() {
 	stage "trace: pinscope -d $TEXT_DURATION $_a (text) with the workload in the background${_p:+ (run ${_p%.})}"
 	/bin/pinscope -d "$TEXT_DURATION" $_a > /tmp/live.txt 2>&1 &
 	pid=$!
-	wait_attached "$pid"
+	wait_attached "$pid" /tmp/live.txt
 	/bin/workload $WORKLOAD_ARGS > /tmp/workload-text.txt 2>&1 &
 	wpid=$!
 	wait "$pid"
