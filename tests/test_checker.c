@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "checker.h"
+#include "engine/checker.h"
 #include "checker_env.h"
-#include "names.h"
-#include "trace.h"
+#include "report/names.h"
+#include "input/trace.h"
 
 #define EARLY_UNLOCK "tests/data/patched-6.1-early_unlock.trace"
 #define CLEAN "tests/data/patched-6.1-clean.trace"

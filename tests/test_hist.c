@@ -13,8 +13,8 @@
 #include <string.h>
 #include <linux/types.h>
 #include "../bpf/hist.bpf.h"
-#include "stats.h"
-#include "units.h"
+#include "report/stats.h"
+#include "report/units.h"
 
 /* xorshift: the same samples on every run */
 static __u64 rnd(__u64 *s)

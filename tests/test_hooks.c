@@ -13,11 +13,11 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "hooks.h"
-#include "loader.h"
-#include "names.h"
+#include "engine/hooks.h"
+#include "engine/loader.h"
+#include "report/names.h"
 #include "pinscope.skel.h"
-#include "stats.h"
+#include "report/stats.h"
 #define PINSCOPE_USER_ENGINE	/* struct cpu_state only, not the BPF maps */
 #include "bpf/maps.bpf.h"
 

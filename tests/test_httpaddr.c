@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
-#include "http.h"
+#include "http/http.h"
 
 static void want(const char *arg, int family, const char *addr, int port)
 {

@@ -8,8 +8,8 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "interval.h"
-#include "stats.h"
+#include "live/interval.h"
+#include "report/stats.h"
 
 static struct report prev, cur, iv;
 

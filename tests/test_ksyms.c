@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
-#include "ksyms.h"
+#include "report/ksyms.h"
 
 /* The first line of /proc/kallsyms for name with a type in types */
 static __u64 grep_kallsyms(const char *name, const char *types)

@@ -11,10 +11,10 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "metrics.h"
-#include "names.h"
-#include "prom.h"
-#include "stats.h"
+#include "report/metrics.h"
+#include "report/names.h"
+#include "report/prom.h"
+#include "report/stats.h"
 
 #define MAX_NAMES 64
 

@@ -25,11 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "checker.h"
+#include "engine/checker.h"
 #include "checker_env.h"
-#include "coverage.h"
+#include "report/coverage.h"
 #include "model.h"
-#include "names.h"
+#include "report/names.h"
 
 static const __u32 sources[] = {
 	PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY, PINSCOPE_CAPS_MAINLINE,

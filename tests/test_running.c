@@ -12,9 +12,9 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "loader.h"
-#include "stats.h"
-#include "verdict.h"
+#include "engine/loader.h"
+#include "report/stats.h"
+#include "report/verdict.h"
 #include "pinscope.skel.h"	/* after pinscope.h: its .bss holds the replay buffer */
 
 static void feed(struct pinscope_bpf *s, __u32 type, __u32 cpu, __u64 a0)

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ksyms.h"
-#include "summary.h"
+#include "report/ksyms.h"
+#include "report/summary.h"
 
 static struct pinscope_violation rec(__u32 rule, __u32 pid, __u64 ts, const __u64 *stack, int nr)
 {

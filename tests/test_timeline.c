@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "timeline.h"
+#include "report/timeline.h"
 
 #define MS 1000000ULL
 

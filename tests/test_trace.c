@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
-#include "trace.h"
+#include "input/trace.h"
 
 static enum trace_line parse(const char *line, struct pinscope_event *ev)
 {

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
-#include "names.h"
-#include "verdict.h"
+#include "report/names.h"
+#include "report/verdict.h"
 
 static struct report rep;
 static char line[512];

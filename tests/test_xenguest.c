@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "xenguest.h"
+#include "live/xenguest.h"
 
 static char root[64];
 
