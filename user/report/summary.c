@@ -5,7 +5,6 @@
 #include "report/ksyms.h"
 #include "report/names.h"
 #include "report/summary.h"
-#include "report/violations.h"
 
 #define U64(v) json_object_new_uint64((uint64_t)(v))
 
@@ -113,6 +112,28 @@ void frame_names(__u64 addr, char *hex, size_t hexlen, char *sym, size_t symlen,
 	name = ksyms_lookup(addr, &off);
 	*known = name != NULL;
 	snprintf(sym, symlen, "%s+0x%llx", name ? name : "?", (unsigned long long)off);
+}
+
+void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
+{
+	const char *sym;
+	__u64 off;
+
+	fprintf(f, "VIOLATION %-18s %5llu.%06llu cpu %u pid %u (%.16s) %s pfn 0x%llx: %s",
+		rule_name(v->rule), (unsigned long long)(v->ts_ns / 1000000000ULL),
+		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid, v->comm,
+		op_name(v->op), (unsigned long long)v->pfn, reason_text(v->reason));
+	if (v->rule == PINSCOPE_R_LOCKS_BOUNDED || v->rule == PINSCOPE_R_LOCKS_RELEASED)
+		fprintf(f, " (%llu locks)", (unsigned long long)v->detail);
+	fputc('\n', f);
+	for (__u32 i = 0; stack && i < v->nr_stack && i < PINSCOPE_STACK_DEPTH; i++) {
+		sym = ksyms_lookup(v->stack[i], &off);
+		if (sym)
+			fprintf(f, "    %#llx %s+%#llx\n", (unsigned long long)v->stack[i], sym,
+				(unsigned long long)off);
+		else
+			fprintf(f, "    %#llx\n", (unsigned long long)v->stack[i]);
+	}
 }
 
 static void print_when(FILE *f, const char *what, const struct pinscope_violation *v)

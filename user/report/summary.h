@@ -58,6 +58,8 @@ int summary_add(struct report *rep, const struct pinscope_violation *v);
  */
 void summary_text(FILE *f, const struct report *rep, int list);
 json_object *summary_json(const struct report *rep);
+/* One violation line (--violations-live and the list), with its stack if asked */
+void violation_print(FILE *f, const struct pinscope_violation *v, bool stack);
 /* One violation record as in docs/json.md: stack as hex strings, symbols */
 json_object *violation_json(const struct pinscope_violation *v);
 /* Indexes of the rule's processes / stacks, most frequent first; returns how many */

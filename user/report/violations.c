@@ -4,32 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "report/ksyms.h"
-#include "report/names.h"
 #include "report/summary.h"
 #include "report/violations.h"
-
-void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
-{
-	const char *sym;
-	__u64 off;
-
-	fprintf(f, "VIOLATION %-18s %5llu.%06llu cpu %u pid %u (%.16s) %s pfn 0x%llx: %s",
-		rule_name(v->rule), (unsigned long long)(v->ts_ns / 1000000000ULL),
-		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid, v->comm,
-		op_name(v->op), (unsigned long long)v->pfn, reason_text(v->reason));
-	if (v->rule == PINSCOPE_R_LOCKS_BOUNDED || v->rule == PINSCOPE_R_LOCKS_RELEASED)
-		fprintf(f, " (%llu locks)", (unsigned long long)v->detail);
-	fputc('\n', f);
-	for (__u32 i = 0; stack && i < v->nr_stack && i < PINSCOPE_STACK_DEPTH; i++) {
-		sym = ksyms_lookup(v->stack[i], &off);
-		if (sym)
-			fprintf(f, "    %#llx %s+%#llx\n", (unsigned long long)v->stack[i], sym,
-				(unsigned long long)off);
-		else
-			fprintf(f, "    %#llx\n", (unsigned long long)v->stack[i]);
-	}
-}
 
 int violations_deliver(struct viol_sink *sink, const void *data, size_t size)
 {

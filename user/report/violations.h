@@ -22,6 +22,5 @@ struct viol_sink {
 struct ring_buffer *violations_open(int map_fd, struct viol_sink *sink);
 /* One record, from the ring buffer or the user-space checker */
 int violations_deliver(struct viol_sink *sink, const void *data, size_t size);
-void violation_print(FILE *f, const struct pinscope_violation *v, bool stack);
 
 #endif
