@@ -73,6 +73,20 @@ void replay_close(struct replay_input *ri)
 	input_close(&ri->in);
 }
 
+/* --html: at a slice boundary, the checker's stats so far close the slice */
+static int timeline_event(struct replay_feed *fd, __u64 ts)
+{
+	struct timeline *tl = fd->rep->timeline;
+	int err;
+
+	if (!timeline_replay_due(tl, ts))
+		return 0;
+	err = checker_stats(fd->chk, &tl->cur);
+	if (!err)
+		timeline_snapshot(tl, &tl->cur, ts);
+	return err;
+}
+
 /*
  * Every event: trace time kept without wrapping when the clock steps back,
  * the clock's resolution noted, --html's time slices cut; errors name the
@@ -94,7 +108,7 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 	if (ev.ts_ns > c->last_ts)
 		c->last_ts = ev.ts_ns;
 	clock_res_note(&fd->rep->clock_res_ns, ev.ts_ns);
-	if (fd->rep->timeline && timeline_replay_event(fd->rep->timeline, fd->chk, ev.ts_ns))
+	if (fd->rep->timeline && timeline_event(fd, ev.ts_ns))
 		return -EIO;
 	if (checker_push(fd->chk, &ev)) {
 		fprintf(stderr, "%s:%llu: %s\n", fd->name, (unsigned long long)c->lines,

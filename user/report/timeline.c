@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "engine/checker.h"
 #include "report/timeline.h"
 
 struct timeline *timeline_new(__u64 slice_ns)
@@ -69,8 +68,7 @@ static void set_next(struct timeline *tl)
 	tl->next = tl->t0 + (tl->n + 1) * tl->slice_ns;
 }
 
-/* At t >= next: close the open slice with cum, then the empty ones before t */
-static void snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u64 t)
+void timeline_snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u64 t)
 {
 	struct tl_slice now, d;
 
@@ -86,21 +84,13 @@ static void snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u6
 	}
 }
 
-int timeline_replay_event(struct timeline *tl, struct checker *chk, __u64 ts)
+bool timeline_replay_due(struct timeline *tl, __u64 ts)
 {
-	int err;
-
 	if (!tl->next) {
 		tl->t0 = ts;
 		set_next(tl);
 	}
-	if (ts >= tl->next) {
-		err = checker_stats(chk, &tl->cur);
-		if (err)
-			return err;
-		snapshot(tl, &tl->cur, ts);
-	}
-	return 0;
+	return ts >= tl->next;
 }
 
 int timeline_live_tick(struct timeline *tl, int cpus_fd, __u64 t)
@@ -114,7 +104,7 @@ int timeline_live_tick(struct timeline *tl, int cpus_fd, __u64 t)
 	err = stats_read(cpus_fd, &tl->cur);
 	if (err)
 		return err;
-	snapshot(tl, &tl->cur, t);
+	timeline_snapshot(tl, &tl->cur, t);
 	return 0;
 }
 

@@ -15,8 +15,6 @@
 #define TL_MAX_SLICES	120
 #define TL_REPLAY_SLICE_NS	100000ULL	/* replay starts at 100 us slices */
 
-struct checker;
-
 struct tl_slice {
 	__u64 hold[HIST_LOG2_SLOTS];	/* hold samples (pin + unpin) per log2 bucket */
 	__u64 ops[2];
@@ -38,8 +36,11 @@ struct timeline {
 };
 
 struct timeline *timeline_new(__u64 slice_ns);
-/* Replay: before the event at ts is pushed; snapshots at a boundary */
-int timeline_replay_event(struct timeline *tl, struct checker *chk, __u64 ts);
+/* Replay: before the event at ts is pushed; true at a boundary, where the
+ * caller takes the stats so far for timeline_snapshot() */
+bool timeline_replay_due(struct timeline *tl, __u64 ts);
+/* At t >= next: close the open slice with cum, then the empty ones before t */
+void timeline_snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u64 t);
 /* Live: at time t since the start; reads the statistics of the cpus map
  * (user/stats.h stats_read()) at a boundary */
 int timeline_live_tick(struct timeline *tl, int cpus_fd, __u64 t);
