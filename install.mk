@@ -21,7 +21,7 @@ $(OUTPUT)/version.h: FORCE | $(OUTPUT)
 	$(Q)printf '#define PINSCOPE_VERSION "%s"\n#define PINSCOPE_REVISION "%s"\n' \
 		'$(VERSION)' '$(GIT_REV)' > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(OUTPUT)/user/main.o $(OUTPUT)/user/report/prom.o: $(OUTPUT)/version.h
+$(OUTPUT)/user/options.o $(OUTPUT)/user/report/prom.o: $(OUTPUT)/version.h
 .PHONY: FORCE
 FORCE:
 
