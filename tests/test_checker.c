@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The checker (user/checker.h, CHECKER_ENGINE=user|bpf) on real captures of
+ * The checker (user/engine/checker.h, CHECKER_ENGINE=user|bpf) on real captures of
  * tests/data, changed the way real input goes wrong (issue 9):
  *  - cpu numbers >= 64 (65/66, 0/300): the same verdict as the original;
  *  - a timestamp that goes back: counted in lost.clock_back, never a hold,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The log-linear histograms: bpf/hist.bpf.h's hist_add (compiled here as
- * plain C) against user/stats.c's slot bounds, hist_count_below and
- * hist_percentile against brute force; user/units.c's time formats.
+ * plain C) against user/report/stats.c's slot bounds, hist_count_below and
+ * hist_percentile against brute force; user/report/units.c's time formats.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -13,7 +13,7 @@
 
 static struct report prev, cur, iv;
 
-/* the slot of the histogram layout (user/stats.h) that holds v ns */
+/* the slot of the histogram layout (user/report/stats.h) that holds v ns */
 static int slot_of(__u64 v)
 {
 	for (int i = 0; i < PINSCOPE_HIST_SLOTS; i++)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* user/ksyms.c against this machine's /proc/kallsyms (root: addresses shown) */
+/* user/report/ksyms.c against this machine's /proc/kallsyms (root: addresses shown) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

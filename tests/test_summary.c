@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* user/summary.c: per-rule violation summary from records, text and JSON */
+/* user/report/summary.c: per-rule violation summary from records, text and JSON */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

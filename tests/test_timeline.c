@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * user/timeline.c, live path: an ARRAY map whose values are statistics (the
- * loader's cpus entries end with them: user/stats.c reads that tail), counters
+ * user/report/timeline.c, live path: an ARRAY map whose values are statistics (the
+ * loader's cpus entries end with them: user/report/stats.c reads that tail), counters
  * growing between ticks; the slices must add up to the totals, stay between
  * TL_MAX_SLICES / 2 and TL_MAX_SLICES, and hold each change in its slice.
  */

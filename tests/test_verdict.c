@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The verdict from the counters (user/verdict.c, docs/verdict.md) */
+/* The verdict from the counters (user/report/verdict.c, docs/verdict.md) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

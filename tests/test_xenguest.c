@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Xen PV guest detection (user/xenguest.c) on made-up sysfs trees */
+/* Xen PV guest detection (user/live/xenguest.c) on made-up sysfs trees */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

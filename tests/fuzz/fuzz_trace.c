@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* libFuzzer: the text trace parser on one line (user/trace.c) */
+/* libFuzzer: the text trace parser on one line (user/input/trace.c) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

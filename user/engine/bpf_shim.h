@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What bpf/check.bpf.h takes from BPF, for its user-space build
- * (user/engine_user.c): the globals and maps of bpf/maps.bpf.h become
+ * (user/engine/engine_user.c): the globals and maps of bpf/maps.bpf.h become
  * fields of one struct shim, the instance being run (shim_cur); map
  * lookups index arrays, the process map is a small fixed-size table, a
  * ring buffer record goes straight to the violation sink, bpf_loop() is a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The two builds of bpf/check.bpf.h behind user/checker.c: the same source
+ * The two builds of bpf/check.bpf.h behind user/engine/checker.c: the same source
  * compiled as BPF (run by BPF_PROG_TEST_RUN: root, Linux 5.17+) and as
  * plain C (anyone, any kernel).  Events arrive with their slot set.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The checker of bpf/check.bpf.h compiled as plain C: no privileges, no
- * BPF, any kernel.  user/bpf_shim.h maps what it takes from BPF onto a
+ * BPF, any kernel.  user/engine/bpf_shim.h maps what it takes from BPF onto a
  * struct shim; per-cpu entries grow with the cpus of the input.
  */
 #include <errno.h>

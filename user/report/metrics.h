@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The metric families of --prometheus and --metrics, declared once:
- * user/prom.c writes them from this table, docs/metrics.md documents them
+ * user/report/prom.c writes them from this table, docs/metrics.md documents them
  * and tests/test_metrics.c checks that the two list the same names.
  * X(id, name, type, unit, labels, help); name is the family name of the
  * Prometheus 0.0.4 format (counters end in _total), unit "" = none.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* --prometheus and GET /metrics: the families of user/metrics.h */
+/* --prometheus and GET /metrics: the families of user/report/metrics.h */
 #include <errno.h>
 #include <string.h>
 #include <sys/utsname.h>

@@ -13,7 +13,7 @@ enum prom_format {
 
 /* Content-Type of each format, for HTTP */
 const char *prom_content_type(enum prom_format fmt);
-/* Write every family of user/metrics.h; 0 or -errno */
+/* Write every family of user/report/metrics.h; 0 or -errno */
 int prom_write(FILE *f, const struct report *rep, enum prom_format fmt);
 
 #endif

@@ -47,13 +47,13 @@ struct report {
 	struct replay_counts replay;
 	int is_replay;
 	__u64 ops_running;	/* live: operations still running at the report, not judged */
-	/* views (user/units.h): clock resolution of the replayed trace's
+	/* views (user/report/units.h): clock resolution of the replayed trace's
 	 * timestamps (0: live or unknown, 1000: microseconds), and -u */
 	__u64 clock_res_ns;
 	int units;				/* enum time_unit */
 	int viol_list;				/* violation lines in text (VS_LIST_ALL) */
-	struct viol_summary *vsum;		/* user/summary.h, NULL if none */
-	struct timeline *timeline;		/* user/timeline.h, NULL if none */
+	struct viol_summary *vsum;		/* user/report/summary.h, NULL if none */
+	struct timeline *timeline;		/* user/report/timeline.h, NULL if none */
 };
 
 /* Sum the per-cpu stats of an ARRAY map whose values end with a struct

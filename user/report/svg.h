@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Inline SVG charts of the HTML report (user/html.c): no script, no network */
+/* Inline SVG charts of the HTML report (user/report/html.c): no script, no network */
 #ifndef PINSCOPE_SVG_H
 #define PINSCOPE_SVG_H
 

@@ -42,7 +42,7 @@ bool timeline_replay_due(struct timeline *tl, __u64 ts);
 /* At t >= next: close the open slice with cum, then the empty ones before t */
 void timeline_snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u64 t);
 /* Live: at time t since the start; reads the statistics of the cpus map
- * (user/stats.h stats_read()) at a boundary */
+ * (user/report/stats.h stats_read()) at a boundary */
 int timeline_live_tick(struct timeline *tl, int cpus_fd, __u64 t);
 /* The last, partial slice up to t_end, from the final stats */
 void timeline_finish(struct timeline *tl, const struct pinscope_stats *final, __u64 t_end);

@@ -33,7 +33,7 @@ void judged_compute(const struct report *rep, struct judged *j);
 enum verdict verdict_of(const struct report *rep, const struct judged *j);
 /* "clean", "violated", "inconclusive" (JSON) */
 const char *verdict_name(enum verdict v);
-/* The exit code of the verdict (user/names.h) */
+/* The exit code of the verdict (user/report/names.h) */
 int verdict_exit_code(enum verdict v);
 /* The text after "Verdict: " */
 void verdict_line(const struct report *rep, char *buf, size_t len);
