@@ -38,7 +38,8 @@ USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 STATIC_OBJS := $(patsubst %/tracedat.o,%/tracedat-none.o,$(USER_OBJS))
 # the stages without the commands: what the unit tests and the bench link
 LIB_OBJS := $(filter-out $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_CMD_SRCS)),$(USER_OBJS))
-TEST_SRCS := $(wildcard tests/test_*.c tests/*/test_*.c)
+# unit tests beside their stage: tests/STAGE/test_*.c (tests/layout.sh)
+TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS := $(patsubst tests/%.c,$(OUTPUT)/tests/%.o,$(filter-out $(TEST_SRCS),$(wildcard tests/*.c)))
 
@@ -115,9 +116,11 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/pinscope.static
 	$(Q)$(MAKE) --no-print-directory guest-demo
 
-# make check: the fast tier, no root, no VM: build, unit, model, CLI and replay
-# tests on the user engine of the checker (under a minute)
+# make check: the fast tier, no root, no VM: the layout of user/ (its one-way
+# calls), build, unit, model, CLI and replay tests on the user engine of the
+# checker (under a minute)
 check: $(TEST_BINS) $(OUTPUT)/pinscope
+	$(Q)tests/layout.sh
 	$(Q)tests/build-hint.sh
 	$(Q)tests/run-unit.sh $(OUTPUT) user
 	$(Q)$(MAKE) --no-print-directory test-cli

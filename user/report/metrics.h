@@ -2,7 +2,7 @@
 /*
  * The metric families of --prometheus and --metrics, declared once:
  * user/report/prom.c writes them from this table, docs/metrics.md documents them
- * and tests/test_metrics.c checks that the two list the same names.
+ * and tests/report/test_metrics.c checks that the two list the same names.
  * X(id, name, type, unit, labels, help); name is the family name of the
  * Prometheus 0.0.4 format (counters end in _total), unit "" = none.
  */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
-#include "../bpf/hist.bpf.h"
+#include "bpf/hist.bpf.h"
 #include "report/stats.h"
 #include "report/units.h"
 
