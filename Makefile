@@ -19,7 +19,7 @@ INCLUDES := -I$(OUTPUT) -Iinclude -I.
 CFLAGS ?= -g -O2
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 # trace.dat (docs/input.md) through libtracecmd, which Debian ships without a
-# static library: the static binary (guests) links user/tracedat-none.c instead,
+# static library: the static binary (guests) links user/input/tracedat-none.c instead,
 # which says so when given a trace.dat.  This is the one place of that choice.
 TRACEDAT_CFLAGS := -I/usr/include/trace-cmd -I/usr/include/tracefs -I/usr/include/traceevent
 TRACEDAT_LIBS := -ltracecmd -ltracefs -ltraceevent
@@ -27,11 +27,19 @@ USER_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm $(TRACEDAT_LIBS)
 STATIC_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm -lpthread
 
 BPF_SRCS := bpf/pinscope.bpf.c
-USER_SRCS := $(filter-out user/tracedat-none.c,$(wildcard user/*.c))
+# user/: the commands (user/*.c) and one folder per stage of the pipeline
+# (docs/design.md); user/http/'s server (serve.c, mhd.c or none.c) is linked
+# by install.mk, the rest of every stage folder is found here
+USER_STAGES := input engine live report http
+USER_CMD_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(filter-out user/input/tracedat-none.c user/http/serve.c user/http/mhd.c \
+	user/http/none.c,$(USER_CMD_SRCS) $(wildcard $(USER_STAGES:%=user/%/*.c)))
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 STATIC_OBJS := $(patsubst %/tracedat.o,%/tracedat-none.o,$(USER_OBJS))
-LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
-TEST_SRCS := $(wildcard tests/test_*.c)
+# the stages without the commands: what the unit tests and the bench link
+LIB_OBJS := $(filter-out $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_CMD_SRCS)),$(USER_OBJS))
+# unit tests beside their stage: tests/STAGE/test_*.c (tests/layout.sh)
+TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS := $(patsubst tests/%.c,$(OUTPUT)/tests/%.o,$(filter-out $(TEST_SRCS),$(wildcard tests/*.c)))
 
@@ -56,7 +64,7 @@ endif
 
 all: $(OUTPUT)/pinscope
 
-$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests:
+$(OUTPUT):
 	$(Q)mkdir -p $@
 
 # BPF: CO-RE object, then its skeleton
@@ -70,8 +78,9 @@ $(OUTPUT)/pinscope.skel.h: $(OUTPUT)/pinscope.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name pinscope_bpf > $@
 
-$(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/pinscope.skel.h | $(OUTPUT)/user
+$(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/pinscope.skel.h
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser $(TRACEDAT_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/pinscope: $(USER_OBJS)
@@ -85,8 +94,9 @@ $(OUTPUT)/pinscope.static: $(STATIC_OBJS)
 	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
 
 # Tests: one object per source (its own .d), linked with the model and the library
-$(OUTPUT)/tests/%.o: tests/%.c $(OUTPUT)/pinscope.skel.h | $(OUTPUT)/tests
+$(OUTPUT)/tests/%.o: tests/%.c $(OUTPUT)/pinscope.skel.h
 	$(call msg,TEST-CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -Itests -MMD -MP -c $< -o $@
 
 $(TEST_BINS): $(OUTPUT)/tests/%: $(OUTPUT)/tests/%.o $(TEST_LIB_OBJS) $(LIB_OBJS)
@@ -106,9 +116,11 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/pinscope.static
 	$(Q)$(MAKE) --no-print-directory guest-demo
 
-# make check: the fast tier, no root, no VM: build, unit, model, CLI and replay
-# tests on the user engine of the checker (under a minute)
+# make check: the fast tier, no root, no VM: the layout of user/ (its one-way
+# calls), build, unit, model, CLI and replay tests on the user engine of the
+# checker (under a minute)
 check: $(TEST_BINS) $(OUTPUT)/pinscope
+	$(Q)tests/layout.sh
 	$(Q)tests/build-hint.sh
 	$(Q)tests/run-unit.sh $(OUTPUT) user
 	$(Q)$(MAKE) --no-print-directory test-cli
@@ -160,4 +172,5 @@ include install.mk
 -include kernel/kernel.mk
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d $(OUTPUT)/guest/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*.d \
+	$(OUTPUT)/tests/*/*.d $(OUTPUT)/bench/*.d $(OUTPUT)/guest/*.d)

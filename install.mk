@@ -21,7 +21,7 @@ $(OUTPUT)/version.h: FORCE | $(OUTPUT)
 	$(Q)printf '#define PINSCOPE_VERSION "%s"\n#define PINSCOPE_REVISION "%s"\n' \
 		'$(VERSION)' '$(GIT_REV)' > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(OUTPUT)/user/main.o $(OUTPUT)/user/prom.o: $(OUTPUT)/version.h
+$(OUTPUT)/user/options.o $(OUTPUT)/user/report/prom.o: $(OUTPUT)/version.h
 .PHONY: FORCE
 FORCE:
 
@@ -29,15 +29,10 @@ FORCE:
 # one gets user/http/none.c (a clear error), because Debian's libmicrohttpd.a
 # needs gnutls and Debian ships no static libp11-kit/libunistring for it
 USER_LIBS += -lmicrohttpd
-$(OUTPUT)/user/http:
-	$(Q)mkdir -p $@
-$(OUTPUT)/user/http/%.o: user/http/%.c $(OUTPUT)/pinscope.skel.h | $(OUTPUT)/user/http
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $(INCLUDES) -Iuser -MMD -MP -c $< -o $@
-# (user/http/ is not in USER_SRCS: the unit tests link without a server)
+# (the server is not in USER_SRCS: the unit tests link without one; the
+# Makefile's user/%.o rule compiles it)
 $(OUTPUT)/pinscope: $(OUTPUT)/user/http/serve.o $(OUTPUT)/user/http/mhd.o
 $(OUTPUT)/pinscope.static: $(OUTPUT)/user/http/serve.o $(OUTPUT)/user/http/none.o
--include $(wildcard $(OUTPUT)/user/http/*.d)
 
 # --- make install ---
 PREFIX ?= /usr/local

@@ -22,7 +22,8 @@ BPFTOOL ?= bpftool
 BENCH_DIR := $(OUTPUT)/bench
 BENCH_ARGS ?=
 BENCH_GUEST_TIMEOUT ?= 900
-# the user-space library of pinscope (everything but main.c), built by the top Makefile
+# the user-space library of pinscope (the stages of user/, without the
+# commands user/*.c), built by the top Makefile
 BENCH_LIB_OBJS := $(LIB_OBJS)
 BENCH_INCLUDES := -I$(OUTPUT) -I$(BENCH_DIR) -Iinclude -I. -Iuser -Itests
 BENCH_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
@@ -64,7 +65,7 @@ $(BENCH_DIR)/hostbench: $(BENCH_DIR)/hostbench.o $(OUTPUT)/tests/model.o $(BENCH
 # the same, static, for the guest: the live handlers test_run there, where
 # QEMU icount makes their cost an instruction count (no trace.dat: the static
 # library objects of the top Makefile)
-BENCH_STATIC_LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(STATIC_OBJS))
+BENCH_STATIC_LIB_OBJS := $(filter-out $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_CMD_SRCS)),$(STATIC_OBJS))
 $(BENCH_DIR)/hostbench.static: $(BENCH_DIR)/hostbench.o $(OUTPUT)/tests/model.o $(BENCH_STATIC_LIB_OBJS)
 	$(call msg,STATIC,$@)
 	$(Q)$(CC) -g -O2 -static $^ $(STATIC_LIBS) -o $@

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "procstat.h"	/* proc_status_kb() */
+#include "live/procstat.h"	/* proc_status_kb() */
 
 /* memlock of a BPF map or program fd, from /proc/self/fdinfo; -1 if unknown */
 static inline long long fd_memlock(int fd)

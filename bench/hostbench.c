@@ -48,13 +48,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "benchutil.h"
-#include "loader.h"
+#include "engine/loader.h"
 #include "model.h"
 #include "pinscope.h"
 #include "pinscope.skel.h"
 #include "empty.skel.h"
 #include "floors.h"
-#include "stats.h"
+#include "report/stats.h"
 #define PINSCOPE_USER_ENGINE	/* struct cpu_state only, not the BPF maps */
 #include "bpf/maps.bpf.h"
 

@@ -6,8 +6,8 @@
  * trace's cpu, timestamp and pid).
  * Every rule of docs/invariants.md is evaluated here and nowhere else.
  * The same source is also compiled as plain C for replay and the tests
- * (user/engine_user.c): use only the maps, globals and helpers that
- * user/bpf_shim.h provides, and read the clock, pid, comm and stack only
+ * (user/engine/engine_user.c): use only the maps, globals and helpers that
+ * user/engine/bpf_shim.h provides, and read the clock, pid, comm and stack only
  * under p->live.
  */
 #ifndef PINSCOPE_CHECK_BPF_H
@@ -983,7 +983,7 @@ static __always_inline void on_lost(struct ps *p)
 
 /* A missing entry of cpus: counted at slot 0, where the report sums it.
  * The map holds every possible cpu (live) and every cpu of a trace (replay:
- * user/checker.c refuses more): this is only a guard. */
+ * user/engine/checker.c refuses more): this is only a guard. */
 static __always_inline void bad_cpu(void)
 {
 	__u32 slot = 0;

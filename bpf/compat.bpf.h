@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Kernel version differences, all in one place, each under the kernel change
- * that caused it.  The loader probes for the BPF features (user/probe.c).
+ * that caused it.  The loader probes for the BPF features (user/live/probe.c).
  */
 #ifndef PINSCOPE_COMPAT_BPF_H
 #define PINSCOPE_COMPAT_BPF_H

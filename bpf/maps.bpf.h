@@ -149,7 +149,7 @@ _Static_assert(sizeof(struct cpu_state) ==
 
 /*
  * The globals and maps: BPF only.  The user-space engine compiles the same
- * checker with its own (user/engine_user.c, user/bpf_shim.h).
+ * checker with its own (user/engine/engine_user.c, user/engine/bpf_shim.h).
  */
 #ifndef PINSCOPE_USER_ENGINE
 

@@ -151,7 +151,7 @@ struct pinscope_event {
 	__u64 ts_ns;
 	__u32 pid;
 	__u32 slot;		/* the checker's per-cpu entry: live = cpu; replay: the
-				 * cpu's rank of appearance (user/checker.c) */
+				 * cpu's rank of appearance (user/engine/checker.c) */
 	__u64 arg[4];
 	char comm[PINSCOPE_COMM_LEN];
 };
@@ -224,7 +224,7 @@ struct pinscope_lost {
 /*
  * The statistics of one cpu: the end of its entry in the cpus map (bpf/maps.bpf.h
  * struct cpu_state, whose other fields are the checker's own), so that an event
- * costs one map lookup.  User space sums the entries (user/stats.c).
+ * costs one map lookup.  User space sums the entries (user/report/stats.c).
  * Ordered by how often the live hooks touch them: a BPF load or store reaches
  * 32 KiB past its base register, and an entry is 3 KiB of state plus 43 KiB of
  * statistics, so the counters come first and the 8 KiB histograms last, the

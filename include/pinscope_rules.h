@@ -2,11 +2,11 @@
 /*
  * The one list of pinscope's rules, violation reasons and hooks (X-macros).
  * Everything else is derived from it: the enums of include/pinscope.h, the
- * names and reason texts (user/names.c), the coverage per event source
- * (user/coverage.c), the programs each mode loads (user/loader.c, through
+ * names and reason texts (user/report/names.c), the coverage per event source
+ * (user/report/coverage.c), the programs each mode loads (user/engine/loader.c, through
  * skel->progs: a hook without its program does not compile), the
- * tracepoints and functions probed (user/probe.c), the events that tell a
- * patched kernel's trace (user/trace.c), and `pinscope --list-rules` /
+ * tracepoints and functions probed (user/live/probe.c), the events that tell a
+ * patched kernel's trace (user/input/trace.c), and `pinscope --list-rules` /
  * `--list-hooks` for scripts (bench, tests).  Adding a rule or a hook is one
  * line here plus its logic (bpf/check.bpf.h, bpf/pinscope.bpf.c).
  * Only macros: included by BPF and user space alike.
@@ -129,7 +129,7 @@
 	H(kp_pte_unlock,      kprobe,	 xen_pte_unlock,      KPROBE,	FUNC)	  \
 	H(kr_mc_flush,	      kretprobe, xen_mc_flush,	      KPROBE,	FUNC)
 
-/* The checker's entry for parsed events (user/engine_bpf.c) */
+/* The checker's entry for parsed events (user/engine/engine_bpf.c) */
 #define PINSCOPE_REPLAY_HOOK(H)							\
 	H(replay,	      raw_tp,	 ,		      REPLAY,	NONE)
 

@@ -127,7 +127,7 @@ const char *model_mutant_name(enum model_mutant mut);
 /* The rule the mutant breaks (enum pinscope_rule), -1 for MUT_NONE */
 int model_mutant_rule(enum model_mutant mut);
 /* Can a checker see this rule in the source of these caps at all?  The
- * model's own answer, from the events it projects (not user/coverage.c) */
+ * model's own answer, from the events it projects (not user/report/coverage.c) */
 bool model_rule_seen(int rule, __u32 caps);
 /* Does the rule report once per operation (else once per PTE page)? */
 bool model_rule_per_op(int rule);

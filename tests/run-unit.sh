@@ -5,7 +5,7 @@
 #   bpf:  the checker's tests on its bpf engine, the live handlers, kallsyms,
 #         operations running and live time slices read from BPF maps (root)
 #   default: "user bpf"
-set -u
+. "$(dirname "$0")/lib.sh"
 out=${1:-.output}
 tiers=${2:-user bpf}
 rc=0
@@ -14,7 +14,7 @@ run() {
 	"$@" || rc=1
 }
 for tier in $tiers; do
-	for t in "$out"/tests/test_*; do
+	for t in "$out"/tests/*/test_*; do
 		[ -x "$t" ] || continue
 		case "$tier:$(basename "$t")" in
 		*:test_model|*:test_checker) CHECKER_ENGINE=$tier run "$t" ;;

@@ -3,11 +3,9 @@
 # of the tracefs text and of the trace.dat of the same window must give the same
 # verdict and counts.  Usage: tests/twin.sh PINSCOPE RESULT-DIR   (as root)
 # Exit 0 same, 1 different or missing, 77 no trace.dat in RESULT-DIR (no trace-cmd).
-set -u
+. "$(dirname "$0")/lib.sh"
 bin=${1:?usage: $0 PINSCOPE DIR} dir=${2:?usage: $0 PINSCOPE DIR}
 [ -s "$dir/live-trace-dat" ] || { echo "twin: no $dir/live-trace-dat (image without trace-cmd)"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 for f in live-trace live-trace-dat; do
 	"$bin" replay -j "$dir/$f" > "$tmp/$f.json" 2> "$tmp/$f.err"
 	echo $? > "$tmp/$f.rc"

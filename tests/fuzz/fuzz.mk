@@ -10,12 +10,15 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	$(TRACEDAT_CFLAGS)
 # Everything of replay but trace.dat: libtracecmd is not ours to fuzz (nor
 # instrumented); the static build's tracedat-none.c stands in
-FUZZ_SRCS := user/input.c user/replay.c user/trace.c user/tracedat-none.c user/report.c \
-	user/json.c user/names.c user/coverage.c user/stats.c user/hooks.c user/verdict.c \
-	user/units.c user/summary.c user/timeline.c user/violations.c user/ksyms.c
+FUZZ_SRCS := user/input/input.c user/input/replay.c user/input/trace.c \
+	user/input/tracedat-none.c user/engine/hooks.c user/report/report.c user/report/json.c \
+	user/report/names.c user/report/coverage.c user/report/stats.c user/report/verdict.c \
+	user/report/units.c user/report/summary.c user/report/timeline.c \
+	user/report/violations.c user/report/ksyms.c
 # The checker behind replay: the user-space engine, bpf/check.bpf.h compiled as C
 # (the bpf engine is linked, never opened: replay's default is the user engine)
-FUZZ_CHECKER := user/checker.c user/engine_user.c user/engine_bpf.c user/loader.c
+FUZZ_CHECKER := user/engine/checker.c user/engine/engine_user.c user/engine/engine_bpf.c \
+	user/engine/loader.c
 FUZZ_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm
 FUZZ_OPTS := -close_fd_mask=2 -max_len=131072 -rss_limit_mb=2048 -timeout=20
 
@@ -28,7 +31,7 @@ $(FUZZ_DIR)/fuzz_replay: tests/fuzz/fuzz_replay.c $(FUZZ_SRCS) $(FUZZ_CHECKER) $
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) $(FUZZ_LIBS) -o $@
 
-$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/trace.c user/hooks.c | $(FUZZ_DIR)
+$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/input/trace.c user/engine/hooks.c | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "replay.h"
-#include "report.h"
+#include "input/replay.h"
+#include "report/report.h"
 
 static FILE *devnull;
 

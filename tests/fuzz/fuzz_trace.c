@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* libFuzzer: the text trace parser on one line (user/trace.c) */
+/* libFuzzer: the text trace parser on one line (user/input/trace.c) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "input.h"
-#include "trace.h"
+#include "input/input.h"
+#include "input/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seed corpora of the fuzz targets from tests/data (small slices).
 # Usage: tests/fuzz/seed.sh DIR   -> DIR/replay/*, DIR/trace/*
+. "$(dirname "$0")/../lib.sh"
 set -euo pipefail
 out=${1:?usage: $0 DIR}
 data=$(cd "$(dirname "$0")/../data" && pwd)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <microhttpd.h>
-#include "http.h"
+#include "http/http.h"
 
 struct http_server {
 	struct MHD_Daemon *d;

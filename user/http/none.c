@@ -5,7 +5,7 @@
  * libp11-kit or libunistring to link gnutls statically (install.mk).
  */
 #include <errno.h>
-#include "http.h"
+#include "http/http.h"
 
 struct http_server *http_start(const struct http_listen *l, http_scrape_fn fn, void *ctx)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "serve.h"		/* pinscope.h, before the skeleton */
+#include "http/serve.h"		/* pinscope.h, before the skeleton */
 #include "pinscope.skel.h"
 
 struct scrape_ctx {

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The checker (user/engine/checker.h, CHECKER_ENGINE=user|bpf) on real captures of
+ * tests/data, changed the way real input goes wrong (issue 9):
+ *  - cpu numbers >= 64 (65/66, 0/300): the same verdict as the original;
+ *  - a timestamp that goes back: counted in lost.clock_back, never a hold,
+ *    operation or flush time, nothing wraps;
+ *  - a repeated visit of the user pgd in an unpin: not taken for the walk's
+ *    PGD (no pgd-last);
+ *  - more processes than the process map holds (lost.procs_full);
+ *  - an operation cut by the next one's begin (fentry): nothing of it left.
+ * Run from the top of the tree (paths tests/data/...).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/checker.h"
+#include "checker_env.h"
+#include "report/names.h"
+#include "input/trace.h"
+
+#define EARLY_UNLOCK "tests/data/patched-6.1-early_unlock.trace"
+#define CLEAN "tests/data/patched-6.1-clean.trace"
+
+struct trace {
+	struct pinscope_event *ev;
+	size_t n;
+};
+
+static void load(const char *path, struct trace *t)
+{
+	FILE *f = fopen(path, "r");
+	struct pinscope_event ev;
+	char *line = NULL, err[160];
+	size_t cap = 0, max = 0;
+
+	if (!f)
+		fail_msg("cannot open %s (run from the top of the tree)", path);
+	memset(t, 0, sizeof(*t));
+	while (getline(&line, &cap, f) > 0) {
+		if (trace_parse_line(line, &ev, err, sizeof(err)) != TRACE_LINE_EVENT)
+			continue;
+		if (t->n == max) {
+			max = max ? 2 * max : 4096;
+			t->ev = realloc(t->ev, max * sizeof(*t->ev));
+			assert_non_null(t->ev);
+		}
+		t->ev[t->n++] = ev;
+	}
+	free(line);
+	fclose(f);
+	assert_true(t->n > 1000);
+}
+
+/* The events through the checker with the source's caps; rep->viol keeps the records */
+static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
+{
+	struct viol_sink sink = { .rep = rep };
+	struct checker *c;
+
+	memset(rep, 0, sizeof(*rep));
+	c = checker_open(&(struct checker_opts){ .engine = engine(), .caps = caps }, &sink);
+	assert_non_null(c);
+	for (size_t i = 0; i < t->n; i++)
+		assert_int_equal(checker_push(c, &t->ev[i]), 0);
+	assert_int_equal(checker_end(c), 0);
+	assert_int_equal(checker_read(c, rep), 0);
+	checker_close(c);
+	assert_int_equal(sink.bad_records, 0);
+}
+
+static void run(const struct trace *t, struct report *rep)
+{
+	run_caps(t, rep, PINSCOPE_CAPS_TRACEPOINTS);
+}
+
+static void renumbered(__u32 cpu0, __u32 cpu1)
+{
+	struct report a, b;
+	struct trace t;
+
+	load(EARLY_UNLOCK, &t);
+	run(&t, &a);
+	for (size_t i = 0; i < t.n; i++) {
+		assert_true(t.ev[i].cpu <= 1);
+		t.ev[i].cpu = t.ev[i].cpu ? cpu1 : cpu0;
+	}
+	run(&t, &b);
+	assert_true(a.st.violated[PINSCOPE_R_UNLOCK_AFTER_FLUSH] >= 60);
+	/* every counter, histogram and loss the same: cpus are only labels */
+	assert_memory_equal(&a.st, &b.st, sizeof(a.st));
+	assert_int_equal(a.nr_viol, b.nr_viol);
+	for (__u64 i = 0; i < a.nr_viol && i < MAX_KEPT_VIOLATIONS; i++) {
+		struct pinscope_violation *va = &a.viol[i], *vb = &b.viol[i];
+
+		assert_int_equal(va->rule, vb->rule);
+		assert_int_equal(va->pfn, vb->pfn);
+		assert_int_equal(va->ts_ns, vb->ts_ns);
+		assert_int_equal(vb->cpu, va->cpu ? cpu1 : cpu0);
+	}
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+}
+
+static void test_cpus_65_66(void **state)
+{
+	renumbered(65, 66);
+}
+
+static void test_cpus_0_300(void **state)
+{
+	renumbered(0, 300);
+}
+
+static __u64 hist_counts(const struct pinscope_stats *st)
+{
+	return st->hold[0].count + st->hold[1].count + st->op_ns[0].count + st->op_ns[1].count +
+	       st->flush_ns.count;
+}
+
+/* One unlock stamped before its lock: one interval runs backwards */
+static void test_clock_back(void **state)
+{
+	struct report a, b;
+	struct trace t;
+	size_t i, nth = 0;
+
+	load(CLEAN, &t);
+	run(&t, &a);
+	for (i = 0; i < t.n; i++)
+		if (t.ev[i].type == PINSCOPE_EV_UNLOCK && ++nth == 100)
+			break;
+	assert_true(i < t.n);
+	t.ev[i].ts_ns -= 1000000000ULL;		/* a second back */
+	run(&t, &b);
+	assert_int_equal(a.st.lost.clock_back, 0);
+	assert_true(b.st.lost.clock_back >= 1);
+	/* each backwards interval is counted instead of timed */
+	assert_int_equal(hist_counts(&b.st) + b.st.lost.clock_back, hist_counts(&a.st));
+	assert_int_equal(b.st.hold[0].count + b.st.hold[1].count,
+			 a.st.hold[0].count + a.st.hold[1].count - 1);
+	/* nothing wrapped: no time grew */
+	for (int k = 0; k < 2; k++) {
+		assert_true(b.st.hold[k].max <= a.st.hold[k].max);
+		assert_true(b.st.hold[k].sum <= a.st.hold[k].sum);
+		assert_true(b.st.op_ns[k].max <= a.st.op_ns[k].max);
+		assert_true(b.st.op_ns[k].sum <= a.st.op_ns[k].sum);
+	}
+	assert_true(b.st.flush_ns.max <= a.st.flush_ns.max);
+	assert_int_equal(total_violations(&b.st), 0);
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+}
+
+/* The user pgd's visit of the first unpin, twice */
+static void test_dup_user_pgd_visit(void **state)
+{
+	struct report a, b;
+	struct trace t, d;
+	size_t i, j;
+	__u32 cpu = 0;
+	bool in_unpin = false;
+
+	load(CLEAN, &t);
+	run(&t, &a);
+	for (i = 0; i < t.n; i++) {
+		const struct pinscope_event *e = &t.ev[i];
+
+		if (e->type == PINSCOPE_EV_OP_BEGIN && e->arg[0] == PINSCOPE_OP_UNPIN && !in_unpin) {
+			in_unpin = true;
+			cpu = e->cpu;
+		} else if (in_unpin && e->cpu == cpu && e->type == PINSCOPE_EV_PAGE) {
+			break;
+		}
+	}
+	assert_true(i < t.n);
+	assert_int_equal(t.ev[i].arg[2], PINSCOPE_L_PGD);	/* the user pgd comes first */
+	d.n = t.n + 1;
+	d.ev = calloc(d.n, sizeof(*d.ev));
+	assert_non_null(d.ev);
+	for (j = 0; j <= i; j++)
+		d.ev[j] = t.ev[j];
+	for (; j < d.n; j++)
+		d.ev[j] = t.ev[j - 1];
+	run(&d, &b);
+	assert_int_equal(total_violations(&a.st), 0);
+	assert_int_equal(b.st.violated[PINSCOPE_R_PGD_LAST], 0);
+	assert_int_equal(total_violations(&b.st), 0);
+	assert_true(b.st.checked[PINSCOPE_R_PGD_LAST] > 0);
+	assert_int_equal(b.st.pages[1][PINSCOPE_L_PGD], a.st.pages[1][PINSCOPE_L_PGD] + 1);
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+	free(d.ev);
+}
+
+/*
+ * More processes than the process map holds: each operation of a process
+ * that found the map full is counted in lost.procs_full, every operation
+ * is still judged and counted, and a process already in the map still
+ * counts (the map stays full once it is: nothing deletes entries).
+ */
+static void test_procs_full(void **state)
+{
+	const size_t extra = 50, again = 5, nproc = PINSCOPE_MAX_PROCS + extra;
+	struct trace t = { .n = nproc + again };
+	struct report rep;
+
+	t.ev = calloc(t.n, sizeof(*t.ev));
+	assert_non_null(t.ev);
+	for (size_t i = 0; i < t.n; i++) {
+		struct pinscope_event *e = &t.ev[i];
+
+		e->type = PINSCOPE_EV_OP_BEGIN;
+		e->arg[0] = PINSCOPE_OP_PIN;
+		e->ts_ns = 1000 * (i + 1);
+		e->pid = i < nproc ? 1000 + i : 1000;	/* then the first again */
+		snprintf(e->comm, sizeof(e->comm), "p%zu", i < nproc ? i : 0);
+	}
+	run(&t, &rep);
+	assert_int_equal(rep.st.ops[0], t.n);
+	assert_int_equal(rep.st.lost.procs_full, extra);
+	assert_true(rep.nr_top > 0);
+	assert_int_equal(rep.top[0].pid, 1000);
+	assert_int_equal(rep.top[0].p.ops[0], 1 + again);
+	free(rep.viol);
+	free(t.ev);
+}
+
+/*
+ * fentry mode: a PTE page pinned with no deferred unlock waits, undecided,
+ * for its operation's end (split locks or none).  An operation cut by the
+ * next one's begin leaves it behind: the next operation starts without it.
+ */
+static void test_cut_op_undecided(void **state)
+{
+	static const struct { __u32 type; __u64 a0, a1, a2; } ev[] = {
+		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x100, PINSCOPE_L_PTE },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L1, 0x100 },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		/* no end: cut by the next begin, of the pgd at pfn 0x200 */
+		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, 0, 0x200 },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x200, PINSCOPE_L_PGD },
+		/* fentry caps: the PGD is seen in its update_va_mapping entry */
+		{ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
+		  PINSCOPE_UVMF_TLB_FLUSH },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L4, 0x200 },
+		{ PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN },
+	};
+	struct pinscope_event e[sizeof(ev) / sizeof(ev[0])] = {};
+	struct trace t = { .ev = e, .n = sizeof(ev) / sizeof(ev[0]) };
+	struct report rep;
+
+	for (size_t i = 0; i < t.n; i++) {
+		e[i].type = ev[i].type;
+		e[i].arg[0] = ev[i].a0;
+		e[i].arg[1] = ev[i].a1;
+		e[i].arg[2] = ev[i].a2;
+		e[i].ts_ns = 1000 * (i + 1);
+		e[i].pid = 42;
+	}
+	run_caps(&t, &rep, PINSCOPE_CAPS_FENTRY);
+	assert_int_equal(rep.st.ops[0], 2);
+	assert_int_equal(rep.st.lost.ops_cut, 1);
+	assert_int_equal(total_violations(&rep.st), 0);
+	assert_int_equal(rep.st.checked[PINSCOPE_R_PGD_LAST], 1);
+	free(rep.viol);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpus_65_66),
+		cmocka_unit_test(test_cpus_0_300),
+		cmocka_unit_test(test_clock_back),
+		cmocka_unit_test(test_dup_user_pgd_visit),
+		cmocka_unit_test(test_procs_full),
+		cmocka_unit_test(test_cut_op_undecided),
+	};
+
+	return cmocka_run_group_tests_name("checker on changed captures", tests, NULL, NULL);
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The live raw_tp handlers of tracepoints mode, run with BPF_PROG_TEST_RUN on
+ * synthetic TP_PROTO arguments: they load on a kernel without Xen, since a
+ * raw tracepoint is only looked up at attach time.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "engine/hooks.h"
+#include "engine/loader.h"
+#include "report/names.h"
+#include "pinscope.skel.h"
+#include "report/stats.h"
+#define PINSCOPE_USER_ENGINE	/* struct cpu_state only, not the BPF maps */
+#include "bpf/maps.bpf.h"
+
+#define PTE_UNLOCK_FN 0xffffffff81234560ULL
+#define MM 0xffff888001000000ULL
+#define PTL 0xffff888002000040ULL
+
+/* one call of a hook's program with n TP_PROTO arguments, on a cpu */
+static void tp_on(__u32 cpu, struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2,
+		  __u64 a3)
+{
+	__u64 args[4] = { a0, a1, a2, a3 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = n * sizeof(__u64),
+		    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+}
+
+static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+{
+	tp_on(0, prog, n, a0, a1, a2, a3);
+}
+
+/* tracepoints mode as pinscope loads it (lean: enum pinscope_lean; tgid: -p),
+ * armed or not */
+static int load(void **state, __u32 lean, __u32 tgid, bool arm)
+{
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
+				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
+				  .lean = lean, .targ_tgid = tgid };
+	struct pinscope_bpf *skel;
+
+	if (loader_open_load(&skel, &cfg))
+		return -1;
+	if (arm)
+		loader_arm(skel);
+	*state = skel;
+	return 0;
+}
+
+/* as between loader_open_load() and the end of loader_attach() */
+static int setup_unarmed(void **state)
+{
+	return load(state, 0, 0, false);
+}
+
+/* as pinscope --lean loads them, armed */
+static int setup_lean(void **state)
+{
+	return load(state, PINSCOPE_LEAN_ALL, 0, true);
+}
+
+/* as after loader_attach(): every hook is in */
+static int setup(void **state)
+{
+	return load(state, 0, 0, true);
+}
+
+/* pinscope -p 1: only init's operations (never this test's) */
+static int setup_pid1(void **state)
+{
+	return load(state, 0, 1, true);
+}
+
+static int teardown(void **state)
+{
+	loader_destroy(*state);
+	return 0;
+}
+
+/*
+ * One pin of a PUD, a PTE page with its split lock, and the PGD, as the patch
+ * traces it; without unlock_hook, xen_mmu_pte_unlock never fires (its
+ * program not attached yet, or a kernel that never releases the lock)
+ */
+static void pin_sequence_hooks(struct pinscope_bpf *s, bool early_unlock, bool unlock_hook)
+{
+	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	tp(s->progs.tp_pin_page, 4, MM, 0x100, PINSCOPE_L_PUD, 0);
+	tp(s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp(s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
+	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
+	if (early_unlock && unlock_hook)
+		tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	else if (!early_unlock)
+		tp(s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
+	tp(s->progs.tp_mc_callback, 2, 0xffffffff81000000ULL, 0x1234, 0, 0); /* set_current_cr3 */
+	tp(s->progs.tp_pin_page, 4, MM, 0x3000, PINSCOPE_L_PGD, 0);
+	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x3000, 0, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_EXPLICIT, 0, 0, 0);
+	tp(s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
+	if (!early_unlock && unlock_hook)
+		tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: the op is over */
+}
+
+static void pin_sequence(struct pinscope_bpf *s, bool early_unlock)
+{
+	pin_sequence_hooks(s, early_unlock, true);
+}
+
+static void test_clean_pin(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	pin_sequence(s, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.locks[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_true(st.hold[0].max > 0);	/* bpf_ktime_get_ns() advanced */
+	assert_int_equal(st.pte_unlock_cbs, 1);	/* set_current_cr3 filtered out */
+	assert_int_equal(st.flushes, 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_EXPLICIT], 1);
+	assert_int_equal(st.pages[0][PINSCOPE_L_PTE], 1);
+	assert_int_equal(st.pages[0][PINSCOPE_L_PGD], 1);
+	assert_int_equal(total_violations(&st), 0);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		if (r != PINSCOPE_R_NO_SPLIT_NO_L1_PIN)
+			assert_true(st.checked[r] > 0);
+}
+
+/*
+ * --lean: flushes outside the operation (a context switch's) are answered by
+ * the hook itself and not counted, not even as events; the pin's own flush
+ * is, and the pin is judged as without --lean; no process is counted.
+ */
+static void test_lean_idle_flushes(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+	__u32 cpu = 0;
+	struct cpu_state cs;
+
+	for (int i = 0; i < 3; i++) {
+		tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_BATCH, 0, 0, 0);
+		tp(s->progs.tp_mc_flush, 3, 2, 0, 0, 0);
+	}
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.events, 0);
+	assert_int_equal(st.flushes, 0);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.mc.reason, PINSCOPE_FL_EXPLICIT);	/* the BATCH not carried over */
+	pin_sequence(s, false);
+	tp(s->progs.tp_mc_flush, 3, 2, 0, 0, 0);		/* after it: idle again */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_int_equal(st.flushes, 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_EXPLICIT], 1);
+	assert_int_equal(total_violations(&st), 0);
+	assert_int_equal(st.lost.procs_full, 0);
+	cpu = 0;
+	assert_true(bpf_map_get_next_key(bpf_map__fd(s->maps.procs), NULL, &cpu) < 0);	/* empty */
+}
+
+static __u64 events_of(struct pinscope_bpf *s, __u32 cpu)
+{
+	static struct pinscope_stats st;	/* 43 KB */
+
+	assert_int_equal(stats_read_cpu(bpf_map__fd(s->maps.cpus), cpu, &st), 0);
+	return st.events;
+}
+
+/*
+ * nr_busy counts the cpus with an operation, split locks held or a timed
+ * flush.  While it is 0, xen_mc_issue (every batch) and the flush returns
+ * are answered by the hook at once; while another cpu is busy, they look at
+ * their own cpu's state and still skip when it is idle.  The pin on cpu 1
+ * is judged whole: its xen_mc_issue got through.
+ */
+static void test_busy_cpus(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+	struct cpu_state cs;
+	__u32 cpu = 0;
+	__u64 ev0;
+
+	if (libbpf_num_possible_cpus() < 2)
+		skip();
+	assert_int_equal(s->bss->nr_busy, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	assert_int_equal(events_of(s, 0), 0);		/* idle everywhere */
+	/* idle flushes are counted all the same, by the hook itself */
+	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_BATCH, 0, 0, 0);
+	tp(s->progs.tp_mc_flush, 3, 32, 40, 2, 0);
+	tp(s->progs.tp_mc_flush, 3, 3, 0, 0, 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.events, 3);
+	assert_int_equal(st.flushes, 2);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_BATCH], 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_EXPLICIT], 1);
+	assert_int_equal(st.flush_entries.slots[32], 1);
+	assert_int_equal(st.flush_cbs.slots[2], 1);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.mc.gen, 2);
+	assert_int_equal(cs.mc.in_flush, 0);
+	assert_int_equal(s->bss->nr_busy, 0);
+
+	tp_on(1, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	assert_int_equal(s->bss->nr_busy, 1);
+	ev0 = events_of(s, 0);
+	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* cpu 0 is idle itself */
+	assert_int_equal(events_of(s, 0), ev0);
+	tp(s->progs.tp_mc_flush, 3, 1, 0, 0, 0);	/* counted on idle cpu 0 */
+	assert_int_equal(events_of(s, 0), ev0 + 1);
+	cpu = 0;
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.mc.gen, 3);
+	tp_on(1, s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp_on(1, s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
+	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
+	tp_on(1, s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
+	tp_on(1, s->progs.tp_pin_page, 4, MM, 0x3000, PINSCOPE_L_PGD, 0);
+	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x3000, 0, 0);
+	tp_on(1, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	tp_on(1, s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
+	assert_int_equal(s->bss->nr_busy, 1);		/* the lock is still held */
+	tp_on(1, s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	assert_int_equal(s->bss->nr_busy, 1);		/* the operation is not over */
+	tp_on(1, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: it is */
+	assert_int_equal(s->bss->nr_busy, 0);
+	cpu = 1;
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
+	assert_int_equal(cs.busy, 0);
+
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_int_equal(st.op_ns[0].count, 1);		/* finished, not cut */
+	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(total_violations(&st), 0);
+}
+
+/*
+ * An operation's begin counts its cpu busy before the checker sees it (a
+ * hook in an interrupt meanwhile must not find nr_busy 0); when the checker
+ * then does not follow it (-p of another process), the cpu is idle again.
+ */
+static void test_busy_not_followed(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 0);
+	assert_int_equal(s->bss->nr_busy, 0);
+}
+
+static int on_violation(void *ctx, void *data, size_t size)
+{
+	struct pinscope_violation *v = ctx;
+
+	assert_int_equal(size, sizeof(*v));
+	memcpy(v, data, sizeof(*v));
+	return 0;
+}
+
+static void test_early_unlock_reported_with_stack(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_violation v = {};
+	struct pinscope_stats st;
+	struct ring_buffer *rb;
+
+	pin_sequence(s, true);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(total_violations(&st), 1);
+	assert_int_equal(st.violated[PINSCOPE_R_UNLOCK_AFTER_FLUSH], 1);
+	rb = ring_buffer__new(bpf_map__fd(s->maps.violations), on_violation, &v, NULL);
+	assert_non_null(rb);
+	assert_int_equal(ring_buffer__consume(rb), 1);
+	ring_buffer__free(rb);
+	assert_int_equal(v.type, PINSCOPE_REC_VIOLATION);
+	assert_string_equal(rule_name(v.rule), "unlock-after-flush");
+	assert_int_equal(v.pfn, 0x101);
+	assert_int_equal(v.op, PINSCOPE_OP_PIN);
+	assert_true(v.nr_stack > 0);		/* live: the kernel stack comes along */
+}
+
+/* The skeleton's programs are the table's hooks (include/pinscope_rules.h),
+ * each in the section the table gives it */
+static void test_programs_are_the_hooks(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct bpf_program *prog;
+	size_t n = 0, i;
+	const char *sec;
+
+	bpf_object__for_each_program(prog, s->obj) {
+		for (i = 0; i < nr_hooks && strcmp(hooks[i].prog, bpf_program__name(prog)); i++)
+			;
+		if (i == nr_hooks)
+			fail_msg("program %s is not in include/pinscope_rules.h", bpf_program__name(prog));
+		sec = bpf_program__section_name(prog);
+		if (*sec == '?')
+			sec++;
+		if (strcmp(sec, hooks[i].section))
+			fail_msg("program %s: section %s, the table says %s", hooks[i].prog, sec,
+				 hooks[i].section);
+		n++;
+	}
+	assert_int_equal(n, nr_hooks);
+	assert_int_equal(nr_hooks, PINSCOPE_NR_HOOKS);
+}
+
+/* Live: one entry of the per-cpu map per possible cpu (not a fixed 64); the
+ * statistics of an entry past them are refused, not zeros */
+static void test_maps_hold_every_cpu(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	static struct pinscope_stats st;	/* 43 KB */
+	int n = libbpf_num_possible_cpus();
+
+	assert_true(n > 0);
+	assert_int_equal(bpf_map__max_entries(s->maps.cpus), n);
+	assert_int_equal(stats_read_cpu(bpf_map__fd(s->maps.cpus), n - 1, &st), 0);
+	assert_int_equal(stats_read_cpu(bpf_map__fd(s->maps.cpus), n, &st), -ENOENT);
+	assert_int_equal(stats_read_cpu(bpf_map__fd(s->maps.cpus), ~0U, &st), -ENOENT);
+}
+
+/*
+ * Start-up: the programs attach one by one, so operations run while some
+ * hooks are in and others not (a guest with a fork loop during start-up got
+ * locks-released and l4-after-walk in every fentry run).  Until
+ * loader_arm() the hooks pass nothing on; after it the same sequence
+ * without its unlock is a lock never released, and is reported.
+ */
+static void test_nothing_judged_before_armed(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	pin_sequence_hooks(s, false, false);	/* xen_mmu_pte_unlock not attached yet */
+	pin_sequence_hooks(s, false, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(total_violations(&st), 0);	/* was: locks-released twice */
+	assert_int_equal(st.ops[0], 0);
+	assert_int_equal(st.pte_unlock_cbs, 0);
+	assert_int_equal(st.events, 0);
+
+	loader_arm(s);
+	pin_sequence(s, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(total_violations(&st), 0);
+
+	pin_sequence_hooks(s, false, false);	/* armed: the lock really stays held */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 2);
+	assert_int_equal(total_violations(&st), 1);
+	assert_int_equal(st.violated[PINSCOPE_R_LOCKS_RELEASED], 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_programs_are_the_hooks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lean_idle_flushes, setup_lean, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_not_followed, setup_pid1, teardown),
+		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
+						teardown),
+	};
+
+	libbpf_set_print(NULL);
+	return cmocka_run_group_tests_name("live tracepoint handlers", tests, NULL, NULL);
+}

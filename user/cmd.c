@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* What both commands share: signals, the root check, the report's way out */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmd.h"
+#include "live/interval.h"
+#include "options.h"
+#include "report/html.h"
+#include "report/names.h"
+#include "report/prom.h"
+#include "report/report.h"
+#include "report/timeline.h"
+
+volatile sig_atomic_t exiting;
+
+void sig_handler(int sig)
+{
+	exiting = 1;
+}
+
+bool need_root(const char *what)
+{
+	if (geteuid() == 0)
+		return false;
+	fprintf(stderr, "Failed to start %s: pinscope needs root (CAP_BPF and CAP_PERFMON) to load "
+		"its BPF programs%s. Run it with sudo.\n", what,
+		env.replay ? " (or replay with --engine user: the same checks, no root)" : "");
+	return true;
+}
+
+/* --html: the page of the report so far (final: with the last time slice) */
+int write_html(struct report *rep, bool final)
+{
+	if (!env.html)
+		return 0;
+	if (final && rep->timeline)
+		timeline_finish(rep->timeline, &rep->st, rep->timeline->t0 + rep->duration_ns);
+	return report_html(env.html, rep, env.replay ? (env.replay_path ? env.replay_path : "-")
+						     : NULL);
+}
+
+/* -i: the cumulative report of the previous interval */
+struct report interval_prev;
+
+static int write_errno;	/* errno of the first failed report write */
+
+static void report_out(struct report *rep, int rc)
+{
+	struct interval_opts io = { .json = true };
+
+	if (env.prometheus)
+		prom_write(stdout, rep, PROM_TEXT_004);
+	else if (env.json && env.interval)	/* NDJSON: the last line */
+		interval_report(stdout, rep, &interval_prev, &io);
+	else if (env.json)
+		report_json(stdout, rep, rc);
+	else
+		report_text(stdout, rep, env.timestamp);
+	if (ferror(stdout) && !write_errno)
+		write_errno = errno;
+}
+
+/*
+ * Every report goes to stdout: a write that failed (full disk, closed pipe)
+ * must not end as a success.  Checked after each interval report, and at exit
+ * (atexit, so --help and error paths are covered too): 0 or -errno.
+ */
+int stdout_check(void)
+{
+	static bool said;
+	int err = fflush(stdout) ? -errno : 0;
+
+	if (ferror(stdout) && write_errno)
+		err = -write_errno;	/* the first failure, not a later one */
+	else if (!err && ferror(stdout))
+		err = -EIO;
+	if (err && !said)
+		fprintf(stderr, "Failed to write the report to stdout: %s\n", strerror(-err));
+	said = said || err;
+	return err;
+}
+
+void stdout_close(void)
+{
+	int err = stdout_check();
+
+	if (!err && fclose(stdout)) {
+		err = -errno;
+		fprintf(stderr, "Failed to close stdout: %s\n", strerror(-err));
+	}
+	if (err)
+		_exit(PINSCOPE_EXIT_ERROR);
+}
+
+int finish(struct report *rep)
+{
+	int rc = report_exit_code(rep);
+
+	report_out(rep, rc);
+	return write_html(rep, true) ? PINSCOPE_EXIT_ERROR : rc;
+}

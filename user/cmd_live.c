@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* pinscope (live): the BPF checker loaded and attached -> its maps and ring buffer -> report */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cmd.h"
+#include "engine/loader.h"
+#include "http/serve.h"
+#include "live/interval.h"
+#include "live/probe.h"
+#include "live/procstat.h"
+#include "live/visprobe.h"
+#include "live/xenguest.h"
+#include "options.h"
+#include "pinscope.skel.h"
+#include "report/ksyms.h"
+#include "report/names.h"
+#include "report/timeline.h"
+#include "report/violations.h"
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int read_report(struct pinscope_bpf *skel, struct report *rep)
+{
+	int n, err = stats_read(bpf_map__fd(skel->maps.cpus), &rep->st);
+
+	n = err ? err : stats_top_procs(bpf_map__fd(skel->maps.procs), rep->top, TOP_PROCS);
+	if (n < 0) {
+		fprintf(stderr, "Failed to read BPF maps: %s\n", strerror(-n));
+		return n;
+	}
+	rep->nr_top = n;
+	n = stats_ops_running(skel->obj, skel->maps.cpus);
+	if (n < 0) {
+		fprintf(stderr, "Failed to read the running operations: %s\n", strerror(-n));
+		return n;
+	}
+	rep->ops_running = n;
+	return 0;
+}
+
+static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct report *rep)
+{
+	__u64 start = now_ns(), next = start + env.interval * 1000000000ULL, t;
+	struct interval_opts io = { .json = env.json, .reset = env.reset,
+				    .timestamp = env.timestamp };
+	int err;
+
+	while (!exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "Failed to poll the ring buffer: %s\n", strerror(-err));
+			return err;
+		}
+		t = now_ns();
+		rep->duration_ns = t - start;
+		if (rep->timeline &&
+		    timeline_live_tick(rep->timeline, bpf_map__fd(skel->maps.cpus), t - start)) {
+			fprintf(stderr, "Failed to read the statistics in the BPF cpus map\n");
+			return -EIO;
+		}
+		if (env.duration && t - start >= env.duration * 1000000000ULL)
+			break;
+		if (env.interval && t >= next) {
+			next += env.interval * 1000000000ULL;
+			if (read_report(skel, rep))
+				return -EIO;
+			if (interval_report(stdout, rep, &interval_prev, &io))
+				return -ENOMEM;
+			if (stdout_check() || write_html(rep, false))
+				return -EIO;
+		}
+	}
+	return 0;
+}
+
+/* -v: the process's memory at each start-up phase (docs/performance.md) */
+static void mem_note(const char *phase)
+{
+	if (env.verbose)
+		fprintf(stderr, "pinscope: memory after %s: peak %ld KiB, resident %ld KiB\n",
+			phase, proc_status_kb(getpid(), "VmHWM:"), proc_status_kb(getpid(), "VmRSS:"));
+}
+
+/*
+ * parse (main) -> probe -> open -> configure -> load -> attach -> poll ->
+ * report -> cleanup; SIGINT/SIGTERM or -d ends the poll
+ */
+/*
+ * Once attached: drive a known operation and see what the hooks show
+ * (live/visprobe.h), then start the run from nothing, so that the report
+ * covers what follows the probe; -p filters the probe's own operations out.
+ * The line goes to stderr in every output mode: it is what the verdict rests on.
+ */
+static int prove_visibility(struct pinscope_bpf *skel, struct visibility *v)
+{
+	int err;
+
+	if (env.pid) {
+		*v = (struct visibility){ .why_not = "-p follows one process, not the probe's" };
+	} else if ((err = visibility_prove(bpf_map__fd(skel->maps.cpus), v))) {
+		fprintf(stderr, "Failed to run the visibility probe (a child that execs pinscope "
+			"--version): %s; judging without it\n", strerror(-err));
+	}
+	if (v->ran && loader_restart(skel, &v->violations))
+		return -1;
+	visibility_print(stderr, v);
+	return 0;
+}
+
+int cmd_live(void)
+{
+	struct loader_cfg cfg = {};
+	struct pinscope_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct http_server *http = NULL;
+	struct report rep = {};
+	struct visibility vis = {};
+	struct viol_sink sink = { .rep = &rep };
+	int rc = PINSCOPE_EXIT_ERROR;
+
+	if (env.engine_set) {
+		fprintf(stderr, "pinscope: --engine is for replay; live tracing always runs the BPF "
+			"programs\n");
+		return PINSCOPE_EXIT_USAGE;
+	}
+	rep.units = env.units;
+	rep.viol_list = env.viol_list;
+	/* --html: live time slices are the intervals, else seconds */
+	if (env.html && !(rep.timeline = timeline_new((env.interval ? env.interval : 1) *
+						      1000000000ULL)))
+		return PINSCOPE_EXIT_ERROR;
+
+	if (need_root("live tracing"))
+		return PINSCOPE_EXIT_ERROR;
+	if (probe_xen_pv())		/* before anything is loaded */
+		return PINSCOPE_EXIT_ERROR;
+	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json || env.prometheus))
+		return PINSCOPE_EXIT_ERROR;
+	mem_note("probe");
+	cfg.targ_tgid = env.pid;
+	cfg.lean = env.lean;
+	cfg.want_stack = !env.no_stack;
+	cfg.ringbuf_size = env.ringbuf_size;
+	if (loader_open_load(&skel, &cfg))
+		goto cleanup;
+	mem_note("load");
+	if (loader_attach(skel))
+		goto cleanup;
+	mem_note("attach");
+	rep.mode = loader_mode_name(cfg.mode);
+	rep.hook_problems = cfg.hook_problems;
+	if (prove_visibility(skel, &vis))
+		goto cleanup;
+	rep.vis = &vis;
+	rep.caps = cfg.caps;
+	rep.lean = cfg.lean;
+	sink.print = env.viol_live;
+	sink.json = env.json || env.prometheus;
+	sink.print_stack = !env.no_stack;
+	rb = violations_open(bpf_map__fd(skel->maps.violations), &sink);
+	if (!rb)
+		goto cleanup;
+	if (signal(SIGINT, sig_handler) == SIG_ERR || signal(SIGTERM, sig_handler) == SIG_ERR) {
+		fprintf(stderr, "Failed to set signal handlers: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	if (env.metrics) {
+		http = serve_live(&env.listen, skel, &rep);
+		if (!http)
+			goto cleanup;
+		fprintf(stderr, "Serving GET /metrics on %s\n", env.metrics);
+	}
+	if (!env.json && !env.prometheus)
+		fprintf(stderr, "Tracing the Xen PV pinning path%s... Hit Ctrl-C to end.\n",
+			env.pid ? " of one process" : "");
+	if (poll_loop(skel, rb, &rep))
+		goto cleanup;
+	ring_buffer__consume(rb);
+	if (read_report(skel, &rep))
+		goto cleanup;
+	rc = finish(&rep);
+cleanup:
+	http_stop(http);
+	ring_buffer__free(rb);
+	loader_destroy(skel);
+	ksyms_free();
+	free(rep.viol);
+	free(rep.vsum);
+	free(rep.timeline);
+	return rc;
+}

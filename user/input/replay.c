@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/checker.h"
+#include "report/names.h"
+#include "input/replay.h"
+#include "input/trace.h"
+#include "report/timeline.h"
+#include "input/tracedat.h"
+#include "report/units.h"
+
+struct replay_feed {
+	struct checker *chk;
+	struct report *rep;
+	struct replay_counts *c;
+	const char *name;
+	__u64 prev_ts;
+};
+
+static bool stopped(const volatile sig_atomic_t *stop)
+{
+	return stop && *stop;
+}
+
+/*
+ * Text: the event source from the lines up to the first patched event
+ * (mainline if there is none), read again after.  A signal ends the
+ * look-ahead early: the lines read so far are still replayed.
+ */
+static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t *stop)
+{
+	const char *line;
+	size_t len;
+	int rc = 0, err = input_mark(in);
+
+	if (err)
+		return err;
+	*caps = PINSCOPE_CAPS_MAINLINE;
+	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0)
+		if (trace_line_is_patched(line)) {
+			*caps = PINSCOPE_CAPS_TRACEPOINTS;
+			break;
+		}
+	if (rc == -EINTR && !stopped(stop))
+		fprintf(stderr, "Failed to read trace %s: %s\n", in->name, strerror(EINTR));
+	if (rc < 0 && !(rc == -EINTR && stopped(stop)))
+		return rc;
+	return input_rewind(in);
+}
+
+int replay_open(const char *path, struct replay_input *ri, const volatile sig_atomic_t *stop)
+{
+	int err;
+
+	memset(ri, 0, sizeof(*ri));
+	err = input_open(path, &ri->in);
+	if (!err && ri->in.format == INPUT_TRACEDAT)
+		err = tracedat_open(&ri->in, &ri->dat) ?: tracedat_caps(ri->dat, &ri->caps);
+	else if (!err)
+		err = text_caps(&ri->in, &ri->caps, stop);
+	if (err)
+		replay_close(ri);
+	return err;
+}
+
+void replay_close(struct replay_input *ri)
+{
+	tracedat_close(ri->dat);
+	ri->dat = NULL;
+	input_close(&ri->in);
+}
+
+/* --html: at a slice boundary, the checker's stats so far close the slice */
+static int timeline_event(struct replay_feed *fd, __u64 ts)
+{
+	struct timeline *tl = fd->rep->timeline;
+	int err;
+
+	if (!timeline_replay_due(tl, ts))
+		return 0;
+	err = checker_stats(fd->chk, &tl->cur);
+	if (!err)
+		timeline_snapshot(tl, &tl->cur, ts);
+	return err;
+}
+
+/*
+ * Every event: trace time kept without wrapping when the clock steps back,
+ * the clock's resolution noted, --html's time slices cut; errors name the
+ * line (text) or record (trace.dat)
+ */
+int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
+{
+	struct replay_counts *c = fd->c;
+	struct pinscope_event ev = *event;
+
+	if (ev.type == PINSCOPE_EV_LOST && c->events)
+		ev.ts_ns = fd->prev_ts;	/* a text marker has no time of its own */
+	if (!c->events++) {
+		c->first_ts = c->last_ts = ev.ts_ns;
+	} else if (ev.ts_ns < fd->prev_ts) {
+		c->clock_back++;
+	}
+	fd->prev_ts = ev.ts_ns;
+	if (ev.ts_ns > c->last_ts)
+		c->last_ts = ev.ts_ns;
+	clock_res_note(&fd->rep->clock_res_ns, ev.ts_ns);
+	if (fd->rep->timeline && timeline_event(fd, ev.ts_ns))
+		return -EIO;
+	if (checker_push(fd->chk, &ev)) {
+		fprintf(stderr, "%s:%llu: %s\n", fd->name, (unsigned long long)c->lines,
+			checker_error(fd->chk));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Text: one pass over the lines; errors name the line */
+static int feed_text(struct input *in, struct replay_feed *fd, const struct replay_opts *o)
+{
+	struct replay_counts *c = fd->c;
+	struct pinscope_event ev;
+	const char *line, *nul;
+	char err[160];
+	size_t len;
+	int rc;
+
+	/* after a signal, the lines of the look-ahead (spooled) are still read */
+	while (!stopped(o->stop) || in->from_spool) {
+		rc = input_line(in, &line, &len);
+		if (rc == -EINTR && stopped(o->stop))
+			break;
+		if (rc == -EINTR)
+			fprintf(stderr, "Failed to read trace %s after line %llu: %s\n", in->name,
+				(unsigned long long)in->lineno, strerror(EINTR));
+		if (rc <= 0)
+			return rc ? PINSCOPE_EXIT_ERROR : 0;
+		c->lines++;
+		nul = memchr(line, 0, len);	/* would cut the line short: an event lost */
+		if (nul) {
+			fprintf(stderr, "%s:%llu: a NUL byte at column %zu: the trace is corrupt (a "
+				"damaged copy?). Record it again, or remove the byte (tr -d '\\000')\n",
+				in->name, (unsigned long long)c->lines, (size_t)(nul - line) + 1);
+			return PINSCOPE_EXIT_ERROR;
+		}
+		switch (trace_parse_line(line, &ev, err, sizeof(err))) {
+		case TRACE_LINE_HEADER: c->headers++; break;
+		case TRACE_LINE_OTHER: c->skipped++; break;
+		case TRACE_LINE_XEN_UNUSED: c->xen_unused++; break;
+		case TRACE_LINE_BAD:
+			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
+				(unsigned long long)c->lines, err);
+			return PINSCOPE_EXIT_ERROR;
+		case TRACE_LINE_EVENT:
+			if (replay_emit(fd, &ev))
+				return PINSCOPE_EXIT_ERROR;
+		}
+	}
+	c->interrupted = true;
+	c->interrupted_at = c->lines;
+	return 0;
+}
+
+int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
+	       struct viol_sink *sink)
+{
+	struct checker_opts co = { .engine = o->engine, .caps = o->caps ? o->caps : ri->caps,
+				   .pid = o->pid, .lean = o->lean };
+	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = ri->in.name };
+	int rc;
+
+	rep->is_replay = 1;
+	rep->mode = "replay";
+	rep->caps = co.caps;
+	rep->lean = co.lean;
+	rep->source = co.caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
+		      co.caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : mode_name(co.caps);
+	rep->replay.format = ri->dat ? "trace.dat" : "text";
+	rep->replay.codec = input_codec_name(ri->in.codec);
+	rep->replay.pid = o->pid;
+	fd.chk = checker_open(&co, sink);
+	if (!fd.chk)
+		return PINSCOPE_EXIT_ERROR;
+	rc = ri->dat ? tracedat_feed(ri->dat, &fd, o->stop, &rep->replay) :
+		       feed_text(&ri->in, &fd, o);
+	if (!rc && checker_end(fd.chk))
+		rc = PINSCOPE_EXIT_ERROR;
+	rep->duration_ns = rep->replay.last_ts - rep->replay.first_ts;
+	if (!rc && !rep->replay.events && !rep->replay.interrupted) {
+		fprintf(stderr, "Failed to replay %s: no xen events in its %llu %s. Record one with "
+			"'trace-cmd record -e xen', or 'echo 1 > /sys/kernel/tracing/events/xen/enable' "
+			"and 'cat /sys/kernel/tracing/trace'\n", ri->in.name,
+			(unsigned long long)rep->replay.lines, ri->dat ? "records" : "lines");
+		rc = PINSCOPE_EXIT_ERROR;
+	}
+	if (!rc && checker_read(fd.chk, rep))
+		rc = PINSCOPE_EXIT_ERROR;
+	checker_close(fd.chk);
+	return rc;
+}

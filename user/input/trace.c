@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/hooks.h"
+#include "input/trace.h"
+
+/* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
+#define PAGE_OFFSET_L4	0xffff888000000000ULL
+
+/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
+int trace_line_is_patched(const char *line)
+{
+	const char *p;
+	size_t n;
+
+	for (size_t i = 0; i < nr_hooks; i++) {
+		if (hooks[i].origin != HOOK_PATCH)
+			continue;
+		n = strlen(hooks[i].target);
+		for (p = line; (p = strstr(p, hooks[i].target)); p += n)
+			if (p[n] == ':')
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Number scanners of the hot path: strtoull() and sscanf() were half of
+ * replay's instructions (locale, sign and base handling for every field).
+ * Each returns the end of what it read, or NULL when it does not match; given
+ * NULL, it returns NULL, so that a format is a chain of calls tested once.
+ */
+static inline int hexval(unsigned char c)
+{
+	if ((unsigned int)(c - '0') < 10)
+		return c - '0';
+	c |= 0x20;
+	return (unsigned int)(c - 'a') < 6 ? c - 'a' + 10 : -1;
+}
+
+/* hex digits, an optional "0x" first (as strtoull(s, 16) takes them) */
+static const char *scan_hex(const char *s, __u64 *v)
+{
+	const char *start;
+	__u64 x = 0;
+	int d;
+
+	if (!s)
+		return NULL;
+	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0)
+		s += 2;
+	for (start = s; (d = hexval(*s)) >= 0; s++)
+		x = x << 4 | d;
+	*v = x;
+	return s == start ? NULL : s;
+}
+
+static const char *scan_dec(const char *s, __u64 *v)
+{
+	const char *start = s;
+	__u64 x = 0;
+
+	if (!s)
+		return NULL;
+	for (; (unsigned char)(*s - '0') < 10u; s++)
+		x = x * 10 + (*s - '0');
+	*v = x;
+	return s == start ? NULL : s;
+}
+
+/* Match lit against s, a space in lit matching any run of blanks (as in a
+ * scanf format); returns the end of the match or NULL */
+static const char *scan_lit(const char *s, const char *lit)
+{
+	for (; s && *lit; lit++) {
+		if (*lit == ' ') {
+			while (isspace((unsigned char)*s))
+				s++;
+		} else if (*s++ != *lit) {
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/* "0000000012345678", "0xffff...", "(null)" -> value; -1 if not a pointer */
+static int parse_ptr(const char *s, __u64 *v)
+{
+	if (!strncmp(s, "(null)", 6) || !strncmp(s, "(nil)", 5)) {
+		*v = 0;
+		return 0;
+	}
+	return scan_hex(s, v) ? 0 : -1;
+}
+
+/* Value of "key <value>" in the event's text */
+static int field(const char *text, const char *key, const char **val)
+{
+	size_t n = strlen(key);
+	const char *p = text;
+
+	while ((p = strstr(p, key))) {
+		if ((p == text || p[-1] == ' ') && p[n] == ' ') {
+			*val = p + n + 1;
+			return 0;
+		}
+		p += n;
+	}
+	return -1;
+}
+
+static int field_ptr(const char *text, const char *key, __u64 *v)
+{
+	const char *s;
+
+	return field(text, key, &s) || parse_ptr(s, v) ? -1 : 0;
+}
+
+static int parse_level(const char *s, __u64 *level)
+{
+	static const char *const names[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+
+	for (unsigned int i = 0; i < 5; i++)
+		if (!strncmp(s, names[i], 3)) {
+			*level = i;
+			return 0;
+		}
+	return isdigit((unsigned char)*s) ? (*level = strtoull(s, NULL, 10), 0) : -1;
+}
+
+static int parse_cmd(const char *s, __u64 *cmd)
+{
+	static const char *const names[] = {
+		"PIN_L1_TABLE", "PIN_L2_TABLE", "PIN_L3_TABLE", "PIN_L4_TABLE", "UNPIN_TABLE",
+	};
+
+	for (unsigned int i = 0; i < 5; i++)
+		if (!strncmp(s, names[i], strlen(names[i]))) {
+			*cmd = i;
+			return 0;
+		}
+	return isdigit((unsigned char)*s) ? (*cmd = strtoull(s, NULL, 0), 0) : -1;
+}
+
+static int parse_flush_reason(const char *s, __u64 *r)
+{
+	static const char *const names[] = { "NONE", "BATCH", "ARGS", "CALLBACK" };
+
+	for (unsigned int i = 0; i < 4; i++)
+		if (!strncmp(s, names[i], strlen(names[i]))) {
+			*r = i;
+			return 0;
+		}
+	return -1;
+}
+
+__u64 trace_va_pfn(__u64 va)
+{
+	return va >= PAGE_OFFSET_L4 ? (va - PAGE_OFFSET_L4) >> 12 : va >> 12;
+}
+
+/* "op 14(update_va_mapping) args [ffff888001234000, 8010..., 1, ...]" */
+static int parse_mc_entry(const char *text, struct pinscope_event *ev)
+{
+	__u64 a[3];
+	const char *s;
+
+	if (field(text, "op", &s))
+		return -1;
+	scan_dec(s, &ev->arg[0]);	/* 0 if no number, as before */
+	s = strchr(text, '[');
+	s = scan_hex(scan_lit(s ? s + 1 : NULL, " "), &a[0]);
+	s = scan_hex(scan_lit(s, " , "), &a[1]);
+	if (!scan_hex(scan_lit(s, " , "), &a[2]))
+		return -1;
+	ev->arg[1] = trace_va_pfn(a[0]);
+	ev->arg[2] = a[2];
+	return 0;
+}
+
+/* Fill ev from the event's name and text; -1 if the text does not parse */
+static int parse_args(const char *name, const char *text, struct pinscope_event *ev)
+{
+	const char *s;
+
+	if (!strcmp(name, "xen_mmu_pgd_pin") || !strcmp(name, "xen_mmu_pgd_unpin")) {
+		ev->type = PINSCOPE_EV_OP_BEGIN;
+		ev->arg[0] = strstr(name, "unpin") ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
+		return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
+	}
+	if (!strcmp(name, "xen_mc_callback")) {
+		ev->type = PINSCOPE_EV_CALLBACK;
+		if (field(text, "callback", &s))
+			return -1;
+		ev->arg[0] = !strncmp(s, "xen_pte_unlock", 14) &&
+			     (s[14] == ',' || s[14] == '+');
+		return field_ptr(text, "data", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mc_flush_reason")) {
+		ev->type = PINSCOPE_EV_FLUSH_REASON;
+		return field(text, "reason", &s) || parse_flush_reason(s, &ev->arg[0]);
+	}
+	if (!strcmp(name, "xen_mc_flush")) {
+		/* "flushing %u hypercalls, %u arg bytes, %u callbacks" */
+		ev->type = PINSCOPE_EV_FLUSH;
+		s = scan_dec(scan_lit(text, "flushing "), &ev->arg[0]);
+		s = scan_dec(scan_lit(s, " hypercalls, "), &ev->arg[1]);
+		s = scan_dec(scan_lit(s, " arg bytes, "), &ev->arg[2]);
+		return scan_lit(s, " callbacks") ? 0 : -1;
+	}
+	if (!strcmp(name, "xen_mc_issue")) {
+		ev->type = PINSCOPE_EV_MC_ISSUE;
+		return 0;
+	}
+	if (!strcmp(name, "xen_mc_entry")) {
+		ev->type = PINSCOPE_EV_MC_ENTRY;
+		return parse_mc_entry(text, ev);
+	}
+	if (!strcmp(name, "xen_mmu_pte_lock")) {
+		ev->type = PINSCOPE_EV_LOCK;
+		return field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mmu_pte_unlock")) {
+		ev->type = PINSCOPE_EV_UNLOCK;
+		return field_ptr(text, "ptl", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mmu_pin_page") || !strcmp(name, "xen_mmu_unpin_page")) {
+		ev->type = PINSCOPE_EV_PAGE;
+		ev->arg[0] = strstr(name, "unpin") ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
+		return field_ptr(text, "pfn", &ev->arg[1]) || field(text, "level", &s) ||
+		       parse_level(s, &ev->arg[2]) || field_ptr(text, "ptl", &ev->arg[3]);
+	}
+	if (!strcmp(name, "xen_mmu_do_pin")) {
+		ev->type = PINSCOPE_EV_DO_PIN;
+		return field(text, "cmd", &s) || parse_cmd(s, &ev->arg[0]) ||
+		       field_ptr(text, "pfn", &ev->arg[1]);
+	}
+	ev->type = PINSCOPE_EV_NONE;
+	return 0;
+}
+
+/* "1234.567890:" -> ns; also nanosecond precision from trace-cmd */
+static int parse_ts(const char *s, __u64 *ns)
+{
+	unsigned long long sec = 0, frac = 0;
+	int digits = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s))
+		sec = sec * 10 + (*s++ - '0');
+	if (*s++ != '.')
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		if (digits < 9) {
+			frac = frac * 10 + (*s - '0');
+			digits++;
+		}
+		s++;
+	}
+	if (*s != ':' || !digits)
+		return -1;
+	while (digits++ < 9)
+		frac *= 10;
+	*ns = sec * 1000000000ULL + frac;
+	return 0;
+}
+
+/* After the cpu field: an optional irq-flags column, then the timestamp;
+ * returns the text after its ':' or NULL */
+static const char *ts_field(const char *p, __u64 *ns)
+{
+	while (*p == ' ')
+		p++;
+	if (parse_ts(p, ns)) {			/* "d..2." first */
+		p = strchr(p, ' ');
+		while (p && *p == ' ')
+			p++;
+		if (!p || parse_ts(p, ns))
+			return NULL;
+	}
+	return strchr(p, ':') + 1;
+}
+
+/*
+ * Is b (" [") the cpu field of a "comm-pid [cpu]" prefix?  Before it: "-pid",
+ * spaces, and the "(tgid)" of the record-tgid option; after it, digits, "]"
+ * and the timestamp.  Fills ev and *rest (the text after the timestamp).
+ */
+static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
+		    const char **rest)
+{
+	const char *p = b, *start, *pid_end, *end;
+	__u64 v;
+	size_t n;
+
+	end = scan_dec(b + 2, &v);
+	ev->cpu = v;
+	if (!end || *end != ']' || !(*rest = ts_field(end + 1, &ev->ts_ns)))
+		return false;
+	while (p > line && p[-1] == ' ')
+		p--;
+	if (p > line && p[-1] == ')') {		/* "(   170) " or "(-------) " */
+		while (p > line && p[-1] != '(')
+			p--;
+		if (p == line)
+			return false;
+		for (p--; p > line && p[-1] == ' '; p--)
+			;
+	}
+	pid_end = p;
+	while (p > line && isdigit((unsigned char)p[-1]))
+		p--;
+	if (p == pid_end || p - 1 <= line || p[-1] != '-')
+		return false;
+	scan_dec(p, &v);
+	ev->pid = v;
+	for (start = line; *start == ' '; start++)	/* right-aligned comm */
+		;
+	n = p - 1 - start;
+	n = n < PINSCOPE_COMM_LEN - 1 ? n : PINSCOPE_COMM_LEN - 1;
+	memcpy(ev->comm, start, n);
+	ev->comm[n] = 0;
+	return true;
+}
+
+/*
+ * The "comm-pid [cpu] flags ts:" prefix; returns the text after the ts or NULL.
+ * tracefs prints the comm as the task set it (prctl): it may hold spaces,
+ * dashes and "[1]" of its own, so every " [digits]" is a candidate, checked
+ * on both sides; the first whose event is a xen one wins (a comm of 15 chars
+ * cannot hold a fake "-1 [1] 1.0: xen_...:"), else the first that parses.
+ */
+static const char *parse_task(const char *line, struct pinscope_event *ev)
+{
+	struct pinscope_event first = {};
+	const char *b = line, *rest, *first_rest = NULL;
+
+	while ((b = strstr(b, " ["))) {
+		if (task_at(line, b, ev, &rest)) {
+			while (*rest == ' ')
+				rest++;
+			if (!strncmp(rest, "xen_", 4))
+				return rest;
+			if (!first_rest) {
+				first = *ev;
+				first_rest = rest;
+			}
+		}
+		b += 2;
+	}
+	if (first_rest)
+		*ev = first;
+	return first_rest;
+}
+
+/*
+ * The source's own marks of lost events, which precede the next event of
+ * that cpu: tracefs "CPU:N [LOST k EVENTS]" / "CPU:N [LOST EVENTS]" (kernel
+ * print_trace_line()), trace-cmd report "CPU:N [k EVENTS DROPPED]" /
+ * "CPU:N [EVENTS DROPPED]".  arg[0] = k, 0 when not said.
+ */
+static bool parse_lost(const char *line, struct pinscope_event *ev)
+{
+	unsigned long long k = 0;
+	unsigned int cpu;
+	int n = 0;
+
+	if (strncmp(line, "CPU:", 4))
+		return false;
+	if (sscanf(line, "CPU:%u [LOST %llu EVENTS]%n", &cpu, &k, &n) == 2 && n) {
+	} else if (n = 0, sscanf(line, "CPU:%u [LOST EVENTS]%n", &cpu, &n) == 1 && n) {
+	} else if (n = 0, sscanf(line, "CPU:%u [%llu EVENTS DROPPED]%n", &cpu, &k, &n) == 2 && n) {
+	} else if (n = 0, sscanf(line, "CPU:%u [EVENTS DROPPED]%n", &cpu, &n) == 1 && n) {
+	} else {
+		return false;
+	}
+	line += n;
+	while (isspace((unsigned char)*line))
+		line++;
+	if (*line)
+		return false;
+	ev->type = PINSCOPE_EV_LOST;
+	ev->cpu = cpu;
+	ev->arg[0] = k;
+	return true;
+}
+
+enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+				 char *err, size_t errlen)
+{
+	char name[64];
+	const char *p, *colon;
+	size_t n;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!*line || *line == '\n' || *line == '#')
+		return TRACE_LINE_HEADER;
+	memset(ev, 0, sizeof(*ev));
+	if (parse_lost(line, ev))
+		return TRACE_LINE_EVENT;
+	p = parse_task(line, ev);
+	if (!p)
+		return TRACE_LINE_OTHER;
+	while (*p == ' ')
+		p++;
+	colon = strchr(p, ':');
+	n = colon ? (size_t)(colon - p) : 0;
+	if (!colon || n >= sizeof(name) || memchr(p, ' ', n))
+		return TRACE_LINE_OTHER;	/* function tracer and the like */
+	memcpy(name, p, n);
+	name[n] = 0;
+	if (strncmp(name, "xen_", 4))
+		return TRACE_LINE_OTHER;
+	for (p = colon + 1; *p == ' '; p++)
+		;
+	if (parse_args(name, p, ev)) {
+		if (!strcmp(name, "xen_mc_flush_reason") && strstr(p, "??"))
+			/* its print fmt names XEN_MC_FL_*, whose values the kernel does not export */
+			snprintf(err, errlen, "'%.40s': 'trace-cmd report' cannot name the flush "
+				 "reason; replay the trace.dat itself", p);
+		else
+			snprintf(err, errlen, "cannot parse the arguments of %s: '%.80s'", name, p);
+		return TRACE_LINE_BAD;
+	}
+	return ev->type == PINSCOPE_EV_NONE ? TRACE_LINE_XEN_UNUSED : TRACE_LINE_EVENT;
+}

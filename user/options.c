@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The options of both commands: the argp table, --help's text, each value checked */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/hooks.h"
+#include "options.h"
+#include "report/coverage.h"
+#include "report/names.h"
+#include "report/summary.h"
+#include "report/units.h"
+#include "version.h"
+
+struct env env = { .viol_list = VS_LIST_DEFAULT };
+
+static void print_version(FILE *f, struct argp_state *state)
+{
+	fprintf(f, "pinscope %s (git %s)\n", PINSCOPE_VERSION, PINSCOPE_REVISION);
+}
+
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
+error_t argp_err_exit_status = PINSCOPE_EXIT_USAGE;
+const char *argp_program_bug_address = "<pinscope@localhost>";
+static const char doc[] =
+"Watch and check the page table pinning of Xen PV guests.\n"
+"\n"
+"USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
+"                [--metrics [ADDR:]PORT] [--mode MODE] [--ringbuf-size BYTES]\n"
+"                [--html FILE] [-u UNIT] [--violations all|N] [--lean] [-v]\n"
+"       pinscope replay [FILE|-] [-p PID] [-T] [-j|--prometheus] [--html FILE]\n"
+"                [--engine user|bpf] [-v]\n"
+"\n"
+"Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
+"checks every rule of the pinning algorithm on every operation.\n"
+"Exit status: 0 clean (at least one operation judged, no rule violated),\n"
+"1 runtime error, 2 usage error, 3 a rule was violated, 4 inconclusive (no\n"
+"pin/unpin operation judged). The last line of a report says what was judged.\n"
+"\n"
+"EXAMPLES:\n"
+"    pinscope                  # attach (mode probed), report on Ctrl-C\n"
+"    pinscope -d 10 -j         # 10 seconds, JSON report (docs/json.md)\n"
+"    pinscope -i 5 -T          # a report every 5 seconds, with time\n"
+"    pinscope -d 10 -u us      # times in microseconds\n"
+"    pinscope --violations all # list every violation after the summary\n"
+"    pinscope -p 1234          # only operations of process 1234\n"
+"    pinscope -i 10 -j         # one JSON line every 10 s (NDJSON)\n"
+"    pinscope --metrics 9464   # serve GET /metrics on 127.0.0.1:9464\n"
+"    pinscope -d 60 --prometheus > pinscope.prom  # node_exporter textfile\n"
+"    pinscope --mode fentry    # force fentry/fexit hooks\n"
+"    pinscope replay trace.dat # check a recorded trace (docs/input.md), no root:\n"
+"                              # trace.dat, tracefs or trace-cmd report text,\n"
+"                              # .xz/.gz, a file, a pipe or - (stdin)\n"
+"    pinscope replay --engine bpf t.txt  # the same checks as loaded BPF (root)\n"
+"    pinscope replay t.txt --html r.html # and draw it (docs/views.md)\n"
+"    xz -dc t.xz | pinscope replay - -j -p 1234\n";
+
+enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
+       OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS,
+       OPT_LEAN };
+
+static const struct argp_option opts[] = {
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
+	{ "interval", 'i', "SECONDS", 0, "Print a cumulative report every SECONDS", 0 },
+	{ "pid", 'p', "PID", 0, "Only pin/unpin operations of this process", 0 },
+	{ "timestamp", 'T', NULL, 0, "Print a timestamp with each report", 0 },
+	{ "json", 'j', NULL, 0, "Print the report as JSON (docs/json.md); with -i one line per "
+	  "interval", 0 },
+	{ "reset", 'R', NULL, 0, "With -i: each report covers its interval only", 0 },
+	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "Print the report in the Prometheus text format "
+	  "0.0.4 (docs/metrics.md)", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0, "Serve GET /metrics on ADDR (default "
+	  HTTP_DEFAULT_ADDR ") while tracing", 0 },
+	{ "mode", OPT_MODE, "MODE", 0, "tracepoints, fentry or kprobe (default: probed)", 0 },
+	{ "engine", OPT_ENGINE, "ENGINE", 0, "replay: user (default: no root, any kernel) or bpf "
+	  "(the loaded BPF programs, root, Linux 5.17+)", 0 },
+	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
+	{ "lean", OPT_LEAN, NULL, 0, "Cheaper hooks: no per-process counts, flushes counted only "
+	  "inside pin/unpin or while split locks are held (no rule or hold time changes)", 0 },
+	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
+	  "of two >= 4096 (default 1 MiB); records it cannot hold are counted as lost", 0 },
+	{ "units", 'u', "UNIT", 0, "Print times in ns, us, ms or s (default: per value)", 0 },
+	{ "violations", OPT_VIOLATIONS, "all|N", 0,
+	  "List all or N violations after their per-rule summary (default: 5)", 0 },
+	{ "violations-live", OPT_VIOLATIONS_LIVE, NULL, 0,
+	  "Also print each violation when it happens (stderr with -j)", 0 },
+	{ "html", OPT_HTML, "FILE", 0,
+	  "Also write the report as one self-contained HTML page (with -i: every interval)", 0 },
+	{ "list-rules", OPT_LIST_RULES, NULL, 0, "Print the rules and how each source checks them", 0 },
+	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "Print the hooks: program, section, target, modes", 0 },
+	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
+	{},
+};
+
+static long parse_seconds(const char *arg, struct argp_state *state, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || v <= 0 || v > INT_MAX / 1000)
+		argp_error(state, "invalid %s '%s': give a whole number of seconds > 0", what, arg);
+	return v;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	long v;
+
+	switch (key) {
+	case 'd':
+		env.duration = parse_seconds(arg, state, "duration");
+		env.live_opt = env.live_opt ?: "-d/--duration";
+		break;
+	case 'i':
+		env.interval = parse_seconds(arg, state, "interval");
+		env.live_opt = env.live_opt ?: "-i/--interval";
+		break;
+	case 'p':
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v <= 0 || v > INT_MAX)
+			argp_error(state, "invalid PID '%s'", arg);
+		env.pid = v;
+		break;
+	case 'T': env.timestamp = true; break;
+	case 'j': env.json = true; break;
+	case 'R': env.reset = true; break;
+	case OPT_PROMETHEUS: env.prometheus = true; break;
+	case OPT_METRICS: {
+		char err[128];
+
+		if (http_parse_listen(arg, &env.listen, err, sizeof(err)))
+			argp_error(state, "invalid --metrics '%s': %s", arg, err);
+		env.metrics = arg;
+		break;
+	}
+	case 'v': env.verbose = true; break;
+	case OPT_NO_STACK: env.no_stack = true; break;
+	case OPT_LEAN: env.lean = PINSCOPE_LEAN_ALL; break;
+	case OPT_RINGBUF_SIZE:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v < 4096 || v > (1L << 30) || (v & (v - 1)))
+			argp_error(state, "invalid ring buffer size '%s': give a power of two from "
+				   "4096 to 1073741824 bytes", arg);
+		env.ringbuf_size = v;
+		break;
+	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
+	case OPT_HTML: env.html = arg; break;
+	case OPT_VIOLATIONS:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (!strcmp(arg, "all"))
+			env.viol_list = VS_LIST_ALL;
+		else if (errno || *end || end == arg || v < 0 || v > INT_MAX)
+			argp_error(state, "invalid --violations '%s': give all or a number >= 0", arg);
+		else
+			env.viol_list = v;
+		break;
+	case 'u':
+		env.units = unit_parse(arg);
+		if (env.units < 0)
+			argp_error(state, "invalid unit '%s': use ns, us, ms or s", arg);
+		break;
+	case OPT_LIST_RULES: rules_list(stdout); exit(PINSCOPE_EXIT_OK);
+	case OPT_LIST_HOOKS: hooks_list(stdout); exit(PINSCOPE_EXIT_OK);
+	case OPT_ENGINE:
+		if (checker_engine_parse(arg) < 0)
+			argp_error(state, "invalid engine '%s': use user or bpf", arg);
+		env.engine = checker_engine_parse(arg);
+		env.engine_set = true;
+		break;
+	case OPT_MODE:
+		if (!strcmp(arg, "tracepoints"))
+			env.mode = MODE_TRACEPOINTS;
+		else if (!strcmp(arg, "fentry"))
+			env.mode = MODE_FENTRY;
+		else if (!strcmp(arg, "kprobe"))
+			env.mode = MODE_KPROBE;
+		else
+			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe", arg);
+		env.live_opt = env.live_opt ?: "--mode";
+		break;
+	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
+	case ARGP_KEY_END:
+		if (env.json && env.prometheus)
+			argp_error(state, "-j and --prometheus exclude each other");
+		if (env.prometheus && env.interval)
+			argp_error(state, "--prometheus prints one final report: for periodic "
+				   "metrics use --metrics");
+		if (env.reset && !env.interval)
+			argp_error(state, "-R needs -i");
+		/* replay reads the whole trace, with the event source it holds */
+		if (env.replay && env.live_opt)
+			argp_error(state, "%s is for live tracing: replay reads the whole trace and "
+				   "takes the event source from it (replay honours -p, -T, -j, -v)",
+				   env.live_opt);
+		break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num == 0 && !strcmp(arg, "replay"))
+			env.replay = true;
+		else if (state->arg_num == 1 && env.replay)
+			env.replay_path = arg;
+		else
+			argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default: return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int options_parse(int argc, char **argv)
+{
+	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = doc };
+
+	return argp_parse(&argp, argc, argv, 0, NULL, NULL);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * --html FILE: the report as one self-contained page (inline CSS and SVG, no
+ * script, nothing fetched).  Elements carrying numbers have ids and data-
+ * attributes named after docs/json.md, so tests/html_report.py can hold them
+ * against the JSON report (docs/views.md).
+ */
+#ifndef PINSCOPE_HTML_H
+#define PINSCOPE_HTML_H
+
+#include "report/stats.h"
+
+/* Writes path (through a temporary file, renamed); 0 or -errno, message printed */
+int report_html(const char *path, const struct report *rep, const char *input);
+
+#endif

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stddef.h>
+#include "report/names.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const rules[PINSCOPE_NR_RULES] = {
+#define RULE_NAME(id, name, scope, exact, approx) [PINSCOPE_R_##id] = name,
+	PINSCOPE_RULES(RULE_NAME)
+#undef RULE_NAME
+};
+
+static const struct {
+	const char *text;
+	int rule;
+} reasons[PINSCOPE_NR_REASONS] = {
+#define REASON(id, rule, text) [PINSCOPE_WHY_##id] = { text, PINSCOPE_R_##rule },
+	PINSCOPE_REASONS(REASON)
+#undef REASON
+};
+
+static const char *const levels[PINSCOPE_NR_LEVELS] = {
+	"PGD", "P4D", "PUD", "PMD", "PTE", "lower",
+};
+
+static const char *const flush_reasons[PINSCOPE_NR_FLUSH_REASONS] = {
+	"explicit", "BATCH", "ARGS", "CALLBACK",
+};
+
+/* the fields of struct pinscope_lost, in order (docs/json.md "lost") */
+static const char *const losts[] = {
+	"ringbuf", "held_full", "procs_full", "unmatched_unlock", "bad_cpu",
+	"ops_cut", "input_events", "input_gaps", "ops_gap", "clock_back", "mmuext_unread",
+};
+_Static_assert(ARRAY_SIZE(losts) == PINSCOPE_NR_LOST, "a lost counter has no name");
+
+const char *lost_name(__u32 i)
+{
+	return i < ARRAY_SIZE(losts) ? losts[i] : "?";
+}
+
+const char *rule_name(__u32 rule)
+{
+	return rule < ARRAY_SIZE(rules) ? rules[rule] : "?";
+}
+
+const char *reason_text(__u32 reason)
+{
+	return reason < ARRAY_SIZE(reasons) && reasons[reason].text ? reasons[reason].text : "?";
+}
+
+int reason_rule(__u32 reason)
+{
+	return reason < ARRAY_SIZE(reasons) && reasons[reason].text ? reasons[reason].rule : -1;
+}
+
+const char *level_name(__u32 level)
+{
+	return level < ARRAY_SIZE(levels) ? levels[level] : "?";
+}
+
+const char *flush_reason_name(__u32 reason)
+{
+	return reason < ARRAY_SIZE(flush_reasons) ? flush_reasons[reason] : "?";
+}
+
+const char *op_name(__u32 op)
+{
+	return op == PINSCOPE_OP_PIN ? "pin" : op == PINSCOPE_OP_UNPIN ? "unpin" : "-";
+}
+
+const char *mode_name(__u32 caps)
+{
+	if (caps == PINSCOPE_CAPS_TRACEPOINTS ||
+	    caps == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT))
+		return "tracepoints";
+	if (caps == PINSCOPE_CAPS_FENTRY)
+		return "fentry";
+	if (caps == PINSCOPE_CAPS_MAINLINE)
+		return "mainline";
+	return "custom";
+}
+
+/* the bits of enum pinscope_lean, in order (docs/json.md "not_recorded") */
+static const char *const leans[] = { "processes", "idle_flushes" };
+_Static_assert(ARRAY_SIZE(leans) == __builtin_popcount(PINSCOPE_LEAN_ALL), "one name per lean bit");
+
+const char *lean_name(__u32 i)
+{
+	return i < ARRAY_SIZE(leans) ? leans[i] : NULL;
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* --prometheus and GET /metrics: the families of user/report/metrics.h */
+#include <errno.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include "report/metrics.h"
+#include "report/names.h"
+#include "report/prom.h"
+#include "version.h"
+
+const struct pinscope_metric_desc pinscope_metrics[PINSCOPE_NR_METRICS] = {
+#define PINSCOPE_METRIC_DESC(id, n, t, u, l, h) \
+	[PINSCOPE_M_##id] = { .name = n, .type = t, .unit = u, .labels = l, .help = h },
+	PINSCOPE_METRICS(PINSCOPE_METRIC_DESC)
+#undef PINSCOPE_METRIC_DESC
+};
+
+const char *prom_content_type(enum prom_format fmt)
+{
+	return fmt == PROM_OPENMETRICS ?
+	       "application/openmetrics-text; version=1.0.0; charset=utf-8" :
+	       "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* A label value with \, " and newline escaped (both formats) */
+static void put_label_value(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Nanoseconds as exact decimal seconds */
+static void put_seconds(FILE *f, __u64 ns)
+{
+	fprintf(f, "%llu.%09llu", (unsigned long long)(ns / 1000000000ULL),
+		(unsigned long long)(ns % 1000000000ULL));
+}
+
+/* HELP, TYPE (and UNIT) lines; OpenMetrics names a counter family without _total */
+static void family(FILE *f, enum pinscope_metric m, enum prom_format fmt)
+{
+	const struct pinscope_metric_desc *d = &pinscope_metrics[m];
+	int len = (int)strlen(d->name);
+
+	if (fmt == PROM_OPENMETRICS && !strcmp(d->type, "counter"))
+		len -= (int)strlen("_total");
+	fprintf(f, "# HELP %.*s %s\n# TYPE %.*s %s\n", len, d->name, d->help, len, d->name, d->type);
+	if (fmt == PROM_OPENMETRICS && d->unit[0])
+		fprintf(f, "# UNIT %.*s %s\n", len, d->name, d->unit);
+}
+
+/* name{label="value"} or name (label NULL) */
+static void sample_name(FILE *f, const char *name, const char *suffix, const char *label,
+			const char *value)
+{
+	fprintf(f, "%s%s", name, suffix);
+	if (label) {
+		fprintf(f, "{%s=", label);
+		put_label_value(f, value);
+		fputc('}', f);
+	}
+}
+
+static void counter(FILE *f, enum pinscope_metric m, const char *value, __u64 v)
+{
+	const struct pinscope_metric_desc *d = &pinscope_metrics[m];
+
+	sample_name(f, d->name, "", d->labels[0] ? d->labels : NULL, value);
+	fprintf(f, " %llu\n", (unsigned long long)v);
+}
+
+/* One histogram series: cumulative buckets from hist_count_below() */
+static void histogram(FILE *f, enum pinscope_metric m, const char *op,
+		      const struct pinscope_hist *h)
+{
+	const char *name = pinscope_metrics[m].name;
+	__u64 below = 0;
+
+	for (int i = PINSCOPE_LE_MIN_LOG2; i <= PINSCOPE_LE_MAX_LOG2; i++) {
+		below = hist_count_below(h, 1ULL << i);
+		fprintf(f, "%s_bucket{", name);
+		if (op)
+			fprintf(f, "op=\"%s\",", op);
+		fputs("le=\"", f);
+		put_seconds(f, (1ULL << i) - 1);	/* < 2^i ns == <= 2^i - 1 ns */
+		fprintf(f, "\"} %llu\n", (unsigned long long)below);
+	}
+	/* per-cpu slots and count are read while BPF updates them: keep +Inf
+	 * the largest bucket */
+	if (h->count > below)
+		below = h->count;
+	fprintf(f, "%s_bucket{%s%s%sle=\"+Inf\"} %llu\n", name, op ? "op=\"" : "", op ? op : "",
+		op ? "\"," : "", (unsigned long long)below);
+	sample_name(f, name, "_sum", op ? "op" : NULL, op);
+	fputc(' ', f);
+	put_seconds(f, h->sum);
+	fputc('\n', f);
+	sample_name(f, name, "_count", op ? "op" : NULL, op);
+	fprintf(f, " %llu\n", (unsigned long long)below);
+}
+
+static void histograms(FILE *f, enum pinscope_metric m, const struct pinscope_hist h[2],
+		       enum prom_format fmt)
+{
+	family(f, m, fmt);
+	histogram(f, m, op_name(PINSCOPE_OP_PIN), &h[0]);
+	histogram(f, m, op_name(PINSCOPE_OP_UNPIN), &h[1]);
+}
+
+static __u64 lin_max(const struct pinscope_lin_hist *h)
+{
+	for (int i = PINSCOPE_LIN_SLOTS - 1; i > 0; i--)
+		if (h->slots[i])
+			return i;
+	return 0;
+}
+
+static void info(FILE *f, const struct report *rep, enum prom_format fmt)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		strcpy(u.release, "unknown");
+	family(f, PINSCOPE_M_INFO, fmt);
+	fprintf(f, "%s{mode=", pinscope_metrics[PINSCOPE_M_INFO].name);
+	put_label_value(f, rep->mode ? rep->mode : "unknown");
+	fputs(",kernel=", f);
+	put_label_value(f, u.release);
+	fputs(",version=", f);
+	put_label_value(f, PINSCOPE_VERSION);
+	fputs(",lean=", f);
+	put_label_value(f, rep->lean ? "1" : "0");
+	fputs("} 1\n", f);
+}
+
+int prom_write(FILE *f, const struct report *rep, enum prom_format fmt)
+{
+	const struct pinscope_stats *st = &rep->st;
+	const __u64 *lost = (const __u64 *)&st->lost;
+
+	histograms(f, PINSCOPE_M_HOLD, st->hold, fmt);
+	histograms(f, PINSCOPE_M_OP_TIME, st->op_ns, fmt);
+	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT) {
+		family(f, PINSCOPE_M_FLUSH_TIME, fmt);
+		histogram(f, PINSCOPE_M_FLUSH_TIME, NULL, &st->flush_ns);
+	}
+	family(f, PINSCOPE_M_OPS, fmt);
+	counter(f, PINSCOPE_M_OPS, op_name(PINSCOPE_OP_PIN), st->ops[0]);
+	counter(f, PINSCOPE_M_OPS, op_name(PINSCOPE_OP_UNPIN), st->ops[1]);
+	family(f, PINSCOPE_M_FLUSHES, fmt);
+	for (int r = 0; r < PINSCOPE_NR_FLUSH_REASONS; r++)
+		counter(f, PINSCOPE_M_FLUSHES, flush_reason_name(r), st->flush_reason[r]);
+	family(f, PINSCOPE_M_CHECKS, fmt);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		counter(f, PINSCOPE_M_CHECKS, rule_name(r), st->checked[r]);
+	family(f, PINSCOPE_M_UNSEEN, fmt);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		counter(f, PINSCOPE_M_UNSEEN, rule_name(r), st->unseen[r]);
+	family(f, PINSCOPE_M_VIOLATIONS, fmt);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		counter(f, PINSCOPE_M_VIOLATIONS, rule_name(r), st->violated[r]);
+	family(f, PINSCOPE_M_LOST, fmt);
+	for (int i = 0; i < PINSCOPE_NR_LOST; i++)
+		counter(f, PINSCOPE_M_LOST, lost_name(i), lost[i]);
+	family(f, PINSCOPE_M_LOCKS_MAX, fmt);
+	fprintf(f, "%s %llu\n", pinscope_metrics[PINSCOPE_M_LOCKS_MAX].name,
+		(unsigned long long)lin_max(&st->locks_max));
+	info(f, rep, fmt);
+	if (fmt == PROM_OPENMETRICS)
+		fputs("# EOF\n", f);
+	return ferror(f) ? -EIO : 0;
+}

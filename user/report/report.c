@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <string.h>
+#include <time.h>
+#include "report/coverage.h"
+#include "report/names.h"
+#include "report/report.h"
+#include "report/verdict.h"
+#include "report/summary.h"
+#include "report/units.h"
+
+#define STARS "****************************************"
+
+/* One bar of a star view */
+static void star_row(FILE *f, int lw, const char *label, __u64 n, __u64 max)
+{
+	int width = 40, stars = max ? (int)(n * width / max) : 0;
+
+	fprintf(f, "%*s : %-9llu |%-*.*s|\n", lw, label, (unsigned long long)n, width, stars,
+		STARS);
+}
+
+/* Linear histograms (counts per value): only the values seen */
+static void star_hist(FILE *f, const char *unit, const __u64 *slots, int n)
+{
+	__u64 max = 0;
+	char label[32];
+
+	for (int i = 0; i < n; i++)
+		max = slots[i] > max ? slots[i] : max;
+	if (!max) {
+		fprintf(f, "     (no samples)\n");
+		return;
+	}
+	fprintf(f, "     %-19s : count     distribution\n", unit);
+	for (int i = 0; i < n; i++) {
+		if (!slots[i])
+			continue;
+		snprintf(label, sizeof(label), i == n - 1 ? ">= %d" : "%d", i);
+		star_row(f, 24, label, slots[i], max);
+	}
+}
+
+/*
+ * The log2 view of a time histogram, derived from its fine slots: rows
+ * [2^j, 2^(j+1)) from the first to the last non-empty one; with a coarse
+ * clock, the rows below its resolution become one "< 1us" row.
+ */
+static void time_star_hist(FILE *f, const struct report *rep, const struct pinscope_hist *h)
+{
+	__u64 l2[HIST_LOG2_SLOTS], res = report_clock_res(rep), below = 0, max = 0;
+	int first = -1, last = -1, u = rep->units, lw = 24;
+	char a[24], b[24], label[HIST_LOG2_SLOTS + 1][48] = {};
+
+	hist_log2(h, l2);
+	for (int j = 0; j < HIST_LOG2_SLOTS; j++) {
+		if (res > 1 && (2ULL << j) <= res) {
+			below += l2[j];
+			l2[j] = 0;
+		}
+		if (l2[j]) {
+			first = first < 0 ? j : first;
+			last = j;
+		}
+		max = l2[j] > max ? l2[j] : max;
+	}
+	max = below > max ? below : max;
+	if (!max) {
+		fprintf(f, "     (no samples)\n");
+		return;
+	}
+	for (int j = first; j >= 0 && j <= last; j++)
+		snprintf(label[j], sizeof(label[j]), "[%s, %s)",
+			 fmt_time(a, sizeof(a), j ? 1ULL << j : 0, u), fmt_time(b, sizeof(b), 2ULL << j, u));
+	fmt_time_res(label[HIST_LOG2_SLOTS], sizeof(label[0]), 0, u, res);
+	for (int j = 0; j <= HIST_LOG2_SLOTS; j++)
+		lw = (int)strlen(label[j]) > lw ? (int)strlen(label[j]) : lw;
+	fprintf(f, "     %-*s : count     distribution\n", lw - 5, "time");
+	if (below)
+		star_row(f, lw, label[HIST_LOG2_SLOTS], below, max);
+	for (int j = first; j >= 0 && j <= last; j++)
+		star_row(f, lw, label[j], l2[j], max);
+}
+
+static void hold_hist(FILE *f, const char *title, const struct report *rep,
+		      const struct pinscope_hist *h)
+{
+	__u64 res = report_clock_res(rep);
+	int u = rep->units;
+	char sum[24], mean[24], max[24], p[3][24];
+
+	fprintf(f, "\n%s: count %llu, sum %s, mean %s, max %s, p50 %s, p90 %s, p99 %s\n", title,
+		(unsigned long long)h->count, fmt_time(sum, sizeof(sum), h->sum, u),
+		fmt_time_res(mean, sizeof(mean), h->count ? h->sum / h->count : 0, u, res),
+		fmt_time_res(max, sizeof(max), h->max, u, res),
+		fmt_time_res(p[0], 24, report_percentile(rep, h, 50), u, res),
+		fmt_time_res(p[1], 24, report_percentile(rep, h, 90), u, res),
+		fmt_time_res(p[2], 24, report_percentile(rep, h, 99), u, res));
+	if (res > 1 && hist_below_res(h, res)) {
+		__u64 n = hist_below_res(h, res);
+
+		fprintf(f, "     below the clock resolution (%s): %llu (%.1f %%), shown as %s\n",
+			fmt_time(sum, sizeof(sum), res, u), (unsigned long long)n,
+			100.0 * n / h->count, fmt_time_res(mean, sizeof(mean), 0, u, res));
+	}
+	time_star_hist(f, rep, h);
+}
+
+/* A coarse trace clock: say so once, before the times it makes coarse */
+static void print_clock(FILE *f, const struct report *rep)
+{
+	char r[24], z[32];
+	int decimals = 9;
+
+	if (report_clock_res(rep) <= 1)
+		return;
+	for (__u64 res = rep->clock_res_ns; res > 1; res /= 10)
+		decimals--;
+	fprintf(f, "Clock resolution: %s (the trace's timestamps have %d decimals; tracefs and "
+		"trace-cmd report print 6): times are multiples of it, shorter ones read %s\n",
+		fmt_time(r, sizeof(r), rep->clock_res_ns, rep->units), decimals,
+		fmt_time_res(z, sizeof(z), 0, rep->units, rep->clock_res_ns));
+}
+
+static void print_ops(FILE *f, const struct report *rep)
+{
+	const struct pinscope_stats *st = &rep->st;
+
+	fprintf(f, "\nOperations: %llu pins, %llu unpins; split locks taken %llu (pin) %llu (unpin); "
+		"deferred unlocks queued %llu\n", (unsigned long long)st->ops[0],
+		(unsigned long long)st->ops[1], (unsigned long long)st->locks[0],
+		(unsigned long long)st->locks[1], (unsigned long long)st->pte_unlock_cbs);
+	for (int k = 0; k < 2; k++) {
+		fprintf(f, "  pages %-5s:", k ? "unpin" : "pin");
+		for (int l = 0; l < PINSCOPE_NR_LEVELS; l++)
+			fprintf(f, " %s %llu", level_name(l), (unsigned long long)st->pages[k][l]);
+		fputc('\n', f);
+	}
+	hold_hist(f, "Pin operation time", rep, &st->op_ns[0]);
+	hold_hist(f, "Unpin operation time", rep, &st->op_ns[1]);
+	fprintf(f, "\nMost split locks held at once, per operation:\n");
+	star_hist(f, "locks", st->locks_max.slots, PINSCOPE_LIN_SLOTS);
+	if (rep->lean & PINSCOPE_LEAN_PROCS)
+		fprintf(f, "\nTop processes causing pins/unpins: not counted (--lean)\n");
+	if (rep->nr_top) {
+		fprintf(f, "\nTop processes causing pins/unpins:\n  %-8s %-16s %8s %8s\n",
+			"PID", "COMM", "PINS", "UNPINS");
+		for (int i = 0; i < rep->nr_top; i++)
+			fprintf(f, "  %-8u %-16.16s %8llu %8llu\n", rep->top[i].pid,
+				rep->top[i].p.comm, (unsigned long long)rep->top[i].p.ops[0],
+				(unsigned long long)rep->top[i].p.ops[1]);
+	}
+}
+
+static void print_flushes(FILE *f, const struct report *rep)
+{
+	const struct pinscope_stats *st = &rep->st;
+
+	fprintf(f, "\nMulticall flushes%s: %llu\n  %-10s %10s\n",
+		(rep->lean & PINSCOPE_LEAN_IDLE_FLUSH) ?
+		" (--lean: only inside pin/unpin or while split locks are held)" : "",
+		(unsigned long long)st->flushes, "REASON", "COUNT");
+	for (int r = 0; r < PINSCOPE_NR_FLUSH_REASONS; r++)
+		fprintf(f, "  %-10s %10llu\n", flush_reason_name(r),
+			(unsigned long long)st->flush_reason[r]);
+	fprintf(f, "\nEntries per flush:\n");
+	star_hist(f, "entries", st->flush_entries.slots, PINSCOPE_LIN_SLOTS);
+	fprintf(f, "\nCallbacks per flush:\n");
+	star_hist(f, "callbacks", st->flush_cbs.slots, PINSCOPE_LIN_SLOTS);
+	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT)
+		hold_hist(f, "Flush latency inside pin/unpin (xen_mc_flush)", rep, &st->flush_ns);
+}
+
+static void print_invariants(FILE *f, const struct report *rep)
+{
+	fprintf(f, "\n%-20s %10s %10s %10s  %s\n", "INVARIANT", "CHECKED", "VIOLATED", "UNSEEN",
+		"CHECK");
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		fprintf(f, "%-20s %10llu %10llu %10llu  %s\n", rule_name(r),
+			(unsigned long long)rep->st.checked[r], (unsigned long long)rep->st.violated[r],
+			(unsigned long long)rep->st.unseen[r],
+			coverage_name(rule_coverage(r, rep->caps)));
+}
+
+/* What was read (docs/input.md); a replay stopped by a signal says so */
+static void print_replay(FILE *f, const struct replay_counts *r)
+{
+	bool dat = r->format && !strcmp(r->format, "trace.dat");
+
+	fprintf(f, "Replay: %s (%s), %llu %s, %llu xen events checked, %llu xen events unused, "
+		"%llu other %s skipped, %llu header lines, %llu timestamps back in time\n",
+		r->format ?: "text", r->codec ?: "plain", (unsigned long long)r->lines,
+		dat ? "records" : "lines", (unsigned long long)r->events,
+		(unsigned long long)r->xen_unused, (unsigned long long)r->skipped,
+		dat ? "records" : "lines", (unsigned long long)r->headers,
+		(unsigned long long)r->clock_back);
+	if (r->pid)
+		fprintf(f, "Replay: only operations of pid %u (-p)\n", r->pid);
+	if (r->interrupted)
+		fprintf(f, "partial: interrupted at %s %llu (signal): the rest of the trace was not "
+			"read\n", dat ? "record" : "line", (unsigned long long)r->interrupted_at);
+}
+
+static void print_lost(FILE *f, const struct report *rep)
+{
+	const struct pinscope_lost *l = &rep->st.lost;
+
+	fprintf(f, "\nLost: ringbuf %llu, held-lock table full %llu, process map full %llu, "
+		"unmatched unlocks %llu, bad cpu %llu, operations cut %llu, input events %llu, "
+		"input gaps %llu, operations cut by gaps %llu, clock back %llu\n",
+		(unsigned long long)l->ringbuf, (unsigned long long)l->held_full,
+		(unsigned long long)l->procs_full, (unsigned long long)l->unmatched_unlock,
+		(unsigned long long)l->bad_cpu, (unsigned long long)l->ops_cut,
+		(unsigned long long)l->input_events, (unsigned long long)l->input_gaps,
+		(unsigned long long)l->ops_gap, (unsigned long long)l->clock_back);
+	if (rep->is_replay)
+		print_replay(f, &rep->replay);
+}
+
+int report_exit_code(const struct report *rep)
+{
+	struct judged j;
+
+	judged_compute(rep, &j);
+	return verdict_exit_code(verdict_of(rep, &j));
+}
+
+void report_text(FILE *f, const struct report *rep, bool timestamp)
+{
+	char verdict[512];
+
+	if (timestamp && rep->is_replay) {	/* the trace's time, not the wall clock */
+		fprintf(f, "\nTrace time %.6f s to %.6f s\n", rep->replay.first_ts / 1e9,
+			rep->replay.last_ts / 1e9);
+	} else if (timestamp) {
+		char buf[32];
+		time_t t = time(NULL);
+
+		strftime(buf, sizeof(buf), "%H:%M:%S", localtime(&t));
+		fprintf(f, "\n%s\n", buf);
+	}
+	fprintf(f, "\npinscope report: mode %s%s%s, %.3f s\n", rep->mode,
+		rep->source ? ", events " : "", rep->source ? rep->source : "",
+		rep->duration_ns / 1e9);
+	fprintf(f, "Hold time is measured %s\n", hold_meaning(rep->caps));
+	print_clock(f, rep);
+	hold_hist(f, "Split-lock hold time, pin", rep, &rep->st.hold[0]);
+	hold_hist(f, "Split-lock hold time, unpin", rep, &rep->st.hold[1]);
+	print_flushes(f, rep);
+	print_ops(f, rep);
+	print_invariants(f, rep);
+	summary_text(f, rep, rep->viol_list);
+	print_lost(f, rep);
+	verdict_line(rep, verdict, sizeof(verdict));
+	fprintf(f, "\nVerdict: %s\n", verdict);
+}

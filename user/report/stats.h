@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Reading the BPF aggregates into one report */
+#ifndef PINSCOPE_STATS_H
+#define PINSCOPE_STATS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "pinscope.h"
+
+#define TOP_PROCS 10
+#define MAX_KEPT_VIOLATIONS 1000
+
+struct viol_summary;
+struct timeline;
+
+struct top_proc {
+	__u32 pid;
+	struct pinscope_proc p;
+};
+
+struct replay_counts {
+	__u64 lines;
+	__u64 events;		/* xen events fed to the checker */
+	__u64 headers;		/* comments and blank lines */
+	__u64 skipped;		/* not xen events */
+	__u64 xen_unused;	/* xen events the checker does not need */
+	__u64 first_ts, last_ts;	/* trace time of the first event, the latest one */
+	__u64 clock_back;	/* events whose timestamp is before the one read before */
+	bool interrupted;	/* a signal stopped the replay ... */
+	__u64 interrupted_at;	/* ... after this line (text) or record (trace.dat) */
+	const char *format;	/* "text" or "trace.dat" */
+	const char *codec;	/* "plain", "gzip" or "xz" */
+	__u32 pid;		/* -p, 0 none */
+};
+
+struct report {
+	const char *mode;
+	const char *source;	/* replay: "tracepoints" or "mainline" */
+	const char *hook_problems;	/* live: what the compiler did to hooked functions */
+	const struct visibility *vis;	/* live: report/visibility.h, NULL if none */
+	__u32 caps;
+	__u32 lean;		/* enum pinscope_lean: what this run did not record */
+	__u64 duration_ns;
+	struct pinscope_stats st;
+	struct top_proc top[TOP_PROCS];
+	int nr_top;
+	struct pinscope_violation *viol;	/* the first MAX_KEPT_VIOLATIONS */
+	__u64 nr_viol;				/* received from the ring buffer */
+	struct replay_counts replay;
+	int is_replay;
+	__u64 ops_running;	/* live: operations still running at the report, not judged */
+	/* views (user/report/units.h): clock resolution of the replayed trace's
+	 * timestamps (0: live or unknown, 1000: microseconds), and -u */
+	__u64 clock_res_ns;
+	int units;				/* enum time_unit */
+	int viol_list;				/* violation lines in text (VS_LIST_ALL) */
+	struct viol_summary *vsum;		/* user/report/summary.h, NULL if none */
+	struct timeline *timeline;		/* user/report/timeline.h, NULL if none */
+};
+
+/* Sum the per-cpu stats of an ARRAY map whose values end with a struct
+ * pinscope_stats (the skeleton's cpus map); 0 or -errno */
+int stats_read(int cpus_fd, struct pinscope_stats *out);
+/* Only the first n entries (replay: the slots of the trace's cpus) */
+int stats_read_n(int cpus_fd, __u32 n, struct pinscope_stats *out);
+/* The stats of entry cpu alone */
+int stats_read_cpu(int cpus_fd, __u32 cpu, struct pinscope_stats *out);
+/* out = cur - prev; a histogram's max becomes the smaller of cur's max and
+ * the upper bound of the highest bucket that grew (the interval's own max
+ * is not kept) */
+void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
+		const struct pinscope_stats *prev);
+int stats_top_procs(int procs_fd, struct top_proc *top, int max);
+/* Bounds of slot i of a log-linear histogram: [lo, hi) ns */
+__u64 hist_slot_lo(int i);
+__u64 hist_slot_hi(int i);
+/* The log2 view: out[j] = samples in [2^j, 2^(j+1)) ns, out[0] also holds 0 */
+#define HIST_LOG2_SLOTS PINSCOPE_HIST_MAX_LOG2
+void hist_log2(const struct pinscope_hist *h, __u64 out[HIST_LOG2_SLOTS]);
+/*
+ * Samples with a value < ns: exact when ns is a power of two up to 2^35 (or
+ * any slot bound, or above max); else interpolated inside ns's slot.
+ */
+__u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
+/*
+ * Percentile (0..100): the value of rank ceil(count * pct / 100), placed
+ * inside its slot by linear interpolation of the ranks in the slot, never
+ * above max.  Slots are at most 1/32 of their value wide.
+ */
+/* Adds src's counters and histograms to dst */
+void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src);
+/* Sorts all[n] (most operations first, then by pid), copies the first max to top */
+int top_procs_select(struct top_proc *all, int n, struct top_proc *top, int max);
+/* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */
+__u64 hist_percentile(const struct pinscope_hist *h, double pct);
+/* Samples with a value < ns; exact when ns is a power of two */
+__u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
+__u64 total_violations(const struct pinscope_stats *st);
+struct bpf_object;
+struct bpf_map;
+/* Live: cpus whose operation is still running (obj's cpus map); count or -errno */
+int stats_ops_running(const struct bpf_object *obj, const struct bpf_map *cpus);
+
+#endif

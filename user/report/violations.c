@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "report/summary.h"
+#include "report/violations.h"
+
+int violations_deliver(struct viol_sink *sink, const void *data, size_t size)
+{
+	const struct pinscope_violation *v = data;
+	struct report *rep = sink->rep;
+
+	if (size < sizeof(*v) || v->type != PINSCOPE_REC_VIOLATION) {
+		sink->bad_records++;
+		return 0;
+	}
+	if (rep->nr_viol < MAX_KEPT_VIOLATIONS) {
+		if (!rep->viol)
+			rep->viol = calloc(MAX_KEPT_VIOLATIONS, sizeof(*v));
+		if (rep->viol)
+			rep->viol[rep->nr_viol] = *v;
+	}
+	rep->nr_viol++;
+	if (summary_add(rep, v))
+		sink->bad_records++;
+	if (sink->print)	/* --violations-live: stderr keeps -j's stdout JSON */
+		violation_print(sink->json ? stderr : stdout, v, sink->print_stack);
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	return violations_deliver(ctx, data, size);
+}
+
+struct ring_buffer *violations_open(int map_fd, struct viol_sink *sink)
+{
+	struct ring_buffer *rb = ring_buffer__new(map_fd, on_record, sink, NULL);
+
+	if (!rb)
+		fprintf(stderr, "Failed to create ring buffer: %s\n", strerror(errno));
+	return rb;
+}
