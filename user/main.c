@@ -574,6 +574,10 @@ int main(int argc, char **argv)
 			env.pid ? " of one process" : "");
 	if (poll_loop(skel, rb, &rep))
 		goto cleanup;
+	/* No scrape after the final snapshot: the counters keep moving until the
+	 * programs are detached, and no scrape may show more than the report */
+	http_stop(http);
+	http = NULL;
 	ring_buffer__consume(rb);
 	if (read_report(skel, &rep))
 		goto cleanup;
