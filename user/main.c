@@ -82,7 +82,8 @@ static const char doc[] =
 "checks every rule of the pinning algorithm on every operation.\n"
 "Exit status: 0 clean (at least one operation judged, no rule violated),\n"
 "1 runtime error, 2 usage error, 3 a rule was violated, 4 inconclusive (no\n"
-"pin/unpin operation judged). The last line of a report says what was judged.\n"
+"pin/unpin operation judged), 5 not a Xen PV guest (live tracing). The last\n"
+"line of a report says what was judged.\n"
 "\n"
 "EXAMPLES:\n"
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
@@ -536,7 +537,7 @@ int main(int argc, char **argv)
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
 	if (probe_xen_pv())		/* before anything is loaded */
-		return PINSCOPE_EXIT_ERROR;
+		return PINSCOPE_EXIT_NOT_PV;
 	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json || env.prometheus))
 		return PINSCOPE_EXIT_ERROR;
 	mem_note("probe");
