@@ -130,7 +130,7 @@ check: $(TEST_BINS) $(OUTPUT)/pinscope
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory test-bpf test-tools test-fuzz test-install test-package \
-		test-bench test-guest-metrics test-matrix
+		test-package-clean test-bench test-guest-metrics test-matrix
 
 # The BPF tier (root): the checker as loaded BPF, the live handlers, both
 # engines agreeing on every trace

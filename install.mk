@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # install.mk - included from the Makefile: version, --metrics's HTTP library,
 # make install, the man page check and the Debian package (docs/metrics.md,
-# README "Production").
+# README "Install from the .deb, run as a service, scrape").
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=]   binary, pinscope.8, unit,
 #                                                 bash completion
@@ -9,6 +9,10 @@
 #   make test-install   install into a temporary DESTDIR and check the files
 #   make test-package   build the .deb (in a copy of the sources), lintian,
 #                       dpkg -x it and check the same files
+#   make test-package-clean   build it in a clean Debian chroot with only
+#                       debian/control's Build-Depends, lintian, apt install it
+#                       into another clean chroot, its autopkgtest, apt remove
+#                       (tests/package-clean.sh; chroots cached in PINSCOPE_CACHE)
 _install_saved_goal := $(.DEFAULT_GOAL)
 
 # The version is the one of debian/changelog (upstream part); the revision
@@ -43,7 +47,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 
-.PHONY: install uninstall deb test-install test-package
+.PHONY: install uninstall deb test-install test-package test-package-clean
 
 install: $(OUTPUT)/pinscope
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
@@ -69,5 +73,8 @@ test-install: $(OUTPUT)/pinscope
 
 test-package:
 	$(Q)tests/install.sh --deb
+
+test-package-clean:
+	$(Q)tests/package-clean.sh
 
 .DEFAULT_GOAL := $(_install_saved_goal)

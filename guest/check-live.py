@@ -37,7 +37,7 @@ belong to the main run and are checked only without --run.
 boot arguments were used.
 
 --expect-nonpv: the boot was no Xen PV guest (guest/boot.sh --no-xen, run
-"nonpv"): pinscope must refuse with exit 1 and "not a Xen PV guest (found:
+"nonpv"): pinscope must refuse with exit 5 and "not a Xen PV guest (found:
 ...)", and leave no BPF program behind; nothing else is checked.
 --expect-ringbuf-loss (with --run NAME, a "json@NAME" and a "text@NAME" run
 with --ringbuf-size 4096 on a fault boot): records were lost in the ring
@@ -125,7 +125,7 @@ def finish():
 
 
 def check_nonpv(d):
-    """pinscope outside a Xen PV guest: exit 1 with the reason, nothing loaded"""
+    """pinscope outside a Xen PV guest: exit 5 with the reason, nothing loaded"""
     info = read(d, "guest-info") or ""
     gi = dict(line.split("=", 1) for line in info.splitlines() if "=" in line)
     check(gi.get("guest_type", "") != "PV", "the guest is not a Xen PV guest",
@@ -133,8 +133,8 @@ def check_nonpv(d):
     out = read(d, "nonpv")
     check(out is not None, "pinscope ran on the non-PV boot (section nonpv)")
     out = out or ""
-    check(rc(d, "nonpv") == 1 and re.search(r"not a Xen PV guest \(found: [^)]+\)", out) is not None,
-          "refuses with exit 1: not a Xen PV guest (found: ...)",
+    check(rc(d, "nonpv") == 5 and re.search(r"not a Xen PV guest \(found: [^)]+\)", out) is not None,
+          "refuses with exit 5: not a Xen PV guest (found: ...)",
           f"exit {rc(d, 'nonpv')}: {out.strip()[-300:]}")
     s = read(d, "bpf-after-prog")
     if s is not None:
@@ -181,7 +181,7 @@ def main():
     ap.add_argument("--expect-cmdline", metavar="TEXT", help="text the guest's /proc/cmdline contains")
     ap.add_argument("--expect-fault", metavar="MODE", help="xen_pin_fault set to MODE at run time")
     ap.add_argument("--expect-nonpv", action="store_true",
-                    help="not a Xen PV guest: pinscope refuses (exit 1)")
+                    help="not a Xen PV guest: pinscope refuses (exit 5)")
     ap.add_argument("--expect-lean", action="store_true",
                     help="the run used --lean (not recorded: processes, idle flushes)")
     ap.add_argument("--expect-ringbuf-loss", action="store_true",

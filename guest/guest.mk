@@ -87,8 +87,10 @@ guest-demo: guest-fetch $(GUEST_DIR)/workload
 
 # --metrics in the guest, scraped by the host's Prometheus (tests/prom_check.py):
 # the dynamic pinscope (the static one has no libmicrohttpd), the e1000 module,
-# the host's 127.0.0.1:GUEST_METRICS_PORT forwarded to the guest
-GUEST_METRICS_PORT ?= 19464
+# the host's 127.0.0.1:PORT forwarded to the guest's PORT; PORT is
+# GUEST_METRICS_PORT if set, else one free on the host when the recipe runs
+GUEST_METRICS_PORT ?=
+free_port = $${GUEST_METRICS_PORT:-$$(tests/prom_check.py free-port)}
 $(GUEST_DIR)/bset: guest/bset.c
 	$(call msg,CC-STATIC,$@)
 	$(Q)mkdir -p $(@D)
@@ -96,17 +98,18 @@ $(GUEST_DIR)/bset: guest/bset.c
 -include $(GUEST_DIR)/bset.d
 
 guest-metrics: guest-fetch $(GUEST_DIR)/workload $(GUEST_DIR)/bset $(OUTPUT)/pinscope
+	port=$(free_port) && \
 	OUTPUT=$(OUTPUT) guest/mkinitramfs.sh -s metrics -w $(GUEST_DIR)/workload -p $(OUTPUT)/pinscope \
-		-m e1000 -x $(GUEST_DIR)/bset -b $(GUEST_BPFTOOL) -c METRICS_PORT=$(GUEST_METRICS_PORT) \
+		-m e1000 -x $(GUEST_DIR)/bset -b $(GUEST_BPFTOOL) -c METRICS_PORT=$$port \
 		-c UNIT_CAPS="$$(sed -n 's/^CapabilityBoundingSet=//p' tools/pinscope.service.in)" \
-		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-metrics.cpio.gz >/dev/null
-	GUEST_HOSTFWD=$(GUEST_METRICS_PORT) guest/boot.sh -i $(GUEST_DIR)/initrd-metrics.cpio.gz \
+		-c WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" -o $(GUEST_DIR)/initrd-metrics.cpio.gz >/dev/null && \
+	GUEST_HOSTFWD=$$port guest/boot.sh -i $(GUEST_DIR)/initrd-metrics.cpio.gz \
 		-o $(GUEST_DIR)/metrics -t $(GUEST_TIMEOUT)
 	tail -n1 $(GUEST_DIR)/metrics/metrics-ndjson > $(GUEST_DIR)/metrics/report.json
 
 test-guest-metrics: $(OUTPUT)/pinscope
-	tests/prom_check.py scrape --target 127.0.0.1:$(GUEST_METRICS_PORT) \
-		$(GUEST_DIR)/metrics/report.json -- $(MAKE) --no-print-directory guest-metrics
+	port=$(free_port) && tests/prom_check.py scrape --target 127.0.0.1:$$port \
+		$(GUEST_DIR)/metrics/report.json -- $(MAKE) --no-print-directory guest-metrics GUEST_METRICS_PORT=$$port
 	tests/ndjson_check.py $(GUEST_DIR)/metrics/metrics-ndjson
 	tests/service_check.py $(GUEST_DIR)/metrics
 

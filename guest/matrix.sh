@@ -11,7 +11,7 @@
 #   deb61-cloud-domu  Debian 6.1 cloud as PV domU (boot.sh --domu): fentry
 #   deb612-cloud-domu Debian 6.12 cloud as PV domU: fentry
 #   nonpv             Debian 6.1 generic without Xen (boot.sh --no-xen):
-#                     pinscope refuses, exit 1, "not a Xen PV guest"
+#                     pinscope refuses, exit 5, "not a Xen PV guest"
 #   patched61-dom0    the patched 6.1 kernel (make kernel) as dom0:
 #                     tracepoints (+ fentry run) clean and under the three
 #                     faults (kernel/test-live.sh)

@@ -66,6 +66,20 @@ fi
 unit=$root/usr/lib/systemd/system/pinscope.service
 grep -q '^ExecStart=/usr/sbin/pinscope --metrics 127.0.0.1:' "$unit" && ok "unit runs /usr/sbin/pinscope --metrics" \
 	|| { cp "$unit" "$tmp/out"; bad "unit ExecStart"; }
+# the unit's exit statuses are the codes --help gives: verdicts succeed, a
+# usage error or a machine that is no Xen PV guest is not restarted; and no
+# condition skips it in dom0 (ConditionVirtualization=xen is domU only)
+"$root/usr/sbin/pinscope" --help | tr '\n' ' ' | grep -oE 'Exit status:[^.]*' > "$tmp/codes"
+code_of() { grep -oE "[0-9] [^,0-9]*$1" "$tmp/codes" | cut -c1; }
+want_ok="$(code_of violated) $(code_of inconclusive)" want_stop="$(code_of 'usage error') $(code_of 'not a Xen PV')"
+got_ok=$(sed -n 's/^SuccessExitStatus=//p' "$unit") got_stop=$(sed -n 's/^RestartPreventExitStatus=//p' "$unit")
+if [ "$got_ok" = "$want_ok" ] && [ "$got_stop" = "$want_stop" ] && [ ${#want_stop} = 3 ] &&
+   ! grep -q '^Condition' "$unit"; then
+	ok "unit: SuccessExitStatus=$got_ok, RestartPreventExitStatus=$got_stop (as --help), no Condition"
+else
+	{ cat "$tmp/codes"; echo; grep -E '^(Condition|SuccessExit|RestartPrevent)' "$unit"; } > "$tmp/out"
+	bad "unit exit statuses: want SuccessExitStatus=$want_ok RestartPreventExitStatus=$want_stop, no Condition"
+fi
 if command -v systemd-analyze > /dev/null; then
 	# the same unit, but running the binary where it was installed
 	sed "s|=/usr/sbin/pinscope|=$root/usr/sbin/pinscope|" "$unit" > "$tmp/pinscope.service"

@@ -51,7 +51,7 @@ done
 
 # a real Prometheus scrapes replay --metrics (OpenMetrics) for a few seconds
 trace=tests/data/patched-6.1-early_unlock.trace
-port=$((20000 + RANDOM % 20000))
+port=$(python3 tests/prom_check.py free-port)
 if python3 tests/prom_check.py scrape --target "127.0.0.1:$port" "$tmp/scraped.json" -- \
 	sh -c "'$bin' replay -j --metrics 127.0.0.1:$port $trace > $tmp/scraped.json & p=\$!
 	       sleep 10; kill -TERM \$p; wait \$p; rc=\$?; [ \$rc = 3 ]" > "$tmp/out" 2>&1; then
@@ -59,7 +59,7 @@ if python3 tests/prom_check.py scrape --target "127.0.0.1:$port" "$tmp/scraped.j
 else
 	bad "Prometheus scrape of replay --metrics"
 fi
-# the alerting rules of README.md "Production": valid, and they fire on a violation
+# the alerting rules of README.md "Install from the .deb, run as a service, scrape": valid, and they fire on a violation
 awk '/^Alert on violations/ { on = 1 } on && /^```yaml/ { inside = 1; next }
      inside && /^```/ { exit } inside' README.md > "$tmp/rules.yml"
 cp tests/alerts.test.yml "$tmp/"

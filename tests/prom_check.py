@@ -10,6 +10,8 @@
       (/api/v1/query) at the time of the last scrape: up is 1, the series
       equal the report, histogram_quantile(0.9) is within one bucket of p90.
       Prometheus is stopped afterwards.  Exit 0 ok, 1 mismatch or failure.
+  prom_check.py free-port
+      print a TCP port of 127.0.0.1 free now (tests pick theirs at run time)
 """
 import json, math, os, re, shutil, socket, subprocess, sys, tempfile, time
 import urllib.parse, urllib.request
@@ -171,6 +173,9 @@ def check_scrape(prom, rep):
 
 
 def main():
+    if sys.argv[1:] == ["free-port"]:
+        print(free_port())
+        return 0
     if len(sys.argv) == 4 and sys.argv[1] == "text":
         rep = json.load(open(sys.argv[2]))
         return 1 if compare(expected(rep), parse_text(open(sys.argv[3]).read())) else 0

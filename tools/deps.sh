@@ -7,6 +7,7 @@ pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcmock
       strace libcap2-bin	# tests/trust.sh
       chromium fonts-dejavu-core	# tests/html_report.py renders the --html report
       libmicrohttpd-dev prometheus debhelper lintian man-db bash-completion
+      mmdebstrap	# tests/package-clean.sh: clean Debian chroots
       liblzma-dev libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -145,7 +145,7 @@ int cmd_live(void)
 	if (need_root("live tracing"))
 		return PINSCOPE_EXIT_ERROR;
 	if (probe_xen_pv())		/* before anything is loaded */
-		return PINSCOPE_EXIT_ERROR;
+		return PINSCOPE_EXIT_NOT_PV;
 	if (probe_bpf_features() || probe_live(env.mode, &cfg, env.json || env.prometheus))
 		return PINSCOPE_EXIT_ERROR;
 	mem_note("probe");
@@ -187,6 +187,10 @@ int cmd_live(void)
 			env.pid ? " of one process" : "");
 	if (poll_loop(skel, rb, &rep))
 		goto cleanup;
+	/* No scrape after the final snapshot: the counters keep moving until the
+	 * programs are detached, and no scrape may show more than the report */
+	http_stop(http);
+	http = NULL;
 	ring_buffer__consume(rb);
 	if (read_report(skel, &rep))
 		goto cleanup;

@@ -54,7 +54,7 @@
 #   live-text           stdout+stderr of `pinscope -d TEXT_DURATION`
 #   workload-text       workload output during the text run
 #   unpriv              pinscope run as uid/gid 65534 (expected rc 1)
-#   nonpv               pinscope -d 1 outside a Xen PV guest (expected rc 1,
+#   nonpv               pinscope -d 1 outside a Xen PV guest (expected rc 5,
 #                       "not a Xen PV guest (found: ...)")
 #   bpf-after-prog      bpftool prog list after every pinscope run exited
 #   bpf-after-link      bpftool link list, same time

@@ -21,7 +21,8 @@
 # --prometheus report of pinscope --metrics with only UNIT_CAPS, a short
 # workload meanwhile), unit-caps-no-CAP_X for each CAP_X of UNIT_CAPS
 # (pinscope -d 1 without it: must fail), each with a -stderr section, and bpf-after (bpftool prog list after
-# all runs: nothing of pinscope's may be left).
+# all runs: nothing of pinscope's may be left); before it, shutdown_scrapes'
+# sections (below).
 METRICS_PORT=${METRICS_PORT:?}
 SCRAPE_WAIT=${SCRAPE_WAIT:-6}
 
@@ -105,6 +106,50 @@ scenario() {
 			emit_text "unit-caps-no-$_c-stderr" /tmp/m.err $_rc
 		done
 	fi
+	shutdown_scrapes
 	[ -x /usr/sbin/bpftool ] && run_emit bpf-after /usr/sbin/bpftool prog list
 	return 0
+}
+
+# Scrapes during shutdown never show more than the final report.  pinscope
+# is held right after its final snapshot: --html writes FILE.tmp, here a FIFO
+# nobody reads yet, so its main thread blocks in openat (syscall 257) once the
+# report is taken.  Meanwhile GET /metrics (each wget forks and execs: pins
+# and flushes, counted while the programs stay attached) must fail or show no
+# more than the report; then the FIFO is read and pinscope ends.  Sections:
+# shutdown-before (a scrape before SIGTERM), shutdown-held (rc 0: held in
+# openat), shutdown-scrape-N (rc: wget's), shutdown (the final --prometheus
+# report, rc pinscope's), shutdown-stderr.
+shutdown_scrapes() {
+	stage "trace: scrapes while pinscope ends (held after its final snapshot)"
+	rm -f /tmp/final.html /tmp/final.html.tmp
+	mkfifo /tmp/final.html.tmp || return 1
+	if ! serve /bin/pinscope --metrics "127.0.0.1:$METRICS_PORT" --prometheus \
+		--html /tmp/final.html $PINSCOPE_ARGS; then
+		emit_text shutdown /tmp/m.out 1
+		emit_text shutdown-stderr /tmp/m.err 1
+		return 1
+	fi
+	/bin/workload -n 1 -c 2 -m 16 -f 1 > /dev/null 2>&1
+	wget -q -O /tmp/before "http://127.0.0.1:$METRICS_PORT/metrics"
+	emit_text shutdown-before /tmp/before $?
+	kill -TERM "$pid"
+	_i=0 _sc=""
+	while [ "$_i" -lt 30 ] && kill -0 "$pid" 2>/dev/null; do
+		read -r _sc _rest < "/proc/$pid/syscall" && [ "$_sc" = 257 ] && break
+		_i=$((_i + 1))
+		nap 1
+	done
+	echo "after SIGTERM: syscall '$_sc' after $_i s" > /tmp/held
+	[ "$_sc" = 257 ]
+	emit_text shutdown-held /tmp/held $?
+	for _n in 1 2 3; do
+		wget -q -O "/tmp/scrape-$_n" "http://127.0.0.1:$METRICS_PORT/metrics" 2> /dev/null
+		emit_text "shutdown-scrape-$_n" "/tmp/scrape-$_n" $?
+	done
+	cat /tmp/final.html.tmp > /dev/null
+	wait "$pid"
+	_rc=$?
+	emit_text shutdown /tmp/m.out $_rc
+	emit_text shutdown-stderr /tmp/m.err $_rc
 }

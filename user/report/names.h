@@ -6,13 +6,15 @@
 #include <linux/types.h>
 #include "pinscope.h"
 
-/* Exit codes (README, docs/json.md) */
+/* Exit codes (README, docs/json.md, pinscope.8, --help; pinscope.service's
+ * SuccessExitStatus and RestartPreventExitStatus: tests/install.sh) */
 enum pinscope_exit {
 	PINSCOPE_EXIT_OK = 0,
 	PINSCOPE_EXIT_ERROR = 1,
 	PINSCOPE_EXIT_USAGE = 2,
 	PINSCOPE_EXIT_VIOLATION = 3,
 	PINSCOPE_EXIT_INCONCLUSIVE = 4,	/* no operation was judged */
+	PINSCOPE_EXIT_NOT_PV = 5,	/* live, not in a Xen PV guest: a restart cannot help */
 };
 
 const char *rule_name(__u32 rule);
