@@ -44,7 +44,7 @@ export PINSCOPE_CACHE := $(GUEST_CACHE)
 
 MATRIX_ROWS ?=
 
-.PHONY: test-matrix guest-metrics test-guest-metrics guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
+.PHONY: try-kernel test-matrix guest-metrics test-guest-metrics guest-fetch guest-smoke guest-capture guest-capture-save guest-live guest-demo guest-clean
 
 guest-fetch:
 	$(Q)guest/fetch.sh >/dev/null
@@ -116,6 +116,15 @@ test-guest-metrics: $(OUTPUT)/pinscope
 test-matrix: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static guest-fetch $(GUEST_DIR)/workload
 	OUTPUT=$(OUTPUT) GUEST_BPFTOOL=$(GUEST_BPFTOOL) MATRIX_WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" \
 		guest/matrix.sh $(MATRIX_ROWS)
+
+# "Does pinscope work on my kernel?": make try-kernel PKG=linux-image-amd64
+# SUITE=sid ROLE=dom0 (guest/try-kernel.sh; docs/kernels.md)
+SUITE ?= bookworm
+ROLE ?= dom0
+try-kernel: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static $(GUEST_DIR)/workload
+	@[ -n "$(PKG)" ] || { echo "make try-kernel: PKG=<Debian kernel package> [SUITE=bookworm|trixie|sid] [ROLE=dom0|domu]" >&2; exit 2; }
+	OUTPUT=$(OUTPUT) GUEST_BPFTOOL=$(GUEST_BPFTOOL) MATRIX_WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" \
+		guest/try-kernel.sh $(PKG) $(SUITE) $(ROLE)
 
 guest-clean:
 	$(Q)rm -rf $(GUEST_DIR)

@@ -10,6 +10,11 @@
 #   deb612-dom0       Debian 6.12 generic as dom0: the same
 #   deb61-cloud-domu  Debian 6.1 cloud as PV domU (boot.sh --domu): fentry
 #   deb612-cloud-domu Debian 6.12 cloud as PV domU: fentry
+#   sid72-dom0        Debian sid's 7.2 generic as dom0 (Xen 4.17): auto mode
+#                     is kprobe (xen_pin_page is not in 7.2's BTF), + --lean,
+#                     and --mode fentry refused naming why
+#   sid72-xen420-dom0 the same on trixie's Xen 4.20
+#   sid72-cloud-domu  sid's 7.2 cloud kernel as PV domU: the same runs
 #   nonpv             Debian 6.1 generic without Xen (boot.sh --no-xen):
 #                     pinscope refuses, exit 5, "not a Xen PV guest"
 #   patched61-dom0    the patched 6.1 kernel (make kernel) as dom0:
@@ -42,7 +47,7 @@ WORKLOAD=$OUTPUT/guest/workload
 WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 BPFTOOL=${GUEST_BPFTOOL:-auto}
-ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu"
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu"
 
 log() { echo "[matrix] $*" >&2; }
 
@@ -63,37 +68,63 @@ mkinitrd() {
 		-c WORKLOAD_ARGS="$WARGS" "$@" -o "$DIR/initrd-$name.cpio.gz" >/dev/null
 }
 
-# kver PKG: uname -r of Debian's kernel package PKG (fetched if needed)
-kver() { "$HERE/fetch.sh" -K "$1" 2>/dev/null | sed -n 's/^KVER=//p'; }
+# kver PKG [SUITE]: uname -r of Debian's kernel package PKG (fetched if needed)
+kver() { "$HERE/fetch.sh" -S "${2:-bookworm}" -K "$1" 2>/dev/null | sed -n 's/^KVER=//p'; }
 
 # checks LOG: "N/M" from check-live.py's "N passed, M failed" lines (summed)
 checks() {
 	awk '/^[0-9]+ passed, [0-9]+ failed/ {p += $1; f += $3} END {printf "%d/%d", p, p + f}' "$1"
 }
 
+# fentry_refused DIR: --mode fentry, impossible on this kernel, exits 1 and says
+# what the compiler did instead of blaming the kernel's BTF
+fentry_refused() {
+	local err rc
+	err=$(cat "$1/fentry.live-json-stderr" 2>/dev/null)
+	rc=$(cat "$1/fentry.live-json.rc" 2>/dev/null)
+	if [ "$rc" = 1 ] && grep -q "fentry: not in the kernel's BTF:.*xen_pin_page" <<<"$err" &&
+	   grep -q "the compiler copied it (xen_pin_page\." <<<"$err" && ! grep -q DEBUG_INFO_BTF <<<"$err"; then
+		printf 'ok   - --mode fentry refused (exit 1): xen_pin_page not in BTF, its copy named\n1 passed, 0 failed\n'
+	else
+		printf 'FAIL - --mode fentry refused (exit 1): xen_pin_page not in BTF, its copy named: exit %s: %s\n0 passed, 1 failed\n' \
+			"$rc" "$(head -c 300 <<<"$err")"
+		return 1
+	fi
+}
+
 declare -A result nchecks secs
 # stock ROW PKG ROLE MODES...: boot Debian's PKG in ROLE (dom0, domu) and check
-# the fentry run (+ a kprobe run when MODES has kprobe)
+# the fentry run (+ a kprobe run when MODES has kprobe).  SUITE (the kernel's,
+# default bookworm), XEN (boot.sh -X PKG@SUITE) and AUTO (the mode auto picks:
+# fentry; kprobe where the compiler took the pinning functions out of BTF,
+# then also a --lean run and a --mode fentry run that must be refused) from
+# the environment of the call.
 stock() {
-	local row=$1 pkg=$2 role=$3 out=$DIR/$1 rel img brc ok=1
+	local row=$1 pkg=$2 role=$3 out=$DIR/$1 rel img brc ok=1 auto=${AUTO:-fentry}
+	local suite=${SUITE:-bookworm} xen=${XEN:-}
 	shift 3
-	rel=$(kver "$pkg")
-	[ -n "$rel" ] || { result[$row]="failed: cannot fetch $pkg"; return; }
+	rel=$(kver "$pkg" "$suite")
+	[ -n "$rel" ] || { result[$row]="failed: cannot fetch $pkg ($suite)"; return; }
 	img=stock
 	case " $* " in *" kprobe "*) img=stock-kprobe ;; esac
+	[ "$auto" = fentry ] || img=stock-auto-$auto
 	# with trace-cmd: the JSON run's window also as trace.dat (tests/twin.sh)
 	if [ "$img" = stock-kprobe ]; then
 		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv json@kprobe json@lean" \
 			-c PINSCOPE_ARGS_kprobe="--mode kprobe" -c PINSCOPE_ARGS_lean="--lean"
+	elif [ "$auto" != fentry ]; then
+		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv json@lean json@fentry" \
+			-c PINSCOPE_ARGS_lean="--lean" -c PINSCOPE_ARGS_fentry="--mode fentry"
 	else
 		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv"
 	fi || { result[$row]="failed: initramfs"; return; }
-	local bargs=(-K "$pkg") refusal=""
+	local bargs=(-K "$pkg" -S "$suite") refusal=""
+	[ -z "$xen" ] || bargs+=(-X "$xen")
 	if [ "$role" = domu ]; then
 		bargs+=(--domu)
 		# a kernel without CONFIG_XEN_DOM0 is refused as dom0, before QEMU
 		mkdir -p "$out"
-		refusal=$("$HERE/boot.sh" -K "$pkg" -i "$DIR/initrd-$img.cpio.gz" -o "$out/dom0-refusal" 2>&1 >/dev/null)
+		refusal=$("$HERE/boot.sh" -K "$pkg" -S "$suite" -i "$DIR/initrd-$img.cpio.gz" -o "$out/dom0-refusal" 2>&1 >/dev/null)
 		brc=$?
 		if [ $brc = 2 ] && grep -q 'cannot boot as dom0 .*--domu' <<<"$refusal"; then
 			refusal="ok   - dom0 boot of $rel refused (exit 2), pointing to --domu"
@@ -112,7 +143,12 @@ stock() {
 		ok*) printf '%s\n1 passed, 0 failed\n' "$refusal" ;;
 		FAIL*) printf '%s\n0 passed, 1 failed\n' "$refusal" ;;
 		esac
-		"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode fentry --expect-release "$rel" || ok=0
+		"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode "$auto" --expect-release "$rel" || ok=0
+		if [ "$auto" != fentry ]; then
+			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode "$auto" --run lean \
+				--expect-lean || ok=0
+			fentry_refused "$out" || ok=0
+		fi
 		if [ "$img" = stock-kprobe ]; then
 			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode kprobe --run kprobe || ok=0
 			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode fentry --run lean \
@@ -192,6 +228,9 @@ declare -A K=(
 	[deb612-dom0]="Debian 6.12|generic|dom0|fentry, kprobe, fentry --lean"
 	[deb61-cloud-domu]="Debian 6.1|cloud|PV domU|fentry"
 	[deb612-cloud-domu]="Debian 6.12|cloud|PV domU|fentry"
+	[sid72-dom0]="Debian 7.2|generic|dom0|kprobe (auto), --lean; fentry refused"
+	[sid72-xen420-dom0]="Debian 7.2|generic|dom0 4.20|kprobe (auto), --lean; fentry refused"
+	[sid72-cloud-domu]="Debian 7.2|cloud|PV domU|kprobe (auto), --lean; fentry refused"
 	[nonpv]="Debian 6.1|generic|no Xen|refusal"
 	[patched61-dom0]="patched 6.1|pinscope|dom0|tracepoints (+fentry), 3 faults"
 	[patched61-ringbuf]="patched 6.1|pinscope|dom0|tracepoints, 4 KiB ring buffer"
@@ -206,6 +245,10 @@ for r in "${rows[@]}"; do
 	deb612-dom0) stock "$r" linux-image-6.12-amd64 dom0 fentry kprobe ;;
 	deb61-cloud-domu) stock "$r" linux-image-cloud-amd64 domu fentry ;;
 	deb612-cloud-domu) stock "$r" linux-image-6.12-cloud-amd64 domu fentry ;;
+	sid72-dom0) SUITE=sid AUTO=kprobe stock "$r" linux-image-amd64 dom0 kprobe ;;
+	sid72-xen420-dom0) SUITE=sid AUTO=kprobe XEN=xen-hypervisor-4.20-amd64@trixie \
+		stock "$r" linux-image-amd64 dom0 kprobe ;;
+	sid72-cloud-domu) SUITE=sid AUTO=kprobe stock "$r" linux-image-cloud-amd64 domu kprobe ;;
 	nonpv) nonpv ;;
 	patched61-dom0) patched 6.1 "$r" ;;
 	patched61-ringbuf) ringbuf ;;

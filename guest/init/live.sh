@@ -86,14 +86,21 @@ proc_links() {
 # stayed the same for a second, and (ERRFILE: its stderr) it has printed the
 # visibility probe's line: its run starts after the probe (pinscope's own
 # pins and unpins, which a trace of the window must not hold); 1 if PID died
-# or ATTACH_TIMEOUT passed.  Starts no process but grep (see proc_links).
+# or ATTACH_TIMEOUT passed.  Starts no process (see proc_links): a process
+# started here would be pinned and unpinned in the run, not in the trace.
+probed() {
+	while IFS= read -r _l; do
+		case "$_l" in "pinscope: visibility"*) return 0 ;; esac
+	done < "$1" 2>/dev/null
+	return 1
+}
 wait_attached() {
 	_i=0 _prev=-1
 	while [ "$_i" -lt "$ATTACH_TIMEOUT" ]; do
 		kill -0 "$1" 2>/dev/null || return 1
 		proc_links "$1"
 		if [ "$NLINKS" -gt 0 ] && [ "$NLINKS" = "$_prev" ] &&
-		   { [ -z "${2:-}" ] || grep -q '^pinscope: visibility' "$2" 2>/dev/null; }; then
+		   { [ -z "${2:-}" ] || probed "$2"; }; then
 			return 0
 		fi
 		_prev=$NLINKS
