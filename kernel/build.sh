@@ -12,7 +12,8 @@
 # the same inputs reuses the cached kernel and takes a second.
 #
 # Usage: kernel/build.sh            install deps if needed, build or reuse
-#        kernel/build.sh --deps     only install the build dependencies
+#        kernel/build.sh --deps     only install the build dependencies (7.2:
+#                                   and fetch linux-source-7.2 from sid)
 #        kernel/build.sh --print V  print a path without building, V one of
 #                                   dir bzImage vmlinux btf config
 #        kernel/build.sh --env      print KERNEL_* shell assignments
@@ -371,7 +372,7 @@ case ${1:-} in
 	build
 	;;
 -h|--help)
-	sed -n '3,32p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'
 	;;
 *)
 	die "unknown argument '$1' (see --help)"
