@@ -159,10 +159,13 @@ deps() {
 
 # The cache key: everything that goes into the kernel image.
 cache_key() {
+	local ver
+	# (a failure inside the echo's $(...) below would not stop the script)
+	ver=$(src_version) || exit 1
 	[ -e "${PATCHES[0]}" ] ||
 		die "no patches in $HERE/patches/$KVER (KVER=$KVER; series: $(cd "$HERE/patches" && echo */ | tr -d /))"
 	{
-		echo "src $SRC_PKG $(src_version)${FOREIGN:+ $FOREIGN}"
+		echo "src $SRC_PKG $ver${FOREIGN:+ $FOREIGN}"
 		for p in "${PATCHES[@]}"; do
 			echo "patch $(basename "$p") $(sha256sum < "$p")"
 		done
