@@ -12,14 +12,20 @@
 # the same inputs reuses the cached kernel and takes a second.
 #
 # Usage: kernel/build.sh            install deps if needed, build or reuse
-#        kernel/build.sh --deps     only install the build dependencies
+#        kernel/build.sh --deps     only install the build dependencies (7.2:
+#                                   and fetch linux-source-7.2 from sid)
 #        kernel/build.sh --print V  print a path without building, V one of
 #                                   dir bzImage vmlinux btf config
 #        kernel/build.sh --env      print KERNEL_* shell assignments
 #
-# Environment: KVER (kernel series: 6.1, the default, or 6.12; one directory
-# kernel/patches/KVER each), PINSCOPE_CACHE (cache root), KERNEL_JOBS (make
-# -j, default 2).
+# Environment: KVER (kernel series: 6.1, the default, 6.12 or 7.2; one
+# directory kernel/patches/KVER each), PINSCOPE_CACHE (cache root),
+# KERNEL_JOBS (make -j, default 2), PINSCOPE_OFFLINE=1 (7.2: no apt look-up,
+# use the source already fetched).
+# Source: 6.1 and 6.12 from the system's suites (bookworm,
+# bookworm-security), apt-get installed; 7.2 from sid, downloaded with
+# tools/apt-suite.sh and unpacked (dpkg -x) into <cache>/kernel/pkg/, never
+# installed (the table KVER_SUITE below).
 # Output of a build: <hash>/bzImage, vmlinux (symbols + .BTF, DWARF
 # stripped), vmlinux.btf (raw BTF), config, System.map, kernel.release,
 # env (the KERNEL_* assignments); <cache>/kernel/current-KVER links to it.
@@ -31,9 +37,26 @@ CACHE=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}/kernel
 JOBS=${KERNEL_JOBS:-2}
 KVER=${KVER:-6.1}
 SRC_PKG=linux-source-$KVER
-SRC_TAR=/usr/src/$SRC_PKG.tar.xz
-DEPS="$SRC_PKG bc bison flex libelf-dev libssl-dev dwarves cpio kmod
+# The Debian suite of each series' linux-source-KVER.  bookworm and
+# bookworm-security are the system's own: the package is apt-get installed
+# and its tarball is /usr/src/$SRC_PKG.tar.xz.  Any other suite (one that
+# tools/apt-suite.sh knows) is not in the system's sources: the package is
+# downloaded through apt-suite's private configuration and unpacked with
+# dpkg -x into $CACHE/pkg/$SRC_PKG_<version>/.
+declare -A KVER_SUITE=(
+	[6.1]=bookworm
+	[6.12]=bookworm-security
+	[7.2]=sid
+)
+SUITE=${KVER_SUITE[$KVER]:-bookworm}
+case $SUITE in
+bookworm|bookworm-security) FOREIGN= ;;
+*) FOREIGN=$SUITE ;;
+esac
+PKG_CACHE=$CACHE/pkg
+DEPS="bc bison flex libelf-dev libssl-dev dwarves cpio kmod
       gcc make git xz-utils binutils"
+[ -n "$FOREIGN" ] || DEPS="$SRC_PKG $DEPS"
 # the common fragment, then the series' own lines (options that exist in
 # one series only)
 FRAGMENTS=("$HERE/pinscope.config")
@@ -68,17 +91,81 @@ install_deps() {
 		die "apt-get install ${missing[*]} failed"
 }
 
+# A series from a foreign suite: download $SRC_PKG's newest version there
+# and unpack it into $PKG_CACHE/${SRC_PKG}_<version>/ (once per version);
+# $PKG_CACHE/$SRC_PKG.version names the version in use.  Offline, or when
+# the suite cannot be reached, the version already unpacked is kept.
+fetch_source() {
+	local ver cur dir tmp deb
+	cur=$(cat "$PKG_CACHE/$SRC_PKG.version" 2>/dev/null || true)
+	# shellcheck source=../tools/apt-suite.sh
+	. "$HERE/../tools/apt-suite.sh"
+	if ! apt_suite "$FOREIGN" ||
+	   ! ver=$(apt-cache "${APT_SUITE_OPTS[@]}" show --no-all-versions "$SRC_PKG" 2>/dev/null |
+		   sed -n 's/^Version: //p') || [ -z "$ver" ]; then
+		[ -n "$cur" ] && [ -f "$PKG_CACHE/${SRC_PKG}_$cur/usr/src/$SRC_PKG.tar.xz" ] ||
+			die "$SRC_PKG not found in $FOREIGN (tools/apt-suite.sh $FOREIGN apt-cache policy $SRC_PKG)"
+		log "$SRC_PKG: $FOREIGN not reachable, keeping $cur"
+		return
+	fi
+	dir=$PKG_CACHE/${SRC_PKG}_$ver
+	if [ -f "$dir/usr/src/$SRC_PKG.tar.xz" ]; then
+		[ "$cur" = "$ver" ] || echo "$ver" > "$PKG_CACHE/$SRC_PKG.version"
+		log "$SRC_PKG $ver ($FOREIGN) present in $dir"
+		return
+	fi
+	tmp=$PKG_CACHE/.fetch-$SRC_PKG
+	rm -rf "$tmp" "$dir.tmp"
+	mkdir -p "$tmp"
+	log "downloading $SRC_PKG $ver from $FOREIGN (not installed: dpkg -x into $dir)"
+	# apt's _apt sandbox user need not be able to write the cache.
+	(cd "$tmp" && apt-get "${APT_SUITE_OPTS[@]}" download -q "$SRC_PKG=$ver" >/dev/null) ||
+		die "apt-get download $SRC_PKG=$ver ($FOREIGN) failed"
+	deb=$(echo "$tmp"/"${SRC_PKG}"_*.deb)
+	[ -f "$deb" ] || die "apt-get download left no $SRC_PKG .deb in $tmp"
+	[ "$(dpkg-deb -f "$deb" Version)" = "$ver" ] ||
+		die "$deb is not version $ver"
+	dpkg-deb -x "$deb" "$dir.tmp" || die "dpkg -x $deb failed"
+	[ -f "$dir.tmp/usr/src/$SRC_PKG.tar.xz" ] ||
+		die "$deb holds no usr/src/$SRC_PKG.tar.xz"
+	mv "$dir.tmp" "$dir"
+	rm -rf "$tmp"
+	echo "$ver" > "$PKG_CACHE/$SRC_PKG.version"
+}
+
 src_version() {
+	if [ -n "$FOREIGN" ]; then
+		cat "$PKG_CACHE/$SRC_PKG.version" 2>/dev/null ||
+			die "$SRC_PKG ($FOREIGN) is not fetched (run: KVER=$KVER $0 --deps)"
+		return
+	fi
 	dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null ||
-		die "$SRC_PKG is not installed (run: $0 --deps)"
+		die "$SRC_PKG is not installed (run: KVER=$KVER $0 --deps)"
+}
+
+# The source tarball of version $1.
+src_tar() {
+	if [ -n "$FOREIGN" ]; then
+		echo "$PKG_CACHE/${SRC_PKG}_$1/usr/src/$SRC_PKG.tar.xz"
+	else
+		echo "/usr/src/$SRC_PKG.tar.xz"
+	fi
+}
+
+deps() {
+	install_deps
+	[ -z "$FOREIGN" ] || fetch_source
 }
 
 # The cache key: everything that goes into the kernel image.
 cache_key() {
+	local ver
+	# (a failure inside the echo's $(...) below would not stop the script)
+	ver=$(src_version) || exit 1
 	[ -e "${PATCHES[0]}" ] ||
 		die "no patches in $HERE/patches/$KVER (KVER=$KVER; series: $(cd "$HERE/patches" && echo */ | tr -d /))"
 	{
-		echo "src $SRC_PKG $(src_version)"
+		echo "src $SRC_PKG $ver${FOREIGN:+ $FOREIGN}"
 		for p in "${PATCHES[@]}"; do
 			echo "patch $(basename "$p") $(sha256sum < "$p")"
 		done
@@ -164,14 +251,15 @@ configure() {
 
 # A pristine, committed copy of the Debian source, tagged "base".
 prepare_source() {
-	local src=$1 ver=$2
+	local src=$1 ver=$2 tarball
 	if [ -d "$src/.git" ] && git -C "$src" rev-parse -q --verify base >/dev/null; then
 		return
 	fi
-	log "unpacking $SRC_TAR ($SRC_PKG $ver)"
+	tarball=$(src_tar "$ver")
+	log "unpacking $tarball ($SRC_PKG $ver)"
 	rm -rf "$src" "$src.tmp"
 	mkdir -p "$src.tmp"
-	tar -xf "$SRC_TAR" -C "$src.tmp"
+	tar -xf "$tarball" -C "$src.tmp"
 	mv "$src.tmp/$SRC_PKG" "$src"
 	rmdir "$src.tmp"
 	log "committing the pristine tree (base for git am)"
@@ -207,7 +295,7 @@ apply_patches() {
 
 build() {
 	local key out ver src bld t0 t1 logf
-	install_deps
+	deps
 	ver=$(src_version)
 	key=$(cache_key)
 	out=$CACHE/$key
@@ -260,7 +348,7 @@ build() {
 
 case ${1:-} in
 --deps)
-	install_deps
+	deps
 	;;
 --print)
 	out=$CACHE/$(cache_key)
@@ -287,7 +375,7 @@ case ${1:-} in
 	build
 	;;
 -h|--help)
-	sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'
 	;;
 *)
 	die "unknown argument '$1' (see --help)"

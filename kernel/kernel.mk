@@ -1,7 +1,8 @@
 # kernel/kernel.mk: pinscope's patched test kernel, included from the top
 # Makefile.  See docs/kernel.md.
 #
-#   make kernel-deps   apt-get the kernel build dependencies
+#   make kernel-deps   apt-get the kernel build dependencies (7.2: and fetch
+#                      sid's linux-source-7.2 into the cache)
 #   make kernel        build (or reuse from the cache) the patched bzImage
 #   make kernel-env    print KERNEL_DIR, KERNEL_BZIMAGE, KERNEL_VMLINUX,
 #                      KERNEL_BTF, KERNEL_CONFIG of the current inputs
@@ -15,8 +16,10 @@
 #                      late_lock).  Needs the guest targets (guest/guest.mk)
 #                      and the top Makefile's pinscope and pinscope.static.
 #
-# KVER picks the series: 6.1 (default, Debian 12's linux-source-6.1) or 6.12
-# (linux-source-6.12 from bookworm-security); kernel/patches/$(KVER)/.
+# KVER picks the series: 6.1 (default, Debian 12's linux-source-6.1), 6.12
+# (linux-source-6.12 from bookworm-security) or 7.2 (linux-source-7.2 from
+# sid, not in the system's suites: downloaded with tools/apt-suite.sh and
+# unpacked into the cache, never installed); kernel/patches/$(KVER)/.
 # The kernel is cached outside git, in
 #   $(PINSCOPE_CACHE)/kernel/<hash>/   (default ~/.cache/pinscope)
 # keyed by linux-source-$(KVER)'s version, kernel/patches/$(KVER),
