@@ -27,6 +27,9 @@
 #                     domU: tracepoints clean and under the three faults
 #                     (kernel/test-live.sh --domu); skipped, with the
 #                     reason, while kernel/ has no 6.12 series
+#   patched72-dom0    the patched 7.2 kernel (make kernel KVER=7.2, sid's
+#                     linux-source-7.2) as dom0: tracepoints (+ fentry run)
+#                     clean and under the three faults
 # Prints a table (kernel, flavour, role, modes, result, checks, seconds) and
 # ends with "matrix: N passed, M failed" (skipped rows are named, never
 # counted as passed).  Results in $OUTPUT/guest/matrix/<row>/.
@@ -47,7 +50,7 @@ WORKLOAD=$OUTPUT/guest/workload
 WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 BPFTOOL=${GUEST_BPFTOOL:-auto}
-ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu"
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0"
 
 log() { echo "[matrix] $*" >&2; }
 
@@ -235,6 +238,7 @@ declare -A K=(
 	[patched61-dom0]="patched 6.1|pinscope|dom0|tracepoints (+fentry), 3 faults"
 	[patched61-ringbuf]="patched 6.1|pinscope|dom0|tracepoints, 4 KiB ring buffer"
 	[patched612-domu]="patched 6.12|pinscope|PV domU|tracepoints, 3 faults"
+	[patched72-dom0]="patched 7.2|pinscope|dom0|tracepoints (+fentry), 3 faults"
 )
 t_all=$(date +%s)
 for r in "${rows[@]}"; do
@@ -253,6 +257,7 @@ for r in "${rows[@]}"; do
 	patched61-dom0) patched 6.1 "$r" ;;
 	patched61-ringbuf) ringbuf ;;
 	patched612-domu) patched 6.12 "$r" --domu ;;
+	patched72-dom0) patched 7.2 "$r" ;;
 	esac
 	secs[$r]=$(( $(date +%s) - t0 ))
 	log "row $r: ${result[$r]} (${secs[$r]} s)"

@@ -209,7 +209,8 @@ live_json() {
 	emit_text "${_p}workload-json" /tmp/workload-json.txt $wrc
 	emit_text "${_p}live-json" /tmp/live.json $prc
 	emit_text "${_p}live-json-stderr" /tmp/live.err $prc
-	emit_b64 "${_p}live-html" /tmp/live.html $prc
+	# a run that never attached wrote no page: no section (an empty one does not decode)
+	[ ! -s /tmp/live.html ] || emit_b64 "${_p}live-html" /tmp/live.html $prc
 	if [ "$traced" = 1 ] && [ "$attached" = 1 ]; then
 		trace_emit_setup "${_p}live-trace"
 		trace_stop_emit "${_p}live-trace"
