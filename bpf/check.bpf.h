@@ -43,6 +43,9 @@ static __always_inline __u32 ev_pid(struct ps *p)
 	return p->live ? bpf_get_current_pid_tgid() >> 32 : p->e->pid;
 }
 
+/* rule ids index the statistics as rule & 7 (a bound the verifier sees) */
+_Static_assert(PINSCOPE_NR_RULES <= 8, "rule & 7 indexes every rule");
+
 static __always_inline void checked(struct ps *p, __u32 rule)
 {
 	p->s->st.checked[rule & 7]++;
@@ -376,6 +379,22 @@ static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 		report_once(p, PINSCOPE_R_PGD_LAST, PINSCOPE_WHY_LOWER_AFTER_PGD, pfn, 0);
 }
 
+/*
+ * mm-lock-held: a split PTE lock nests inside the page_table_lock of the mm
+ * the pin or unpin works for (xen_pte_lock(): spin_lock_nest_lock(ptl,
+ * &mm->page_table_lock)); on the suspend path init_mm's
+ * (xen_mm_pin_all(): __xen_pgd_pin(&init_mm, pgd)).  Judged where the
+ * source records it (caps MMLOCK) and this event did.
+ */
+static __always_inline void mm_lock_judge(struct ps *p, __u64 pfn, __u32 mmlock)
+{
+	if (!HAS(MMLOCK) || mmlock == PINSCOPE_MMLOCK_UNKNOWN)
+		return;
+	checked(p, PINSCOPE_R_MM_LOCK_HELD);
+	if (mmlock != PINSCOPE_MMLOCK_HELD)
+		report(p, PINSCOPE_R_MM_LOCK_HELD, PINSCOPE_WHY_MM_LOCK_FREE, pfn, 0);
+}
+
 /* A step of a rule was not seen on this operation: the rule is not judged there */
 static __always_inline void unseen(struct ps *p, __u32 rule)
 {
@@ -639,6 +658,8 @@ static __always_inline void on_page(struct ps *p)
 		return;
 	}
 	visit(p, p->e->arg[1], p->e->arg[2], p->e->arg[3]);
+	if (!HAS(LOCK))	/* judged once the visit shows it took a split lock */
+		p->s->pg.mmlock = PINSCOPE_EV_MMLOCK(p->e->arg[0]);
 }
 
 /* fentry/kprobe mode: a xen_pin_page()/xen_unpin_page() call returned */
@@ -654,6 +675,7 @@ static __always_inline void on_page_exit(struct ps *p)
 		/* lock inferred from the deferred unlock queued in the same call */
 		if (f & PGF_PINNED)
 			checked(p, PINSCOPE_R_PTE_LOCK_HELD);
+		mm_lock_judge(p, s->pg.pfn, s->pg.mmlock);
 		return;
 	}
 	if (!(f & PGF_PINNED)) {
@@ -665,6 +687,7 @@ static __always_inline void on_page_exit(struct ps *p)
 		 * taken and never handed to a deferred unlock; locks-released
 		 * reports it when the operation ends */
 		leaked(s, s->pg.pfn, 1);
+		mm_lock_judge(p, s->pg.pfn, s->pg.mmlock);
 		return;
 	}
 	if (s->op.fe.nr_undecided < UNDECIDED_MAX) {
@@ -695,8 +718,10 @@ static __always_inline void on_mc_entry(struct ps *p)
 static __always_inline void on_lock(struct ps *p)
 {
 	maybe_finish(p);
-	if (p->s->op.kind)
-		held_push(p, p->e->arg[3], p->e->arg[1], ev_ts(p));
+	if (!p->s->op.kind)
+		return;
+	held_push(p, p->e->arg[3], p->e->arg[1], ev_ts(p));
+	mm_lock_judge(p, p->e->arg[1], PINSCOPE_EV_MMLOCK(p->e->arg[0]));
 }
 
 static __always_inline void on_unlock(struct ps *p)

@@ -87,6 +87,9 @@ struct ps_visit {
 	__u64 pfn;
 	__u64 ptl;
 	__u64 ts;			/* start, moved past flushes inside the visit */
+	__u32 mmlock;			/* fentry/kprobe: the mm's page_table_lock
+					 * at a PTE page's visit (enum pinscope_mmlock) */
+	__u32 pad;
 };
 
 /* The last xen_do_pin */
@@ -170,6 +173,9 @@ const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */
 const volatile __u64 page_offset_base_addr = 0;	/* &page_offset_base, from kallsyms */
 const volatile __u64 m2p_addr = 0;		/* &machine_to_phys_mapping, from kallsyms */
 const volatile __u64 page_size_of = 64;	/* sizeof(struct page) */
+const volatile __u64 mm_ptl_off = 0;	/* offsetof(struct mm_struct, page_table_lock),
+					 * from vmlinux BTF (caps MMLOCK, stock modes) */
+const volatile __u64 init_mm_addr = 0;	/* &init_mm, from kallsyms: the suspend path */
 const volatile bool want_stack = true;
 
 /*

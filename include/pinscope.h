@@ -98,6 +98,10 @@ enum pinscope_caps {
 	PINSCOPE_CAP_UVM_PGD	= 1 << 10, /* PGD visits are the update_va_mapping entries
 					    * with UVMF_TLB_FLUSH, whatever function queued them */
 	PINSCOPE_CAP_PGD_PFN	= 1 << 11, /* an operation's begin carries its pgd's pfn */
+	PINSCOPE_CAP_MMLOCK	= 1 << 12, /* lock events (tracepoints) or PTE page visits
+					    * (fentry/kprobe) say whether the mm's
+					    * page_table_lock is held (enum pinscope_mmlock);
+					    * added to a mode's caps where the source has it */
 };
 
 #define PINSCOPE_CAPS_TRACEPOINTS (PINSCOPE_CAP_PAGE | PINSCOPE_CAP_PTL | \
@@ -120,6 +124,21 @@ enum pinscope_lean {
 #define PINSCOPE_LEAN_ALL (PINSCOPE_LEAN_PROCS | PINSCOPE_LEAN_IDLE_FLUSH)
 
 /*
+ * The page_table_lock of the mm a pin or unpin works for, as an event saw
+ * it (bits 8-9 of arg[0] of LOCK and PAGE events): the lock word read where
+ * the split lock is taken (the kernel/patches xen_mmu_pte_lock field
+ * mm_locked, spin_is_locked()) or, on stock kernels, at the PTE page's
+ * xen_(un)pin_page() (bpf/pinscope.bpf.c mm_lock_state()).
+ */
+enum pinscope_mmlock {
+	PINSCOPE_MMLOCK_UNKNOWN,	/* not recorded (a trace without the field) */
+	PINSCOPE_MMLOCK_HELD,
+	PINSCOPE_MMLOCK_FREE,
+};
+#define PINSCOPE_MMLOCK_SHIFT	8
+#define PINSCOPE_EV_MMLOCK(a0)	(((a0) >> PINSCOPE_MMLOCK_SHIFT) & 3)
+
+/*
  * Input of the state machine.  Live hooks build one per hook hit; replay
  * parses trace lines into them.  Meaning of arg[] per type:
  */
@@ -127,9 +146,9 @@ enum pinscope_ev_type {
 	PINSCOPE_EV_NONE,
 	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd's pfn (with PGD_PFN caps: live) */
 	PINSCOPE_EV_OP_END,	/* kind */
-	PINSCOPE_EV_PAGE,	/* kind, pfn, level, ptl */
+	PINSCOPE_EV_PAGE,	/* kind | mm lock (PINSCOPE_EV_MMLOCK), pfn, level, ptl */
 	PINSCOPE_EV_PAGE_EXIT,	/* kind */
-	PINSCOPE_EV_LOCK,	/* -, pfn, -, ptl */
+	PINSCOPE_EV_LOCK,	/* mm lock (PINSCOPE_EV_MMLOCK), pfn, -, ptl */
 	PINSCOPE_EV_UNLOCK,	/* -, -, -, ptl */
 	PINSCOPE_EV_DO_PIN,	/* cmd, pfn */
 	PINSCOPE_EV_MC_ENTRY,	/* hypercall op, pfn of args[0] (va), args[2] */

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(line, data, size);
 	line[size] = 0;
-	trace_line_is_patched(line);
+	trace_line_caps(line, NULL);
 	if (trace_parse_line(line, &ev, err, sizeof(err)) == TRACE_LINE_BAD && !memchr(err, 0, sizeof(err)))
 		abort();
 	free(line);

@@ -26,8 +26,9 @@ static bool stopped(const volatile sig_atomic_t *stop)
 }
 
 /*
- * Text: the event source from the lines up to the first patched event
- * (mainline if there is none), read again after.  A signal ends the
+ * Text: the event source from the lines up to the first split lock's event
+ * (patched events: tracepoints, mainline if there is none; its mm_locked
+ * field: MMLOCK), read again after.  A signal ends the
  * look-ahead early: the lines read so far are still replayed.
  */
 static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t *stop)
@@ -39,11 +40,16 @@ static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t 
 	if (err)
 		return err;
 	*caps = PINSCOPE_CAPS_MAINLINE;
-	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0)
-		if (trace_line_is_patched(line)) {
-			*caps = PINSCOPE_CAPS_TRACEPOINTS;
+	/* up to the first split lock, whose fields say if the mm lock is there */
+	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0) {
+		bool is_lock;
+		__u32 c = trace_line_caps(line, &is_lock);
+
+		if (c)
+			*caps = c;
+		if (is_lock)
 			break;
-		}
+	}
 	if (rc == -EINTR && !stopped(stop))
 		fprintf(stderr, "Failed to read trace %s: %s\n", in->name, strerror(EINTR));
 	if (rc < 0 && !(rc == -EINTR && stopped(stop)))

@@ -10,19 +10,30 @@
 /* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
 #define PAGE_OFFSET_L4	0xffff888000000000ULL
 
+static int field(const char *text, const char *key, const char **val);
+
 /* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
-int trace_line_is_patched(const char *line)
+__u32 trace_line_caps(const char *line, bool *is_lock)
 {
-	const char *p;
+	const char *p, *val;
 	size_t n;
 
+	if (is_lock)
+		*is_lock = false;
 	for (size_t i = 0; i < nr_hooks; i++) {
 		if (hooks[i].origin != HOOK_PATCH)
 			continue;
 		n = strlen(hooks[i].target);
-		for (p = line; (p = strstr(p, hooks[i].target)); p += n)
-			if (p[n] == ':')
-				return 1;
+		for (p = line; (p = strstr(p, hooks[i].target)); p += n) {
+			if (p[n] != ':')
+				continue;
+			if (strcmp(hooks[i].target, "xen_mmu_pte_lock"))
+				return PINSCOPE_CAPS_TRACEPOINTS;
+			if (is_lock)
+				*is_lock = true;
+			return PINSCOPE_CAPS_TRACEPOINTS |
+			       (field(p + n + 1, "mm_locked", &val) ? 0 : PINSCOPE_CAP_MMLOCK);
+		}
 	}
 	return 0;
 }
@@ -185,6 +196,7 @@ static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 static int parse_args(const char *name, const char *text, struct pinscope_event *ev)
 {
 	const char *s;
+	__u64 v;
 
 	if (!strcmp(name, "xen_mmu_pgd_pin") || !strcmp(name, "xen_mmu_pgd_unpin")) {
 		ev->type = PINSCOPE_EV_OP_BEGIN;
@@ -221,7 +233,16 @@ static int parse_args(const char *name, const char *text, struct pinscope_event 
 	}
 	if (!strcmp(name, "xen_mmu_pte_lock")) {
 		ev->type = PINSCOPE_EV_LOCK;
-		return field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]);
+		if (field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]))
+			return -1;
+		/* "mm_locked %d", since the series records it: else not recorded */
+		if (field(text, "mm_locked", &s))
+			return 0;
+		if (!scan_dec(s, &v))
+			return -1;
+		ev->arg[0] = (__u64)(v ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE)
+			     << PINSCOPE_MMLOCK_SHIFT;
+		return 0;
 	}
 	if (!strcmp(name, "xen_mmu_pte_unlock")) {
 		ev->type = PINSCOPE_EV_UNLOCK;
