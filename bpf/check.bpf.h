@@ -592,6 +592,8 @@ static __always_inline void on_op_begin(struct ps *p)
 		__builtin_memcpy(s->op.comm, p->e->comm, sizeof(s->op.comm));
 	s->pg.flags = 0;
 	s->st.ops[k]++;
+	if (p->e->arg[3])
+		s->st.suspend_ops[k]++;
 	if (!LEAN(PROCS))
 		count_proc(p, k, pid);
 }

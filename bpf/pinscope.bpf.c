@@ -410,27 +410,69 @@ int tp_mc_issue(__u64 *ctx)
 	return emit_on(ctx, s, cpu, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }
 
+/*
+ * The path of an operation (OP_BEGIN arg[3]): the suspend path pins and
+ * unpins against init_mm (xen_mm_pin_all(), xen_mm_unpin_all():
+ * __xen_pgd_pin(&init_mm, pgd)); every other caller passes the mm it pins
+ */
+static __always_inline __u64 op_path(__u64 mm)
+{
+	return init_mm_addr && mm == init_mm_addr;
+}
+
+/*
+ * The mm's page_table_lock at a PTE page's visit (fentry/kprobe, caps MMLOCK):
+ * its lock word at mm + mm_ptl_off, the offset vmlinux BTF gives the loader
+ * (user/live/probe.c; no CO-RE relocation: with one, libbpf would need vmlinux
+ * BTF to load any program of the object, kprobe mode and replay included).
+ * spinlock_t starts with its arch_spinlock_t in every configuration but
+ * PREEMPT_RT: the word spin_is_locked() reads.  Read at the entry of
+ * xen_(un)pin_page, before the inlined xen_pte_lock() takes the split lock.
+ */
+static __always_inline __u64 mm_lock_state(__u64 mm, __u64 level)
+{
+	__u32 word;
+
+	if (!HAS(MMLOCK) || level != PINSCOPE_L_PTE || !mm)
+		return 0;
+	if (bpf_probe_read_kernel(&word, sizeof(word), (const void *)(mm + mm_ptl_off)))
+		return 0;	/* not recorded */
+	return (__u64)(word ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE) << PINSCOPE_MMLOCK_SHIFT;
+}
+
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_pin")
 int tp_pgd_pin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], va_pfn(ctx[1]), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], va_pfn(ctx[1]),
+		    op_path(ctx[0]));
 }
 
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_unpin")
 int tp_pgd_unpin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], va_pfn(ctx[1]), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], va_pfn(ctx[1]),
+		    op_path(ctx[0]));
 }
 
 /* ---- tracepoints of kernel/patches (docs/kernel.md) */
 
-/* TP_PROTO(struct mm_struct *mm, unsigned long pfn, spinlock_t *ptl) */
+/*
+ * TP_PROTO(struct mm_struct *mm, unsigned long pfn, spinlock_t *ptl, bool mm_locked)
+ * mm_locked since issue 24 (caps MMLOCK).  A kernel of the series before it
+ * passes three arguments: ctx[3] is read only with MMLOCK, a constant, so
+ * that the verifier never sees the read there and the program attaches.
+ */
 SEC("?raw_tp/xen_mmu_pte_lock")
 int tp_pte_lock(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_LOCK, 0, ctx[1], 0, ctx[2]);
+	__u64 mm = 0;
+
+	if (HAS(MMLOCK))
+		mm = (__u64)(ctx[3] ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE)
+		     << PINSCOPE_MMLOCK_SHIFT;
+	return emit(ctx, PINSCOPE_EV_LOCK, mm, ctx[1], 0, ctx[2]);
 }
 
 /* TP_PROTO(spinlock_t *ptl) */
@@ -471,7 +513,8 @@ int BPF_PROG(fe_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 	__u64 va = 0;
 
 	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn(va), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn(va),
+		    op_path((__u64)mm));
 }
 
 SEC("?fexit/__xen_pgd_pin")
@@ -486,7 +529,8 @@ int BPF_PROG(fe_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
 	__u64 va = 0;
 
 	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn(va), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn(va),
+		    op_path((__u64)mm));
 }
 
 SEC("?fexit/__xen_pgd_unpin")
@@ -501,7 +545,8 @@ int BPF_PROG(fe_pin_page, struct mm_struct *mm, struct page *page, unsigned int 
 	__u64 pg = 0;
 
 	bpf_get_func_arg(ctx, 1, &pg);
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(pg), level, 0);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN | mm_lock_state((__u64)mm, level),
+		    page_to_pfn(pg), level, 0);
 }
 
 SEC("?fexit/xen_pin_page")
@@ -516,7 +561,8 @@ int BPF_PROG(fe_unpin_page, struct mm_struct *mm, struct page *page, unsigned in
 	__u64 pg = 0;
 
 	bpf_get_func_arg(ctx, 1, &pg);
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(pg), level, 0);
+	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN | mm_lock_state((__u64)mm, level),
+		    page_to_pfn(pg), level, 0);
 }
 
 SEC("?fexit/xen_unpin_page")
@@ -560,7 +606,8 @@ int BPF_PROG(fx_mc_flush)
 SEC("?kprobe/__xen_pgd_pin")
 int kp_pgd_pin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
+		    op_path(KP_ARG1(ctx)));
 }
 
 SEC("?kretprobe/__xen_pgd_pin")
@@ -572,7 +619,8 @@ int kr_pgd_pin(struct pt_regs *ctx)
 SEC("?kprobe/__xen_pgd_unpin")
 int kp_pgd_unpin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)), 0);
+	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
+		    op_path(KP_ARG1(ctx)));
 }
 
 SEC("?kretprobe/__xen_pgd_unpin")
@@ -585,8 +633,9 @@ int kr_pgd_unpin(struct pt_regs *ctx)
 SEC("?kprobe/xen_pin_page")
 int kp_pin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(KP_ARG2(ctx)),
-		    (__u32)KP_ARG3(ctx), 0);
+	return emit(ctx, PINSCOPE_EV_PAGE,
+		    PINSCOPE_OP_PIN | mm_lock_state(KP_ARG1(ctx), (__u32)KP_ARG3(ctx)),
+		    page_to_pfn(KP_ARG2(ctx)), (__u32)KP_ARG3(ctx), 0);
 }
 
 SEC("?kretprobe/xen_pin_page")
@@ -598,8 +647,9 @@ int kr_pin_page(struct pt_regs *ctx)
 SEC("?kprobe/xen_unpin_page")
 int kp_unpin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(KP_ARG2(ctx)),
-		    (__u32)KP_ARG3(ctx), 0);
+	return emit(ctx, PINSCOPE_EV_PAGE,
+		    PINSCOPE_OP_UNPIN | mm_lock_state(KP_ARG1(ctx), (__u32)KP_ARG3(ctx)),
+		    page_to_pfn(KP_ARG2(ctx)), (__u32)KP_ARG3(ctx), 0);
 }
 
 SEC("?kretprobe/xen_unpin_page")

@@ -144,7 +144,8 @@ enum pinscope_mmlock {
  */
 enum pinscope_ev_type {
 	PINSCOPE_EV_NONE,
-	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd's pfn (with PGD_PFN caps: live) */
+	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd's pfn (with PGD_PFN caps: live),
+				 * path: 1 = suspend (mm is init_mm), 0 = ordinary */
 	PINSCOPE_EV_OP_END,	/* kind */
 	PINSCOPE_EV_PAGE,	/* kind | mm lock (PINSCOPE_EV_MMLOCK), pfn, level, ptl */
 	PINSCOPE_EV_PAGE_EXIT,	/* kind */
@@ -261,6 +262,8 @@ struct pinscope_stats {
 	__u64 flushes;
 	__u64 flush_reason[PINSCOPE_NR_FLUSH_REASONS];
 	__u64 ops[2];
+	__u64 suspend_ops[2];			/* of ops[]: the suspend path's, against
+						 * init_mm (xen_mm_pin_all/unpin_all) */
 	__u64 pages[2][8];			/* [op][enum pinscope_level] */
 	__u64 locks[2];				/* split locks taken */
 	__u64 pte_unlock_cbs;			/* deferred unlocks queued */

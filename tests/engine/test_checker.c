@@ -508,6 +508,63 @@ static void test_mm_lock_held_stock(void **state)
 	}
 }
 
+/*
+ * A save/restore in the middle of a real capture (issue 24): the suspend
+ * path's operations (OP_BEGIN path 1: against init_mm) counted apart; the
+ * clock jumps forward by the time the guest was saved, and the cpu that
+ * comes back is numbered anew.  The verdict and every count but the
+ * operations' path stay as they were; nothing is lost, no interval runs
+ * backwards, no violation appears.
+ */
+static void test_suspend_restore(void **state)
+{
+	struct report a, b;
+	struct trace t;
+	size_t mid = 0, i;
+	int ops = 0, suspend = 0;
+
+	load(CLEAN, &t);
+	run(&t, &a);
+	/* the first half of the operations before the save, the rest after */
+	for (i = 0; i < t.n; i++)
+		if (t.ev[i].type == PINSCOPE_EV_OP_BEGIN && ++ops == 16) {
+			mid = i;
+			break;
+		}
+	assert_true(mid > 0);
+	for (i = 0; i < t.n; i++) {
+		struct pinscope_event *e = &t.ev[i];
+
+		/* three operations before the save taken for the suspend path's
+		 * (xen_mm_pin_all / xen_mm_unpin_all: OP_BEGIN path 1) */
+		if (e->type == PINSCOPE_EV_OP_BEGIN && i < mid && ops-- > 13) {
+			e->arg[3] = 1;
+			suspend++;
+		}
+		if (i >= mid) {
+			e->ts_ns += 3600ULL * 1000000000ULL;	/* an hour saved */
+			if (e->cpu == 1)
+				e->cpu = 7;			/* restored as another cpu */
+		}
+	}
+	run(&t, &b);
+	assert_int_equal(b.st.suspend_ops[0] + b.st.suspend_ops[1], suspend);
+	assert_true(suspend > 0);
+	assert_int_equal(total_violations(&b.st), 0);
+	assert_int_equal(b.st.lost.clock_back, 0);
+	assert_int_equal(b.st.lost.ops_cut, a.st.lost.ops_cut);
+	assert_int_equal(b.st.lost.unmatched_unlock, a.st.lost.unmatched_unlock);
+	assert_memory_equal(b.st.checked, a.st.checked, sizeof(a.st.checked));
+	assert_memory_equal(b.st.ops, a.st.ops, sizeof(a.st.ops));
+	assert_memory_equal(b.st.locks, a.st.locks, sizeof(a.st.locks));
+	assert_int_equal(b.st.hold[0].count + b.st.hold[1].count,
+			 a.st.hold[0].count + a.st.hold[1].count);
+	assert_int_equal(a.st.suspend_ops[0] + a.st.suspend_ops[1], 0);
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_l4_pin_by_pfn),
 		cmocka_unit_test(test_mm_lock_held_tracepoints),
 		cmocka_unit_test(test_mm_lock_held_stock),
+		cmocka_unit_test(test_suspend_restore),
 		cmocka_unit_test(test_cpus_0_300),
 		cmocka_unit_test(test_clock_back),
 		cmocka_unit_test(test_dup_user_pgd_visit),

@@ -41,11 +41,18 @@ static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __
 	tp_on(0, prog, n, a0, a1, a2, a3);
 }
 
+/*
+ * xen_mmu_pte_lock as the kernel fires it: TP_PROTO(mm, pfn, ptl, mm_locked)
+ * since issue 24 (4 arguments, caps MMLOCK), 3 arguments before
+ */
+static int pte_lock_args;
+static __u64 pte_mm_locked;
+
 /* tracepoints mode as pinscope loads it (lean: enum pinscope_lean; tgid: -p),
- * armed or not */
-static int load(void **state, __u32 lean, __u32 tgid, bool arm)
+ * armed or not; the series' current tracepoints (mm_locked: caps MMLOCK) */
+static int load_caps(void **state, __u32 caps, __u32 lean, __u32 tgid, bool arm)
 {
-	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = caps,
 				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
 				  .lean = lean, .targ_tgid = tgid };
 	struct pinscope_bpf *skel;
@@ -55,7 +62,20 @@ static int load(void **state, __u32 lean, __u32 tgid, bool arm)
 	if (arm)
 		loader_arm(skel);
 	*state = skel;
+	pte_lock_args = caps & PINSCOPE_CAP_MMLOCK ? 4 : 3;
+	pte_mm_locked = 1;
 	return 0;
+}
+
+static int load(void **state, __u32 lean, __u32 tgid, bool arm)
+{
+	return load_caps(state, PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK, lean, tgid, arm);
+}
+
+/* a kernel of the series before xen_mmu_pte_lock recorded the mm lock */
+static int setup_no_mm_locked(void **state)
+{
+	return load_caps(state, PINSCOPE_CAPS_TRACEPOINTS, 0, 0, true);
 }
 
 /* as between loader_open_load() and the end of loader_attach() */
@@ -97,7 +117,7 @@ static void pin_sequence_hooks(struct pinscope_bpf *s, bool early_unlock, bool u
 {
 	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
 	tp(s->progs.tp_pin_page, 4, MM, 0x100, PINSCOPE_L_PUD, 0);
-	tp(s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp(s->progs.tp_pte_lock, pte_lock_args, MM, 0x101, PTL, pte_mm_locked);
 	tp(s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
 	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
 	if (early_unlock && unlock_hook)
@@ -140,6 +160,43 @@ static void test_clean_pin(void **state)
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		if (r != PINSCOPE_R_NO_SPLIT_NO_L1_PIN)
 			assert_true(st.checked[r] > 0);
+}
+
+/*
+ * mm-lock-held from the tracepoint's mm_locked: the split lock taken while
+ * the mm lock is free is one violation of that rule, nothing else; the
+ * handler of a kernel without the field runs on its three arguments and
+ * judges nothing (the verifier never saw the read of the fourth: a test run
+ * with three arguments fails with EINVAL where it did)
+ */
+static void test_pte_lock_mm_locked(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+	__u64 args[3] = { MM, 0x101, PTL };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+
+	pte_mm_locked = 0;
+	pin_sequence(s, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.checked[PINSCOPE_R_MM_LOCK_HELD], 1);
+	assert_int_equal(st.violated[PINSCOPE_R_MM_LOCK_HELD], 1);
+	assert_int_equal(total_violations(&st), 1);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.tp_pte_lock), &opts),
+			 -EINVAL);
+}
+
+static void test_pte_lock_before_mm_locked(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	pin_sequence(s, false);		/* xen_mmu_pte_lock with 3 arguments */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.locks[0], 1);
+	assert_int_equal(st.checked[PINSCOPE_R_MM_LOCK_HELD], 0);
+	assert_int_equal(st.checked[PINSCOPE_R_PTE_LOCK_HELD], 1);
+	assert_int_equal(total_violations(&st), 0);
 }
 
 /*
@@ -230,7 +287,7 @@ static void test_busy_cpus(void **state)
 	cpu = 0;
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
 	assert_int_equal(cs.mc.gen, 3);
-	tp_on(1, s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp_on(1, s->progs.tp_pte_lock, pte_lock_args, MM, 0x101, PTL, pte_mm_locked);
 	tp_on(1, s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
 	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
 	tp_on(1, s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
@@ -384,6 +441,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_programs_are_the_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pte_lock_mm_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pte_lock_before_mm_locked, setup_no_mm_locked,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lean_idle_flushes, setup_lean, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_not_followed, setup_pid1, teardown),

@@ -146,6 +146,24 @@ static void test_pte_lock_mm_locked(void **state)
 	assert_false(is_lock);
 }
 
+/* xen_mm_pin_all() runs in the stop_machine() stopper: the suspend path */
+static void test_suspend_path(void **state)
+{
+	struct pinscope_event ev;
+
+	assert_int_equal(parse("     migration/0-15  [000] d..1. 9.000001: xen_mmu_pgd_pin: mm "
+			       "000000003cda62f5 pgd 000000000030bc70", &ev), TRACE_LINE_EVENT);
+	assert_int_equal(ev.type, PINSCOPE_EV_OP_BEGIN);
+	assert_int_equal(ev.arg[3], 1);
+	assert_int_equal(parse("     migration/1-21  [001] d..1. 9.000001: xen_mmu_pgd_unpin: mm "
+			       "000000003cda62f5 pgd 000000000030bc70", &ev), TRACE_LINE_EVENT);
+	assert_int_equal(ev.arg[0], PINSCOPE_OP_UNPIN);
+	assert_int_equal(ev.arg[3], 1);
+	assert_int_equal(parse("  workload-55  [001] ..... 9.000001: xen_mmu_pgd_pin: mm "
+			       "000000003cda62f5 pgd 000000000030bc70", &ev), TRACE_LINE_EVENT);
+	assert_int_equal(ev.arg[3], 0);
+}
+
 static void test_skipped_lines(void **state)
 {
 	struct pinscope_event ev;
@@ -239,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_mainline_mc_entry),
 		cmocka_unit_test(test_patched_events),
 		cmocka_unit_test(test_pte_lock_mm_locked),
+		cmocka_unit_test(test_suspend_path),
 		cmocka_unit_test(test_skipped_lines),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_comm_any),

@@ -168,6 +168,11 @@ static int parse_flush_reason(const char *s, __u64 *r)
 	return -1;
 }
 
+int trace_op_path(const char *comm)
+{
+	return !strncmp(comm, "migration/", 10);
+}
+
 __u64 trace_va_pfn(__u64 va)
 {
 	return va >= PAGE_OFFSET_L4 ? (va - PAGE_OFFSET_L4) >> 12 : va >> 12;
@@ -201,6 +206,7 @@ static int parse_args(const char *name, const char *text, struct pinscope_event 
 	if (!strcmp(name, "xen_mmu_pgd_pin") || !strcmp(name, "xen_mmu_pgd_unpin")) {
 		ev->type = PINSCOPE_EV_OP_BEGIN;
 		ev->arg[0] = strstr(name, "unpin") ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
+		ev->arg[3] = trace_op_path(ev->comm);
 		return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
 	}
 	if (!strcmp(name, "xen_mc_callback")) {

@@ -29,6 +29,14 @@ enum trace_line {
  */
 __u32 trace_line_caps(const char *line, bool *is_lock);
 
+/*
+ * The path of an operation begun by process comm (OP_BEGIN arg[3]): 1 for the
+ * suspend path, whose xen_mm_pin_all()/xen_mm_unpin_all() run in the
+ * stop_machine() stopper ("migration/N"), where no ordinary pin or unpin
+ * runs; a trace hashes the pointers, so init_mm is not recognisable there
+ */
+int trace_op_path(const char *comm);
+
 /* xen_mc_entry's first argument (a linear-map address) as the checker's pfn */
 __u64 trace_va_pfn(__u64 va);
 

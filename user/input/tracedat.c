@@ -201,6 +201,7 @@ static int to_event(struct tracedat *td, enum kind k, struct tep_record *r,
 	case K_PGD_UNPIN:
 		ev->type = PINSCOPE_EV_OP_BEGIN;
 		ev->arg[0] = op;
+		ev->arg[3] = trace_op_path(ev->comm);
 		return num(td, e, r, "mm", &ev->arg[1]) || num(td, e, r, "pgd", &ev->arg[2]);
 	case K_CALLBACK:
 		ev->type = PINSCOPE_EV_CALLBACK;
