@@ -184,6 +184,10 @@ def main():
                     help="not a Xen PV guest: pinscope refuses (exit 5)")
     ap.add_argument("--expect-lean", action="store_true",
                     help="the run used --lean (not recorded: processes, idle flushes)")
+    ap.add_argument("--expect-mm-lock", action="store_true",
+                    help="the kernel's events record the mm lock (the series since issue 24, or a "
+                         "stock kernel with BTF): mm-lock-held checked, in tracepoints mode once "
+                         "per split lock taken")
     ap.add_argument("--expect-ringbuf-loss", action="store_true",
                     help="tiny ring buffer run (--run NAME): the loss is in the verdict")
     a = ap.parse_args()
@@ -309,6 +313,15 @@ def main():
                      and v.get("coverage") != "not checked"
                      and not (split and k == "no-split-no-l1-pin")]
         check(not unchecked, f"{tag}every rule that the mode checks was checked at least once", f"{unchecked}")
+        if a.expect_mm_lock:
+            mm = inv.get("mm-lock-held", {})
+            want_cov = "exact" if a.mode == "tracepoints" else "approx"
+            nlocks = sum(ops.get("locks_taken", {}).values())
+            check(mm.get("coverage") == want_cov and mm.get("checked", 0) > 0 and
+                  (a.mode != "tracepoints" or mm.get("checked") == nlocks),
+                  f"{tag}mm-lock-held checked ({want_cov}"
+                  f"{', once per split lock taken' if a.mode == 'tracepoints' else ''})",
+                  f"mm-lock-held {mm}, locks taken {nlocks}")
         summary(tag, doc, "live")
 
     # --- the --html page of the JSON run: renders, its numbers are the JSON's ---
