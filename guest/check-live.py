@@ -188,6 +188,9 @@ def main():
                     help="the kernel's events record the mm lock (the series since issue 24, or a "
                          "stock kernel with BTF): mm-lock-held checked, in tracepoints mode once "
                          "per split lock taken")
+    ap.add_argument("--expect-suspend", action="store_true",
+                    help="dom0 saved and restored the domU during the run (section RUN.suspend): "
+                         "it resumed, pinscope ran on, nothing lost, operations counted by path")
     ap.add_argument("--expect-ringbuf-loss", action="store_true",
                     help="tiny ring buffer run (--run NAME): the loss is in the verdict")
     a = ap.parse_args()
@@ -284,6 +287,19 @@ def main():
             check(lost.get("unmatched_unlock", 0) == 0 and lost.get("held_full", 0) == 0,
                   f"{tag}no unmatched unlock, no untracked lock",
                   f"unmatched_unlock {lost.get('unmatched_unlock')}, held_full {lost.get('held_full')}")
+        if a.expect_suspend:
+            sus = read(d, pre + "suspend") or ""
+            check(rc(d, pre + "suspend") == 0 and "resumed: yes" in sus,
+                  f"{tag}the domU was suspended (saved, restored) during the run and resumed",
+                  sus.strip()[-600:])
+            bp = ops.get("by_path", {})
+            lost = doc.get("lost", {})
+            check("suspend" in bp and "ordinary" in bp and lost.get("ringbuf", 0) == 0
+                  and lost.get("input_gaps", 0) == 0,
+                  f"{tag}pinscope ran on across it: operations by path, no record or input lost",
+                  f"by_path {bp}, lost {lost}")
+            print(f"info - {tag}suspend path: {bp.get('suspend')}, ordinary: {bp.get('ordinary')}, "
+                  f"clock back {lost.get('clock_back', 0)}")
         if a.expect_lean:
             check(doc.get("not_recorded") == ["processes", "idle_flushes"] and not ops.get("top"),
                   f"{tag}--lean: not recorded, processes and idle flushes; no process counted",

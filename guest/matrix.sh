@@ -30,6 +30,11 @@
 #   patched72-dom0    the patched 7.2 kernel (make kernel KVER=7.2, sid's
 #                     linux-source-7.2) as dom0: tracepoints (+ fentry run)
 #                     clean and under the three faults
+#   save-restore-domu pinscope inside a PV domU that dom0 saves and restores
+#                     (xl save, xl restore) while it runs: Debian 6.1 generic
+#                     (fentry) clean; the patched 6.1 kernel clean and with
+#                     pin_all_unlocked, mm-lock-held only (kernel/test-live.sh
+#                     --domu save_restore pin_all_unlocked)
 # Prints a table (kernel, flavour, role, modes, result, checks, seconds) and
 # ends with "matrix: N passed, M failed" (skipped rows are named, never
 # counted as passed).  Results in $OUTPUT/guest/matrix/<row>/.
@@ -50,7 +55,7 @@ WORKLOAD=$OUTPUT/guest/workload
 WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 BPFTOOL=${GUEST_BPFTOOL:-auto}
-ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0"
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 save-restore-domu"
 
 log() { echo "[matrix] $*" >&2; }
 
@@ -226,6 +231,37 @@ ringbuf() {
 	result[patched61-ringbuf]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
 }
 
+# save_restore: the stock domU saved and restored under pinscope (fentry,
+# clean), then the patched 6.1 domU's runs of kernel/test-live.sh
+save_restore() {
+	local row=save-restore-domu out=$DIR/save-restore-domu rel brc ok=1 prc
+	rel=$(kver linux-image-amd64)
+	[ -n "$rel" ] || { result[$row]="failed: cannot fetch linux-image-amd64"; return; }
+	mkinitrd save-restore -c LIVE_RUNS="json@sr" -c SUSPEND_sr=save-restore \
+		-c PINSCOPE_DURATION=900 -c TRACE_BUF_KB=32768 || { result[$row]="failed: initramfs"; return; }
+	mkdir -p "$out"
+	"$HERE/boot.sh" --domu --domu-mem 320 -K linux-image-amd64 -i "$DIR/initrd-save-restore.cpio.gz" \
+		-o "$out/stock" -t "$TIMEOUT"
+	brc=$?
+	{
+		if [ $brc = 0 ]; then
+			"$HERE/check-live.py" "$out/stock" --pinscope "$HOST_PINSCOPE" --mode fentry --run sr \
+				--expect-suspend --expect-mm-lock --expect-release "$rel" || ok=0
+		else
+			printf 'FAIL - stock domU save/restore boot: boot.sh exit %s\n0 passed, 1 failed\n' "$brc"
+			ok=0
+		fi
+		KVER=6.1 OUTPUT=$OUTPUT PINSCOPE_HOST=$HOST_PINSCOPE PINSCOPE_STATIC=$STATIC WORKLOAD=$WORKLOAD \
+			WORKLOAD_ARGS="$WARGS" GUEST_TIMEOUT=$TIMEOUT GUEST_BPFTOOL=$BPFTOOL \
+			kernel/test-live.sh --domu save_restore pin_all_unlocked
+		prc=$?
+		[ $prc = 0 ] || ok=0
+	} > "$out/checks.log" 2>&1
+	grep -E '^(FAIL|info - \[sr\]|\[test-kernel\] (FAIL|  ))' "$out/checks.log" >&2
+	nchecks[$row]=$(checks "$out/checks.log")
+	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
+}
+
 declare -A K=(
 	[deb61-dom0]="Debian 6.1|generic|dom0|fentry, kprobe, fentry --lean"
 	[deb612-dom0]="Debian 6.12|generic|dom0|fentry, kprobe, fentry --lean"
@@ -239,6 +275,7 @@ declare -A K=(
 	[patched61-ringbuf]="patched 6.1|pinscope|dom0|tracepoints, 4 KiB ring buffer"
 	[patched612-domu]="patched 6.12|pinscope|PV domU|tracepoints, 3 faults"
 	[patched72-dom0]="patched 7.2|pinscope|dom0|tracepoints (+fentry), 3 faults"
+	[save-restore-domu]="Debian 6.1, patched 6.1|generic, pinscope|PV domU|xl save+restore; pin_all_unlocked"
 )
 t_all=$(date +%s)
 for r in "${rows[@]}"; do
@@ -258,6 +295,7 @@ for r in "${rows[@]}"; do
 	patched61-ringbuf) ringbuf ;;
 	patched612-domu) patched 6.12 "$r" --domu ;;
 	patched72-dom0) patched 7.2 "$r" ;;
+	save-restore-domu) save_restore ;;
 	esac
 	secs[$r]=$(( $(date +%s) - t0 ))
 	log "row $r: ${result[$r]} (${secs[$r]} s)"

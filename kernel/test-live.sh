@@ -28,7 +28,11 @@
 #
 # Usage: kernel/test-live.sh [--domu] [RUN...]
 #   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
-#   order, in one boot)
+#   order, in one boot); with --domu also save_restore (a clean JSON run
+#   during which dom0 saves and restores the domU: xl save + xl restore) and
+#   pin_all_unlocked (the same with that fault: mm-lock-held only), never
+#   by default; the domU then gets SUSPEND_MEM MiB (default 320: dom0's
+#   tmpfs holds the save file)
 #   --domu: boot the kernel as a PV domU of Debian's dom0 (guest/boot.sh
 #   --domu); results in $OUTPUT/guest/kernel/KVER-domu/
 # Environment (kernel/kernel.mk passes them):
@@ -72,6 +76,7 @@ rule_of() {
 	pgd_first) echo pgd-last ;;
 	early_unlock) echo unlock-after-flush ;;
 	late_lock) echo pte-lock-held ;;
+	pin_all_unlocked) echo mm-lock-held ;;
 	*) return 1 ;;
 	esac
 }
@@ -79,15 +84,26 @@ rule_of() {
 role=()
 if [ "${1:-}" = --domu ]; then role=(--domu); DIR=$DIR-domu; shift; fi
 runs=()
-for r in clean pgd_first early_unlock late_lock; do
+for r in clean pgd_first early_unlock late_lock save_restore pin_all_unlocked; do
 	case " ${*:-clean pgd_first early_unlock late_lock} " in *" $r "*) runs+=("$r") ;; esac
 done
+suspend=0
 for r in "$@"; do
-	[ "$r" = clean ] || rule_of "$r" >/dev/null || {
-		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock)" >&2
+	case $r in
+	save_restore|pin_all_unlocked)
+		suspend=1
+		[ ${#role[@]} -gt 0 ] || {
+			echo "test-live.sh: run '$r' needs a suspend: only a domU can (--domu)" >&2
+			exit 2
+		} ;;
+	esac
+	[ "$r" = clean ] || [ "$r" = save_restore ] || rule_of "$r" >/dev/null || {
+		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock save_restore pin_all_unlocked)" >&2
 		exit 2
 	}
 done
+# the clock jumps by the time the domain was saved: -d bounds the run loosely
+[ $suspend = 0 ] || role+=(--domu-mem "${SUSPEND_MEM:-320}")
 
 for f in "$PINSCOPE_HOST" "$PINSCOPE_STATIC" "$WORKLOAD"; do
 	if [ ! -x "$f" ]; then
@@ -110,10 +126,17 @@ mkdir -p "$DIR"
 # the guest's runs: "json text unpriv json@fentry" for clean, json@MODE for
 # a fault, with PIN_FAULT_<run>=MODE (guest/init/live.sh)
 live_runs="" conf=()
+[ $suspend = 0 ] || conf+=(-c PINSCOPE_DURATION=900 -c TRACE_BUF_KB=32768)
 for r in "${runs[@]}"; do
 	if [ "$r" = clean ]; then
 		live_runs+=" json text unpriv json@fentry"
 		conf+=(-c PINSCOPE_ARGS_fentry="--mode fentry")
+	elif [ "$r" = save_restore ]; then
+		live_runs+=" json@$r"
+		conf+=(-c "SUSPEND_$r=save-restore")
+	elif [ "$r" = pin_all_unlocked ]; then
+		live_runs+=" json@$r"
+		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore")
 	else
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r")
@@ -144,6 +167,14 @@ else
 			guest/check-live.py "${common[@]}" --mode tracepoints || ok=0
 			log "check clean: fentry run (same boot, same workload)"
 			guest/check-live.py "${common[@]}" --mode fentry --run fentry || ok=0
+		elif [ "$r" = save_restore ]; then
+			log "check $r: dom0 saved and restored the domU during the run, expecting it clean"
+			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
+				--expect-suspend || ok=0
+		elif [ "$r" = pin_all_unlocked ]; then
+			log "check $r: save and restore with xen_mm_pin_all() unlocked, expecting mm-lock-held only"
+			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
+				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend || ok=0
 		else
 			rule=$(rule_of "$r")
 			log "check $r: switched on at run time, tracepoints run, expecting $rule only"

@@ -30,6 +30,14 @@
 #                       late_lock) to PIN_FAULT_PARAM before the run, "none"
 #                       after it: one boot runs the clean case and each fault
 #   PIN_FAULT_PARAM     default /sys/module/kernel/parameters/xen_pin_fault
+#   SUSPEND_NAME        for a "json@NAME" run in a PV domU (boot.sh --domu):
+#                       save-restore or checkpoint; while the workload runs,
+#                       ask dom0 (guest/init/domu-host.sh) for `xl save` +
+#                       `xl restore` (or `xl save -c`) of this domain, with
+#                       the line "PINSCOPE-SUSPEND-REQUEST KIND" on the
+#                       console, and wait for the resume (the kernel's
+#                       "Restarting tasks" after the suspend)
+#   SUSPEND_TIMEOUT     seconds to wait for it (default 300)
 # Sections (rc = exit code of the command):
 #   skipped             only if the image has no /bin/pinscope (scenario rc 0)
 #   pinscope-help       pinscope --help
@@ -48,6 +56,10 @@
 #   NAME.workload-json, NAME.live-json, NAME.live-json-stderr,
 #   NAME.live-trace-setup, NAME.live-trace-stats, NAME.live-trace
 #                       the same for a "json@NAME" run
+#   NAME.suspend        SUSPEND_NAME set: what the domU saw of its suspend
+#                       (kind, seconds waited, online cpus and the clock
+#                       before and after, the kernel's suspend/resume lines;
+#                       rc 1 if it never resumed within SUSPEND_TIMEOUT)
 #   NAME.pin-fault      PIN_FAULT_NAME set: the parameter read back after
 #                       the write, then the kernel's message (rc 1 and the
 #                       run skipped if the mode did not take)
@@ -155,6 +167,41 @@ scenario() {
 	return 0
 }
 
+# suspend_request PREFIX KIND: ask dom0 to save and restore (or checkpoint)
+# this domU, wait until the kernel has resumed (one more "Restarting tasks"
+# line: thaw_processes() after drivers/xen/manage.c do_suspend()); section
+# PREFIXsuspend.  Starts only dmesg and date, which pinscope sees as
+# ordinary processes.
+suspend_request() {
+	_before=$(dmesg | grep -c 'Restarting tasks')
+	{
+		echo "kind $2"
+		echo "cpus online before: $(cat /sys/devices/system/cpu/online)"
+		echo "clock before: $(date +%s) s (CLOCK_REALTIME), uptime $(cut -d' ' -f1 /proc/uptime) s"
+	} > /tmp/suspend.txt
+	stage "trace: asking dom0 for $2 of this domU"
+	echo "PINSCOPE-SUSPEND-REQUEST $2"
+	_w=0 _src=1
+	while [ "$_w" -lt "${SUSPEND_TIMEOUT:-300}" ]; do
+		nap 1
+		_w=$((_w + 1))
+		if [ "$(dmesg | grep -c 'Restarting tasks')" -gt "$_before" ]; then
+			_src=0
+			break
+		fi
+	done
+	{
+		echo "resumed: $([ $_src = 0 ] && echo yes || echo no) after ${_w} s"
+		echo "cpus online after: $(cat /sys/devices/system/cpu/online)"
+		echo "clock after: $(date +%s) s (CLOCK_REALTIME), uptime $(cut -d' ' -f1 /proc/uptime) s"
+		echo "## kernel lines"
+		dmesg | grep -iE 'freez|restarting tasks|suspend|resum|xen:' | tail -n 30
+	} >> /tmp/suspend.txt
+	stage "trace: $2 $([ $_src = 0 ] && echo done || echo 'not seen') after ${_w} s"
+	emit_text "${1}suspend" /tmp/suspend.txt $_src
+	return $_src
+}
+
 # pin_fault PREFIX MODE: set the kernel's xen_pin_fault to MODE; section
 # PREFIXpin-fault: the mode read back, then the kernel's last xen_pin_fault
 # message; 1 if the parameter does not read back MODE
@@ -194,7 +241,17 @@ live_json() {
 		attached=1
 		stage "trace: pinscope attached ($NLINKS BPF links), running workload $WORKLOAD_ARGS"
 		[ "$traced" = 1 ] && echo 1 > $T/tracing_on
-		/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1
+		_susp=""
+		[ -n "$_p" ] && eval "_susp=\${SUSPEND_${_p%.}-}"
+		if [ -n "$_susp" ]; then
+			/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1 &
+			_wpid=$!
+			nap 2
+			suspend_request "$_p" "$_susp"
+			wait "$_wpid"
+		else
+			/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1
+		fi
 		wrc=$?
 		[ "$traced" = 1 ] && echo 0 > $T/tracing_on
 		nap 1
