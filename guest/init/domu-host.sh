@@ -87,6 +87,8 @@ toolstack_up() {
 # tmpfs (the domU's memory: boot.sh --domu-mem small enough)
 suspend_do() {
 	_t0=$(date +%s)
+	# the last restore has read its file long ago (the domain ran since)
+	rm -f /tmp/domu.save
 	echo "## $1 requested at $_t0 s" >> /tmp/suspend-host.txt
 	case "$1" in
 	checkpoint)
@@ -115,7 +117,7 @@ suspend_do() {
 	tail -n 20 /tmp/toolstack.txt >> /tmp/suspend-host.txt
 	echo "## $1: rc $_src, $(( $(date +%s) - _t0 )) s" >> /tmp/suspend-host.txt
 	echo "$_src" > /tmp/suspend-rc
-	# the restore reads the file: wait_domain removes it after
+	# xl restore reads the file: the next suspend removes it
 	[ -e /tmp/restore.pid ] || rm -f /tmp/domu.save
 }
 
@@ -147,9 +149,11 @@ wait_domain() {
 		[ -e /tmp/restore.pid ] || break
 		_rp=$(cat /tmp/restore.pid)
 		rm -f /tmp/restore.pid
+		# it ends when the domain dies, or is saved again (then the
+		# watcher has marked the suspend first: the loop waits for it)
 		while kill -0 "$_rp" 2>/dev/null; do nap 1; done
-		rm -f /tmp/domu.save
 		{ echo "## xl restore -F ended"; cat /tmp/xl-restore.txt; } >> /tmp/suspend-host.txt
+		: > /tmp/xl-restore.txt
 	done
 	: > /tmp/domu-gone
 }
