@@ -311,6 +311,8 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	n = ++s->held.nr;
 	if (s->op.kind == PINSCOPE_OP_PIN || s->op.kind == PINSCOPE_OP_UNPIN)
 		s->st.locks[(s->op.kind - 1) & 1]++;
+	if (s->op.flags & OPF_SUSPEND)
+		s->st.suspend_locks++;
 	if (n > s->op.locks_max)
 		s->op.locks_max = n;
 	if (n > PINSCOPE_MC_BATCH)
@@ -592,8 +594,10 @@ static __always_inline void on_op_begin(struct ps *p)
 		__builtin_memcpy(s->op.comm, p->e->comm, sizeof(s->op.comm));
 	s->pg.flags = 0;
 	s->st.ops[k]++;
-	if (p->e->arg[3])
+	if (p->e->arg[3]) {
+		s->op.flags = OPF_SUSPEND;
 		s->st.suspend_ops[k]++;
+	}
 	if (!LEAN(PROCS))
 		count_proc(p, k, pid);
 }

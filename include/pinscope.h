@@ -264,6 +264,7 @@ struct pinscope_stats {
 	__u64 ops[2];
 	__u64 suspend_ops[2];			/* of ops[]: the suspend path's, against
 						 * init_mm (xen_mm_pin_all/unpin_all) */
+	__u64 suspend_locks;			/* of locks[]: split locks they took */
 	__u64 pages[2][8];			/* [op][enum pinscope_level] */
 	__u64 locks[2];				/* split locks taken */
 	__u64 pte_unlock_cbs;			/* deferred unlocks queued */

@@ -550,6 +550,10 @@ static void test_suspend_restore(void **state)
 	run(&t, &b);
 	assert_int_equal(b.st.suspend_ops[0] + b.st.suspend_ops[1], suspend);
 	assert_true(suspend > 0);
+	/* the split locks of those operations, counted apart too */
+	assert_true(b.st.suspend_locks > 0);
+	assert_true(b.st.suspend_locks < b.st.locks[0] + b.st.locks[1]);
+	assert_int_equal(a.st.suspend_locks, 0);
 	assert_int_equal(total_violations(&b.st), 0);
 	assert_int_equal(b.st.lost.clock_back, 0);
 	assert_int_equal(b.st.lost.ops_cut, a.st.lost.ops_cut);

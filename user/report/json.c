@@ -168,6 +168,8 @@ static json_object *by_path(const struct pinscope_stats *st)
 		for (int k = 0; k < 2; k++)
 			add(p, k ? "unpins" : "pins",
 			    U64(sp ? st->suspend_ops[k] : st->ops[k] - st->suspend_ops[k]));
+		add(p, "locks_taken", U64(sp ? st->suspend_locks :
+				       st->locks[0] + st->locks[1] - st->suspend_locks));
 		add(o, sp ? "suspend" : "ordinary", p);
 	}
 	return o;
