@@ -420,26 +420,6 @@ static __always_inline __u64 op_path(__u64 mm)
 	return init_mm_addr && mm == init_mm_addr;
 }
 
-/*
- * The mm's page_table_lock at a PTE page's visit (fentry/kprobe, caps MMLOCK):
- * its lock word at mm + mm_ptl_off, the offset vmlinux BTF gives the loader
- * (user/live/probe.c; no CO-RE relocation: with one, libbpf would need vmlinux
- * BTF to load any program of the object, kprobe mode and replay included).
- * spinlock_t starts with its arch_spinlock_t in every configuration but
- * PREEMPT_RT: the word spin_is_locked() reads.  Read at the entry of
- * xen_(un)pin_page, before the inlined xen_pte_lock() takes the split lock.
- */
-static __always_inline __u64 mm_lock_state(__u64 mm, __u64 level)
-{
-	__u32 word;
-
-	if (!HAS(MMLOCK) || level != PINSCOPE_L_PTE || !mm)
-		return 0;
-	if (bpf_probe_read_kernel(&word, sizeof(word), (const void *)(mm + mm_ptl_off)))
-		return 0;	/* not recorded */
-	return (__u64)(word ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE) << PINSCOPE_MMLOCK_SHIFT;
-}
-
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_pin")
 int tp_pgd_pin(__u64 *ctx)
