@@ -20,10 +20,11 @@
 # "PINSCOPE-SUSPEND-REQUEST KIND" (guest/init/live.sh SUSPEND_<run>): KIND
 # save-restore is `xl save` (the domain is gone) then `xl restore -F` of the
 # file (a new domain of the same name and console log), checkpoint is
-# `xl save -c` (the domain runs on); each step's output and time go to
-# the section suspend-host.  `xl migrate` to this same host is not done:
-# its incoming domain gets a console log of another name
-# (pinscope-domu--incoming), which the relay does not follow.
+# `xl save -c` (the domain runs on), migrate is `xl migrate` to this same
+# host (-s "": the receiving `xl migrate-receive` runs here, no ssh; the
+# incoming domain's console log is guest-pinscope-domu--incoming.log,
+# relayed from then on); each step's output and time go to the section
+# suspend-host.
 # Sections: dom0-info (the trailer's guest-info, renamed), toolstack (what
 # each step printed, rc = the first failing step's), suspend-host (when
 # asked), the domU's sections.
@@ -34,6 +35,7 @@ DOMU_ARGS=${DOMU_ARGS:-}
 DOMU_NAME=pinscope-domu
 XB=/usr/lib/xen-4.17/bin
 CONSOLE_LOG=/var/log/xen/console/guest-$DOMU_NAME.log
+INCOMING_LOG=/var/log/xen/console/guest-$DOMU_NAME--incoming.log
 
 # ts_step WHAT CMD...: run a toolstack step, its output to /tmp/toolstack.txt
 ts_step() {
@@ -109,6 +111,19 @@ suspend_do() {
 			echo $! > /tmp/restore.pid
 		fi
 		;;
+	migrate)
+		stage "domu: dom0 migrates the domU to this same host (xl migrate)"
+		ts_step "xl migrate" $XB/xl migrate -s "" $DOMU_NAME "exec $XB/xl migrate-receive"
+		_src=$?
+		if [ $_src = 0 ]; then
+			: > /tmp/migrated
+			_i=0
+			while [ ! -e "$INCOMING_LOG" ] && [ $_i -lt 10 ]; do nap 1; _i=$((_i + 1)); done
+			# from its first line: what the domain printed since it arrived
+			tail -n +1 -f "$INCOMING_LOG" &
+			echo $! > /tmp/tail2.pid
+		fi
+		;;
 	*)
 		echo "## unknown kind '$1': nothing done" >> /tmp/suspend-host.txt
 		_src=2
@@ -155,12 +170,21 @@ wait_domain() {
 		{ echo "## xl restore -F ended"; cat /tmp/xl-restore.txt; } >> /tmp/suspend-host.txt
 		: > /tmp/xl-restore.txt
 	done
+	# migrated: the receiving xl watches the domain; wait until it is gone
+	if [ -e /tmp/migrated ]; then
+		while LD_LIBRARY_PATH=/usr/lib/xen-4.17/lib/x86_64-linux-gnu \
+			$XB/xl domid $DOMU_NAME > /dev/null 2>&1; do
+			nap 1
+		done
+		echo "## the migrated domain is gone" >> /tmp/suspend-host.txt
+	fi
 	: > /tmp/domu-gone
 }
 
 scenario() {
 	: > /tmp/toolstack.txt
-	rm -f /tmp/suspend-host.txt /tmp/suspending /tmp/restore.pid /tmp/domu-gone
+	rm -f /tmp/suspend-host.txt /tmp/suspending /tmp/restore.pid /tmp/domu-gone /tmp/migrated \
+		/tmp/tail2.pid
 	if ! toolstack_up; then
 		emit_text toolstack /tmp/toolstack.txt 1
 		return 1
@@ -191,10 +215,11 @@ scenario() {
 	[ ! -e /tmp/suspend-host.txt ] || emit_text suspend-host /tmp/suspend-host.txt "$(cat /tmp/suspend-rc 2>/dev/null || echo 1)"
 	# busybox tail -f reads to EOF once a second: let it catch up
 	nap 3
-	kill $tailpid 2>/dev/null
+	kill $tailpid $(cat /tmp/tail2.pid 2>/dev/null) 2>/dev/null
 	wait $tailpid 2>/dev/null
 	{ echo "## xl create -F: rc $xlrc"; cat /tmp/xl.txt; } >> /tmp/toolstack.txt
-	_rc=$(tr -d '\r' < "$CONSOLE_LOG" | sed -n 's/^PINSCOPE-DONE rc=\([0-9]*\).*/\1/p' | tail -n 1)
+	_rc=$(cat "$CONSOLE_LOG" "$INCOMING_LOG" 2>/dev/null | tr -d '\r' |
+		sed -n 's/^PINSCOPE-DONE rc=\([0-9]*\).*/\1/p' | tail -n 1)
 	if [ -z "$_rc" ]; then
 		echo "## the domU stopped without PINSCOPE-DONE" >> /tmp/toolstack.txt
 		stage "domu: the domU stopped without finishing its scenario"

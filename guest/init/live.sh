@@ -31,9 +31,10 @@
 #                       after it: one boot runs the clean case and each fault
 #   PIN_FAULT_PARAM     default /sys/module/kernel/parameters/xen_pin_fault
 #   SUSPEND_NAME        for a "json@NAME" run in a PV domU (boot.sh --domu):
-#                       save-restore or checkpoint; while the workload runs,
-#                       ask dom0 (guest/init/domu-host.sh) for `xl save` +
-#                       `xl restore` (or `xl save -c`) of this domain, with
+#                       save-restore, checkpoint or migrate; while the
+#                       workload runs, ask dom0 (guest/init/domu-host.sh) for
+#                       `xl save` + `xl restore` (`xl save -c`, `xl migrate`
+#                       to the same host) of this domain, with
 #                       the line "PINSCOPE-SUSPEND-REQUEST KIND" on the
 #                       console, and wait for the resume (the kernel's
 #                       "Restarting tasks" after the suspend)
