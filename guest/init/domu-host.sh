@@ -23,8 +23,9 @@
 # `xl save -c` (the domain runs on), migrate is `xl migrate` to this same
 # host (-s "": the receiving `xl migrate-receive` runs here, no ssh; the
 # incoming domain's console log is guest-pinscope-domu--incoming.log,
-# relayed from then on); each step's output and time go to the section
-# suspend-host.
+# relayed from then on; Xen 4.17 under QEMU refuses the PV domU's log-dirty
+# mode, so the migration fails before the suspend: docs/kernel.md); each
+# step's output and time go to the section suspend-host.
 # Sections: dom0-info (the trailer's guest-info, renamed), toolstack (what
 # each step printed, rc = the first failing step's), suspend-host (when
 # asked), the domU's sections.
