@@ -171,14 +171,17 @@ wait_domain() {
 		{ echo "## xl restore -F ended"; cat /tmp/xl-restore.txt; } >> /tmp/suspend-host.txt
 		: > /tmp/xl-restore.txt
 	done
-	# migrated: the receiving xl watches the domain; wait until it is gone
-	if [ -e /tmp/migrated ]; then
-		while LD_LIBRARY_PATH=/usr/lib/xen-4.17/lib/x86_64-linux-gnu \
-			$XB/xl domid $DOMU_NAME > /dev/null 2>&1; do
-			nap 1
-		done
-		echo "## the migrated domain is gone" >> /tmp/suspend-host.txt
-	fi
+	# xl create -F (or restore -F) also ends when the domain suspends for
+	# a checkpoint, which resumes it, or a migration, whose receiving xl
+	# then watches it: wait until no domain of that name is left, and
+	# destroy it once it has shut down (nobody else is watching it then)
+	while _st=$(LD_LIBRARY_PATH=/usr/lib/xen-4.17/lib/x86_64-linux-gnu \
+		$XB/xl list $DOMU_NAME 2>/dev/null | awk 'NR == 2 { print $5 }'); [ -n "$_st" ]; do
+		case $_st in
+		*s*) ts_step "xl destroy (shut down after a checkpoint)" $XB/xl destroy $DOMU_NAME ;;
+		esac
+		nap 1
+	done
 	: > /tmp/domu-gone
 }
 
