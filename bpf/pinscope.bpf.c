@@ -215,6 +215,17 @@ static __always_inline bool all_idle(void)
 	return !nr_busy;
 }
 
+/* This cpu's state while it runs an operation, else NULL (cheap when no cpu is busy) */
+static __always_inline struct cpu_state *op_cpu(__u32 *cpu)
+{
+	struct cpu_state *s;
+
+	if (all_idle())
+		return NULL;
+	s = this_cpu(cpu);
+	return s && s->op.kind ? s : NULL;
+}
+
 /*
  * --lean: an idle flush is not counted (check.bpf.h lean_skip_flush()).
  * While no cpu is busy the flush hooks return at once: this cpu is idle too,
@@ -347,14 +358,11 @@ struct xen_mc_entry_abi {
 SEC("?raw_tp/xen_mc_entry")
 int tp_mc_entry(__u64 *ctx)
 {
-	struct xen_mc_entry_abi mc;
-	struct cpu_state *s;
 	__u32 cpu;
+	struct xen_mc_entry_abi mc;
+	struct cpu_state *s = op_cpu(&cpu);
 
-	if (all_idle())
-		return 0;
-	s = this_cpu(&cpu);
-	if (!s || !s->op.kind)
+	if (!s)
 		return 0;
 	if (bpf_probe_read_kernel(&mc, sizeof(mc), (const void *)ctx[0])) {
 		s->pend.ptr = 0;
@@ -378,14 +386,11 @@ int tp_mc_entry(__u64 *ctx)
 SEC("?raw_tp/xen_mc_extend_args")
 int tp_mc_extend_args(__u64 *ctx)
 {
-	struct cpu_state *s;
 	__u32 cpu;
+	struct cpu_state *s = op_cpu(&cpu);
 
-	if (all_idle())
-		return 0;
-	s = this_cpu(&cpu);
 	/* XEN_MC_XE_OK (0): one more op in the last entry, the one queued */
-	if (!s || !s->op.kind || ctx[0] != PINSCOPE_HYPERCALL_MMUEXT_OP || ctx[2] != 0)
+	if (!s || ctx[0] != PINSCOPE_HYPERCALL_MMUEXT_OP || ctx[2] != 0)
 		return 0;
 	if (s->pend.ptr)
 		s->pend.n++;
@@ -394,18 +399,16 @@ int tp_mc_extend_args(__u64 *ctx)
 	return 0;
 }
 
-/* TP_PROTO(enum paravirt_lazy_mode mode) */
+/* TP_PROTO(enum paravirt_lazy_mode mode); 7.2: (bool flush, unsigned long
+ * flags); no argument is read */
 SEC("?raw_tp/xen_mc_issue")
 int tp_mc_issue(__u64 *ctx)
 {
-	struct cpu_state *s;
 	__u32 cpu;
-
 	/* ends every multicall batch: only matters inside a pin or unpin */
-	if (all_idle())
-		return 0;
-	s = this_cpu(&cpu);
-	if (!s || !s->op.kind)
+	struct cpu_state *s = op_cpu(&cpu);
+
+	if (!s)
 		return 0;
 	return emit_on(ctx, s, cpu, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }
