@@ -97,8 +97,10 @@ static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __
 	 * the checker does, so that a hook in an interrupt meanwhile never sees
 	 * nr_busy 0 with an operation running (track_busy() corrects it after,
 	 * when the operation is not one pinscope follows) */
-	if (type == PINSCOPE_EV_OP_BEGIN)
+	if (type == PINSCOPE_EV_OP_BEGIN) {
 		busy_set(s, 1);
+		s->pend.ptr = 0;	/* nothing queued before it is its own */
+	}
 	live(&e, type, cpu);
 	e.arg[0] = a0;
 	e.arg[1] = a1;
