@@ -202,6 +202,18 @@ if [ -w /dev/full ]; then
 	[ $rc -eq 1 ] && ok "--help > /dev/full: exit 1" || bad "--help > /dev/full: exit $rc, want 1"
 fi
 
+# --- issue 25.1: a process name cannot choose the event source ------------------------
+# a mainline trace (the patch's events removed) with one comm "xen_mmu_do_pin:" (15
+# characters, prctl sets it): still mainline, its 32 pgd-last violations still exit 3
+grep -v -E "xen_mmu_(pte_lock|pte_unlock|pin_page|unpin_page|do_pin):" \
+	$data/patched-6.1-pgd_first.trace > "$tmp/main.trace"
+sed '0,/init-1 /s//xen_mmu_do_pin:-1 /' "$tmp/main.trace" > "$tmp/spoof.trace"
+grep -q '^ *xen_mmu_do_pin:-1 ' "$tmp/spoof.trace" || bad "spoofed comm: the edit did not apply"
+replay_both "comm xen_mmu_do_pin:" 3 "$tmp/spoof.trace" &&
+	json "comm xen_mmu_do_pin:" "$tmp/json" 'd["source"] == "mainline"' \
+		'd["verdict"] == "violated"' 'viol["pgd-last"] == 32' &&
+	ok "a comm 'xen_mmu_do_pin:' leaves the source mainline and the 32 violations"
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

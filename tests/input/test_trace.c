@@ -111,8 +111,15 @@ static void test_patched_events(void **state)
 	assert_int_equal(parse("  a-1 [000] d..2. 1.000004: xen_mmu_pte_unlock: ptl (null)", &ev),
 			 TRACE_LINE_EVENT);
 	assert_int_equal(ev.type, PINSCOPE_EV_UNLOCK);
-	assert_true(trace_line_is_patched("x: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1"));
-	assert_false(trace_line_is_patched("x: xen_mmu_pgd_pin: mm 1 pgd 2"));
+	assert_true(trace_line_is_patched("  a-1 [000] d..2. 1.000003: xen_mmu_do_pin: cmd "
+					  "PIN_L1_TABLE pfn 1"));
+	assert_false(trace_line_is_patched("  a-1 [000] d..2. 1.000003: xen_mmu_pgd_pin: mm 1 pgd 2"));
+	/* the source is the parsed event's name: a comm (prctl) or a text is none */
+	assert_false(trace_line_is_patched("xen_mmu_do_pin:-1 [000] d.... 2.4: xen_mmu_write_cr3: "
+					   "kernel cr3 35000"));
+	assert_false(trace_line_is_patched("  a-1 [000] d..2. 1.0: sched_switch: prev_comm="
+					   "xen_mmu_pte_lock: next_comm=b"));
+	assert_false(trace_line_is_patched("x: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1"));
 }
 
 static void test_skipped_lines(void **state)

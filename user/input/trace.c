@@ -9,23 +9,8 @@
 
 /* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
 #define PAGE_OFFSET_L4	0xffff888000000000ULL
-
-/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
-int trace_line_is_patched(const char *line)
-{
-	const char *p;
-	size_t n;
-
-	for (size_t i = 0; i < nr_hooks; i++) {
-		if (hooks[i].origin != HOOK_PATCH)
-			continue;
-		n = strlen(hooks[i].target);
-		for (p = line; (p = strstr(p, hooks[i].target)); p += n)
-			if (p[n] == ':')
-				return 1;
-	}
-	return 0;
-}
+/* An event name, with its NUL */
+#define TRACE_NAME_LEN	64
 
 /*
  * Number scanners of the hot path: strtoull() and sscanf() were half of
@@ -389,12 +374,56 @@ static bool parse_lost(const char *line, struct pinscope_event *ev)
 	return true;
 }
 
+/*
+ * The event of a "comm-pid [cpu] flags ts: name: text" line (leading blanks
+ * skipped): its name into name[64] and the task, cpu and time into ev;
+ * returns the text after "name:", or NULL if the line is no event (ev zeroed
+ * by the caller).  The name
+ * is the parsed one, never a substring of the line: a process chooses its
+ * comm (prctl), and a comm such as "xen_mmu_do_pin:" is no event.
+ */
+static const char *event_of(const char *line, struct pinscope_event *ev, char *name)
+{
+	const char *p, *colon;
+	size_t n;
+
+	p = parse_task(line, ev);
+	if (!p)
+		return NULL;
+	while (*p == ' ')
+		p++;
+	colon = strchr(p, ':');
+	n = colon ? (size_t)(colon - p) : 0;
+	if (!colon || n >= TRACE_NAME_LEN || memchr(p, ' ', n))
+		return NULL;	/* function tracer and the like */
+	memcpy(name, p, n);
+	name[n] = 0;
+	for (p = colon + 1; *p == ' '; p++)
+		;
+	return p;
+}
+
+/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
+int trace_line_is_patched(const char *line)
+{
+	struct pinscope_event ev = {};
+	char name[TRACE_NAME_LEN];
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!event_of(line, &ev, name))
+		return 0;
+	for (size_t i = 0; i < nr_hooks; i++)
+		if (hooks[i].origin == HOOK_PATCH && !strcmp(hooks[i].target, name))
+			return 1;
+	return 0;
+}
+
 enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 				 char *err, size_t errlen)
 {
-	char name[64];
-	const char *p, *colon;
-	size_t n;
+	char name[TRACE_NAME_LEN];
+	const char *p;
 
 	while (*line == ' ' || *line == '\t')
 		line++;
@@ -403,21 +432,9 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 	memset(ev, 0, sizeof(*ev));
 	if (parse_lost(line, ev))
 		return TRACE_LINE_EVENT;
-	p = parse_task(line, ev);
-	if (!p)
+	p = event_of(line, ev, name);
+	if (!p || strncmp(name, "xen_", 4))
 		return TRACE_LINE_OTHER;
-	while (*p == ' ')
-		p++;
-	colon = strchr(p, ':');
-	n = colon ? (size_t)(colon - p) : 0;
-	if (!colon || n >= sizeof(name) || memchr(p, ' ', n))
-		return TRACE_LINE_OTHER;	/* function tracer and the like */
-	memcpy(name, p, n);
-	name[n] = 0;
-	if (strncmp(name, "xen_", 4))
-		return TRACE_LINE_OTHER;
-	for (p = colon + 1; *p == ' '; p++)
-		;
 	if (parse_args(name, p, ev)) {
 		if (!strcmp(name, "xen_mc_flush_reason") && strstr(p, "??"))
 			/* its print fmt names XEN_MC_FL_*, whose values the kernel does not export */
