@@ -214,6 +214,14 @@ replay_both "comm xen_mmu_do_pin:" 3 "$tmp/spoof.trace" &&
 		'd["verdict"] == "violated"' 'viol["pgd-last"] == 32' &&
 	ok "a comm 'xen_mmu_do_pin:' leaves the source mainline and the 32 violations"
 
+# --- issue 25.1: nor can a file name (sched_process_exec) add a xen event ----------------
+{ cat $clean; echo '  bash-5 [000] ..... 9.0: sched_process_exec: filename=/tmp/a-1 [0] 9.0:' \
+	'xen_mmu_pte_unlock: ptl 00000000deadbeef pid=5 old_pid=5'; } > "$tmp/exec.trace"
+replay_both "xen line in a file name" 0 "$tmp/exec.trace" &&
+	json "xen line in a file name" "$tmp/json" 'd["lost"]["unmatched_unlock"] == 0' \
+		'd["lost"]["lines_skipped"] == 1' 'd["replay"]["last_ts_ns"] < 9000000000' &&
+	ok "a xen line inside another event's text is skipped, not checked"
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

@@ -131,6 +131,10 @@ static void test_skipped_lines(void **state)
 	assert_int_equal(parse("cpus=2", &ev), TRACE_LINE_OTHER);
 	assert_int_equal(parse("  bash-1 [000] d..1. 1.0: sched_switch: prev_comm=bash", &ev),
 			 TRACE_LINE_OTHER);
+	/* a text a process chooses (a file name) holding a whole xen line is no event */
+	assert_int_equal(parse("  bash-5 [000] ..... 9.0: sched_process_exec: filename=/tmp/a-1 [0] "
+			       "9.0: xen_mmu_pte_unlock: ptl 00000000deadbeef pid=5 old_pid=5", &ev),
+			 TRACE_LINE_OTHER);
 	/* function tracer: a name without a colon is no event */
 	assert_int_equal(parse("  bash-1 [000] d..1. 1.0: xen_pin_page <-__xen_pgd_pin", &ev),
 			 TRACE_LINE_OTHER);

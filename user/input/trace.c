@@ -306,7 +306,8 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 	for (start = line; *start == ' '; start++)	/* right-aligned comm */
 		;
 	n = p - 1 - start;
-	n = n < PINSCOPE_COMM_LEN - 1 ? n : PINSCOPE_COMM_LEN - 1;
+	if (n > PINSCOPE_COMM_LEN - 1)	/* no comm: another event's text (a file name) */
+		return false;
 	memcpy(ev->comm, start, n);
 	ev->comm[n] = 0;
 	return true;
@@ -318,6 +319,9 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
  * dashes and "[1]" of its own, so every " [digits]" is a candidate, checked
  * on both sides; the first whose event is a xen one wins (a comm of 15 chars
  * cannot hold a fake "-1 [1] 1.0: xen_...:"), else the first that parses.
+ * What is before the "-pid" is the comm, at most 15 bytes (TASK_COMM_LEN):
+ * a longer one is the text of an event before it (sched_process_exec's file
+ * name, a trace_marker), which a process chooses, so it holds no xen event.
  */
 static const char *parse_task(const char *line, struct pinscope_event *ev)
 {
