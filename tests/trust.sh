@@ -222,6 +222,43 @@ replay_both "xen line in a file name" 0 "$tmp/exec.trace" &&
 		'd["lost"]["lines_skipped"] == 1' 'd["replay"]["last_ts_ns"] < 9000000000' &&
 	ok "a xen line inside another event's text is skipped, not checked"
 
+# --- issue 25.2: --html FILE written safely -------------------------------------------
+h=$tmp/html; mkdir -p "$h"
+echo secret > "$h/victim"; ln -s victim "$h/r.html.tmp"	# the old fixed temporary name
+"$bin" replay $clean --html "$h/r.html" > /dev/null 2> "$tmp/err"
+[ "$(cat "$h/victim")" = secret ] && [ -L "$h/r.html.tmp" ] && grep -q '^<!DOCTYPE html>' "$h/r.html" &&
+	ok "--html: a symlink planted at FILE.tmp is not followed" || bad "--html: FILE.tmp symlink followed"
+[ -z "$(find "$h" -name '.r.html.*')" ] && ok "--html: no temporary file left" ||
+	bad "--html: temporary file left: $(ls -a "$h")"
+cp $clean "$h/x.trace"
+run "--html the input" 1 -- "$bin" replay "$h/x.trace" --html "$h/x.trace" &&
+	has "--html the input" "$tmp/err" 'Failed to write HTML report .*x.trace: it is the trace being replayed' &&
+	cmp -s "$h/x.trace" $clean && ok "--html FILE that is the input: refused, input intact"
+run "--html the input (stdin)" 1 -- sh -c "exec '$bin' replay - --html '$h/x.trace' < '$h/x.trace'" &&
+	cmp -s "$h/x.trace" $clean && ok "--html FILE that is stdin: refused"
+echo old > "$h/m.html"; chmod 640 "$h/m.html"; ln "$h/m.html" "$h/m2.html"
+"$bin" replay $clean --html "$h/m.html" > /dev/null 2>&1
+[ "$(stat -c %a "$h/m.html")" = 640 ] && cmp -s "$h/m.html" "$h/m2.html" && grep -q '^<!DOCTYPE' "$h/m2.html" &&
+	ok "--html over a file: its mode and hard links kept" || bad "--html: mode or hard link lost"
+echo old > "$h/p.html"; chmod 604 "$h/p.html"
+"$bin" replay $clean --html "$h/p.html" > /dev/null 2>&1
+[ "$(stat -c %a "$h/p.html")" = 604 ] && ok "--html over a file: its mode kept" || bad "--html: mode lost"
+mkfifo "$h/fifo"; timeout 20 cat "$h/fifo" > "$h/fifo.out" & reader=$!
+"$bin" replay $clean --html "$h/fifo" > /dev/null 2>&1; [ -p "$h/fifo" ] || kill $reader 2>/dev/null; wait $reader
+[ -p "$h/fifo" ] && grep -q '^<!DOCTYPE' "$h/fifo.out" && ok "--html FIFO: written in place" ||
+	bad "--html FIFO: replaced or not written"
+run "--html a directory" 1 -- "$bin" replay $clean --html "$h" &&
+	has "--html a directory" "$tmp/err" 'Failed to write HTML report .*: Is a directory' && ok "--html DIR: refused"
+if $root; then
+	mknod "$h/null" c 1 3
+	"$bin" replay $clean --html "$h/null" > /dev/null 2>&1
+	[ -c "$h/null" ] && ok "--html on a device node: written in place, not replaced" ||
+		bad "--html replaced a device node by $(stat -c %F "$h/null")"
+	echo old > "$h/o.html"; ln "$h/o.html" "$h/o2.html"; chown nobody "$h/o.html"
+	run "--html: a hard link of another user's file" 1 -- "$bin" replay $clean --html "$h/o2.html" &&
+		[ "$(cat "$h/o.html")" = old ] && ok "--html on another user's hard-linked file: refused"
+fi
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

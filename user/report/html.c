@@ -8,6 +8,7 @@
 #include "report/coverage.h"
 #include "report/html.h"
 #include "report/names.h"
+#include "report/outfile.h"
 #include "report/report.h"
 #include "report/summary.h"
 #include "report/svg.h"
@@ -255,23 +256,23 @@ static void lost_part(FILE *f, const struct report *rep)
 	fprintf(f, "</table>\n");
 }
 
+int report_html_check(const char *path, const char *input)
+{
+	if (!input || !outfile_same(path, strcmp(input, "-") ? input : "/dev/stdin"))
+		return 0;
+	fprintf(stderr, "Failed to write HTML report %s: it is the trace being replayed; give "
+		"another file name\n", path);
+	return -EINVAL;
+}
+
 int report_html(const char *path, const struct report *rep, const char *input)
 {
-	size_t n = strlen(path) + 8;
-	char *tmp = malloc(n);
-	FILE *f;
-	int err = 0;
+	struct outfile out = { 0 };
+	int err = report_html_check(path, input) ?: outfile_open(&out, path, "HTML report");
+	FILE *f = out.f;
 
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, n, "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		err = -errno;
-		fprintf(stderr, "Failed to write HTML report %s: %s\n", tmp, strerror(-err));
-		free(tmp);
+	if (err)
 		return err;
-	}
 	fprintf(f, "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
 		"<title>pinscope report</title><style>%s</style></head><body>\n", css);
 	header(f, rep, input);
@@ -287,11 +288,5 @@ int report_html(const char *path, const struct report *rep, const char *input)
 	lost_part(f, rep);
 	fprintf(f, "<p class='note'>pinscope; the same numbers as <code>--json</code> "
 		"(docs/json.md), views in docs/views.md.</p></body></html>\n");
-	if (fclose(f) || rename(tmp, path)) {
-		err = -errno;
-		fprintf(stderr, "Failed to write HTML report %s: %s\n", path, strerror(-err));
-		unlink(tmp);
-	}
-	free(tmp);
-	return err;
+	return outfile_close(&out, "HTML report", 0);
 }
