@@ -259,6 +259,37 @@ if $root; then
 		[ "$(cat "$h/o.html")" = old ] && ok "--html on another user's hard-linked file: refused"
 fi
 
+# --- issue 25.6: a comm's bytes never reach an output raw ---------------------------------
+# invalid UTF-8, terminal escapes (ESC[2J, OSC title ... BEL), a C1 CSI, a backslash
+python3 - $early "$tmp/esc.trace" <<'PY'
+import sys
+s = open(sys.argv[1], "rb").read()
+s = s.replace(b"capture-workloa-", b"\xff\x1b[2Jx\x1b]0;t\x07\xc2\x9b\\-")
+s = s.replace(b"xen_mmu_do_pin: cmd PIN_L1_TABLE", b"xen_mmu_do_pin: cmd \x1b[2J", 1)
+open(sys.argv[2], "wb").write(s)
+PY
+"$bin" replay "$tmp/esc.trace" > "$tmp/esc.txt" 2> "$tmp/esc.err"
+grep -q 'malformed xen event.*\\x1b\[2J' "$tmp/esc.err" && ok "an escape in a malformed line: shown escaped" ||
+	bad "escape in a malformed line: $(head -c 200 "$tmp/esc.err")"
+sed -i 's/cmd \x1b\[2J/cmd PIN_L1_TABLE/' "$tmp/esc.trace"
+"$bin" replay -v "$tmp/esc.trace" > "$tmp/esc.txt" 2> "$tmp/esc.err"
+"$bin" replay -j "$tmp/esc.trace" > "$tmp/esc.json" 2>> "$tmp/esc.err"
+"$bin" replay "$tmp/esc.trace" --html "$tmp/esc.html" > /dev/null 2>> "$tmp/esc.err"
+python3 - "$tmp/esc.txt" "$tmp/esc.err" "$tmp/esc.json" "$tmp/esc.html" > "$tmp/cmp" 2>&1 <<'PY' &&
+import json, sys
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    t = b.decode("utf-8")	# strict: every output is valid UTF-8
+    bad = [c for c in t if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
+    assert not bad, (f, bad[:5])
+d = json.loads(open(sys.argv[3], "rb").read().decode("utf-8"))
+want = "\\xff\\x1b[2Jx\\x1b]0;t\\x07\\xc2\\x9b\\\\"
+assert any(v["comm"] == want for v in d["violations"]), [v["comm"] for v in d["violations"]][:3]
+assert want in open(sys.argv[1]).read()
+PY
+	ok "a comm with invalid UTF-8 and escapes: escaped in text, -v, JSON and HTML" ||
+	{ bad "comm escapes"; sed 's/^/     | /' "$tmp/cmp" | tail -3; }
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

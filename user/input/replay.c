@@ -124,7 +124,7 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	struct replay_counts *c = fd->c;
 	struct pinscope_event ev;
 	const char *line, *nul;
-	char err[160];
+	char err[160], safe[sizeof(err) * 4];
 	size_t len;
 	int rc;
 
@@ -150,9 +150,9 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 		case TRACE_LINE_HEADER: c->headers++; break;
 		case TRACE_LINE_OTHER: c->skipped++; break;
 		case TRACE_LINE_XEN_UNUSED: c->xen_unused++; break;
-		case TRACE_LINE_BAD:
+		case TRACE_LINE_BAD:	/* err quotes the line: escaped */
 			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
-				(unsigned long long)c->lines, err);
+				(unsigned long long)c->lines, str_safe(safe, sizeof(safe), err, sizeof(err)));
 			return PINSCOPE_EXIT_ERROR;
 		case TRACE_LINE_EVENT:
 			if (replay_emit(fd, &ev))

@@ -33,9 +33,13 @@ static const char css[] =
 "svg text.empty{font-size:13px;fill:#999}.key{display:inline-block;width:10px;height:10px;"
 "margin:0 4px 0 10px}";
 
-static void esc(FILE *f, const char *s, size_t max)
+/* Text from the traced system or the command line (str_safe()), as HTML text */
+static void esc(FILE *f, const char *raw, size_t max)
 {
-	for (size_t i = 0; i < max && s[i]; i++) {
+	char s[4096 * 4 + 1];
+
+	str_safe(s, sizeof(s), raw, max < 4096 ? max : 4096);
+	for (size_t i = 0; s[i]; i++) {
 		switch (s[i]) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
