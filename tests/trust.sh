@@ -290,6 +290,20 @@ PY
 	ok "a comm with invalid UTF-8 and escapes: escaped in text, -v, JSON and HTML" ||
 	{ bad "comm escapes"; sed 's/^/     | /' "$tmp/cmp" | tail -3; }
 
+# --- issue 25.7: numbers that do not fit are rejected (counted), never wrapped --------------
+syn=$data/synthetic/patched-pin-clean.trace
+sed 's/bash-100 /bash-4294967396 /' $syn > "$tmp/pid.trace"
+run "pid past 32 bits, -p 100" 1 -- "$bin" replay -p 100 "$tmp/pid.trace" &&
+	has "pid past 32 bits" "$tmp/err" 'no xen events' && ok "pid -4294967396 is not pid 100"
+sed '0,/\[001\]/s//[4294967297]/' $syn > "$tmp/cpu.trace"
+replay_both "cpu past 32 bits" 4 "$tmp/cpu.trace" &&
+	json "cpu past 32 bits" "$tmp/json" 'd["lost"]["lines_skipped"] == 2' 'd["replay"]["events"] == 13' &&
+	ok "cpu [4294967297] is not cpu 1: the line is skipped and counted"
+sed 's/10\.000014:/18446744074.000014:/' $syn > "$tmp/ts.trace"
+replay_both "time past 2^64 ns" 3 "$tmp/ts.trace" &&
+	json "time past 2^64 ns" "$tmp/json" 'd["lost"]["lines_skipped"] == 2' 'd["replay"]["clock_back"] == 0' &&
+	ok "a timestamp past 2^64 ns does not wrap: the line is skipped and counted"
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

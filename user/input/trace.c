@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,8 @@ static inline int hexval(unsigned char c)
 	return (unsigned int)(c - 'a') < 6 ? c - 'a' + 10 : -1;
 }
 
-/* hex digits, an optional "0x" first (as strtoull(s, 16) takes them) */
+/* hex digits, an optional "0x" first (as strtoull(s, 16) takes them); NULL
+ * past 64 bits (a number never wraps: docs/security.md) */
 static const char *scan_hex(const char *s, __u64 *v)
 {
 	const char *start;
@@ -37,23 +39,35 @@ static const char *scan_hex(const char *s, __u64 *v)
 		return NULL;
 	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0)
 		s += 2;
-	for (start = s; (d = hexval(*s)) >= 0; s++)
+	for (start = s; (d = hexval(*s)) >= 0; s++) {
+		if (x >> 60)
+			return NULL;
 		x = x << 4 | d;
+	}
 	*v = x;
 	return s == start ? NULL : s;
 }
 
-static const char *scan_dec(const char *s, __u64 *v)
+/* decimal digits, at most max; NULL past it */
+static const char *scan_dec_max(const char *s, __u64 *v, __u64 max)
 {
 	const char *start = s;
 	__u64 x = 0;
 
 	if (!s)
 		return NULL;
-	for (; (unsigned char)(*s - '0') < 10u; s++)
+	for (; (unsigned char)(*s - '0') < 10u; s++) {
+		if (x > (max - (*s - '0')) / 10)
+			return NULL;
 		x = x * 10 + (*s - '0');
+	}
 	*v = x;
 	return s == start ? NULL : s;
+}
+
+static const char *scan_dec(const char *s, __u64 *v)
+{
+	return scan_dec_max(s, v, UINT64_MAX);
 }
 
 /* Match lit against s, a space in lit matching any run of blanks (as in a
@@ -235,8 +249,11 @@ static int parse_ts(const char *s, __u64 *ns)
 
 	if (!isdigit((unsigned char)*s))
 		return -1;
-	while (isdigit((unsigned char)*s))
+	while (isdigit((unsigned char)*s)) {	/* ns past 2^64 (584 years) never wrap */
 		sec = sec * 10 + (*s++ - '0');
+		if (sec > UINT64_MAX / 1000000000ULL)
+			return -1;
+	}
 	if (*s++ != '.')
 		return -1;
 	while (isdigit((unsigned char)*s)) {
@@ -250,6 +267,8 @@ static int parse_ts(const char *s, __u64 *ns)
 		return -1;
 	while (digits++ < 9)
 		frac *= 10;
+	if (sec * 1000000000ULL > UINT64_MAX - frac)
+		return -1;
 	*ns = sec * 1000000000ULL + frac;
 	return 0;
 }
@@ -279,10 +298,10 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 		    const char **rest)
 {
 	const char *p = b, *start, *pid_end, *end;
-	__u64 v;
+	__u64 v = 0;
 	size_t n;
 
-	end = scan_dec(b + 2, &v);
+	end = scan_dec_max(b + 2, &v, UINT32_MAX);	/* cpu and pid: 32 bits, never cut */
 	ev->cpu = v;
 	if (!end || *end != ']' || !(*rest = ts_field(end + 1, &ev->ts_ns)))
 		return false;
@@ -299,9 +318,8 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 	pid_end = p;
 	while (p > line && isdigit((unsigned char)p[-1]))
 		p--;
-	if (p == pid_end || p - 1 <= line || p[-1] != '-')
+	if (p == pid_end || p - 1 <= line || p[-1] != '-' || !scan_dec_max(p, &v, UINT32_MAX))
 		return false;
-	scan_dec(p, &v);
 	ev->pid = v;
 	for (start = line; *start == ' '; start++)	/* right-aligned comm */
 		;
@@ -358,7 +376,10 @@ static bool parse_lost(const char *line, struct pinscope_event *ev)
 	unsigned int cpu;
 	int n = 0;
 
-	if (strncmp(line, "CPU:", 4))
+	__u64 c;
+
+	/* sscanf's %u takes "-1" and wraps past 2^32: the cpu checked first */
+	if (strncmp(line, "CPU:", 4) || !scan_dec_max(line + 4, &c, UINT32_MAX))
 		return false;
 	if (sscanf(line, "CPU:%u [LOST %llu EVENTS]%n", &cpu, &k, &n) == 2 && n) {
 	} else if (n = 0, sscanf(line, "CPU:%u [LOST EVENTS]%n", &cpu, &n) == 1 && n) {
