@@ -304,6 +304,12 @@ replay_both "time past 2^64 ns" 3 "$tmp/ts.trace" &&
 	json "time past 2^64 ns" "$tmp/json" 'd["lost"]["lines_skipped"] == 2' 'd["replay"]["clock_back"] == 0' &&
 	ok "a timestamp past 2^64 ns does not wrap: the line is skipped and counted"
 
+# --- issue 25.3: a time near 2^64 ns ends --html's timeline --------------------------------
+sed 's/10\.000014:/18446744073.709551:/' $data/synthetic/patched-pin-clean.trace > "$tmp/end.trace"
+run "time near 2^64 ns, --html" 0 -- timeout -s KILL 20 "$bin" replay "$tmp/end.trace" \
+	--html "$tmp/end.html" && grep -q '^<!DOCTYPE' "$tmp/end.html" &&
+	ok "a timestamp near 2^64 ns with --html: the report, at once"
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them
