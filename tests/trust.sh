@@ -310,6 +310,13 @@ run "time near 2^64 ns, --html" 0 -- timeout -s KILL 20 "$bin" replay "$tmp/end.
 	--html "$tmp/end.html" && grep -q '^<!DOCTYPE' "$tmp/end.html" &&
 	ok "a timestamp near 2^64 ns with --html: the report, at once"
 
+# --- issue 25.5: the look-ahead (spooled when piped) is bounded ----------------------------
+# 40 KB of xz: 50 streams of 3 MB of comment lines, 150 MB; piped, so it would be spooled
+python3 -c 'import lzma, sys; sys.stdout.buffer.write(b"".join(lzma.compress(b"# comment line\n" * 200000) for _ in range(50)))' > "$tmp/bomb.xz"
+run "xz of comment lines, piped" 1 -- sh -c "exec '$bin' replay - < '$tmp/bomb.xz'" &&
+	has "xz of comment lines" "$tmp/err" 'Failed to replay <stdin>: no xen event in its first 64 MiB' &&
+	ok "150 MB of comment lines: given up after 64 MiB of look-ahead"
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them
