@@ -202,6 +202,121 @@ if [ -w /dev/full ]; then
 	[ $rc -eq 1 ] && ok "--help > /dev/full: exit 1" || bad "--help > /dev/full: exit $rc, want 1"
 fi
 
+# --- issue 25.1: a process name cannot choose the event source ------------------------
+# a mainline trace (the patch's events removed) with one comm "xen_mmu_do_pin:" (15
+# characters, prctl sets it): still mainline, its 32 pgd-last violations still exit 3
+grep -v -E "xen_mmu_(pte_lock|pte_unlock|pin_page|unpin_page|do_pin):" \
+	$data/patched-6.1-pgd_first.trace > "$tmp/main.trace"
+sed '0,/init-1 /s//xen_mmu_do_pin:-1 /' "$tmp/main.trace" > "$tmp/spoof.trace"
+grep -q '^ *xen_mmu_do_pin:-1 ' "$tmp/spoof.trace" || bad "spoofed comm: the edit did not apply"
+replay_both "comm xen_mmu_do_pin:" 3 "$tmp/spoof.trace" &&
+	json "comm xen_mmu_do_pin:" "$tmp/json" 'd["source"] == "mainline"' \
+		'd["verdict"] == "violated"' 'viol["pgd-last"] == 32' &&
+	ok "a comm 'xen_mmu_do_pin:' leaves the source mainline and the 32 violations"
+
+# --- issue 25.1: nor can a file name (sched_process_exec) add a xen event ----------------
+{ cat $clean; echo '  bash-5 [000] ..... 9.0: sched_process_exec: filename=/tmp/a-1 [0] 9.0:' \
+	'xen_mmu_pte_unlock: ptl 00000000deadbeef pid=5 old_pid=5'; } > "$tmp/exec.trace"
+replay_both "xen line in a file name" 0 "$tmp/exec.trace" &&
+	json "xen line in a file name" "$tmp/json" 'd["lost"]["unmatched_unlock"] == 0' \
+		'd["lost"]["lines_skipped"] == 1' 'd["replay"]["last_ts_ns"] < 9000000000' &&
+	ok "a xen line inside another event's text is skipped, not checked"
+
+# --- issue 25.2: --html FILE written safely -------------------------------------------
+h=$tmp/html; mkdir -p "$h"
+echo secret > "$h/victim"; ln -s victim "$h/r.html.tmp"	# the old fixed temporary name
+"$bin" replay $clean --html "$h/r.html" > /dev/null 2> "$tmp/err"
+[ "$(cat "$h/victim")" = secret ] && [ -L "$h/r.html.tmp" ] && grep -q '^<!DOCTYPE html>' "$h/r.html" &&
+	ok "--html: a symlink planted at FILE.tmp is not followed" || bad "--html: FILE.tmp symlink followed"
+[ -z "$(find "$h" -name '.r.html.*')" ] && ok "--html: no temporary file left" ||
+	bad "--html: temporary file left: $(ls -a "$h")"
+cp $clean "$h/x.trace"
+run "--html the input" 1 -- "$bin" replay "$h/x.trace" --html "$h/x.trace" &&
+	has "--html the input" "$tmp/err" 'Failed to write HTML report .*x.trace: it is the trace being replayed' &&
+	cmp -s "$h/x.trace" $clean && ok "--html FILE that is the input: refused, input intact"
+run "--html the input (stdin)" 1 -- sh -c "exec '$bin' replay - --html '$h/x.trace' < '$h/x.trace'" &&
+	cmp -s "$h/x.trace" $clean && ok "--html FILE that is stdin: refused"
+echo old > "$h/m.html"; chmod 640 "$h/m.html"; ln "$h/m.html" "$h/m2.html"
+"$bin" replay $clean --html "$h/m.html" > /dev/null 2>&1
+[ "$(stat -c %a "$h/m.html")" = 640 ] && cmp -s "$h/m.html" "$h/m2.html" && grep -q '^<!DOCTYPE' "$h/m2.html" &&
+	ok "--html over a file: its mode and hard links kept" || bad "--html: mode or hard link lost"
+echo old > "$h/p.html"; chmod 604 "$h/p.html"
+"$bin" replay $clean --html "$h/p.html" > /dev/null 2>&1
+[ "$(stat -c %a "$h/p.html")" = 604 ] && ok "--html over a file: its mode kept" || bad "--html: mode lost"
+mkfifo "$h/fifo"; timeout 20 cat "$h/fifo" > "$h/fifo.out" & reader=$!
+"$bin" replay $clean --html "$h/fifo" > /dev/null 2>&1; [ -p "$h/fifo" ] || kill $reader 2>/dev/null; wait $reader
+[ -p "$h/fifo" ] && grep -q '^<!DOCTYPE' "$h/fifo.out" && ok "--html FIFO: written in place" ||
+	bad "--html FIFO: replaced or not written"
+run "--html a directory" 1 -- "$bin" replay $clean --html "$h" &&
+	has "--html a directory" "$tmp/err" 'Failed to write HTML report .*: Is a directory' && ok "--html DIR: refused"
+if $root; then
+	mknod "$h/null" c 1 3
+	"$bin" replay $clean --html "$h/null" > /dev/null 2>&1
+	[ -c "$h/null" ] && ok "--html on a device node: written in place, not replaced" ||
+		bad "--html replaced a device node by $(stat -c %F "$h/null")"
+	echo old > "$h/o.html"; ln "$h/o.html" "$h/o2.html"; chown nobody "$h/o.html"
+	run "--html: a hard link of another user's file" 1 -- "$bin" replay $clean --html "$h/o2.html" &&
+		[ "$(cat "$h/o.html")" = old ] && ok "--html on another user's hard-linked file: refused"
+fi
+
+# --- issue 25.6: a comm's bytes never reach an output raw ---------------------------------
+# invalid UTF-8, terminal escapes (ESC[2J, OSC title ... BEL), a C1 CSI, a backslash
+python3 - $early "$tmp/esc.trace" <<'PY'
+import sys
+s = open(sys.argv[1], "rb").read()
+s = s.replace(b"capture-workloa-", b"\xff\x1b[2Jx\x1b]0;t\x07\xc2\x9b\\-")
+s = s.replace(b"xen_mmu_do_pin: cmd PIN_L1_TABLE", b"xen_mmu_do_pin: cmd \x1b[2J", 1)
+open(sys.argv[2], "wb").write(s)
+PY
+"$bin" replay "$tmp/esc.trace" > "$tmp/esc.txt" 2> "$tmp/esc.err"
+grep -q 'malformed xen event.*\\x1b\[2J' "$tmp/esc.err" && ok "an escape in a malformed line: shown escaped" ||
+	bad "escape in a malformed line: $(head -c 200 "$tmp/esc.err")"
+sed -i 's/cmd \x1b\[2J/cmd PIN_L1_TABLE/' "$tmp/esc.trace"
+"$bin" replay -v "$tmp/esc.trace" > "$tmp/esc.txt" 2> "$tmp/esc.err"
+"$bin" replay -j "$tmp/esc.trace" > "$tmp/esc.json" 2>> "$tmp/esc.err"
+"$bin" replay "$tmp/esc.trace" --html "$tmp/esc.html" > /dev/null 2>> "$tmp/esc.err"
+python3 - "$tmp/esc.txt" "$tmp/esc.err" "$tmp/esc.json" "$tmp/esc.html" > "$tmp/cmp" 2>&1 <<'PY' &&
+import json, sys
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    t = b.decode("utf-8")	# strict: every output is valid UTF-8
+    bad = [c for c in t if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
+    assert not bad, (f, bad[:5])
+d = json.loads(open(sys.argv[3], "rb").read().decode("utf-8"))
+want = "\\xff\\x1b[2Jx\\x1b]0;t\\x07\\xc2\\x9b\\\\"
+assert any(v["comm"] == want for v in d["violations"]), [v["comm"] for v in d["violations"]][:3]
+assert want in open(sys.argv[1]).read()
+PY
+	ok "a comm with invalid UTF-8 and escapes: escaped in text, -v, JSON and HTML" ||
+	{ bad "comm escapes"; sed 's/^/     | /' "$tmp/cmp" | tail -3; }
+
+# --- issue 25.7: numbers that do not fit are rejected (counted), never wrapped --------------
+syn=$data/synthetic/patched-pin-clean.trace
+sed 's/bash-100 /bash-4294967396 /' $syn > "$tmp/pid.trace"
+run "pid past 32 bits, -p 100" 1 -- "$bin" replay -p 100 "$tmp/pid.trace" &&
+	has "pid past 32 bits" "$tmp/err" 'no xen events' && ok "pid -4294967396 is not pid 100"
+sed '0,/\[001\]/s//[4294967297]/' $syn > "$tmp/cpu.trace"
+replay_both "cpu past 32 bits" 4 "$tmp/cpu.trace" &&
+	json "cpu past 32 bits" "$tmp/json" 'd["lost"]["lines_skipped"] == 2' 'd["replay"]["events"] == 13' &&
+	ok "cpu [4294967297] is not cpu 1: the line is skipped and counted"
+sed 's/10\.000014:/18446744074.000014:/' $syn > "$tmp/ts.trace"
+replay_both "time past 2^64 ns" 3 "$tmp/ts.trace" &&
+	json "time past 2^64 ns" "$tmp/json" 'd["lost"]["lines_skipped"] == 2' 'd["replay"]["clock_back"] == 0' &&
+	ok "a timestamp past 2^64 ns does not wrap: the line is skipped and counted"
+
+# --- issue 25.3: a time near 2^64 ns ends --html's timeline --------------------------------
+sed 's/10\.000014:/18446744073.709551:/' $data/synthetic/patched-pin-clean.trace > "$tmp/end.trace"
+run "time near 2^64 ns, --html" 0 -- timeout -s KILL 20 "$bin" replay "$tmp/end.trace" \
+	--html "$tmp/end.html" && grep -q '^<!DOCTYPE' "$tmp/end.html" &&
+	ok "a timestamp near 2^64 ns with --html: the report, at once"
+
+# --- issue 25.5: the look-ahead (spooled when piped) is bounded ----------------------------
+# 40 KB of xz: 50 streams of 3 MB of comment lines, 150 MB; piped, so it would be spooled
+python3 -c 'import lzma, sys; sys.stdout.buffer.write(b"".join(lzma.compress(b"# comment line\n" * 200000) for _ in range(50)))' > "$tmp/bomb.xz"
+run "xz of comment lines, piped" 1 -- sh -c "exec '$bin' replay - < '$tmp/bomb.xz'" &&
+	has "xz of comment lines" "$tmp/err" 'Failed to replay <stdin>: no xen event in its first 64 MiB' &&
+	ok "150 MB of comment lines: given up after 64 MiB of look-ahead"
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

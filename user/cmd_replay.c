@@ -10,6 +10,7 @@
 #include "input/replay.h"
 #include "live/probe.h"
 #include "options.h"
+#include "report/html.h"
 #include "report/names.h"
 #include "report/timeline.h"
 
@@ -61,7 +62,8 @@ int cmd_replay(void)
 		return PINSCOPE_EXIT_ERROR;
 	if (replay_signals())
 		return PINSCOPE_EXIT_ERROR;
-	if (env.html && !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS)))
+	if (env.html && (report_html_check(env.html, env.replay_path ? env.replay_path : "-") ||
+			 !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS))))
 		return PINSCOPE_EXIT_ERROR;
 	rc = replay_open(env.replay_path, &in, &exiting);
 	if (rc == -EINTR && exiting) {

@@ -14,7 +14,7 @@ FUZZ_SRCS := user/input/input.c user/input/replay.c user/input/trace.c \
 	user/input/tracedat-none.c user/engine/hooks.c user/report/report.c user/report/json.c \
 	user/report/names.c user/report/coverage.c user/report/stats.c user/report/verdict.c \
 	user/report/units.c user/report/summary.c user/report/timeline.c \
-	user/report/violations.c user/report/ksyms.c
+	user/report/violations.c user/report/ksyms.c user/report/visibility.c
 # The checker behind replay: the user-space engine, bpf/check.bpf.h compiled as C
 # (the bpf engine is linked, never opened: replay's default is the user engine)
 FUZZ_CHECKER := user/engine/checker.c user/engine/engine_user.c user/engine/engine_bpf.c \

@@ -28,22 +28,46 @@ static bool stopped(const volatile sig_atomic_t *stop)
 /*
  * Text: the event source from the lines up to the first patched event
  * (mainline if there is none), read again after.  A signal ends the
- * look-ahead early: the lines read so far are still replayed.
+ * look-ahead early: the lines read so far are still replayed.  The
+ * look-ahead (spooled to /tmp when the input is not seekable) is bounded:
+ * past REPLAY_LOOKAHEAD_MAX bytes without any xen event the input is no
+ * trace (/dev/urandom, an archive of comment lines), with xen events but
+ * none of the patch's, the source is mainline and the rest is streamed.
  */
+#define REPLAY_LOOKAHEAD_MAX	(64ULL << 20)
+
 static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t *stop)
 {
+	struct pinscope_event ev;
+	__u64 bytes = 0, xen = 0;
 	const char *line;
+	char err[160];
 	size_t len;
-	int rc = 0, err = input_mark(in);
+	int rc = 0, err_mark = input_mark(in);
 
-	if (err)
-		return err;
+	if (err_mark)
+		return err_mark;
 	*caps = PINSCOPE_CAPS_MAINLINE;
-	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0)
+	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0) {
 		if (trace_line_is_patched(line)) {
 			*caps = PINSCOPE_CAPS_TRACEPOINTS;
 			break;
 		}
+		bytes += len + 1;
+		if (!xen) {	/* parsed until the first xen event: real traces start with them */
+			enum trace_line t = trace_parse_line(line, &ev, err, sizeof(err));
+
+			xen = t == TRACE_LINE_EVENT || t == TRACE_LINE_XEN_UNUSED || t == TRACE_LINE_BAD;
+		}
+		if (bytes > REPLAY_LOOKAHEAD_MAX && !xen) {
+			fprintf(stderr, "Failed to replay %s: no xen event in its first %llu MiB (%llu "
+				"lines): not a trace. Record one with 'trace-cmd record -e xen'\n",
+				in->name, REPLAY_LOOKAHEAD_MAX >> 20, (unsigned long long)in->lineno);
+			return -EINVAL;
+		}
+		if (bytes > REPLAY_LOOKAHEAD_MAX)
+			break;	/* mainline: a patched kernel's events come with its first pin */
+	}
 	if (rc == -EINTR && !stopped(stop))
 		fprintf(stderr, "Failed to read trace %s: %s\n", in->name, strerror(EINTR));
 	if (rc < 0 && !(rc == -EINTR && stopped(stop)))
@@ -124,7 +148,7 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	struct replay_counts *c = fd->c;
 	struct pinscope_event ev;
 	const char *line, *nul;
-	char err[160];
+	char err[160], safe[sizeof(err) * 4];
 	size_t len;
 	int rc;
 
@@ -150,9 +174,9 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 		case TRACE_LINE_HEADER: c->headers++; break;
 		case TRACE_LINE_OTHER: c->skipped++; break;
 		case TRACE_LINE_XEN_UNUSED: c->xen_unused++; break;
-		case TRACE_LINE_BAD:
+		case TRACE_LINE_BAD:	/* err quotes the line: escaped */
 			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
-				(unsigned long long)c->lines, err);
+				(unsigned long long)c->lines, str_safe(safe, sizeof(safe), err, sizeof(err)));
 			return PINSCOPE_EXIT_ERROR;
 		case TRACE_LINE_EVENT:
 			if (replay_emit(fd, &ev))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,23 +10,8 @@
 
 /* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
 #define PAGE_OFFSET_L4	0xffff888000000000ULL
-
-/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
-int trace_line_is_patched(const char *line)
-{
-	const char *p;
-	size_t n;
-
-	for (size_t i = 0; i < nr_hooks; i++) {
-		if (hooks[i].origin != HOOK_PATCH)
-			continue;
-		n = strlen(hooks[i].target);
-		for (p = line; (p = strstr(p, hooks[i].target)); p += n)
-			if (p[n] == ':')
-				return 1;
-	}
-	return 0;
-}
+/* An event name, with its NUL */
+#define TRACE_NAME_LEN	64
 
 /*
  * Number scanners of the hot path: strtoull() and sscanf() were half of
@@ -41,7 +27,8 @@ static inline int hexval(unsigned char c)
 	return (unsigned int)(c - 'a') < 6 ? c - 'a' + 10 : -1;
 }
 
-/* hex digits, an optional "0x" first (as strtoull(s, 16) takes them) */
+/* hex digits, an optional "0x" first (as strtoull(s, 16) takes them); NULL
+ * past 64 bits (a number never wraps: docs/security.md) */
 static const char *scan_hex(const char *s, __u64 *v)
 {
 	const char *start;
@@ -52,23 +39,35 @@ static const char *scan_hex(const char *s, __u64 *v)
 		return NULL;
 	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0)
 		s += 2;
-	for (start = s; (d = hexval(*s)) >= 0; s++)
+	for (start = s; (d = hexval(*s)) >= 0; s++) {
+		if (x >> 60)
+			return NULL;
 		x = x << 4 | d;
+	}
 	*v = x;
 	return s == start ? NULL : s;
 }
 
-static const char *scan_dec(const char *s, __u64 *v)
+/* decimal digits, at most max; NULL past it */
+static const char *scan_dec_max(const char *s, __u64 *v, __u64 max)
 {
 	const char *start = s;
 	__u64 x = 0;
 
 	if (!s)
 		return NULL;
-	for (; (unsigned char)(*s - '0') < 10u; s++)
+	for (; (unsigned char)(*s - '0') < 10u; s++) {
+		if (x > (max - (*s - '0')) / 10)
+			return NULL;
 		x = x * 10 + (*s - '0');
+	}
 	*v = x;
 	return s == start ? NULL : s;
+}
+
+static const char *scan_dec(const char *s, __u64 *v)
+{
+	return scan_dec_max(s, v, UINT64_MAX);
 }
 
 /* Match lit against s, a space in lit matching any run of blanks (as in a
@@ -250,8 +249,11 @@ static int parse_ts(const char *s, __u64 *ns)
 
 	if (!isdigit((unsigned char)*s))
 		return -1;
-	while (isdigit((unsigned char)*s))
+	while (isdigit((unsigned char)*s)) {	/* ns past 2^64 (584 years) never wrap */
 		sec = sec * 10 + (*s++ - '0');
+		if (sec > UINT64_MAX / 1000000000ULL)
+			return -1;
+	}
 	if (*s++ != '.')
 		return -1;
 	while (isdigit((unsigned char)*s)) {
@@ -265,6 +267,8 @@ static int parse_ts(const char *s, __u64 *ns)
 		return -1;
 	while (digits++ < 9)
 		frac *= 10;
+	if (sec * 1000000000ULL > UINT64_MAX - frac)
+		return -1;
 	*ns = sec * 1000000000ULL + frac;
 	return 0;
 }
@@ -294,10 +298,10 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 		    const char **rest)
 {
 	const char *p = b, *start, *pid_end, *end;
-	__u64 v;
+	__u64 v = 0;
 	size_t n;
 
-	end = scan_dec(b + 2, &v);
+	end = scan_dec_max(b + 2, &v, UINT32_MAX);	/* cpu and pid: 32 bits, never cut */
 	ev->cpu = v;
 	if (!end || *end != ']' || !(*rest = ts_field(end + 1, &ev->ts_ns)))
 		return false;
@@ -314,14 +318,14 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 	pid_end = p;
 	while (p > line && isdigit((unsigned char)p[-1]))
 		p--;
-	if (p == pid_end || p - 1 <= line || p[-1] != '-')
+	if (p == pid_end || p - 1 <= line || p[-1] != '-' || !scan_dec_max(p, &v, UINT32_MAX))
 		return false;
-	scan_dec(p, &v);
 	ev->pid = v;
 	for (start = line; *start == ' '; start++)	/* right-aligned comm */
 		;
 	n = p - 1 - start;
-	n = n < PINSCOPE_COMM_LEN - 1 ? n : PINSCOPE_COMM_LEN - 1;
+	if (n > PINSCOPE_COMM_LEN - 1)	/* no comm: another event's text (a file name) */
+		return false;
 	memcpy(ev->comm, start, n);
 	ev->comm[n] = 0;
 	return true;
@@ -333,6 +337,9 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
  * dashes and "[1]" of its own, so every " [digits]" is a candidate, checked
  * on both sides; the first whose event is a xen one wins (a comm of 15 chars
  * cannot hold a fake "-1 [1] 1.0: xen_...:"), else the first that parses.
+ * What is before the "-pid" is the comm, at most 15 bytes (TASK_COMM_LEN):
+ * a longer one is the text of an event before it (sched_process_exec's file
+ * name, a trace_marker), which a process chooses, so it holds no xen event.
  */
 static const char *parse_task(const char *line, struct pinscope_event *ev)
 {
@@ -369,7 +376,10 @@ static bool parse_lost(const char *line, struct pinscope_event *ev)
 	unsigned int cpu;
 	int n = 0;
 
-	if (strncmp(line, "CPU:", 4))
+	__u64 c;
+
+	/* sscanf's %u takes "-1" and wraps past 2^32: the cpu checked first */
+	if (strncmp(line, "CPU:", 4) || !scan_dec_max(line + 4, &c, UINT32_MAX))
 		return false;
 	if (sscanf(line, "CPU:%u [LOST %llu EVENTS]%n", &cpu, &k, &n) == 2 && n) {
 	} else if (n = 0, sscanf(line, "CPU:%u [LOST EVENTS]%n", &cpu, &n) == 1 && n) {
@@ -389,12 +399,56 @@ static bool parse_lost(const char *line, struct pinscope_event *ev)
 	return true;
 }
 
+/*
+ * The event of a "comm-pid [cpu] flags ts: name: text" line (leading blanks
+ * skipped): its name into name[64] and the task, cpu and time into ev;
+ * returns the text after "name:", or NULL if the line is no event (ev zeroed
+ * by the caller).  The name
+ * is the parsed one, never a substring of the line: a process chooses its
+ * comm (prctl), and a comm such as "xen_mmu_do_pin:" is no event.
+ */
+static const char *event_of(const char *line, struct pinscope_event *ev, char *name)
+{
+	const char *p, *colon;
+	size_t n;
+
+	p = parse_task(line, ev);
+	if (!p)
+		return NULL;
+	while (*p == ' ')
+		p++;
+	colon = strchr(p, ':');
+	n = colon ? (size_t)(colon - p) : 0;
+	if (!colon || n >= TRACE_NAME_LEN || memchr(p, ' ', n))
+		return NULL;	/* function tracer and the like */
+	memcpy(name, p, n);
+	name[n] = 0;
+	for (p = colon + 1; *p == ' '; p++)
+		;
+	return p;
+}
+
+/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
+int trace_line_is_patched(const char *line)
+{
+	struct pinscope_event ev = {};
+	char name[TRACE_NAME_LEN];
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!event_of(line, &ev, name))
+		return 0;
+	for (size_t i = 0; i < nr_hooks; i++)
+		if (hooks[i].origin == HOOK_PATCH && !strcmp(hooks[i].target, name))
+			return 1;
+	return 0;
+}
+
 enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 				 char *err, size_t errlen)
 {
-	char name[64];
-	const char *p, *colon;
-	size_t n;
+	char name[TRACE_NAME_LEN];
+	const char *p;
 
 	while (*line == ' ' || *line == '\t')
 		line++;
@@ -403,21 +457,9 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 	memset(ev, 0, sizeof(*ev));
 	if (parse_lost(line, ev))
 		return TRACE_LINE_EVENT;
-	p = parse_task(line, ev);
-	if (!p)
+	p = event_of(line, ev, name);
+	if (!p || strncmp(name, "xen_", 4))
 		return TRACE_LINE_OTHER;
-	while (*p == ' ')
-		p++;
-	colon = strchr(p, ':');
-	n = colon ? (size_t)(colon - p) : 0;
-	if (!colon || n >= sizeof(name) || memchr(p, ' ', n))
-		return TRACE_LINE_OTHER;	/* function tracer and the like */
-	memcpy(name, p, n);
-	name[n] = 0;
-	if (strncmp(name, "xen_", 4))
-		return TRACE_LINE_OTHER;
-	for (p = colon + 1; *p == ' '; p++)
-		;
 	if (parse_args(name, p, ev)) {
 		if (!strcmp(name, "xen_mc_flush_reason") && strstr(p, "??"))
 			/* its print fmt names XEN_MC_FL_*, whose values the kernel does not export */

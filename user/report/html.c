@@ -8,6 +8,7 @@
 #include "report/coverage.h"
 #include "report/html.h"
 #include "report/names.h"
+#include "report/outfile.h"
 #include "report/report.h"
 #include "report/summary.h"
 #include "report/svg.h"
@@ -32,9 +33,13 @@ static const char css[] =
 "svg text.empty{font-size:13px;fill:#999}.key{display:inline-block;width:10px;height:10px;"
 "margin:0 4px 0 10px}";
 
-static void esc(FILE *f, const char *s, size_t max)
+/* Text from the traced system or the command line (str_safe()), as HTML text */
+static void esc(FILE *f, const char *raw, size_t max)
 {
-	for (size_t i = 0; i < max && s[i]; i++) {
+	char s[4096 * 4 + 1];
+
+	str_safe(s, sizeof(s), raw, max < 4096 ? max : 4096);
+	for (size_t i = 0; s[i]; i++) {
 		switch (s[i]) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
@@ -255,23 +260,23 @@ static void lost_part(FILE *f, const struct report *rep)
 	fprintf(f, "</table>\n");
 }
 
+int report_html_check(const char *path, const char *input)
+{
+	if (!input || !outfile_same(path, strcmp(input, "-") ? input : "/dev/stdin"))
+		return 0;
+	fprintf(stderr, "Failed to write HTML report %s: it is the trace being replayed; give "
+		"another file name\n", path);
+	return -EINVAL;
+}
+
 int report_html(const char *path, const struct report *rep, const char *input)
 {
-	size_t n = strlen(path) + 8;
-	char *tmp = malloc(n);
-	FILE *f;
-	int err = 0;
+	struct outfile out = { 0 };
+	int err = report_html_check(path, input) ?: outfile_open(&out, path, "HTML report");
+	FILE *f = out.f;
 
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, n, "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		err = -errno;
-		fprintf(stderr, "Failed to write HTML report %s: %s\n", tmp, strerror(-err));
-		free(tmp);
+	if (err)
 		return err;
-	}
 	fprintf(f, "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
 		"<title>pinscope report</title><style>%s</style></head><body>\n", css);
 	header(f, rep, input);
@@ -287,11 +292,5 @@ int report_html(const char *path, const struct report *rep, const char *input)
 	lost_part(f, rep);
 	fprintf(f, "<p class='note'>pinscope; the same numbers as <code>--json</code> "
 		"(docs/json.md), views in docs/views.md.</p></body></html>\n");
-	if (fclose(f) || rename(tmp, path)) {
-		err = -errno;
-		fprintf(stderr, "Failed to write HTML report %s: %s\n", path, strerror(-err));
-		unlink(tmp);
-	}
-	free(tmp);
-	return err;
+	return outfile_close(&out, "HTML report", 0);
 }

@@ -183,9 +183,9 @@ static json_object *ops(const struct report *rep)
 	add(o, "locks_held_max", lin_buckets(&st->locks_max));
 	for (int i = 0; i < rep->nr_top; i++) {
 		json_object *t = json_object_new_object();
-		char comm[PINSCOPE_COMM_LEN + 1] = {};
+		char comm[COMM_SAFE_LEN];
 
-		memcpy(comm, rep->top[i].p.comm, PINSCOPE_COMM_LEN);
+		comm_safe(comm, rep->top[i].p.comm);
 		add(t, "pid", U64(rep->top[i].pid));
 		add(t, "comm", json_object_new_string(comm));
 		add(t, "pins", U64(rep->top[i].p.ops[0]));

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include "report/names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -88,4 +90,58 @@ _Static_assert(ARRAY_SIZE(leans) == __builtin_popcount(PINSCOPE_LEAN_ALL), "one 
 const char *lean_name(__u32 i)
 {
 	return i < ARRAY_SIZE(leans) ? leans[i] : NULL;
+}
+
+/* Length of the UTF-8 character at s (at most n bytes), 0 if not one or a C1 control */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+	__u32 c;
+	size_t k;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	k = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (k > n)
+		return 0;
+	c = s[0] & (0x7f >> k);
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c < 0xa0)
+		return 0;	/* overlong, surrogate, past U+10FFFF, C1 control */
+	return k;
+}
+
+char *str_safe(char *dst, size_t size, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, i = 0, k;
+	char e[8];
+
+	if (!size)
+		return dst;
+	for (; i < len && s[i]; i += k) {
+		k = 1;
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			e[0] = s[i];
+			e[1] = 0;
+		} else if (s[i] == '\\') {
+			strcpy(e, "\\\\");
+		} else if (s[i] >= 0x80 && (k = utf8_char(s + i, strnlen(src + i, len - i)))) {
+			memcpy(e, s + i, k);
+			e[k] = 0;
+		} else {
+			k = 1;
+			snprintf(e, sizeof(e), "\\x%02x", s[i]);
+		}
+		if (o + strlen(e) >= size)
+			break;
+		memcpy(dst + o, e, strlen(e));
+		o += strlen(e);
+	}
+	dst[o] = 0;
+	return dst;
 }

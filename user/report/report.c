@@ -142,11 +142,13 @@ static void print_ops(FILE *f, const struct report *rep)
 	if (rep->lean & PINSCOPE_LEAN_PROCS)
 		fprintf(f, "\nTop processes causing pins/unpins: not counted (--lean)\n");
 	if (rep->nr_top) {
+		char comm[COMM_SAFE_LEN];
+
 		fprintf(f, "\nTop processes causing pins/unpins:\n  %-8s %-16s %8s %8s\n",
 			"PID", "COMM", "PINS", "UNPINS");
 		for (int i = 0; i < rep->nr_top; i++)
-			fprintf(f, "  %-8u %-16.16s %8llu %8llu\n", rep->top[i].pid,
-				rep->top[i].p.comm, (unsigned long long)rep->top[i].p.ops[0],
+			fprintf(f, "  %-8u %-16s %8llu %8llu\n", rep->top[i].pid,
+				comm_safe(comm, rep->top[i].p.comm), (unsigned long long)rep->top[i].p.ops[0],
 				(unsigned long long)rep->top[i].p.ops[1]);
 	}
 }

@@ -116,12 +116,14 @@ void frame_names(__u64 addr, char *hex, size_t hexlen, char *sym, size_t symlen,
 
 void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
 {
+	char comm[COMM_SAFE_LEN];
 	const char *sym;
 	__u64 off;
 
-	fprintf(f, "VIOLATION %-18s %5llu.%06llu cpu %u pid %u (%.16s) %s pfn 0x%llx: %s",
+	fprintf(f, "VIOLATION %-18s %5llu.%06llu cpu %u pid %u (%s) %s pfn 0x%llx: %s",
 		rule_name(v->rule), (unsigned long long)(v->ts_ns / 1000000000ULL),
-		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid, v->comm,
+		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid,
+		comm_safe(comm, v->comm),
 		op_name(v->op), (unsigned long long)v->pfn, reason_text(v->reason));
 	if (v->rule == PINSCOPE_R_LOCKS_BOUNDED || v->rule == PINSCOPE_R_LOCKS_RELEASED)
 		fprintf(f, " (%llu locks)", (unsigned long long)v->detail);
@@ -138,9 +140,12 @@ void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
 
 static void print_when(FILE *f, const char *what, const struct pinscope_violation *v)
 {
-	fprintf(f, "  %-5s %llu.%06llu cpu %u pid %u (%.16s) %s pfn 0x%llx\n", what,
+	char comm[COMM_SAFE_LEN];
+
+	fprintf(f, "  %-5s %llu.%06llu cpu %u pid %u (%s) %s pfn 0x%llx\n", what,
 		(unsigned long long)(v->ts_ns / 1000000000ULL),
-		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid, v->comm,
+		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid,
+		comm_safe(comm, v->comm),
 		op_name(v->op), (unsigned long long)v->pfn);
 }
 
@@ -149,6 +154,7 @@ static void rule_text(FILE *f, const struct report *rep, int rule)
 	const struct vs_rule *r = &rep->vsum->rule[rule];
 	__u64 violated = rep->st.violated[rule];
 	int idx[VS_MAX_STACKS > VS_MAX_PROCS ? VS_MAX_STACKS : VS_MAX_PROCS], n;
+	char comm[COMM_SAFE_LEN];
 	char hex[24], sym[160];
 	bool known;
 
@@ -174,7 +180,7 @@ static void rule_text(FILE *f, const struct report *rep, int rule)
 	n = by_count(idx, r->nr_procs, r->procs, sizeof(r->procs[0]),
 		     offsetof(struct vs_proc, count));
 	for (int i = 0; i < n && i < 8; i++)
-		fprintf(f, "%s %.16s/%u %llu", i ? "," : "", r->procs[idx[i]].comm,
+		fprintf(f, "%s %s/%u %llu", i ? "," : "", comm_safe(comm, r->procs[idx[i]].comm),
 			r->procs[idx[i]].pid, (unsigned long long)r->procs[idx[i]].count);
 	if (n > 8 || r->procs_other)
 		fprintf(f, ", %s%d more", r->procs_other ? "over " : "", n - 8 > 0 ? n - 8 : 0);
@@ -246,9 +252,9 @@ static json_object *stack_json(const __u64 *frame, __u32 nr, json_object **symbo
 json_object *violation_json(const struct pinscope_violation *v)
 {
 	json_object *o = json_object_new_object(), *syms;
-	char comm[PINSCOPE_COMM_LEN + 1] = {};
+	char comm[COMM_SAFE_LEN];
 
-	memcpy(comm, v->comm, PINSCOPE_COMM_LEN);
+	comm_safe(comm, v->comm);
 	json_object_object_add(o, "invariant", json_object_new_string(rule_name(v->rule)));
 	json_object_object_add(o, "cpu", U64(v->cpu));
 	json_object_object_add(o, "pid", U64(v->pid));
@@ -291,9 +297,9 @@ static json_object *rule_json(const struct report *rep, int rule)
 		     offsetof(struct vs_proc, count));
 	for (int i = 0; i < n; i++) {
 		json_object *p = json_object_new_object();
-		char comm[PINSCOPE_COMM_LEN + 1] = {};
+		char comm[COMM_SAFE_LEN];
 
-		memcpy(comm, r->procs[idx[i]].comm, PINSCOPE_COMM_LEN);
+		comm_safe(comm, r->procs[idx[i]].comm);
 		json_object_object_add(p, "pid", U64(r->procs[idx[i]].pid));
 		json_object_object_add(p, "comm", json_object_new_string(comm));
 		json_object_object_add(p, "count", U64(r->procs[idx[i]].count));
