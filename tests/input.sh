@@ -164,6 +164,7 @@ json_is back-ref "d['replay']['clock_back'] == 0"
 # as files, compressed, piped: one verdict and the same counts (README-dat.md);
 # timestamps: ns in trace.dat, rounded to us in the text
 for pair in "debian-6.1-live-window|exit 0 |pins 64 unpins 64 " \
+	    "sid-7.2-live-window|exit 0 |pins 64 unpins 64 " \
 	    "patched-6.1-live-early_unlock-window|exit 3 |violations 670 source tracepoints pins 64 unpins 64 "; do
 	IFS='|' read -r b want_rc want_counts <<< "$pair"
 	dat=$data/$b.dat txt=$data/$b.trace.xz
