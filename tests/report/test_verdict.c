@@ -133,6 +133,36 @@ static void test_rules_by_mode(void **state)
 	has("2 of 7 rules checked (0 exact, 2 approximate), 5 not visible in mainline events");
 }
 
+/*
+ * A rule whose steps were not seen is not judged: on some operations it is
+ * named with their count; on every operation it is not visible at all
+ * (docs/verdict.md "Rules checked").
+ */
+static void test_unseen(void **state)
+{
+	struct judged j;
+
+	rep.st.ops[0] = rep.st.ops[1] = 64;
+	rep.st.checked[PINSCOPE_R_L4_AFTER_WALK] = 64;
+	rep.st.unseen[PINSCOPE_R_L4_AFTER_WALK] = 64;
+	rep.hook_problems = "xen_pin_page: in kallsyms, not in BTF";
+	assert_int_equal(judge(&j), VERDICT_CLEAN);
+	assert_int_equal(j.rules_part, 1);
+	assert_int_equal(j.rules_unseen, 0);
+	has("; not seen, not judged: l4-after-walk on 64 operations (xen_pin_page: in kallsyms, "
+	    "not in BTF)");
+
+	rep.st.checked[PINSCOPE_R_L4_AFTER_WALK] = 0;
+	rep.st.checked[PINSCOPE_R_PGD_LAST] = 127;
+	rep.st.unseen[PINSCOPE_R_PGD_LAST] = 1;
+	assert_int_equal(judge(&j), VERDICT_CLEAN);
+	assert_int_equal(j.rules_unseen, 1);	/* l4-after-walk: never seen */
+	assert_int_equal(j.rules_part, 1);	/* pgd-last: seen but on one */
+	assert_int_equal(j.rules_exact + j.rules_approx, PINSCOPE_NR_RULES - 1);
+	has("6 of 7 rules checked");
+	has("not judged: pgd-last on 1 operation, l4-after-walk on 64 operations");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +171,7 @@ int main(void)
 		cmocka_unit_test_setup(test_violated, reset),
 		cmocka_unit_test_setup(test_losses, reset),
 		cmocka_unit_test_setup(test_rules_by_mode, reset),
+		cmocka_unit_test_setup(test_unseen, reset),
 	};
 
 	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
