@@ -25,6 +25,8 @@ int violations_deliver(struct viol_sink *sink, const void *data, size_t size)
 	rep->nr_viol++;
 	if (summary_add(rep, v))
 		sink->bad_records++;
+	if (sink->tap)
+		sink->tap(sink->tap_ctx, v);
 	if (sink->print)	/* --violations-live: stderr keeps -j's stdout JSON */
 		violation_print(sink->json ? stderr : stdout, v, sink->print_stack);
 	return 0;
