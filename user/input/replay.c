@@ -25,6 +25,11 @@ static bool stopped(const volatile sig_atomic_t *stop)
 	return stop && *stop;
 }
 
+__u32 replay_text_caps(bool any_patched)
+{
+	return any_patched ? PINSCOPE_CAPS_TRACEPOINTS : PINSCOPE_CAPS_MAINLINE;
+}
+
 /*
  * Text: the event source from the lines up to the first patched event
  * (mainline if there is none), read again after.  A signal ends the
@@ -38,10 +43,10 @@ static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t 
 
 	if (err)
 		return err;
-	*caps = PINSCOPE_CAPS_MAINLINE;
+	*caps = replay_text_caps(false);
 	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0)
 		if (trace_line_is_patched(line)) {
-			*caps = PINSCOPE_CAPS_TRACEPOINTS;
+			*caps = replay_text_caps(true);
 			break;
 		}
 	if (rc == -EINTR && !stopped(stop))
@@ -155,6 +160,8 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 				(unsigned long long)c->lines, err);
 			return PINSCOPE_EXIT_ERROR;
 		case TRACE_LINE_EVENT:
+			if (o->on_line && o->on_line(o->line_ctx, &ev, line, c->lines))
+				return PINSCOPE_EXIT_ERROR;
 			if (replay_emit(fd, &ev))
 				return PINSCOPE_EXIT_ERROR;
 		}
@@ -162,6 +169,26 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	c->interrupted = true;
 	c->interrupted_at = c->lines;
 	return 0;
+}
+
+int replay_events(const struct pinscope_event *ev, size_t n, __u32 caps, struct report *rep,
+		  struct viol_sink *sink)
+{
+	struct checker_opts co = { .engine = CHECKER_USER, .caps = caps };
+	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = "evidence" };
+	int rc = 0;
+
+	rep->is_replay = 1;
+	rep->caps = caps;
+	fd.chk = checker_open(&co, sink);
+	if (!fd.chk)
+		return PINSCOPE_EXIT_ERROR;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = replay_emit(&fd, &ev[i]) ? PINSCOPE_EXIT_ERROR : 0;
+	if (!rc && (checker_end(fd.chk) || checker_read(fd.chk, rep)))
+		rc = PINSCOPE_EXIT_ERROR;
+	checker_close(fd.chk);
+	return rc;
 }
 
 int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
