@@ -52,6 +52,8 @@ int evidence_dir_open(struct evidence *e)
 	e->dir_fd = open(e->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (e->dir_fd < 0) {
 		err = -errno;
+		if (!lstat(e->dir, &st) && S_ISLNK(st.st_mode))
+			err = -ELOOP;	/* O_DIRECTORY says ENOTDIR first */
 		fprintf(stderr, "Failed to open the evidence directory %s: %s: %s\n", e->dir,
 			err == -ELOOP ? "it is a symlink" : err == -ENOTDIR ? "not a directory" :
 			strerror(-err), dir_fix);
