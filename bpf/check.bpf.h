@@ -71,7 +71,7 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 	r->pfn = pfn;
 	r->detail = detail;
 	r->nr_stack = 0;
-	r->pad = 0;
+	r->seq = p->live ? 0 : p->e->seq;
 	/* the operation's process, even when another one's event closed it */
 	if (p->s->op.kind) {
 		r->pid = p->s->op.pid;
