@@ -136,8 +136,13 @@ static json_object *violations(const struct report *rep)
 	json_object *a = json_object_new_array();
 	__u64 n = rep->nr_viol < MAX_KEPT_VIOLATIONS ? rep->nr_viol : MAX_KEPT_VIOLATIONS;
 
-	for (__u64 i = 0; rep->viol && i < n; i++)
-		json_object_array_add(a, violation_json(&rep->viol[i]));
+	for (__u64 i = 0; rep->viol && i < n; i++) {
+		json_object *v = violation_json(&rep->viol[i]);
+
+		if (rep->viol_at)	/* replay: where it is in the input */
+			viol_where_json(v, &rep->viol_at[i]);
+		json_object_array_add(a, v);
+	}
 	return a;
 }
 
@@ -270,6 +275,7 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 	if (rep->is_replay) {
 		json_object *r = json_object_new_object();
 
+		add(r, "file", json_object_new_string(rep->input ?: "-"));
 		add(r, "lines", U64(rep->replay.lines));
 		add(r, "events", U64(rep->replay.events));
 		add(r, "headers", U64(rep->replay.headers));

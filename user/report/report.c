@@ -182,13 +182,13 @@ static void print_invariants(FILE *f, const struct report *rep)
 }
 
 /* What was read (docs/input.md); a replay stopped by a signal says so */
-static void print_replay(FILE *f, const struct replay_counts *r)
+static void print_replay(FILE *f, const struct replay_counts *r, const char *input)
 {
 	bool dat = r->format && !strcmp(r->format, "trace.dat");
 
-	fprintf(f, "Replay: %s (%s), %llu %s, %llu xen events checked, %llu xen events unused, "
+	fprintf(f, "Replay: %s: %s (%s), %llu %s, %llu xen events checked, %llu xen events unused, "
 		"%llu other %s skipped, %llu header lines, %llu timestamps back in time\n",
-		r->format ?: "text", r->codec ?: "plain", (unsigned long long)r->lines,
+		input ?: "-", r->format ?: "text", r->codec ?: "plain", (unsigned long long)r->lines,
 		dat ? "records" : "lines", (unsigned long long)r->events,
 		(unsigned long long)r->xen_unused, (unsigned long long)r->skipped,
 		dat ? "records" : "lines", (unsigned long long)r->headers,
@@ -213,7 +213,7 @@ static void print_lost(FILE *f, const struct report *rep)
 		(unsigned long long)l->input_events, (unsigned long long)l->input_gaps,
 		(unsigned long long)l->ops_gap, (unsigned long long)l->clock_back);
 	if (rep->is_replay)
-		print_replay(f, &rep->replay);
+		print_replay(f, &rep->replay, rep->input);
 }
 
 int report_exit_code(const struct report *rep)

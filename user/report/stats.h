@@ -33,6 +33,13 @@ struct replay_counts {
 	__u32 pid;		/* -p, 0 none */
 };
 
+/* Replay: where a violation kept is in the input (text lines or trace.dat records) */
+struct viol_where {
+	__u64 line;		/* of the event at which it was found, 0: unknown */
+	__u64 op_line;		/* of its operation's begin, 0: none or unknown */
+	__u64 mm;		/* the operation's mm as the trace prints it, 0: unknown */
+};
+
 struct report {
 	const char *mode;
 	const char *source;	/* replay: "tracepoints" or "mainline" */
@@ -46,6 +53,8 @@ struct report {
 	int nr_top;
 	struct pinscope_violation *viol;	/* the first MAX_KEPT_VIOLATIONS */
 	__u64 nr_viol;				/* received from the ring buffer */
+	struct viol_where *viol_at;		/* replay: where each of viol[] is, else NULL */
+	const char *input;			/* replay: the file's name ("<stdin>" for -) */
 	struct replay_counts replay;
 	int is_replay;
 	__u64 ops_running;	/* live: operations still running at the report, not judged */
