@@ -75,6 +75,29 @@ while IFS=$'\t' read -r file want rules source; do
 			"$tmp/ev.json" && echo same || echo differs)"
 		continue
 	fi
+	# every violation listed cites the input's line of its event, its operation's, its mm
+	where=$(python3 - "$tmp/ev.json" "$in" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2], errors="replace").read().split("\n")
+bad = [] if d["replay"]["file"] == sys.argv[2] else [f"replay.file {d['replay']['file']}"]
+for v in d["violations"]:
+    at = lines[v["line"] - 1] if v["line"] else ""
+    t = "%d.%06d:" % (v["ts_ns"] // 10**9, v["ts_ns"] % 10**9 // 1000)
+    if not re.search(r"\[0*%d\] .* %s xen_" % (v["cpu"], re.escape(t)), at):
+        bad.append(f"line {v['line']} is not cpu {v['cpu']} at {t}: {at[:80]}")
+    op = lines[v["op_line"] - 1] if v["op_line"] else ""
+    m = re.search(r"xen_mmu_pgd_(un)?pin: mm 0*([0-9a-f]+) ", op)
+    if not m or v["op_line"] > v["line"] or v["mm"] != "0x" + m.group(2):
+        bad.append(f"op_line {v['op_line']} mm {v['mm']}: {op[:80]}")
+print(len(d["violations"]), "; ".join(bad[:3]))
+PY
+)
+	if [ -n "$where" ] && [ -z "${where#* }" ]; then
+		ok "$file: its ${where% *} violations listed cite their event's line, operation's line and mm"
+	else
+		bad "$file: violations' lines: ${where#* }"
+	fi
 	count=$(jq '.evidence | length' "$dir/index.json" 2>/dev/null)
 	kinds=$(jq -r '[.evidence[].invariant] | unique | join(",")' "$dir/index.json" 2>/dev/null)
 	if [ "${count:-0}" -ge 1 ] && [ "$kinds" = "$rules" ] &&
