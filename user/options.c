@@ -13,6 +13,7 @@
 #include "report/names.h"
 #include "report/summary.h"
 #include "report/units.h"
+#include "report/verdict.h"
 #include "version.h"
 
 struct env env = { .viol_list = VS_LIST_DEFAULT, .evidence_max = EVIDENCE_MAX_DEFAULT };
@@ -30,16 +31,20 @@ static const char doc[] =
 "\n"
 "USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
 "                [--metrics [ADDR:]PORT] [--mode MODE] [--ringbuf-size BYTES]\n"
-"                [--html FILE] [-u UNIT] [--violations all|N] [--lean] [-v]\n"
+"                [--html FILE] [-u UNIT] [--violations all|N] [--lean]\n"
+"                [--require visible|exact|no-loss,...] [-v]\n"
 "       pinscope replay [FILE|-] [-p PID] [-T] [-j|--prometheus] [--html FILE]\n"
-"                [--engine user|bpf] [--evidence DIR [--evidence-max N]] [-v]\n"
+"                [--engine user|bpf] [--evidence DIR [--evidence-max N]]\n"
+"                [--require visible|exact|no-loss,...] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
-"Exit status: 0 clean (at least one operation judged, no rule violated),\n"
-"1 runtime error, 2 usage error, 3 a rule was violated, 4 inconclusive (no\n"
-"pin/unpin operation judged), 5 not a Xen PV guest (live tracing). The last\n"
-"line of a report says what was judged.\n"
+"Exit status: 0 clean (at least one operation judged, no rule violated among\n"
+"the rules checked: not the rules not visible or not exercised, not the input\n"
+"lost; --require gates on those), 1 runtime error, 2 usage error, 3 a rule was\n"
+"violated, 4 inconclusive (no pin/unpin operation judged, or --require not\n"
+"met), 5 not a Xen PV guest (live tracing). The last line of a report says\n"
+"what was judged.\n"
 "\n"
 "EXAMPLES:\n"
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
@@ -62,7 +67,7 @@ static const char doc[] =
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
        OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS,
-       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX };
+       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -91,6 +96,9 @@ static const struct argp_option opts[] = {
 	  "Also print each violation when it happens (stderr with -j)", 0 },
 	{ "html", OPT_HTML, "FILE", 0,
 	  "Also write the report as one self-contained HTML page (with -i: every interval)", 0 },
+	{ "require", OPT_REQUIRE, "WHAT", 0, "A clean verdict must also have: visible (every rule "
+	  "visible), exact (every rule checked exactly), no-loss (no input lost); comma-separated; "
+	  "else exit 4 (docs/verdict.md)", 0 },
 	{ "evidence", OPT_EVIDENCE, "DIR", 0, "replay: write into DIR (new, or empty and yours) "
 	  "each violation kept as the smallest trace that replays to it, and index.json "
 	  "(docs/evidence.md)", 0 },
@@ -161,6 +169,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
 	case OPT_HTML: env.html = arg; break;
+	case OPT_REQUIRE:
+		if (verdict_require_parse(arg) < 0)
+			argp_error(state, "invalid --require '%s': give visible, exact or no-loss, "
+				   "comma-separated", arg);
+		env.require |= verdict_require_parse(arg);
+		break;
 	case OPT_EVIDENCE: env.evidence = arg; break;
 	case OPT_EVIDENCE_MAX:
 		errno = 0;

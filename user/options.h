@@ -32,6 +32,7 @@ struct env {
 	struct http_listen listen;
 	enum checker_engine engine;	/* replay: user (default) or bpf */
 	bool engine_set;
+	__u32 require;		/* --require: enum verdict_require */
 	const char *evidence;	/* replay --evidence DIR */
 	int evidence_max;	/* --evidence-max: snippets per rule, reason and stack */
 	bool evidence_max_set;

@@ -162,6 +162,8 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 
 	if (ev.type == PINSCOPE_EV_LOST && c->events)
 		ev.ts_ns = fd->prev_ts;	/* a text marker has no time of its own */
+	if (c->pid && ev.pid == c->pid)
+		c->pid_events++;
 	if (!c->events++) {
 		c->first_ts = c->last_ts = ev.ts_ns;
 	} else if (ev.ts_ns < fd->prev_ts) {

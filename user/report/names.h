@@ -13,7 +13,8 @@ enum pinscope_exit {
 	PINSCOPE_EXIT_ERROR = 1,
 	PINSCOPE_EXIT_USAGE = 2,
 	PINSCOPE_EXIT_VIOLATION = 3,
-	PINSCOPE_EXIT_INCONCLUSIVE = 4,	/* no operation was judged */
+	/* no operation was judged, or --require not met (docs/verdict.md) */
+	PINSCOPE_EXIT_INCONCLUSIVE = 4,
 	PINSCOPE_EXIT_NOT_PV = 5,	/* live, not in a Xen PV guest: a restart cannot help */
 };
 

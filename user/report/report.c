@@ -194,7 +194,9 @@ static void print_replay(FILE *f, const struct replay_counts *r, const char *inp
 		dat ? "records" : "lines", (unsigned long long)r->headers,
 		(unsigned long long)r->clock_back);
 	if (r->pid)
-		fprintf(f, "Replay: only operations of pid %u (-p)\n", r->pid);
+		fprintf(f, "Replay: only operations of pid %u (-p): %llu xen events of it%s\n",
+			r->pid, (unsigned long long)r->pid_events,
+			r->pid_events ? "" : ", it never appears in the trace");
 	if (r->interrupted)
 		fprintf(f, "partial: interrupted at %s %llu (signal): the rest of the trace was not "
 			"read\n", dat ? "record" : "line", (unsigned long long)r->interrupted_at);

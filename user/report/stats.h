@@ -31,6 +31,7 @@ struct replay_counts {
 	const char *format;	/* "text" or "trace.dat" */
 	const char *codec;	/* "plain", "gzip" or "xz" */
 	__u32 pid;		/* -p, 0 none */
+	__u64 pid_events;	/* -p: xen events of that pid */
 };
 
 /* Replay: where a violation kept is in the input (text lines or trace.dat records) */
@@ -65,6 +66,7 @@ struct report {
 	int viol_list;				/* violation lines in text (VS_LIST_ALL) */
 	struct viol_summary *vsum;		/* user/report/summary.h, NULL if none */
 	struct timeline *timeline;		/* user/report/timeline.h, NULL if none */
+	__u32 require;				/* --require: enum verdict_require */
 };
 
 /* Sum the per-cpu stats of an ARRAY map whose values end with a struct
