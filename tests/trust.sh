@@ -270,6 +270,15 @@ run "require nothing: lost input" 0 -- "$bin" replay "$tmp/req-lost.trace" &&
 	has "require: usage" "$tmp/err" "invalid --require 'all': give visible, exact or no-loss" &&
 	ok "--require visible|exact|no-loss: a clean verdict that does not meet it is exit 4"
 
+# --- --summary: the verdict first, no histograms ---------------------------------------
+run "--summary" 3 -- "$bin" replay --summary $early &&
+	has "--summary: verdict first" "$tmp/out" '^Verdict: VIOLATED: 64 violations' &&
+	hasnt "--summary: no histograms" "$tmp/out" 'hold time|Multicall flushes|distribution' &&
+	has "--summary: violations" "$tmp/out" '^unlock-after-flush: 64 violations' &&
+	[ "$(grep -m1 -n '^Verdict' "$tmp/out" | cut -d: -f1)" -lt "$(grep -m1 -n '^Violations' "$tmp/out" | cut -d: -f1)" ] &&
+	run "--summary -j" 2 -- "$bin" replay --summary -j $early &&
+	ok "--summary: verdict, invariants and violations only, the verdict first"
+
 # --- filters that do not invent (issue 26) ---------------------------------------------
 run "-p of a pid not in the trace" 4 -- "$bin" replay -j -p 99999 $clean &&
 	json "-p 99999: JSON" "$tmp/out" 'd["replay"]["pid_events"] == 0' \

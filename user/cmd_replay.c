@@ -107,7 +107,7 @@ static void evidence_end(struct evidence *e, struct evidence_capture *cap, int *
 int cmd_replay(void)
 {
 	struct report rep = { .units = env.units, .viol_list = env.viol_list,
-			      .require = env.require };
+			      .require = env.require, .summary_only = env.summary };
 	struct viol_sink sink = { .rep = &rep, .print = env.viol_live, .json = env.json,
 				  .ringbuf_size = env.ringbuf_size };
 	struct replay_opts o = { .engine = env.engine, .pid = env.pid, .lean = env.lean,

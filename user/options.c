@@ -67,7 +67,7 @@ static const char doc[] =
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
        OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS,
-       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE };
+       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE, OPT_SUMMARY };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -96,6 +96,8 @@ static const struct argp_option opts[] = {
 	  "Also print each violation when it happens (stderr with -j)", 0 },
 	{ "html", OPT_HTML, "FILE", 0,
 	  "Also write the report as one self-contained HTML page (with -i: every interval)", 0 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "Text report of the verdict, the invariants and the "
+	  "violations only, the verdict first (no histograms)", 0 },
 	{ "require", OPT_REQUIRE, "WHAT", 0, "A clean verdict must also have: visible (every rule "
 	  "visible), exact (every rule checked exactly), no-loss (no input lost); comma-separated; "
 	  "else exit 4 (docs/verdict.md)", 0 },
@@ -169,6 +171,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
 	case OPT_HTML: env.html = arg; break;
+	case OPT_SUMMARY: env.summary = true; break;
 	case OPT_REQUIRE:
 		if (verdict_require_parse(arg) < 0)
 			argp_error(state, "invalid --require '%s': give visible, exact or no-loss, "
@@ -228,6 +231,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   "metrics use --metrics");
 		if (env.reset && !env.interval)
 			argp_error(state, "-R needs -i");
+		if (env.summary && (env.json || env.prometheus))
+			argp_error(state, "--summary is a form of the text report: not with -j or "
+				   "--prometheus");
 		if (env.evidence_max_set && !env.evidence)
 			argp_error(state, "--evidence-max needs --evidence DIR");
 		if (env.evidence && !env.replay)

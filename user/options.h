@@ -33,6 +33,7 @@ struct env {
 	enum checker_engine engine;	/* replay: user (default) or bpf */
 	bool engine_set;
 	__u32 require;		/* --require: enum verdict_require */
+	bool summary;		/* --summary */
 	const char *evidence;	/* replay --evidence DIR */
 	int evidence_max;	/* --evidence-max: snippets per rule, reason and stack */
 	bool evidence_max_set;

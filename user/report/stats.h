@@ -67,6 +67,7 @@ struct report {
 	struct viol_summary *vsum;		/* user/report/summary.h, NULL if none */
 	struct timeline *timeline;		/* user/report/timeline.h, NULL if none */
 	__u32 require;				/* --require: enum verdict_require */
+	bool summary_only;			/* --summary: text of the verdict and violations only */
 };
 
 /* Sum the per-cpu stats of an ARRAY map whose values end with a struct
