@@ -19,6 +19,8 @@ enum pinscope_exit {
 };
 
 const char *rule_name(__u32 rule);
+/* What the rule says, in one sentence (docs/invariants.md) */
+const char *rule_meaning(__u32 rule);
 const char *reason_text(__u32 reason);
 /* The rule a reason belongs to (enum pinscope_rule), -1 if none */
 int reason_rule(__u32 reason);
