@@ -77,13 +77,13 @@ static struct evidence_capture *evidence_start(struct evidence *e, const struct 
 	return cap;
 }
 
-/* The snippets minimized and written; the replay's exit code stays unless this fails */
+/* The snippets written (minimized before the report, which shows them); the
+ * replay's exit code stays unless this fails */
 static void evidence_end(struct evidence *e, struct evidence_capture *cap, int *rc)
 {
 	size_t lines = 0;
 
-	if (*rc != PINSCOPE_EXIT_ERROR &&
-	    (evidence_capture_finish(cap) || evidence_write(e)))
+	if (*rc != PINSCOPE_EXIT_ERROR && evidence_write(e))
 		*rc = PINSCOPE_EXIT_ERROR;
 	else if (*rc != PINSCOPE_EXIT_ERROR) {
 		for (size_t i = 0; i < e->nr; i++)
@@ -142,6 +142,9 @@ int cmd_replay(void)
 		cap = evidence_start(ev, &in, &o, &sink, &rc);
 	if (!rc)
 		rc = replay_run(&in, &o, &rep, &sink);
+	if (!rc && cap && evidence_capture_finish(cap))
+		rc = PINSCOPE_EXIT_ERROR;
+	rep.evidence = cap ? ev : NULL;
 	if (!rc)
 		rc = finish(&rep);
 	if (cap)

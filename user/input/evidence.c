@@ -239,7 +239,8 @@ static int finish_item(struct evidence_capture *c, size_t i)
 	}
 	for (size_t k = 0; k < s->n; k++)
 		if (keep[k]) {
-			it->lines[m++] = (struct evidence_line){ s->l[k].lineno, s->l[k].text };
+			it->lines[m++] = (struct evidence_line){ s->l[k].lineno, s->l[k].ev.ts_ns,
+								 s->l[k].text };
 			s->l[k].text = NULL;
 		}
 	it->nr_lines = m;

@@ -21,6 +21,7 @@
 
 struct evidence_line {
 	__u64 lineno;		/* in the input */
+	__u64 ts_ns;		/* the event's time */
 	char *text;		/* the input's own line, without its newline */
 };
 

@@ -12,6 +12,7 @@
 
 struct viol_summary;
 struct timeline;
+struct evidence;
 
 struct top_proc {
 	__u32 pid;
@@ -68,6 +69,7 @@ struct report {
 	struct timeline *timeline;		/* user/report/timeline.h, NULL if none */
 	__u32 require;				/* --require: enum verdict_require */
 	bool summary_only;			/* --summary: text of the verdict and violations only */
+	const struct evidence *evidence;	/* --evidence: its snippets (report/evidence.h) */
 };
 
 /* Sum the per-cpu stats of an ARRAY map whose values end with a struct
