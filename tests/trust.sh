@@ -288,5 +288,24 @@ run "-p of a pid not in the trace" 4 -- "$bin" replay -j -p 99999 $clean &&
 	has "-p 99999: verdict" "$tmp/out" '^Verdict: inconclusive: no pin/unpin operation judged \(pid 99999 of -p has no event in the trace\); 0 of 7 rules checked' &&
 	has "-p 99999: replay line" "$tmp/out" '^Replay: only operations of pid 99999 \(-p\): 0 xen events of it, it never appears in the trace$' &&
 	ok "-p of a pid not in the trace: nothing checked, and said"
+# -p takes operations away, never adds losses or violations: per pid, the same records
+for f in $clean $early $data/patched-6.1-late_lock.trace; do
+	"$bin" replay -j "$f" > "$tmp/all.json" 2>/dev/null
+	for pid in $(jq -r '.ops.top[].pid' "$tmp/all.json" | head -4); do
+		"$bin" replay -j -p "$pid" "$f" > "$tmp/one.json" 2>/dev/null
+		python3 - "$tmp/all.json" "$tmp/one.json" "$pid" > "$tmp/cmp" 2>&1 <<'PY' ||
+import json, sys
+a, b, pid = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
+for k, v in b["lost"].items():
+    assert v <= a["lost"][k], f"lost.{k}: {v} with -p, {a['lost'][k]} without"
+key = lambda v: (v["invariant"], v["cpu"], v["ts_ns"], v["pfn"], v["line"])
+mine = sorted(key(v) for v in a["violations"] if v["pid"] == pid)
+assert sorted(map(key, b["violations"])) == mine, "violations differ from the pid's own"
+assert b["ops"]["top"] and b["ops"]["top"][0]["pid"] == pid
+PY
+		{ bad "-p $pid $(basename "$f"): $(tail -1 "$tmp/cmp")"; continue 2; }
+	done
+done
+ok "-p PID: per pid, no loss the whole trace has not, and exactly the pid's own violations"
 
 totals trust "$($root || echo ", $skipped groups skipped (not root)")"
