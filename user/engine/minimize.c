@@ -10,10 +10,11 @@
  * holds becomes the new set with one chunk fewer, else the chunks halve.
  * Ends when the chunks are single items and none can go: 1-minimal.
  */
-int minimize(bool *keep, size_t n, minimize_test test, void *ctx, struct minimize_stats *st)
+int minimize(bool *keep, size_t n, minimize_test test, void *ctx, size_t max_tests,
+	     struct minimize_stats *st)
 {
 	size_t *idx = malloc((n ? n : 1) * sizeof(*idx)), m = 0, parts = 2;
-	bool *cand = malloc(n ? n : 1);
+	bool *cand = malloc(n ? n : 1), capped = false;
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -30,6 +31,10 @@ int minimize(bool *keep, size_t n, minimize_test test, void *ctx, struct minimiz
 
 		if (parts > m)
 			parts = m;
+		if (st->tests >= max_tests) {
+			capped = true;	/* a valid subset, not proven minimal */
+			break;
+		}
 		for (size_t p = 0; p < parts && !reduced; p++) {
 			size_t lo = m * p / parts, hi = m * (p + 1) / parts;
 
@@ -55,6 +60,7 @@ int minimize(bool *keep, size_t n, minimize_test test, void *ctx, struct minimiz
 		parts = 2 * parts < m ? 2 * parts : m;
 	}
 	rc = 0;
+	st->minimal = !capped;
 out:
 	st->after = m;
 	free(idx);

@@ -18,12 +18,15 @@ typedef int (*minimize_test)(void *ctx, const bool *keep, size_t n);
 struct minimize_stats {
 	size_t tests;		/* candidates tried */
 	size_t before, after;	/* items kept */
+	bool minimal;		/* 1-minimal; false: stopped at max_tests, smaller but not minimal */
 };
 
 /*
  * keep[0..n): the items to start from (test() must hold on them); on
- * return, a 1-minimal subset.  0, or test()'s error, or -ENOMEM.
+ * return, a subset test() holds on: 1-minimal unless max_tests candidates
+ * were tried first (st->minimal).  0, or test()'s error, or -ENOMEM.
  */
-int minimize(bool *keep, size_t n, minimize_test test, void *ctx, struct minimize_stats *st);
+int minimize(bool *keep, size_t n, minimize_test test, void *ctx, size_t max_tests,
+	     struct minimize_stats *st);
 
 #endif

@@ -226,10 +226,10 @@ static int finish_item(struct evidence_capture *c, size_t i)
 		goto out;
 	it->reproduced = rc;
 	if (it->reproduced) {
-		rc = minimize(keep, s->n, same_violation, &cd, &ms);
+		rc = minimize(keep, s->n, same_violation, &cd, EVIDENCE_MAX_REPLAYS, &ms);
 		if (rc)
 			goto out;
-		it->minimized = true;
+		it->minimized = ms.minimal;
 		it->tests = ms.tests + 1;
 	}
 	it->lines = calloc(s->n + 1, sizeof(*it->lines));

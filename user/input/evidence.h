@@ -16,6 +16,8 @@
 
 #define EVIDENCE_CONTEXT	256	/* lines of a cpu kept before its operation */
 #define EVIDENCE_WINDOW_MAX	65536	/* lines of a cpu kept at most */
+#define EVIDENCE_MAX_REPLAYS	20000	/* candidates replayed per snippet at most: then
+					 * smaller, not proven 1-minimal (index "minimized") */
 
 struct evidence_capture;
 
