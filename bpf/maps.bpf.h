@@ -30,6 +30,8 @@ struct held_lock {
 #define OPF_UPGD_SEEN	(1 << 5)	/* unpin: the user pgd was visited (op_upgd_pfn) */
 #define OPF_L4_LATE	(1 << 6)	/* unpin: the pgd's UNPIN queued after the walk began */
 #define OPF_L4_PGD	(1 << 7)	/* the pin/unpin of the op's own pgd was seen */
+#define OPF_FOREIGN	(1 << 8)	/* -p: another process's operation runs (op.kind NONE):
+					 * its split locks are held, never judged */
 
 /* pg_flags */
 #define PGF_ACTIVE	(1 << 0)

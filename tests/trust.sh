@@ -70,7 +70,8 @@ replay_both "inconclusive: no operation in the input" 4 "$tmp/no-ops.trace" &&
 	ok "inconclusive when no operation is in the input (exit 4)"
 
 run "help" 0 -- "$bin" --help &&
-	has "help: exit 4" "$tmp/out" '4 inconclusive \(no$' &&
+	has "help: exit 4" "$tmp/out" '4 inconclusive \(no pin/unpin' &&
+	has "help: what exit 0 promises" "$tmp/out" 'the rules checked: not the rules not visible or not exercised' &&
 	has "help: --ringbuf-size" "$tmp/out" '--ringbuf-size=BYTES' &&
 	ok "--help documents exit 4 and --ringbuf-size"
 
@@ -82,18 +83,19 @@ replay_both "inconclusive: operation cut" 4 "$tmp/cut.trace" &&
 		'^Verdict: inconclusive: no pin/unpin operation judged \(1 cut at the edges\);' &&
 	json "cut: JSON" "$tmp/json" 'd["verdict"] == "inconclusive"' 'd["ops"]["pins"] == 1' \
 		'd["lost"]["ops_cut"] == 1' 'd["judged"] == {"operations": 0, "operations_cut": 1,
-		 "rules_exact": 7, "rules_approx": 0, "rules_not_visible": 0, "input_lost": False}' &&
+		 "rules_exact": 2, "rules_approx": 0, "rules_not_visible": 0, "rules_not_exercised": 5,
+		 "input_lost": False}' &&
 	ok "inconclusive when the only operation is cut at the edge"
 
 replay_both "clean verdict" 0 $clean &&
-	has "clean: verdict line" "$tmp/text" '^Verdict: clean: 32 operations judged; 7 of 7 rules checked \(7 exact, 0 approximate\); no input lost$' &&
+	has "clean: verdict line" "$tmp/text" '^Verdict: clean: 32 operations judged; 6 of 7 rules checked \(6 exact, 0 approximate\), 1 not exercised: no-split-no-l1-pin \(0 checks\); no input lost; exit 0 covers only the rules checked: not the 1 not exercised$' &&
 	json "clean: JSON" "$tmp/json" 'd["verdict"] == "clean"' 'd["judged"]["operations"] == 32' \
 		'd["ops"]["pins"] + d["ops"]["unpins"] == 32' 'not d["judged"]["input_lost"]' &&
 	ok "clean: 32 operations judged, rules and input named"
 
 replay_both "mainline verdict" 0 $data/debian-6.1-sample.trace &&
 	has "mainline: verdict line" "$tmp/text" \
-		'^Verdict: clean: 2 operations judged; 2 of 7 rules checked \(0 exact, 2 approximate\), 5 not visible in mainline events; no input lost$' &&
+		'^Verdict: clean: 2 operations judged; 2 of 7 rules checked \(0 exact, 2 approximate\), 5 not visible in mainline events; no input lost; exit 0 covers only the rules checked: not the 5 not visible \(--require visible: exit 4 instead\)$' &&
 	json "mainline: JSON" "$tmp/json" 'd["judged"]["rules_not_visible"] == 5' &&
 	ok "mainline replay: the 5 rules it cannot see are named"
 
@@ -110,7 +112,7 @@ for marker in "CPU:$cpu [LOST 1 EVENTS]" "CPU:$cpu [1 EVENTS DROPPED]"; do
 	sed "${u}s/.*/$marker/" $clean > "$tmp/lost.trace"
 	replay_both "'$marker'" 0 "$tmp/lost.trace" &&
 		has "'$marker': verdict line" "$tmp/text" \
-			'^Verdict: clean: 31 operations judged \(1 cut by lost input\); .*; input lost: 1 gap in the input \(1 event lost\)$' &&
+			'^Verdict: clean: 31 operations judged \(1 cut by lost input\); .*; input lost: 1 gap in the input \(1 event lost\); exit 0 covers only the rules checked: not the 1 not exercised, not what the lost input held \(--require no-loss: exit 4 instead\)$' &&
 		has "'$marker': Lost line" "$tmp/text" 'input events 1, input gaps 1, operations cut by gaps 1,' &&
 		json "'$marker': JSON" "$tmp/json" 'd["verdict"] == "clean"' 'd["violations_total"] == 0' \
 			'd["lost"]["input_gaps"] == 1' 'd["lost"]["input_events"] == 1' \
@@ -120,7 +122,7 @@ for marker in "CPU:$cpu [LOST 1 EVENTS]" "CPU:$cpu [1 EVENTS DROPPED]"; do
 done
 sed "${u}s/.*/CPU:$cpu [EVENTS DROPPED]/" $clean > "$tmp/lost.trace"
 replay_both "unknown count" 0 "$tmp/lost.trace" &&
-	has "unknown count: verdict line" "$tmp/text" 'input lost: 1 gap in the input \(events lost, number unknown\)$' &&
+	has "unknown count: verdict line" "$tmp/text" 'input lost: 1 gap in the input \(events lost, number unknown\); exit 0 covers only the rules checked: .*, not what the lost input held \(--require no-loss: exit 4 instead\)$' &&
 	json "unknown count: JSON" "$tmp/json" 'd["lost"]["input_gaps"] == 1' \
 		'd["lost"]["input_events"] == 0' 'd["judged"]["input_lost"]' &&
 	ok "a gap of unknown size is still a gap"
@@ -153,6 +155,8 @@ assert a["violations_total"] == b["violations_total"] == 64, (a["violations_tota
 for k in ("verdict", "judged", "invariants", "ops", "lost", "events", "replay"):
     if k == "ops":
         a[k].pop("top"); b[k].pop("top")
+    if k == "replay":	# the file each names
+        a[k].pop("file"); b[k].pop("file")
     assert a[k] == b[k], (k, a[k], b[k])
 key = lambda v: (v["invariant"], v["cpu"], v["pid"], v["ts_ns"], v["pfn"])
 assert sorted(map(key, a["violations"])) == sorted(map(key, b["violations"]))
@@ -363,5 +367,60 @@ capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "exec '$bin' replay $clean"
 	bad "no caps, user engine replay: exit $rc"
 
 else skipped=$((skipped + 1)); fi
+
+# --- verdicts a CI can gate on: --require (issue 26) -----------------------------------
+sed '/xen_mmu_pte_unlock:/{x;s/^/x/;/^x\{50\}$/{x;s/.*/CPU:1 [LOST 1 EVENTS]/;b};x}' $clean > "$tmp/req-lost.trace"
+run "require nothing: lost input" 0 -- "$bin" replay "$tmp/req-lost.trace" &&
+	run "require no-loss: lost input" 4 -- "$bin" replay -j --require no-loss "$tmp/req-lost.trace" &&
+	json "require no-loss: JSON" "$tmp/out" 'd["verdict"] == "inconclusive"' 'd["exit_code"] == 4' \
+		'd["require"] == {"asked": ["no-loss"], "met": False, "unmet": "input lost"}' &&
+	run "require no-loss: text" 4 -- "$bin" replay --require no-loss "$tmp/req-lost.trace" &&
+	has "require no-loss: verdict" "$tmp/out" '^Verdict: inconclusive: --require not met \(input lost\); 31 operations judged' &&
+	run "require exact,no-loss: clean capture" 0 -- "$bin" replay -j --require exact,no-loss $clean &&
+	json "require met: JSON" "$tmp/out" 'd["require"]["met"]' 'd["verdict"] == "clean"' &&
+	run "require visible: mainline" 4 -- "$bin" replay --require visible $data/debian-6.1-sample.trace &&
+	has "require visible: verdict" "$tmp/out" '^Verdict: inconclusive: --require not met \(5 rules not visible\)' &&
+	run "require: a violation stays exit 3" 3 -- "$bin" replay --require exact,no-loss,visible $early &&
+	run "require: a word it does not know" 2 -- "$bin" replay --require all $clean &&
+	has "require: usage" "$tmp/err" "invalid --require 'all': give visible, exact or no-loss" &&
+	ok "--require visible|exact|no-loss: a clean verdict that does not meet it is exit 4"
+
+# --- --summary: the verdict first, no histograms ---------------------------------------
+run "--summary" 3 -- "$bin" replay --summary $early &&
+	has "--summary: verdict first" "$tmp/out" '^Verdict: VIOLATED: 64 violations' &&
+	hasnt "--summary: no histograms" "$tmp/out" 'hold time|Multicall flushes|distribution' &&
+	has "--summary: violations" "$tmp/out" '^unlock-after-flush: 64 violations' &&
+	[ "$(grep -m1 -n '^Verdict' "$tmp/out" | cut -d: -f1)" -lt "$(grep -m1 -n '^Violations' "$tmp/out" | cut -d: -f1)" ] &&
+	run "--summary -j" 2 -- "$bin" replay --summary -j $early &&
+	ok "--summary: verdict, invariants and violations only, the verdict first"
+
+# --- filters that do not invent (issue 26) ---------------------------------------------
+run "-p of a pid not in the trace" 4 -- "$bin" replay -j -p 99999 $clean &&
+	json "-p 99999: JSON" "$tmp/out" 'd["replay"]["pid_events"] == 0' \
+		'd["judged"]["rules_exact"] + d["judged"]["rules_approx"] == 0' \
+		'd["judged"]["rules_not_exercised"] == 7' &&
+	run "-p 99999: text" 4 -- "$bin" replay -p 99999 $clean &&
+	has "-p 99999: verdict" "$tmp/out" '^Verdict: inconclusive: no pin/unpin operation judged \(pid 99999 of -p has no event in the trace\); 0 of 7 rules checked' &&
+	has "-p 99999: replay line" "$tmp/out" '^Replay: only operations of pid 99999 \(-p\): 0 xen events of it, it never appears in the trace$' &&
+	ok "-p of a pid not in the trace: nothing checked, and said"
+# -p takes operations away, never adds losses or violations: per pid, the same records
+for f in $clean $early $data/patched-6.1-late_lock.trace; do
+	"$bin" replay -j "$f" > "$tmp/all.json" 2>/dev/null
+	for pid in $(jq -r '.ops.top[].pid' "$tmp/all.json" | head -4); do
+		"$bin" replay -j -p "$pid" "$f" > "$tmp/one.json" 2>/dev/null
+		python3 - "$tmp/all.json" "$tmp/one.json" "$pid" > "$tmp/cmp" 2>&1 <<'PY' ||
+import json, sys
+a, b, pid = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
+for k, v in b["lost"].items():
+    assert v <= a["lost"][k], f"lost.{k}: {v} with -p, {a['lost'][k]} without"
+key = lambda v: (v["invariant"], v["cpu"], v["ts_ns"], v["pfn"], v["line"])
+mine = sorted(key(v) for v in a["violations"] if v["pid"] == pid)
+assert sorted(map(key, b["violations"])) == mine, "violations differ from the pid's own"
+assert b["ops"]["top"] and b["ops"]["top"][0]["pid"] == pid
+PY
+		{ bad "-p $pid $(basename "$f"): $(tail -1 "$tmp/cmp")"; continue 2; }
+	done
+done
+ok "-p PID: per pid, no loss the whole trace has not, and exactly the pid's own violations"
 
 totals trust "$($root || echo ", $skipped groups skipped (not root)")"

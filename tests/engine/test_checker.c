@@ -57,14 +57,16 @@ static void load(const char *path, struct trace *t)
 	assert_true(t->n > 1000);
 }
 
-/* The events through the checker with the source's caps; rep->viol keeps the records */
-static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
+/* The events through the checker with the source's caps, only operations of pid (-p, 0:
+ * all); rep->viol keeps the records */
+static void run_caps_pid(const struct trace *t, struct report *rep, __u32 caps, __u32 pid)
 {
 	struct viol_sink sink = { .rep = rep };
 	struct checker *c;
 
 	memset(rep, 0, sizeof(*rep));
-	c = checker_open(&(struct checker_opts){ .engine = engine(), .caps = caps }, &sink);
+	c = checker_open(&(struct checker_opts){ .engine = engine(), .caps = caps, .pid = pid },
+			 &sink);
 	assert_non_null(c);
 	for (size_t i = 0; i < t->n; i++)
 		assert_int_equal(checker_push(c, &t->ev[i]), 0);
@@ -72,6 +74,11 @@ static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
 	assert_int_equal(checker_read(c, rep), 0);
 	checker_close(c);
 	assert_int_equal(sink.bad_records, 0);
+}
+
+static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
+{
+	run_caps_pid(t, rep, caps, 0);
 }
 
 static void run(const struct trace *t, struct report *rep)
@@ -293,6 +300,73 @@ static void test_cut_op_undecided(void **state)
 }
 
 /*
+ * -p takes operations away, never adds losses (issue 26): the split locks of
+ * another process's operation are held, not judged, and their unlocks are not
+ * "unmatched".  Tracepoints (lock events) and fentry (the lock known from its
+ * deferred unlock), the same sequence filtered out (-p 7) and not.
+ */
+static void foreign_locks(__u32 caps)
+{
+	static const struct spec ev[] = {
+		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_LOCK, 0, 0x100 },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x100, PINSCOPE_L_PTE },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L1, 0x100 },
+		{ PINSCOPE_EV_CALLBACK, 1 },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x200, PINSCOPE_L_PGD },
+		{ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
+		  PINSCOPE_UVMF_TLB_FLUSH },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L4, 0x200 },
+		{ PINSCOPE_EV_MC_ISSUE },
+		{ PINSCOPE_EV_FLUSH, 3, 0, 1 },
+		{ PINSCOPE_EV_UNLOCK },
+		{ PINSCOPE_EV_FLUSH_EXIT },
+		{ PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN },
+	};
+	struct pinscope_event e[32];
+	struct trace t = { .ev = e, .n = sizeof(ev) / sizeof(ev[0]) };
+	struct report all, none;
+
+	from_spec(e, ev, t.n);
+	if (!(caps & PINSCOPE_CAP_LOCK)) {	/* fentry: no lock event */
+		memmove(&e[1], &e[2], (t.n - 2) * sizeof(e[0]));
+		t.n--;
+	}
+	for (size_t i = 0; i < t.n; i++)	/* the split lock's pointer */
+		if (e[i].type == PINSCOPE_EV_LOCK || e[i].type == PINSCOPE_EV_UNLOCK ||
+		    e[i].type == PINSCOPE_EV_CALLBACK ||
+		    (e[i].type == PINSCOPE_EV_PAGE && e[i].arg[2] == PINSCOPE_L_PTE))
+			e[i].arg[3] = 0xffff888000abc000ULL;
+	run_caps_pid(&t, &all, caps, 0);
+	run_caps_pid(&t, &none, caps, 7);	/* pid 42's operation is another's */
+	assert_int_equal(all.st.ops[0], 1);
+	assert_int_equal(all.st.lost.unmatched_unlock, 0);
+	assert_int_equal(total_violations(&all.st), 0);
+	assert_int_equal(all.st.hold[0].count, 1);
+	assert_int_equal(none.st.ops[0], 0);
+	assert_int_equal(none.st.lost.unmatched_unlock, 0);
+	assert_int_equal(none.st.lost.held_full, 0);
+	assert_int_equal(total_violations(&none.st), 0);
+	assert_int_equal(none.st.hold[0].count + none.st.hold[1].count, 0);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		assert_int_equal(none.st.checked[r], 0);
+	free(all.viol);
+	free(none.viol);
+}
+
+static void test_foreign_locks_tracepoints(void **state)
+{
+	foreign_locks(PINSCOPE_CAPS_TRACEPOINTS);
+}
+
+static void test_foreign_locks_fentry(void **state)
+{
+	foreign_locks(PINSCOPE_CAPS_FENTRY);
+}
+
+/*
  * Stock kernels whose compiler inlined xen_do_pin() into __xen_pgd_unpin()
  * (Debian's 7.2): an unpin whose pgd's UNPIN_TABLE no hook saw.  The live
  * stock modes name the pgd at the begin (caps PGD_PFN): the operation is
@@ -377,6 +451,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpus_65_66),
 		cmocka_unit_test(test_l4_unseen_not_violated),
+		cmocka_unit_test(test_foreign_locks_tracepoints),
+		cmocka_unit_test(test_foreign_locks_fentry),
 		cmocka_unit_test(test_l4_pin_by_pfn),
 		cmocka_unit_test(test_cpus_0_300),
 		cmocka_unit_test(test_clock_back),

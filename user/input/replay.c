@@ -12,17 +12,80 @@
 #include "input/tracedat.h"
 #include "report/units.h"
 
+/*
+ * Where each violation is (docs/input.md): the line (text) or record
+ * (trace.dat) of every event of the last two bpf batches, with its cpu's
+ * operation then, by the event's seq, which the checker copies into the
+ * violation records it causes (the user engine delivers them during that
+ * event's push, the bpf engine at the end of its batch).  At the end of the
+ * input (END events have no seq), the cpu's last event.
+ */
+#define WHERE_RING (2 * PINSCOPE_REPLAY_BATCH)
+
+struct where_at {
+	__u32 seq;
+	__u32 cpu;
+	struct viol_where w;
+};
+
+struct where_ring {
+	struct where_at at[WHERE_RING];
+	__u64 n;
+	struct viol_where *op;	/* [PINSCOPE_MAX_CPUS]: the cpu's operation: line, mm */
+};
+
 struct replay_feed {
 	struct checker *chk;
 	struct report *rep;
 	struct replay_counts *c;
 	const char *name;
 	__u64 prev_ts;
+	struct where_ring *where;	/* NULL: not kept (the minimizer's replays) */
 };
+
+/* Numbers the event (seq from 1), notes its line and its cpu's operation */
+static void where_note(struct where_ring *wr, struct pinscope_event *ev, __u64 line)
+{
+	struct viol_where *op = &wr->op[ev->cpu % PINSCOPE_MAX_CPUS];
+
+	if (ev->type == PINSCOPE_EV_OP_BEGIN)
+		*op = (struct viol_where){ .op_line = line, .mm = ev->arg[1] };
+	ev->seq = (__u32)++wr->n ?: 1;
+	wr->at[wr->n % WHERE_RING] = (struct where_at){
+		.seq = ev->seq, .cpu = ev->cpu,
+		.w = { .line = line, .op_line = op->op_line, .mm = op->mm } };
+}
+
+static void where_locate(void *ctx, const struct pinscope_violation *v, struct viol_where *w)
+{
+	struct where_ring *wr = ctx;
+	const struct where_at *last = NULL;
+
+	for (__u64 i = wr->n; i > 0 && i + WHERE_RING > wr->n; i--) {
+		const struct where_at *a = &wr->at[i % WHERE_RING];
+
+		if (a->cpu != v->cpu)
+			continue;
+		if (v->seq && a->seq == v->seq) {
+			last = a;
+			break;
+		}
+		last = last ?: a;	/* END: the cpu's last event */
+	}
+	if (last)
+		*w = last->w;
+	if (v->op == PINSCOPE_OP_NONE)
+		w->op_line = w->mm = 0;
+}
 
 static bool stopped(const volatile sig_atomic_t *stop)
 {
 	return stop && *stop;
+}
+
+__u32 replay_text_caps(bool any_patched)
+{
+	return any_patched ? PINSCOPE_CAPS_TRACEPOINTS : PINSCOPE_CAPS_MAINLINE;
 }
 
 /*
@@ -47,10 +110,10 @@ static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t 
 
 	if (err_mark)
 		return err_mark;
-	*caps = PINSCOPE_CAPS_MAINLINE;
+	*caps = replay_text_caps(false);
 	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0) {
 		if (trace_line_is_patched(line)) {
-			*caps = PINSCOPE_CAPS_TRACEPOINTS;
+			*caps = replay_text_caps(true);
 			break;
 		}
 		bytes += len + 1;
@@ -123,6 +186,8 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 
 	if (ev.type == PINSCOPE_EV_LOST && c->events)
 		ev.ts_ns = fd->prev_ts;	/* a text marker has no time of its own */
+	if (c->pid && ev.pid == c->pid)
+		c->pid_events++;
 	if (!c->events++) {
 		c->first_ts = c->last_ts = ev.ts_ns;
 	} else if (ev.ts_ns < fd->prev_ts) {
@@ -132,6 +197,8 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 	if (ev.ts_ns > c->last_ts)
 		c->last_ts = ev.ts_ns;
 	clock_res_note(&fd->rep->clock_res_ns, ev.ts_ns);
+	if (fd->where)
+		where_note(fd->where, &ev, c->lines);
 	if (fd->rep->timeline && timeline_event(fd, ev.ts_ns))
 		return -EIO;
 	if (checker_push(fd->chk, &ev)) {
@@ -179,6 +246,8 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 				(unsigned long long)c->lines, str_safe(safe, sizeof(safe), err, sizeof(err)));
 			return PINSCOPE_EXIT_ERROR;
 		case TRACE_LINE_EVENT:
+			if (o->on_line && o->on_line(o->line_ctx, &ev, line, c->lines))
+				return PINSCOPE_EXIT_ERROR;
 			if (replay_emit(fd, &ev))
 				return PINSCOPE_EXIT_ERROR;
 		}
@@ -186,6 +255,26 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	c->interrupted = true;
 	c->interrupted_at = c->lines;
 	return 0;
+}
+
+int replay_events(const struct pinscope_event *ev, size_t n, __u32 caps, struct report *rep,
+		  struct viol_sink *sink)
+{
+	struct checker_opts co = { .engine = CHECKER_USER, .caps = caps };
+	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = "evidence" };
+	int rc = 0;
+
+	rep->is_replay = 1;
+	rep->caps = caps;
+	fd.chk = checker_open(&co, sink);
+	if (!fd.chk)
+		return PINSCOPE_EXIT_ERROR;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = replay_emit(&fd, &ev[i]) ? PINSCOPE_EXIT_ERROR : 0;
+	if (!rc && (checker_end(fd.chk) || checker_read(fd.chk, rep)))
+		rc = PINSCOPE_EXIT_ERROR;
+	checker_close(fd.chk);
+	return rc;
 }
 
 int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
@@ -205,9 +294,22 @@ int replay_run(struct replay_input *ri, const struct replay_opts *o, struct repo
 	rep->replay.format = ri->dat ? "trace.dat" : "text";
 	rep->replay.codec = input_codec_name(ri->in.codec);
 	rep->replay.pid = o->pid;
+	rep->input = ri->in.name;
+	fd.where = calloc(1, sizeof(*fd.where));
+	if (fd.where)
+		fd.where->op = calloc(PINSCOPE_MAX_CPUS, sizeof(*fd.where->op));
+	if (!fd.where || !fd.where->op) {
+		fprintf(stderr, "Failed to allocate the replay's line index: %s\n", strerror(ENOMEM));
+		rc = PINSCOPE_EXIT_ERROR;
+		goto out;
+	}
+	sink->locate = where_locate;
+	sink->locate_ctx = fd.where;
 	fd.chk = checker_open(&co, sink);
-	if (!fd.chk)
-		return PINSCOPE_EXIT_ERROR;
+	if (!fd.chk) {
+		rc = PINSCOPE_EXIT_ERROR;
+		goto out;
+	}
 	rc = ri->dat ? tracedat_feed(ri->dat, &fd, o->stop, &rep->replay) :
 		       feed_text(&ri->in, &fd, o);
 	if (!rc && checker_end(fd.chk))
@@ -223,5 +325,10 @@ int replay_run(struct replay_input *ri, const struct replay_opts *o, struct repo
 	if (!rc && checker_read(fd.chk, rep))
 		rc = PINSCOPE_EXIT_ERROR;
 	checker_close(fd.chk);
+out:
+	sink->locate = NULL;
+	if (fd.where)
+		free(fd.where->op);
+	free(fd.where);
 	return rc;
 }

@@ -12,6 +12,30 @@ static const char *const rules[PINSCOPE_NR_RULES] = {
 #undef RULE_NAME
 };
 
+/* What each rule means (docs/invariants.md, "The rules"): the --html page's table */
+static const char *const meanings[PINSCOPE_NR_RULES] = {
+	[PINSCOPE_R_PGD_LAST] = "in one pin or unpin walk, the PGD page is visited after every "
+		"lower-level page of that walk",
+	[PINSCOPE_R_PTE_LOCK_HELD] = "with split locks, a PTE page's RO update and L1 pin (pin), or "
+		"its UNPIN and RW update (unpin), are queued while its split lock is held",
+	[PINSCOPE_R_UNLOCK_AFTER_FLUSH] = "a split lock is released only after the batch carrying "
+		"that page's pin or unpin was flushed",
+	[PINSCOPE_R_NO_SPLIT_NO_L1_PIN] = "without split locks (ptl NULL), no PTE page is pinned or "
+		"unpinned on its own",
+	[PINSCOPE_R_LOCKS_BOUNDED] = "split locks held at once on one CPU never exceed a batch's "
+		"callback capacity (32)",
+	[PINSCOPE_R_L4_AFTER_WALK] = "PIN_L4_TABLE of the pgd is queued after the walk visited the "
+		"PGD; on unpin, its UNPIN comes before the walk",
+	[PINSCOPE_R_LOCKS_RELEASED] = "when the operation's final flush is done, every split lock "
+		"it took has been released",
+};
+
+const char *rule_meaning(__u32 rule)
+{
+	return rule < PINSCOPE_NR_RULES && meanings[rule] ? meanings[rule] :
+	       "see docs/invariants.md";
+}
+
 static const struct {
 	const char *text;
 	int rule;

@@ -14,11 +14,14 @@ enum pinscope_exit {
 	PINSCOPE_EXIT_ERROR = 1,
 	PINSCOPE_EXIT_USAGE = 2,
 	PINSCOPE_EXIT_VIOLATION = 3,
-	PINSCOPE_EXIT_INCONCLUSIVE = 4,	/* no operation was judged */
+	/* no operation was judged, or --require not met (docs/verdict.md) */
+	PINSCOPE_EXIT_INCONCLUSIVE = 4,
 	PINSCOPE_EXIT_NOT_PV = 5,	/* live, not in a Xen PV guest: a restart cannot help */
 };
 
 const char *rule_name(__u32 rule);
+/* What the rule says, in one sentence (docs/invariants.md) */
+const char *rule_meaning(__u32 rule);
 const char *reason_text(__u32 reason);
 /* The rule a reason belongs to (enum pinscope_rule), -1 if none */
 int reason_rule(__u32 reason);

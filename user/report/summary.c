@@ -114,7 +114,30 @@ void frame_names(__u64 addr, char *hex, size_t hexlen, char *sym, size_t symlen,
 	snprintf(sym, symlen, "%s+0x%llx", name ? name : "?", (unsigned long long)off);
 }
 
+/* "; mm 0x..., FILE:OPLINE-LINE": where a replayed violation is (docs/input.md) */
+static void print_where(FILE *f, const struct report *rep, const struct viol_where *w)
+{
+	bool dat = rep->replay.format && !strcmp(rep->replay.format, "trace.dat");
+
+	if (w->mm)
+		fprintf(f, "; mm 0x%llx", (unsigned long long)w->mm);
+	if (!w->line)
+		return;
+	fprintf(f, "; %s %s ", rep->input ? rep->input : "the input", dat ? "record" : "line");
+	if (w->op_line && w->op_line < w->line)
+		fprintf(f, "%llu (operation from %llu)", (unsigned long long)w->line,
+			(unsigned long long)w->op_line);
+	else
+		fprintf(f, "%llu", (unsigned long long)w->line);
+}
+
 void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
+{
+	violation_print_at(f, v, stack, NULL, NULL);
+}
+
+void violation_print_at(FILE *f, const struct pinscope_violation *v, bool stack,
+			const struct report *rep, const struct viol_where *w)
 {
 	char comm[COMM_SAFE_LEN];
 	const char *sym;
@@ -127,6 +150,8 @@ void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
 		op_name(v->op), (unsigned long long)v->pfn, reason_text(v->reason));
 	if (v->rule == PINSCOPE_R_LOCKS_BOUNDED || v->rule == PINSCOPE_R_LOCKS_RELEASED)
 		fprintf(f, " (%llu locks)", (unsigned long long)v->detail);
+	if (rep && w)
+		print_where(f, rep, w);
 	fputc('\n', f);
 	for (__u32 i = 0; stack && i < v->nr_stack && i < PINSCOPE_STACK_DEPTH; i++) {
 		sym = ksyms_lookup(v->stack[i], &off);
@@ -231,7 +256,8 @@ void summary_text(FILE *f, const struct report *rep, int list)
 		fprintf(f, " (the first %d are kept)", MAX_KEPT_VIOLATIONS);
 	fputc('\n', f);
 	for (__u64 i = 0; i < n; i++)
-		violation_print(f, &rep->viol[i], false);
+		violation_print_at(f, &rep->viol[i], false, rep,
+				   rep->viol_at ? &rep->viol_at[i] : NULL);
 }
 
 static json_object *stack_json(const __u64 *frame, __u32 nr, json_object **symbols)
@@ -267,6 +293,16 @@ json_object *violation_json(const struct pinscope_violation *v)
 	json_object_object_add(o, "stack", stack_json(v->stack, v->nr_stack, &syms));
 	json_object_object_add(o, "symbols", syms);
 	return o;
+}
+
+void viol_where_json(json_object *o, const struct viol_where *w)
+{
+	char mm[24];
+
+	snprintf(mm, sizeof(mm), "0x%llx", (unsigned long long)w->mm);
+	json_object_object_add(o, "line", w->line ? U64(w->line) : NULL);
+	json_object_object_add(o, "op_line", w->op_line ? U64(w->op_line) : NULL);
+	json_object_object_add(o, "mm", w->mm ? json_object_new_string(mm) : NULL);
 }
 
 static json_object *rule_json(const struct report *rep, int rule)
