@@ -47,8 +47,9 @@ done
 [ -n "$workload" ] && [ -n "$out" ] || { usage >&2; exit 2; }
 if [ -z "$deb" ]; then
 	OUTPUT=${OUTPUT:-$HERE/../.output}
+	case "$OUTPUT" in /*) ;; *) OUTPUT="$PWD/$OUTPUT" ;; esac
 	src=$(cd "$HERE/.." && git ls-files -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-	deb=$(ls "$OUTPUT/guest/deb/$src"/pinscope_*_amd64.deb 2>/dev/null | head -n1)
+	deb=$(ls "$OUTPUT/guest/deb/$src"/pinscope_*_amd64.deb 2>/dev/null || true)
 	if [ -z "$deb" ]; then
 		log "building the .deb (dpkg-buildpackage -us -uc -b in a copy of the sources)"
 		rm -rf "$OUTPUT/guest/deb" && mkdir -p "$OUTPUT/guest/deb/$src/pinscope"
