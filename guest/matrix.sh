@@ -30,6 +30,13 @@
 #   patched72-dom0    the patched 7.2 kernel (make kernel KVER=7.2, sid's
 #                     linux-source-7.2) as dom0: tracepoints (+ fentry run)
 #                     clean and under the three faults
+#   systemd-dom0      pinscope.service under systemd as PID 1: a Debian
+#                     rootfs with the .deb (guest/mksystemd.sh) as dom0:
+#                     apt install, enable --now, scrape, stop, restart, apt
+#                     upgrade while running, apt remove (check-systemd.py)
+#   systemd-domu      the same image as PV domU (Debian 6.1 cloud)
+#   systemd-nonpv     the same image without Xen: the unit fails once with
+#                     exit 5, no restart loop, systemctl status says why
 # Prints a table (kernel, flavour, role, modes, result, checks, seconds) and
 # ends with "matrix: N passed, M failed" (skipped rows are named, never
 # counted as passed).  Results in $OUTPUT/guest/matrix/<row>/.
@@ -50,7 +57,7 @@ WORKLOAD=$OUTPUT/guest/workload
 WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 BPFTOOL=${GUEST_BPFTOOL:-auto}
-ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0"
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 systemd-dom0 systemd-domu systemd-nonpv"
 
 log() { echo "[matrix] $*" >&2; }
 
@@ -226,6 +233,24 @@ ringbuf() {
 	result[patched61-ringbuf]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
 }
 
+# systemd ROW BOOT.SH-ARGS...: the systemd image (guest/mksystemd.sh: the .deb
+# of the tracked sources, cached) booted with those arguments, checked by
+# check-systemd.py (--expect-nonpv for the plain VM)
+systemd() {
+	local row=$1 out=$DIR/$1 img=$DIR/initrd-systemd.cpio.gz brc ok=1 copt=()
+	shift
+	OUTPUT=$OUTPUT "$HERE/mksystemd.sh" -w "$WORKLOAD" -c WORKLOAD_ARGS="$WARGS" -o "$img" >/dev/null ||
+		{ result[$row]="failed: image (guest/mksystemd.sh)"; return; }
+	"$HERE/boot.sh" "$@" -i "$img" -o "$out" -t "$TIMEOUT"
+	brc=$?
+	[ $brc = 0 ] || { result[$row]="failed: boot.sh exit $brc"; return; }
+	[ "$row" = systemd-nonpv ] && copt=(--expect-nonpv)
+	"$HERE/check-systemd.py" "$out" "${copt[@]}" > "$out/checks.log" 2>&1 || ok=0
+	grep '^FAIL' "$out/checks.log" >&2
+	nchecks[$row]=$(checks "$out/checks.log")
+	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
+}
+
 declare -A K=(
 	[deb61-dom0]="Debian 6.1|generic|dom0|fentry, kprobe, fentry --lean"
 	[deb612-dom0]="Debian 6.12|generic|dom0|fentry, kprobe, fentry --lean"
@@ -239,6 +264,9 @@ declare -A K=(
 	[patched61-ringbuf]="patched 6.1|pinscope|dom0|tracepoints, 4 KiB ring buffer"
 	[patched612-domu]="patched 6.12|pinscope|PV domU|tracepoints, 3 faults"
 	[patched72-dom0]="patched 7.2|pinscope|dom0|tracepoints (+fentry), 3 faults"
+	[systemd-dom0]="Debian 6.1|generic|dom0|systemd: the .deb's unit"
+	[systemd-domu]="Debian 6.1|cloud|PV domU|systemd: the .deb's unit"
+	[systemd-nonpv]="Debian 6.1|generic|no Xen|systemd: exit 5 once"
 )
 t_all=$(date +%s)
 for r in "${rows[@]}"; do
@@ -258,6 +286,9 @@ for r in "${rows[@]}"; do
 	patched61-ringbuf) ringbuf ;;
 	patched612-domu) patched 6.12 "$r" --domu ;;
 	patched72-dom0) patched 7.2 "$r" ;;
+	systemd-dom0) systemd "$r" ;;
+	systemd-domu) systemd "$r" --domu -K linux-image-cloud-amd64 ;;
+	systemd-nonpv) systemd "$r" --no-xen -a pinscope_test=nonpv ;;
 	esac
 	secs[$r]=$(( $(date +%s) - t0 ))
 	log "row $r: ${result[$r]} (${secs[$r]} s)"

@@ -347,6 +347,12 @@ PINSCOPE_SYSFS_ROOT=$sys/pv "$bin" -d 1 > "$tmp/out" 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ] && hasnt "live in PV" "$tmp/err" "not a Xen PV guest" &&
 	has "live in PV" "$tmp/err" "Failed to find the Xen PV pinning path" &&
 	ok "a PV guest passes the check (then lacks the hooks on this host)"
+# kallsyms addresses hidden (no CAP_SYSLOG, as under ProtectKernelLogs=yes) are
+# named as such, not blamed on the kernel
+PINSCOPE_SYSFS_ROOT=$sys/pv capsh --drop=cap_syslog -- -c "exec '$bin' -d 1" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && has "no CAP_SYSLOG" "$tmp/err" "Failed to read the kernel's addresses: /proc/kallsyms shows them as 0" &&
+	hasnt "no CAP_SYSLOG: no kernel blame" "$tmp/err" "lacks the hooks" &&
+	ok "without CAP_SYSLOG: the hidden kallsyms addresses named (exit 1)"
 
 # --- case 11: root without capabilities ---------------------------------------------------
 for cmd in "replay --engine bpf $clean" "-d 1"; do
