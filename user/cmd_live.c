@@ -202,8 +202,6 @@ cleanup:
 	ring_buffer__free(rb);
 	loader_destroy(skel);
 	ksyms_free();
-	free(rep.viol);
-	free(rep.vsum);
-	free(rep.timeline);
+	report_free(&rep);
 	return rc;
 }

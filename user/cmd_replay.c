@@ -155,8 +155,6 @@ int cmd_replay(void)
 	if (env.metrics && rc != PINSCOPE_EXIT_ERROR)
 		serve_replay(&rep, &rc);
 	replay_close(&in);
-	free(rep.viol);
-	free(rep.vsum);
-	free(rep.timeline);
+	report_free(&rep);
 	return rc;
 }

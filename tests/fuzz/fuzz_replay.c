@@ -49,8 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		replay_close(&ri);
 	}
-	free(rep.viol);
-	free(rep.vsum);
+	report_free(&rep);
 	close(fd);
 	return 0;
 }

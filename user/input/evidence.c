@@ -186,8 +186,7 @@ static int same_violation(void *ctx, const bool *keep, size_t n)
 	}
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		same = same && (r == (int)v->rule || !rep.st.violated[r]);
-	free(rep.viol);
-	free(rep.vsum);
+	report_free(&rep);
 	return rc ? -EIO : same;
 }
 

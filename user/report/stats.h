@@ -72,6 +72,10 @@ struct report {
 	const struct evidence *evidence;	/* --evidence: its snippets (report/evidence.h) */
 };
 
+/* Free what the report holds (violations kept, where they are, summary,
+ * timeline); the counters stay */
+void report_free(struct report *rep);
+
 /* Sum the per-cpu stats of an ARRAY map whose values end with a struct
  * pinscope_stats (the skeleton's cpus map); 0 or -errno */
 int stats_read(int cpus_fd, struct pinscope_stats *out);
