@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +18,17 @@
  * Each returns the end of what it read, or NULL when it does not match; given
  * NULL, it returns NULL, so that a format is a chain of calls tested once.
  */
+/* <ctype.h> of the C locale (pinscope never sets another), without its call per byte */
+static inline bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10u;
+}
+
+static inline bool is_space(char c)
+{
+	return c == ' ' || (unsigned char)(c - '\t') < 5u;	/* \t \n \v \f \r */
+}
+
 static inline int hexval(unsigned char c)
 {
 	if ((unsigned int)(c - '0') < 10)
@@ -56,11 +66,10 @@ static const char *scan_dec_max(const char *s, __u64 *v, __u64 max)
 
 	if (!s)
 		return NULL;
-	for (; (unsigned char)(*s - '0') < 10u; s++) {
-		if (x > (max - (*s - '0')) / 10)
+	for (; is_digit(*s); s++)	/* no division per digit: x * 10 + d <= max */
+		if (__builtin_mul_overflow(x, 10, &x) || __builtin_add_overflow(x, *s - '0', &x) ||
+		    x > max)
 			return NULL;
-		x = x * 10 + (*s - '0');
-	}
 	*v = x;
 	return s == start ? NULL : s;
 }
@@ -76,7 +85,7 @@ static const char *scan_lit(const char *s, const char *lit)
 {
 	for (; s && *lit; lit++) {
 		if (*lit == ' ') {
-			while (isspace((unsigned char)*s))
+			while (is_space(*s))
 				s++;
 		} else if (*s++ != *lit) {
 			return NULL;
@@ -127,7 +136,7 @@ static int parse_level(const char *s, __u64 *level)
 			*level = i;
 			return 0;
 		}
-	return isdigit((unsigned char)*s) ? (*level = strtoull(s, NULL, 10), 0) : -1;
+	return is_digit(*s) ? (*level = strtoull(s, NULL, 10), 0) : -1;
 }
 
 static int parse_cmd(const char *s, __u64 *cmd)
@@ -141,7 +150,7 @@ static int parse_cmd(const char *s, __u64 *cmd)
 			*cmd = i;
 			return 0;
 		}
-	return isdigit((unsigned char)*s) ? (*cmd = strtoull(s, NULL, 0), 0) : -1;
+	return is_digit(*s) ? (*cmd = strtoull(s, NULL, 0), 0) : -1;
 }
 
 static int parse_flush_reason(const char *s, __u64 *r)
@@ -180,113 +189,157 @@ static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 	return 0;
 }
 
-/* Fill ev from the event's name and text; -1 if the text does not parse */
-static int parse_args(const char *name, const char *text, struct pinscope_event *ev)
+static int args_op(const char *text, struct pinscope_event *ev)
+{
+	return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
+}
+
+static int args_callback(const char *text, struct pinscope_event *ev)
 {
 	const char *s;
 
-	if (!strcmp(name, "xen_mmu_pgd_pin") || !strcmp(name, "xen_mmu_pgd_unpin")) {
-		ev->type = PINSCOPE_EV_OP_BEGIN;
-		ev->arg[0] = strstr(name, "unpin") ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
-		return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
-	}
-	if (!strcmp(name, "xen_mc_callback")) {
-		ev->type = PINSCOPE_EV_CALLBACK;
-		if (field(text, "callback", &s))
-			return -1;
-		ev->arg[0] = !strncmp(s, "xen_pte_unlock", 14) &&
-			     (s[14] == ',' || s[14] == '+');
-		return field_ptr(text, "data", &ev->arg[3]);
-	}
-	if (!strcmp(name, "xen_mc_flush_reason")) {
-		ev->type = PINSCOPE_EV_FLUSH_REASON;
-		return field(text, "reason", &s) || parse_flush_reason(s, &ev->arg[0]);
-	}
-	if (!strcmp(name, "xen_mc_flush")) {
-		/* "flushing %u hypercalls, %u arg bytes, %u callbacks" */
-		ev->type = PINSCOPE_EV_FLUSH;
-		s = scan_dec(scan_lit(text, "flushing "), &ev->arg[0]);
-		s = scan_dec(scan_lit(s, " hypercalls, "), &ev->arg[1]);
-		s = scan_dec(scan_lit(s, " arg bytes, "), &ev->arg[2]);
-		return scan_lit(s, " callbacks") ? 0 : -1;
-	}
-	if (!strcmp(name, "xen_mc_issue")) {
-		ev->type = PINSCOPE_EV_MC_ISSUE;
-		return 0;
-	}
-	if (!strcmp(name, "xen_mc_entry")) {
-		ev->type = PINSCOPE_EV_MC_ENTRY;
-		return parse_mc_entry(text, ev);
-	}
-	if (!strcmp(name, "xen_mmu_pte_lock")) {
-		ev->type = PINSCOPE_EV_LOCK;
-		return field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]);
-	}
-	if (!strcmp(name, "xen_mmu_pte_unlock")) {
-		ev->type = PINSCOPE_EV_UNLOCK;
-		return field_ptr(text, "ptl", &ev->arg[3]);
-	}
-	if (!strcmp(name, "xen_mmu_pin_page") || !strcmp(name, "xen_mmu_unpin_page")) {
-		ev->type = PINSCOPE_EV_PAGE;
-		ev->arg[0] = strstr(name, "unpin") ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN;
-		return field_ptr(text, "pfn", &ev->arg[1]) || field(text, "level", &s) ||
-		       parse_level(s, &ev->arg[2]) || field_ptr(text, "ptl", &ev->arg[3]);
-	}
-	if (!strcmp(name, "xen_mmu_do_pin")) {
-		ev->type = PINSCOPE_EV_DO_PIN;
-		return field(text, "cmd", &s) || parse_cmd(s, &ev->arg[0]) ||
-		       field_ptr(text, "pfn", &ev->arg[1]);
-	}
-	ev->type = PINSCOPE_EV_NONE;
+	if (field(text, "callback", &s))
+		return -1;
+	ev->arg[0] = !strncmp(s, "xen_pte_unlock", 14) && (s[14] == ',' || s[14] == '+');
+	return field_ptr(text, "data", &ev->arg[3]);
+}
+
+static int args_flush_reason(const char *text, struct pinscope_event *ev)
+{
+	const char *s;
+
+	return field(text, "reason", &s) || parse_flush_reason(s, &ev->arg[0]);
+}
+
+/* "flushing %u hypercalls, %u arg bytes, %u callbacks" */
+static int args_flush(const char *text, struct pinscope_event *ev)
+{
+	const char *s;
+
+	s = scan_dec(scan_lit(text, "flushing "), &ev->arg[0]);
+	s = scan_dec(scan_lit(s, " hypercalls, "), &ev->arg[1]);
+	s = scan_dec(scan_lit(s, " arg bytes, "), &ev->arg[2]);
+	return scan_lit(s, " callbacks") ? 0 : -1;
+}
+
+static int args_none(const char *text, struct pinscope_event *ev)
+{
 	return 0;
 }
 
-/* "1234.567890:" -> ns; also nanosecond precision from trace-cmd */
-static int parse_ts(const char *s, __u64 *ns)
+static int args_lock(const char *text, struct pinscope_event *ev)
+{
+	return field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]);
+}
+
+static int args_unlock(const char *text, struct pinscope_event *ev)
+{
+	return field_ptr(text, "ptl", &ev->arg[3]);
+}
+
+static int args_page(const char *text, struct pinscope_event *ev)
+{
+	const char *s;
+
+	return field_ptr(text, "pfn", &ev->arg[1]) || field(text, "level", &s) ||
+	       parse_level(s, &ev->arg[2]) || field_ptr(text, "ptl", &ev->arg[3]);
+}
+
+static int args_do_pin(const char *text, struct pinscope_event *ev)
+{
+	const char *s;
+
+	return field(text, "cmd", &s) || parse_cmd(s, &ev->arg[0]) ||
+	       field_ptr(text, "pfn", &ev->arg[1]);
+}
+
+/* The xen events the checker uses: their type, arg[0] when the name says it,
+ * and the parser of their text; every other xen event is skipped unparsed */
+static const struct xen_event {
+	const char *name;
+	size_t len;
+	__u32 type;
+	__u64 arg0;
+	int (*args)(const char *text, struct pinscope_event *ev);
+} xen_events[] = {
+#define XEN_EV(n, t, a0, fn) { n, sizeof(n) - 1, t, a0, fn }
+	XEN_EV("xen_mc_entry", PINSCOPE_EV_MC_ENTRY, 0, parse_mc_entry),
+	XEN_EV("xen_mc_flush", PINSCOPE_EV_FLUSH, 0, args_flush),
+	XEN_EV("xen_mc_issue", PINSCOPE_EV_MC_ISSUE, 0, args_none),
+	XEN_EV("xen_mc_callback", PINSCOPE_EV_CALLBACK, 0, args_callback),
+	XEN_EV("xen_mmu_do_pin", PINSCOPE_EV_DO_PIN, 0, args_do_pin),
+	XEN_EV("xen_mmu_pin_page", PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, args_page),
+	XEN_EV("xen_mmu_unpin_page", PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, args_page),
+	XEN_EV("xen_mmu_pte_lock", PINSCOPE_EV_LOCK, 0, args_lock),
+	XEN_EV("xen_mmu_pte_unlock", PINSCOPE_EV_UNLOCK, 0, args_unlock),
+	XEN_EV("xen_mmu_pgd_pin", PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, args_op),
+	XEN_EV("xen_mmu_pgd_unpin", PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, args_op),
+	XEN_EV("xen_mc_flush_reason", PINSCOPE_EV_FLUSH_REASON, 0, args_flush_reason),
+#undef XEN_EV
+};
+
+/* The entry of the event name (n bytes, not NUL-terminated), or NULL */
+static const struct xen_event *xen_event(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(xen_events) / sizeof(xen_events[0]); i++) {
+		const struct xen_event *e = &xen_events[i];
+
+		/* the last byte first: most names differ there, no call for them */
+		if (e->len == n && e->name[n - 1] == name[n - 1] && !memcmp(e->name, name, n))
+			return e;
+	}
+	return NULL;
+}
+
+/* "1234.567890:" -> ns; also nanosecond precision from trace-cmd; returns
+ * the ':' after it, or NULL */
+static const char *parse_ts(const char *s, __u64 *ns)
 {
 	unsigned long long sec = 0, frac = 0;
 	int digits = 0;
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	while (isdigit((unsigned char)*s)) {	/* ns past 2^64 (584 years) never wrap */
+	if (!is_digit(*s))
+		return NULL;
+	while (is_digit(*s)) {	/* ns past 2^64 (584 years) never wrap */
 		sec = sec * 10 + (*s++ - '0');
 		if (sec > UINT64_MAX / 1000000000ULL)
-			return -1;
+			return NULL;
 	}
 	if (*s++ != '.')
-		return -1;
-	while (isdigit((unsigned char)*s)) {
-		if (digits < 9) {
-			frac = frac * 10 + (*s - '0');
-			digits++;
-		}
+		return NULL;
+	for (; digits < 9 && is_digit(*s); s++, digits++)
+		frac = frac * 10 + (*s - '0');
+	while (is_digit(*s))	/* past the nanosecond: not kept */
 		s++;
-	}
 	if (*s != ':' || !digits)
-		return -1;
-	while (digits++ < 9)
+		return NULL;
+	for (; digits < 9; digits++)
 		frac *= 10;
 	if (sec * 1000000000ULL > UINT64_MAX - frac)
-		return -1;
+		return NULL;
 	*ns = sec * 1000000000ULL + frac;
-	return 0;
+	return s;
 }
 
 /* After the cpu field: an optional irq-flags column, then the timestamp;
  * returns the text after its ':' or NULL */
 static const char *ts_field(const char *p, __u64 *ns)
 {
+	const char *colon;
+
 	while (*p == ' ')
 		p++;
-	if (parse_ts(p, ns)) {			/* "d..2." first */
-		p = strchr(p, ' ');
-		while (p && *p == ' ')
+	colon = parse_ts(p, ns);
+	if (!colon) {			/* "d..2." first */
+		while (*p && *p != ' ')
 			p++;
-		if (!p || parse_ts(p, ns))
+		while (*p == ' ')
+			p++;
+		colon = parse_ts(p, ns);
+		if (!colon)
 			return NULL;
 	}
-	return strchr(p, ':') + 1;
+	return colon + 1;
 }
 
 /*
@@ -316,7 +369,7 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 			;
 	}
 	pid_end = p;
-	while (p > line && isdigit((unsigned char)p[-1]))
+	while (p > line && is_digit(p[-1]))
 		p--;
 	if (p == pid_end || p - 1 <= line || p[-1] != '-' || !scan_dec_max(p, &v, UINT32_MAX))
 		return false;
@@ -331,6 +384,15 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 	return true;
 }
 
+/* The next " [" at or after b (strstr(b, " [") by its rarer byte) */
+static const char *next_cpu_field(const char *b)
+{
+	for (const char *q = b; (q = strchr(q, '[')); q++)
+		if (q > b && q[-1] == ' ')
+			return q - 1;
+	return NULL;
+}
+
 /*
  * The "comm-pid [cpu] flags ts:" prefix; returns the text after the ts or NULL.
  * tracefs prints the comm as the task set it (prctl): it may hold spaces,
@@ -343,14 +405,14 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
  */
 static const char *parse_task(const char *line, struct pinscope_event *ev)
 {
-	struct pinscope_event first = {};
+	struct pinscope_event first;
 	const char *b = line, *rest, *first_rest = NULL;
 
-	while ((b = strstr(b, " ["))) {
+	while ((b = next_cpu_field(b))) {
 		if (task_at(line, b, ev, &rest)) {
 			while (*rest == ' ')
 				rest++;
-			if (!strncmp(rest, "xen_", 4))
+			if (rest[0] == 'x' && rest[1] == 'e' && rest[2] == 'n' && rest[3] == '_')
 				return rest;
 			if (!first_rest) {
 				first = *ev;
@@ -389,7 +451,7 @@ static bool parse_lost(const char *line, struct pinscope_event *ev)
 		return false;
 	}
 	line += n;
-	while (isspace((unsigned char)*line))
+	while (is_space(*line))
 		line++;
 	if (*line)
 		return false;
@@ -401,13 +463,14 @@ static bool parse_lost(const char *line, struct pinscope_event *ev)
 
 /*
  * The event of a "comm-pid [cpu] flags ts: name: text" line (leading blanks
- * skipped): its name into name[64] and the task, cpu and time into ev;
- * returns the text after "name:", or NULL if the line is no event (ev zeroed
- * by the caller).  The name
- * is the parsed one, never a substring of the line: a process chooses its
- * comm (prctl), and a comm such as "xen_mmu_do_pin:" is no event.
+ * skipped): its name (*name, *nlen bytes, not NUL-terminated) and the task,
+ * cpu and time into ev; returns the text after "name:", or NULL if the line
+ * is no event (ev zeroed by the caller).  The name is the parsed one, never
+ * a substring of the line: a process chooses its comm (prctl), and a comm
+ * such as "xen_mmu_do_pin:" is no event.
  */
-static const char *event_of(const char *line, struct pinscope_event *ev, char *name)
+static const char *event_of(const char *line, struct pinscope_event *ev, const char **name,
+			    size_t *nlen)
 {
 	const char *p, *colon;
 	size_t n;
@@ -421,8 +484,8 @@ static const char *event_of(const char *line, struct pinscope_event *ev, char *n
 	n = colon ? (size_t)(colon - p) : 0;
 	if (!colon || n >= TRACE_NAME_LEN || memchr(p, ' ', n))
 		return NULL;	/* function tracer and the like */
-	memcpy(name, p, n);
-	name[n] = 0;
+	*name = p;
+	*nlen = n;
 	for (p = colon + 1; *p == ' '; p++)
 		;
 	return p;
@@ -432,14 +495,16 @@ static const char *event_of(const char *line, struct pinscope_event *ev, char *n
 int trace_line_is_patched(const char *line)
 {
 	struct pinscope_event ev = {};
-	char name[TRACE_NAME_LEN];
+	const char *name;
+	size_t n;
 
 	while (*line == ' ' || *line == '\t')
 		line++;
-	if (!event_of(line, &ev, name))
+	if (!event_of(line, &ev, &name, &n))
 		return 0;
 	for (size_t i = 0; i < nr_hooks; i++)
-		if (hooks[i].origin == HOOK_PATCH && !strcmp(hooks[i].target, name))
+		if (hooks[i].origin == HOOK_PATCH && !strncmp(hooks[i].target, name, n) &&
+		    !hooks[i].target[n])
 			return 1;
 	return 0;
 }
@@ -447,27 +512,34 @@ int trace_line_is_patched(const char *line)
 enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 				 char *err, size_t errlen)
 {
-	char name[TRACE_NAME_LEN];
-	const char *p;
+	const struct xen_event *x;
+	const char *p, *name;
+	size_t n;
 
 	while (*line == ' ' || *line == '\t')
 		line++;
 	if (!*line || *line == '\n' || *line == '#')
 		return TRACE_LINE_HEADER;
 	memset(ev, 0, sizeof(*ev));
-	if (parse_lost(line, ev))
+	if (*line == 'C' && parse_lost(line, ev))
 		return TRACE_LINE_EVENT;
-	p = event_of(line, ev, name);
-	if (!p || strncmp(name, "xen_", 4))
+	p = event_of(line, ev, &name, &n);
+	if (!p || n < 4 || memcmp(name, "xen_", 4))
 		return TRACE_LINE_OTHER;
-	if (parse_args(name, p, ev)) {
-		if (!strcmp(name, "xen_mc_flush_reason") && strstr(p, "??"))
+	x = xen_event(name, n);
+	if (!x)
+		return TRACE_LINE_XEN_UNUSED;	/* its text is not even looked at */
+	ev->type = x->type;
+	ev->arg[0] = x->arg0;
+	if (x->args(p, ev)) {
+		if (x->type == PINSCOPE_EV_FLUSH_REASON && strstr(p, "??"))
 			/* its print fmt names XEN_MC_FL_*, whose values the kernel does not export */
 			snprintf(err, errlen, "'%.40s': 'trace-cmd report' cannot name the flush "
 				 "reason; replay the trace.dat itself", p);
 		else
-			snprintf(err, errlen, "cannot parse the arguments of %s: '%.80s'", name, p);
+			snprintf(err, errlen, "cannot parse the arguments of %.*s: '%.80s'", (int)n,
+				 name, p);
 		return TRACE_LINE_BAD;
 	}
-	return ev->type == PINSCOPE_EV_NONE ? TRACE_LINE_XEN_UNUSED : TRACE_LINE_EVENT;
+	return TRACE_LINE_EVENT;
 }
