@@ -29,12 +29,17 @@ static inline bool is_space(char c)
 	return c == ' ' || (unsigned char)(c - '\t') < 5u;	/* \t \n \v \f \r */
 }
 
+/* a hex digit's value + 1, 0 for any other byte: one load per digit */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static inline int hexval(unsigned char c)
 {
-	if ((unsigned int)(c - '0') < 10)
-		return c - '0';
-	c |= 0x20;
-	return (unsigned int)(c - 'a') < 6 ? c - 'a' + 10 : -1;
+	return hex1[c] - 1;
 }
 
 /* hex digits, an optional "0x" first (as strtoull(s, 16) takes them); NULL
@@ -83,7 +88,9 @@ static const char *scan_dec(const char *s, __u64 *v)
  * scanf format); returns the end of the match or NULL */
 static const char *scan_lit(const char *s, const char *lit)
 {
-	for (; s && *lit; lit++) {
+	if (!s)
+		return NULL;
+	for (; *lit; lit++) {
 		if (*lit == ' ') {
 			while (is_space(*s))
 				s++;
@@ -255,40 +262,63 @@ static int args_do_pin(const char *text, struct pinscope_event *ev)
 
 /* The xen events the checker uses: their type, arg[0] when the name says it,
  * and the parser of their text; every other xen event is skipped unparsed */
-static const struct xen_event {
-	const char *name;
-	size_t len;
+struct xen_event {
 	__u32 type;
 	__u64 arg0;
 	int (*args)(const char *text, struct pinscope_event *ev);
-} xen_events[] = {
-#define XEN_EV(n, t, a0, fn) { n, sizeof(n) - 1, t, a0, fn }
-	XEN_EV("xen_mc_entry", PINSCOPE_EV_MC_ENTRY, 0, parse_mc_entry),
-	XEN_EV("xen_mc_flush", PINSCOPE_EV_FLUSH, 0, args_flush),
-	XEN_EV("xen_mc_issue", PINSCOPE_EV_MC_ISSUE, 0, args_none),
-	XEN_EV("xen_mc_callback", PINSCOPE_EV_CALLBACK, 0, args_callback),
-	XEN_EV("xen_mmu_do_pin", PINSCOPE_EV_DO_PIN, 0, args_do_pin),
-	XEN_EV("xen_mmu_pin_page", PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, args_page),
-	XEN_EV("xen_mmu_unpin_page", PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, args_page),
-	XEN_EV("xen_mmu_pte_lock", PINSCOPE_EV_LOCK, 0, args_lock),
-	XEN_EV("xen_mmu_pte_unlock", PINSCOPE_EV_UNLOCK, 0, args_unlock),
-	XEN_EV("xen_mmu_pgd_pin", PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, args_op),
-	XEN_EV("xen_mmu_pgd_unpin", PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, args_op),
-	XEN_EV("xen_mc_flush_reason", PINSCOPE_EV_FLUSH_REASON, 0, args_flush_reason),
-#undef XEN_EV
 };
 
-/* The entry of the event name (n bytes, not NUL-terminated), or NULL */
+/* The entry of the event name (n bytes, not NUL-terminated), or NULL: by its
+ * length, then memcmp() of a constant size (inlined as a few word compares) */
 static const struct xen_event *xen_event(const char *name, size_t n)
 {
-	for (size_t i = 0; i < sizeof(xen_events) / sizeof(xen_events[0]); i++) {
-		const struct xen_event *e = &xen_events[i];
-
-		/* the last byte first: most names differ there, no call for them */
-		if (e->len == n && e->name[n - 1] == name[n - 1] && !memcmp(e->name, name, n))
-			return e;
+#define IS(lit) (!memcmp(name, lit, sizeof(lit) - 1))
+#define EV(t, a0, fn) ({ static const struct xen_event e_ = { t, a0, fn }; &e_; })
+	switch (n) {
+	case 12:
+		return IS("xen_mc_entry") ? EV(PINSCOPE_EV_MC_ENTRY, 0, parse_mc_entry) :
+		       IS("xen_mc_flush") ? EV(PINSCOPE_EV_FLUSH, 0, args_flush) :
+		       IS("xen_mc_issue") ? EV(PINSCOPE_EV_MC_ISSUE, 0, args_none) : NULL;
+	case 14:
+		return IS("xen_mmu_do_pin") ? EV(PINSCOPE_EV_DO_PIN, 0, args_do_pin) : NULL;
+	case 15:
+		return IS("xen_mc_callback") ? EV(PINSCOPE_EV_CALLBACK, 0, args_callback) :
+		       IS("xen_mmu_pgd_pin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, args_op) :
+		       NULL;
+	case 16:
+		return IS("xen_mmu_pin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, args_page) :
+		       IS("xen_mmu_pte_lock") ? EV(PINSCOPE_EV_LOCK, 0, args_lock) : NULL;
+	case 17:
+		return IS("xen_mmu_pgd_unpin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, args_op) :
+		       NULL;
+	case 18:
+		return IS("xen_mmu_unpin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, args_page) :
+		       IS("xen_mmu_pte_unlock") ? EV(PINSCOPE_EV_UNLOCK, 0, args_unlock) : NULL;
+	case 19:
+		return IS("xen_mc_flush_reason") ?
+		       EV(PINSCOPE_EV_FLUSH_REASON, 0, args_flush_reason) : NULL;
 	}
 	return NULL;
+#undef EV
+#undef IS
+}
+
+/*
+ * The n (1..8) decimal digits at s as a number, with one 8-byte load (the
+ * caller knows the 8 bytes are in the string): the digits are shifted to the
+ * top (most significant first, little-endian), '0's fill the bottom, then
+ * pairs, quads and the whole are combined by three multiplications
+ */
+static __u64 digits8(const char *s, int n)
+{
+	__u64 v;
+
+	memcpy(&v, s, 8);
+	v = n == 8 ? v : v << (8 * (8 - n)) | (0x3030303030303030ULL >> (8 * n));
+	v -= 0x3030303030303030ULL;
+	v = (v * 10 + (v >> 8)) & 0x00ff00ff00ff00ffULL;
+	v = (v * 100 + (v >> 16)) & 0x0000ffff0000ffffULL;
+	return (v * 10000 + (v >> 32)) & 0xffffffffULL;
 }
 
 /* "1234.567890:" -> ns; also nanosecond precision from trace-cmd; returns
@@ -298,23 +328,37 @@ static const char *parse_ts(const char *s, __u64 *ns)
 	unsigned long long sec = 0, frac = 0;
 	int digits = 0;
 
-	if (!is_digit(*s))
+	static const __u32 scale[10] = {
+		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+	};
+	const char *start = s;
+
+	for (; is_digit(*s); s++)	/* may wrap: only kept up to 10 digits */
+		sec = sec * 10 + (*s - '0');
+	if (s == start)
 		return NULL;
-	while (is_digit(*s)) {	/* ns past 2^64 (584 years) never wrap */
-		sec = sec * 10 + (*s++ - '0');
-		if (sec > UINT64_MAX / 1000000000ULL)
-			return NULL;
-	}
+	if (s - start > 10)		/* ns past 2^64 (584 years) never wrap */
+		for (sec = 0, s = start; is_digit(*s); s++) {
+			sec = sec * 10 + (*s - '0');
+			if (sec > UINT64_MAX / 1000000000ULL)
+				return NULL;
+		}
 	if (*s++ != '.')
 		return NULL;
-	for (; digits < 9 && is_digit(*s); s++, digits++)
-		frac = frac * 10 + (*s - '0');
-	while (is_digit(*s))	/* past the nanosecond: not kept */
-		s++;
-	if (*s != ':' || !digits)
+	for (start = s; is_digit(*s); s++)
+		;
+	if (*s != ':' || s == start)
 		return NULL;
-	for (; digits < 9; digits++)
-		frac *= 10;
+	digits = s - start < 9 ? s - start : 9;	/* past the nanosecond: not kept */
+	/* 6 to 9 digits (tracefs: 6, trace-cmd: 9): 8 bytes from start are the
+	 * string's (its ':' and the byte after it at worst), converted at once */
+	if (digits >= 6 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+		frac = digits8(start, digits < 8 ? digits : 8) * (digits == 9 ? 10 : 1) +
+		       (digits == 9 ? start[8] - '0' : 0);
+	else
+		for (int i = 0; i < digits; i++)
+			frac = frac * 10 + (start[i] - '0');
+	frac *= scale[digits];
 	if (sec * 1000000000ULL > UINT64_MAX - frac)
 		return NULL;
 	*ns = sec * 1000000000ULL + frac;
@@ -516,8 +560,9 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 	const char *p, *name;
 	size_t n;
 
-	while (*line == ' ' || *line == '\t')
-		line++;
+	while (*line == ' ' || *line == '\t')	/* the spaces first: one compare each */
+		while (*++line == ' ')
+			;
 	if (!*line || *line == '\n' || *line == '#')
 		return TRACE_LINE_HEADER;
 	memset(ev, 0, sizeof(*ev));
