@@ -365,42 +365,81 @@ static const char *parse_ts(const char *s, __u64 *ns)
 	return s;
 }
 
+/* parse_ts()'s verdict without the value: a time of at most 10 digits of
+ * seconds is below 2^64 ns whatever its fraction, a longer one is parsed */
+static const char *ts_check(const char *s)
+{
+	const char *start = s;
+	__u64 ns;
+
+	while (is_digit(*s))
+		s++;
+	if (s == start)
+		return NULL;
+	if (s - start > 10)
+		return parse_ts(start, &ns);
+	if (*s++ != '.')
+		return NULL;
+	for (start = s; is_digit(*s); s++)
+		;
+	return *s == ':' && s != start ? s : NULL;
+}
+
+/* scan_dec_max()'s verdict without the value: 9 digits or fewer fit 32 bits */
+static const char *dec_check(const char *s, __u64 max)
+{
+	const char *start = s;
+	__u64 v;
+
+	while (is_digit(*s))
+		s++;
+	if (s - start > 9)
+		return scan_dec_max(start, &v, max);
+	return s == start ? NULL : s;
+}
+
+/*
+ * Where the fields of a "comm-pid [cpu] flags ts:" prefix are, checked but
+ * not converted: an event the checker does not use needs none of them
+ */
+struct task {
+	const char *comm, *pid, *cpu, *ts;
+	size_t comm_len;
+};
+
 /* After the cpu field: an optional irq-flags column, then the timestamp;
- * returns the text after its ':' or NULL */
-static const char *ts_field(const char *p, __u64 *ns)
+ * returns the text after its ':' or NULL, the timestamp in *ts */
+static const char *ts_field(const char *p, const char **ts)
 {
 	const char *colon;
 
 	while (*p == ' ')
 		p++;
-	colon = parse_ts(p, ns);
+	colon = ts_check(p);
 	if (!colon) {			/* "d..2." first */
 		while (*p && *p != ' ')
 			p++;
 		while (*p == ' ')
 			p++;
-		colon = parse_ts(p, ns);
+		colon = ts_check(p);
 		if (!colon)
 			return NULL;
 	}
+	*ts = p;
 	return colon + 1;
 }
 
 /*
  * Is b (" [") the cpu field of a "comm-pid [cpu]" prefix?  Before it: "-pid",
  * spaces, and the "(tgid)" of the record-tgid option; after it, digits, "]"
- * and the timestamp.  Fills ev and *rest (the text after the timestamp).
+ * and the timestamp.  Fills t and *rest (the text after the timestamp).
  */
-static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
-		    const char **rest)
+static bool task_at(const char *line, const char *b, struct task *t, const char **rest)
 {
 	const char *p = b, *start, *pid_end, *end;
-	__u64 v = 0;
-	size_t n;
 
-	end = scan_dec_max(b + 2, &v, UINT32_MAX);	/* cpu and pid: 32 bits, never cut */
-	ev->cpu = v;
-	if (!end || *end != ']' || !(*rest = ts_field(end + 1, &ev->ts_ns)))
+	end = dec_check(b + 2, UINT32_MAX);	/* cpu and pid: 32 bits, never cut */
+	if (!end || *end != ']' || !(*rest = ts_field(end + 1, &t->ts)))
 		return false;
 	while (p > line && p[-1] == ' ')
 		p--;
@@ -415,17 +454,31 @@ static bool task_at(const char *line, const char *b, struct pinscope_event *ev,
 	pid_end = p;
 	while (p > line && is_digit(p[-1]))
 		p--;
-	if (p == pid_end || p - 1 <= line || p[-1] != '-' || !scan_dec_max(p, &v, UINT32_MAX))
+	if (p == pid_end || p - 1 <= line || p[-1] != '-' || !dec_check(p, UINT32_MAX))
 		return false;
-	ev->pid = v;
 	for (start = line; *start == ' '; start++)	/* right-aligned comm */
 		;
-	n = p - 1 - start;
-	if (n > PINSCOPE_COMM_LEN - 1)	/* no comm: another event's text (a file name) */
-		return false;
-	memcpy(ev->comm, start, n);
-	ev->comm[n] = 0;
+	if ((size_t)(p - 1 - start) > PINSCOPE_COMM_LEN - 1)
+		return false;	/* no comm: another event's text (a file name) */
+	t->comm = start;
+	t->comm_len = p - 1 - start;
+	t->pid = p;
+	t->cpu = b + 2;
 	return true;
+}
+
+/* The task, cpu and time of an event the checker uses, into ev */
+static void task_fill(const struct task *t, struct pinscope_event *ev)
+{
+	__u64 v = 0;
+
+	scan_dec_max(t->cpu, &v, UINT32_MAX);
+	ev->cpu = v;
+	scan_dec_max(t->pid, &v, UINT32_MAX);
+	ev->pid = v;
+	parse_ts(t->ts, &ev->ts_ns);
+	memcpy(ev->comm, t->comm, t->comm_len);
+	ev->comm[t->comm_len] = 0;
 }
 
 /* The next " [" at or after b (strstr(b, " [") by its rarer byte) */
@@ -438,36 +491,31 @@ static const char *next_cpu_field(const char *b)
 }
 
 /*
- * The "comm-pid [cpu] flags ts:" prefix; returns the text after the ts or NULL.
- * tracefs prints the comm as the task set it (prctl): it may hold spaces,
- * dashes and "[1]" of its own, so every " [digits]" is a candidate, checked
- * on both sides; the first whose event is a xen one wins (a comm of 15 chars
- * cannot hold a fake "-1 [1] 1.0: xen_...:"), else the first that parses.
- * What is before the "-pid" is the comm, at most 15 bytes (TASK_COMM_LEN):
- * a longer one is the text of an event before it (sched_process_exec's file
- * name, a trace_marker), which a process chooses, so it holds no xen event.
+ * The "comm-pid [cpu] flags ts:" prefix of a xen event; returns the text
+ * after the ts (its name) or NULL.  tracefs prints the comm as the task set
+ * it (prctl): it may hold spaces, dashes and "[1]" of its own, so every
+ * " [digits]" is a candidate, checked on both sides; the first followed by a
+ * xen event wins (a comm of 15 chars cannot hold a fake "-1 [1] 1.0:
+ * xen_...:").  What is before the "-pid" is the comm, at most 15 bytes
+ * (TASK_COMM_LEN): a longer one is the text of an event before it
+ * (sched_process_exec's file name, a trace_marker), which a process chooses,
+ * so it holds no xen event.  A line with no xen event is skipped whatever
+ * its prefix.
  */
-static const char *parse_task(const char *line, struct pinscope_event *ev)
+static const char *parse_task(const char *line, struct task *t)
 {
-	struct pinscope_event first;
-	const char *b = line, *rest, *first_rest = NULL;
+	const char *b = line, *rest;
 
 	while ((b = next_cpu_field(b))) {
-		if (task_at(line, b, ev, &rest)) {
+		if (task_at(line, b, t, &rest)) {
 			while (*rest == ' ')
 				rest++;
 			if (rest[0] == 'x' && rest[1] == 'e' && rest[2] == 'n' && rest[3] == '_')
 				return rest;
-			if (!first_rest) {
-				first = *ev;
-				first_rest = rest;
-			}
 		}
 		b += 2;
 	}
-	if (first_rest)
-		*ev = first;
-	return first_rest;
+	return NULL;
 }
 
 /*
@@ -506,20 +554,19 @@ static bool parse_lost(const char *line, struct pinscope_event *ev)
 }
 
 /*
- * The event of a "comm-pid [cpu] flags ts: name: text" line (leading blanks
- * skipped): its name (*name, *nlen bytes, not NUL-terminated) and the task,
- * cpu and time into ev; returns the text after "name:", or NULL if the line
- * is no event (ev zeroed by the caller).  The name is the parsed one, never
- * a substring of the line: a process chooses its comm (prctl), and a comm
- * such as "xen_mmu_do_pin:" is no event.
+ * The xen event of a "comm-pid [cpu] flags ts: name: text" line (leading
+ * blanks skipped): its name (*name, *nlen bytes, not NUL-terminated) and
+ * where its task, cpu and time are (t); returns the text after "name:", or
+ * NULL if the line holds no xen event.  The name is the parsed one, never a
+ * substring of the line: a process chooses its comm (prctl), and a comm such
+ * as "xen_mmu_do_pin:" is no event.
  */
-static const char *event_of(const char *line, struct pinscope_event *ev, const char **name,
-			    size_t *nlen)
+static const char *event_of(const char *line, struct task *t, const char **name, size_t *nlen)
 {
 	const char *p, *colon;
 	size_t n;
 
-	p = parse_task(line, ev);
+	p = parse_task(line, t);
 	if (!p)
 		return NULL;
 	while (*p == ' ')
@@ -538,13 +585,13 @@ static const char *event_of(const char *line, struct pinscope_event *ev, const c
 /* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
 int trace_line_is_patched(const char *line)
 {
-	struct pinscope_event ev = {};
+	struct task t;
 	const char *name;
 	size_t n;
 
 	while (*line == ' ' || *line == '\t')
 		line++;
-	if (!event_of(line, &ev, &name, &n))
+	if (!event_of(line, &t, &name, &n))
 		return 0;
 	for (size_t i = 0; i < nr_hooks; i++)
 		if (hooks[i].origin == HOOK_PATCH && !strncmp(hooks[i].target, name, n) &&
@@ -558,6 +605,7 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 {
 	const struct xen_event *x;
 	const char *p, *name;
+	struct task t;
 	size_t n;
 
 	while (*line == ' ' || *line == '\t')	/* the spaces first: one compare each */
@@ -568,12 +616,13 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 	memset(ev, 0, sizeof(*ev));
 	if (*line == 'C' && parse_lost(line, ev))
 		return TRACE_LINE_EVENT;
-	p = event_of(line, ev, &name, &n);
-	if (!p || n < 4 || memcmp(name, "xen_", 4))
+	p = event_of(line, &t, &name, &n);
+	if (!p)
 		return TRACE_LINE_OTHER;
 	x = xen_event(name, n);
-	if (!x)
-		return TRACE_LINE_XEN_UNUSED;	/* its text is not even looked at */
+	if (!x)		/* neither its text nor its task, cpu and time are converted */
+		return TRACE_LINE_XEN_UNUSED;
+	task_fill(&t, ev);
 	ev->type = x->type;
 	ev->arg[0] = x->arg0;
 	if (x->args(p, ev)) {
