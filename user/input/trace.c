@@ -117,6 +117,10 @@ static int field(const char *text, const char *key, const char **val)
 	size_t n = strlen(key);
 	const char *p = text;
 
+	if (!strncmp(text, key, n) && text[n] == ' ') {	/* the first field: no search */
+		*val = text + n + 1;
+		return 0;
+	}
 	while ((p = strstr(p, key))) {
 		if ((p == text || p[-1] == ' ') && p[n] == ' ') {
 			*val = p + n + 1;
