@@ -101,6 +101,20 @@ static const char *scan_lit(const char *s, const char *lit)
 	return s;
 }
 
+/* scan_lit(s, " , "), the separator of a list, without walking the literal */
+static const char *scan_comma(const char *s)
+{
+	if (!s)
+		return NULL;
+	while (is_space(*s))
+		s++;
+	if (*s++ != ',')
+		return NULL;
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
 /* "0000000012345678", "0xffff...", "(null)" -> value; -1 if not a pointer */
 static int parse_ptr(const char *s, __u64 *v)
 {
@@ -192,8 +206,8 @@ static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 	scan_dec(s, &ev->arg[0]);	/* 0 if no number, as before */
 	s = strchr(text, '[');
 	s = scan_hex(scan_lit(s ? s + 1 : NULL, " "), &a[0]);
-	s = scan_hex(scan_lit(s, " , "), &a[1]);
-	if (!scan_hex(scan_lit(s, " , "), &a[2]))
+	s = scan_hex(scan_comma(s), &a[1]);
+	if (!scan_hex(scan_comma(s), &a[2]))
 		return -1;
 	ev->arg[1] = trace_va_pfn(a[0]);
 	ev->arg[2] = a[2];
@@ -227,6 +241,12 @@ static int args_flush(const char *text, struct pinscope_event *ev)
 {
 	const char *s;
 
+	/* as the kernel prints it, one blank between words: no literal walked */
+	if (!strncmp(text, "flushing ", 9) && (s = scan_dec(text + 9, &ev->arg[0])) &&
+	    !strncmp(s, " hypercalls, ", 13) && (s = scan_dec(s + 13, &ev->arg[1])) &&
+	    !strncmp(s, " arg bytes, ", 12) && (s = scan_dec(s + 12, &ev->arg[2])) &&
+	    !strncmp(s, " callbacks", 10))
+		return 0;
 	s = scan_dec(scan_lit(text, "flushing "), &ev->arg[0]);
 	s = scan_dec(scan_lit(s, " hypercalls, "), &ev->arg[1]);
 	s = scan_dec(scan_lit(s, " arg bytes, "), &ev->arg[2]);
