@@ -461,10 +461,20 @@ static const char *ts_field(const char *p, const char **ts)
 static bool task_at(const char *line, const char *b, struct task *t, const char **rest)
 {
 	const char *p = b, *start, *pid_end, *end;
+	__u64 w;
 
 	end = dec_check(b + 2, UINT32_MAX);	/* cpu and pid: 32 bits, never cut */
 	if (!end || *end != ']' || !(*rest = ts_field(end + 1, &t->ts)))
 		return false;
+	/* the padding after the pid, 8 bytes at a time ([line, b) is the string's) */
+	for (; p - line >= 8 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__; p -= 8) {
+		memcpy(&w, p - 8, 8);
+		w ^= 0x2020202020202020ULL;	/* a zero byte per blank */
+		if (w) {		/* the last non-blank is in the highest nonzero byte */
+			p -= __builtin_clzll(w) / 8;
+			break;
+		}
+	}
 	while (p > line && p[-1] == ' ')
 		p--;
 	if (p > line && p[-1] == ')') {		/* "(   170) " or "(-------) " */
