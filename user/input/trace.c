@@ -439,7 +439,7 @@ static const char *ts_field(const char *p, const char **ts)
 
 	while (*p == ' ')
 		p++;
-	colon = ts_check(p);
+	colon = is_digit(*p) ? ts_check(p) : NULL;
 	if (!colon) {			/* "d..2." first */
 		while (*p && *p != ' ')
 			p++;
@@ -488,7 +488,9 @@ static bool task_at(const char *line, const char *b, struct task *t, const char 
 	pid_end = p;
 	while (p > line && is_digit(p[-1]))
 		p--;
-	if (p == pid_end || p - 1 <= line || p[-1] != '-' || !dec_check(p, UINT32_MAX))
+	/* the pid's digits are counted already: dec_check() only past 9 of them */
+	if (p == pid_end || p - 1 <= line || p[-1] != '-' ||
+	    (pid_end - p > 9 && !dec_check(p, UINT32_MAX)))
 		return false;
 	for (start = line; *start == ' '; start++)	/* right-aligned comm */
 		;
