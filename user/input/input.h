@@ -36,6 +36,8 @@ struct input {
 	/* lines are cut out of buf in place (memchr): INPUT_BUF_SIZE bytes, [pos, end) unread */
 	char *buf;
 	size_t pos, end;
+	size_t nul;		/* offset of the first NUL byte in [pos, end), or SIZE_MAX */
+	const char *line_nul;	/* the first NUL byte of the line last returned, or NULL */
 	bool eof;		/* the current source returned its end */
 	__u64 lineno;		/* of the line last returned */
 };
@@ -49,6 +51,14 @@ void input_close(struct input *in);
  * Returns 1, 0 at the end, or -errno after printing what and where.
  */
 int input_line(struct input *in, const char **line, size_t *len);
+/*
+ * The first NUL byte of the line input_line() returned last, or NULL: the
+ * bytes are searched for NULs once per read, not once per line.
+ */
+static inline const char *input_line_nul(const struct input *in)
+{
+	return in->line_nul;
+}
 /* Start of a look-ahead: the lines read from now on are read again after input_rewind() */
 int input_mark(struct input *in);
 int input_rewind(struct input *in);

@@ -230,7 +230,7 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 		if (rc <= 0)
 			return rc ? PINSCOPE_EXIT_ERROR : 0;
 		c->lines++;
-		nul = memchr(line, 0, len);	/* would cut the line short: an event lost */
+		nul = input_line_nul(in);	/* would cut the line short: an event lost */
 		if (nul) {
 			fprintf(stderr, "%s:%llu: a NUL byte at column %zu: the trace is corrupt (a "
 				"damaged copy?). Record it again, or remove the byte (tr -d '\\000')\n",
