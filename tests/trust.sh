@@ -317,6 +317,35 @@ run "xz of comment lines, piped" 1 -- sh -c "exec '$bin' replay - < '$tmp/bomb.x
 	has "xz of comment lines" "$tmp/err" 'Failed to replay <stdin>: no xen event in its first 64 MiB' &&
 	ok "150 MB of comment lines: given up after 64 MiB of look-ahead"
 
+# --- issue 25.4: a damaged trace.dat cannot crash pinscope --------------------------------
+# libtracecmd crashes (SIGSEGV) on most cuts of an uncompressed trace.dat (file version
+# 6): it runs in a child process, whose crash is an error (exit 1) that names the damage
+dat=$data/patched-6.1-live-early_unlock-window.dat
+if command -v trace-cmd > /dev/null &&
+   trace-cmd convert -i $dat -o "$tmp/v6.dat" --file-version 6 --compression none > "$tmp/out" 2>&1; then
+	run "trace.dat version 6" 3 -- "$bin" replay -j "$tmp/v6.dat" &&
+		json "trace.dat version 6" "$tmp/out" 'viol["unlock-after-flush"] == 670' &&
+		ok "an uncompressed trace.dat (version 6): replayed as the stored one"
+	damaged='Failed to read trace .*: the trace\.dat is damaged \(the trace-cmd library crashed .*: Segmentation fault\): the replay is refused'
+	head -c $(($(stat -c %s "$tmp/v6.dat") / 2)) "$tmp/v6.dat" > "$tmp/half.dat"
+	run "trace.dat cut in half" 1 -- "$bin" replay "$tmp/half.dat" &&
+		has "trace.dat cut in half" "$tmp/err" "$damaged" &&
+		ok "a trace.dat cut in half: exit 1, 'the trace.dat is damaged', no crash"
+	run "trace.dat cut in half, xz, piped" 1 -- sh -c "xz -0 -c '$tmp/half.dat' | exec '$bin' replay -j -" &&
+		has "trace.dat cut in half, xz, piped" "$tmp/err" "$damaged" &&
+		ok "the same, xz-compressed and piped (copied to /tmp first): exit 1"
+	size=$(stat -c %s "$tmp/v6.dat") signals=""
+	for i in $(seq 1 24); do
+		head -c $((size * i / 25)) "$tmp/v6.dat" > "$tmp/cut.dat"
+		"$bin" replay -j "$tmp/cut.dat" > /dev/null 2>&1; rc=$?
+		[ $rc = 1 ] || signals="$signals $((size * i / 25)):$rc"
+	done
+	[ -z "$signals" ] && ok "24 cuts of a trace.dat: each exit 1" ||
+		bad "cuts of a trace.dat that did not exit 1 (offset:exit):$signals"
+else
+	bad "trace-cmd convert failed (or no trace-cmd: run 'make deps')"; sed 's/^/     | /' "$tmp/out" | head -3
+fi
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

@@ -82,7 +82,7 @@ int replay_open(const char *path, struct replay_input *ri, const volatile sig_at
 	memset(ri, 0, sizeof(*ri));
 	err = input_open(path, &ri->in);
 	if (!err && ri->in.format == INPUT_TRACEDAT)
-		err = tracedat_open(&ri->in, &ri->dat) ?: tracedat_caps(ri->dat, &ri->caps);
+		err = tracedat_open(&ri->in, &ri->dat, stop) ?: tracedat_caps(ri->dat, &ri->caps);
 	else if (!err)
 		err = text_caps(&ri->in, &ri->caps, stop);
 	if (err)
