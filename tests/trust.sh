@@ -345,6 +345,11 @@ if command -v trace-cmd > /dev/null &&
 else
 	bad "trace-cmd convert failed (or no trace-cmd: run 'make deps')"; sed 's/^/     | /' "$tmp/out" | head -3
 fi
+# a piped or compressed trace.dat is copied to /tmp for libtracecmd: at most 1 GiB
+run "endless piped trace.dat" 1 -- sh -c "{ printf '\027\010\104tracing6'; head -c 1100M /dev/zero; } |
+	exec '$bin' replay -" &&
+	has "endless piped trace.dat" "$tmp/err" 'Failed to spool trace <stdin> to a temporary file: it is more than 1024 MiB' &&
+	ok "a piped trace.dat of 1100 MiB: refused after 1024 MiB copied"
 
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then

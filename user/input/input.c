@@ -451,6 +451,7 @@ int input_rewind(struct input *in)
 int input_fd(struct input *in)
 {
 	char buf[BUF_SIZE];
+	__u64 total = 0;
 	size_t n;
 
 	if (in->seekable || in->spool) {	/* the file, or the copy made before */
@@ -464,6 +465,15 @@ int input_fd(struct input *in)
 	if (!in->spool)
 		return spool_failed(in, -errno);
 	while ((n = fread(buf, 1, sizeof(buf), in->f)) > 0) {
+		if ((total += n) > INPUT_SPOOL_MAX) {	/* a decompression bomb, /dev/zero */
+			fprintf(stderr, "Failed to spool trace %s to a temporary file: it is more than "
+				"%llu MiB (the limit for a trace.dat read from a pipe or decompressed): %s, "
+				"and replay that file\n", in->name, INPUT_SPOOL_MAX >> 20,
+				in->codec == INPUT_XZ ? "decompress it with 'xz -dk FILE'" :
+				in->codec == INPUT_GZIP ? "decompress it with 'gunzip -k FILE'" :
+				"save it to a file");
+			return -EFBIG;
+		}
 		if (fwrite(buf, 1, n, in->spool) != n)
 			return spool_failed(in, -(errno ? errno : EIO));
 		/* a signal cut a read short: stdio would read on, until the writer ends */

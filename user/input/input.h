@@ -52,10 +52,13 @@ int input_line(struct input *in, const char **line, size_t *len);
 /* Start of a look-ahead: the lines read from now on are read again after input_rewind() */
 int input_mark(struct input *in);
 int input_rewind(struct input *in);
+/* Largest copy input_fd() makes of a pipe or of decompressed data (in /tmp) */
+#define INPUT_SPOOL_MAX (1ULL << 30)
 /*
  * The whole decoded content as a seekable file descriptor (the file itself,
- * or a temporary copy of a pipe or of decompressed data), positioned at 0,
- * owned by in; -errno after printing why.
+ * or a temporary copy of a pipe or of decompressed data, at most
+ * INPUT_SPOOL_MAX bytes), positioned at 0, owned by in; -errno after
+ * printing why.
  */
 int input_fd(struct input *in);
 const char *input_codec_name(enum input_codec c);
