@@ -356,7 +356,9 @@ static void reader_main(struct reader *td)
 	signal(SIGTERM, SIG_IGN);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-	/* the sanitizers' handlers would exit(1): the library's crash stays a signal */
+	/* as in pinscope: the library's crash a signal, not the exit(1) of the
+	 * handlers of the sanitizers and libFuzzer (tests/fuzz/fuzz_tracedat.c) */
+	signal(SIGABRT, SIG_DFL);
 	signal(SIGSEGV, SIG_DFL);
 	signal(SIGBUS, SIG_DFL);
 	signal(SIGFPE, SIG_DFL);
