@@ -351,6 +351,27 @@ run "endless piped trace.dat" 1 -- sh -c "{ printf '\027\010\104tracing6'; head 
 	has "endless piped trace.dat" "$tmp/err" 'Failed to spool trace <stdin> to a temporary file: it is more than 1024 MiB' &&
 	ok "a piped trace.dat of 1100 MiB: refused after 1024 MiB copied"
 
+# --- issue 25.8: SIGINT during a pipe's look-ahead does not wait for the writer --------------
+# a mainline trace (no patched event: the look-ahead reads on) from a writer that then holds
+# the pipe open 10 s; SIGINT: the lines read are judged at once, marked partial
+mkfifo "$tmp/la.fifo"
+"$bin" replay -j - < "$tmp/la.fifo" > "$tmp/la.json" 2> "$tmp/err" & reader=$!
+python3 -c 'import sys, time; sys.stdout.buffer.write(open(sys.argv[1], "rb").read()); sys.stdout.flush()
+time.sleep(10)' $data/debian-6.1-sample.trace > "$tmp/la.fifo" & writer=$!
+sleep 1.5; kill -INT $reader
+for i in $(seq 30); do kill -0 $reader 2> /dev/null || break; sleep 0.1; done
+if kill -0 $reader 2> /dev/null; then
+	bad "SIGINT during a pipe's look-ahead: still waiting for the writer after 3 s"
+	wait $reader
+else
+	wait $reader; rc=$?
+	[ $rc = 0 ] && json "SIGINT in the look-ahead" "$tmp/la.json" 'd["partial"].startswith("interrupted at line")' \
+		'd["replay"]["interrupted"]' 'd["ops"]["pins"] > 0' &&
+		ok "SIGINT during a pipe's look-ahead: the lines read are judged at once, marked partial" ||
+		{ [ $rc = 0 ] || bad "SIGINT in the look-ahead: exit $rc"; }
+fi
+kill $writer 2> /dev/null; wait $writer 2> /dev/null
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

@@ -345,9 +345,12 @@ static int read_line(struct input *in, const char **line, size_t *len)
 			return -2;
 		if (in->eof && in->from_spool) {
 			/* the look-ahead was read again (it ends with the start of
-			 * the line being read, input_rewind): the rest follows */
+			 * the line being read, input_rewind): the rest follows,
+			 * unless only the spool is read (input_spooled_line) */
 			in->from_spool = false;
 			in->eof = false;
+			if (in->spool_only)
+				return 0;
 			continue;
 		}
 		if (in->eof) {		/* a last line without its newline */
@@ -410,6 +413,18 @@ int input_line(struct input *in, const char **line, size_t *len)
 			     putc('\n', in->spool) == EOF))
 		return spool_failed(in, -(errno ? errno : EIO));
 	return 1;
+}
+
+int input_spooled_line(struct input *in, const char **line, size_t *len)
+{
+	int rc;
+
+	if (!in->from_spool)
+		return 0;
+	in->spool_only = true;
+	rc = input_line(in, line, len);
+	in->spool_only = false;
+	return rc;
 }
 
 int input_mark(struct input *in)

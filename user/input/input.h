@@ -33,6 +33,7 @@ struct input {
 	bool seekable;		/* plain regular file: rewind() works */
 	FILE *spool;		/* lines read ahead (input_mark .. input_rewind) */
 	bool spooling, from_spool;
+	bool spool_only;	/* input_spooled_line(): the end of the spool is the end */
 	/* lines are cut out of buf in place (memchr): INPUT_BUF_SIZE bytes, [pos, end) unread */
 	char *buf;
 	size_t pos, end;
@@ -49,6 +50,12 @@ void input_close(struct input *in);
  * Returns 1, 0 at the end, or -errno after printing what and where.
  */
 int input_line(struct input *in, const char **line, size_t *len);
+/*
+ * input_line(), but only while the lines come from the look-ahead's spool:
+ * 0 at its end, never a read of the input itself (after a signal: a pipe's
+ * writer is not waited for)
+ */
+int input_spooled_line(struct input *in, const char **line, size_t *len);
 /* Start of a look-ahead: the lines read from now on are read again after input_rewind() */
 int input_mark(struct input *in);
 int input_rewind(struct input *in);

@@ -152,10 +152,11 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	size_t len;
 	int rc;
 
-	/* after a signal, the lines of the look-ahead (spooled) are still read */
+	/* after a signal, the lines of the look-ahead (spooled) are still read, not the pipe */
 	while (!stopped(o->stop) || in->from_spool) {
-		rc = input_line(in, &line, &len);
-		if (rc == -EINTR && stopped(o->stop))
+		rc = stopped(o->stop) ? input_spooled_line(in, &line, &len) :
+					input_line(in, &line, &len);
+		if ((rc == -EINTR || !rc) && stopped(o->stop))
 			break;
 		if (rc == -EINTR)
 			fprintf(stderr, "Failed to read trace %s after line %llu: %s\n", in->name,
