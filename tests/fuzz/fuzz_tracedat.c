@@ -16,20 +16,17 @@
  * The child's exit, 1 or a signal, is the "damaged" error, as in pinscope.
  * Coverage of the child does not reach libFuzzer (another process): the
  * seeds (tests/fuzz/seed.sh: the first 300 events of each trace.dat of
- * tests/data, one also as version 6) carry it.  Inputs without the
- * trace.dat magic are fuzz_replay's.
+ * tests/data, one also as version 6) carry it.
+ *
+ * The first byte picks how the rest, a trace.dat, is read: even, as a
+ * regular file; odd, as a pipe (copied to /tmp first).  Inputs without the
+ * trace.dat magic after it are fuzz_replay's.
  */
 #define _GNU_SOURCE
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/mman.h>
-#include <unistd.h>
-#include "input/replay.h"
-#include "report/report.h"
-
-static FILE *devnull;
+#include "replay_one.h"
 
 /* the library's malloc of a size read from a damaged file: NULL, as glibc's */
 const char *__asan_default_options(void)
@@ -40,30 +37,17 @@ const char *__asan_default_options(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char magic[] = "\x17\x08\x44tracing";
-	struct report rep = {};
-	struct viol_sink sink = { .rep = &rep };
-	struct replay_opts o = {};
-	struct replay_input ri;
-	char path[32];
+	bool as_pipe;
 	int fd;
 
-	if (size < sizeof(magic) - 1 || memcmp(data, magic, sizeof(magic) - 1))
+	if (size < sizeof(magic) || memcmp(data + 1, magic, sizeof(magic) - 1))
 		return 0;
-	if (!devnull && !(devnull = fopen("/dev/null", "w")))
-		abort();
+	as_pipe = data[0] & 1;
 	fd = memfd_create("trace.dat", 0);
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+	/* the pipe is read from offset 1; the file is the bytes after the first */
+	if (fd < 0 || write(fd, data + !as_pipe, size - !as_pipe) != (ssize_t)(size - !as_pipe))
 		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (!replay_open(path, &ri, NULL)) {
-		if (!replay_run(&ri, &o, &rep, &sink)) {
-			report_text(devnull, &rep, true);
-			report_json(devnull, &rep, report_exit_code(&rep));
-		}
-		replay_close(&ri);
-	}
-	free(rep.viol);
-	free(rep.vsum);
+	replay_one(fd, as_pipe);
 	close(fd);
 	return 0;
 }

@@ -16,18 +16,21 @@ done
 # (no trace.dat in replay: fuzz_replay reads it with tracedat-none.c, see fuzz.mk)
 # tracedat: the first 300 events of each trace.dat (trace-cmd split: 46-125 KB; the
 # whole files take seconds each in the fuzz build) and one of them as file version 6,
-# uncompressed (trace-cmd convert), the format the library crashes on most
+# uncompressed (trace-cmd convert), the format the library crashes on most; each after
+# fuzz_replay's first byte (0: read as a regular file)
+t=$out/tracedat.tmp; mkdir -p "$t"
 for f in "$data"/*.dat; do
 	b=$(basename "$f" .dat)
 	if ! command -v trace-cmd > /dev/null; then	# the whole file, then
-		cp "$f" "$out/tracedat/$b.dat"; continue
+		cp "$f" "$t/$b.dat"; continue
 	fi
-	trace-cmd split -i "$f" -o "$out/tracedat/$b-300" -e 300 > /dev/null 2>&1 &&
-		mv "$out/tracedat/$b-300.1" "$out/tracedat/$b-300.dat"
+	trace-cmd split -i "$f" -o "$t/$b-300" -e 300 > /dev/null 2>&1 && mv "$t/$b-300.1" "$t/$b-300.dat"
 done
-f=$out/tracedat/patched-6.1-live-early_unlock-window-300.dat
-[ -e "$f" ] && trace-cmd convert -i "$f" -o "${f%.dat}-v6.dat" --file-version 6 --compression none \
-	> /dev/null 2>&1
+[ -e "$t/patched-6.1-live-early_unlock-window-300.dat" ] &&
+	trace-cmd convert -i "$t/patched-6.1-live-early_unlock-window-300.dat" --file-version 6 \
+		-o "$t/patched-6.1-live-early_unlock-window-300-v6.dat" --compression none > /dev/null 2>&1
+for f in "$t"/*.dat; do { printf '\0'; cat "$f"; } > "$out/tracedat/$(basename "$f")"; done
+rm -rf "$t"
 xz -0 -c "$out/replay/patched-6.1-clean.slice" > "$out/replay/clean.slice.xz"
 gzip -c "$out/replay/patched-6.1-early_unlock.slice" > "$out/replay/early.slice.gz"
 # trace: one line of each event, both line formats
