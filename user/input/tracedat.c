@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <trace-cmd/trace-cmd.h>
@@ -62,6 +63,7 @@ struct reader {
 	struct tep_handle *tep;
 	int ids[K_NR];		/* event id of each kind, -1 if not in the file */
 	volatile __u64 *at;	/* shared with the parent: the record being read */
+	pid_t parent;
 	__u64 lines, skipped, xen_unused;
 	__u32 caps;
 	int rc;
@@ -346,6 +348,28 @@ static int feed_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	return 0;
 }
 
+/*
+ * The reader needs only the file (open) and the pipe: as root it becomes
+ * nobody, without capabilities or a way back (no_new_privs), so that what a
+ * crafted file could make of the library's memory errors is not root's
+ */
+static int drop_root(struct reader *td)
+{
+	static const gid_t nogroup = 65534;
+	static const uid_t nobody = 65534;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    (!geteuid() && (setgroups(1, &nogroup) || setresgid(nogroup, nogroup, nogroup) ||
+			    setresuid(nobody, nobody, nobody)))) {
+		int err = -errno;
+
+		fprintf(stderr, "Failed to read trace %s: cannot drop root in its reader: %s\n",
+			td->in->name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 /* The child: both passes, each event and the counts to the parent; never returns */
 static void reader_main(struct reader *td)
 {
@@ -354,7 +378,6 @@ static void reader_main(struct reader *td)
 	/* the parent decides on SIGINT/SIGTERM; its death ends the reader */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 	/* as in pinscope: the library's crash a signal, not the exit(1) of the
 	 * handlers of the sanitizers and libFuzzer (tests/fuzz/fuzz_tracedat.c) */
@@ -364,7 +387,11 @@ static void reader_main(struct reader *td)
 	signal(SIGFPE, SIG_DFL);
 	signal(SIGILL, SIG_DFL);
 #endif
-	rc = reader_open(td) ?: reader_caps(td);
+	rc = drop_root(td);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* after drop_root: a change of user clears it */
+	if (getppid() != td->parent)
+		_exit(0);	/* the parent is gone already */
+	rc = rc ?: reader_open(td) ?: reader_caps(td);
 	send_msg(td, MSG_CAPS, rc, NULL);
 	if (!rc) {
 		td->rc = 0;
@@ -396,7 +423,7 @@ static int reap(struct tracedat *td, bool kill_it)
 	if (*td->at)
 		snprintf(where, sizeof(where), "at record %llu", (unsigned long long)*td->at);
 	else
-		snprintf(where, sizeof(where), "in its headers, before the first record");
+		snprintf(where, sizeof(where), "before its first record was read");
 	if (WIFSIGNALED(st))
 		snprintf(how, sizeof(how), "the trace-cmd library crashed %s: %s", where,
 			 strsignal(WTERMSIG(st)));
@@ -477,7 +504,8 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 		close(pfd[0]);
 		if (!r)
 			_exit(4);
-		*r = (struct reader){ .in = in, .fd = fd, .at = td->at, .out = pfd[1] };
+		*r = (struct reader){ .in = in, .fd = fd, .at = td->at, .out = pfd[1],
+				      .parent = getppid() };
 		reader_main(r);
 	}
 	close(pfd[1]);
