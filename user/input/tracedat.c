@@ -350,8 +350,10 @@ static int feed_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 
 /*
  * The reader needs only the file (open) and the pipe: as root it becomes
- * nobody, without capabilities or a way back (no_new_privs), so that what a
- * crafted file could make of the library's memory errors is not root's
+ * nobody, without capabilities, and never gains any (no_new_privs), so that
+ * what a crafted file could make of the library's memory errors is not
+ * root's.  Root without CAP_SETUID/CAP_SETGID (a confined service) keeps its
+ * user: the reader still works.
  */
 static int drop_root(struct reader *td)
 {
@@ -360,7 +362,7 @@ static int drop_root(struct reader *td)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 	    (!geteuid() && (setgroups(1, &nogroup) || setresgid(nogroup, nogroup, nogroup) ||
-			    setresuid(nobody, nobody, nobody)))) {
+			    setresuid(nobody, nobody, nobody)) && errno != EPERM)) {
 		int err = -errno;
 
 		fprintf(stderr, "Failed to read trace %s: cannot drop root in its reader: %s\n",
