@@ -321,6 +321,61 @@ run "xz of comment lines, piped" 1 -- sh -c "exec '$bin' replay - < '$tmp/bomb.x
 	has "xz of comment lines" "$tmp/err" 'Failed to replay <stdin>: no xen event in its first 64 MiB' &&
 	ok "150 MB of comment lines: given up after 64 MiB of look-ahead"
 
+# --- issue 25.4: a damaged trace.dat cannot crash pinscope --------------------------------
+# libtracecmd crashes (SIGSEGV) on most cuts of an uncompressed trace.dat (file version
+# 6): it runs in a child process, whose crash is an error (exit 1) that names the damage
+dat=$data/patched-6.1-live-early_unlock-window.dat
+if command -v trace-cmd > /dev/null &&
+   trace-cmd convert -i $dat -o "$tmp/v6.dat" --file-version 6 --compression none > "$tmp/out" 2>&1; then
+	run "trace.dat version 6" 3 -- "$bin" replay -j "$tmp/v6.dat" &&
+		json "trace.dat version 6" "$tmp/out" 'viol["unlock-after-flush"] == 670' &&
+		ok "an uncompressed trace.dat (version 6): replayed as the stored one"
+	damaged='Failed to read trace .*: the trace\.dat is damaged \(the trace-cmd library crashed .*: Segmentation fault\): the replay is refused'
+	head -c $(($(stat -c %s "$tmp/v6.dat") / 2)) "$tmp/v6.dat" > "$tmp/half.dat"
+	run "trace.dat cut in half" 1 -- "$bin" replay "$tmp/half.dat" &&
+		has "trace.dat cut in half" "$tmp/err" "$damaged" &&
+		ok "a trace.dat cut in half: exit 1, 'the trace.dat is damaged', no crash"
+	run "trace.dat cut in half, xz, piped" 1 -- sh -c "xz -0 -c '$tmp/half.dat' | exec '$bin' replay -j -" &&
+		has "trace.dat cut in half, xz, piped" "$tmp/err" "$damaged" &&
+		ok "the same, xz-compressed and piped (copied to /tmp first): exit 1"
+	size=$(stat -c %s "$tmp/v6.dat") signals=""
+	for i in $(seq 1 24); do
+		head -c $((size * i / 25)) "$tmp/v6.dat" > "$tmp/cut.dat"
+		"$bin" replay -j "$tmp/cut.dat" > /dev/null 2>&1; rc=$?
+		[ $rc = 1 ] || signals="$signals $((size * i / 25)):$rc"
+	done
+	[ -z "$signals" ] && ok "24 cuts of a trace.dat: each exit 1" ||
+		bad "cuts of a trace.dat that did not exit 1 (offset:exit):$signals"
+else
+	bad "trace-cmd convert failed (or no trace-cmd: run 'make deps')"; sed 's/^/     | /' "$tmp/out" | head -3
+fi
+# a piped or compressed trace.dat is copied to /tmp for libtracecmd: at most 1 GiB
+run "endless piped trace.dat" 1 -- sh -c "{ printf '\027\010\104tracing6'; head -c 1100M /dev/zero; } |
+	exec '$bin' replay -" &&
+	has "endless piped trace.dat" "$tmp/err" 'Failed to spool trace <stdin> to a temporary file: it is more than 1024 MiB' &&
+	ok "a piped trace.dat of 1100 MiB: refused after 1024 MiB copied"
+
+# --- issue 25.8: SIGINT during a pipe's look-ahead does not wait for the writer --------------
+# a mainline trace (no patched event: the look-ahead reads on) from a writer that then holds
+# the pipe open 10 s; SIGINT: the lines read are judged at once, marked partial
+mkfifo "$tmp/la.fifo"
+"$bin" replay -j - < "$tmp/la.fifo" > "$tmp/la.json" 2> "$tmp/err" & reader=$!
+python3 -c 'import sys, time; sys.stdout.buffer.write(open(sys.argv[1], "rb").read()); sys.stdout.flush()
+time.sleep(10)' $data/debian-6.1-sample.trace > "$tmp/la.fifo" & writer=$!
+sleep 1.5; kill -INT $reader
+for i in $(seq 30); do kill -0 $reader 2> /dev/null || break; sleep 0.1; done
+if kill -0 $reader 2> /dev/null; then
+	bad "SIGINT during a pipe's look-ahead: still waiting for the writer after 3 s"
+	wait $reader
+else
+	wait $reader; rc=$?
+	[ $rc = 0 ] && json "SIGINT in the look-ahead" "$tmp/la.json" 'd["partial"].startswith("interrupted at line")' \
+		'd["replay"]["interrupted"]' 'd["ops"]["pins"] > 0' &&
+		ok "SIGINT during a pipe's look-ahead: the lines read are judged at once, marked partial" ||
+		{ [ $rc = 0 ] || bad "SIGINT in the look-ahead: exit $rc"; }
+fi
+kill $writer 2> /dev/null; wait $writer 2> /dev/null
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them

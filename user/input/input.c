@@ -371,9 +371,12 @@ static int read_line(struct input *in, const char **line, size_t *len)
 			return -2;
 		if (in->eof && in->from_spool) {
 			/* the look-ahead was read again (it ends with the start of
-			 * the line being read, input_rewind): the rest follows */
+			 * the line being read, input_rewind): the rest follows,
+			 * unless only the spool is read (input_spooled_line) */
 			in->from_spool = false;
 			in->eof = false;
+			if (in->spool_only)
+				return 0;
 			continue;
 		}
 		if (in->eof) {		/* a last line without its newline */
@@ -461,6 +464,18 @@ int input_line(struct input *in, const char **line, size_t *len)
 	return 1;
 }
 
+int input_spooled_line(struct input *in, const char **line, size_t *len)
+{
+	int rc;
+
+	if (!in->from_spool)
+		return 0;
+	in->spool_only = true;
+	rc = input_line(in, line, len);
+	in->spool_only = false;
+	return rc;
+}
+
 int input_mark(struct input *in)
 {
 	if (in->seekable)
@@ -500,6 +515,7 @@ int input_rewind(struct input *in)
 int input_fd(struct input *in)
 {
 	char buf[BUF_SIZE];
+	__u64 total = 0;
 	size_t n;
 
 	if (in->seekable || in->spool) {	/* the file, or the copy made before */
@@ -513,6 +529,15 @@ int input_fd(struct input *in)
 	if (!in->spool)
 		return spool_failed(in, -errno);
 	while ((n = fread(buf, 1, sizeof(buf), in->f)) > 0) {
+		if ((total += n) > INPUT_SPOOL_MAX) {	/* a decompression bomb, /dev/zero */
+			fprintf(stderr, "Failed to spool trace %s to a temporary file: it is more than "
+				"%llu MiB (the limit for a trace.dat read from a pipe or decompressed): %s, "
+				"and replay that file\n", in->name, INPUT_SPOOL_MAX >> 20,
+				in->codec == INPUT_XZ ? "decompress it with 'xz -dk FILE'" :
+				in->codec == INPUT_GZIP ? "decompress it with 'gunzip -k FILE'" :
+				"save it to a file");
+			return -EFBIG;
+		}
 		if (fwrite(buf, 1, n, in->spool) != n)
 			return spool_failed(in, -(errno ? errno : EIO));
 		/* a signal cut a read short: stdio would read on, until the writer ends */

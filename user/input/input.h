@@ -33,6 +33,7 @@ struct input {
 	bool seekable;		/* plain regular file: rewind() works */
 	FILE *spool;		/* lines read ahead (input_mark .. input_rewind) */
 	bool spooling, from_spool;
+	bool spool_only;	/* input_spooled_line(): the end of the spool is the end */
 	/* lines are cut out of buf in place (memchr): INPUT_BUF_SIZE bytes, [pos, end) unread */
 	char *buf;
 	size_t pos, end;
@@ -59,13 +60,23 @@ static inline const char *input_line_nul(const struct input *in)
 {
 	return in->line_nul;
 }
+
+/*
+ * input_line(), but only while the lines come from the look-ahead's spool:
+ * 0 at its end, never a read of the input itself (after a signal: a pipe's
+ * writer is not waited for)
+ */
+int input_spooled_line(struct input *in, const char **line, size_t *len);
 /* Start of a look-ahead: the lines read from now on are read again after input_rewind() */
 int input_mark(struct input *in);
 int input_rewind(struct input *in);
+/* Largest copy input_fd() makes of a pipe or of decompressed data (in /tmp) */
+#define INPUT_SPOOL_MAX (1ULL << 30)
 /*
  * The whole decoded content as a seekable file descriptor (the file itself,
- * or a temporary copy of a pipe or of decompressed data), positioned at 0,
- * owned by in; -errno after printing why.
+ * or a temporary copy of a pipe or of decompressed data, at most
+ * INPUT_SPOOL_MAX bytes), positioned at 0, owned by in; -errno after
+ * printing why.
  */
 int input_fd(struct input *in);
 const char *input_codec_name(enum input_codec c);

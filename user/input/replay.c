@@ -145,7 +145,7 @@ int replay_open(const char *path, struct replay_input *ri, const volatile sig_at
 	memset(ri, 0, sizeof(*ri));
 	err = input_open(path, &ri->in);
 	if (!err && ri->in.format == INPUT_TRACEDAT)
-		err = tracedat_open(&ri->in, &ri->dat) ?: tracedat_caps(ri->dat, &ri->caps);
+		err = tracedat_open(&ri->in, &ri->dat, stop) ?: tracedat_caps(ri->dat, &ri->caps);
 	else if (!err)
 		err = text_caps(&ri->in, &ri->caps, stop);
 	if (err)
@@ -219,10 +219,11 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	size_t len;
 	int rc;
 
-	/* after a signal, the lines of the look-ahead (spooled) are still read */
+	/* after a signal, the lines of the look-ahead (spooled) are still read, not the pipe */
 	while (!stopped(o->stop) || in->from_spool) {
-		rc = input_line(in, &line, &len);
-		if (rc == -EINTR && stopped(o->stop))
+		rc = stopped(o->stop) ? input_spooled_line(in, &line, &len) :
+					input_line(in, &line, &len);
+		if ((rc == -EINTR || !rc) && stopped(o->stop))
 			break;
 		if (rc == -EINTR)
 			fprintf(stderr, "Failed to read trace %s after line %llu: %s\n", in->name,
