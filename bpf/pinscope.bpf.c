@@ -153,13 +153,12 @@ static long pend_one(__u64 i, void *data)
 		return 1;
 	}
 	at = s->pend.ptr + (s->pend.first + i) * sizeof(op);
-	if (bpf_probe_read_kernel(&op, sizeof(op), (const void *)at) ||
-	    op.cmd > PINSCOPE_MMUEXT_UNPIN) {
-		if (op.cmd > PINSCOPE_MMUEXT_UNPIN)
-			return 0;	/* another MMUEXT command: not a pin */
-		s->st.lost.mmuext_unread++;
+	if (bpf_probe_read_kernel(&op, sizeof(op), (const void *)at)) {
+		s->st.lost.mmuext_unread++;	/* counted whatever the garbage read */
 		return 0;
 	}
+	if (op.cmd > PINSCOPE_MMUEXT_UNPIN)
+		return 0;	/* another MMUEXT command (a TLB flush, a new base): not a pin */
 	live(&e, PINSCOPE_EV_DO_PIN, c->e.cpu);
 	e.arg[0] = op.cmd;
 	e.arg[1] = mfn_to_pfn(op.mfn);
