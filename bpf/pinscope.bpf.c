@@ -113,12 +113,12 @@ static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __
 
 /* The machine-to-phys table: MACH2PHYS_VIRT_START of the x86-64 PV ABI,
  * unless kallsyms tells where machine_to_phys_mapping is */
+__u64 m2p_cache;
+
 static __always_inline __u64 mfn_to_pfn(__u64 mfn)
 {
-	__u64 base = 0xffff800000000000ULL, pfn = 0;
+	__u64 base = kvar_u64(m2p_addr, &m2p_cache, 0xffff800000000000ULL), pfn = 0;
 
-	if (m2p_addr)
-		bpf_probe_read_kernel(&base, sizeof(base), (const void *)m2p_addr);
 	if (bpf_probe_read_kernel(&pfn, sizeof(pfn), (const void *)(base + mfn * 8)))
 		return ~0ULL;
 	return pfn;
@@ -329,15 +329,8 @@ __u64 page_offset_cache;
 
 static __always_inline __u64 va_pfn(__u64 va)
 {
-	__u64 base = page_offset_cache;
-
-	if (!base && page_offset_base_addr) {
-		bpf_probe_read_kernel(&base, sizeof(base), (const void *)page_offset_base_addr);
-		page_offset_cache = base;
-	}
-	if (!base)
-		base = 0xffff888000000000ULL;
-	return (va - base) >> 12;
+	return (va - kvar_u64(page_offset_base_addr, &page_offset_cache,
+			      0xffff888000000000ULL)) >> 12;	/* __PAGE_OFFSET_BASE_L4 */
 }
 
 /* struct multicall_entry of xen/interface/xen.h (an ABI) */
