@@ -152,6 +152,7 @@ test-cli: $(OUTPUT)/pinscope
 	$(Q)tests/trust.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
 	$(Q)tests/input.sh $(OUTPUT)/pinscope
+	$(Q)tests/evidence.sh $(OUTPUT)/pinscope
 	$(Q)tests/percentiles.py $(OUTPUT)/pinscope > $(OUTPUT)/percentiles.log || \
 		{ grep -v '^ok' $(OUTPUT)/percentiles.log; exit 1; }
 	$(Q)tail -1 $(OUTPUT)/percentiles.log

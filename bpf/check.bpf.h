@@ -74,7 +74,7 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 	r->pfn = pfn;
 	r->detail = detail;
 	r->nr_stack = 0;
-	r->pad = 0;
+	r->seq = p->live ? 0 : p->e->seq;
 	/* the operation's process, even when another one's event closed it */
 	if (p->s->op.kind) {
 		r->pid = p->s->op.pid;
@@ -251,7 +251,7 @@ static long release_one(__u64 i, void *ctx)
 	struct held_scan *c = ctx;
 	struct held_lock *h = &c->s->held.lock[(c->s->held.head + (__u32)i) & HELD_MASK];
 
-	if (h->ptl)
+	if (h->ptl && h->op)	/* not a foreign operation's (-p) */
 		time_add(c->s, &c->s->st.hold[(h->op - 1) & 1], h->ts, c->ts);
 	return 0;
 }
@@ -305,8 +305,8 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	h->pfn = pfn;
 	h->ts = ts;
 	h->gen = s->mc.gen;
-	h->op = s->op.kind;
-	h->op_seq = s->op.seq;
+	h->op = s->op.kind;		/* NONE: a lock of a foreign operation (-p) */
+	h->op_seq = s->op.kind ? s->op.seq : 0;
 	s->held.tail++;
 	n = ++s->held.nr;
 	if (s->op.kind == PINSCOPE_OP_PIN || s->op.kind == PINSCOPE_OP_UNPIN)
@@ -315,8 +315,21 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 		s->st.suspend_locks++;
 	if (n > s->op.locks_max)
 		s->op.locks_max = n;
-	if (n > PINSCOPE_MC_BATCH)
+	if (n > PINSCOPE_MC_BATCH && s->op.kind)
 		report_once(p, PINSCOPE_R_LOCKS_BOUNDED, PINSCOPE_WHY_TOO_MANY_LOCKS, pfn, n);
+}
+
+/* A held lock is gone: its slot freed */
+static __always_inline void held_forget(struct cpu_state *s, struct held_lock *h)
+{
+	h->ptl = 0;
+	if (s->held.nr)
+		s->held.nr--;
+	/* a FIFO release: one step, no scan */
+	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
+		s->held.head++;
+	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
+		held_gc(s);
 }
 
 /* A held lock is released: record its hold time */
@@ -326,14 +339,7 @@ static __always_inline void held_release(struct ps *p, struct held_lock *h, __u6
 	__u32 k = (h->op - 1) & 1;
 
 	time_add(s, &s->st.hold[k], h->ts, ts);
-	h->ptl = 0;
-	if (s->held.nr)
-		s->held.nr--;
-	/* a FIFO release: one step, no scan */
-	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
-		s->held.head++;
-	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
-		held_gc(s);
+	held_forget(s, h);
 }
 
 /*
@@ -570,8 +576,10 @@ static __always_inline void on_op_begin(struct ps *p)
 	if (kind != PINSCOPE_OP_PIN && kind != PINSCOPE_OP_UNPIN)
 		return;
 	pid = ev_pid(p);
-	if (targ_tgid && pid != targ_tgid)
+	if (targ_tgid && pid != targ_tgid) {
+		s->op.flags = OPF_FOREIGN;	/* its locks: held, not judged, not lost */
 		return;
+	}
 	seq = ++s->ops_started;
 	ts = ev_ts(p);
 	held = s->held.nr;
@@ -724,10 +732,11 @@ static __always_inline void on_mc_entry(struct ps *p)
 static __always_inline void on_lock(struct ps *p)
 {
 	maybe_finish(p);
-	if (!p->s->op.kind)
+	if (!p->s->op.kind && !(p->s->op.flags & OPF_FOREIGN))
 		return;
 	held_push(p, p->e->arg[3], p->e->arg[1], ev_ts(p));
-	mm_lock_judge(p, p->e->arg[1], PINSCOPE_EV_MMLOCK(p->e->arg[0]));
+	if (p->s->op.kind)	/* a foreign operation's lock: held, never judged */
+		mm_lock_judge(p, p->e->arg[1], PINSCOPE_EV_MMLOCK(p->e->arg[0]));
 }
 
 static __always_inline void on_unlock(struct ps *p)
@@ -748,6 +757,10 @@ static __always_inline void on_unlock(struct ps *p)
 			return;
 		}
 		s->st.lost.unmatched_unlock++;
+		return;
+	}
+	if (!h->op) {		/* a foreign operation's (-p): not judged */
+		held_forget(s, h);
 		return;
 	}
 	checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
@@ -833,8 +846,13 @@ static __always_inline void on_callback(struct ps *p)
 	if (!p->e->arg[0])
 		return;		/* not xen_pte_unlock */
 	s->st.pte_unlock_cbs++;
-	if (!s->op.kind)
+	if (!s->op.kind) {
+		/* -p, no lock events: a foreign operation's lock, known from its
+		 * deferred unlock, held until it runs */
+		if (!HAS(LOCK) && (s->op.flags & OPF_FOREIGN))
+			held_push(p, ptl, 0, ev_ts(p));
 		return;
+	}
 	if (HAS(LOCK)) {
 		h = held_find_last(s, ptl);
 		if (h)

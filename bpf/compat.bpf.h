@@ -18,6 +18,22 @@
 __u64 vmemmap_cache;
 
 /*
+ * A kernel variable (a __u64) read once through the address the loader found
+ * in /proc/kallsyms, cached in *cache; dflt when kallsyms did not name it or
+ * the read failed (the next call tries again)
+ */
+static __always_inline __u64 kvar_u64(__u64 addr, __u64 *cache, __u64 dflt)
+{
+	__u64 v = *cache;
+
+	if (!v && addr) {
+		bpf_probe_read_kernel(&v, sizeof(v), (const void *)addr);
+		*cache = v;
+	}
+	return v ?: dflt;
+}
+
+/*
  * "bpf: Add get_func_[arg|ret|arg_cnt] helpers" (v5.17): fentry arguments as
  * scalars; pointer arithmetic on a BTF pointer (struct page *) is refused by
  * the verifier, so the page's address is taken with bpf_get_func_arg().
@@ -25,14 +41,8 @@ __u64 vmemmap_cache;
  */
 static __always_inline __u64 page_to_pfn(__u64 page)
 {
-	__u64 base = vmemmap_start ?: vmemmap_cache;
-
-	if (!base && vmemmap_base_addr) {
-		bpf_probe_read_kernel(&base, sizeof(base), (const void *)vmemmap_base_addr);
-		vmemmap_cache = base;
-	}
-	if (!base)
-		base = 0xffffea0000000000ULL;	/* __VMEMMAP_BASE_L4 */
+	__u64 base = vmemmap_start ?: kvar_u64(vmemmap_base_addr, &vmemmap_cache,
+					       0xffffea0000000000ULL);	/* __VMEMMAP_BASE_L4 */
 	/* sizeof(struct page) is 64 unless debug options grow it: a shift
 	 * then (the verifier knows page_size_of and drops the other branch) */
 	if (page_size_of == 64)

@@ -30,7 +30,9 @@ struct held_lock {
 #define OPF_UPGD_SEEN	(1 << 5)	/* unpin: the user pgd was visited (op_upgd_pfn) */
 #define OPF_L4_LATE	(1 << 6)	/* unpin: the pgd's UNPIN queued after the walk began */
 #define OPF_L4_PGD	(1 << 7)	/* the pin/unpin of the op's own pgd was seen */
-#define OPF_SUSPEND	(1 << 8)	/* on the suspend path (its mm is init_mm) */
+#define OPF_FOREIGN	(1 << 8)	/* -p: another process's operation runs (op.kind NONE):
+					 * its split locks are held, never judged */
+#define OPF_SUSPEND	(1 << 9)	/* on the suspend path (its mm is init_mm) */
 
 /* pg_flags */
 #define PGF_ACTIVE	(1 << 0)

@@ -97,8 +97,10 @@ static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __
 	 * the checker does, so that a hook in an interrupt meanwhile never sees
 	 * nr_busy 0 with an operation running (track_busy() corrects it after,
 	 * when the operation is not one pinscope follows) */
-	if (type == PINSCOPE_EV_OP_BEGIN)
+	if (type == PINSCOPE_EV_OP_BEGIN) {
 		busy_set(s, 1);
+		s->pend.ptr = 0;	/* nothing queued before it is its own */
+	}
 	live(&e, type, cpu);
 	e.arg[0] = a0;
 	e.arg[1] = a1;
@@ -111,12 +113,12 @@ static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __
 
 /* The machine-to-phys table: MACH2PHYS_VIRT_START of the x86-64 PV ABI,
  * unless kallsyms tells where machine_to_phys_mapping is */
+__u64 m2p_cache;
+
 static __always_inline __u64 mfn_to_pfn(__u64 mfn)
 {
-	__u64 base = 0xffff800000000000ULL, pfn = 0;
+	__u64 base = kvar_u64(m2p_addr, &m2p_cache, 0xffff800000000000ULL), pfn = 0;
 
-	if (m2p_addr)
-		bpf_probe_read_kernel(&base, sizeof(base), (const void *)m2p_addr);
 	if (bpf_probe_read_kernel(&pfn, sizeof(pfn), (const void *)(base + mfn * 8)))
 		return ~0ULL;
 	return pfn;
@@ -151,13 +153,12 @@ static long pend_one(__u64 i, void *data)
 		return 1;
 	}
 	at = s->pend.ptr + (s->pend.first + i) * sizeof(op);
-	if (bpf_probe_read_kernel(&op, sizeof(op), (const void *)at) ||
-	    op.cmd > PINSCOPE_MMUEXT_UNPIN) {
-		if (op.cmd > PINSCOPE_MMUEXT_UNPIN)
-			return 0;	/* another MMUEXT command: not a pin */
-		s->st.lost.mmuext_unread++;
+	if (bpf_probe_read_kernel(&op, sizeof(op), (const void *)at)) {
+		s->st.lost.mmuext_unread++;	/* counted whatever the garbage read */
 		return 0;
 	}
+	if (op.cmd > PINSCOPE_MMUEXT_UNPIN)
+		return 0;	/* another MMUEXT command (a TLB flush, a new base): not a pin */
 	live(&e, PINSCOPE_EV_DO_PIN, c->e.cpu);
 	e.arg[0] = op.cmd;
 	e.arg[1] = mfn_to_pfn(op.mfn);
@@ -213,6 +214,17 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 static __always_inline bool all_idle(void)
 {
 	return !nr_busy;
+}
+
+/* This cpu's state while it runs an operation, else NULL (cheap when no cpu is busy) */
+static __always_inline struct cpu_state *op_cpu(__u32 *cpu)
+{
+	struct cpu_state *s;
+
+	if (all_idle())
+		return NULL;
+	s = this_cpu(cpu);
+	return s && s->op.kind ? s : NULL;
 }
 
 /*
@@ -317,15 +329,8 @@ __u64 page_offset_cache;
 
 static __always_inline __u64 va_pfn(__u64 va)
 {
-	__u64 base = page_offset_cache;
-
-	if (!base && page_offset_base_addr) {
-		bpf_probe_read_kernel(&base, sizeof(base), (const void *)page_offset_base_addr);
-		page_offset_cache = base;
-	}
-	if (!base)
-		base = 0xffff888000000000ULL;
-	return (va - base) >> 12;
+	return (va - kvar_u64(page_offset_base_addr, &page_offset_cache,
+			      0xffff888000000000ULL)) >> 12;	/* __PAGE_OFFSET_BASE_L4 */
 }
 
 /* struct multicall_entry of xen/interface/xen.h (an ABI) */
@@ -347,14 +352,11 @@ struct xen_mc_entry_abi {
 SEC("?raw_tp/xen_mc_entry")
 int tp_mc_entry(__u64 *ctx)
 {
-	struct xen_mc_entry_abi mc;
-	struct cpu_state *s;
 	__u32 cpu;
+	struct xen_mc_entry_abi mc;
+	struct cpu_state *s = op_cpu(&cpu);
 
-	if (all_idle())
-		return 0;
-	s = this_cpu(&cpu);
-	if (!s || !s->op.kind)
+	if (!s)
 		return 0;
 	if (bpf_probe_read_kernel(&mc, sizeof(mc), (const void *)ctx[0])) {
 		s->pend.ptr = 0;
@@ -378,14 +380,11 @@ int tp_mc_entry(__u64 *ctx)
 SEC("?raw_tp/xen_mc_extend_args")
 int tp_mc_extend_args(__u64 *ctx)
 {
-	struct cpu_state *s;
 	__u32 cpu;
+	struct cpu_state *s = op_cpu(&cpu);
 
-	if (all_idle())
-		return 0;
-	s = this_cpu(&cpu);
 	/* XEN_MC_XE_OK (0): one more op in the last entry, the one queued */
-	if (!s || !s->op.kind || ctx[0] != PINSCOPE_HYPERCALL_MMUEXT_OP || ctx[2] != 0)
+	if (!s || ctx[0] != PINSCOPE_HYPERCALL_MMUEXT_OP || ctx[2] != 0)
 		return 0;
 	if (s->pend.ptr)
 		s->pend.n++;
@@ -394,18 +393,16 @@ int tp_mc_extend_args(__u64 *ctx)
 	return 0;
 }
 
-/* TP_PROTO(enum paravirt_lazy_mode mode) */
+/* TP_PROTO(enum paravirt_lazy_mode mode); 7.2: (bool flush, unsigned long
+ * flags); no argument is read */
 SEC("?raw_tp/xen_mc_issue")
 int tp_mc_issue(__u64 *ctx)
 {
-	struct cpu_state *s;
 	__u32 cpu;
-
 	/* ends every multicall batch: only matters inside a pin or unpin */
-	if (all_idle())
-		return 0;
-	s = this_cpu(&cpu);
-	if (!s || !s->op.kind)
+	struct cpu_state *s = op_cpu(&cpu);
+
+	if (!s)
 		return 0;
 	return emit_on(ctx, s, cpu, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
 }

@@ -387,7 +387,10 @@ if ! awk -v dir="$outdir" '
 		inside = 0; next
 	}
 	inside {
-		# Xen may slip its own lines into dom0 output
+		# Xen may slip its own lines into dom0 output, also at the end of
+		# a dom0 line before its newline (Xen 4.20: "(XEN) uart interrupt
+		# taking more than 4ms, switched to polling"); never pinscope text
+		if (sub(/\(XEN\) .*$/, "") && $0 == "") next
 		if (enc == "gzip-base64" && $0 !~ /^[A-Za-z0-9+\/=]*$/) next
 		print > file
 	}

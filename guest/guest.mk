@@ -114,6 +114,7 @@ test-guest-metrics: $(OUTPUT)/pinscope
 	tests/service_check.py $(GUEST_DIR)/metrics
 
 test-matrix: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static guest-fetch $(GUEST_DIR)/workload
+	tests/fetch.sh
 	OUTPUT=$(OUTPUT) GUEST_BPFTOOL=$(GUEST_BPFTOOL) MATRIX_WORKLOAD_ARGS="$(GUEST_LIVE_ARGS)" \
 		guest/matrix.sh $(MATRIX_ROWS)
 

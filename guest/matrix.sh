@@ -30,6 +30,13 @@
 #   patched72-dom0    the patched 7.2 kernel (make kernel KVER=7.2, sid's
 #                     linux-source-7.2) as dom0: tracepoints (+ fentry run)
 #                     clean and under the three faults
+#   systemd-dom0      pinscope.service under systemd as PID 1: a Debian
+#                     rootfs with the .deb (guest/mksystemd.sh) as dom0:
+#                     apt install, enable --now, scrape, stop, restart, apt
+#                     upgrade while running, apt remove (check-systemd.py)
+#   systemd-domu      the same image as PV domU (Debian 6.1 cloud)
+#   systemd-nonpv     the same image without Xen: the unit fails once with
+#                     exit 5, no restart loop, systemctl status says why
 #   save-restore-domu pinscope inside a PV domU that dom0 saves and restores
 #                     (xl save, xl restore) while it runs: Debian 6.1 generic
 #                     (fentry) clean; the patched 6.1 kernel clean and with
@@ -55,7 +62,7 @@ WORKLOAD=$OUTPUT/guest/workload
 WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 BPFTOOL=${GUEST_BPFTOOL:-auto}
-ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 save-restore-domu"
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 systemd-dom0 systemd-domu systemd-nonpv save-restore-domu"
 
 log() { echo "[matrix] $*" >&2; }
 
@@ -231,6 +238,20 @@ ringbuf() {
 	result[patched61-ringbuf]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
 }
 
+# systemd ROW BOOT.SH-ARGS...: the systemd image (guest/mksystemd.sh: the .deb
+# of the tracked sources, cached) booted with those arguments, checked by
+# check-systemd.py (--expect-nonpv for the plain VM)
+systemd() {
+	local row=$1 out=$DIR/$1 img=$DIR/initrd-systemd.cpio.gz brc ok=1 copt=()
+	shift
+	OUTPUT=$OUTPUT "$HERE/mksystemd.sh" -w "$WORKLOAD" -c WORKLOAD_ARGS="$WARGS" -o "$img" >/dev/null ||
+		{ result[$row]="failed: image (guest/mksystemd.sh)"; return; }
+	"$HERE/boot.sh" "$@" -i "$img" -o "$out" -t "$TIMEOUT"
+	brc=$?
+	[ $brc = 0 ] || { result[$row]="failed: boot.sh exit $brc"; return; }
+	[ "$row" = systemd-nonpv ] && copt=(--expect-nonpv)
+	"$HERE/check-systemd.py" "$out" "${copt[@]}" > "$out/checks.log" 2>&1 || ok=0
+	grep '^FAIL' "$out/checks.log" >&2
 # save_restore: the stock domU saved and restored under pinscope (fentry,
 # clean), then the patched 6.1 domU's runs of kernel/test-live.sh
 save_restore() {
@@ -275,6 +296,9 @@ declare -A K=(
 	[patched61-ringbuf]="patched 6.1|pinscope|dom0|tracepoints, 4 KiB ring buffer"
 	[patched612-domu]="patched 6.12|pinscope|PV domU|tracepoints, 3 faults"
 	[patched72-dom0]="patched 7.2|pinscope|dom0|tracepoints (+fentry), 3 faults"
+	[systemd-dom0]="Debian 6.1|generic|dom0|systemd: the .deb's unit"
+	[systemd-domu]="Debian 6.1|cloud|PV domU|systemd: the .deb's unit"
+	[systemd-nonpv]="Debian 6.1|generic|no Xen|systemd: exit 5 once"
 	[save-restore-domu]="Debian 6.1, patched 6.1|generic, pinscope|PV domU|xl save+restore; pin_all_unlocked"
 )
 t_all=$(date +%s)
@@ -295,6 +319,9 @@ for r in "${rows[@]}"; do
 	patched61-ringbuf) ringbuf ;;
 	patched612-domu) patched 6.12 "$r" --domu ;;
 	patched72-dom0) patched 7.2 "$r" ;;
+	systemd-dom0) systemd "$r" ;;
+	systemd-domu) systemd "$r" --domu -K linux-image-cloud-amd64 ;;
+	systemd-nonpv) systemd "$r" --no-xen -a pinscope_test=nonpv ;;
 	save-restore-domu) save_restore ;;
 	esac
 	secs[$r]=$(( $(date +%s) - t0 ))

@@ -174,6 +174,9 @@ struct pinscope_event {
 				 * cpu's rank of appearance (user/engine/checker.c) */
 	__u64 arg[4];
 	char comm[PINSCOPE_COMM_LEN];
+	__u32 seq;		/* replay: the event's number in the input (mod 2^32), copied
+				 * into its violation records; live: not set */
+	__u32 pad;
 };
 
 /* Replay input: user space fills it in the skeleton's .bss, then test-runs */
@@ -208,7 +211,7 @@ struct pinscope_violation {
 	__u64 detail;		/* rule specific: locks held, ... */
 	char comm[PINSCOPE_COMM_LEN];
 	__u32 nr_stack;		/* kernel frames in stack[], 0 in replay */
-	__u32 pad;
+	__u32 seq;		/* replay: the seq of the event that found it, live 0 */
 	__u64 stack[PINSCOPE_STACK_DEPTH];
 };
 

@@ -106,7 +106,7 @@ if [ "$(grep -c '^VIOLATION ' "$tmp/live")" = 64 ] && python3 -c "import json,sy
 else
 	bad "--violations-live: $(grep -c '^VIOLATION ' "$tmp/live") lines on stderr"
 fi
-expect "html to a bad path" 1 "Failed to write HTML report /nonexistent/r.html.tmp: No such file" -- \
+expect "html to a bad path" 1 "Failed to write HTML report /nonexistent/r.html: No such file or directory: its directory must be writable" -- \
 	"$bin" replay --html /nonexistent/r.html $data/synthetic/patched-pin-clean.trace
 "$bin" --list-rules > "$tmp/rules"
 for n in all 0 12; do

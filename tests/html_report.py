@@ -84,10 +84,13 @@ def check(trace, pinscope, tmp, errs, keep):
         with lzma.open(trace) as i, open(src, "wb") as o:
             shutil.copyfileobj(i, o)
     page = os.path.join(tmp, name + ".html")
-    r = subprocess.run([pinscope, "replay", "-j", "--html", page, src], capture_output=True)
+    evdir = os.path.join(tmp, name + ".evidence")
+    r = subprocess.run([pinscope, "replay", "-j", "--html", page, "--evidence", evdir, src],
+                       capture_output=True)
     d = json.loads(r.stdout)
     if r.returncode != d["exit_code"]:
         errs.append(f"{name}: exit {r.returncode}, JSON says {d['exit_code']}")
+    d["evidence_index"] = json.load(open(os.path.join(evdir, "index.json")))
     check_page(name, page, d, tmp, errs, keep)
 
 
@@ -142,6 +145,20 @@ def check_page(name, page, d, tmp, errs, keep):
     for k, v in d["lost"].items():
         if "lost-" + k in ids:
             same("lost-" + k, "data-count", v)
+    # issue 26: the verdict line, the coverage next to the badge, the violations listed
+    # with their lines, the snippets of --evidence drawn
+    j = d["judged"]
+    same("coverage", "data-rules-checked", j["rules_exact"] + j["rules_approx"])
+    need("verdict-line" in ids, "no verdict line")
+    need(f">Verdict: {'VIOLATED' if d['verdict'] == 'violated' else d['verdict']}:" in text,
+         "the verdict line's text")
+    if d["violations"]:
+        same("violation-list", "data-listed", min(100, len(d["violations"])))
+    if "evidence_index" in d:
+        same("evidence", "data-snippets", len(d["evidence_index"]["evidence"]))
+        for i, e in enumerate(d["evidence_index"]["evidence"]):
+            same(f"evidence-{i + 1}", "data-events", e["events"])
+            same(f"evidence-{i + 1}", "data-rule", e["invariant"])
     # the time slices add up to the totals: nothing lost by slicing and merging
     sl = dom.slices
     need(len(sl) == int(ids.get("slices", {}).get("data-slices", -1)), "slice count")

@@ -57,10 +57,11 @@ json_is() {
 }
 
 # --- a long trace (90,153 lines) whose look-ahead ends inside what was read:
-# the whole JSON (but the codec) the same as the file's, whatever the chunks a
-# pipe brings (a writer of 7,777-byte pieces cuts lines anywhere)
+# the whole JSON (but the codec and the file's name) the same as the file's, whatever the
+# chunks a pipe brings (a writer of 7,777-byte pieces cuts lines anywhere)
 xz -dc $data/patched-6.1-live-clean.trace.xz > "$tmp/long.trace"
 whole() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["replay"].pop("codec", None)
+d["replay"].pop("file", None)
 print(json.dumps(d, sort_keys=True))' "$1" 2>/dev/null | md5sum; }
 run long.file "$bin" replay -j "$tmp/long.trace"
 json_is long.file "d['exit_code'] == 0 and d['ops']['pins'] == 64 and d['replay']['lines'] == 90153"
@@ -164,6 +165,7 @@ json_is back-ref "d['replay']['clock_back'] == 0"
 # as files, compressed, piped: one verdict and the same counts (README-dat.md);
 # timestamps: ns in trace.dat, rounded to us in the text
 for pair in "debian-6.1-live-window|exit 0 |pins 64 unpins 64 " \
+	    "sid-7.2-live-window|exit 0 |pins 64 unpins 64 " \
 	    "patched-6.1-live-early_unlock-window|exit 3 |violations 670 source tracepoints pins 64 unpins 64 "; do
 	IFS='|' read -r b want_rc want_counts <<< "$pair"
 	dat=$data/$b.dat txt=$data/$b.trace.xz

@@ -10,6 +10,7 @@ BAD_SHOW=15
 cd "$(dirname "$0")/.." || exit 1
 version=$(sed -n '1{s/^[^0-9]*//;s/[^0-9.].*//;p}' debian/changelog)
 root=$tmp/root
+unitdir=usr/lib/systemd/system
 
 if [ "${1:-}" = --deb ]; then
 	mkdir "$tmp/src"
@@ -29,6 +30,18 @@ if [ "${1:-}" = --deb ]; then
 		bad "lintian"
 	fi
 	dpkg -x "$deb" "$root" > "$tmp/out" 2>&1 && ok "dpkg -x" || bad "dpkg -x"
+	# bookworm's dh_installsystemd sees units in /lib/systemd/system only;
+	# its scripts restart a running service on upgrade and stop it on remove
+	# (in a real systemd: guest/matrix.sh systemd-dom0)
+	unitdir=lib/systemd/system
+	dpkg-deb -e "$deb" "$tmp/ctl"
+	if grep -q "deb-systemd-invoke stop 'pinscope.service'" "$tmp/ctl/prerm" 2>/dev/null &&
+	   grep -q "_dh_action=restart" "$tmp/ctl/postinst" 2>/dev/null &&
+	   grep -q "deb-systemd-helper debian-installed" "$tmp/ctl/postinst"; then
+		ok "maintainer scripts: not enabled on install, restarted on upgrade, stopped on remove"
+	else
+		cat "$tmp/ctl/prerm" "$tmp/ctl/postinst" > "$tmp/out" 2>&1; bad "maintainer scripts of the unit"
+	fi
 else
 	if make --no-print-directory install DESTDIR="$root" PREFIX=/usr > "$tmp/out" 2>&1; then
 		ok "make install DESTDIR=... PREFIX=/usr"
@@ -37,7 +50,7 @@ else
 	fi
 fi
 
-for f in usr/sbin/pinscope usr/share/man/man8/pinscope.8.gz usr/lib/systemd/system/pinscope.service \
+for f in usr/sbin/pinscope usr/share/man/man8/pinscope.8.gz $unitdir/pinscope.service \
 	 usr/share/bash-completion/completions/pinscope; do
 	[ -s "$root/$f" ] && ok "installed /$f" || { : > "$tmp/out"; bad "no /$f"; }
 done
@@ -63,7 +76,7 @@ else
 fi
 
 # the unit runs the installed binary; systemd accepts it
-unit=$root/usr/lib/systemd/system/pinscope.service
+unit=$root/$unitdir/pinscope.service
 grep -q '^ExecStart=/usr/sbin/pinscope --metrics 127.0.0.1:' "$unit" && ok "unit runs /usr/sbin/pinscope --metrics" \
 	|| { cp "$unit" "$tmp/out"; bad "unit ExecStart"; }
 # the unit's exit statuses are the codes --help gives: verdicts succeed, a

@@ -109,15 +109,21 @@ if m:
 # The verdict (docs/verdict.md): judged = started - cut at the edges - cut by input gaps
 j = d.get("judged", {})
 for k in ("operations", "operations_cut", "rules_exact", "rules_approx", "rules_not_visible",
-          "input_lost"):
+          "rules_not_exercised", "input_lost"):
     need(k in j, f"judged.{k} missing")
 started = d["ops"]["pins"] + d["ops"]["unpins"]
 cut = d["lost"]["ops_cut"] + d["lost"]["ops_gap"] + d["ops"]["running"]
 need(j.get("operations") == max(started - cut, 0), f"judged.operations {j.get('operations')}")
 need(j.get("operations_cut") == cut, "judged.operations_cut")
-cov = [v["coverage"] for v in d["invariants"].values()]
-need((j.get("rules_exact"), j.get("rules_approx"), j.get("rules_not_visible")) ==
-     (cov.count("exact"), cov.count("approx"), cov.count("not checked")), "judged.rules_*")
+# a rule with 0 checks (and no violation) is not checked: not exercised (issue 26)
+inv = d["invariants"].values()
+cov = [v["coverage"] if v["checked"] or v["violated"] or v["coverage"] == "not checked"
+       else "not exercised" for v in inv if not (v["unseen"] and not v["checked"])]
+need((j.get("rules_exact"), j.get("rules_approx"), j.get("rules_not_visible"),
+      j.get("rules_not_exercised")) ==
+     (cov.count("exact"), cov.count("approx"),
+      cov.count("not checked") + sum(1 for v in inv if v["unseen"] and not v["checked"]),
+      cov.count("not exercised")), "judged.rules_*")
 lost = d["lost"]
 need(j.get("input_lost") == bool(lost["input_gaps"] or lost["input_events"] or lost["ops_gap"] or
                                  lost["ringbuf"] or lost["bad_cpu"] or lost["held_full"]),
@@ -140,6 +146,8 @@ if m:
     need(f"{j.get('rules_exact', 0) + j.get('rules_approx', 0)} of {len(d['invariants'])} rules checked "
          f"({j.get('rules_exact')} exact, {j.get('rules_approx')} approximate)" in line,
          "text: rules checked")
+    if j.get("rules_not_exercised"):
+        need(f"{j['rules_not_exercised']} not exercised: " in line, "text: not exercised")
     need(("input lost:" in line) == bool(j.get("input_lost")) and
          ("no input lost" in line) == (not j.get("input_lost")), "text: input lost")
 if errs:

@@ -70,7 +70,8 @@ replay_both "inconclusive: no operation in the input" 4 "$tmp/no-ops.trace" &&
 	ok "inconclusive when no operation is in the input (exit 4)"
 
 run "help" 0 -- "$bin" --help &&
-	has "help: exit 4" "$tmp/out" '4 inconclusive \(no$' &&
+	has "help: exit 4" "$tmp/out" '4 inconclusive \(no pin/unpin' &&
+	has "help: what exit 0 promises" "$tmp/out" 'the rules checked: not the rules not visible or not exercised' &&
 	has "help: --ringbuf-size" "$tmp/out" '--ringbuf-size=BYTES' &&
 	ok "--help documents exit 4 and --ringbuf-size"
 
@@ -82,18 +83,19 @@ replay_both "inconclusive: operation cut" 4 "$tmp/cut.trace" &&
 		'^Verdict: inconclusive: no pin/unpin operation judged \(1 cut at the edges\);' &&
 	json "cut: JSON" "$tmp/json" 'd["verdict"] == "inconclusive"' 'd["ops"]["pins"] == 1' \
 		'd["lost"]["ops_cut"] == 1' 'd["judged"] == {"operations": 0, "operations_cut": 1,
-		 "rules_exact": 7, "rules_approx": 0, "rules_not_visible": 1, "input_lost": False}' &&
+		 "rules_exact": 2, "rules_approx": 0, "rules_not_visible": 1, "rules_not_exercised": 5,
+		 "input_lost": False}' &&
 	ok "inconclusive when the only operation is cut at the edge"
 
 replay_both "clean verdict" 0 $clean &&
-	has "clean: verdict line" "$tmp/text" '^Verdict: clean: 32 operations judged; 7 of 8 rules checked \(7 exact, 0 approximate\), 1 not visible in tracepoints events; no input lost$' &&
+	has "clean: verdict line" "$tmp/text" '^Verdict: clean: 32 operations judged; 6 of 8 rules checked \(6 exact, 0 approximate\), 1 not visible in tracepoints events, 1 not exercised: no-split-no-l1-pin \(0 checks\); no input lost; exit 0 covers only the rules checked: not the 1 not visible, not the 1 not exercised \(--require visible: exit 4 instead\)$' &&
 	json "clean: JSON" "$tmp/json" 'd["verdict"] == "clean"' 'd["judged"]["operations"] == 32' \
 		'd["ops"]["pins"] + d["ops"]["unpins"] == 32' 'not d["judged"]["input_lost"]' &&
 	ok "clean: 32 operations judged, rules and input named"
 
 replay_both "mainline verdict" 0 $data/debian-6.1-sample.trace &&
 	has "mainline: verdict line" "$tmp/text" \
-		'^Verdict: clean: 2 operations judged; 2 of 8 rules checked \(0 exact, 2 approximate\), 6 not visible in mainline events; no input lost$' &&
+		'^Verdict: clean: 2 operations judged; 2 of 8 rules checked \(0 exact, 2 approximate\), 6 not visible in mainline events; no input lost; exit 0 covers only the rules checked: not the 6 not visible \(--require visible: exit 4 instead\)$' &&
 	json "mainline: JSON" "$tmp/json" 'd["judged"]["rules_not_visible"] == 6' &&
 	ok "mainline replay: the 6 rules it cannot see are named"
 
@@ -110,7 +112,7 @@ for marker in "CPU:$cpu [LOST 1 EVENTS]" "CPU:$cpu [1 EVENTS DROPPED]"; do
 	sed "${u}s/.*/$marker/" $clean > "$tmp/lost.trace"
 	replay_both "'$marker'" 0 "$tmp/lost.trace" &&
 		has "'$marker': verdict line" "$tmp/text" \
-			'^Verdict: clean: 31 operations judged \(1 cut by lost input\); .*; input lost: 1 gap in the input \(1 event lost\)$' &&
+			'^Verdict: clean: 31 operations judged \(1 cut by lost input\); .*; input lost: 1 gap in the input \(1 event lost\); exit 0 covers only the rules checked: not the 1 not visible, not the 1 not exercised, not what the lost input held \(--require visible,no-loss: exit 4 instead\)$' &&
 		has "'$marker': Lost line" "$tmp/text" 'input events 1, input gaps 1, operations cut by gaps 1,' &&
 		json "'$marker': JSON" "$tmp/json" 'd["verdict"] == "clean"' 'd["violations_total"] == 0' \
 			'd["lost"]["input_gaps"] == 1' 'd["lost"]["input_events"] == 1' \
@@ -120,7 +122,7 @@ for marker in "CPU:$cpu [LOST 1 EVENTS]" "CPU:$cpu [1 EVENTS DROPPED]"; do
 done
 sed "${u}s/.*/CPU:$cpu [EVENTS DROPPED]/" $clean > "$tmp/lost.trace"
 replay_both "unknown count" 0 "$tmp/lost.trace" &&
-	has "unknown count: verdict line" "$tmp/text" 'input lost: 1 gap in the input \(events lost, number unknown\)$' &&
+	has "unknown count: verdict line" "$tmp/text" 'input lost: 1 gap in the input \(events lost, number unknown\); exit 0 covers only the rules checked: .*, not what the lost input held \(--require visible,no-loss: exit 4 instead\)$' &&
 	json "unknown count: JSON" "$tmp/json" 'd["lost"]["input_gaps"] == 1' \
 		'd["lost"]["input_events"] == 0' 'd["judged"]["input_lost"]' &&
 	ok "a gap of unknown size is still a gap"
@@ -153,6 +155,8 @@ assert a["violations_total"] == b["violations_total"] == 64, (a["violations_tota
 for k in ("verdict", "judged", "invariants", "ops", "lost", "events", "replay"):
     if k == "ops":
         a[k].pop("top"); b[k].pop("top")
+    if k == "replay":	# the file each names
+        a[k].pop("file"); b[k].pop("file")
     assert a[k] == b[k], (k, a[k], b[k])
 key = lambda v: (v["invariant"], v["cpu"], v["pid"], v["ts_ns"], v["pfn"])
 assert sorted(map(key, a["violations"])) == sorted(map(key, b["violations"]))
@@ -202,6 +206,176 @@ if [ -w /dev/full ]; then
 	[ $rc -eq 1 ] && ok "--help > /dev/full: exit 1" || bad "--help > /dev/full: exit $rc, want 1"
 fi
 
+# --- issue 25.1: a process name cannot choose the event source ------------------------
+# a mainline trace (the patch's events removed) with one comm "xen_mmu_do_pin:" (15
+# characters, prctl sets it): still mainline, its 32 pgd-last violations still exit 3
+grep -v -E "xen_mmu_(pte_lock|pte_unlock|pin_page|unpin_page|do_pin):" \
+	$data/patched-6.1-pgd_first.trace > "$tmp/main.trace"
+sed '0,/init-1 /s//xen_mmu_do_pin:-1 /' "$tmp/main.trace" > "$tmp/spoof.trace"
+grep -q '^ *xen_mmu_do_pin:-1 ' "$tmp/spoof.trace" || bad "spoofed comm: the edit did not apply"
+replay_both "comm xen_mmu_do_pin:" 3 "$tmp/spoof.trace" &&
+	json "comm xen_mmu_do_pin:" "$tmp/json" 'd["source"] == "mainline"' \
+		'd["verdict"] == "violated"' 'viol["pgd-last"] == 32' &&
+	ok "a comm 'xen_mmu_do_pin:' leaves the source mainline and the 32 violations"
+
+# --- issue 25.1: nor can a file name (sched_process_exec) add a xen event ----------------
+{ cat $clean; echo '  bash-5 [000] ..... 9.0: sched_process_exec: filename=/tmp/a-1 [0] 9.0:' \
+	'xen_mmu_pte_unlock: ptl 00000000deadbeef pid=5 old_pid=5'; } > "$tmp/exec.trace"
+replay_both "xen line in a file name" 0 "$tmp/exec.trace" &&
+	json "xen line in a file name" "$tmp/json" 'd["lost"]["unmatched_unlock"] == 0' \
+		'd["lost"]["lines_skipped"] == 1' 'd["replay"]["last_ts_ns"] < 9000000000' &&
+	ok "a xen line inside another event's text is skipped, not checked"
+
+# --- issue 25.2: --html FILE written safely -------------------------------------------
+h=$tmp/html; mkdir -p "$h"
+echo secret > "$h/victim"; ln -s victim "$h/r.html.tmp"	# the old fixed temporary name
+"$bin" replay $clean --html "$h/r.html" > /dev/null 2> "$tmp/err"
+[ "$(cat "$h/victim")" = secret ] && [ -L "$h/r.html.tmp" ] && grep -q '^<!DOCTYPE html>' "$h/r.html" &&
+	ok "--html: a symlink planted at FILE.tmp is not followed" || bad "--html: FILE.tmp symlink followed"
+[ -z "$(find "$h" -name '.r.html.*')" ] && ok "--html: no temporary file left" ||
+	bad "--html: temporary file left: $(ls -a "$h")"
+cp $clean "$h/x.trace"
+run "--html the input" 1 -- "$bin" replay "$h/x.trace" --html "$h/x.trace" &&
+	has "--html the input" "$tmp/err" 'Failed to write HTML report .*x.trace: it is the trace being replayed' &&
+	cmp -s "$h/x.trace" $clean && ok "--html FILE that is the input: refused, input intact"
+run "--html the input (stdin)" 1 -- sh -c "exec '$bin' replay - --html '$h/x.trace' < '$h/x.trace'" &&
+	cmp -s "$h/x.trace" $clean && ok "--html FILE that is stdin: refused"
+echo old > "$h/m.html"; chmod 640 "$h/m.html"; ln "$h/m.html" "$h/m2.html"
+"$bin" replay $clean --html "$h/m.html" > /dev/null 2>&1
+[ "$(stat -c %a "$h/m.html")" = 640 ] && cmp -s "$h/m.html" "$h/m2.html" && grep -q '^<!DOCTYPE' "$h/m2.html" &&
+	ok "--html over a file: its mode and hard links kept" || bad "--html: mode or hard link lost"
+echo old > "$h/p.html"; chmod 604 "$h/p.html"
+"$bin" replay $clean --html "$h/p.html" > /dev/null 2>&1
+[ "$(stat -c %a "$h/p.html")" = 604 ] && ok "--html over a file: its mode kept" || bad "--html: mode lost"
+mkfifo "$h/fifo"; timeout 20 cat "$h/fifo" > "$h/fifo.out" & reader=$!
+"$bin" replay $clean --html "$h/fifo" > /dev/null 2>&1; [ -p "$h/fifo" ] || kill $reader 2>/dev/null; wait $reader
+[ -p "$h/fifo" ] && grep -q '^<!DOCTYPE' "$h/fifo.out" && ok "--html FIFO: written in place" ||
+	bad "--html FIFO: replaced or not written"
+run "--html a directory" 1 -- "$bin" replay $clean --html "$h" &&
+	has "--html a directory" "$tmp/err" 'Failed to write HTML report .*: Is a directory' && ok "--html DIR: refused"
+if $root; then
+	mknod "$h/null" c 1 3
+	"$bin" replay $clean --html "$h/null" > /dev/null 2>&1
+	[ -c "$h/null" ] && ok "--html on a device node: written in place, not replaced" ||
+		bad "--html replaced a device node by $(stat -c %F "$h/null")"
+	echo old > "$h/o.html"; ln "$h/o.html" "$h/o2.html"; chown nobody "$h/o.html"
+	run "--html: a hard link of another user's file" 1 -- "$bin" replay $clean --html "$h/o2.html" &&
+		[ "$(cat "$h/o.html")" = old ] && ok "--html on another user's hard-linked file: refused"
+fi
+
+# --- issue 25.6: a comm's bytes never reach an output raw ---------------------------------
+# invalid UTF-8, terminal escapes (ESC[2J, OSC title ... BEL), a C1 CSI, a backslash
+python3 - $early "$tmp/esc.trace" <<'PY'
+import sys
+s = open(sys.argv[1], "rb").read()
+s = s.replace(b"capture-workloa-", b"\xff\x1b[2Jx\x1b]0;t\x07\xc2\x9b\\-")
+s = s.replace(b"xen_mmu_do_pin: cmd PIN_L1_TABLE", b"xen_mmu_do_pin: cmd \x1b[2J", 1)
+open(sys.argv[2], "wb").write(s)
+PY
+"$bin" replay "$tmp/esc.trace" > "$tmp/esc.txt" 2> "$tmp/esc.err"
+grep -q 'malformed xen event.*\\x1b\[2J' "$tmp/esc.err" && ok "an escape in a malformed line: shown escaped" ||
+	bad "escape in a malformed line: $(head -c 200 "$tmp/esc.err")"
+sed -i 's/cmd \x1b\[2J/cmd PIN_L1_TABLE/' "$tmp/esc.trace"
+"$bin" replay -v "$tmp/esc.trace" > "$tmp/esc.txt" 2> "$tmp/esc.err"
+"$bin" replay -j "$tmp/esc.trace" > "$tmp/esc.json" 2>> "$tmp/esc.err"
+"$bin" replay "$tmp/esc.trace" --html "$tmp/esc.html" > /dev/null 2>> "$tmp/esc.err"
+python3 - "$tmp/esc.txt" "$tmp/esc.err" "$tmp/esc.json" "$tmp/esc.html" > "$tmp/cmp" 2>&1 <<'PY' &&
+import json, sys
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    t = b.decode("utf-8")	# strict: every output is valid UTF-8
+    bad = [c for c in t if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
+    assert not bad, (f, bad[:5])
+d = json.loads(open(sys.argv[3], "rb").read().decode("utf-8"))
+want = "\\xff\\x1b[2Jx\\x1b]0;t\\x07\\xc2\\x9b\\\\"
+assert any(v["comm"] == want for v in d["violations"]), [v["comm"] for v in d["violations"]][:3]
+assert want in open(sys.argv[1]).read()
+PY
+	ok "a comm with invalid UTF-8 and escapes: escaped in text, -v, JSON and HTML" ||
+	{ bad "comm escapes"; sed 's/^/     | /' "$tmp/cmp" | tail -3; }
+
+# --- issue 25.7: numbers that do not fit are rejected (counted), never wrapped --------------
+syn=$data/synthetic/patched-pin-clean.trace
+sed 's/bash-100 /bash-4294967396 /' $syn > "$tmp/pid.trace"
+run "pid past 32 bits, -p 100" 1 -- "$bin" replay -p 100 "$tmp/pid.trace" &&
+	has "pid past 32 bits" "$tmp/err" 'no xen events' && ok "pid -4294967396 is not pid 100"
+sed '0,/\[001\]/s//[4294967297]/' $syn > "$tmp/cpu.trace"
+replay_both "cpu past 32 bits" 4 "$tmp/cpu.trace" &&
+	json "cpu past 32 bits" "$tmp/json" 'd["lost"]["lines_skipped"] == 2' 'd["replay"]["events"] == 13' &&
+	ok "cpu [4294967297] is not cpu 1: the line is skipped and counted"
+sed 's/10\.000014:/18446744074.000014:/' $syn > "$tmp/ts.trace"
+replay_both "time past 2^64 ns" 3 "$tmp/ts.trace" &&
+	json "time past 2^64 ns" "$tmp/json" 'd["lost"]["lines_skipped"] == 2' 'd["replay"]["clock_back"] == 0' &&
+	ok "a timestamp past 2^64 ns does not wrap: the line is skipped and counted"
+
+# --- issue 25.3: a time near 2^64 ns ends --html's timeline --------------------------------
+sed 's/10\.000014:/18446744073.709551:/' $data/synthetic/patched-pin-clean.trace > "$tmp/end.trace"
+run "time near 2^64 ns, --html" 0 -- timeout -s KILL 20 "$bin" replay "$tmp/end.trace" \
+	--html "$tmp/end.html" && grep -q '^<!DOCTYPE' "$tmp/end.html" &&
+	ok "a timestamp near 2^64 ns with --html: the report, at once"
+
+# --- issue 25.5: the look-ahead (spooled when piped) is bounded ----------------------------
+# 40 KB of xz: 50 streams of 3 MB of comment lines, 150 MB; piped, so it would be spooled
+python3 -c 'import lzma, sys; sys.stdout.buffer.write(b"".join(lzma.compress(b"# comment line\n" * 200000) for _ in range(50)))' > "$tmp/bomb.xz"
+run "xz of comment lines, piped" 1 -- sh -c "exec '$bin' replay - < '$tmp/bomb.xz'" &&
+	has "xz of comment lines" "$tmp/err" 'Failed to replay <stdin>: no xen event in its first 64 MiB' &&
+	ok "150 MB of comment lines: given up after 64 MiB of look-ahead"
+
+# --- issue 25.4: a damaged trace.dat cannot crash pinscope --------------------------------
+# libtracecmd crashes (SIGSEGV) on most cuts of an uncompressed trace.dat (file version
+# 6): it runs in a child process, whose crash is an error (exit 1) that names the damage
+dat=$data/patched-6.1-live-early_unlock-window.dat
+if command -v trace-cmd > /dev/null &&
+   trace-cmd convert -i $dat -o "$tmp/v6.dat" --file-version 6 --compression none > "$tmp/out" 2>&1; then
+	run "trace.dat version 6" 3 -- "$bin" replay -j "$tmp/v6.dat" &&
+		json "trace.dat version 6" "$tmp/out" 'viol["unlock-after-flush"] == 670' &&
+		ok "an uncompressed trace.dat (version 6): replayed as the stored one"
+	damaged='Failed to read trace .*: the trace\.dat is damaged \(the trace-cmd library crashed .*: Segmentation fault\): the replay is refused'
+	head -c $(($(stat -c %s "$tmp/v6.dat") / 2)) "$tmp/v6.dat" > "$tmp/half.dat"
+	run "trace.dat cut in half" 1 -- "$bin" replay "$tmp/half.dat" &&
+		has "trace.dat cut in half" "$tmp/err" "$damaged" &&
+		ok "a trace.dat cut in half: exit 1, 'the trace.dat is damaged', no crash"
+	run "trace.dat cut in half, xz, piped" 1 -- sh -c "xz -0 -c '$tmp/half.dat' | exec '$bin' replay -j -" &&
+		has "trace.dat cut in half, xz, piped" "$tmp/err" "$damaged" &&
+		ok "the same, xz-compressed and piped (copied to /tmp first): exit 1"
+	size=$(stat -c %s "$tmp/v6.dat") signals=""
+	for i in $(seq 1 24); do
+		head -c $((size * i / 25)) "$tmp/v6.dat" > "$tmp/cut.dat"
+		"$bin" replay -j "$tmp/cut.dat" > /dev/null 2>&1; rc=$?
+		[ $rc = 1 ] || signals="$signals $((size * i / 25)):$rc"
+	done
+	[ -z "$signals" ] && ok "24 cuts of a trace.dat: each exit 1" ||
+		bad "cuts of a trace.dat that did not exit 1 (offset:exit):$signals"
+else
+	bad "trace-cmd convert failed (or no trace-cmd: run 'make deps')"; sed 's/^/     | /' "$tmp/out" | head -3
+fi
+# a piped or compressed trace.dat is copied to /tmp for libtracecmd: at most 1 GiB
+run "endless piped trace.dat" 1 -- sh -c "{ printf '\027\010\104tracing6'; head -c 1100M /dev/zero; } |
+	exec '$bin' replay -" &&
+	has "endless piped trace.dat" "$tmp/err" 'Failed to spool trace <stdin> to a temporary file: it is more than 1024 MiB' &&
+	ok "a piped trace.dat of 1100 MiB: refused after 1024 MiB copied"
+
+# --- issue 25.8: SIGINT during a pipe's look-ahead does not wait for the writer --------------
+# a mainline trace (no patched event: the look-ahead reads on) from a writer that then holds
+# the pipe open 10 s; SIGINT: the lines read are judged at once, marked partial
+mkfifo "$tmp/la.fifo"
+"$bin" replay -j - < "$tmp/la.fifo" > "$tmp/la.json" 2> "$tmp/err" & reader=$!
+python3 -c 'import sys, time; sys.stdout.buffer.write(open(sys.argv[1], "rb").read()); sys.stdout.flush()
+time.sleep(10)' $data/debian-6.1-sample.trace > "$tmp/la.fifo" & writer=$!
+sleep 1.5; kill -INT $reader
+for i in $(seq 30); do kill -0 $reader 2> /dev/null || break; sleep 0.1; done
+if kill -0 $reader 2> /dev/null; then
+	bad "SIGINT during a pipe's look-ahead: still waiting for the writer after 3 s"
+	wait $reader
+else
+	wait $reader; rc=$?
+	[ $rc = 0 ] && json "SIGINT in the look-ahead" "$tmp/la.json" 'd["partial"].startswith("interrupted at line")' \
+		'd["replay"]["interrupted"]' 'd["ops"]["pins"] > 0' &&
+		ok "SIGINT during a pipe's look-ahead: the lines read are judged at once, marked partial" ||
+		{ [ $rc = 0 ] || bad "SIGINT in the look-ahead: exit $rc"; }
+fi
+kill $writer 2> /dev/null; wait $writer 2> /dev/null
+
 # --- case 1: live refuses outside a Xen PV guest, before loading anything -------------
 if $root; then
 for tool in strace capsh; do	# tools/deps.sh installs them
@@ -228,6 +402,12 @@ PINSCOPE_SYSFS_ROOT=$sys/pv "$bin" -d 1 > "$tmp/out" 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ] && hasnt "live in PV" "$tmp/err" "not a Xen PV guest" &&
 	has "live in PV" "$tmp/err" "Failed to find the Xen PV pinning path" &&
 	ok "a PV guest passes the check (then lacks the hooks on this host)"
+# kallsyms addresses hidden (no CAP_SYSLOG, as under ProtectKernelLogs=yes) are
+# named as such, not blamed on the kernel
+PINSCOPE_SYSFS_ROOT=$sys/pv capsh --drop=cap_syslog -- -c "exec '$bin' -d 1" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && has "no CAP_SYSLOG" "$tmp/err" "Failed to read the kernel's addresses: /proc/kallsyms shows them as 0" &&
+	hasnt "no CAP_SYSLOG: no kernel blame" "$tmp/err" "lacks the hooks" &&
+	ok "without CAP_SYSLOG: the hidden kallsyms addresses named (exit 1)"
 
 # --- case 11: root without capabilities ---------------------------------------------------
 for cmd in "replay --engine bpf $clean" "-d 1"; do
@@ -248,5 +428,62 @@ capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "exec '$bin' replay $clean"
 	bad "no caps, user engine replay: exit $rc"
 
 else skipped=$((skipped + 1)); fi
+
+# --- verdicts a CI can gate on: --require (issue 26) -----------------------------------
+sed '/xen_mmu_pte_unlock:/{x;s/^/x/;/^x\{50\}$/{x;s/.*/CPU:1 [LOST 1 EVENTS]/;b};x}' $clean > "$tmp/req-lost.trace"
+run "require nothing: lost input" 0 -- "$bin" replay "$tmp/req-lost.trace" &&
+	run "require no-loss: lost input" 4 -- "$bin" replay -j --require no-loss "$tmp/req-lost.trace" &&
+	json "require no-loss: JSON" "$tmp/out" 'd["verdict"] == "inconclusive"' 'd["exit_code"] == 4' \
+		'd["require"] == {"asked": ["no-loss"], "met": False, "unmet": "input lost"}' &&
+	run "require no-loss: text" 4 -- "$bin" replay --require no-loss "$tmp/req-lost.trace" &&
+	has "require no-loss: verdict" "$tmp/out" '^Verdict: inconclusive: --require not met \(input lost\); 31 operations judged' &&
+	# a capture whose split locks record the mm lock: 8 rules visible
+	run "require exact,no-loss: clean capture" 0 -- "$bin" replay -j --require exact,no-loss \
+		$data/patched-6.1-live-save-restore.trace.xz &&
+	json "require met: JSON" "$tmp/out" 'd["require"]["met"]' 'd["verdict"] == "clean"' &&
+	run "require visible: mainline" 4 -- "$bin" replay --require visible $data/debian-6.1-sample.trace &&
+	has "require visible: verdict" "$tmp/out" '^Verdict: inconclusive: --require not met \(6 rules not visible\)' &&
+	run "require: a violation stays exit 3" 3 -- "$bin" replay --require exact,no-loss,visible $early &&
+	run "require: a word it does not know" 2 -- "$bin" replay --require all $clean &&
+	has "require: usage" "$tmp/err" "invalid --require 'all': give visible, exact or no-loss" &&
+	ok "--require visible|exact|no-loss: a clean verdict that does not meet it is exit 4"
+
+# --- --summary: the verdict first, no histograms ---------------------------------------
+run "--summary" 3 -- "$bin" replay --summary $early &&
+	has "--summary: verdict first" "$tmp/out" '^Verdict: VIOLATED: 64 violations' &&
+	hasnt "--summary: no histograms" "$tmp/out" 'hold time|Multicall flushes|distribution' &&
+	has "--summary: violations" "$tmp/out" '^unlock-after-flush: 64 violations' &&
+	[ "$(grep -m1 -n '^Verdict' "$tmp/out" | cut -d: -f1)" -lt "$(grep -m1 -n '^Violations' "$tmp/out" | cut -d: -f1)" ] &&
+	run "--summary -j" 2 -- "$bin" replay --summary -j $early &&
+	ok "--summary: verdict, invariants and violations only, the verdict first"
+
+# --- filters that do not invent (issue 26) ---------------------------------------------
+run "-p of a pid not in the trace" 4 -- "$bin" replay -j -p 99999 $clean &&
+	json "-p 99999: JSON" "$tmp/out" 'd["replay"]["pid_events"] == 0' \
+		'd["judged"]["rules_exact"] + d["judged"]["rules_approx"] == 0' \
+		'd["judged"]["rules_not_exercised"] == 7' &&
+	run "-p 99999: text" 4 -- "$bin" replay -p 99999 $clean &&
+	has "-p 99999: verdict" "$tmp/out" '^Verdict: inconclusive: no pin/unpin operation judged \(pid 99999 of -p has no event in the trace\); 0 of 8 rules checked' &&
+	has "-p 99999: replay line" "$tmp/out" '^Replay: only operations of pid 99999 \(-p\): 0 xen events of it, it never appears in the trace$' &&
+	ok "-p of a pid not in the trace: nothing checked, and said"
+# -p takes operations away, never adds losses or violations: per pid, the same records
+for f in $clean $early $data/patched-6.1-late_lock.trace; do
+	"$bin" replay -j "$f" > "$tmp/all.json" 2>/dev/null
+	for pid in $(jq -r '.ops.top[].pid' "$tmp/all.json" | head -4); do
+		"$bin" replay -j -p "$pid" "$f" > "$tmp/one.json" 2>/dev/null
+		python3 - "$tmp/all.json" "$tmp/one.json" "$pid" > "$tmp/cmp" 2>&1 <<'PY' ||
+import json, sys
+a, b, pid = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
+for k, v in b["lost"].items():
+    assert v <= a["lost"][k], f"lost.{k}: {v} with -p, {a['lost'][k]} without"
+key = lambda v: (v["invariant"], v["cpu"], v["ts_ns"], v["pfn"], v["line"])
+mine = sorted(key(v) for v in a["violations"] if v["pid"] == pid)
+assert sorted(map(key, b["violations"])) == mine, "violations differ from the pid's own"
+assert b["ops"]["top"] and b["ops"]["top"][0]["pid"] == pid
+PY
+		{ bad "-p $pid $(basename "$f"): $(tail -1 "$tmp/cmp")"; continue 2; }
+	done
+done
+ok "-p PID: per pid, no loss the whole trace has not, and exactly the pid's own violations"
 
 totals trust "$($root || echo ", $skipped groups skipped (not root)")"

@@ -137,6 +137,8 @@ int cmd_live(void)
 	}
 	rep.units = env.units;
 	rep.viol_list = env.viol_list;
+	rep.require = env.require;
+	rep.summary_only = env.summary;
 	/* --html: live time slices are the intervals, else seconds */
 	if (env.html && !(rep.timeline = timeline_new((env.interval ? env.interval : 1) *
 						      1000000000ULL)))
@@ -200,8 +202,6 @@ cleanup:
 	ring_buffer__free(rb);
 	loader_destroy(skel);
 	ksyms_free();
-	free(rep.viol);
-	free(rep.vsum);
-	free(rep.timeline);
+	report_free(&rep);
 	return rc;
 }

@@ -7,9 +7,11 @@
 #include <string.h>
 #include "cmd.h"
 #include "http/serve.h"
+#include "input/evidence.h"
 #include "input/replay.h"
 #include "live/probe.h"
 #include "options.h"
+#include "report/html.h"
 #include "report/names.h"
 #include "report/timeline.h"
 
@@ -43,25 +45,86 @@ static void serve_replay(const struct report *rep, int *rc)
 }
 
 /*
+ * --evidence DIR: a text trace's lines kept per cpu, each violation's window
+ * taken as its record comes (the sink's tap); after the replay, minimized and
+ * written.  NULL without --evidence; *rc set on error.
+ */
+static struct evidence_capture *evidence_start(struct evidence *e, const struct replay_input *in,
+					       struct replay_opts *o, struct viol_sink *sink,
+					       int *rc)
+{
+	struct evidence_capture *cap;
+
+	if (!env.evidence)
+		return NULL;
+	if (in->dat) {
+		fprintf(stderr, "Failed to collect evidence from %s: a trace.dat has no text lines "
+			"to cut snippets from. Convert it ('trace-cmd report -i %s > trace.txt') "
+			"and replay that with --evidence\n", in->in.name, in->in.name);
+		*rc = PINSCOPE_EXIT_ERROR;
+		return NULL;
+	}
+	*e = (struct evidence){ .dir = env.evidence, .dir_fd = -1, .input = in->in.name,
+				.max = env.evidence_max };
+	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e);
+	if (!cap) {
+		*rc = PINSCOPE_EXIT_ERROR;
+		return NULL;
+	}
+	o->on_line = evidence_capture_line;
+	o->line_ctx = cap;
+	sink->tap = evidence_capture_tap;
+	sink->tap_ctx = cap;
+	return cap;
+}
+
+/* The snippets written (minimized before the report, which shows them); the
+ * replay's exit code stays unless this fails */
+static void evidence_end(struct evidence *e, struct evidence_capture *cap, int *rc)
+{
+	size_t lines = 0;
+
+	if (*rc != PINSCOPE_EXIT_ERROR && evidence_write(e))
+		*rc = PINSCOPE_EXIT_ERROR;
+	else if (*rc != PINSCOPE_EXIT_ERROR) {
+		for (size_t i = 0; i < e->nr; i++)
+			lines += e->items[i].nr_lines;
+		fprintf(stderr, "pinscope: evidence: %zu snippet%s (%zu event lines) and index.json "
+			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, e->dir);
+		if (e->not_kept + e->over_items)
+			fprintf(stderr, "; %llu more violations not kept (--evidence-max %d per rule, "
+				"reason and stack)", (unsigned long long)(e->not_kept + e->over_items),
+				e->max);
+		fputc('\n', stderr);
+	}
+	evidence_capture_free(cap);
+	evidence_free(e);
+}
+
+/*
  * SIGINT/SIGTERM: reading stops, what was read is judged and reported,
  * marked "partial: interrupted at line N"; the exit code is that report's.
  */
 int cmd_replay(void)
 {
-	struct report rep = { .units = env.units, .viol_list = env.viol_list };
+	struct report rep = { .units = env.units, .viol_list = env.viol_list,
+			      .require = env.require, .summary_only = env.summary };
 	struct viol_sink sink = { .rep = &rep, .print = env.viol_live, .json = env.json,
 				  .ringbuf_size = env.ringbuf_size };
 	struct replay_opts o = { .engine = env.engine, .pid = env.pid, .lean = env.lean,
 				 .stop = &exiting };
 	struct replay_input in;
-	int rc;
+	struct evidence *ev = NULL;
+	struct evidence_capture *cap = NULL;
+	int rc = 0;
 
 	/* the user engine needs neither root nor a BPF-capable kernel */
 	if (env.engine == CHECKER_BPF && (need_root("replay") || probe_bpf_features()))
 		return PINSCOPE_EXIT_ERROR;
 	if (replay_signals())
 		return PINSCOPE_EXIT_ERROR;
-	if (env.html && !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS)))
+	if (env.html && (report_html_check(env.html, env.replay_path ? env.replay_path : "-") ||
+			 !(rep.timeline = timeline_new(TL_REPLAY_SLICE_NS))))
 		return PINSCOPE_EXIT_ERROR;
 	rc = replay_open(env.replay_path, &in, &exiting);
 	if (rc == -EINTR && exiting) {
@@ -73,14 +136,25 @@ int cmd_replay(void)
 		free(rep.timeline);
 		return PINSCOPE_EXIT_ERROR;
 	}
-	rc = replay_run(&in, &o, &rep, &sink);
+	if (env.evidence && !(ev = calloc(1, sizeof(*ev)))) {
+		fprintf(stderr, "Failed to allocate the evidence: %s\n", strerror(ENOMEM));
+		rc = PINSCOPE_EXIT_ERROR;
+	}
+	if (!rc)
+		cap = evidence_start(ev, &in, &o, &sink, &rc);
+	if (!rc)
+		rc = replay_run(&in, &o, &rep, &sink);
+	if (!rc && cap && evidence_capture_finish(cap))
+		rc = PINSCOPE_EXIT_ERROR;
+	rep.evidence = cap ? ev : NULL;
 	if (!rc)
 		rc = finish(&rep);
+	if (cap)
+		evidence_end(ev, cap, &rc);
+	free(ev);
 	if (env.metrics && rc != PINSCOPE_EXIT_ERROR)
 		serve_replay(&rep, &rc);
 	replay_close(&in);
-	free(rep.viol);
-	free(rep.vsum);
-	free(rep.timeline);
+	report_free(&rep);
 	return rc;
 }

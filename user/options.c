@@ -9,12 +9,14 @@
 #include "engine/hooks.h"
 #include "options.h"
 #include "report/coverage.h"
+#include "report/evidence.h"
 #include "report/names.h"
 #include "report/summary.h"
 #include "report/units.h"
+#include "report/verdict.h"
 #include "version.h"
 
-struct env env = { .viol_list = VS_LIST_DEFAULT };
+struct env env = { .viol_list = VS_LIST_DEFAULT, .evidence_max = EVIDENCE_MAX_DEFAULT };
 
 static void print_version(FILE *f, struct argp_state *state)
 {
@@ -29,16 +31,20 @@ static const char doc[] =
 "\n"
 "USAGE: pinscope [-d SECONDS] [-i SECONDS [-R]] [-p PID] [-T] [-j|--prometheus]\n"
 "                [--metrics [ADDR:]PORT] [--mode MODE] [--ringbuf-size BYTES]\n"
-"                [--html FILE] [-u UNIT] [--violations all|N] [--lean] [-v]\n"
+"                [--html FILE] [-u UNIT] [--violations all|N] [--lean]\n"
+"                [--require visible|exact|no-loss,...] [-v]\n"
 "       pinscope replay [FILE|-] [-p PID] [-T] [-j|--prometheus] [--html FILE]\n"
-"                [--engine user|bpf] [-v]\n"
+"                [--engine user|bpf] [--evidence DIR [--evidence-max N]]\n"
+"                [--require visible|exact|no-loss,...] [-v]\n"
 "\n"
 "Records split PTE lock hold times, multicall flushes and pin ordering, and\n"
 "checks every rule of the pinning algorithm on every operation.\n"
-"Exit status: 0 clean (at least one operation judged, no rule violated),\n"
-"1 runtime error, 2 usage error, 3 a rule was violated, 4 inconclusive (no\n"
-"pin/unpin operation judged), 5 not a Xen PV guest (live tracing). The last\n"
-"line of a report says what was judged.\n"
+"Exit status: 0 clean (at least one operation judged, no rule violated among\n"
+"the rules checked: not the rules not visible or not exercised, not the input\n"
+"lost; --require gates on those), 1 runtime error, 2 usage error, 3 a rule was\n"
+"violated, 4 inconclusive (no pin/unpin operation judged, or --require not\n"
+"met), 5 not a Xen PV guest (live tracing). The last line of a report says\n"
+"what was judged.\n"
 "\n"
 "EXAMPLES:\n"
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
@@ -56,11 +62,12 @@ static const char doc[] =
 "                              # .xz/.gz, a file, a pipe or - (stdin)\n"
 "    pinscope replay --engine bpf t.txt  # the same checks as loaded BPF (root)\n"
 "    pinscope replay t.txt --html r.html # and draw it (docs/views.md)\n"
+"    pinscope replay t.txt --evidence ev # each violation's smallest trace, ev/index.json\n"
 "    xz -dc t.xz | pinscope replay - -j -p 1234\n";
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
        OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS,
-       OPT_LEAN };
+       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE, OPT_SUMMARY };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -89,6 +96,16 @@ static const struct argp_option opts[] = {
 	  "Also print each violation when it happens (stderr with -j)", 0 },
 	{ "html", OPT_HTML, "FILE", 0,
 	  "Also write the report as one self-contained HTML page (with -i: every interval)", 0 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "Text report of the verdict, the invariants and the "
+	  "violations only, the verdict first (no histograms)", 0 },
+	{ "require", OPT_REQUIRE, "WHAT", 0, "A clean verdict must also have: visible (every rule "
+	  "visible), exact (every rule checked exactly), no-loss (no input lost); comma-separated; "
+	  "else exit 4 (docs/verdict.md)", 0 },
+	{ "evidence", OPT_EVIDENCE, "DIR", 0, "replay: write into DIR (new, or empty and yours) "
+	  "each violation kept as the smallest trace that replays to it, and index.json "
+	  "(docs/evidence.md)", 0 },
+	{ "evidence-max", OPT_EVIDENCE_MAX, "N", 0, "With --evidence: at most N snippets per rule, "
+	  "reason and stack (default 1)", 0 },
 	{ "list-rules", OPT_LIST_RULES, NULL, 0, "Print the rules and how each source checks them", 0 },
 	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "Print the hooks: program, section, target, modes", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
@@ -154,6 +171,23 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
 	case OPT_HTML: env.html = arg; break;
+	case OPT_SUMMARY: env.summary = true; break;
+	case OPT_REQUIRE:
+		if (verdict_require_parse(arg) < 0)
+			argp_error(state, "invalid --require '%s': give visible, exact or no-loss, "
+				   "comma-separated", arg);
+		env.require |= verdict_require_parse(arg);
+		break;
+	case OPT_EVIDENCE: env.evidence = arg; break;
+	case OPT_EVIDENCE_MAX:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < 1 || v > EVIDENCE_MAX_LIMIT)
+			argp_error(state, "invalid --evidence-max '%s': give a number from 1 to %d",
+				   arg, EVIDENCE_MAX_LIMIT);
+		env.evidence_max = v;
+		env.evidence_max_set = true;
+		break;
 	case OPT_VIOLATIONS:
 		errno = 0;
 		v = strtol(arg, &end, 10);
@@ -197,6 +231,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   "metrics use --metrics");
 		if (env.reset && !env.interval)
 			argp_error(state, "-R needs -i");
+		if (env.summary && (env.json || env.prometheus))
+			argp_error(state, "--summary is a form of the text report: not with -j or "
+				   "--prometheus");
+		if (env.evidence_max_set && !env.evidence)
+			argp_error(state, "--evidence-max needs --evidence DIR");
+		if (env.evidence && !env.replay)
+			argp_error(state, "--evidence is for replay for now: record a trace (docs/input.md) "
+				   "and run 'pinscope replay TRACE --evidence DIR'");
+		if (env.evidence && env.engine == CHECKER_BPF)
+			argp_error(state, "--evidence takes each violation's window as its record comes, "
+				   "which the bpf engine delivers a batch later: use --engine user");
 		/* replay reads the whole trace, with the event source it holds */
 		if (env.replay && env.live_opt)
 			argp_error(state, "%s is for live tracing: replay reads the whole trace and "

@@ -32,6 +32,11 @@ struct env {
 	struct http_listen listen;
 	enum checker_engine engine;	/* replay: user (default) or bpf */
 	bool engine_set;
+	__u32 require;		/* --require: enum verdict_require */
+	bool summary;		/* --summary */
+	const char *evidence;	/* replay --evidence DIR */
+	int evidence_max;	/* --evidence-max: snippets per rule, reason and stack */
+	bool evidence_max_set;
 	const char *live_opt;	/* the first live-only option given, for replay's refusal */
 };
 

@@ -112,8 +112,9 @@ scenario() {
 }
 
 # Scrapes during shutdown never show more than the final report.  pinscope
-# is held right after its final snapshot: --html writes FILE.tmp, here a FIFO
-# nobody reads yet, so its main thread blocks in openat (syscall 257) once the
+# is held right after its final snapshot: --html FILE is here a FIFO nobody
+# reads yet, which pinscope writes in place (never through a temporary file:
+# docs/security.md), so its main thread blocks in openat (syscall 257) once the
 # report is taken.  Meanwhile GET /metrics (each wget forks and execs: pins
 # and flushes, counted while the programs stay attached) must fail or show no
 # more than the report; then the FIFO is read and pinscope ends.  Sections:
@@ -122,8 +123,8 @@ scenario() {
 # report, rc pinscope's), shutdown-stderr.
 shutdown_scrapes() {
 	stage "trace: scrapes while pinscope ends (held after its final snapshot)"
-	rm -f /tmp/final.html /tmp/final.html.tmp
-	mkfifo /tmp/final.html.tmp || return 1
+	rm -f /tmp/final.html
+	mkfifo /tmp/final.html || return 1
 	if ! serve /bin/pinscope --metrics "127.0.0.1:$METRICS_PORT" --prometheus \
 		--html /tmp/final.html $PINSCOPE_ARGS; then
 		emit_text shutdown /tmp/m.out 1
@@ -147,7 +148,8 @@ shutdown_scrapes() {
 		wget -q -O "/tmp/scrape-$_n" "http://127.0.0.1:$METRICS_PORT/metrics" 2> /dev/null
 		emit_text "shutdown-scrape-$_n" "/tmp/scrape-$_n" $?
 	done
-	cat /tmp/final.html.tmp > /dev/null
+	# a pinscope that never opens the FIFO (it died) would hold the reader for ever
+	timeout 60 cat /tmp/final.html > /dev/null
 	wait "$pid"
 	_rc=$?
 	emit_text shutdown /tmp/m.out $_rc

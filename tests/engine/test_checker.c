@@ -57,14 +57,16 @@ static void load(const char *path, struct trace *t)
 	assert_true(t->n > 1000);
 }
 
-/* The events through the checker with the source's caps; rep->viol keeps the records */
-static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
+/* The events through the checker with the source's caps, only operations of pid (-p, 0:
+ * all); rep->viol keeps the records */
+static void run_caps_pid(const struct trace *t, struct report *rep, __u32 caps, __u32 pid)
 {
 	struct viol_sink sink = { .rep = rep };
 	struct checker *c;
 
 	memset(rep, 0, sizeof(*rep));
-	c = checker_open(&(struct checker_opts){ .engine = engine(), .caps = caps }, &sink);
+	c = checker_open(&(struct checker_opts){ .engine = engine(), .caps = caps, .pid = pid },
+			 &sink);
 	assert_non_null(c);
 	for (size_t i = 0; i < t->n; i++)
 		assert_int_equal(checker_push(c, &t->ev[i]), 0);
@@ -72,6 +74,11 @@ static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
 	assert_int_equal(checker_read(c, rep), 0);
 	checker_close(c);
 	assert_int_equal(sink.bad_records, 0);
+}
+
+static void run_caps(const struct trace *t, struct report *rep, __u32 caps)
+{
+	run_caps_pid(t, rep, caps, 0);
 }
 
 static void run(const struct trace *t, struct report *rep)
@@ -234,6 +241,32 @@ static void test_procs_full(void **state)
 	free(t.ev);
 }
 
+/* A hand-written event sequence: type and arg[0..2], pid 42, 1 us apart */
+struct spec {
+	__u32 type;
+	__u64 a0, a1, a2;
+};
+
+static void from_spec(struct pinscope_event *e, const struct spec *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		e[i] = (struct pinscope_event){ .type = ev[i].type, .ts_ns = 1000 * (i + 1), .pid = 42 };
+		e[i].arg[0] = ev[i].a0;
+		e[i].arg[1] = ev[i].a1;
+		e[i].arg[2] = ev[i].a2;
+	}
+}
+
+static void run_spec(const struct spec *ev, size_t n, __u32 caps, struct report *rep)
+{
+	struct pinscope_event e[32];
+	struct trace t = { .ev = e, .n = n };
+
+	assert_true(n <= 32);
+	from_spec(e, ev, n);
+	run_caps(&t, rep, caps);
+}
+
 /*
  * fentry mode: a PTE page pinned with no deferred unlock waits, undecided,
  * for its operation's end (split locks or none).  An operation cut by the
@@ -241,7 +274,7 @@ static void test_procs_full(void **state)
  */
 static void test_cut_op_undecided(void **state)
 {
-	static const struct { __u32 type; __u64 a0, a1, a2; } ev[] = {
+	static const struct spec ev[] = {
 		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN },
 		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x100, PINSCOPE_L_PTE },
 		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L1, 0x100 },
@@ -256,24 +289,81 @@ static void test_cut_op_undecided(void **state)
 		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L4, 0x200 },
 		{ PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN },
 	};
-	struct pinscope_event e[sizeof(ev) / sizeof(ev[0])] = {};
-	struct trace t = { .ev = e, .n = sizeof(ev) / sizeof(ev[0]) };
 	struct report rep;
 
-	for (size_t i = 0; i < t.n; i++) {
-		e[i].type = ev[i].type;
-		e[i].arg[0] = ev[i].a0;
-		e[i].arg[1] = ev[i].a1;
-		e[i].arg[2] = ev[i].a2;
-		e[i].ts_ns = 1000 * (i + 1);
-		e[i].pid = 42;
-	}
-	run_caps(&t, &rep, PINSCOPE_CAPS_FENTRY);
+	run_spec(ev, sizeof(ev) / sizeof(ev[0]), PINSCOPE_CAPS_FENTRY, &rep);
 	assert_int_equal(rep.st.ops[0], 2);
 	assert_int_equal(rep.st.lost.ops_cut, 1);
 	assert_int_equal(total_violations(&rep.st), 0);
 	assert_int_equal(rep.st.checked[PINSCOPE_R_PGD_LAST], 1);
 	free(rep.viol);
+}
+
+/*
+ * -p takes operations away, never adds losses (issue 26): the split locks of
+ * another process's operation are held, not judged, and their unlocks are not
+ * "unmatched".  Tracepoints (lock events) and fentry (the lock known from its
+ * deferred unlock), the same sequence filtered out (-p 7) and not.
+ */
+static void foreign_locks(__u32 caps)
+{
+	static const struct spec ev[] = {
+		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_LOCK, 0, 0x100 },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x100, PINSCOPE_L_PTE },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L1, 0x100 },
+		{ PINSCOPE_EV_CALLBACK, 1 },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x200, PINSCOPE_L_PGD },
+		{ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
+		  PINSCOPE_UVMF_TLB_FLUSH },
+		{ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN },
+		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L4, 0x200 },
+		{ PINSCOPE_EV_MC_ISSUE },
+		{ PINSCOPE_EV_FLUSH, 3, 0, 1 },
+		{ PINSCOPE_EV_UNLOCK },
+		{ PINSCOPE_EV_FLUSH_EXIT },
+		{ PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN },
+	};
+	struct pinscope_event e[32];
+	struct trace t = { .ev = e, .n = sizeof(ev) / sizeof(ev[0]) };
+	struct report all, none;
+
+	from_spec(e, ev, t.n);
+	if (!(caps & PINSCOPE_CAP_LOCK)) {	/* fentry: no lock event */
+		memmove(&e[1], &e[2], (t.n - 2) * sizeof(e[0]));
+		t.n--;
+	}
+	for (size_t i = 0; i < t.n; i++)	/* the split lock's pointer */
+		if (e[i].type == PINSCOPE_EV_LOCK || e[i].type == PINSCOPE_EV_UNLOCK ||
+		    e[i].type == PINSCOPE_EV_CALLBACK ||
+		    (e[i].type == PINSCOPE_EV_PAGE && e[i].arg[2] == PINSCOPE_L_PTE))
+			e[i].arg[3] = 0xffff888000abc000ULL;
+	run_caps_pid(&t, &all, caps, 0);
+	run_caps_pid(&t, &none, caps, 7);	/* pid 42's operation is another's */
+	assert_int_equal(all.st.ops[0], 1);
+	assert_int_equal(all.st.lost.unmatched_unlock, 0);
+	assert_int_equal(total_violations(&all.st), 0);
+	assert_int_equal(all.st.hold[0].count, 1);
+	assert_int_equal(none.st.ops[0], 0);
+	assert_int_equal(none.st.lost.unmatched_unlock, 0);
+	assert_int_equal(none.st.lost.held_full, 0);
+	assert_int_equal(total_violations(&none.st), 0);
+	assert_int_equal(none.st.hold[0].count + none.st.hold[1].count, 0);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		assert_int_equal(none.st.checked[r], 0);
+	free(all.viol);
+	free(none.viol);
+}
+
+static void test_foreign_locks_tracepoints(void **state)
+{
+	foreign_locks(PINSCOPE_CAPS_TRACEPOINTS);
+}
+
+static void test_foreign_locks_fentry(void **state)
+{
+	foreign_locks(PINSCOPE_CAPS_FENTRY);
 }
 
 /*
@@ -286,36 +376,25 @@ static void test_cut_op_undecided(void **state)
  */
 static void unpin_pgd(int where, struct report *rep)
 {
-	struct { __u32 type; __u64 a0, a1, a2; } ev[16] = {
+	struct spec ev[16] = {
 		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, 0, 0x200 },
 	};
-	struct pinscope_event e[16] = {};
-	struct trace t = { .ev = e };
 	size_t n = 1;
 
 	if (where == 1)
-		ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_UNPIN, 0x200 };
+		ev[n++] = (struct spec){ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_UNPIN, 0x200 };
 	/* the user pgd: its UNPIN and its update (seen through the multicall entry) */
-	ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_UNPIN, 0x201 };
-	ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x201,
+	ev[n++] = (struct spec){ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_UNPIN, 0x201 };
+	ev[n++] = (struct spec){ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x201,
 				   PINSCOPE_UVMF_TLB_FLUSH };
-	ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, 0x300, PINSCOPE_L_PMD };
-	ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN };
+	ev[n++] = (struct spec){ PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, 0x300, PINSCOPE_L_PMD };
+	ev[n++] = (struct spec){ PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN };
 	if (where == 2)
-		ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_UNPIN, 0x200 };
-	ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
+		ev[n++] = (struct spec){ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_UNPIN, 0x200 };
+	ev[n++] = (struct spec){ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
 				   PINSCOPE_UVMF_TLB_FLUSH };
-	ev[n++] = (typeof(ev[0])){ PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN };
-	for (size_t i = 0; i < n; i++) {
-		e[i].type = ev[i].type;
-		e[i].arg[0] = ev[i].a0;
-		e[i].arg[1] = ev[i].a1;
-		e[i].arg[2] = ev[i].a2;
-		e[i].ts_ns = 1000 * (i + 1);
-		e[i].pid = 42;
-	}
-	t.n = n;
-	run_caps(&t, rep, PINSCOPE_CAPS_FENTRY);
+	ev[n++] = (struct spec){ PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN };
+	run_spec(ev, n, PINSCOPE_CAPS_FENTRY, rep);
 }
 
 static void test_l4_unseen_not_violated(void **state)
@@ -349,7 +428,7 @@ static void test_l4_unseen_not_violated(void **state)
  * the pfn tells them apart; nothing is judged from the wrong one */
 static void test_l4_pin_by_pfn(void **state)
 {
-	static const struct { __u32 type; __u64 a0, a1, a2; } ev[] = {
+	static const struct spec ev[] = {
 		{ PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, 0, 0x200 },
 		{ PINSCOPE_EV_DO_PIN, PINSCOPE_MMUEXT_PIN_L4, 0x201 },	/* not the op's pgd */
 		{ PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, 0x300, PINSCOPE_L_PMD },
@@ -358,19 +437,9 @@ static void test_l4_pin_by_pfn(void **state)
 		  PINSCOPE_UVMF_TLB_FLUSH },
 		{ PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN },
 	};
-	struct pinscope_event e[sizeof(ev) / sizeof(ev[0])] = {};
-	struct trace t = { .ev = e, .n = sizeof(ev) / sizeof(ev[0]) };
 	struct report rep;
 
-	for (size_t i = 0; i < t.n; i++) {
-		e[i].type = ev[i].type;
-		e[i].arg[0] = ev[i].a0;
-		e[i].arg[1] = ev[i].a1;
-		e[i].arg[2] = ev[i].a2;
-		e[i].ts_ns = 1000 * (i + 1);
-		e[i].pid = 42;
-	}
-	run_caps(&t, &rep, PINSCOPE_CAPS_FENTRY);
+	run_spec(ev, sizeof(ev) / sizeof(ev[0]), PINSCOPE_CAPS_FENTRY, &rep);
 	assert_int_equal(total_violations(&rep.st), 0);
 	assert_int_equal(rep.st.unseen[PINSCOPE_R_L4_AFTER_WALK], 1);
 	assert_int_equal(rep.st.checked[PINSCOPE_R_L4_AFTER_WALK], 0);
@@ -574,6 +643,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpus_65_66),
 		cmocka_unit_test(test_l4_unseen_not_violated),
+		cmocka_unit_test(test_foreign_locks_tracepoints),
+		cmocka_unit_test(test_foreign_locks_fentry),
 		cmocka_unit_test(test_l4_pin_by_pfn),
 		cmocka_unit_test(test_mm_lock_held_tracepoints),
 		cmocka_unit_test(test_mm_lock_held_stock),

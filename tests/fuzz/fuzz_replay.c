@@ -9,48 +9,19 @@
  */
 #define _GNU_SOURCE
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
-#include <unistd.h>
-#include "input/replay.h"
-#include "report/report.h"
-
-static FILE *devnull;
+#include "replay_one.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct report rep = {};
-	struct viol_sink sink = { .rep = &rep };
-	struct replay_opts o = {};
-	struct replay_input ri;
-	const char *path = "-";
-	char name[32];
 	int fd;
 
 	if (!size)
 		return 0;
-	if (!devnull && !(devnull = fopen("/dev/null", "w")))
-		abort();
 	fd = memfd_create("trace", 0);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
 		abort();
-	if (data[0] & 1) {
-		if (lseek(fd, 1, SEEK_SET) != 1 || dup2(fd, 0) < 0)
-			abort();
-	} else {
-		snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
-		path = name;
-	}
-	if (!replay_open(path, &ri, NULL)) {
-		if (!replay_run(&ri, &o, &rep, &sink)) {
-			report_text(devnull, &rep, true);
-			report_json(devnull, &rep, report_exit_code(&rep));
-		}
-		replay_close(&ri);
-	}
-	free(rep.viol);
-	free(rep.vsum);
+	replay_one(fd, data[0] & 1);
 	close(fd);
 	return 0;
 }

@@ -111,9 +111,16 @@ static void test_patched_events(void **state)
 	assert_int_equal(parse("  a-1 [000] d..2. 1.000004: xen_mmu_pte_unlock: ptl (null)", &ev),
 			 TRACE_LINE_EVENT);
 	assert_int_equal(ev.type, PINSCOPE_EV_UNLOCK);
-	assert_int_equal(trace_line_caps("x: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1", NULL),
-			 PINSCOPE_CAPS_TRACEPOINTS);
-	assert_int_equal(trace_line_caps("x: xen_mmu_pgd_pin: mm 1 pgd 2", NULL), 0);
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.000003: xen_mmu_do_pin: cmd "
+					 "PIN_L1_TABLE pfn 1", NULL), PINSCOPE_CAPS_TRACEPOINTS);
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.000003: xen_mmu_pgd_pin: mm 1 pgd 2",
+					 NULL), 0);
+	/* the source is the parsed event's name: a comm (prctl) or a text is none */
+	assert_int_equal(trace_line_caps("xen_mmu_do_pin:-1 [000] d.... 2.4: xen_mmu_write_cr3: "
+					 "kernel cr3 35000", NULL), 0);
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.0: sched_switch: prev_comm="
+					 "xen_mmu_pte_lock: next_comm=b", NULL), 0);
+	assert_int_equal(trace_line_caps("x: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1", NULL), 0);
 }
 
 /* The split lock's mm_locked field (the series since issue 24): held, free,
@@ -142,7 +149,15 @@ static void test_pte_lock_mm_locked(void **state)
 	}
 	assert_int_equal(parse("  a-1 [000] d..2. 1.000001: xen_mmu_pte_lock: mm 1 pfn b51 ptl 2 "
 			       "mm_locked x", &ev), TRACE_LINE_BAD);
-	trace_line_caps("x: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1", &is_lock);
+	trace_line_caps("  a-1 [000] d..2. 1.0: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1", &is_lock);
+	assert_false(is_lock);
+	/* mm_locked only in the event's own text: a comm (prctl) holding it is none */
+	assert_int_equal(trace_line_caps("    mm_locked 1-1 [000] d..2. 1.0: xen_mmu_pte_lock: mm 1 "
+					 "pfn b51 ptl 2", &is_lock),
+			 PINSCOPE_CAPS_TRACEPOINTS);
+	assert_true(is_lock);
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.0: sched_switch: prev_comm="
+					 "xen_mmu_pte_lock: mm_locked 1", &is_lock), 0);
 	assert_false(is_lock);
 }
 
@@ -173,6 +188,24 @@ static void test_skipped_lines(void **state)
 	assert_int_equal(parse("cpus=2", &ev), TRACE_LINE_OTHER);
 	assert_int_equal(parse("  bash-1 [000] d..1. 1.0: sched_switch: prev_comm=bash", &ev),
 			 TRACE_LINE_OTHER);
+	/* a text a process chooses (a file name) holding a whole xen line is no event */
+	assert_int_equal(parse("  bash-5 [000] ..... 9.0: sched_process_exec: filename=/tmp/a-1 [0] "
+			       "9.0: xen_mmu_pte_unlock: ptl 00000000deadbeef pid=5 old_pid=5", &ev),
+			 TRACE_LINE_OTHER);
+	/* numbers never wrap: a cpu or pid past 32 bits, a time past 2^64 ns is no event */
+	assert_int_equal(parse("  a-1 [4294967297] d..2. 1.0: xen_mc_issue: issue mode LAZY_NONE", &ev),
+			 TRACE_LINE_OTHER);
+	assert_int_equal(parse("  a-4294967396 [000] d..2. 1.0: xen_mc_issue: issue mode LAZY_NONE",
+			       &ev), TRACE_LINE_OTHER);
+	assert_int_equal(parse("  a-1 [000] d..2. 18446744074.000014: xen_mc_issue: issue", &ev),
+			 TRACE_LINE_OTHER);
+	assert_int_equal(parse("  a-1 [000] d..2. 18446744073.709551: xen_mc_issue: issue", &ev),
+			 TRACE_LINE_EVENT);
+	assert_int_equal(ev.ts_ns, 18446744073709551000ULL);
+	assert_int_equal(parse("  a-1 [000] d..2. 1.0: xen_mmu_pte_unlock: ptl 10000000000000000", &ev),
+			 TRACE_LINE_BAD);
+	assert_int_equal(parse("CPU:4294967297 [LOST EVENTS]", &ev), TRACE_LINE_OTHER);
+	assert_int_equal(parse("CPU:-1 [LOST EVENTS]", &ev), TRACE_LINE_OTHER);
 	/* function tracer: a name without a colon is no event */
 	assert_int_equal(parse("  bash-1 [000] d..1. 1.0: xen_pin_page <-__xen_pgd_pin", &ev),
 			 TRACE_LINE_OTHER);

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -252,6 +253,7 @@ int input_open(const char *path, struct input *in)
 	int err;
 
 	memset(in, 0, sizeof(*in));
+	in->nul = SIZE_MAX;
 	in->name = use_stdin ? "<stdin>" : path;
 	in->raw = use_stdin ? stdin : fopen(path, "r");
 	if (!in->raw) {
@@ -323,31 +325,58 @@ static ssize_t read_chunk(struct input *in, char *buf, size_t size)
 	return read(fileno(in->raw), buf, size);
 }
 
+/* The first NUL byte of buf[from, end) for in->nul */
+static size_t find_nul(const struct input *in, size_t from)
+{
+	const char *z = memchr(in->buf + from, 0, in->end - from);
+
+	return z ? (size_t)(z - in->buf) : SIZE_MAX;
+}
+
+/*
+ * The line buf[pos, stop) is returned (pos moves past its newline, at next):
+ * the NUL bytes it holds, if any, noted for input_line_nul()
+ */
+static void take_line(struct input *in, size_t stop, size_t next)
+{
+	in->line_nul = NULL;
+	if (in->nul < stop) {	/* corrupt input only: the next NUL searched for again */
+		in->line_nul = in->buf + in->nul;
+		in->nul = find_nul(in, next);
+	}
+	in->pos = next;
+}
+
 /*
  * 1 a line (NUL-terminated in place, newline cut), 0 the end, -1 a read
- * error, -2 a line too long.  One memchr() per line, no copy: the per-byte
- * getc() loop this replaces took half of replay's instructions.
+ * error, -2 a line too long.  One memchr() per line for its end, no copy:
+ * the per-byte getc() loop this replaces took half of replay's
+ * instructions; the NUL bytes a line may hold are found once per read.
  */
 static int read_line(struct input *in, const char **line, size_t *len)
 {
 	for (;;) {
 		char *s = in->buf + in->pos, *nl = memchr(s, '\n', in->end - in->pos);
+		size_t from;
 		ssize_t n;
 
 		if (nl) {
 			*nl = 0;
 			*line = s;
 			*len = nl - s;
-			in->pos = nl + 1 - in->buf;
+			take_line(in, nl - in->buf, nl + 1 - in->buf);
 			return *len > INPUT_LINE_MAX ? -2 : 1;
 		}
 		if (in->end - in->pos > INPUT_LINE_MAX)
 			return -2;
 		if (in->eof && in->from_spool) {
 			/* the look-ahead was read again (it ends with the start of
-			 * the line being read, input_rewind): the rest follows */
+			 * the line being read, input_rewind): the rest follows,
+			 * unless only the spool is read (input_spooled_line) */
 			in->from_spool = false;
 			in->eof = false;
+			if (in->spool_only)
+				return 0;
 			continue;
 		}
 		if (in->eof) {		/* a last line without its newline */
@@ -356,17 +385,23 @@ static int read_line(struct input *in, const char **line, size_t *len)
 			in->buf[in->end] = 0;
 			*line = s;
 			*len = in->end - in->pos;
-			in->pos = in->end;
+			take_line(in, in->end, in->end);
 			return 1;
 		}
 		memmove(in->buf, s, in->end - in->pos);
 		in->end -= in->pos;
+		if (in->nul != SIZE_MAX)
+			in->nul -= in->pos;
 		in->pos = 0;
+		errno = 0;
 		n = read_chunk(in, in->buf + in->end, INPUT_BUF_SIZE - 1 - in->end);
 		if (n < 0)
 			return -1;
 		in->eof = !n;
+		from = in->end;
 		in->end += n;
+		if (in->nul == SIZE_MAX)
+			in->nul = find_nul(in, from);
 	}
 }
 
@@ -374,6 +409,7 @@ static int read_line(struct input *in, const char **line, size_t *len)
 static void buf_reset(struct input *in)
 {
 	in->pos = in->end = 0;
+	in->nul = SIZE_MAX;
 	in->eof = false;
 }
 
@@ -384,12 +420,11 @@ static int spool_failed(struct input *in, int err)
 	return err;
 }
 
-int input_line(struct input *in, const char **line, size_t *len)
+/* input_line() past its common case: a refill, the end, an error, a look-ahead */
+static __attribute__((noinline)) int line_slow(struct input *in, const char **line, size_t *len)
 {
-	int rc;
+	int rc = read_line(in, line, len);
 
-	errno = 0;
-	rc = read_line(in, line, len);
 	if (rc == -1) {
 		int err = -(in->src && in->src->err ? in->src->err : errno ? errno : EIO);
 
@@ -406,10 +441,39 @@ int input_line(struct input *in, const char **line, size_t *len)
 	if (!rc)
 		return 0;
 	in->lineno++;
-	if (in->spooling && (fwrite(*line, 1, *len, in->spool) != *len ||
+	if (in->spooling && (errno = 0, fwrite(*line, 1, *len, in->spool) != *len ||
 			     putc('\n', in->spool) == EOF))
 		return spool_failed(in, -(errno ? errno : EIO));
 	return 1;
+}
+
+int input_line(struct input *in, const char **line, size_t *len)
+{
+	char *s = in->buf + in->pos, *nl;
+
+	/* the common case: a whole line in buf, no NUL in it, nothing to spool */
+	nl = memchr(s, '\n', in->end - in->pos);
+	if (!nl || nl - s > INPUT_LINE_MAX || in->nul < (size_t)(nl - in->buf) || in->spooling)
+		return line_slow(in, line, len);
+	*nl = 0;
+	*line = s;
+	*len = nl - s;
+	in->line_nul = NULL;
+	in->pos = nl + 1 - in->buf;
+	in->lineno++;
+	return 1;
+}
+
+int input_spooled_line(struct input *in, const char **line, size_t *len)
+{
+	int rc;
+
+	if (!in->from_spool)
+		return 0;
+	in->spool_only = true;
+	rc = input_line(in, line, len);
+	in->spool_only = false;
+	return rc;
 }
 
 int input_mark(struct input *in)
@@ -451,6 +515,7 @@ int input_rewind(struct input *in)
 int input_fd(struct input *in)
 {
 	char buf[BUF_SIZE];
+	__u64 total = 0;
 	size_t n;
 
 	if (in->seekable || in->spool) {	/* the file, or the copy made before */
@@ -464,6 +529,15 @@ int input_fd(struct input *in)
 	if (!in->spool)
 		return spool_failed(in, -errno);
 	while ((n = fread(buf, 1, sizeof(buf), in->f)) > 0) {
+		if ((total += n) > INPUT_SPOOL_MAX) {	/* a decompression bomb, /dev/zero */
+			fprintf(stderr, "Failed to spool trace %s to a temporary file: it is more than "
+				"%llu MiB (the limit for a trace.dat read from a pipe or decompressed): %s, "
+				"and replay that file\n", in->name, INPUT_SPOOL_MAX >> 20,
+				in->codec == INPUT_XZ ? "decompress it with 'xz -dk FILE'" :
+				in->codec == INPUT_GZIP ? "decompress it with 'gunzip -k FILE'" :
+				"save it to a file");
+			return -EFBIG;
+		}
 		if (fwrite(buf, 1, n, in->spool) != n)
 			return spool_failed(in, -(errno ? errno : EIO));
 		/* a signal cut a read short: stdio would read on, until the writer ends */

@@ -33,9 +33,12 @@ struct input {
 	bool seekable;		/* plain regular file: rewind() works */
 	FILE *spool;		/* lines read ahead (input_mark .. input_rewind) */
 	bool spooling, from_spool;
+	bool spool_only;	/* input_spooled_line(): the end of the spool is the end */
 	/* lines are cut out of buf in place (memchr): INPUT_BUF_SIZE bytes, [pos, end) unread */
 	char *buf;
 	size_t pos, end;
+	size_t nul;		/* offset of the first NUL byte in [pos, end), or SIZE_MAX */
+	const char *line_nul;	/* the first NUL byte of the line last returned, or NULL */
 	bool eof;		/* the current source returned its end */
 	__u64 lineno;		/* of the line last returned */
 };
@@ -49,13 +52,31 @@ void input_close(struct input *in);
  * Returns 1, 0 at the end, or -errno after printing what and where.
  */
 int input_line(struct input *in, const char **line, size_t *len);
+/*
+ * The first NUL byte of the line input_line() returned last, or NULL: the
+ * bytes are searched for NULs once per read, not once per line.
+ */
+static inline const char *input_line_nul(const struct input *in)
+{
+	return in->line_nul;
+}
+
+/*
+ * input_line(), but only while the lines come from the look-ahead's spool:
+ * 0 at its end, never a read of the input itself (after a signal: a pipe's
+ * writer is not waited for)
+ */
+int input_spooled_line(struct input *in, const char **line, size_t *len);
 /* Start of a look-ahead: the lines read from now on are read again after input_rewind() */
 int input_mark(struct input *in);
 int input_rewind(struct input *in);
+/* Largest copy input_fd() makes of a pipe or of decompressed data (in /tmp) */
+#define INPUT_SPOOL_MAX (1ULL << 30)
 /*
  * The whole decoded content as a seekable file descriptor (the file itself,
- * or a temporary copy of a pipe or of decompressed data), positioned at 0,
- * owned by in; -errno after printing why.
+ * or a temporary copy of a pipe or of decompressed data, at most
+ * INPUT_SPOOL_MAX bytes), positioned at 0, owned by in; -errno after
+ * printing why.
  */
 int input_fd(struct input *in);
 const char *input_codec_name(enum input_codec c);

@@ -12,43 +12,131 @@
 #include "input/tracedat.h"
 #include "report/units.h"
 
+/*
+ * Where each violation is (docs/input.md): the line (text) or record
+ * (trace.dat) of every event of the last two bpf batches, with its cpu's
+ * operation then, by the event's seq, which the checker copies into the
+ * violation records it causes (the user engine delivers them during that
+ * event's push, the bpf engine at the end of its batch).  At the end of the
+ * input (END events have no seq), the cpu's last event.
+ */
+#define WHERE_RING (2 * PINSCOPE_REPLAY_BATCH)
+
+struct where_at {
+	__u32 seq;
+	__u32 cpu;
+	struct viol_where w;
+};
+
+struct where_ring {
+	struct where_at at[WHERE_RING];
+	__u64 n;
+	struct viol_where *op;	/* [PINSCOPE_MAX_CPUS]: the cpu's operation: line, mm */
+};
+
 struct replay_feed {
 	struct checker *chk;
 	struct report *rep;
 	struct replay_counts *c;
 	const char *name;
 	__u64 prev_ts;
+	struct where_ring *where;	/* NULL: not kept (the minimizer's replays) */
 };
+
+/* Numbers the event (seq from 1), notes its line and its cpu's operation */
+static void where_note(struct where_ring *wr, struct pinscope_event *ev, __u64 line)
+{
+	struct viol_where *op = &wr->op[ev->cpu % PINSCOPE_MAX_CPUS];
+
+	if (ev->type == PINSCOPE_EV_OP_BEGIN)
+		*op = (struct viol_where){ .op_line = line, .mm = ev->arg[1] };
+	ev->seq = (__u32)++wr->n ?: 1;
+	wr->at[wr->n % WHERE_RING] = (struct where_at){
+		.seq = ev->seq, .cpu = ev->cpu,
+		.w = { .line = line, .op_line = op->op_line, .mm = op->mm } };
+}
+
+static void where_locate(void *ctx, const struct pinscope_violation *v, struct viol_where *w)
+{
+	struct where_ring *wr = ctx;
+	const struct where_at *last = NULL;
+
+	for (__u64 i = wr->n; i > 0 && i + WHERE_RING > wr->n; i--) {
+		const struct where_at *a = &wr->at[i % WHERE_RING];
+
+		if (a->cpu != v->cpu)
+			continue;
+		if (v->seq && a->seq == v->seq) {
+			last = a;
+			break;
+		}
+		last = last ?: a;	/* END: the cpu's last event */
+	}
+	if (last)
+		*w = last->w;
+	if (v->op == PINSCOPE_OP_NONE)
+		w->op_line = w->mm = 0;
+}
 
 static bool stopped(const volatile sig_atomic_t *stop)
 {
 	return stop && *stop;
 }
 
+__u32 replay_text_caps(__u32 line_caps)
+{
+	return line_caps ? line_caps : PINSCOPE_CAPS_MAINLINE;
+}
+
 /*
  * Text: the event source from the lines up to the first split lock's event
- * (patched events: tracepoints, mainline if there is none; its mm_locked
- * field: MMLOCK), read again after.  A signal ends the
- * look-ahead early: the lines read so far are still replayed.
+ * (patched events: tracepoints, mainline if there is none; the lock's
+ * mm_locked field: MMLOCK), read again after.  A signal ends the
+ * look-ahead early: the lines read so far are still replayed.  The
+ * look-ahead (spooled to /tmp when the input is not seekable) is bounded:
+ * past REPLAY_LOOKAHEAD_MAX bytes without any xen event the input is no
+ * trace (/dev/urandom, an archive of comment lines), with xen events but
+ * none of the patch's, the source is mainline and the rest is streamed;
+ * with the patch's events but no split lock yet, it is tracepoints without
+ * MMLOCK (mm-lock-held not visible).
  */
+#define REPLAY_LOOKAHEAD_MAX	(64ULL << 20)
+
 static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t *stop)
 {
+	struct pinscope_event ev;
+	__u64 bytes = 0, xen = 0;
 	const char *line;
+	char err[160];
 	size_t len;
-	int rc = 0, err = input_mark(in);
+	int rc = 0, err_mark = input_mark(in);
 
-	if (err)
-		return err;
-	*caps = PINSCOPE_CAPS_MAINLINE;
-	/* up to the first split lock, whose fields say if the mm lock is there */
+	if (err_mark)
+		return err_mark;
+	*caps = replay_text_caps(false);
 	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0) {
 		bool is_lock;
 		__u32 c = trace_line_caps(line, &is_lock);
 
 		if (c)
-			*caps = c;
-		if (is_lock)
+			*caps = replay_text_caps(c);
+		if (is_lock)	/* its fields say whether the mm lock is recorded */
 			break;
+		bytes += len + 1;
+		xen = xen || c;
+		if (!xen) {	/* parsed until the first xen event: real traces start with them */
+			enum trace_line t = trace_parse_line(line, &ev, err, sizeof(err));
+
+			xen = t == TRACE_LINE_EVENT || t == TRACE_LINE_XEN_UNUSED || t == TRACE_LINE_BAD;
+		}
+		if (bytes > REPLAY_LOOKAHEAD_MAX && !xen) {
+			fprintf(stderr, "Failed to replay %s: no xen event in its first %llu MiB (%llu "
+				"lines): not a trace. Record one with 'trace-cmd record -e xen'\n",
+				in->name, REPLAY_LOOKAHEAD_MAX >> 20, (unsigned long long)in->lineno);
+			return -EINVAL;
+		}
+		if (bytes > REPLAY_LOOKAHEAD_MAX)
+			break;	/* mainline: a patched kernel's events come with its first pin */
 	}
 	if (rc == -EINTR && !stopped(stop))
 		fprintf(stderr, "Failed to read trace %s: %s\n", in->name, strerror(EINTR));
@@ -64,7 +152,7 @@ int replay_open(const char *path, struct replay_input *ri, const volatile sig_at
 	memset(ri, 0, sizeof(*ri));
 	err = input_open(path, &ri->in);
 	if (!err && ri->in.format == INPUT_TRACEDAT)
-		err = tracedat_open(&ri->in, &ri->dat) ?: tracedat_caps(ri->dat, &ri->caps);
+		err = tracedat_open(&ri->in, &ri->dat, stop) ?: tracedat_caps(ri->dat, &ri->caps);
 	else if (!err)
 		err = text_caps(&ri->in, &ri->caps, stop);
 	if (err)
@@ -105,6 +193,8 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 
 	if (ev.type == PINSCOPE_EV_LOST && c->events)
 		ev.ts_ns = fd->prev_ts;	/* a text marker has no time of its own */
+	if (c->pid && ev.pid == c->pid)
+		c->pid_events++;
 	if (!c->events++) {
 		c->first_ts = c->last_ts = ev.ts_ns;
 	} else if (ev.ts_ns < fd->prev_ts) {
@@ -114,6 +204,8 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 	if (ev.ts_ns > c->last_ts)
 		c->last_ts = ev.ts_ns;
 	clock_res_note(&fd->rep->clock_res_ns, ev.ts_ns);
+	if (fd->where)
+		where_note(fd->where, &ev, c->lines);
 	if (fd->rep->timeline && timeline_event(fd, ev.ts_ns))
 		return -EIO;
 	if (checker_push(fd->chk, &ev)) {
@@ -130,14 +222,15 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	struct replay_counts *c = fd->c;
 	struct pinscope_event ev;
 	const char *line, *nul;
-	char err[160];
+	char err[160], safe[sizeof(err) * 4];
 	size_t len;
 	int rc;
 
-	/* after a signal, the lines of the look-ahead (spooled) are still read */
+	/* after a signal, the lines of the look-ahead (spooled) are still read, not the pipe */
 	while (!stopped(o->stop) || in->from_spool) {
-		rc = input_line(in, &line, &len);
-		if (rc == -EINTR && stopped(o->stop))
+		rc = stopped(o->stop) ? input_spooled_line(in, &line, &len) :
+					input_line(in, &line, &len);
+		if ((rc == -EINTR || !rc) && stopped(o->stop))
 			break;
 		if (rc == -EINTR)
 			fprintf(stderr, "Failed to read trace %s after line %llu: %s\n", in->name,
@@ -145,7 +238,7 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 		if (rc <= 0)
 			return rc ? PINSCOPE_EXIT_ERROR : 0;
 		c->lines++;
-		nul = memchr(line, 0, len);	/* would cut the line short: an event lost */
+		nul = input_line_nul(in);	/* would cut the line short: an event lost */
 		if (nul) {
 			fprintf(stderr, "%s:%llu: a NUL byte at column %zu: the trace is corrupt (a "
 				"damaged copy?). Record it again, or remove the byte (tr -d '\\000')\n",
@@ -156,11 +249,13 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 		case TRACE_LINE_HEADER: c->headers++; break;
 		case TRACE_LINE_OTHER: c->skipped++; break;
 		case TRACE_LINE_XEN_UNUSED: c->xen_unused++; break;
-		case TRACE_LINE_BAD:
+		case TRACE_LINE_BAD:	/* err quotes the line: escaped */
 			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
-				(unsigned long long)c->lines, err);
+				(unsigned long long)c->lines, str_safe(safe, sizeof(safe), err, sizeof(err)));
 			return PINSCOPE_EXIT_ERROR;
 		case TRACE_LINE_EVENT:
+			if (o->on_line && o->on_line(o->line_ctx, &ev, line, c->lines))
+				return PINSCOPE_EXIT_ERROR;
 			if (replay_emit(fd, &ev))
 				return PINSCOPE_EXIT_ERROR;
 		}
@@ -168,6 +263,26 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	c->interrupted = true;
 	c->interrupted_at = c->lines;
 	return 0;
+}
+
+int replay_events(const struct pinscope_event *ev, size_t n, __u32 caps, struct report *rep,
+		  struct viol_sink *sink)
+{
+	struct checker_opts co = { .engine = CHECKER_USER, .caps = caps };
+	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = "evidence" };
+	int rc = 0;
+
+	rep->is_replay = 1;
+	rep->caps = caps;
+	fd.chk = checker_open(&co, sink);
+	if (!fd.chk)
+		return PINSCOPE_EXIT_ERROR;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = replay_emit(&fd, &ev[i]) ? PINSCOPE_EXIT_ERROR : 0;
+	if (!rc && (checker_end(fd.chk) || checker_read(fd.chk, rep)))
+		rc = PINSCOPE_EXIT_ERROR;
+	checker_close(fd.chk);
+	return rc;
 }
 
 int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
@@ -187,9 +302,22 @@ int replay_run(struct replay_input *ri, const struct replay_opts *o, struct repo
 	rep->replay.format = ri->dat ? "trace.dat" : "text";
 	rep->replay.codec = input_codec_name(ri->in.codec);
 	rep->replay.pid = o->pid;
+	rep->input = ri->in.name;
+	fd.where = calloc(1, sizeof(*fd.where));
+	if (fd.where)
+		fd.where->op = calloc(PINSCOPE_MAX_CPUS, sizeof(*fd.where->op));
+	if (!fd.where || !fd.where->op) {
+		fprintf(stderr, "Failed to allocate the replay's line index: %s\n", strerror(ENOMEM));
+		rc = PINSCOPE_EXIT_ERROR;
+		goto out;
+	}
+	sink->locate = where_locate;
+	sink->locate_ctx = fd.where;
 	fd.chk = checker_open(&co, sink);
-	if (!fd.chk)
-		return PINSCOPE_EXIT_ERROR;
+	if (!fd.chk) {
+		rc = PINSCOPE_EXIT_ERROR;
+		goto out;
+	}
 	rc = ri->dat ? tracedat_feed(ri->dat, &fd, o->stop, &rep->replay) :
 		       feed_text(&ri->in, &fd, o);
 	if (!rc && checker_end(fd.chk))
@@ -205,5 +333,10 @@ int replay_run(struct replay_input *ri, const struct replay_opts *o, struct repo
 	if (!rc && checker_read(fd.chk, rep))
 		rc = PINSCOPE_EXIT_ERROR;
 	checker_close(fd.chk);
+out:
+	sink->locate = NULL;
+	if (fd.where)
+		free(fd.where->op);
+	free(fd.where);
 	return rc;
 }

@@ -26,6 +26,11 @@ struct replay_opts {
 	__u32 lean;		/* enum pinscope_lean (--lean) */
 	/* set by a signal handler: stop reading, report what was read, marked partial */
 	const volatile sig_atomic_t *stop;
+	/* text: each event line, parsed, before the checker gets it (--evidence); 0 or
+	 * PINSCOPE_EXIT_ERROR after printing why */
+	int (*on_line)(void *ctx, const struct pinscope_event *ev, const char *line,
+		       __u64 lineno);
+	void *line_ctx;
 };
 
 /* Opens the trace and finds its format and event source (one pass); 0 or -errno, message printed */
@@ -38,6 +43,17 @@ void replay_close(struct replay_input *ri);
  */
 int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
 	       struct viol_sink *sink);
+
+/* The checker's caps for a text trace from its lines' trace_line_caps() ORed:
+ * mainline if none is a patched kernel's event */
+__u32 replay_text_caps(__u32 line_caps);
+/*
+ * ev[0..n) of one text trace through a new user-engine checker, as replay
+ * would read them, with caps; results into rep and sink (zeroed by the
+ * caller).  0 or PINSCOPE_EXIT_ERROR.
+ */
+int replay_events(const struct pinscope_event *ev, size_t n, __u32 caps, struct report *rep,
+		  struct viol_sink *sink);
 
 /* The events of one trace go through this, from the text or the trace.dat reader */
 struct replay_feed;

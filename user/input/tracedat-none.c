@@ -5,7 +5,7 @@
 #include "report/names.h"
 #include "input/tracedat.h"
 
-int tracedat_open(struct input *in, struct tracedat **td)
+int tracedat_open(struct input *in, struct tracedat **td, const volatile sig_atomic_t *stop)
 {
 	*td = NULL;
 	fprintf(stderr, "Failed to read trace %s: it is a trace-cmd trace.dat, and this pinscope "

@@ -4,11 +4,27 @@
  * parser (trace.c) gets from the printed lines, here read as fields of the
  * recorded formats: pointers are raw (text has %p hashes: both only compared
  * for equality), the callback's function by the file's kallsyms.
+ *
+ * libtracecmd and libtraceevent are not hardened: a truncated or damaged
+ * trace.dat crashes them (SIGSEGV in tracecmd_open_fd's error path,
+ * tep_parse_event, kbuffer_load_subbuffer; issue 25.4).  So they run in a
+ * forked child (the reader) that turns each record into the checker's event
+ * and streams it over a pipe; pinscope (the parent) feeds the checker.  A
+ * crash of the child is a damaged file: the replay is refused (exit 1), the
+ * message names the record the library was at (a page shared with the child).
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <trace-cmd/trace-cmd.h>
 #include "report/names.h"
 #include "input/replay.h"
@@ -27,25 +43,51 @@ static const char *const kind_names[K_NR] = {
 	"xen_mmu_pte_unlock", "xen_mmu_pin_page", "xen_mmu_unpin_page", "xen_mmu_do_pin",
 };
 
-struct tracedat {
+/* The reader's messages, one size: the event source, each event, the end */
+enum msg_type { MSG_CAPS = 1, MSG_EVENT, MSG_END };
+
+struct msg {
+	__u32 type;		/* enum msg_type */
+	__s32 rc;		/* MSG_CAPS: 0 or -errno; MSG_END: 0 or PINSCOPE_EXIT_ERROR */
+	__u32 caps;		/* MSG_CAPS */
+	__u32 pad;
+	__u64 lines, skipped, xen_unused;	/* the counts so far (struct replay_counts) */
+	struct pinscope_event ev;		/* MSG_EVENT */
+};
+
+/* The child: libtracecmd's handle, the pass under way */
+struct reader {
 	struct input *in;
+	int fd;			/* the trace.dat, seekable (input_fd) */
 	struct tracecmd_input *h;
 	struct tep_handle *tep;
 	int ids[K_NR];		/* event id of each kind, -1 if not in the file */
-	/* the pass under way */
-	struct replay_feed *fd;
-	struct replay_counts *c;
-	const volatile sig_atomic_t *stop;
+	volatile __u64 *at;	/* shared with the parent: the record being read */
+	pid_t parent;
+	__u64 lines, skipped, xen_unused;
 	__u32 caps;
 	int rc;
+	int out;		/* the pipe to the parent, written in buf's size */
+	size_t len;
+	char buf[1 << 16];
 };
 
-static int reopen(struct tracedat *td)
-{
-	int fd = input_fd(td->in), dfd;
+/* The parent's handle */
+struct tracedat {
+	struct input *in;
+	const volatile sig_atomic_t *stop;
+	pid_t pid;		/* the reader, 0 once reaped */
+	int fd;			/* its messages */
+	volatile __u64 *at;
+	__u32 caps;
+	size_t pos, end;
+	char buf[1 << 16];
+};
 
-	if (fd < 0)
-		return fd;
+static int reopen(struct reader *td)
+{
+	int fd = td->fd, dfd;
+
 	if (td->h)
 		tracecmd_close(td->h);
 	td->h = NULL;
@@ -72,37 +114,23 @@ static int reopen(struct tracedat *td)
 	return 0;
 }
 
-int tracedat_open(struct input *in, struct tracedat **tdp)
+static int reader_open(struct reader *td)
 {
-	struct tracedat *td = calloc(1, sizeof(*td));
 	int err;
 
-	*tdp = td;
-	if (!td)
-		return -ENOMEM;
-	td->in = in;
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	err = reopen(td);
 	if (err)
 		return err;
 	if (td->ids[K_PGD_PIN] < 0 && td->ids[K_LOCK] < 0) {
 		fprintf(stderr, "Failed to replay %s: the trace.dat has no xen events. Record one with "
-			"'trace-cmd record -e xen'\n", in->name);
+			"'trace-cmd record -e xen'\n", td->in->name);
 		return -ENOENT;
 	}
 	return 0;
 }
 
-void tracedat_close(struct tracedat *td)
-{
-	if (!td)
-		return;
-	if (td->h)
-		tracecmd_close(td->h);
-	free(td);
-}
-
-static enum kind kind_of(const struct tracedat *td, int id)
+static enum kind kind_of(const struct reader *td, int id)
 {
 	for (int k = 0; k < K_NR; k++)
 		if (td->ids[k] == id)
@@ -112,8 +140,11 @@ static enum kind kind_of(const struct tracedat *td, int id)
 
 static int caps_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
 {
-	struct tracedat *td = data;
-	enum kind k = kind_of(td, tep_data_type(td->tep, r));
+	struct reader *td = data;
+	enum kind k;
+
+	(*td->at)++;
+	k = kind_of(td, tep_data_type(td->tep, r));
 
 	if (k >= K_FIRST_PATCHED && k < K_NR) {
 		struct tep_event *e = tep_find_event(td->tep, td->ids[K_LOCK]);
@@ -127,19 +158,20 @@ static int caps_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	return 0;
 }
 
-int tracedat_caps(struct tracedat *td, __u32 *caps)
+static int reader_caps(struct reader *td)
 {
 	td->caps = PINSCOPE_CAPS_MAINLINE;
+	*td->at = 0;
 	if (tracecmd_iterate_events(td->h, NULL, 0, caps_cb, td) < 0) {
 		fprintf(stderr, "Failed to read the records of trace %s\n", td->in->name);
 		return -EIO;
 	}
-	*caps = td->caps;
+	*td->at = 0;
 	return reopen(td);	/* the feed starts again from the first record */
 }
 
 /* Field by name, as a number; -1 if the recorded format lacks it */
-static int num(struct tracedat *td, struct tep_event *e, struct tep_record *r,
+static int num(struct reader *td, struct tep_event *e, struct tep_record *r,
 	       const char *name, __u64 *v)
 {
 	struct tep_format_field *f = tep_find_field(e, name);
@@ -152,7 +184,7 @@ static int num(struct tracedat *td, struct tep_event *e, struct tep_record *r,
 }
 
 /* xen_mc_entry: op, and args[0] (a va, as a pfn) and args[2] of args[6] */
-static int mc_entry(struct tracedat *td, struct tep_event *e, struct tep_record *r,
+static int mc_entry(struct reader *td, struct tep_event *e, struct tep_record *r,
 		    struct pinscope_event *ev)
 {
 	struct tep_format_field *f = tep_find_field(e, "args");
@@ -168,7 +200,7 @@ static int mc_entry(struct tracedat *td, struct tep_event *e, struct tep_record 
 	return 0;
 }
 
-static int callback(struct tracedat *td, struct tep_event *e, struct tep_record *r,
+static int callback(struct reader *td, struct tep_event *e, struct tep_record *r,
 		    struct pinscope_event *ev)
 {
 	const char *fn;
@@ -188,7 +220,7 @@ static int callback(struct tracedat *td, struct tep_event *e, struct tep_record 
 }
 
 /* The checker's event of a record of kind k; -1 a field is missing, -2 message printed */
-static int to_event(struct tracedat *td, enum kind k, struct tep_record *r,
+static int to_event(struct reader *td, enum kind k, struct tep_record *r,
 		    struct pinscope_event *ev)
 {
 	struct tep_event *e = tep_find_event_by_record(td->tep, r);
@@ -244,39 +276,73 @@ static int to_event(struct tracedat *td, enum kind k, struct tep_record *r,
 	}
 }
 
+/* Whole messages to the parent; a write error (the parent is gone): the reader ends */
+static void flush(struct reader *td)
+{
+	for (size_t done = 0; done < td->len;) {
+		ssize_t n = write(td->out, td->buf + done, td->len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(3);
+		done += n;
+	}
+	td->len = 0;
+}
+
+static void send_msg(struct reader *td, enum msg_type type, int rc,
+		     const struct pinscope_event *ev)
+{
+	struct msg m = { .type = type, .rc = rc, .caps = td->caps, .lines = td->lines,
+			 .skipped = td->skipped, .xen_unused = td->xen_unused };
+
+	if (ev)
+		m.ev = *ev;
+	if (td->len + sizeof(m) > sizeof(td->buf))
+		flush(td);
+	memcpy(td->buf + td->len, &m, sizeof(m));
+	td->len += sizeof(m);
+	if (type != MSG_EVENT)
+		flush(td);
+}
+
+static int emit(struct reader *td, const struct pinscope_event *ev)
+{
+	send_msg(td, MSG_EVENT, 0, ev);
+	return 0;
+}
+
 /* Records the buffer dropped before this one: the checker cuts the cpu's operation */
-static int lost(struct tracedat *td, struct tep_record *r)
+static int lost(struct reader *td, struct tep_record *r)
 {
 	struct pinscope_event ev = {
 		.type = PINSCOPE_EV_LOST, .cpu = r->cpu, .ts_ns = r->ts,
 		.arg[0] = r->missed_events > 0 ? r->missed_events : 0,
 	};
 
-	return replay_emit(td->fd, &ev);
+	return emit(td, &ev);
 }
 
 static int feed_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
 {
-	struct tracedat *td = data;
+	struct reader *td = data;
 	struct pinscope_event ev = {};
-	int type = tep_data_type(td->tep, r), err;
-	enum kind k = kind_of(td, type);
+	int type, err;
+	enum kind k;
 	struct tep_event *e;
 
-	if (td->stop && *td->stop) {
-		td->c->interrupted = true;
-		td->c->interrupted_at = td->c->lines;
-		return 1;
-	}
-	td->c->lines++;
+	*td->at = ++td->lines;
+	type = tep_data_type(td->tep, r);
+	k = kind_of(td, type);
 	if (r->missed_events && lost(td, r))
 		return td->rc = PINSCOPE_EXIT_ERROR, -1;
 	if (k == K_NR) {
 		e = tep_find_event(td->tep, type);
 		if (e && e->system && !strcmp(e->system, "xen"))
-			td->c->xen_unused++;
+			td->xen_unused++;
 		else
-			td->c->skipped++;
+			td->skipped++;
 		return 0;
 	}
 	ev.cpu = r->cpu;
@@ -287,23 +353,243 @@ static int feed_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	if (err == -1)
 		fprintf(stderr, "%s: record %llu: malformed xen event: %s lacks a field the checker "
 			"needs (format in the file differs from kernel/patches?)\n", td->in->name,
-			(unsigned long long)td->c->lines, kind_names[k]);
-	if (err || replay_emit(td->fd, &ev))
+			(unsigned long long)td->lines, kind_names[k]);
+	if (err || emit(td, &ev))
 		return td->rc = PINSCOPE_EXIT_ERROR, -1;
 	return 0;
 }
 
+/*
+ * The reader needs only the file (open) and the pipe: as root it becomes
+ * nobody, without capabilities, and never gains any (no_new_privs), so that
+ * what a crafted file could make of the library's memory errors is not
+ * root's.  Root without CAP_SETUID/CAP_SETGID (a confined service) keeps its
+ * user: the reader still works.
+ */
+static int drop_root(struct reader *td)
+{
+	static const gid_t nogroup = 65534;
+	static const uid_t nobody = 65534;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    (!geteuid() && (setgroups(1, &nogroup) || setresgid(nogroup, nogroup, nogroup) ||
+			    setresuid(nobody, nobody, nobody)) && errno != EPERM)) {
+		int err = -errno;
+
+		fprintf(stderr, "Failed to read trace %s: cannot drop root in its reader: %s\n",
+			td->in->name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* The child: both passes, each event and the counts to the parent; never returns */
+static void reader_main(struct reader *td)
+{
+	int rc;
+
+	/* the parent decides on SIGINT/SIGTERM; its death ends the reader */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	/* as in pinscope: the library's crash a signal, not the exit(1) of the
+	 * handlers of the sanitizers and libFuzzer (tests/fuzz/fuzz_tracedat.c) */
+	signal(SIGABRT, SIG_DFL);
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+#endif
+	rc = drop_root(td);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* after drop_root: a change of user clears it */
+	if (getppid() != td->parent)
+		_exit(0);	/* the parent is gone already */
+	rc = rc ?: reader_open(td) ?: reader_caps(td);
+	send_msg(td, MSG_CAPS, rc, NULL);
+	if (!rc) {
+		td->rc = 0;
+		if (tracecmd_iterate_events(td->h, NULL, 0, feed_cb, td) < 0 && !td->rc) {
+			fprintf(stderr, "Failed to read the records of trace %s after record %llu\n",
+				td->in->name, (unsigned long long)td->lines);
+			td->rc = PINSCOPE_EXIT_ERROR;
+		}
+		send_msg(td, MSG_END, td->rc, NULL);
+	}
+	_exit(0);	/* not exit(): the parent's stdio buffers and atexit() are its own */
+}
+
+/* Ends the reader (killed unless it ended) and says how; 0 it ended well */
+static int reap(struct tracedat *td, bool kill_it)
+{
+	char where[64], how[160];
+	int st = 0;
+
+	if (!td->pid)
+		return 0;
+	if (kill_it)
+		kill(td->pid, SIGKILL);
+	while (waitpid(td->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	td->pid = 0;
+	if (kill_it || (WIFEXITED(st) && !WEXITSTATUS(st)))
+		return 0;
+	if (*td->at)
+		snprintf(where, sizeof(where), "at record %llu", (unsigned long long)*td->at);
+	else
+		snprintf(where, sizeof(where), "before its first record was read");
+	if (WIFSIGNALED(st))
+		snprintf(how, sizeof(how), "the trace-cmd library crashed %s: %s", where,
+			 strsignal(WTERMSIG(st)));
+	else
+		snprintf(how, sizeof(how), "its reader failed %s: exit %d", where, WEXITSTATUS(st));
+	fprintf(stderr, "Failed to read trace %s: the trace.dat is damaged (%s): the replay is "
+		"refused, nothing judged. 'trace-cmd report -i %s' shows what can still be read; "
+		"record the trace again\n", td->in->name, how, td->in->name);
+	return -EIO;
+}
+
+/* The reader's next message: 1, 0 it ended (or crashed), -EINTR a signal stopped */
+static int next_msg(struct tracedat *td, struct msg *m)
+{
+	while (td->end - td->pos < sizeof(*m)) {
+		struct pollfd p = { .fd = td->fd, .events = POLLIN };
+		ssize_t n;
+
+		if (td->stop && *td->stop)
+			return -EINTR;
+		memmove(td->buf, td->buf + td->pos, td->end - td->pos);
+		td->end -= td->pos;
+		td->pos = 0;
+		/* a signal before read() blocks is seen within 200 ms */
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = read(td->fd, td->buf + td->end, sizeof(td->buf) - td->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;	/* a part of a message at the end: the reader died */
+		td->end += n;
+	}
+	memcpy(m, td->buf + td->pos, sizeof(*m));
+	td->pos += sizeof(*m);
+	return 1;
+}
+
+int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_atomic_t *stop)
+{
+	struct tracedat *td = calloc(1, sizeof(*td));
+	int fd, pfd[2], err;
+	struct msg m;
+
+	*tdp = td;
+	if (!td)
+		return -ENOMEM;
+	td->in = in;
+	td->stop = stop;
+	td->fd = -1;
+	fd = input_fd(in);	/* a pipe or compressed input is copied here, by pinscope */
+	if (fd < 0)
+		return fd;
+	td->at = mmap(NULL, sizeof(*td->at), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (td->at == MAP_FAILED) {
+		td->at = NULL;
+		err = -errno;
+		goto fail;
+	}
+	if (pipe2(pfd, O_CLOEXEC)) {
+		err = -errno;
+		goto fail;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	td->pid = fork();
+	if (td->pid < 0) {
+		err = -errno;
+		td->pid = 0;
+		close(pfd[0]);
+		close(pfd[1]);
+		goto fail;
+	}
+	if (!td->pid) {
+		struct reader *r = calloc(1, sizeof(*r));
+
+		close(pfd[0]);
+		if (!r)
+			_exit(4);
+		*r = (struct reader){ .in = in, .fd = fd, .at = td->at, .out = pfd[1],
+				      .parent = getppid() };
+		reader_main(r);
+	}
+	close(pfd[1]);
+	td->fd = pfd[0];
+	err = next_msg(td, &m);
+	if (err == 1 && m.type == MSG_CAPS) {
+		td->caps = m.caps;
+		if (m.rc)
+			reap(td, false);
+		return m.rc;	/* the reader said why */
+	}
+	if (err == -EINTR) {
+		reap(td, true);
+		return err;
+	}
+	return reap(td, err == 1) ?: -EIO;	/* no MSG_CAPS: it crashed while opening */
+fail:
+	fprintf(stderr, "Failed to read trace %s: cannot start its reader: %s\n", in->name,
+		strerror(-err));
+	return err;
+}
+
+int tracedat_caps(struct tracedat *td, __u32 *caps)
+{
+	*caps = td->caps;
+	return 0;
+}
+
+/* The events of the reader to the checker, in its order; the counts are its own */
 int tracedat_feed(struct tracedat *td, struct replay_feed *fd,
 		  const volatile sig_atomic_t *stop, struct replay_counts *c)
 {
-	td->fd = fd;
-	td->c = c;
+	struct msg m;
+	int rc;
+
 	td->stop = stop;
-	td->rc = 0;
-	if (tracecmd_iterate_events(td->h, NULL, 0, feed_cb, td) < 0 && !td->rc) {
-		fprintf(stderr, "Failed to read the records of trace %s after record %llu\n",
-			td->in->name, (unsigned long long)c->lines);
-		return PINSCOPE_EXIT_ERROR;
+	while ((rc = next_msg(td, &m)) == 1) {
+		c->lines = m.lines;
+		c->skipped = m.skipped;
+		c->xen_unused = m.xen_unused;
+		if (m.type == MSG_END) {
+			return reap(td, false) ? PINSCOPE_EXIT_ERROR : m.rc;
+		}
+		if (m.type != MSG_EVENT)
+			break;	/* cannot be: the reader's memory was damaged */
+		if (replay_emit(fd, &m.ev)) {
+			reap(td, true);
+			return PINSCOPE_EXIT_ERROR;
+		}
 	}
-	return td->rc;
+	if (rc == -EINTR) {
+		reap(td, true);
+		c->interrupted = true;
+		c->interrupted_at = c->lines;
+		return 0;
+	}
+	if (!reap(td, rc == 1))	/* ended well without MSG_END, or a message not ours */
+		fprintf(stderr, "Failed to read trace %s: its reader ended after record %llu "
+			"without its last message: the replay is refused\n", td->in->name,
+			(unsigned long long)c->lines);
+	return PINSCOPE_EXIT_ERROR;
+}
+
+void tracedat_close(struct tracedat *td)
+{
+	if (!td)
+		return;
+	reap(td, true);
+	if (td->fd >= 0)
+		close(td->fd);
+	if (td->at)
+		munmap((void *)td->at, sizeof(*td->at));
+	free(td);
 }

@@ -17,11 +17,17 @@
 struct tracedat;
 struct replay_feed;
 
-/* 0 or -errno after printing why; *td owned by the caller (tracedat_close) */
-int tracedat_open(struct input *in, struct tracedat **td);
+/*
+ * Starts the reader (a child process: a damaged file that crashes libtracecmd
+ * becomes an error, exit 1) and waits for the event source; -EINTR when stop
+ * was set meanwhile.  0 or -errno after printing why; *td owned by the caller
+ * (tracedat_close)
+ */
+int tracedat_open(struct input *in, struct tracedat **td, const volatile sig_atomic_t *stop);
 /* The event source: tracepoints if any record is a patched event */
 int tracedat_caps(struct tracedat *td, __u32 *caps);
-/* Every record in time order to replay_emit(); 0 or PINSCOPE_EXIT_ERROR */
+/* Every record in time order to replay_emit(); 0 (also when stop was set) or
+ * PINSCOPE_EXIT_ERROR */
 int tracedat_feed(struct tracedat *td, struct replay_feed *fd,
 		  const volatile sig_atomic_t *stop, struct replay_counts *c);
 void tracedat_close(struct tracedat *td);

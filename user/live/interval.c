@@ -13,6 +13,7 @@ void report_diff(struct report *out, const struct report *cur, const struct repo
 	out->mode = cur->mode;
 	out->source = cur->source;
 	out->caps = cur->caps;
+	out->require = cur->require;
 	out->duration_ns = cur->duration_ns - prev->duration_ns;
 	stats_diff(&out->st, &cur->st, &prev->st);
 	/* the interval's violations are counted (st.violated), not listed */

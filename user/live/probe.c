@@ -296,9 +296,16 @@ int probe_bpf_features(void)
 	return -1;
 }
 
-/* What every mode needs is missing: say what, and where pinscope does work */
+/* What every mode needs is missing: say what, and where pinscope does work;
+ * addresses hidden from this process are not a kernel without hooks */
 static void explain_no_xen(const char *missing_tps, bool no_unlock_sym)
 {
+	if (no_unlock_sym && ksyms_hidden()) {
+		fprintf(stderr, "Failed to read the kernel's addresses: /proc/kallsyms shows them "
+			"as 0.\npinscope needs CAP_SYSLOG (a systemd unit with ProtectKernelLogs=yes "
+			"has none) and kernel.kptr_restrict below 2.\n");
+		return;
+	}
 	fprintf(stderr, "Failed to find the Xen PV pinning path:");
 	if (missing_tps)
 		fprintf(stderr, " missing tracepoints:%s%s", missing_tps, no_unlock_sym ? ";" : "");

@@ -6,12 +6,16 @@
 #include <time.h>
 #include <unistd.h>
 #include "report/coverage.h"
+#include "report/evidence.h"
 #include "report/html.h"
 #include "report/names.h"
+#include "report/outfile.h"
 #include "report/report.h"
 #include "report/summary.h"
 #include "report/svg.h"
+#include "report/timeline.h"
 #include "report/units.h"
+#include "report/verdict.h"
 
 #define U(v) ((unsigned long long)(v))
 
@@ -26,15 +30,20 @@ static const char css[] =
 ".fig{border:1px solid #ddd;border-radius:4px;padding:6px 8px}.fig p{margin:2px 0 4px}"
 "table{border-collapse:collapse}td,th{padding:3px 10px;text-align:right;border-bottom:1px solid #eee}"
 "th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}"
-".bad{color:#b71c1c;font-weight:bold}pre{background:#f7f7f7;padding:6px;margin:4px 0;"
+".bad{color:#b71c1c;font-weight:bold}td.means{text-align:left;font-size:12px;color:#444}"
+"circle.ev{fill:#3b6fb6}circle.viol{fill:#c62828}pre{background:#f7f7f7;padding:6px;margin:4px 0;"
 "font:12px/1.35 'DejaVu Sans Mono',monospace;overflow-x:auto}"
 "svg text.tick,svg text.lbl{font-size:11px;fill:#444}svg text.pct{font-size:11px;fill:#c62828}"
 "svg text.empty{font-size:13px;fill:#999}.key{display:inline-block;width:10px;height:10px;"
 "margin:0 4px 0 10px}";
 
-static void esc(FILE *f, const char *s, size_t max)
+/* Text from the traced system or the command line (str_safe()), as HTML text */
+static void esc(FILE *f, const char *raw, size_t max)
 {
-	for (size_t i = 0; i < max && s[i]; i++) {
+	char s[4096 * 4 + 1];
+
+	str_safe(s, sizeof(s), raw, max < 4096 ? max : 4096);
+	for (size_t i = 0; s[i]; i++) {
 		switch (s[i]) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
@@ -69,6 +78,22 @@ static void hist_fig(FILE *f, const char *id, const char *title, const struct re
 	fprintf(f, "</div>\n");
 }
 
+/* Next to the badge: "6 of 7 rules checked", then the verdict line itself */
+static void coverage_badge(FILE *f, const struct report *rep)
+{
+	char line[1024];
+	struct judged j;
+
+	judged_compute(rep, &j);
+	verdict_line(rep, line, sizeof(line));
+	fprintf(f, "<span class='meta' id='coverage' data-rules-checked='%d' data-rules='%d'> %d of "
+		"%d rules checked</span>\n<p class='note' id='verdict-line'>Verdict: ",
+		j.rules_exact + j.rules_approx, PINSCOPE_NR_RULES, j.rules_exact + j.rules_approx,
+		PINSCOPE_NR_RULES);
+	esc(f, line, sizeof(line));
+	fprintf(f, "</p>\n");
+}
+
 static void header(FILE *f, const struct report *rep, const char *input)
 {
 	static const char *const verdict[] = { [0] = "clean", [3] = "VIOLATED", [4] = "inconclusive" };
@@ -94,6 +119,7 @@ static void header(FILE *f, const struct report *rep, const char *input)
 		"data-violations='%llu'>%s: %llu violations</div>\n", rc, rc,
 		U(total_violations(&rep->st)), rc < 5 && verdict[rc] ? verdict[rc] : "error",
 		U(total_violations(&rep->st)));
+	coverage_badge(f, rep);
 	fprintf(f, "<p class='note'>Hold time is measured %s.</p>\n", hold_meaning(rep->caps));
 	if (report_clock_res(rep) > 1)
 		fprintf(f, "<p class='note' id='clock' data-resolution-ns='%llu'>Clock resolution %s: "
@@ -138,15 +164,16 @@ static void flushes_part(FILE *f, const struct report *rep)
 static void invariants_part(FILE *f, const struct report *rep)
 {
 	fprintf(f, "<h2>Invariants</h2><table id='invariants'><tr><th>invariant</th><th>checked"
-		"</th><th>violated</th><th>check</th></tr>\n");
+		"</th><th>violated</th><th>check</th><th>the rule</th></tr>\n");
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++) {
 		const char *cov = coverage_name(rule_coverage(r, rep->caps));
 
 		fprintf(f, "<tr id='inv-%s' data-checked='%llu' data-violated='%llu' "
-			"data-coverage='%s'><td>%s</td><td>%llu</td><td%s>%llu</td><td>%s</td></tr>\n",
+			"data-coverage='%s'><td>%s</td><td>%llu</td><td%s>%llu</td><td>%s</td>"
+			"<td class='means'>%s</td></tr>\n",
 			rule_name(r), U(rep->st.checked[r]), U(rep->st.violated[r]), cov, rule_name(r),
 			U(rep->st.checked[r]), rep->st.violated[r] ? " class='bad'" : "",
-			U(rep->st.violated[r]), cov);
+			U(rep->st.violated[r]), cov, rule_meaning(r));
 	}
 	fprintf(f, "</table>\n");
 }
@@ -211,6 +238,137 @@ static void violations_part(FILE *f, const struct report *rep)
 			rule_part(f, rep, r);
 }
 
+/* Replay: times relative to the charts' origin (the first event), else absolute */
+static __u64 time_origin(const struct report *rep)
+{
+	return rep->is_replay && rep->timeline ? rep->timeline->t0 : 0;
+}
+
+static void rel_time(FILE *f, const struct report *rep, __u64 ts)
+{
+	__u64 o = time_origin(rep), t = ts >= o ? ts - o : 0;
+
+	fprintf(f, "%s%llu.%06llu s", o ? "+" : "", U(t / 1000000000ULL),
+		U(t % 1000000000ULL / 1000));
+}
+
+#define HTML_VIOL_LIST 100	/* violations listed on the page */
+
+static void violation_list_part(FILE *f, const struct report *rep)
+{
+	__u64 kept = rep->nr_viol < MAX_KEPT_VIOLATIONS ? rep->nr_viol : MAX_KEPT_VIOLATIONS;
+	__u64 n = kept < HTML_VIOL_LIST ? kept : HTML_VIOL_LIST;
+
+	if (!rep->viol || !n)
+		return;
+	fprintf(f, "<h3>The first %llu of %llu violations</h3><p class='note'>Times %s.</p>"
+		"<table id='violation-list' data-listed='%llu'><tr><th>time</th><th>invariant</th>"
+		"<th>cpu</th><th>process</th><th>op</th><th>pfn</th><th>mm</th><th>where</th>"
+		"</tr>\n", U(n), U(total_violations(&rep->st)), time_origin(rep) ?
+		"from the first event of the trace, as the charts" : "of the kernel clock", U(n));
+	for (__u64 i = 0; i < n; i++) {
+		const struct pinscope_violation *v = &rep->viol[i];
+		const struct viol_where *w = rep->viol_at ? &rep->viol_at[i] : NULL;
+
+		fprintf(f, "<tr class='violation' data-ts-ns='%llu' data-line='%llu'><td>", U(v->ts_ns),
+			U(w ? w->line : 0));
+		rel_time(f, rep, v->ts_ns);
+		fprintf(f, "</td><td>%s</td><td>%u</td><td>", rule_name(v->rule), v->cpu);
+		esc(f, v->comm, PINSCOPE_COMM_LEN);
+		fprintf(f, "/%u</td><td>%s</td><td>0x%llx</td><td>", v->pid, op_name(v->op), U(v->pfn));
+		if (w && w->mm)
+			fprintf(f, "0x%llx", U(w->mm));
+		fprintf(f, "</td><td>");
+		if (w && w->line)
+			fprintf(f, "line %llu", U(w->line));
+		if (w && w->op_line && w->op_line < w->line)
+			fprintf(f, " (op from %llu)", U(w->op_line));
+		fprintf(f, "</td></tr>\n");
+	}
+	fprintf(f, "</table>\n");
+}
+
+/* "xen_mmu_pin_page" of a tracefs line, "LOST" of a lost-events marker */
+static void event_name(const char *text, char *name, size_t len)
+{
+	const char *p = strstr(text, ": xen_"), *end;
+
+	if (!p) {
+		snprintf(name, len, "%s", strstr(text, "LOST") || strstr(text, "DROPPED") ?
+			 "LOST" : "?");
+		return;
+	}
+	p += 2;
+	end = strchr(p, ':');
+	snprintf(name, len, "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
+}
+
+/* One snippet: its events on the operation's timeline, then its lines */
+static void snippet_fig(FILE *f, const struct report *rep, size_t i)
+{
+	const struct evidence_item *it = &rep->evidence->items[i];
+	const int w = 1080, ml = 20, mr = 20, top = 30;
+	__u64 t0 = it->nr_lines ? it->lines[0].ts_ns : 0, t1 = t0;
+	char name[64];
+	int ht;
+
+	for (size_t k = 0; k < it->nr_lines; k++)
+		t1 = it->lines[k].ts_ns > t1 ? it->lines[k].ts_ns : t1;
+	ht = top + 20 + 14 * (int)it->nr_lines;
+	fprintf(f, "<div class='fig snippet' id='evidence-%zu' data-rule='%s' data-events='%zu' "
+		"data-window='%llu'><h3>%s at ", i + 1, rule_name(it->v.rule), it->nr_lines,
+		U(it->window), rule_name(it->v.rule));
+	rel_time(f, rep, it->v.ts_ns);
+	fprintf(f, ", cpu %u, ", it->v.cpu);
+	esc(f, it->v.comm, PINSCOPE_COMM_LEN);
+	fprintf(f, "/%u, pfn 0x%llx</h3><p>%s. %zu of the window's %llu events (lines %llu-%llu)%s; "
+		"replays alone to this violation: <code>pinscope replay ", it->v.pid, U(it->v.pfn),
+		reason_text(it->v.reason), it->nr_lines, U(it->window), U(it->window_first),
+		U(it->window_last), it->minimized ? ", minimized" :
+		it->reproduced ? "" : ", <b>not reproduced alone</b>");
+	esc(f, rep->evidence->dir, 4096);
+	fprintf(f, "/%03zu-%s.trace</code></p>", i + 1, rule_name(it->v.rule));
+	fprintf(f, "<svg viewBox='0 0 %d %d' width='%d' height='%d' role='img'>"
+		"<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#888'/>", w, ht, w, ht, ml, top,
+		w - mr, top);
+	for (size_t k = 0; k < it->nr_lines; k++) {
+		const struct evidence_line *l = &it->lines[k];
+		double x = ml + (t1 > t0 ? (double)(l->ts_ns - t0) / (double)(t1 - t0) : 0.5) *
+				(w - ml - mr) * 0.6;
+		bool last = k + 1 == it->nr_lines;
+
+		event_name(l->text, name, sizeof(name));
+		fprintf(f, "<circle class='%s' cx='%.1f' cy='%d' r='5'/><line x1='%.1f' y1='%d' "
+			"x2='%.1f' y2='%d' stroke='#ccc'/><text x='%.1f' y='%d' class='lbl'>", last ?
+			"viol" : "ev", x, top, x, top + 5, x, top + 14 + 14 * (int)k, x + 4,
+			top + 18 + 14 * (int)k);
+		rel_time(f, rep, l->ts_ns);
+		fprintf(f, " %s (line %llu)</text>", name, U(l->lineno));
+	}
+	fprintf(f, "</svg><pre>");
+	for (size_t k = 0; k < it->nr_lines; k++) {
+		esc(f, it->lines[k].text, 4096);
+		fputc('\n', f);
+	}
+	fprintf(f, "</pre></div>\n");
+}
+
+static void evidence_part(FILE *f, const struct report *rep)
+{
+	const struct evidence *e = rep->evidence;
+
+	if (!e)
+		return;
+	fprintf(f, "<h2>Evidence</h2><p class='note' id='evidence' data-snippets='%zu'>%zu snippet%s "
+		"in ", e->nr, e->nr, e->nr == 1 ? "" : "s");
+	esc(f, e->dir, 4096);
+	fprintf(f, " (index.json): each the fewest lines of the trace that replay to its "
+		"violation and no other (docs/evidence.md); events at their time from the first "
+		"event of the trace, the last one (red) the one at which it was found.</p>\n");
+	for (size_t i = 0; i < e->nr; i++)
+		snippet_fig(f, rep, i);
+}
+
 static void ops_part(FILE *f, const struct report *rep)
 {
 	const struct pinscope_stats *st = &rep->st;
@@ -261,23 +419,23 @@ static void lost_part(FILE *f, const struct report *rep)
 	fprintf(f, "</table>\n");
 }
 
+int report_html_check(const char *path, const char *input)
+{
+	if (!input || !outfile_same(path, strcmp(input, "-") ? input : "/dev/stdin"))
+		return 0;
+	fprintf(stderr, "Failed to write HTML report %s: it is the trace being replayed; give "
+		"another file name\n", path);
+	return -EINVAL;
+}
+
 int report_html(const char *path, const struct report *rep, const char *input)
 {
-	size_t n = strlen(path) + 8;
-	char *tmp = malloc(n);
-	FILE *f;
-	int err = 0;
+	struct outfile out = { 0 };
+	int err = report_html_check(path, input) ?: outfile_open(&out, path, "HTML report");
+	FILE *f = out.f;
 
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, n, "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		err = -errno;
-		fprintf(stderr, "Failed to write HTML report %s: %s\n", tmp, strerror(-err));
-		free(tmp);
+	if (err)
 		return err;
-	}
 	fprintf(f, "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
 		"<title>pinscope report</title><style>%s</style></head><body>\n", css);
 	header(f, rep, input);
@@ -289,15 +447,11 @@ int report_html(const char *path, const struct report *rep, const char *input)
 	flushes_part(f, rep);
 	invariants_part(f, rep);
 	violations_part(f, rep);
+	violation_list_part(f, rep);
+	evidence_part(f, rep);
 	ops_part(f, rep);
 	lost_part(f, rep);
 	fprintf(f, "<p class='note'>pinscope; the same numbers as <code>--json</code> "
 		"(docs/json.md), views in docs/views.md.</p></body></html>\n");
-	if (fclose(f) || rename(tmp, path)) {
-		err = -errno;
-		fprintf(stderr, "Failed to write HTML report %s: %s\n", path, strerror(-err));
-		unlink(tmp);
-	}
-	free(tmp);
-	return err;
+	return outfile_close(&out, "HTML report", 0);
 }

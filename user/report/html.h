@@ -10,7 +10,13 @@
 
 #include "report/stats.h"
 
-/* Writes path (through a temporary file, renamed); 0 or -errno, message printed */
+/*
+ * Writes path (report/outfile.h: a regular file replaced at once through a
+ * mkstemp() file beside it, a device or FIFO in place); input is the
+ * replayed trace ("-" stdin, NULL live).  0 or -errno, message printed
+ */
 int report_html(const char *path, const struct report *rep, const char *input);
+/* Refuses (-EINVAL, message printed) a path that is the input itself */
+int report_html_check(const char *path, const char *input);
 
 #endif

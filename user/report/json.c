@@ -136,8 +136,13 @@ static json_object *violations(const struct report *rep)
 	json_object *a = json_object_new_array();
 	__u64 n = rep->nr_viol < MAX_KEPT_VIOLATIONS ? rep->nr_viol : MAX_KEPT_VIOLATIONS;
 
-	for (__u64 i = 0; rep->viol && i < n; i++)
-		json_object_array_add(a, violation_json(&rep->viol[i]));
+	for (__u64 i = 0; rep->viol && i < n; i++) {
+		json_object *v = violation_json(&rep->viol[i]);
+
+		if (rep->viol_at)	/* replay: where it is in the input */
+			viol_where_json(v, &rep->viol_at[i]);
+		json_object_array_add(a, v);
+	}
 	return a;
 }
 
@@ -202,9 +207,9 @@ static json_object *ops(const struct report *rep)
 	add(o, "locks_held_max", lin_buckets(&st->locks_max));
 	for (int i = 0; i < rep->nr_top; i++) {
 		json_object *t = json_object_new_object();
-		char comm[PINSCOPE_COMM_LEN + 1] = {};
+		char comm[COMM_SAFE_LEN];
 
-		memcpy(comm, rep->top[i].p.comm, PINSCOPE_COMM_LEN);
+		comm_safe(comm, rep->top[i].p.comm);
 		add(t, "pid", U64(rep->top[i].pid));
 		add(t, "comm", json_object_new_string(comm));
 		add(t, "pins", U64(rep->top[i].p.ops[0]));
@@ -250,7 +255,27 @@ static json_object *judged(const struct judged *j)
 	add(o, "rules_exact", json_object_new_int(j->rules_exact));
 	add(o, "rules_approx", json_object_new_int(j->rules_approx));
 	add(o, "rules_not_visible", json_object_new_int(j->rules_not_visible));
+	add(o, "rules_not_exercised", json_object_new_int(j->rules_unexercised));
 	add(o, "input_lost", json_object_new_boolean(j->input_lost));
+	return o;
+}
+
+/* --require: what was asked, whether the report meets it (docs/verdict.md) */
+static json_object *required(const struct report *rep, const struct judged *j)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	char unmet[160];
+	bool no = verdict_require_unmet(rep, j, unmet, sizeof(unmet));
+
+	if (rep->require & REQUIRE_VISIBLE)
+		json_object_array_add(a, json_object_new_string("visible"));
+	if (rep->require & REQUIRE_EXACT)
+		json_object_array_add(a, json_object_new_string("exact"));
+	if (rep->require & REQUIRE_NO_LOSS)
+		json_object_array_add(a, json_object_new_string("no-loss"));
+	add(o, "asked", a);
+	add(o, "met", json_object_new_boolean(!no));
+	add(o, "unmet", no ? json_object_new_string(unmet) : NULL);
 	return o;
 }
 
@@ -268,6 +293,8 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 	add(root, "version", U64(1));
 	add(root, "verdict", json_object_new_string(verdict_name(verdict_of(rep, &j))));
 	add(root, "judged", judged(&j));
+	if (rep->require)
+		add(root, "require", required(rep, &j));
 	add(root, "mode", json_object_new_string(rep->mode));
 	if (rep->source)
 		add(root, "source", json_object_new_string(rep->source));
@@ -289,6 +316,7 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 	if (rep->is_replay) {
 		json_object *r = json_object_new_object();
 
+		add(r, "file", json_object_new_string(rep->input ?: "-"));
 		add(r, "lines", U64(rep->replay.lines));
 		add(r, "events", U64(rep->replay.events));
 		add(r, "headers", U64(rep->replay.headers));
@@ -298,6 +326,7 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 		add(r, "last_ts_ns", U64(rep->replay.last_ts));
 		add(r, "clock_back", U64(rep->replay.clock_back));
 		add(r, "pid", U64(rep->replay.pid));
+		add(r, "pid_events", U64(rep->replay.pid_events));
 		add(r, "interrupted", json_object_new_boolean(rep->replay.interrupted));
 		add(r, "interrupted_at", U64(rep->replay.interrupted_at));
 		add(root, "replay", r);

@@ -39,6 +39,26 @@ static bool is_clone(const char *fn, const char *name)
 	return false;
 }
 
+bool ksyms_hidden(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr;
+	char type;
+	bool hidden = false;
+
+	if (!f)
+		return false;
+	/* the per-cpu symbols at the top are 0 anyway: the first function's */
+	while (fscanf(f, "%llx %c %*s%*[^\n]", &addr, &type) == 2) {
+		if (type == 'T' || type == 't') {
+			hidden = addr == 0;
+			break;
+		}
+	}
+	fclose(f);
+	return hidden;
+}
+
 int ksyms_resolve(struct ksym_req *req, int n)
 {
 	FILE *f = fopen("/proc/kallsyms", "r");

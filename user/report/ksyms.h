@@ -18,6 +18,9 @@ struct ksym_req {
 /* Resolve a few names in one pass over the whole file (clones may follow),
  * keeping nothing; returns how many were found */
 int ksyms_resolve(struct ksym_req *req, int n);
+/* /proc/kallsyms names the kernel's functions but shows their addresses as
+ * 0: kernel.kptr_restrict, or a reader without CAP_SYSLOG */
+bool ksyms_hidden(void);
 /* Name of the function holding addr; reads the text symbols on first use */
 const char *ksyms_lookup(__u64 addr, __u64 *off);
 void ksyms_free(void);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include "report/names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -9,6 +11,30 @@ static const char *const rules[PINSCOPE_NR_RULES] = {
 	PINSCOPE_RULES(RULE_NAME)
 #undef RULE_NAME
 };
+
+/* What each rule means (docs/invariants.md, "The rules"): the --html page's table */
+static const char *const meanings[PINSCOPE_NR_RULES] = {
+	[PINSCOPE_R_PGD_LAST] = "in one pin or unpin walk, the PGD page is visited after every "
+		"lower-level page of that walk",
+	[PINSCOPE_R_PTE_LOCK_HELD] = "with split locks, a PTE page's RO update and L1 pin (pin), or "
+		"its UNPIN and RW update (unpin), are queued while its split lock is held",
+	[PINSCOPE_R_UNLOCK_AFTER_FLUSH] = "a split lock is released only after the batch carrying "
+		"that page's pin or unpin was flushed",
+	[PINSCOPE_R_NO_SPLIT_NO_L1_PIN] = "without split locks (ptl NULL), no PTE page is pinned or "
+		"unpinned on its own",
+	[PINSCOPE_R_LOCKS_BOUNDED] = "split locks held at once on one CPU never exceed a batch's "
+		"callback capacity (32)",
+	[PINSCOPE_R_L4_AFTER_WALK] = "PIN_L4_TABLE of the pgd is queued after the walk visited the "
+		"PGD; on unpin, its UNPIN comes before the walk",
+	[PINSCOPE_R_LOCKS_RELEASED] = "when the operation's final flush is done, every split lock "
+		"it took has been released",
+};
+
+const char *rule_meaning(__u32 rule)
+{
+	return rule < PINSCOPE_NR_RULES && meanings[rule] ? meanings[rule] :
+	       "see docs/invariants.md";
+}
 
 static const struct {
 	const char *text;
@@ -89,4 +115,58 @@ _Static_assert(ARRAY_SIZE(leans) == __builtin_popcount(PINSCOPE_LEAN_ALL), "one 
 const char *lean_name(__u32 i)
 {
 	return i < ARRAY_SIZE(leans) ? leans[i] : NULL;
+}
+
+/* Length of the UTF-8 character at s (at most n bytes), 0 if not one or a C1 control */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+	__u32 c;
+	size_t k;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	k = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (k > n)
+		return 0;
+	c = s[0] & (0x7f >> k);
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c < 0xa0)
+		return 0;	/* overlong, surrogate, past U+10FFFF, C1 control */
+	return k;
+}
+
+char *str_safe(char *dst, size_t size, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, i = 0, k;
+	char e[8];
+
+	if (!size)
+		return dst;
+	for (; i < len && s[i]; i += k) {
+		k = 1;
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			e[0] = s[i];
+			e[1] = 0;
+		} else if (s[i] == '\\') {
+			strcpy(e, "\\\\");
+		} else if (s[i] >= 0x80 && (k = utf8_char(s + i, strnlen(src + i, len - i)))) {
+			memcpy(e, s + i, k);
+			e[k] = 0;
+		} else {
+			k = 1;
+			snprintf(e, sizeof(e), "\\x%02x", s[i]);
+		}
+		if (o + strlen(e) >= size)
+			break;
+		memcpy(dst + o, e, strlen(e));
+		o += strlen(e);
+	}
+	dst[o] = 0;
+	return dst;
 }

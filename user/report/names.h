@@ -3,6 +3,7 @@
 #ifndef PINSCOPE_NAMES_H
 #define PINSCOPE_NAMES_H
 
+#include <stddef.h>
 #include <linux/types.h>
 #include "pinscope.h"
 
@@ -13,11 +14,14 @@ enum pinscope_exit {
 	PINSCOPE_EXIT_ERROR = 1,
 	PINSCOPE_EXIT_USAGE = 2,
 	PINSCOPE_EXIT_VIOLATION = 3,
-	PINSCOPE_EXIT_INCONCLUSIVE = 4,	/* no operation was judged */
+	/* no operation was judged, or --require not met (docs/verdict.md) */
+	PINSCOPE_EXIT_INCONCLUSIVE = 4,
 	PINSCOPE_EXIT_NOT_PV = 5,	/* live, not in a Xen PV guest: a restart cannot help */
 };
 
 const char *rule_name(__u32 rule);
+/* What the rule says, in one sentence (docs/invariants.md) */
+const char *rule_meaning(__u32 rule);
 const char *reason_text(__u32 reason);
 /* The rule a reason belongs to (enum pinscope_rule), -1 if none */
 int reason_rule(__u32 reason);
@@ -30,5 +34,18 @@ const char *mode_name(__u32 caps);
 const char *lost_name(__u32 i);
 /* "processes", "idle_flushes": what bit i of enum pinscope_lean leaves out; NULL past the last */
 const char *lean_name(__u32 i);
+
+/*
+ * Text from the traced system (a comm any process chooses, a line of a
+ * trace) made safe for every output (docs/security.md): valid UTF-8 kept,
+ * control characters (C0, DEL, C1), bytes that are not UTF-8 and the
+ * backslash written as \xNN (\\ for the backslash).  Reads at most len
+ * bytes of src (up to a NUL); dst is always terminated, cut at a whole
+ * character or escape.  Returns dst
+ */
+char *str_safe(char *dst, size_t size, const char *src, size_t len);
+/* A comm, escaped: up to 4 bytes out for each byte in */
+#define COMM_SAFE_LEN	(PINSCOPE_COMM_LEN * 4 + 1)
+#define comm_safe(buf, comm) str_safe(buf, sizeof(buf), comm, PINSCOPE_COMM_LEN)
 
 #endif

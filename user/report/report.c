@@ -148,11 +148,13 @@ static void print_ops(FILE *f, const struct report *rep)
 	if (rep->lean & PINSCOPE_LEAN_PROCS)
 		fprintf(f, "\nTop processes causing pins/unpins: not counted (--lean)\n");
 	if (rep->nr_top) {
+		char comm[COMM_SAFE_LEN];
+
 		fprintf(f, "\nTop processes causing pins/unpins:\n  %-8s %-16s %8s %8s\n",
 			"PID", "COMM", "PINS", "UNPINS");
 		for (int i = 0; i < rep->nr_top; i++)
-			fprintf(f, "  %-8u %-16.16s %8llu %8llu\n", rep->top[i].pid,
-				rep->top[i].p.comm, (unsigned long long)rep->top[i].p.ops[0],
+			fprintf(f, "  %-8u %-16s %8llu %8llu\n", rep->top[i].pid,
+				comm_safe(comm, rep->top[i].p.comm), (unsigned long long)rep->top[i].p.ops[0],
 				(unsigned long long)rep->top[i].p.ops[1]);
 	}
 }
@@ -188,19 +190,21 @@ static void print_invariants(FILE *f, const struct report *rep)
 }
 
 /* What was read (docs/input.md); a replay stopped by a signal says so */
-static void print_replay(FILE *f, const struct replay_counts *r)
+static void print_replay(FILE *f, const struct replay_counts *r, const char *input)
 {
 	bool dat = r->format && !strcmp(r->format, "trace.dat");
 
-	fprintf(f, "Replay: %s (%s), %llu %s, %llu xen events checked, %llu xen events unused, "
+	fprintf(f, "Replay: %s: %s (%s), %llu %s, %llu xen events checked, %llu xen events unused, "
 		"%llu other %s skipped, %llu header lines, %llu timestamps back in time\n",
-		r->format ?: "text", r->codec ?: "plain", (unsigned long long)r->lines,
+		input ?: "-", r->format ?: "text", r->codec ?: "plain", (unsigned long long)r->lines,
 		dat ? "records" : "lines", (unsigned long long)r->events,
 		(unsigned long long)r->xen_unused, (unsigned long long)r->skipped,
 		dat ? "records" : "lines", (unsigned long long)r->headers,
 		(unsigned long long)r->clock_back);
 	if (r->pid)
-		fprintf(f, "Replay: only operations of pid %u (-p)\n", r->pid);
+		fprintf(f, "Replay: only operations of pid %u (-p): %llu xen events of it%s\n",
+			r->pid, (unsigned long long)r->pid_events,
+			r->pid_events ? "" : ", it never appears in the trace");
 	if (r->interrupted)
 		fprintf(f, "partial: interrupted at %s %llu (signal): the rest of the trace was not "
 			"read\n", dat ? "record" : "line", (unsigned long long)r->interrupted_at);
@@ -219,7 +223,7 @@ static void print_lost(FILE *f, const struct report *rep)
 		(unsigned long long)l->input_events, (unsigned long long)l->input_gaps,
 		(unsigned long long)l->ops_gap, (unsigned long long)l->clock_back);
 	if (rep->is_replay)
-		print_replay(f, &rep->replay);
+		print_replay(f, &rep->replay, rep->input);
 }
 
 int report_exit_code(const struct report *rep)
@@ -247,6 +251,14 @@ void report_text(FILE *f, const struct report *rep, bool timestamp)
 	fprintf(f, "\npinscope report: mode %s%s%s, %.3f s\n", rep->mode,
 		rep->source ? ", events " : "", rep->source ? rep->source : "",
 		rep->duration_ns / 1e9);
+	if (rep->summary_only) {	/* --summary: what was judged and found, first */
+		verdict_line(rep, verdict, sizeof(verdict));
+		fprintf(f, "Verdict: %s\n", verdict);
+		print_invariants(f, rep);
+		summary_text(f, rep, rep->viol_list);
+		print_lost(f, rep);
+		return;
+	}
 	fprintf(f, "Hold time is measured %s\n", hold_meaning(rep->caps));
 	print_clock(f, rep);
 	hold_hist(f, "Split-lock hold time, pin", rep, &rep->st.hold[0]);

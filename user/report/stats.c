@@ -221,6 +221,18 @@ __u64 hist_percentile(const struct pinscope_hist *h, double pct)
 	return h->max;
 }
 
+void report_free(struct report *rep)
+{
+	free(rep->viol);
+	free(rep->viol_at);
+	free(rep->vsum);
+	free(rep->timeline);
+	rep->viol = NULL;
+	rep->viol_at = NULL;
+	rep->vsum = NULL;
+	rep->timeline = NULL;
+}
+
 __u64 total_violations(const struct pinscope_stats *st)
 {
 	__u64 n = 0;

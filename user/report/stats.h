@@ -12,6 +12,7 @@
 
 struct viol_summary;
 struct timeline;
+struct evidence;
 
 struct top_proc {
 	__u32 pid;
@@ -31,6 +32,14 @@ struct replay_counts {
 	const char *format;	/* "text" or "trace.dat" */
 	const char *codec;	/* "plain", "gzip" or "xz" */
 	__u32 pid;		/* -p, 0 none */
+	__u64 pid_events;	/* -p: xen events of that pid */
+};
+
+/* Replay: where a violation kept is in the input (text lines or trace.dat records) */
+struct viol_where {
+	__u64 line;		/* of the event at which it was found, 0: unknown */
+	__u64 op_line;		/* of its operation's begin, 0: none or unknown */
+	__u64 mm;		/* the operation's mm as the trace prints it, 0: unknown */
 };
 
 struct report {
@@ -46,6 +55,8 @@ struct report {
 	int nr_top;
 	struct pinscope_violation *viol;	/* the first MAX_KEPT_VIOLATIONS */
 	__u64 nr_viol;				/* received from the ring buffer */
+	struct viol_where *viol_at;		/* replay: where each of viol[] is, else NULL */
+	const char *input;			/* replay: the file's name ("<stdin>" for -) */
 	struct replay_counts replay;
 	int is_replay;
 	__u64 ops_running;	/* live: operations still running at the report, not judged */
@@ -56,7 +67,14 @@ struct report {
 	int viol_list;				/* violation lines in text (VS_LIST_ALL) */
 	struct viol_summary *vsum;		/* user/report/summary.h, NULL if none */
 	struct timeline *timeline;		/* user/report/timeline.h, NULL if none */
+	__u32 require;				/* --require: enum verdict_require */
+	bool summary_only;			/* --summary: text of the verdict and violations only */
+	const struct evidence *evidence;	/* --evidence: its snippets (report/evidence.h) */
 };
+
+/* Free what the report holds (violations kept, where they are, summary,
+ * timeline); the counters stay */
+void report_free(struct report *rep);
 
 /* Sum the per-cpu stats of an ARRAY map whose values end with a struct
  * pinscope_stats (the skeleton's cpus map); 0 or -errno */

@@ -114,17 +114,44 @@ void frame_names(__u64 addr, char *hex, size_t hexlen, char *sym, size_t symlen,
 	snprintf(sym, symlen, "%s+0x%llx", name ? name : "?", (unsigned long long)off);
 }
 
+/* "; mm 0x..., FILE:OPLINE-LINE": where a replayed violation is (docs/input.md) */
+static void print_where(FILE *f, const struct report *rep, const struct viol_where *w)
+{
+	bool dat = rep->replay.format && !strcmp(rep->replay.format, "trace.dat");
+
+	if (w->mm)
+		fprintf(f, "; mm 0x%llx", (unsigned long long)w->mm);
+	if (!w->line)
+		return;
+	fprintf(f, "; %s %s ", rep->input ? rep->input : "the input", dat ? "record" : "line");
+	if (w->op_line && w->op_line < w->line)
+		fprintf(f, "%llu (operation from %llu)", (unsigned long long)w->line,
+			(unsigned long long)w->op_line);
+	else
+		fprintf(f, "%llu", (unsigned long long)w->line);
+}
+
 void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
 {
+	violation_print_at(f, v, stack, NULL, NULL);
+}
+
+void violation_print_at(FILE *f, const struct pinscope_violation *v, bool stack,
+			const struct report *rep, const struct viol_where *w)
+{
+	char comm[COMM_SAFE_LEN];
 	const char *sym;
 	__u64 off;
 
-	fprintf(f, "VIOLATION %-18s %5llu.%06llu cpu %u pid %u (%.16s) %s pfn 0x%llx: %s",
+	fprintf(f, "VIOLATION %-18s %5llu.%06llu cpu %u pid %u (%s) %s pfn 0x%llx: %s",
 		rule_name(v->rule), (unsigned long long)(v->ts_ns / 1000000000ULL),
-		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid, v->comm,
+		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid,
+		comm_safe(comm, v->comm),
 		op_name(v->op), (unsigned long long)v->pfn, reason_text(v->reason));
 	if (v->rule == PINSCOPE_R_LOCKS_BOUNDED || v->rule == PINSCOPE_R_LOCKS_RELEASED)
 		fprintf(f, " (%llu locks)", (unsigned long long)v->detail);
+	if (rep && w)
+		print_where(f, rep, w);
 	fputc('\n', f);
 	for (__u32 i = 0; stack && i < v->nr_stack && i < PINSCOPE_STACK_DEPTH; i++) {
 		sym = ksyms_lookup(v->stack[i], &off);
@@ -138,9 +165,12 @@ void violation_print(FILE *f, const struct pinscope_violation *v, bool stack)
 
 static void print_when(FILE *f, const char *what, const struct pinscope_violation *v)
 {
-	fprintf(f, "  %-5s %llu.%06llu cpu %u pid %u (%.16s) %s pfn 0x%llx\n", what,
+	char comm[COMM_SAFE_LEN];
+
+	fprintf(f, "  %-5s %llu.%06llu cpu %u pid %u (%s) %s pfn 0x%llx\n", what,
 		(unsigned long long)(v->ts_ns / 1000000000ULL),
-		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid, v->comm,
+		(unsigned long long)(v->ts_ns % 1000000000ULL / 1000), v->cpu, v->pid,
+		comm_safe(comm, v->comm),
 		op_name(v->op), (unsigned long long)v->pfn);
 }
 
@@ -149,6 +179,7 @@ static void rule_text(FILE *f, const struct report *rep, int rule)
 	const struct vs_rule *r = &rep->vsum->rule[rule];
 	__u64 violated = rep->st.violated[rule];
 	int idx[VS_MAX_STACKS > VS_MAX_PROCS ? VS_MAX_STACKS : VS_MAX_PROCS], n;
+	char comm[COMM_SAFE_LEN];
 	char hex[24], sym[160];
 	bool known;
 
@@ -174,7 +205,7 @@ static void rule_text(FILE *f, const struct report *rep, int rule)
 	n = by_count(idx, r->nr_procs, r->procs, sizeof(r->procs[0]),
 		     offsetof(struct vs_proc, count));
 	for (int i = 0; i < n && i < 8; i++)
-		fprintf(f, "%s %.16s/%u %llu", i ? "," : "", r->procs[idx[i]].comm,
+		fprintf(f, "%s %s/%u %llu", i ? "," : "", comm_safe(comm, r->procs[idx[i]].comm),
 			r->procs[idx[i]].pid, (unsigned long long)r->procs[idx[i]].count);
 	if (n > 8 || r->procs_other)
 		fprintf(f, ", %s%d more", r->procs_other ? "over " : "", n - 8 > 0 ? n - 8 : 0);
@@ -225,7 +256,8 @@ void summary_text(FILE *f, const struct report *rep, int list)
 		fprintf(f, " (the first %d are kept)", MAX_KEPT_VIOLATIONS);
 	fputc('\n', f);
 	for (__u64 i = 0; i < n; i++)
-		violation_print(f, &rep->viol[i], false);
+		violation_print_at(f, &rep->viol[i], false, rep,
+				   rep->viol_at ? &rep->viol_at[i] : NULL);
 }
 
 static json_object *stack_json(const __u64 *frame, __u32 nr, json_object **symbols)
@@ -246,9 +278,9 @@ static json_object *stack_json(const __u64 *frame, __u32 nr, json_object **symbo
 json_object *violation_json(const struct pinscope_violation *v)
 {
 	json_object *o = json_object_new_object(), *syms;
-	char comm[PINSCOPE_COMM_LEN + 1] = {};
+	char comm[COMM_SAFE_LEN];
 
-	memcpy(comm, v->comm, PINSCOPE_COMM_LEN);
+	comm_safe(comm, v->comm);
 	json_object_object_add(o, "invariant", json_object_new_string(rule_name(v->rule)));
 	json_object_object_add(o, "cpu", U64(v->cpu));
 	json_object_object_add(o, "pid", U64(v->pid));
@@ -261,6 +293,16 @@ json_object *violation_json(const struct pinscope_violation *v)
 	json_object_object_add(o, "stack", stack_json(v->stack, v->nr_stack, &syms));
 	json_object_object_add(o, "symbols", syms);
 	return o;
+}
+
+void viol_where_json(json_object *o, const struct viol_where *w)
+{
+	char mm[24];
+
+	snprintf(mm, sizeof(mm), "0x%llx", (unsigned long long)w->mm);
+	json_object_object_add(o, "line", w->line ? U64(w->line) : NULL);
+	json_object_object_add(o, "op_line", w->op_line ? U64(w->op_line) : NULL);
+	json_object_object_add(o, "mm", w->mm ? json_object_new_string(mm) : NULL);
 }
 
 static json_object *rule_json(const struct report *rep, int rule)
@@ -291,9 +333,9 @@ static json_object *rule_json(const struct report *rep, int rule)
 		     offsetof(struct vs_proc, count));
 	for (int i = 0; i < n; i++) {
 		json_object *p = json_object_new_object();
-		char comm[PINSCOPE_COMM_LEN + 1] = {};
+		char comm[COMM_SAFE_LEN];
 
-		memcpy(comm, r->procs[idx[i]].comm, PINSCOPE_COMM_LEN);
+		comm_safe(comm, r->procs[idx[i]].comm);
 		json_object_object_add(p, "pid", U64(r->procs[idx[i]].pid));
 		json_object_object_add(p, "comm", json_object_new_string(comm));
 		json_object_object_add(p, "count", U64(r->procs[idx[i]].count));

@@ -60,6 +60,11 @@ void summary_text(FILE *f, const struct report *rep, int list);
 json_object *summary_json(const struct report *rep);
 /* One violation line (--violations-live and the list), with its stack if asked */
 void violation_print(FILE *f, const struct pinscope_violation *v, bool stack);
+/* The same, in replay with where it is in rep's input (w NULL: not known) */
+void violation_print_at(FILE *f, const struct pinscope_violation *v, bool stack,
+			const struct report *rep, const struct viol_where *w);
+/* w's fields into o: "line", "op_line", "mm" (null when unknown) */
+void viol_where_json(json_object *o, const struct viol_where *w);
 /* One violation record as in docs/json.md: stack as hex strings, symbols */
 json_object *violation_json(const struct pinscope_violation *v);
 /* Indexes of the rule's processes / stacks, most frequent first; returns how many */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "report/timeline.h"
@@ -51,7 +52,7 @@ static void halve(struct timeline *tl)
 		tl->s[i] = m;
 	}
 	tl->n /= 2;
-	tl->slice_ns *= 2;
+	tl->slice_ns = tl->slice_ns > UINT64_MAX / 2 ? UINT64_MAX : tl->slice_ns * 2;
 }
 
 /* TL_MAX_SLICES is even: when full, every slice has its pair */
@@ -62,10 +63,19 @@ static void append(struct timeline *tl, const struct tl_slice *s)
 	tl->s[tl->n++] = *s;
 }
 
-/* The end of the open slice, which follows the n closed ones */
+/*
+ * The end of the open slice, which follows the n closed ones; UINT64_MAX
+ * (the end of time: no boundary after it) when it is past 2^64 ns, which a
+ * trace's time may be near: never wraps
+ */
 static void set_next(struct timeline *tl)
 {
-	tl->next = tl->t0 + (tl->n + 1) * tl->slice_ns;
+	__u64 w = tl->n + 1;
+
+	if (tl->slice_ns > (UINT64_MAX - tl->t0) / w)
+		tl->next = UINT64_MAX;
+	else
+		tl->next = tl->t0 + w * tl->slice_ns;
 }
 
 void timeline_snapshot(struct timeline *tl, const struct pinscope_stats *cum, __u64 t)
@@ -78,7 +88,7 @@ void timeline_snapshot(struct timeline *tl, const struct pinscope_stats *cum, __
 	append(tl, &d);
 	set_next(tl);
 	memset(&d, 0, sizeof(d));
-	while (tl->next <= t) {
+	while (tl->next <= t && tl->next != UINT64_MAX) {
 		append(tl, &d);
 		set_next(tl);
 	}
@@ -90,7 +100,7 @@ bool timeline_replay_due(struct timeline *tl, __u64 ts)
 		tl->t0 = ts;
 		set_next(tl);
 	}
-	return ts >= tl->next;
+	return ts >= tl->next && tl->next != UINT64_MAX;
 }
 
 int timeline_live_tick(struct timeline *tl, int cpus_fd, __u64 t)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "report/coverage.h"
 #include "report/names.h"
 #include "report/verdict.h"
@@ -28,11 +29,14 @@ void judged_compute(const struct report *rep, struct judged *j)
 		}
 		if (st->unseen[r])
 			j->rules_part++;
-		switch (rule_coverage(r, rep->caps)) {
-		case COV_EXACT: j->rules_exact++; break;
-		case COV_APPROX: j->rules_approx++; break;
-		default: j->rules_not_visible++; break;
-		}
+		if (rule_coverage(r, rep->caps) == COV_NONE)
+			j->rules_not_visible++;
+		else if (!st->checked[r] && !st->violated[r])
+			j->rules_unexercised++;	/* nothing to judge: not "checked" */
+		else if (rule_coverage(r, rep->caps) == COV_EXACT)
+			j->rules_exact++;
+		else
+			j->rules_approx++;
 	}
 	/* what can hide a violation or an operation: not procs_full (the top
 	 * list only) nor unmatched unlocks (locks taken before the start) */
@@ -40,10 +44,63 @@ void judged_compute(const struct report *rep, struct judged *j)
 			l->bad_cpu || l->held_full;
 }
 
+static void put(char *buf, size_t len, size_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static const struct { const char *name; __u32 bit; } require_names[] = {
+	{ "visible", REQUIRE_VISIBLE },
+	{ "exact", REQUIRE_EXACT },
+	{ "no-loss", REQUIRE_NO_LOSS },
+};
+
+int verdict_require_parse(const char *list)
+{
+	const char *w = list, *end;
+	int bits = 0;
+	size_t n, i;
+
+	do {
+		end = strchr(w, ',');
+		n = end ? (size_t)(end - w) : strlen(w);
+		for (i = 0; i < sizeof(require_names) / sizeof(require_names[0]); i++)
+			if (strlen(require_names[i].name) == n && !strncmp(w, require_names[i].name, n))
+				break;
+		if (i == sizeof(require_names) / sizeof(require_names[0]))
+			return -1;
+		bits |= require_names[i].bit;
+		w = end + 1;
+	} while (end);
+	return bits;
+}
+
+bool verdict_require_unmet(const struct report *rep, const struct judged *j, char *buf,
+			   size_t len)
+{
+	int cov_approx = 0;
+	size_t at = 0;
+
+	buf[0] = 0;
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		cov_approx += rule_coverage(r, rep->caps) == COV_APPROX;
+	if ((rep->require & (REQUIRE_VISIBLE | REQUIRE_EXACT)) && j->rules_not_visible)
+		put(buf, len, &at, "%s%d rule%s not visible", at ? ", " : "",
+		    j->rules_not_visible, j->rules_not_visible == 1 ? "" : "s");
+	if ((rep->require & REQUIRE_EXACT) && (cov_approx || j->rules_part))
+		put(buf, len, &at, "%s%d rule%s approximate, %d not seen on some operations",
+		    at ? ", " : "", cov_approx, cov_approx == 1 ? "" : "s", j->rules_part);
+	if ((rep->require & REQUIRE_NO_LOSS) && j->input_lost)
+		put(buf, len, &at, "%sinput lost", at ? ", " : "");
+	return at > 0;
+}
+
 enum verdict verdict_of(const struct report *rep, const struct judged *j)
 {
+	char unmet[8];
+
 	if (total_violations(&rep->st))
 		return VERDICT_VIOLATED;
+	if (rep->require && verdict_require_unmet(rep, j, unmet, sizeof(unmet)))
+		return VERDICT_INCONCLUSIVE;
 	return j->operations ? VERDICT_CLEAN : VERDICT_INCONCLUSIVE;
 }
 
@@ -126,9 +183,52 @@ static void put_unseen(const struct report *rep, char *buf, size_t len, size_t *
 		put(buf, len, at, " (%s)", rep->hook_problems);
 }
 
+/*
+ * What exit 0 does not promise (docs/verdict.md): the rules not visible or not
+ * exercised, the input lost; --require turns the first and the last into exit 4
+ */
+static void put_promise(const struct judged *j, char *buf, size_t len, size_t *at)
+{
+	const char *sep = "";
+
+	if (!j->rules_not_visible && !j->rules_unexercised && !j->input_lost)
+		return;
+	put(buf, len, at, "; exit 0 covers only the rules checked: not ");
+	if (j->rules_not_visible) {
+		put(buf, len, at, "the %d not visible", j->rules_not_visible);
+		sep = ", not ";
+	}
+	if (j->rules_unexercised) {
+		put(buf, len, at, "%sthe %d not exercised", sep, j->rules_unexercised);
+		sep = ", not ";
+	}
+	if (j->input_lost)
+		put(buf, len, at, "%swhat the lost input held", sep);
+	if (j->rules_not_visible || j->input_lost)
+		put(buf, len, at, " (--require %s%s%s: exit 4 instead)",
+		    j->rules_not_visible ? "visible" : "",
+		    j->rules_not_visible && j->input_lost ? "," : "", j->input_lost ? "no-loss" : "");
+}
+
+/* Covered rules with nothing to judge (0 checks): named, not counted as checked */
+static void put_unexercised(const struct report *rep, char *buf, size_t len, size_t *at, int n)
+{
+	const char *sep = ": ";
+
+	put(buf, len, at, ", %d not exercised", n);
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		if (rule_coverage(r, rep->caps) != COV_NONE && !rep->st.checked[r] &&
+		    !rep->st.violated[r] && !rep->st.unseen[r]) {
+			put(buf, len, at, "%s%s", sep, rule_name(r));
+			sep = ", ";
+		}
+	put(buf, len, at, " (0 checks)");
+}
+
 void verdict_line(const struct report *rep, char *buf, size_t len)
 {
 	static const char *const word[] = { "clean", "VIOLATED", "inconclusive" };
+	char unmet[160];
 	struct judged j;
 	enum verdict v;
 	size_t at = 0;
@@ -138,6 +238,9 @@ void verdict_line(const struct report *rep, char *buf, size_t len)
 	v = verdict_of(rep, &j);
 	buf[0] = 0;
 	put(buf, len, &at, "%s: ", word[v]);
+	if (v != VERDICT_VIOLATED && rep->require &&
+	    verdict_require_unmet(rep, &j, unmet, sizeof(unmet)))
+		put(buf, len, &at, "--require not met (%s); ", unmet);
 	if (v == VERDICT_VIOLATED)
 		put(buf, len, &at, "%llu violation%s; ", ULL(nv), nv == 1 ? "" : "s");
 	if (j.operations)
@@ -145,6 +248,8 @@ void verdict_line(const struct report *rep, char *buf, size_t len)
 		    j.operations == 1 ? "" : "s");
 	else
 		put(buf, len, &at, "no pin/unpin operation judged");
+	if (rep->is_replay && rep->replay.pid && !rep->replay.pid_events)
+		put(buf, len, &at, " (pid %u of -p has no event in the trace)", rep->replay.pid);
 	if (j.operations_cut) {
 		put(buf, len, &at, " (");
 		if (j.cut_edges)
@@ -164,6 +269,8 @@ void verdict_line(const struct report *rep, char *buf, size_t len)
 			put(buf, len, &at, ", %d not visible in %s mode", j.rules_not_visible,
 			    rep->mode);
 	}
+	if (j.rules_unexercised)
+		put_unexercised(rep, buf, len, &at, j.rules_unexercised);
 	if (j.rules_unseen || j.rules_part)
 		put_unseen(rep, buf, len, &at);
 	if (j.input_lost)
@@ -173,4 +280,6 @@ void verdict_line(const struct report *rep, char *buf, size_t len)
 	if (rep->st.lost.clock_back)
 		put(buf, len, &at, "; %llu intervals ran backwards (clock anomaly: not timed)",
 		    ULL(rep->st.lost.clock_back));
+	if (v == VERDICT_CLEAN)
+		put_promise(&j, buf, len, &at);
 }

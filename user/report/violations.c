@@ -11,22 +11,32 @@ int violations_deliver(struct viol_sink *sink, const void *data, size_t size)
 {
 	const struct pinscope_violation *v = data;
 	struct report *rep = sink->rep;
+	struct viol_where w = {};
 
 	if (size < sizeof(*v) || v->type != PINSCOPE_REC_VIOLATION) {
 		sink->bad_records++;
 		return 0;
 	}
+	if (sink->locate)
+		sink->locate(sink->locate_ctx, v, &w);
 	if (rep->nr_viol < MAX_KEPT_VIOLATIONS) {
 		if (!rep->viol)
 			rep->viol = calloc(MAX_KEPT_VIOLATIONS, sizeof(*v));
 		if (rep->viol)
 			rep->viol[rep->nr_viol] = *v;
+		if (sink->locate && !rep->viol_at)
+			rep->viol_at = calloc(MAX_KEPT_VIOLATIONS, sizeof(w));
+		if (rep->viol_at)
+			rep->viol_at[rep->nr_viol] = w;
 	}
 	rep->nr_viol++;
 	if (summary_add(rep, v))
 		sink->bad_records++;
+	if (sink->tap)
+		sink->tap(sink->tap_ctx, v);
 	if (sink->print)	/* --violations-live: stderr keeps -j's stdout JSON */
-		violation_print(sink->json ? stderr : stdout, v, sink->print_stack);
+		violation_print_at(sink->json ? stderr : stdout, v, sink->print_stack, rep,
+				   sink->locate ? &w : NULL);
 	return 0;
 }
 

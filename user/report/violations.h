@@ -17,6 +17,12 @@ struct viol_sink {
 	bool json;		/* -j: live lines go to stderr */
 	int bad_records;	/* wrong size or type: ABI mismatch */
 	__u32 ringbuf_size;	/* --ringbuf-size: bytes of the ring buffer, 0 = default */
+	/* every valid record, as it comes (--evidence), NULL: none */
+	void (*tap)(void *ctx, const struct pinscope_violation *v);
+	void *tap_ctx;
+	/* replay: where a record kept is in the input, NULL: not known (live) */
+	void (*locate)(void *ctx, const struct pinscope_violation *v, struct viol_where *w);
+	void *locate_ctx;
 };
 
 struct ring_buffer *violations_open(int map_fd, struct viol_sink *sink);

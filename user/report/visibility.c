@@ -21,6 +21,7 @@ const char *vis_state_name(enum vis_state s)
 
 void visibility_print(FILE *f, const struct visibility *v)
 {
+	static const enum vis_state order[] = { VIS_SEEN, VIS_NOT_SEEN, VIS_NOT_EXERCISED };
 	__u64 ops = v->ops[0] + v->ops[1];
 
 	if (!v->ran) {
@@ -30,17 +31,16 @@ void visibility_print(FILE *f, const struct visibility *v)
 	}
 	fprintf(f, "pinscope: visibility on this kernel (a probe child: %llu pins, %llu unpins):",
 		(unsigned long long)v->ops[0], (unsigned long long)v->ops[1]);
-	for (int s = VIS_SEEN; s >= VIS_NOT_EXERCISED; s = s == VIS_SEEN ? VIS_NOT_SEEN :
-	     s == VIS_NOT_SEEN ? VIS_NOT_EXERCISED : -1) {
+	for (int i = 0; i < 3; i++) {
 		const char *sep = " ";
 
-		fprintf(f, "%s%s:", s == VIS_SEEN ? " " : "; ", vis_state_name(s));
+		fprintf(f, "%s%s:", i ? "; " : " ", vis_state_name(order[i]));
 		for (int r = 0; r < PINSCOPE_NR_RULES; r++)
-			if (v->rule[r] == s) {
+			if (v->rule[r] == order[i]) {
 				fprintf(f, "%s%s", sep, rule_name(r));
 				sep = ", ";
 			}
-		if (!strcmp(sep, " "))
+		if (*sep == ' ')
 			fprintf(f, " none");
 	}
 	fprintf(f, "; PGD pages %llu %s 2 x operations%s\n", (unsigned long long)v->pgd_pages,

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Checks of the systemd rows (guest/systemd/pinscope-systemd-test's sections,
+extracted by guest/boot.sh): pinscope.service under a real systemd as PID 1.
+Default (a Xen PV guest): apt installs the .deb; enable --now leaves it active
+and serving /metrics, which counts the workload's pins; stop: Result=success,
+pinscope itself exited with a verdict (0, 3, 4), its final report in the
+journal, no BPF program or link of it left; restart: a new process, the old
+one's final report in the journal, no automatic restart; apt install of the
+newer .deb while it runs: restarted, new version, the old process's report
+kept; apt remove: stopped, no process, its report, nothing attached.
+--expect-nonpv (a plain VM): enable --now fails once with exit 5, no restart
+loop (NRestarts=0 20 s later), systemctl status says "not a Xen PV guest".
+Prints each check and "N passed, M failed"; exit 1 if any failed.
+Usage: check-systemd.py DIR [--expect-nonpv]"""
+import os, re, sys
+
+d = sys.argv[1]
+nonpv = "--expect-nonpv" in sys.argv[2:]
+npass = nfail = 0
+
+
+def read(name):
+    p = os.path.join(d, name)
+    return open(p, errors="replace").read() if os.path.exists(p) else None
+
+
+def rc(name):
+    s = read(name + ".rc")
+    return int(s) if s and s.strip().lstrip("-").isdigit() else None
+
+
+def check(ok, what, detail=""):
+    global npass, nfail
+    print(f"{'ok  ' if ok else 'FAIL'} - {what}{'' if ok else ': ' + str(detail)}")
+    npass += bool(ok)
+    nfail += not ok
+
+
+def props(name):
+    return dict(line.split("=", 1) for line in (read(name) or "").splitlines() if "=" in line)
+
+
+def has_report(name, what):
+    j = read(name) or ""
+    vl = [line for line in j.splitlines() if line.startswith("Verdict:")]
+    check("pinscope report:" in j and len(vl) == 1, f"{what}: the final report in the journal ({name})",
+          f"{len(vl)} Verdict lines; last lines: {j.splitlines()[-3:]}")
+
+
+def stopped(name, what):
+    p = props(name)
+    # ExecMainCode 1 = CLD_EXITED: pinscope ended itself on SIGTERM (2 = killed)
+    check(p.get("ActiveState") == "inactive" and p.get("Result") == "success" and p.get("ExecMainCode") == "1"
+          and p.get("ExecMainStatus") in ("0", "3", "4") and p.get("NRestarts") == "0",
+          f"{what}: inactive, Result=success, pinscope exited with a verdict (0, 3, 4), NRestarts=0", p)
+
+
+def nothing_attached(prefix, what):
+    for kind in ("prog", "link"):
+        s = read(f"{prefix}-{kind}")
+        # systemd's own programs are cgroup ones (device policy, ...)
+        left = [line for line in (s or "").splitlines()
+                if re.match(r"^\d+: ", line) and not re.match(r"^\d+: cgroup", line)]
+        check(s is not None and rc(f"{prefix}-{kind}") == 0 and not left,
+              f"{what}: no BPF {kind} of pinscope's kinds left (bpftool {kind} list)",
+              left[:3] if s is not None else "section missing")
+
+
+info = read("guest-info") or ""
+check("pid1=systemd" in info, "systemd is PID 1", info[:200])
+check(rc("install") == 0 and "Setting up pinscope" in (read("install") or ""),
+      "apt-get install ./pinscope.deb", (read("install") or "")[-300:])
+
+if nonpv:
+    check("guest_type=PV" not in info, "not a Xen PV guest", info[:200])
+    p = props("show-nonpv")
+    check(p.get("ActiveState") == "failed" and p.get("Result") == "exit-code" and p.get("ExecMainStatus") == "5",
+          "enable --now outside a Xen PV guest: failed, exit 5", p)
+    check(p.get("NRestarts") == "0", "no restart loop: NRestarts=0 20 s later (RestartSec=5s)", p)
+    st = read("status") or ""
+    check("not a Xen PV guest" in st and "status=5" in st,
+          "systemctl status says why: 'not a Xen PV guest', status=5", st[-400:])
+else:
+    check("guest_type=PV" in info, "a Xen PV guest", info[:200])
+    check(rc("enable") == 0 and rc("start-wait") == 0, "systemctl enable --now pinscope: active, /metrics served",
+          (read("enable") or "") + (read("start-wait") or ""))
+    caps = re.search(r"^CapEff:\s*([0-9a-f]+)", read("caps") or "", re.M)
+    want = (1 << 34) | (1 << 38) | (1 << 39)  # CAP_SYSLOG, CAP_PERFMON, CAP_BPF
+    check(caps and int(caps[1], 16) == want, "the running service has exactly CAP_BPF, CAP_PERFMON, CAP_SYSLOG",
+          read("caps"))
+    check(rc("workload") == 0, "the workload ran", (read("workload") or "")[-200:])
+    m = re.search(r'^pinscope_operations_total\{op="pin"\} (\d+)', read("metrics") or "", re.M)
+    check(rc("metrics") == 0 and m and int(m[1]) > 0, "curl /metrics: pin operations counted",
+          m[0] if m else "no pinscope_operations_total{op=\"pin\"}")
+    check(rc("stop") == 0, "systemctl stop pinscope", read("stop"))
+    stopped("show-stop", "after stop")
+    has_report("journal-stop", "stop")
+    nothing_attached("bpf-after-stop", "after stop")
+
+    ids = props("invocations")
+    p = props("show-restart")
+    check(rc("start") == 0 and rc("restart-wait") == 0 and rc("restart") == 0 and rc("restart-wait2") == 0,
+          "systemctl start, then restart: /metrics served again each time",
+          [rc(n) for n in ("start", "restart-wait", "restart", "restart-wait2")])
+    check(p.get("ActiveState") == "active" and p.get("NRestarts") == "0" and ids.get("restart_old")
+          and p.get("InvocationID") not in ("", None, ids.get("restart_old")),
+          "restart: active, a new invocation, NRestarts=0", p)
+    has_report("journal-restart", "restart (the old process)")
+
+    p = props("show-upgrade")
+    check(rc("upgrade") == 0 and "Setting up pinscope (" in (read("upgrade") or "")
+          and "systemdtest1" in (read("version-upgrade") or ""),
+          "apt-get install of the newer .deb over the running one", (read("upgrade") or "")[-300:])
+    check(rc("upgrade-wait") == 0 and p.get("ActiveState") == "active"
+          and ids.get("restart_new") and p.get("InvocationID") not in ("", None, ids.get("restart_new")),
+          "upgrade: the running service restarted (a new invocation), active, /metrics served",
+          f"{p}, before: {ids.get('restart_new')}")
+    has_report("journal-upgrade", "upgrade (the old process)")
+
+    p = props("show-remove")
+    check(rc("remove") == 0 and "Removing pinscope" in (read("remove") or ""), "apt-get remove pinscope",
+          (read("remove") or "")[-300:])
+    check(p.get("ActiveState") == "inactive" and rc("ps-after-remove") == 1,
+          "apt remove stops the service: inactive, no pinscope process (pidof)",
+          f"{p}; pidof: rc {rc('ps-after-remove')} {read('ps-after-remove')!r}")
+    has_report("journal-remove", "remove")
+    nothing_attached("bpf-after-remove", "after remove")
+    check(read("guest.rc") is not None and read("guest.rc").strip() == "0", "the scenario ran to its end",
+          read("guest.rc"))
+
+print(f"{npass} passed, {nfail} failed")
+sys.exit(1 if nfail else 0)

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# replay --evidence (docs/evidence.md, issue 26): on every violating trace of
+# tests/data/expect.tsv, each snippet written replays to the same violation (exit 3,
+# that rule only, same pfn and reason), is the input's own lines at the line numbers
+# index.json gives, matches index.json's counts, and is 1-minimal: without any one of
+# its event lines the violation is gone.  The report itself is byte-identical with and
+# without --evidence.  Then the directory rules: symlink, not empty, not owned, and
+# the options refused.
+# Usage: tests/evidence.sh PINSCOPE   (any user; root also checks a directory of another user)
+. "$(dirname "$0")/lib.sh"
+bin=$(realpath "${1:?usage: $0 PINSCOPE}")
+cd "$(dirname "$0")/data" || exit 1
+MAX_LINES=300	# "at most a few hundred lines" per snippet (issue 26)
+
+# same_violation SNIPPET RULE PFN REASON: exit 3, every violation of RULE, one at PFN for REASON
+same_violation() {
+	"$bin" replay --violations all "$1" > "$tmp/sv" 2>&1
+	[ $? = 3 ] || return 1
+	! grep '^VIOLATION' "$tmp/sv" | grep -qv "^VIOLATION $2 " || return 1
+	grep -q "^VIOLATION $2 .* pfn $3: $4" "$tmp/sv"
+}
+
+# check_snippet INPUT DIR I: the I-th entry of DIR/index.json
+check_snippet() {
+	local in=$1 dir=$2 i=$3 file rule pfn reason events window n k minimal=true
+	read -r file rule pfn reason < <(jq -r --argjson i "$i" '.evidence[$i] |
+		"\(.file)\t\(.invariant)\t\(.pfn)\t\(.reason)"' "$dir/index.json" | tr '\t' ' ' |
+		{ read -r f r p rest; printf '%s %s 0x%x %s\n' "$f" "$r" "$p" "$rest"; })
+	local snip=$dir/$file name="$label: $file"
+	grep -v '^#' "$snip" > "$tmp/lines"
+	n=$(wc -l < "$tmp/lines")
+	events=$(jq --argjson i "$i" '.evidence[$i].events' "$dir/index.json")
+	window=$(jq --argjson i "$i" '.evidence[$i].window.events' "$dir/index.json")
+	if ! same_violation "$snip" "$rule" "$pfn" "$reason"; then
+		BAD_SHOW=5 bad "$name: does not replay to $rule at pfn $pfn alone"
+		sed 's/^/     | /' "$tmp/sv" | grep -E 'VIOLATION|Verdict' | head -3
+		return
+	fi
+	ok "$name: replays to exit 3, $rule at pfn $pfn, no other rule"
+	# index.json's counts and line numbers: the input's own lines
+	jq -r --argjson i "$i" '.evidence[$i].lines[]' "$dir/index.json" > "$tmp/nums"
+	awk 'NR == FNR { want[$1] = 1; next } FNR in want' "$tmp/nums" "$in" > "$tmp/orig"
+	if [ "$n" = "$events" ] && [ "$(wc -l < "$tmp/nums")" = "$n" ] && [ "$n" -le "$window" ] &&
+	   [ "$n" -le "$MAX_LINES" ] && cmp -s "$tmp/lines" "$tmp/orig" &&
+	   [ "$(jq --argjson i "$i" '.evidence[$i] | .reproduced and .minimized' "$dir/index.json")" = true ]; then
+		ok "$name: $n of the window's $window events, the input's lines $(paste -sd, "$tmp/nums")"
+	else
+		bad "$name: $n event lines, index says $events of $window, lines $(paste -sd, "$tmp/nums")" \
+			"(the input's own: $(cmp -s "$tmp/lines" "$tmp/orig" && echo yes || echo no))"
+	fi
+	# 1-minimal: without any one event line, not the same violation
+	for ((k = 1; k <= n; k++)); do
+		{ grep '^#' "$snip"; sed "${k}d" "$tmp/lines"; } > "$tmp/cand"
+		if same_violation "$tmp/cand" "$rule" "$pfn" "$reason"; then
+			bad "$name: not minimal: still $rule at pfn $pfn without its line $k:" \
+				"$(sed -n "${k}p" "$tmp/lines" | cut -c1-100)"
+			minimal=false
+		fi
+	done
+	$minimal && ok "$name: 1-minimal (each of its $n event lines is needed)"
+}
+
+nsnip=0 ntrace=0
+while IFS=$'\t' read -r file want rules source; do
+	case "$file" in '#'*|'') continue ;; esac
+	[ "$want" = 3 ] || continue
+	ntrace=$((ntrace + 1))
+	label=$file in=$file dir=$tmp/ev$ntrace
+	case "$file" in *.xz) in=$tmp/in$ntrace.trace; xz -dc "$file" > "$in" ;; esac
+	"$bin" replay -j "$in" > "$tmp/plain.json" 2>/dev/null
+	"$bin" replay -j "$in" --evidence "$dir" --evidence-max 2 > "$tmp/ev.json" 2> "$tmp/err"
+	rc=$?
+	if [ "$rc" != "$want" ] || ! cmp -s "$tmp/plain.json" "$tmp/ev.json"; then
+		bad "$file --evidence: exit $rc (want $want), report $(cmp -s "$tmp/plain.json" \
+			"$tmp/ev.json" && echo same || echo differs)"
+		continue
+	fi
+	# every violation listed cites the input's line of its event, its operation's, its mm
+	where=$(python3 - "$tmp/ev.json" "$in" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2], errors="replace").read().split("\n")
+bad = [] if d["replay"]["file"] == sys.argv[2] else [f"replay.file {d['replay']['file']}"]
+for v in d["violations"]:
+    at = lines[v["line"] - 1] if v["line"] else ""
+    t = "%d.%06d:" % (v["ts_ns"] // 10**9, v["ts_ns"] % 10**9 // 1000)
+    if not re.search(r"\[0*%d\] .* %s xen_" % (v["cpu"], re.escape(t)), at):
+        bad.append(f"line {v['line']} is not cpu {v['cpu']} at {t}: {at[:80]}")
+    op = lines[v["op_line"] - 1] if v["op_line"] else ""
+    m = re.search(r"xen_mmu_pgd_(un)?pin: mm 0*([0-9a-f]+) ", op)
+    if not m or v["op_line"] > v["line"] or v["mm"] != "0x" + m.group(2):
+        bad.append(f"op_line {v['op_line']} mm {v['mm']}: {op[:80]}")
+print(len(d["violations"]), "; ".join(bad[:3]))
+PY
+)
+	if [ -n "$where" ] && [ -z "${where#* }" ]; then
+		ok "$file: its ${where% *} violations listed cite their event's line, operation's line and mm"
+	else
+		bad "$file: violations' lines: ${where#* }"
+	fi
+	count=$(jq '.evidence | length' "$dir/index.json" 2>/dev/null)
+	kinds=$(jq -r '[.evidence[].invariant] | unique | join(",")' "$dir/index.json" 2>/dev/null)
+	if [ "${count:-0}" -ge 1 ] && [ "$kinds" = "$rules" ] &&
+	   [ "$(jq -r .input "$dir/index.json")" = "$in" ] &&
+	   grep -q "evidence: $count snippet" "$tmp/err"; then
+		ok "$file --evidence: exit $rc, same report, $count snippets of $kinds, index.json names the input"
+	else
+		bad "$file --evidence: $count snippets of '$kinds' (want $rules)"; continue
+	fi
+	for ((i = 0; i < count; i++)); do
+		check_snippet "$in" "$dir" "$i"
+		nsnip=$((nsnip + 1))
+	done
+done < expect.tsv
+
+# a clean trace: an empty index, exit 0
+expect "clean trace: exit 0" 0 "evidence: 0 snippets" -- \
+	"$bin" replay patched-6.1-clean.trace --evidence "$tmp/clean"
+[ "$(jq '.evidence | length' "$tmp/clean/index.json" 2>/dev/null)" = 0 ] &&
+	ok "clean trace: index.json with no evidence" || bad "clean trace: index.json"
+
+# the directory: never through a symlink, never over a file, never another user's
+viol=patched-6.1-late_lock.trace
+mkdir "$tmp/real"
+ln -s "$tmp/real" "$tmp/link"
+expect "DIR a symlink: refused" 1 "Failed to open the evidence directory .*: it is a symlink" -- \
+	"$bin" replay "$viol" --evidence "$tmp/link"
+[ -z "$(ls -A "$tmp/real")" ] && ok "DIR a symlink: nothing written through it" ||
+	bad "DIR a symlink: wrote $(ls "$tmp/real")"
+echo keep > "$tmp/real/index.json"
+expect "DIR not empty: refused" 1 "it is not empty" -- \
+	"$bin" replay "$viol" --evidence "$tmp/real"
+[ "$(cat "$tmp/real/index.json")" = keep ] && ok "DIR not empty: its file untouched" ||
+	bad "DIR not empty: index.json replaced"
+expect "DIR a file: refused" 1 "not a directory" -- \
+	"$bin" replay "$viol" --evidence "$tmp/real/index.json"
+if $root; then
+	mkdir "$tmp/other" && chown nobody "$tmp/other"
+	expect "DIR of another user: refused" 1 "belongs to uid" -- \
+		"$bin" replay "$viol" --evidence "$tmp/other"
+fi
+mkdir "$tmp/empty"
+expect "DIR empty and ours: used" 3 "evidence: 1 snippet" -- \
+	"$bin" replay "$viol" --evidence "$tmp/empty"
+
+# the options
+expect "--evidence-max 0: usage" 2 "invalid --evidence-max '0'" -- \
+	"$bin" replay "$viol" --evidence "$tmp/x1" --evidence-max 0
+expect "--evidence-max without --evidence: usage" 2 "needs --evidence" -- \
+	"$bin" replay "$viol" --evidence-max 2
+expect "--evidence with --engine bpf: usage" 2 "use --engine user" -- \
+	"$bin" replay "$viol" --evidence "$tmp/x2" --engine bpf
+expect "--evidence live: usage" 2 "for replay for now" -- "$bin" --evidence "$tmp/x3"
+expect "--evidence on a trace.dat: refused" 1 "trace-cmd report" -- \
+	"$bin" replay patched-6.1-live-early_unlock-window.dat --evidence "$tmp/x4"
+[ ! -e "$tmp/x1" ] && [ ! -e "$tmp/x2" ] && [ ! -e "$tmp/x4" ] &&
+	ok "refused runs create no directory" || bad "a refused run created its directory"
+
+totals evidence " ($nsnip snippets of $ntrace violating traces)"
