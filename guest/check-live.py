@@ -191,6 +191,10 @@ def main():
     ap.add_argument("--expect-suspend", action="store_true",
                     help="dom0 saved and restored the domU during the run (section RUN.suspend): "
                          "it resumed, pinscope ran on, nothing lost, operations counted by path")
+    ap.add_argument("--expect-suspend-pins", action="store_true",
+                    help="with --expect-suspend: the kernel held an mm under construction "
+                         "(xen_pin_spare_mm), so the suspend path pinned and unpinned at least one "
+                         "pagetable and took its split locks, and mm-lock-held judged each")
     ap.add_argument("--expect-ringbuf-loss", action="store_true",
                     help="tiny ring buffer run (--run NAME): the loss is in the verdict")
     a = ap.parse_args()
@@ -298,6 +302,15 @@ def main():
                   and lost.get("input_gaps", 0) == 0,
                   f"{tag}pinscope ran on across it: operations by path, no record or input lost",
                   f"by_path {bp}, lost {lost}")
+            if a.expect_suspend_pins:
+                sp = bp.get("suspend", {})
+                mm = doc.get("invariants", {}).get("mm-lock-held", {})
+                check("spare mm before: 1" in sus and sp.get("pins", 0) >= 1
+                      and sp.get("unpins", 0) >= 1 and sp.get("locks_taken", 0) >= 1
+                      and mm.get("checked", 0) >= sp.get("locks_taken", 0),
+                      f"{tag}the suspend path pinned and unpinned the mm under construction, "
+                      f"its split locks judged by mm-lock-held ({sp.get('locks_taken')})",
+                      f"suspend {sp}, mm-lock-held {mm}")
             print(f"info - {tag}suspend path: {bp.get('suspend')}, ordinary: {bp.get('ordinary')}, "
                   f"clock back {lost.get('clock_back', 0)}")
         if a.expect_lean:

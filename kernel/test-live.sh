@@ -133,10 +133,10 @@ for r in "${runs[@]}"; do
 		conf+=(-c PINSCOPE_ARGS_fentry="--mode fentry")
 	elif [ "$r" = save_restore ]; then
 		live_runs+=" json@$r"
-		conf+=(-c "SUSPEND_$r=save-restore")
+		conf+=(-c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
 	elif [ "$r" = pin_all_unlocked ]; then
 		live_runs+=" json@$r"
-		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore")
+		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
 	else
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r")
@@ -170,11 +170,12 @@ else
 		elif [ "$r" = save_restore ]; then
 			log "check $r: dom0 saved and restored the domU during the run, expecting it clean"
 			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
-				--expect-suspend || ok=0
+				--expect-suspend --expect-suspend-pins || ok=0
 		elif [ "$r" = pin_all_unlocked ]; then
 			log "check $r: save and restore with xen_mm_pin_all() unlocked, expecting mm-lock-held only"
 			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
-				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend || ok=0
+				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend \
+				--expect-suspend-pins || ok=0
 		else
 			rule=$(rule_of "$r")
 			log "check $r: switched on at run time, tracepoints run, expecting $rule only"

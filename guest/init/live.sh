@@ -39,6 +39,13 @@
 #                       console, and wait for the resume (the kernel's
 #                       "Restarting tasks" after the suspend)
 #   SUSPEND_TIMEOUT     seconds to wait for it (default 300)
+#   SPARE_MM_NAME       1: for that run's suspend, the patched kernel holds
+#                       one mm under construction (SPARE_MM_PARAM written 1
+#                       before the request, 0 after the resume), so that
+#                       xen_mm_pin_all() has an unpinned pagetable to pin:
+#                       the freezer leaves no user process in execve() or
+#                       fork() across a suspend (docs/kernel.md)
+#   SPARE_MM_PARAM      default /sys/module/kernel/parameters/xen_pin_spare_mm
 # Sections (rc = exit code of the command):
 #   skipped             only if the image has no /bin/pinscope (scenario rc 0)
 #   pinscope-help       pinscope --help
@@ -81,6 +88,7 @@ LIVE_TRACE=${LIVE_TRACE:-1}
 ATTACH_TIMEOUT=${ATTACH_TIMEOUT:-60}
 LIVE_RUNS=${LIVE_RUNS:-json text unpriv}
 PIN_FAULT_PARAM=${PIN_FAULT_PARAM:-/sys/module/kernel/parameters/xen_pin_fault}
+SPARE_MM_PARAM=${SPARE_MM_PARAM:-/sys/module/kernel/parameters/xen_pin_spare_mm}
 
 want() { case " $LIVE_RUNS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -175,11 +183,17 @@ scenario() {
 # ordinary processes.
 suspend_request() {
 	_before=$(dmesg | grep -c 'Restarting tasks')
+	_spare=""
+	eval "_spare=\${SPARE_MM_${1%.}-}"
 	{
 		echo "kind $2"
 		echo "cpus online before: $(cat /sys/devices/system/cpu/online)"
 		echo "clock before: $(date +%s) s (CLOCK_REALTIME), uptime $(cut -d' ' -f1 /proc/uptime) s"
-	} > /tmp/suspend.txt
+		if [ "$_spare" = 1 ]; then
+			echo 1 > "$SPARE_MM_PARAM"
+			echo "spare mm before: $(cat "$SPARE_MM_PARAM" 2>&1) ($SPARE_MM_PARAM)"
+		fi
+	} > /tmp/suspend.txt 2>&1
 	stage "trace: asking dom0 for $2 of this domU"
 	echo "PINSCOPE-SUSPEND-REQUEST $2"
 	_w=0 _src=1
@@ -195,9 +209,13 @@ suspend_request() {
 		echo "resumed: $([ $_src = 0 ] && echo yes || echo no) after ${_w} s"
 		echo "cpus online after: $(cat /sys/devices/system/cpu/online)"
 		echo "clock after: $(date +%s) s (CLOCK_REALTIME), uptime $(cut -d' ' -f1 /proc/uptime) s"
+		if [ "$_spare" = 1 ]; then
+			echo 0 > "$SPARE_MM_PARAM"
+			echo "spare mm after: $(cat "$SPARE_MM_PARAM" 2>&1)"
+		fi
 		echo "## kernel lines"
-		dmesg | grep -iE 'freez|restarting tasks|suspend|resum|xen:' | tail -n 30
-	} >> /tmp/suspend.txt
+		dmesg | grep -iE 'freez|restarting tasks|suspend|resum|xen:|xen_pin_spare' | tail -n 30
+	} >> /tmp/suspend.txt 2>&1
 	stage "trace: $2 $([ $_src = 0 ] && echo done || echo 'not seen') after ${_w} s"
 	emit_text "${1}suspend" /tmp/suspend.txt $_src
 	return $_src
