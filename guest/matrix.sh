@@ -252,6 +252,10 @@ systemd() {
 	[ "$row" = systemd-nonpv ] && copt=(--expect-nonpv)
 	"$HERE/check-systemd.py" "$out" "${copt[@]}" > "$out/checks.log" 2>&1 || ok=0
 	grep '^FAIL' "$out/checks.log" >&2
+	nchecks[$row]=$(checks "$out/checks.log")
+	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
+}
+
 # save_restore: the stock domU saved and restored under pinscope (fentry,
 # clean), then the patched 6.1 domU's runs of kernel/test-live.sh
 save_restore() {

@@ -486,4 +486,28 @@ PY
 done
 ok "-p PID: per pid, no loss the whole trace has not, and exactly the pid's own violations"
 
+# --- the suspend path in real captures (issue 24) -------------------------------------
+# a PV domU saved and restored while pinscope ran, the kernel holding one mm under
+# construction (xen_pin_spare_mm) for xen_mm_pin_all(): clean, its pin and unpin by the
+# stopper counted apart, their split locks judged by mm-lock-held; with pin_all_unlocked
+# the same save violates mm-lock-held and nothing else, only on the suspend path
+sr=$data/patched-6.1-live-save-restore.trace.xz
+pau=$data/patched-6.1-live-pin_all_unlocked.trace.xz
+run "save-restore capture" 0 -- "$bin" replay -j $sr &&
+	json "save-restore: JSON" "$tmp/out" 'd["verdict"] == "clean"' \
+		'd["ops"]["by_path"]["suspend"]["pins"] >= 1' 'd["ops"]["by_path"]["suspend"]["unpins"] >= 1' \
+		'd["ops"]["by_path"]["suspend"]["locks_taken"] >= 2' \
+		'd["invariants"]["mm-lock-held"]["checked"] == d["ops"]["locks_taken"]["pin"] + d["ops"]["locks_taken"]["unpin"]' \
+		'd["judged"]["rules_not_visible"] == 0' &&
+	run "save-restore: text" 0 -- "$bin" replay $sr &&
+	has "save-restore: by path" "$tmp/out" '^  by path: ordinary [0-9]+ pins, [0-9]+ unpins; suspend \(init_mm\) [1-9][0-9]* pins, [1-9][0-9]* unpins, split locks taken [1-9]' &&
+	ok "save/restore capture: clean, the suspend path's pin and unpin judged, mm-lock-held on every split lock"
+run "pin_all_unlocked capture" 3 -- "$bin" replay -j $pau &&
+	json "pin_all_unlocked: JSON" "$tmp/out" 'd["verdict"] == "VIOLATED"' \
+		'[k for k, v in viol.items() if v] == ["mm-lock-held"]' \
+		'd["ops"]["by_path"]["suspend"]["pins"] >= 1' \
+		'all(v["comm"].startswith("migration/") for v in d["violations"])' \
+		'd["violations_total"] == len(d["violations"]) >= 1' &&
+	ok "pin_all_unlocked capture: mm-lock-held only, every violation the stopper's (xen_mm_pin_all)"
+
 totals trust "$($root || echo ", $skipped groups skipped (not root)")"
