@@ -503,7 +503,7 @@ run "save-restore capture" 0 -- "$bin" replay -j $sr &&
 	has "save-restore: by path" "$tmp/out" '^  by path: ordinary [0-9]+ pins, [0-9]+ unpins; suspend \(init_mm\) [1-9][0-9]* pins, [1-9][0-9]* unpins, split locks taken [1-9]' &&
 	ok "save/restore capture: clean, the suspend path's pin and unpin judged, mm-lock-held on every split lock"
 run "pin_all_unlocked capture" 3 -- "$bin" replay -j $pau &&
-	json "pin_all_unlocked: JSON" "$tmp/out" 'd["verdict"] == "VIOLATED"' \
+	json "pin_all_unlocked: JSON" "$tmp/out" 'd["verdict"] == "violated"' \
 		'[k for k, v in viol.items() if v] == ["mm-lock-held"]' \
 		'd["ops"]["by_path"]["suspend"]["pins"] >= 1' \
 		'all(v["comm"].startswith("migration/") for v in d["violations"])' \
