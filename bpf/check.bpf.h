@@ -15,6 +15,7 @@
 
 #include "maps.bpf.h"
 #include "hist.bpf.h"
+#include "flight.bpf.h"
 
 #define HELD_MASK (PINSCOPE_HELD_MAX - 1)
 
@@ -87,6 +88,8 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 		n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
 		r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
 	}
+	if (p->live)
+		flight_send(r);		/* --evidence: the cpu's recent events after it */
 	bpf_ringbuf_submit(r, 0);
 }
 
@@ -1017,6 +1020,8 @@ static __always_inline void handle_on(void *ctx, const struct pinscope_event *e,
 {
 	struct ps p = { .ctx = ctx, .live = live, .e = e, .s = s };
 
+	if (live)
+		flight_record(e);	/* --evidence: the cpu's recent events */
 	s->st.events++;
 	switch (e->type) {
 	case PINSCOPE_EV_OP_BEGIN:	on_op_begin(&p); break;

@@ -16,6 +16,9 @@
 #include "report/verdict.h"
 #include "version.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)	/* a number's macro as a string, in --help */
+
 struct env env = { .viol_list = VS_LIST_DEFAULT, .evidence_max = EVIDENCE_MAX_DEFAULT };
 
 static void print_version(FILE *f, struct argp_state *state)
@@ -67,7 +70,7 @@ static const char doc[] =
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
        OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS,
-       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE, OPT_SUMMARY };
+       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE, OPT_SUMMARY, OPT_FLIGHT_EVENTS };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -101,11 +104,14 @@ static const struct argp_option opts[] = {
 	{ "require", OPT_REQUIRE, "WHAT", 0, "A clean verdict must also have: visible (every rule "
 	  "visible), exact (every rule checked exactly), no-loss (no input lost); comma-separated; "
 	  "else exit 4 (docs/verdict.md)", 0 },
-	{ "evidence", OPT_EVIDENCE, "DIR", 0, "replay: write into DIR (new, or empty and yours) "
+	{ "evidence", OPT_EVIDENCE, "DIR", 0, "Write into DIR (new, or empty and yours) "
 	  "each violation kept as the smallest trace that replays to it, and index.json "
-	  "(docs/evidence.md)", 0 },
+	  "(docs/evidence.md); live: tracepoints mode, from the flight recorder", 0 },
 	{ "evidence-max", OPT_EVIDENCE_MAX, "N", 0, "With --evidence: at most N snippets per rule, "
 	  "reason and stack (default 1)", 0 },
+	{ "flight-events", OPT_FLIGHT_EVENTS, "N", 0, "Live, with --evidence: the flight recorder "
+	  "keeps each cpu's last N events, a power of two from " STR(PINSCOPE_FLIGHT_MIN) " to "
+	  STR(PINSCOPE_FLIGHT_MAX) " (default " STR(PINSCOPE_FLIGHT_DEFAULT) ")", 0 },
 	{ "list-rules", OPT_LIST_RULES, NULL, 0, "Print the rules and how each source checks them", 0 },
 	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "Print the hooks: program, section, target, modes", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
@@ -179,6 +185,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.require |= verdict_require_parse(arg);
 		break;
 	case OPT_EVIDENCE: env.evidence = arg; break;
+	case OPT_FLIGHT_EVENTS:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < PINSCOPE_FLIGHT_MIN ||
+		    v > PINSCOPE_FLIGHT_MAX || (v & (v - 1)))
+			argp_error(state, "invalid --flight-events '%s': give a power of two from %d "
+				   "to %d", arg, PINSCOPE_FLIGHT_MIN, PINSCOPE_FLIGHT_MAX);
+		env.flight_events = v;
+		env.live_opt = env.live_opt ?: "--flight-events";
+		break;
 	case OPT_EVIDENCE_MAX:
 		errno = 0;
 		v = strtol(arg, &end, 10);
@@ -236,9 +252,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   "--prometheus");
 		if (env.evidence_max_set && !env.evidence)
 			argp_error(state, "--evidence-max needs --evidence DIR");
-		if (env.evidence && !env.replay)
-			argp_error(state, "--evidence is for replay for now: record a trace (docs/input.md) "
-				   "and run 'pinscope replay TRACE --evidence DIR'");
+		if (env.flight_events && !env.evidence)
+			argp_error(state, "--flight-events needs --evidence DIR");
+		/* the snippets are tracefs lines of the kernel patch's events: the
+		 * stock modes' PAGE_EXIT and OP_END have none (docs/evidence.md) */
+		if (env.evidence && !env.replay && env.mode != MODE_AUTO &&
+		    env.mode != MODE_TRACEPOINTS)
+			argp_error(state, "--evidence live needs tracepoints mode (a kernel with "
+				   "kernel/patches): the events of --mode %s have no trace line to "
+				   "replay; record a trace and run 'pinscope replay TRACE --evidence DIR'",
+				   loader_mode_name(env.mode));
 		if (env.evidence && env.engine == CHECKER_BPF)
 			argp_error(state, "--evidence takes each violation's window as its record comes, "
 				   "which the bpf engine delivers a batch later: use --engine user");
