@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <json-c/json.h>
 #include "engine/loader.h"
 #include "input/evidence.h"
 #include "report/evidence.h"
@@ -90,11 +91,11 @@ static void on_window(void *ctx, const struct pinscope_window *w)
 
 /* tracepoints mode with a flight recorder of n slots (0: none), armed, its
  * evidence going to a new directory */
-static struct run *load(__u32 n)
+static struct run *load_rb(__u32 n, __u32 ringbuf_size)
 {
 	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
 				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
-				  .flight_n = n };
+				  .flight_n = n, .ringbuf_size = ringbuf_size };
 	struct run *r = calloc(1, sizeof(*r));
 
 	assert_non_null(r);
@@ -111,6 +112,11 @@ static struct run *load(__u32 n)
 	return r;
 }
 
+static struct run *load(__u32 n)
+{
+	return load_rb(n, 0);
+}
+
 /* The ring buffer's records into the report and the capture; the evidence written */
 static void finish_run(struct run *r)
 {
@@ -121,6 +127,7 @@ static void finish_run(struct run *r)
 	ring_buffer__free(rb);
 	assert_int_equal(r->sink.bad_records, 0);
 	assert_int_equal(evidence_capture_finish(r->cap), 0);
+	r->ev.no_window = r->rep.nr_viol - r->ev.windows;	/* as cmd_live.c */
 	assert_int_equal(evidence_write(&r->ev), 0);
 }
 
@@ -180,9 +187,10 @@ static void test_violation_comes_with_window(void **state)
 	struct run *r = load(64);
 	const struct evidence_item *it;
 	char path[128], out[16384];
+	json_object *idx, *fl;
 
 	(void)state;
-	pin_on(r->skel, 0, 0x200, false);	/* clean: 12 events */
+	pin_on(r->skel, 0, 0x200, false);	/* clean: 13 events */
 	pin_on(r->skel, 1, 0x900, false);	/* another cpu's */
 	pin_on(r->skel, 0, 0x100, true);	/* 6 events to the early unlock */
 	finish_run(r);
@@ -217,7 +225,13 @@ static void test_violation_comes_with_window(void **state)
 	only_rule(out, "unlock-after-flush");
 	assert_non_null(strstr(out, "pin pfn 0x101"));
 	snprintf(path, sizeof(path), "%s/index.json", r->dir);
-	assert_int_equal(access(path, R_OK), 0);
+	idx = json_object_from_file(path);
+	assert_non_null(idx);
+	assert_string_equal(json_object_get_string(json_object_object_get(idx, "input")), "live");
+	fl = json_object_object_get(idx, "flight");
+	assert_int_equal(json_object_get_uint64(json_object_object_get(fl, "windows")), 1);
+	assert_int_equal(json_object_get_uint64(json_object_object_get(fl, "without_window")), 0);
+	json_object_put(idx);
 	free_run(r);
 }
 
@@ -232,6 +246,31 @@ static void test_no_recorder_no_window(void **state)
 	assert_int_equal(r->rep.nr_viol, 1);
 	assert_int_equal(r->windows, 0);
 	assert_int_equal(r->ev.nr, 0);
+	free_run(r);
+}
+
+/*
+ * The violations keep half the ring buffer: a window that does not fit in
+ * the other half (64 slots, 3 KiB, in a 4 KiB buffer) is not sent, and the
+ * violation without it is counted in index.json
+ */
+static void test_window_needs_half_the_ring(void **state)
+{
+	struct run *r = load_rb(64, 4096);
+	char path[128];
+	json_object *idx;
+
+	(void)state;
+	pin_on(r->skel, 0, 0x100, true);
+	finish_run(r);
+	assert_int_equal(r->rep.nr_viol, 1);
+	assert_int_equal(r->windows, 0);
+	snprintf(path, sizeof(path), "%s/index.json", r->dir);
+	idx = json_object_from_file(path);
+	assert_non_null(idx);
+	assert_int_equal(json_object_get_uint64(json_object_object_get(
+		json_object_object_get(idx, "flight"), "without_window")), 1);
+	json_object_put(idx);
 	free_run(r);
 }
 
@@ -267,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_violation_comes_with_window),
 		cmocka_unit_test(test_no_recorder_no_window),
 		cmocka_unit_test(test_ring_turns_over),
+		cmocka_unit_test(test_window_needs_half_the_ring),
 	};
 
 	libbpf_set_print(NULL);

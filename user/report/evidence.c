@@ -134,9 +134,9 @@ static int write_snippet(const struct evidence *e, size_t i)
 		return -errno;
 	fprintf(f, "# tracer: nop\n# pinscope evidence %zu: %s: %s\n# from ", i + 1,
 		rule_name(it->v.rule), reason_text(it->v.reason));
-	put_printable(f, e->input);
-	fprintf(f, ", cpu %u, lines %llu-%llu: %zu of the window's %llu events kept (%s)\n",
-		it->v.cpu, (unsigned long long)it->window_first,
+	put_printable(f, e->live ? "the flight recorder (live)" : e->input);
+	fprintf(f, ", cpu %u, %s %llu-%llu: %zu of the window's %llu events kept (%s)\n",
+		it->v.cpu, e->live ? "window events" : "lines", (unsigned long long)it->window_first,
 		(unsigned long long)it->window_last, it->nr_lines, (unsigned long long)it->window,
 		it->minimized ? "minimized" : it->reproduced ? "not minimized" :
 		"does not reproduce alone");
@@ -186,6 +186,14 @@ int evidence_write(const struct evidence *e)
 	json_object_object_add(idx, "max_per_kind", U64(e->max));
 	json_object_object_add(idx, "evidence", list);
 	json_object_object_add(idx, "not_kept", U64(e->not_kept + e->over_items));
+	if (e->live) {		/* the flight recorder's windows (docs/evidence.md) */
+		json_object *fl = json_object_new_object();
+
+		json_object_object_add(fl, "windows", U64(e->windows));
+		json_object_object_add(fl, "without_window", U64(e->no_window));
+		json_object_object_add(fl, "events_without_line", U64(e->unprintable));
+		json_object_object_add(idx, "flight", fl);
+	}
 	if (!err && !(f = new_file(e, "index.json")))
 		err = -EIO;
 	if (!err) {
