@@ -5,7 +5,9 @@
  * them, in a fixed ring (a map value per cpu, preallocated: the handlers run
  * inside xen_mc_flush() with IRQs off, nothing is allocated there).
  * flight_record() is called where an event enters the checker (check.bpf.h
- * handle_on()), flight_send() with each violation record (report()): the
+ * handle_on()), flight_send() with a violation record (report(): the first
+ * of its rule in the operation, the later ones of a page rule in the same
+ * operation would send the same events again): the
  * ring goes to user space right after the violation, as one
  * PINSCOPE_REC_WINDOW record (include/pinscope.h) that carries a copy of it.
  * User space turns the events of the violation's operation and those before
@@ -25,6 +27,9 @@
 
 /* Slots per cpu, a power of two (--flight-events); 0: no recorder */
 const volatile __u32 flight_n = 0;
+
+/* Windows not sent: the ring buffer was half full (user space reports them) */
+__u64 flight_dropped;
 
 /*
  * One struct pinscope_window per possible cpu.  No BTF type: the loader sets
@@ -74,15 +79,17 @@ static __always_inline void flight_send(const struct pinscope_violation *r)
 	w = bpf_map_lookup_elem(&flight, &cpu);
 	if (!w)
 		return;
-	/* the violations keep half the ring buffer: a window not sent is
-	 * counted by user space (a violation without its window) */
+	/* the violations keep half the ring buffer */
 	if (bpf_ringbuf_query(&violations, BPF_RB_AVAIL_DATA) + size >
-	    bpf_ringbuf_query(&violations, BPF_RB_RING_SIZE) / 2)
+	    bpf_ringbuf_query(&violations, BPF_RB_RING_SIZE) / 2) {
+		__sync_fetch_and_add(&flight_dropped, 1);
 		return;
+	}
 	w->type = PINSCOPE_REC_WINDOW;
 	w->n = flight_n;
 	__builtin_memcpy(&w->v, r, sizeof(w->v));
-	bpf_ringbuf_output(&violations, w, size, 0);
+	if (bpf_ringbuf_output(&violations, w, size, 0))
+		__sync_fetch_and_add(&flight_dropped, 1);
 }
 
 #else	/* the user-space engine runs replay only: nothing recorded */

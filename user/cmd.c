@@ -117,8 +117,8 @@ void evidence_end(struct evidence *e, struct evidence_capture *cap, int *rc)
 		fprintf(stderr, "pinscope: evidence: %zu snippet%s (%zu event lines) and index.json "
 			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, e->dir);
 		if (e->no_window)
-			fprintf(stderr, "; %llu violation%s came without the flight recorder's "
-				"window (the ring buffer was half full: a larger --ringbuf-size)",
+			fprintf(stderr, "; %llu flight recorder window%s not sent (the ring "
+				"buffer was half full: a larger --ringbuf-size)",
 				(unsigned long long)e->no_window, e->no_window == 1 ? "" : "s");
 		if (e->unprintable)
 			fprintf(stderr, "; %llu recorded event%s with no trace line left out",

@@ -238,7 +238,7 @@ int cmd_live(void)
 	if (read_report(skel, &rep))
 		goto cleanup;
 	if (cap) {
-		ev.no_window = rep.nr_viol > ev.windows ? rep.nr_viol - ev.windows : 0;
+		ev.no_window = skel->bss->flight_dropped;
 		if (evidence_capture_finish(cap))
 			goto cleanup;
 		rep.evidence = &ev;

@@ -233,6 +233,7 @@ int loader_restart(struct pinscope_bpf *skel, __u64 *dropped)
 	}
 	skel->bss->nr_busy = 0;
 	skel->bss->procs_map_full = false;
+	skel->bss->flight_dropped = 0;
 	loader_arm(skel);
 	return 0;
 }

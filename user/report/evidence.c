@@ -190,7 +190,7 @@ int evidence_write(const struct evidence *e)
 		json_object *fl = json_object_new_object();
 
 		json_object_object_add(fl, "windows", U64(e->windows));
-		json_object_object_add(fl, "without_window", U64(e->no_window));
+		json_object_object_add(fl, "dropped", U64(e->no_window));
 		json_object_object_add(fl, "events_without_line", U64(e->unprintable));
 		json_object_object_add(idx, "flight", fl);
 	}

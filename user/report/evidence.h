@@ -50,7 +50,7 @@ struct evidence {
 	/* live (the flight recorder's windows, input "live") */
 	bool live;
 	__u64 windows;		/* windows received */
-	__u64 no_window;	/* violations whose window never came (ring buffer half full) */
+	__u64 no_window;	/* windows not sent: the ring buffer was half full */
 	__u64 unprintable;	/* recorded events with no tracefs line, left out */
 };
 
