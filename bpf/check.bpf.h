@@ -53,15 +53,13 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 				   __u64 pfn, __u64 detail)
 {
 	struct pinscope_violation *r;
-	/* --evidence: the first of its rule in the operation carries a window */
-	bool first = !p->s->op.kind || !(p->s->op.vmask & (1U << (rule & 7)));
 	long n;
 
 	rule &= 7;
 	p->s->st.violated[rule]++;
-	p->s->op.vmask |= 1U << rule;
 	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
 	if (!r) {
+		p->s->op.vmask |= 1U << rule;
 		p->s->st.lost.ringbuf++;
 		return;
 	}
@@ -90,8 +88,9 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 		n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
 		r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
 	}
-	if (p->live && first)
-		flight_send(r);		/* --evidence: the cpu's recent events after it */
+	if (p->live)	/* --evidence: the cpu's recent events after it (reads vmask) */
+		flight_send(p->s, r);
+	p->s->op.vmask |= 1U << rule;
 	bpf_ringbuf_submit(r, 0);
 }
 

@@ -48,10 +48,11 @@ static __always_inline void flight_record(const struct pinscope_event *e)
 {
 	struct pinscope_flight_ev *f;
 	struct pinscope_window *w;
-	__u32 cpu = e->cpu;
+	__u32 cpu;
 
 	if (!flight_n || e->type == PINSCOPE_EV_NONE)
 		return;
+	cpu = e->cpu;
 	w = bpf_map_lookup_elem(&flight, &cpu);
 	if (!w)
 		return;
@@ -66,16 +67,22 @@ static __always_inline void flight_record(const struct pinscope_event *e)
 	w->head++;
 }
 
-/* The violation r (not yet submitted) was reported: its cpu's ring after it */
-static __always_inline void flight_send(const struct pinscope_violation *r)
+/*
+ * The violation r (not yet submitted) was reported on the cpu of state s:
+ * its ring after it, if r is the first of its rule in the operation (s's
+ * vmask does not have it yet)
+ */
+static __always_inline void flight_send(const struct cpu_state *s,
+					const struct pinscope_violation *r)
 {
 	__u64 size = sizeof(struct pinscope_window) +
 		     (__u64)flight_n * sizeof(struct pinscope_flight_ev);
 	struct pinscope_window *w;
-	__u32 cpu = r->cpu;
+	__u32 cpu;
 
-	if (!flight_n)
+	if (!flight_n || (s->op.kind && (s->op.vmask & (1U << (r->rule & 7)))))
 		return;
+	cpu = r->cpu;
 	w = bpf_map_lookup_elem(&flight, &cpu);
 	if (!w)
 		return;
@@ -95,7 +102,8 @@ static __always_inline void flight_send(const struct pinscope_violation *r)
 #else	/* the user-space engine runs replay only: nothing recorded */
 
 static __always_inline void flight_record(const struct pinscope_event *e) { (void)e; }
-static __always_inline void flight_send(const struct pinscope_violation *r) { (void)r; }
+static __always_inline void flight_send(const struct cpu_state *s,
+					const struct pinscope_violation *r) { (void)s; (void)r; }
 
 #endif /* !PINSCOPE_USER_ENGINE */
 
