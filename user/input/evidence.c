@@ -182,8 +182,9 @@ void evidence_capture_window(void *ctx, const struct pinscope_window *w)
 		c->err = -ENOMEM;
 		return;
 	}
-	/* the window's lines, numbered by their place in it; the operation
-	 * is the last begin's, when the violation is an operation's */
+	/* the window's lines, numbered in it (the events with no line, left
+	 * out, counted); the operation is the last begin's, when the violation
+	 * is an operation's */
 	for (__u64 k = 0; k < n; k++) {
 		struct wline *l = &s->l[s->n];
 
@@ -191,7 +192,7 @@ void evidence_capture_window(void *ctx, const struct pinscope_window *w)
 			c->e->unprintable++;
 			continue;
 		}
-		*l = (struct wline){ .lineno = k + 1, .patched = trace_line_is_patched(line) };
+		*l = (struct wline){ .lineno = s->n + 1, .patched = trace_line_is_patched(line) };
 		if (trace_parse_line(line, &l->ev, err, sizeof(err)) != TRACE_LINE_EVENT) {
 			fprintf(stderr, "Failed to read back the flight recorder's line '%s': %s\n",
 				line, err);
