@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+#include <emmintrin.h>
+#endif
 #include "engine/hooks.h"
 #include "input/trace.h"
 
@@ -636,28 +639,212 @@ int trace_line_is_patched(const char *line)
 	return 0;
 }
 
-enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+/*
+ * The fast path of event_of() (issue 27): the line's structure decided from
+ * bit masks of its byte classes instead of a walk of its bytes.  A line of
+ * tracefs or trace-cmd has its "comm-pid [cpu] flags ts: " prefix in its
+ * first 64 bytes (after the leading blanks): these are classified at once
+ * (blank, digit, '['), 16 bytes per SSE2 compare on x86-64, one byte at a
+ * time elsewhere, and the checks of task_at() and ts_field() are made on
+ * the masks.  Only the first " [" is tried: whatever is unusual (a "(tgid)",
+ * a number longer than 9 digits of pid or cpu or 10 of seconds, a prefix
+ * past the window, another event than xen_*, a first " [" that is not the
+ * cpu field, as in a comm of its own "[1]") is left to event_of(), which
+ * tries every " [" as before: the verdict is event_of()'s on every line.
+ */
+#define WIN 64
+
+struct win {
+	__u64 blank, digit, lbr;	/* bit i: byte i is ' ', a digit, '[' */
+};
+
+/* The classes of s[0..63] (all readable) */
+static inline void classify(const char *s, struct win *w)
+{
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	const __m128i sp = _mm_set1_epi8(' '), lb = _mm_set1_epi8('[');
+	/* digit: x + (0x80 - '0') is below -118 (signed) for '0'..'9' only */
+	const __m128i off = _mm_set1_epi8((char)(0x80 - '0')), lim = _mm_set1_epi8(-118);
+
+	w->blank = w->digit = w->lbr = 0;
+	for (int i = 0; i < WIN / 16; i++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + 16 * i));
+
+		w->blank |= (__u64)(__u16)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp)) << (16 * i);
+		w->lbr |= (__u64)(__u16)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lb)) << (16 * i);
+		w->digit |= (__u64)(__u16)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(x, off),
+									     lim)) << (16 * i);
+	}
+#else
+	w->blank = w->digit = w->lbr = 0;
+	for (int i = 0; i < WIN; i++) {
+		w->blank |= (__u64)(s[i] == ' ') << i;
+		w->lbr |= (__u64)(s[i] == '[') << i;
+		w->digit |= (__u64)is_digit(s[i]) << i;
+	}
+#endif
+}
+
+/* The first set bit of m at or after bit from, WIN if none */
+static inline unsigned int first_at(__u64 m, unsigned int from)
+{
+	m = from < WIN ? m & (~0ULL << from) : 0;
+	return m ? (unsigned int)__builtin_ctzll(m) : WIN;
+}
+
+/* The last set bit of m below bit to, -1 if none */
+static inline int last_below(__u64 m, unsigned int to)
+{
+	m = to < WIN ? m & ((1ULL << to) - 1) : m;
+	return m ? 63 - __builtin_clzll(m) : -1;
+}
+
+#define FAST_UNSURE (-1)
+
+/* ts_check() on the masks: the ':' after the time, 0 if none, FAST_UNSURE */
+static int ts_fast(const char *s, const struct win *w, unsigned int p)
+{
+	unsigned int q = first_at(~w->digit, p), r;
+
+	if (q == p)
+		return 0;
+	if (q - p > 10 || q >= WIN)		/* parse_ts() decides */
+		return FAST_UNSURE;
+	if (s[q] != '.')
+		return 0;
+	r = first_at(~w->digit, q + 1);
+	if (r >= WIN)
+		return FAST_UNSURE;
+	return s[r] == ':' && r != q + 1 ? (int)r : 0;
+}
+
+/*
+ * event_of() of line (len bytes, no NUL before line[len], which is one; no
+ * leading blank): 1 and its results, 0 when event_of() returns NULL, or
+ * FAST_UNSURE when event_of() must decide
+ */
+static int event_fast(const char *line, size_t len, struct task *t, const char **name,
+		      size_t *nlen, const char **text)
+{
+	unsigned int k, e, p, c, r;
+	int hi, j, colon;
+	struct win w;
+	const char *s;
+
+	if (len < WIN)
+		return FAST_UNSURE;
+	classify(line, &w);
+	/* the first '[', after a blank: next_cpu_field()'s first candidate */
+	k = w.lbr ? (unsigned int)__builtin_ctzll(w.lbr) : WIN;
+	if (k == 0 || k >= WIN || line[k - 1] != ' ')
+		return FAST_UNSURE;
+	/* task_at(): the cpu, 1 to 9 digits, then ']' */
+	e = first_at(~w.digit, k + 1);
+	if (e == k + 1 || e - (k + 1) > 9 || e >= WIN || line[e] != ']')
+		return FAST_UNSURE;
+	/* ts_field(): blanks, the time, or the irq flags, blanks and the time */
+	p = first_at(~w.blank, e + 1);
+	if (p >= WIN)
+		return FAST_UNSURE;
+	colon = (w.digit >> p & 1) ? ts_fast(line, &w, p) : 0;
+	if (!colon) {
+		p = first_at(~w.blank, first_at(w.blank, p));
+		colon = p < WIN ? ts_fast(line, &w, p) : FAST_UNSURE;
+	}
+	if (colon <= 0)
+		return FAST_UNSURE;
+	/* before " [": blanks, the pid (1 to 9 digits) after '-', a comm of 1 to 15 bytes */
+	hi = last_below(~w.blank, k - 1);
+	if (hi < 0 || line[hi] == ')' || (w.blank & 1))
+		return FAST_UNSURE;
+	j = last_below(~w.digit, hi + 1);
+	if (j < 1 || j == hi || hi - j > 9 || line[j] != '-' || j > PINSCOPE_COMM_LEN - 1)
+		return FAST_UNSURE;
+	/* parse_task(): blanks, then a xen event */
+	r = first_at(~w.blank, colon + 1);
+	if (r >= WIN || r + 4 > len || memcmp(line + r, "xen_", 4))
+		return FAST_UNSURE;
+	t->comm = line;
+	t->comm_len = j;
+	t->pid = line + j + 1;
+	t->cpu = line + k + 1;
+	t->ts = line + p;
+	/* event_of(): the name up to the first ':', without a blank, < TRACE_NAME_LEN bytes */
+	s = line + r;
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	for (unsigned int off = 0;; off += 16) {
+		__m128i x;
+		unsigned int m;
+
+		if (off >= TRACE_NAME_LEN || r + off + 16 > len + 1)
+			return FAST_UNSURE;
+		x = _mm_loadu_si128((const __m128i *)(s + off));
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8(':')), _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
+			_mm_cmpeq_epi8(x, _mm_setzero_si128())));
+		if (m) {
+			c = off + __builtin_ctz(m);
+			break;
+		}
+	}
+#else
+	for (c = 0; s[c] && s[c] != ':' && s[c] != ' '; c++)
+		;
+#endif
+	if (s[c] != ':' || c >= TRACE_NAME_LEN)
+		return 0;
+	*name = s;
+	*nlen = c;
+	for (s += c + 1; *s == ' '; s++)
+		;
+	*text = s;
+	return 1;
+}
+
+enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_event *ev,
 				 char *err, size_t errlen)
 {
 	const struct xen_event *x;
-	const char *p, *name;
+	const char *p, *name, *end = line + len;
 	struct task t;
 	size_t n;
+	int fast;
 
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	/* the leading blanks (a right-aligned comm: 10 or so) 16 at a time */
+	while (end - line >= 16) {
+		__m128i x16 = _mm_loadu_si128((const __m128i *)line);
+		unsigned int m = ~_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(x16, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x16, _mm_set1_epi8('\t'))));
+
+		if (m & 0xffff) {
+			line += __builtin_ctz(m);
+			break;
+		}
+		line += 16;
+	}
+#endif
 	while (*line == ' ' || *line == '\t')	/* the spaces first: one compare each */
 		while (*++line == ' ')
 			;
 	if (!*line || *line == '\n' || *line == '#')
 		return TRACE_LINE_HEADER;
-	memset(ev, 0, sizeof(*ev));
-	if (*line == 'C' && parse_lost(line, ev))
-		return TRACE_LINE_EVENT;
-	p = event_of(line, &t, &name, &n);
+	if (*line == 'C') {
+		memset(ev, 0, sizeof(*ev));
+		if (parse_lost(line, ev))
+			return TRACE_LINE_EVENT;
+	}
+	fast = event_fast(line, end - line, &t, &name, &n, &p);
+	if (fast == FAST_UNSURE)
+		p = event_of(line, &t, &name, &n);
+	else if (!fast)
+		p = NULL;
 	if (!p)
 		return TRACE_LINE_OTHER;
 	x = xen_event(name, n);
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
+	memset(ev, 0, sizeof(*ev));
 	task_fill(&t, ev);
 	ev->type = x->type;
 	ev->arg[0] = x->arg0;
@@ -672,4 +859,10 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 		return TRACE_LINE_BAD;
 	}
 	return TRACE_LINE_EVENT;
+}
+
+enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+				 char *err, size_t errlen)
+{
+	return trace_parse_text(line, strlen(line), ev, err, errlen);
 }

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The fast line parser (user/input/trace.c, issue 27) against the simple one
+ * it replaced (tests/input/trace_oracle.c): the same class, every field of
+ * every event and the same error text, on every line of tests/data and on
+ * random mutations of them (blanks, brackets, digits, colons, dashes, xen_
+ * names, cuts; TRACE_DIFF_MUTATIONS of them, 300000 unless set, seed
+ * TRACE_DIFF_SEED).  Each line is parsed as replay reads it (in a buffer
+ * the next line follows, trace_parse_text()) and alone, exactly sized
+ * (trace_parse_line()).  Run from the top of the tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <glob.h>
+#include "input/input.h"
+#include "input/trace.h"
+#include "trace_oracle.c"
+
+#define MAX_LINES 4000000
+
+static char **lines;
+static size_t nr_lines;
+static unsigned long long diffs, compared, classes[5];
+
+/* Every line of tests/data's text traces (xz included), through input.c */
+static int load(void **state)
+{
+	static const char *const pats[] = { "tests/data/*.trace", "tests/data/*.trace.xz",
+					    "tests/data/synthetic/*.trace" };
+	struct input in;
+	const char *line;
+	size_t len;
+
+	lines = calloc(MAX_LINES, sizeof(*lines));
+	if (!lines)
+		return -1;
+	for (size_t p = 0; p < sizeof(pats) / sizeof(pats[0]); p++) {
+		glob_t g;
+
+		if (glob(pats[p], 0, NULL, &g))
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			if (input_open(g.gl_pathv[i], &in))
+				return -1;
+			while (nr_lines < MAX_LINES && input_line(&in, &line, &len) > 0)
+				lines[nr_lines++] = strndup(line, len);
+			input_close(&in);
+		}
+		globfree(&g);
+	}
+	return nr_lines > 100000 ? 0 : -1;
+}
+
+/* One line (NUL-terminated, len = strlen) through both parsers, both ways */
+static void compare(const char *line, size_t len)
+{
+	struct pinscope_event e_old, e_new;
+	char err_old[160], err_new[160];
+	enum trace_line c_old, c_new;
+	/* as replay reads it: the next line's bytes after the NUL */
+	static char buf[INPUT_LINE_MAX + 64];
+	char *exact;
+
+	compared++;
+	memset(&e_old, 0xa5, sizeof(e_old));
+	memset(&e_new, 0xa5, sizeof(e_new));
+	strcpy(err_old, "unset");
+	strcpy(err_new, "unset");
+	c_old = oracle_parse_line(line, &e_old, err_old, sizeof(err_old));
+	memcpy(buf, line, len + 1);
+	memset(buf + len + 1, 'x', 63);
+	c_new = trace_parse_text(buf, len, &e_new, err_new, sizeof(err_new));
+	if (c_old != c_new || (c_old == TRACE_LINE_EVENT && memcmp(&e_old, &e_new, sizeof(e_old))) ||
+	    (c_old == TRACE_LINE_BAD && strcmp(err_old, err_new)) ||
+	    oracle_line_is_patched(line) != trace_line_is_patched(line)) {
+		if (diffs++ < 10)
+			fprintf(stderr, "differ (class %d, fast %d): '%s'\n", c_old, c_new, line);
+		return;
+	}
+	classes[c_old]++;
+	exact = malloc(len + 1);	/* alone: any read past its NUL is valgrind's */
+	assert_non_null(exact);
+	memcpy(exact, line, len + 1);
+	memset(&e_new, 0xa5, sizeof(e_new));
+	c_new = trace_parse_line(exact, &e_new, err_new, sizeof(err_new));
+	if (c_old != c_new || (c_old == TRACE_LINE_EVENT && memcmp(&e_old, &e_new, sizeof(e_old))))
+		if (diffs++ < 10)
+			fprintf(stderr, "differ alone (class %d, fast %d): '%s'\n", c_old, c_new, line);
+	free(exact);
+}
+
+static void test_data_lines(void **state)
+{
+	for (size_t i = 0; i < nr_lines; i++)
+		compare(lines[i], strlen(lines[i]));
+	fprintf(stderr, "%zu lines of tests/data: %llu events, %llu xen unused, %llu other, "
+		"%llu bad, %llu headers\n", nr_lines, classes[TRACE_LINE_EVENT],
+		classes[TRACE_LINE_XEN_UNUSED], classes[TRACE_LINE_OTHER], classes[TRACE_LINE_BAD],
+		classes[TRACE_LINE_HEADER]);
+	assert_int_equal(diffs, 0);
+}
+
+static unsigned long long rng;
+
+static unsigned int rnd(unsigned int n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned int)(rng >> 11) % n;
+}
+
+/* What a mutation inserts or overwrites with: the bytes the parser decides on */
+static const char *const snippets[] = {
+	" ", "  ", "\t", "[", "]", ":", ".", "-", "(", ")", ",", "0", "1", "9", "x", "0x", "f",
+	"xen_", ": xen_mmu_do_pin:", " [001] ", "-1 [000] d..1. 1.0: ", " 12345678901.5: ",
+	"xen_mc_flush: ", "xen_mmu_pte_lock: ", "(null)", "(  170) ", "(-------) ", "4294967296",
+	"99999999999", "ffffffffffffffff1", "0000000000000000", "d..2.", "[000]", "#", "CPU:1 ",
+	"flushing ", " hypercalls, ", "reason ", "??", "PIN_L1_TABLE", "PTE", "level ", "pfn ",
+	"ptl ", "mm ", "data ", "callback xen_pte_unlock, ", "args [", ", ", "op 14(", "\xff",
+};
+
+static size_t mutate(char *s, size_t len, size_t cap)
+{
+	for (unsigned int k = 1 + rnd(4); k--;) {
+		size_t at = len ? rnd(len + 1) : 0;
+		const char *sn = snippets[rnd(sizeof(snippets) / sizeof(snippets[0]))];
+		size_t n = strlen(sn);
+
+		switch (rnd(5)) {
+		case 0:		/* overwrite */
+			if (at + n <= len)
+				memcpy(s + at, sn, n);
+			break;
+		case 1:		/* insert */
+			if (len + n < cap) {
+				memmove(s + at + n, s + at, len - at);
+				memcpy(s + at, sn, n);
+				len += n;
+			}
+			break;
+		case 2:		/* delete a few bytes */
+			n = 1 + rnd(3);
+			n = at + n <= len ? n : len - at;
+			memmove(s + at, s + at + n, len - at - n);
+			len -= n;
+			break;
+		case 3:		/* cut */
+			len = at;
+			break;
+		default:	/* one byte of the line changed to a digit or a blank */
+			if (at < len)
+				s[at] = "0 9:[]x_-."[rnd(10)];
+		}
+	}
+	s[len] = 0;
+	return strlen(s);
+}
+
+static void test_mutations(void **state)
+{
+	const char *env = getenv("TRACE_DIFF_MUTATIONS"), *seed = getenv("TRACE_DIFF_SEED");
+	unsigned long long n = env ? strtoull(env, NULL, 0) : 300000;
+	static char s[4096];
+
+	rng = seed ? strtoull(seed, NULL, 0) | 1 : 0x9e3779b97f4a7c15ULL;
+	memset(classes, 0, sizeof(classes));
+	for (unsigned long long i = 0; i < n; i++) {
+		const char *l = lines[rnd(nr_lines)];
+		size_t len = strlen(l);
+
+		if (len >= sizeof(s) / 2)
+			continue;
+		memcpy(s, l, len + 1);
+		compare(s, mutate(s, len, sizeof(s) - 1));
+	}
+	fprintf(stderr, "%llu mutations: %llu events, %llu xen unused, %llu other, %llu bad, "
+		"%llu headers\n", n, classes[TRACE_LINE_EVENT], classes[TRACE_LINE_XEN_UNUSED],
+		classes[TRACE_LINE_OTHER], classes[TRACE_LINE_BAD], classes[TRACE_LINE_HEADER]);
+	assert_int_equal(diffs, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_data_lines),
+		cmocka_unit_test(test_mutations),
+	};
+
+	return cmocka_run_group_tests(tests, load, NULL);
+}
