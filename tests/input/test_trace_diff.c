@@ -97,12 +97,92 @@ static void compare(const char *line, size_t len)
 
 static void test_data_lines(void **state)
 {
+	memset(classes, 0, sizeof(classes));
 	for (size_t i = 0; i < nr_lines; i++)
 		compare(lines[i], strlen(lines[i]));
 	fprintf(stderr, "%zu lines of tests/data: %llu events, %llu xen unused, %llu other, "
 		"%llu bad, %llu headers\n", nr_lines, classes[TRACE_LINE_EVENT],
 		classes[TRACE_LINE_XEN_UNUSED], classes[TRACE_LINE_OTHER], classes[TRACE_LINE_BAD],
 		classes[TRACE_LINE_HEADER]);
+	assert_int_equal(diffs, 0);
+}
+
+/*
+ * Lines made of parts the mutations seldom hit together: comms (hostile ones
+ * of issue 25 too), pid and tgid, cpu, flags, times of every width, and the
+ * arguments of every event the checker uses, as the kernel prints them and
+ * slightly not
+ */
+static void test_edge_lines(void **state)
+{
+	static const char *const task[] = {
+		"init-1", "            init-1", "kworker/u4:2-x-77", "a [1] 1.0: xen_mmu_do_pin:-5",
+		"x-1 [000] 1.5: xen_mc_flush:-9", "<...>-4242", "w-170   (    170)", "w-170 (-------)",
+		"fifteen_chars_x-7", "sixteen_chars_xx-7", "p-1234567890", "p-4294967296", "p-123456789", "-1", "a-",
+		"a b-3", "\tt-1", "a-1 [",
+	};
+	static const char *const cpu[] = { " [000]", " [1]", "  [0123456789]", " [123456789]", " [4294967296]", " []",
+					   "[000]", " [00a]" };
+	static const char *const ts[] = {
+		" d..2.    14.151500:", "  5000.123456789:", " 1.1234567:", " 1.12345678:",
+		" 1.123456789012:", " 1.1:", " 12345.12345:", " 1234567890.000001:",
+		" 12345678901.000001:", " 99999999999999999999.1:", " d..1. 1.:", " d..1. .5:",
+		" 1.5", " dN... 3.000001:",
+	};
+	static const char *const ev[] = {
+		" xen_mc_entry: op 26(mmuext_op) args [ffff88803e61aad0, 1, 0, 7ff0, 0, 0]",
+		" xen_mc_entry: op 14(update_va_mapping) args [ffff888017014000, 800000004ec70061, 0, 0]",
+		" xen_mc_entry: op 3(stack_switch) args [18, ffffc900005a8000, 0, 0, 0, 0]",
+		" xen_mc_entry: op 1(x) args [ 0x10 , 0X2,0]", " xen_mc_entry: op 1(x) args [10, 2]",
+		" xen_mc_entry: op 99999999999999999999999(x) args [1, 2, 3]",
+		" xen_mc_entry: op x args [1, 2, 3]", " xen_mc_entry: args [1, 2, 3] op 4",
+		" xen_mc_entry: op 1(x[) args [ffffffffffffffff1, 2, 3]",
+		" xen_mc_flush: flushing 1 hypercalls, 48 arg bytes, 1 callbacks",
+		" xen_mc_flush: flushing  1 hypercalls,  48 arg bytes,  1 callbacks",
+		" xen_mc_flush: flushing 1 hypercalls, 48 arg bytes, 1 callback",
+		" xen_mc_issue: start batch LAZY_CPU", " xen_mc_issue:",
+		" xen_mc_callback: callback xen_pte_unlock, data 0000000066bd4e87",
+		" xen_mc_callback: callback xen_pte_unlock+0x0/0x10, data 0000000066bd4e87",
+		" xen_mc_callback: callback xen_pte_unlockx, data 66bd4e87",
+		" xen_mc_callback: callback data, data 5", " xen_mc_callback: callback data data 5",
+		" xen_mc_callback: callback set_current_cr3, data (null)",
+		" xen_mc_callback: callback xen_pte_unlock data 1, data 2",
+		" xen_mmu_do_pin: cmd PIN_L1_TABLE pfn ca8", " xen_mmu_do_pin: cmd UNPIN_TABLE pfn ca8",
+		" xen_mmu_do_pin: cmd PIN_L5_TABLE pfn ca8", " xen_mmu_do_pin: cmd PIN_L2_TABLEX pfn 1",
+		" xen_mmu_do_pin: cmd 3 pfn 1", " xen_mmu_do_pin: cmd 0x3 pfn 0x1",
+		" xen_mmu_pgd_pin: mm 0000000029ae8a76 pgd 000000002c73ca40",
+		" xen_mmu_pgd_unpin: mm (null) pgd 0xffff888004d11000",
+		" xen_mmu_pgd_pin: mm 0xffff888004a0c000  pgd 1",
+		" xen_mmu_pin_page: mm 0000000029ae8a76 pfn c84 level PUD ptl 0000000000000000",
+		" xen_mmu_unpin_page: mm 0000000029ae8a76 pfn c88 level PGD ptl 0000000000000000",
+		" xen_mmu_pin_page: mm 1 pfn 2 level 3 ptl 4", " xen_mmu_pin_page: mm 1 pfn 2 level PTEX ptl 4",
+		" xen_mmu_pin_page: mm 1 pfn 2 level P4D ptl", " xen_mmu_pin_page: pfn 2 mm 1 level PMD ptl 4",
+		" xen_mmu_pte_lock: mm 0000000029ae8a76 pfn ca8 ptl 0000000064f13e06",
+		" xen_mmu_pte_lock: mm 0000000029ae8a76 pfn 10000000000000000 ptl 0",
+		" xen_mmu_pte_lock: mm 0000000029ae8a76 pfn ca8 ptl 00000000000000000064f13e06",
+		" xen_mmu_pte_lock: mm g pfn 1 ptl 2", " xen_mmu_pte_unlock: ptl 0000000064f13e06",
+		" xen_mmu_pte_unlock: ptl", " xen_mmu_pte_unlock:  ptl 5",
+		" xen_mc_flush_reason: flush reason BATCH", " xen_mc_flush_reason: flush reason ??",
+		" xen_mmu_set_pte: ptep 0000000040ba7c4c pteval 0 (raw 0)", " xen_mmu_ptep_modify_prot_start: x",
+		" sched_switch: prev_comm=a [1] 1.0: xen_mc_issue: x", " xen mc: x", " xen_a b: c",
+		" xen_mmu_flush_tlb_one_user_and_a_very_long_name_beyond_64_bytes_of_it: addr 1",
+	};
+	char line[512];
+
+	memset(classes, 0, sizeof(classes));
+	for (size_t a = 0; a < sizeof(task) / sizeof(task[0]); a++)
+		for (size_t b = 0; b < sizeof(cpu) / sizeof(cpu[0]); b++)
+			for (size_t c = 0; c < sizeof(ts) / sizeof(ts[0]); c++)
+				for (size_t d = 0; d < sizeof(ev) / sizeof(ev[0]); d++) {
+					snprintf(line, sizeof(line), "%s%s%s%s", task[a], cpu[b], ts[c], ev[d]);
+					compare(line, strlen(line));
+					/* the same, cut in the event's text */
+					line[strlen(line) - 3] = 0;
+					compare(line, strlen(line));
+				}
+	fprintf(stderr, "edge lines: %llu events, %llu xen unused, %llu other, %llu bad\n",
+		classes[TRACE_LINE_EVENT], classes[TRACE_LINE_XEN_UNUSED], classes[TRACE_LINE_OTHER],
+		classes[TRACE_LINE_BAD]);
 	assert_int_equal(diffs, 0);
 }
 
@@ -123,13 +203,17 @@ static const char *const snippets[] = {
 	"xen_mc_flush: ", "xen_mmu_pte_lock: ", "(null)", "(  170) ", "(-------) ", "4294967296",
 	"99999999999", "ffffffffffffffff1", "0000000000000000", "d..2.", "[000]", "#", "CPU:1 ",
 	"flushing ", " hypercalls, ", "reason ", "??", "PIN_L1_TABLE", "PTE", "level ", "pfn ",
-	"ptl ", "mm ", "data ", "callback xen_pte_unlock, ", "args [", ", ", "op 14(", "\xff",
+	"ptl ", "mm ", "data ", "callback xen_pte_unlock, ", "args [", ", ", "op 14(", "\xff", "+0x10/0x20", "UNPIN_TABLE", "PIN_L5_TABLE", "0X",
 };
 
 static size_t mutate(char *s, size_t len, size_t cap)
 {
+	/* half of them in the event's arguments only: the prefix stays parseable */
+	const char *x = strstr(s, ": xen_"), *args = x ? strchr(x + 2, ':') : NULL;
+	size_t lo = args && rnd(2) ? (size_t)(args - s) : 0;
+
 	for (unsigned int k = 1 + rnd(4); k--;) {
-		size_t at = len ? rnd(len + 1) : 0;
+		size_t at = lo < len ? lo + rnd(len - lo + 1) : len;
 		const char *sn = snippets[rnd(sizeof(snippets) / sizeof(snippets[0]))];
 		size_t n = strlen(sn);
 
@@ -190,6 +274,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_data_lines),
+		cmocka_unit_test(test_edge_lines),
 		cmocka_unit_test(test_mutations),
 	};
 
