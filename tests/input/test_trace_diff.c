@@ -127,7 +127,7 @@ static void test_edge_lines(void **state)
 		" d..2.    14.151500:", "  5000.123456789:", " 1.1234567:", " 1.12345678:",
 		" 1.123456789012:", " 1.1:", " 12345.12345:", " 1234567890.000001:",
 		" 12345678901.000001:", " 99999999999999999999.1:", " d..1. 1.:", " d..1. .5:",
-		" 1.5", " dN... 3.000001:",
+		" 1.5", " dN... 3.000001:", " 1.5x 2.5:", " 1.5: 2.5:", " 1.5x 2.5:",
 	};
 	static const char *const ev[] = {
 		" xen_mc_entry: op 26(mmuext_op) args [ffff88803e61aad0, 1, 0, 7ff0, 0, 0]",
@@ -174,6 +174,11 @@ static void test_edge_lines(void **state)
 		for (size_t b = 0; b < sizeof(cpu) / sizeof(cpu[0]); b++)
 			for (size_t c = 0; c < sizeof(ts) / sizeof(ts[0]); c++)
 				for (size_t d = 0; d < sizeof(ev) / sizeof(ev[0]); d++) {
+					/* after the line of the next time: a prefix of another
+					 * shape, or of the same classes (the shape cache) */
+					snprintf(line, sizeof(line), "%s%s%s%s", task[a], cpu[b],
+						 ts[(c + 1) % (sizeof(ts) / sizeof(ts[0]))], ev[d]);
+					compare(line, strlen(line));
 					snprintf(line, sizeof(line), "%s%s%s%s", task[a], cpu[b], ts[c], ev[d]);
 					compare(line, strlen(line));
 					/* the same, cut in the event's text */
@@ -261,6 +266,7 @@ static void test_mutations(void **state)
 
 		if (len >= sizeof(s) / 2)
 			continue;
+		compare(l, len);	/* the line before is the same task's, as a rule */
 		memcpy(s, l, len + 1);
 		compare(s, mutate(s, len, sizeof(s) - 1));
 	}

@@ -292,9 +292,10 @@ static int args_do_pin(const char *text, struct pinscope_event *ev)
  * key right after the previous value, hex values converted 16 digits at a
  * time.  The keys hold a letter that no hex digit is ("pfn", "ptl", "pgd",
  * "data"): a key found in its place is the first field() finds.  Each
- * returns 1 with the values in a[], or 0 when the text is laid out in any
- * other way, and the parser of the event above decides; end is the text's
- * NUL, the bound of every read.
+ * returns 1 with the values in a[] (the event's arg[]), or 0 when the text
+ * is laid out in any other way, and the parser of the event above decides
+ * (and writes again what it parses); end is the text's NUL, the bound of
+ * every read.
  */
 #define LIT(s, lit) ((size_t)(end - (s)) >= sizeof(lit) - 1 && !memcmp(s, lit, sizeof(lit) - 1))
 
@@ -461,9 +462,8 @@ struct xen_event {
 	__u32 type;
 	__u64 arg0;
 	int (*args)(const char *text, struct pinscope_event *ev);
-	/* the kernel's own layout, args[] on the rest; arg[i] for the bits of mask */
-	int (*fast)(const char *text, const char *end, __u64 *a);
-	__u8 mask;
+	/* the kernel's own layout into arg[], args() on the rest */
+	int (*fast)(const char *text, const char *end, __u64 *arg);
 };
 
 /* The entry of the event name (n bytes, not NUL-terminated), or NULL: by its
@@ -471,32 +471,31 @@ struct xen_event {
 static const struct xen_event *xen_event(const char *name, size_t n)
 {
 #define IS(lit) (!memcmp(name, lit, sizeof(lit) - 1))
-/* the arguments parsed by args_NAME() and fast_NAME(), which fills arg[] of mask */
-#define EV(t, a0, name, mask) \
-	({ static const struct xen_event e_ = { t, a0, args_##name, fast_##name, mask }; &e_; })
+/* the arguments parsed by fast_NAME(), or args_NAME() */
+#define EV(t, a0, name) ({ static const struct xen_event e_ = { t, a0, args_##name, fast_##name }; &e_; })
 	switch (n) {
 	case 12:
-		return IS("xen_mc_entry") ? EV(PINSCOPE_EV_MC_ENTRY, 0, mc_entry, 0x7) :
-		       IS("xen_mc_flush") ? EV(PINSCOPE_EV_FLUSH, 0, flush, 0x7) :
-		       IS("xen_mc_issue") ? EV(PINSCOPE_EV_MC_ISSUE, 0, none, 0) : NULL;
+		return IS("xen_mc_entry") ? EV(PINSCOPE_EV_MC_ENTRY, 0, mc_entry) :
+		       IS("xen_mc_flush") ? EV(PINSCOPE_EV_FLUSH, 0, flush) :
+		       IS("xen_mc_issue") ? EV(PINSCOPE_EV_MC_ISSUE, 0, none) : NULL;
 	case 14:
-		return IS("xen_mmu_do_pin") ? EV(PINSCOPE_EV_DO_PIN, 0, do_pin, 0x3) : NULL;
+		return IS("xen_mmu_do_pin") ? EV(PINSCOPE_EV_DO_PIN, 0, do_pin) : NULL;
 	case 15:
-		return IS("xen_mc_callback") ? EV(PINSCOPE_EV_CALLBACK, 0, callback, 0x9) :
-		       IS("xen_mmu_pgd_pin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, op, 0x6) :
+		return IS("xen_mc_callback") ? EV(PINSCOPE_EV_CALLBACK, 0, callback) :
+		       IS("xen_mmu_pgd_pin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, op) :
 		       NULL;
 	case 16:
-		return IS("xen_mmu_pin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page, 0xe) :
-		       IS("xen_mmu_pte_lock") ? EV(PINSCOPE_EV_LOCK, 0, lock, 0xa) : NULL;
+		return IS("xen_mmu_pin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page) :
+		       IS("xen_mmu_pte_lock") ? EV(PINSCOPE_EV_LOCK, 0, lock) : NULL;
 	case 17:
-		return IS("xen_mmu_pgd_unpin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, op, 0x6) :
+		return IS("xen_mmu_pgd_unpin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, op) :
 		       NULL;
 	case 18:
-		return IS("xen_mmu_unpin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page, 0xe) :
-		       IS("xen_mmu_pte_unlock") ? EV(PINSCOPE_EV_UNLOCK, 0, unlock, 0x8) : NULL;
+		return IS("xen_mmu_unpin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page) :
+		       IS("xen_mmu_pte_unlock") ? EV(PINSCOPE_EV_UNLOCK, 0, unlock) : NULL;
 	case 19:
 		return IS("xen_mc_flush_reason") ?
-		       EV(PINSCOPE_EV_FLUSH_REASON, 0, flush_reason, 0) : NULL;
+		       EV(PINSCOPE_EV_FLUSH_REASON, 0, flush_reason) : NULL;
 	}
 	return NULL;
 #undef EV
@@ -936,22 +935,68 @@ static inline int ts_fast(const char *s, const struct win *w, unsigned int p, un
 }
 
 /*
- * event_of() of line (len bytes, no NUL before line[len], which is one; no
- * leading blank): 1 and its results, 0 when event_of() returns NULL, or
- * FAST_UNSURE when event_of() must decide.  Positions are bits of the
- * masks; 63 is past the window.
+ * Where the fields of a line's prefix are (offsets), and the byte classes of
+ * [0, r] they were found from: a line whose classes there are the same, and
+ * whose bytes at e (']'), dot ('.'), colon (':'), hi (no ')') and j ('-')
+ * and "xen_" at r are too, has its fields at the same places, as every
+ * decision of event_fast() is made on these (the next line of the same task
+ * and cpu, as a rule: its flags are no digits, its time as wide)
  */
-static int event_fast(const char *line, size_t len, struct task *t, const char **name,
-		      size_t *nlen, const char **text)
+struct shape {
+	__u64 region, blank, ndigit, lbr;
+	unsigned int k, e, p, dot, colon, hi, j, r;
+	bool valid;
+};
+
+/* The last line's (a text trace is parsed by one thread) */
+static _Thread_local struct shape last;
+
+static inline bool same_shape(const char *line, size_t len, const struct win *w,
+			      const struct shape *sh)
+{
+	return sh->valid && !(((w->blank ^ sh->blank) | (w->ndigit ^ sh->ndigit) |
+				(w->lbr ^ sh->lbr)) & sh->region) &&
+	       line[sh->e] == ']' && line[sh->dot] == '.' && line[sh->colon] == ':' &&
+	       line[sh->hi] != ')' && line[sh->j] == '-' && sh->r + 4 <= len &&
+	       !memcmp(line + sh->r, "xen_", 4);
+}
+
+/* The task, cpu and time fields of a line of that shape */
+static void task_of(const char *line, const struct shape *sh, struct task *t)
+{
+	t->comm = line;
+	t->comm_len = sh->j;
+	t->pid = line + sh->j + 1;
+	t->cpu = line + sh->k + 1;
+	t->ts = line + sh->p;
+	t->cpu_len = sh->e - (sh->k + 1);
+	t->pid_len = sh->hi - sh->j;
+	t->sec_len = sh->dot - sh->p;
+	t->frac_len = sh->colon - sh->dot - 1;
+}
+
+/*
+ * event_of() of line (len bytes, no NUL before line[len], which is one; no
+ * leading blank): 1 with the prefix's shape and the event name, 0 when
+ * event_of() returns NULL, or FAST_UNSURE when event_of() must decide.
+ * Positions are bits of the masks; 63 is past the window.
+ */
+static int event_fast(const char *line, size_t len, const struct shape **shp,
+		      const char **name, size_t *nlen)
 {
 	unsigned int k, e, p, c, r, dot = 0;
+	struct shape *sh = &last;
 	int hi, j, colon;
+	bool first;
 	struct win w;
 	const char *s;
 
 	if (len < WIN)
 		return FAST_UNSURE;
 	classify(line, &w);
+	if (same_shape(line, len, &w, sh))
+		goto name;
+	sh->valid = false;
 	/* the first '[', after a blank: next_cpu_field()'s first candidate */
 	k = __builtin_ctzll(w.lbr);
 	if (k == 0 || k == 63 || line[k - 1] != ' ')
@@ -964,11 +1009,14 @@ static int event_fast(const char *line, size_t len, struct task *t, const char *
 	p = first_at(w.nblank, e + 1);
 	if (p == 63)
 		return FAST_UNSURE;
-	colon = ~w.ndigit >> p & 1 ? ts_fast(line, &w, p, &dot) : 0;
+	first = ~w.ndigit >> p & 1;
+	colon = first ? ts_fast(line, &w, p, &dot) : 0;
 	if (!colon) {
 		p = first_at(w.blank, p);
 		p = p < 63 ? first_at(w.nblank, p) : 63;
 		colon = p < 63 ? ts_fast(line, &w, p, &dot) : FAST_UNSURE;
+	} else {
+		first = false;	/* the time at once: its bytes are checked by same_shape() */
 	}
 	if (colon <= 0)
 		return FAST_UNSURE;
@@ -983,15 +1031,16 @@ static int event_fast(const char *line, size_t len, struct task *t, const char *
 	r = first_at(w.nblank, colon + 1);
 	if (r == 63 || r + 4 > len || memcmp(line + r, "xen_", 4))
 		return FAST_UNSURE;
-	t->comm = line;
-	t->comm_len = j;
-	t->pid = line + j + 1;
-	t->cpu = line + k + 1;
-	t->ts = line + p;
-	t->cpu_len = e - (k + 1);
-	t->pid_len = hi - j;
-	t->sec_len = dot - p;
-	t->frac_len = colon - dot - 1;
+	*sh = (struct shape){
+		.region = (2ULL << r) - 1, .blank = w.blank, .ndigit = w.ndigit, .lbr = w.lbr,
+		.k = k, .e = e, .p = p, .dot = dot, .colon = colon, .hi = hi, .j = j, .r = r,
+		/* a time tried first where the flags are, failed on a byte: not
+		 * decided by the classes alone */
+		.valid = !first,
+	};
+name:
+	*shp = sh;
+	r = sh->r;
 	/* event_of(): the name up to the first ':', without a blank, < TRACE_NAME_LEN bytes */
 	s = line + r;
 #if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
@@ -1018,9 +1067,6 @@ static int event_fast(const char *line, size_t len, struct task *t, const char *
 		return 0;
 	*name = s;
 	*nlen = c;
-	for (s += c + 1; *s == ' '; s++)
-		;
-	*text = s;
 	return 1;
 }
 
@@ -1029,8 +1075,8 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 {
 	const struct xen_event *x;
 	const char *p, *name, *end = line + len;
+	const struct shape *sh;
 	struct task t;
-	__u64 a[4];
 	size_t n;
 	int fast;
 
@@ -1058,25 +1104,24 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 		if (parse_lost(line, ev))
 			return TRACE_LINE_EVENT;
 	}
-	fast = event_fast(line, end - line, &t, &name, &n, &p);
-	if (fast == FAST_UNSURE)
-		p = event_of(line, &t, &name, &n);
-	else if (!fast)
-		p = NULL;
+	fast = event_fast(line, end - line, &sh, &name, &n);
+	p = fast == FAST_UNSURE ? event_of(line, &t, &name, &n) : fast ? name : NULL;
 	if (!p)
 		return TRACE_LINE_OTHER;
 	x = xen_event(name, n);
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
+	if (fast == 1) {
+		task_of(line, sh, &t);
+		for (p = name + n + 1; *p == ' '; p++)
+			;
+	}
 	memset(ev, 0, sizeof(*ev));
 	task_fill(&t, ev);
 	ev->type = x->type;
 	ev->arg[0] = x->arg0;
-	if (x->fast(p, end, a)) {
-		for (int i = 0; i < 4; i++)
-			if (x->mask >> i & 1)
-				ev->arg[i] = a[i];
-	} else if (x->args(p, ev)) {
+	/* what fast() wrote before it gave up, args() writes again when it parses */
+	if (!x->fast(p, end, ev->arg) && x->args(p, ev)) {
 		if (x->type == PINSCOPE_EV_FLUSH_REASON && strstr(p, "??"))
 			/* its print fmt names XEN_MC_FL_*, whose values the kernel does not export */
 			snprintf(err, errlen, "'%.40s': 'trace-cmd report' cannot name the flush "
