@@ -300,8 +300,10 @@ static int args_do_pin(const char *text, struct pinscope_event *ev)
 #define LIT(s, lit) ((size_t)(end - (s)) >= sizeof(lit) - 1 && !memcmp(s, lit, sizeof(lit) - 1))
 
 /* scan_hex(), 16 digits at once (1 to 16 of them, 16 bytes readable) */
-static const char *hex_fast(const char *s, const char *end, __u64 *v)
+static const char *hex_fast(const char *start, const char *end, __u64 *v)
 {
+	const char *s = start;
+
 	if (!s)
 		return NULL;
 	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0)
@@ -312,7 +314,7 @@ static const char *hex_fast(const char *s, const char *end, __u64 *v)
 	__u64 r;
 
 	if (end + 1 - s < 16)	/* its NUL may be read: the line's last bytes */
-		return scan_hex(s, v);
+		return scan_hex(start, v);
 	x = _mm_loadu_si128((const __m128i *)s);
 	/* 'a'..'f' after | 0x20 (so 'A'..'F'); digits as in classify() */
 	letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
@@ -321,7 +323,7 @@ static const char *hex_fast(const char *s, const char *end, __u64 *v)
 		_mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
 			       _mm_set1_epi8(-118)))));
 	if (!n || (n == 16 && hexval(s[16]) >= 0))	/* s[15] is no NUL */
-		return scan_hex(s, v);
+		return scan_hex(start, v);	/* from the start: its "0x" once */
 	/* each byte's value (any byte past the digits: < 16, shifted out below),
 	 * pairs of digits into bytes, the 8 bytes most significant first */
 	nib = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0f)),
@@ -332,7 +334,7 @@ static const char *hex_fast(const char *s, const char *end, __u64 *v)
 	*v = n == 16 ? r : r >> (4 * (16 - n));
 	return s + n;
 #else
-	return scan_hex(s, v);
+	return scan_hex(start, v);
 #endif
 }
 
