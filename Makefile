@@ -21,8 +21,9 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializ
 # trace.dat (docs/input.md) through libtracecmd, which Debian ships without a
 # static library: the static binary (guests) links user/input/tracedat-none.c instead,
 # which says so when given a trace.dat.  This is the one place of that choice.
+# libseccomp confines the reader process of user/input/tracedat.c (docs/security.md).
 TRACEDAT_CFLAGS := -I/usr/include/trace-cmd -I/usr/include/tracefs -I/usr/include/traceevent
-TRACEDAT_LIBS := -ltracecmd -ltracefs -ltraceevent
+TRACEDAT_LIBS := -ltracecmd -ltracefs -ltraceevent -lseccomp
 USER_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm $(TRACEDAT_LIBS)
 STATIC_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm -lpthread
 
@@ -50,7 +51,7 @@ TEST_LIB_OBJS := $(patsubst tests/%.c,$(OUTPUT)/tests/%.o,$(filter-out $(TEST_SR
 # install first (deps, test, demo) and clean are exempt; their sub-makes check.
 DEP_TOOLS := $(CLANG) $(BPFTOOL) $(CC)
 DEP_INCLUDE_DIRS ?= /usr/include /usr/local/include
-DEP_HEADERS := bpf/bpf_helpers.h bpf/libbpf.h gelf.h zlib.h json-c/json.h
+DEP_HEADERS := bpf/bpf_helpers.h bpf/libbpf.h gelf.h zlib.h json-c/json.h seccomp.h
 ifneq ($(filter check test-%,$(MAKECMDGOALS)),)
 DEP_HEADERS += cmocka.h
 endif

@@ -39,7 +39,7 @@ static void serve_replay(const struct report *rep, int *rc)
 		return;
 	}
 	fprintf(stderr, "Serving the replay's report on GET /metrics at %s until Ctrl-C\n",
-		env.metrics);
+		name_safe(env.metrics));
 	if (serve_report(&env.listen, rep, &exiting))
 		*rc = PINSCOPE_EXIT_ERROR;
 }
@@ -90,7 +90,7 @@ static void evidence_end(struct evidence *e, struct evidence_capture *cap, int *
 		for (size_t i = 0; i < e->nr; i++)
 			lines += e->items[i].nr_lines;
 		fprintf(stderr, "pinscope: evidence: %zu snippet%s (%zu event lines) and index.json "
-			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, e->dir);
+			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, name_safe(e->dir));
 		if (e->not_kept + e->over_items)
 			fprintf(stderr, "; %llu more violations not kept (--evidence-max %d per rule, "
 				"reason and stack)", (unsigned long long)(e->not_kept + e->over_items),

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include "http/http.h"
+#include "report/names.h"
 
 #define HTTP_CONN_MAX		32
 #define HTTP_CONN_PER_IP	4
@@ -65,6 +66,7 @@ static void log_limited(void *cls, const char *fmt, va_list ap)
 	static struct timespec last;
 	static unsigned long dropped;
 	static bool once;
+	char msg[512], safe[sizeof(msg) * 4];
 
 	if (once && since(&last) < 10) {	/* MHD's thread, or the starting one: never both */
 		dropped++;
@@ -72,11 +74,15 @@ static void log_limited(void *cls, const char *fmt, va_list ap)
 	}
 	once = true;
 	clock_gettime(CLOCK_MONOTONIC, &last);
+	/* a message may quote what a client sent: escaped, one line */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (size_t n = strlen(msg); n && msg[n - 1] == '\n'; n--)
+		msg[n - 1] = 0;
 	fprintf(stderr, "pinscope: metrics server: ");
 	if (dropped)
 		fprintf(stderr, "(%lu messages left out) ", dropped);
 	dropped = 0;
-	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "%s\n", str_safe(safe, sizeof(safe), msg, sizeof(msg)));
 }
 
 /* MHD_OPTION_NOTIFY_CONNECTION: a slot for each connection while it is open */
