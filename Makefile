@@ -148,7 +148,13 @@ test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static
 test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 	$(Q)tests/run-unit.sh $(OUTPUT)
 
-test-cli: $(OUTPUT)/pinscope
+# tests/trust.sh: libtracecmd misbehaving in the trace.dat reader (LD_PRELOAD)
+$(OUTPUT)/tests/reader_hook.so: tests/input/reader_hook.c
+	$(call msg,TEST-SO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -shared -fPIC $< -o $@
+
+test-cli: $(OUTPUT)/pinscope $(OUTPUT)/tests/reader_hook.so
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/trust.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope
