@@ -363,8 +363,11 @@ dat=$data/sid-7.2-live-window.dat
 if [ -f "$hook" ]; then
 	READER_HOOK=wait LD_PRELOAD=$hook timeout -s KILL 40 "$bin" replay $dat > /dev/null 2> "$tmp/wait.err" &
 	waiter=$!
-	sleep 2
-	reader=$(pgrep -P "$(pgrep -P $waiter)")	# timeout -> pinscope -> its reader
+	for _ in $(seq 50); do	# timeout -> pinscope -> its reader, once under its filter
+		reader=$(pgrep -P "$(pgrep -P $waiter)")
+		grep -q '^Seccomp:[[:space:]]*2' /proc/"$reader"/status 2> /dev/null && break
+		sleep 0.2
+	done
 	grep -q '^Seccomp:[[:space:]]*2' /proc/"$reader"/status 2> /dev/null &&
 		grep -qE '^Max cpu time +10 +11 +seconds' /proc/"$reader"/limits &&
 		ok "the trace.dat reader: under a seccomp filter, 10 s of CPU time" ||
@@ -374,9 +377,9 @@ if [ -f "$hook" ]; then
 		has "system call outside the filter" "$tmp/err" 'damaged or crafted \(the trace-cmd library made the system call socket \([0-9]+\) .*seccomp filter does not allow\): the replay is refused' &&
 		ok "a system call outside the reader's seccomp filter: exit 1, named, refused"
 	run "reader that spins" 1 -- env READER_HOOK=spin LD_PRELOAD="$hook" timeout -s KILL 30 \
-		prlimit --cpu=2 "$bin" replay $dat &&
-		has "reader that spins" "$tmp/err" 'damaged or crafted \(the trace-cmd library used the reader.s CPU time limit, 2 s, .*: an endless loop\)' &&
-		ok "a reader that spins: ended at its CPU time limit (here 2 s, inherited), exit 1"
+		prlimit --cpu=1 "$bin" replay $dat &&
+		has "reader that spins" "$tmp/err" 'damaged or crafted \(the trace-cmd library used the reader.s CPU time limit, 1 s, .*: an endless loop\)' &&
+		ok "a reader that spins: ended at its CPU time limit (here 1 s, inherited), exit 1"
 	wait $waiter; rc=$?
 	[ $rc = 1 ] && has "reader that waits" "$tmp/wait.err" 'made no progress for 10 s .*: the replay is refused' &&
 		ok "a reader that waits for ever: killed after 10 s without progress, exit 1" ||
@@ -419,10 +422,23 @@ run "--html in a missing directory" 1 -- "$bin" replay $clean --html "$tmp/no/$e
 run "--evidence in a missing directory" 1 -- "$bin" replay $early --evidence "$tmp/no/$esc" &&
 	has "--evidence" "$tmp/err" "evidence directory .*/no/$escaped" && safe "--evidence" "$tmp/err" &&
 	ok "--evidence DIR: escaped in its message"
+n=0
 for o in -d -i -p -u --mode --metrics --engine --evidence-max --violations --ringbuf-size --require; do
 	"$bin" $o "$esc" > "$tmp/out" 2>&1; rc=$?
-	{ [ $rc = 2 ] && grep -q "$escaped" "$tmp/out" && safe "$o" "$tmp/out"; } || { bad "$o VALUE: exit $rc"; break; }
-done && ok "a bad option value (11 options): exit 2, escaped"
+	[ $rc = 2 ] && grep -q "$escaped" "$tmp/out" && safe "$o" "$tmp/out" && n=$((n + 1)) ||
+		bad "$o VALUE: exit $rc, not escaped"
+done
+[ $n = 11 ] && ok "a bad option value (11 options): exit 2, escaped"
+# numbers of options: decimal digits only, in range, the range in the message
+n=0
+for a in "-d 2147484|1 to 2147483" "-i +5|1 to 2147483" "-i ' 5'|1 to 2147483" "-p 2147483648|1 to 2147483647" \
+	 "--violations 2147483648|0 to 2147483647" "--evidence-max 1001|1 to 1000" \
+	 "--ringbuf-size 6144|4096 to 1073741824" "--metrics 65536|1..65535"; do
+	eval "\"\$bin\" ${a%|*}" > "$tmp/out" 2>&1; rc=$?
+	[ $rc = 2 ] && grep -q "${a#*|}" "$tmp/out" && n=$((n + 1)) ||
+		bad "option ${a%|*}: exit $rc, $(head -1 "$tmp/out")"
+done
+[ $n = 8 ] && ok "an option's number out of range or not decimal (8 cases): exit 2, its range said"
 run "an unknown long option" 2 -- "$bin" "--x$esc" && has "unknown option" "$tmp/err" "'--x$escaped'" &&
 	safe "unknown option" "$tmp/err" && ok "an unknown option (getopt's message): escaped, exit 2"
 run "an unknown short option" 2 -- "$bin" -T$'\e' && has "unknown short option" "$tmp/err" "'\\\\x1b'" &&

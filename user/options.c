@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,23 +114,35 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_seconds(const char *arg, struct argp_state *state, const char *what)
+/* arg as a whole number in [min, max]: decimal digits only (no sign, no space, no
+ * suffix), never wrapped; false if not */
+static bool num_in(const char *arg, long min, long max, long *v)
 {
 	char *end;
-	long v;
 
+	if (!arg[0] || strspn(arg, "0123456789") != strlen(arg))
+		return false;
 	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || v > INT_MAX / 1000)
-		argp_error(state, "invalid %s '%s': give a whole number of seconds > 0", what,
-			   name_safe(arg));
+	*v = strtol(arg, &end, 10);
+	return !errno && *v >= min && *v <= max;
+}
+
+/* -d, -i: seconds, their milliseconds an int (the poll timeout) */
+#define SECONDS_MAX	(INT_MAX / 1000)
+
+static long parse_seconds(const char *arg, struct argp_state *state, const char *what)
+{
+	long v = 0;
+
+	if (!num_in(arg, 1, SECONDS_MAX, &v))
+		argp_error(state, "invalid %s '%s': give a whole number of seconds from 1 to %d", what,
+			   name_safe(arg), SECONDS_MAX);
 	return v;
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long v;
+	long v = 0;
 
 	switch (key) {
 	case 'd':
@@ -141,10 +154,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.live_opt = env.live_opt ?: "-i/--interval";
 		break;
 	case 'p':
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v <= 0 || v > INT_MAX)
-			argp_error(state, "invalid PID '%s'", name_safe(arg));
+		if (!num_in(arg, 1, INT_MAX, &v))
+			argp_error(state, "invalid PID '%s': give a number from 1 to %d", name_safe(arg),
+				   INT_MAX);
 		env.pid = v;
 		break;
 	case 'T': env.timestamp = true; break;
@@ -164,9 +176,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_NO_STACK: env.no_stack = true; break;
 	case OPT_LEAN: env.lean = PINSCOPE_LEAN_ALL; break;
 	case OPT_RINGBUF_SIZE:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v < 4096 || v > (1L << 30) || (v & (v - 1)))
+		if (!num_in(arg, 4096, 1L << 30, &v) || (v & (v - 1)))
 			argp_error(state, "invalid ring buffer size '%s': give a power of two from "
 				   "4096 to 1073741824 bytes", name_safe(arg));
 		env.ringbuf_size = v;
@@ -182,22 +192,18 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_EVIDENCE: env.evidence = arg; break;
 	case OPT_EVIDENCE_MAX:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || v < 1 || v > EVIDENCE_MAX_LIMIT)
+		if (!num_in(arg, 1, EVIDENCE_MAX_LIMIT, &v))
 			argp_error(state, "invalid --evidence-max '%s': give a number from 1 to %d",
 				   name_safe(arg), EVIDENCE_MAX_LIMIT);
 		env.evidence_max = v;
 		env.evidence_max_set = true;
 		break;
 	case OPT_VIOLATIONS:
-		errno = 0;
-		v = strtol(arg, &end, 10);
 		if (!strcmp(arg, "all"))
 			env.viol_list = VS_LIST_ALL;
-		else if (errno || *end || end == arg || v < 0 || v > INT_MAX)
-			argp_error(state, "invalid --violations '%s': give all or a number >= 0",
-				   name_safe(arg));
+		else if (!num_in(arg, 0, INT_MAX, &v))
+			argp_error(state, "invalid --violations '%s': give all or a number from 0 to %d",
+				   name_safe(arg), INT_MAX);
 		else
 			env.viol_list = v;
 		break;

@@ -16,8 +16,9 @@
  * Nor can a crafted file keep the replay waiting or make the library do more
  * than read it (docs/security.md): the reader has a CPU time limit
  * (RLIMIT_CPU), the parent kills it when it makes no progress for
- * READER_STALL_S seconds, and once the file is open a seccomp filter
- * (libseccomp) allows it only what reading the file and writing the pipe need.
+ * READER_STALL_S seconds, and before the library reads a byte of the file
+ * (pinscope opened it) a seccomp filter (libseccomp) allows the reader only
+ * what reading the file and writing the pipe need.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -433,32 +434,66 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 }
 
 /*
- * Once the file is open, the reader may only read it (read, lseek, dup and
- * close for libtracecmd's second open of it), allocate memory (never
- * executable), write to the pipe and stderr, and end (abort() included);
- * readlink (libtracecmd looks for its plugins beside /proc/self/exe) fails
- * with ENOENT.  Any other call is not made: SIGSYS ends the reader
+ * The reader's descriptors, before its filter: stderr (also as stdout), the
+ * file and the pipe, and their duplicates; any other pinscope had is closed
+ */
+static void keep_fds(const struct reader *td)
+{
+	int keep[] = { STDOUT_FILENO, STDERR_FILENO, td->fd, td->out }, n = 4, from = 0;
+
+	for (int i = 0; i < n; i++)		/* sorted */
+		for (int j = i + 1; j < n; j++)
+			if (keep[j] < keep[i]) {
+				int t = keep[i];
+
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (int i = 0; i < n; i++) {
+		if (keep[i] > from)
+			close_range(from, keep[i] - 1, 0);
+		from = keep[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
+/*
+ * Before libtracecmd opens the file (its descriptor, opened by pinscope), the
+ * reader is left only to read it (read, lseek; dup and close: libtracecmd
+ * opens it on a duplicate, twice), allocate memory (never executable), write
+ * to its descriptors (keep_fds(): stderr, also as stdout, the file and the
+ * pipe), fstat them and read their flags (stdio), and end (abort() included).
+ * Calls on file names fail as if the reader had no file system: readlink
+ * (libtracecmd looks for its plugins beside /proc/self/exe), open, unlink
+ * (its error paths).  Any other call is not made: SIGSYS ends the reader
  * (READER_EXIT_SECCOMP).  docs/security.md says why each is there.
  */
 static int confine(struct reader *td)
 {
 	static const int calls[] = {
 		SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(readv), SCMP_SYS(lseek),
+		SCMP_SYS(write), SCMP_SYS(writev),		/* its descriptors: keep_fds() */
 		SCMP_SYS(dup), SCMP_SYS(close),			/* the file, opened again */
 		SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+		SCMP_SYS(fstat),				/* stdio */
 		SCMP_SYS(sysinfo),				/* glibc's qsort() */
 		SCMP_SYS(rt_sigprocmask), SCMP_SYS(getpid), SCMP_SYS(gettid), /* abort() */
 		SCMP_SYS(rt_sigreturn), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	};
+	static const int no_fs[] = {
+		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
 	};
 	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 	scmp_filter_ctx f;
 	int err = -ENOMEM;
 
 	sigsys_sh = td->sh;
-	if (sigaction(SIGSYS, &sa, NULL)) {
+	/* the library's messages (stdio) must not reach the report on stdout */
+	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0 || sigaction(SIGSYS, &sa, NULL)) {
 		err = -errno;
 		goto out;
 	}
+	keep_fds(td);
 	f = seccomp_init(SCMP_ACT_TRAP);
 	if (!f)
 		goto out;
@@ -466,14 +501,18 @@ static int confine(struct reader *td)
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]) && !err; i++)
 		err = seccomp_rule_add(f, SCMP_ACT_ALLOW, calls[i], 0);
 	err = err ?:
-	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, td->out)) ?:
-	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 2)) ?:
+	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, F_GETFL)) ?:
+	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, F_GETFD)) ?:
 	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
 			       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) ?:
 	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
 			       SCMP_A0(SCMP_CMP_EQ, getpid()), SCMP_A1(SCMP_CMP_EQ, gettid())) ?:
-	      seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(readlink), 0) ?:
-	      seccomp_load(f);
+	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
+			       SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)) ?:
+	      seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(readlink), 0);
+	for (size_t i = 0; i < sizeof(no_fs) / sizeof(no_fs[0]) && !err; i++)
+		err = seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), no_fs[i], 0);
+	err = err ?: seccomp_load(f);
 	seccomp_release(f);
 out:
 	if (err)
@@ -509,7 +548,7 @@ static void reader_main(struct reader *td, struct rlimit cpu)
 		fprintf(stderr, "Failed to read trace %s: cannot limit its reader's CPU time: %s\n",
 			td->in->name, strerror(-rc));
 	}
-	rc = rc ?: reader_open(td) ?: confine(td) ?: reader_caps(td);
+	rc = rc ?: confine(td) ?: reader_open(td) ?: reader_caps(td);
 	send_msg(td, MSG_CAPS, rc, NULL);
 	if (!rc) {
 		td->rc = 0;
