@@ -433,12 +433,12 @@ done
 n=0
 for a in "-d 2147484|1 to 2147483" "-i +5|1 to 2147483" "-i ' 5'|1 to 2147483" "-p 2147483648|1 to 2147483647" \
 	 "--violations 2147483648|0 to 2147483647" "--evidence-max 1001|1 to 1000" \
-	 "--ringbuf-size 6144|4096 to 1073741824" "--metrics 65536|1..65535"; do
+	 "--ringbuf-size 6144|4096 to 1073741824" "--metrics 65536|1..65535" "--metrics +80|1..65535"; do
 	eval "\"\$bin\" ${a%|*}" > "$tmp/out" 2>&1; rc=$?
 	[ $rc = 2 ] && grep -q "${a#*|}" "$tmp/out" && n=$((n + 1)) ||
 		bad "option ${a%|*}: exit $rc, $(head -1 "$tmp/out")"
 done
-[ $n = 8 ] && ok "an option's number out of range or not decimal (8 cases): exit 2, its range said"
+[ $n = 9 ] && ok "an option's number out of range or not decimal (9 cases): exit 2, its range said"
 run "an unknown long option" 2 -- "$bin" "--x$esc" && has "unknown option" "$tmp/err" "'--x$escaped'" &&
 	safe "unknown option" "$tmp/err" && ok "an unknown option (getopt's message): escaped, exit 2"
 run "an unknown short option" 2 -- "$bin" -T$'\e' && has "unknown short option" "$tmp/err" "'\\\\x1b'" &&
