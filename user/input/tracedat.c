@@ -34,6 +34,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <seccomp.h>
 #include <trace-cmd/trace-cmd.h>
@@ -293,6 +294,17 @@ static int to_event(struct reader *td, enum kind k, struct tep_record *r,
 	}
 }
 
+/*
+ * The reader's end: exit_group itself, not exit() (the parent's stdio buffers
+ * and atexit() are its own) nor _exit() (a sanitizer's hook there, in the
+ * fuzz build, would make calls its seccomp filter does not allow)
+ */
+static void __attribute__((noreturn)) reader_exit(int code)
+{
+	syscall(SYS_exit_group, code);
+	__builtin_unreachable();
+}
+
 /* Whole messages to the parent; a write error (the parent is gone): the reader ends */
 static void flush(struct reader *td)
 {
@@ -302,7 +314,7 @@ static void flush(struct reader *td)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			_exit(3);
+			reader_exit(3);
 		done += n;
 	}
 	td->len = 0;
@@ -430,7 +442,7 @@ static volatile struct shared *sigsys_sh;
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
 	sigsys_sh->syscall = si->si_syscall;
-	_exit(READER_EXIT_SECCOMP);
+	reader_exit(READER_EXIT_SECCOMP);
 }
 
 /*
@@ -479,6 +491,7 @@ static int confine(struct reader *td)
 		SCMP_SYS(sysinfo),				/* glibc's qsort() */
 		SCMP_SYS(rt_sigprocmask), SCMP_SYS(getpid), SCMP_SYS(gettid), /* abort() */
 		SCMP_SYS(rt_sigreturn), SCMP_SYS(exit), SCMP_SYS(exit_group),
+		SCMP_SYS(sigaltstack),		/* the sanitizers' signal handling (fuzz build) */
 	};
 	static const int no_fs[] = {
 		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
@@ -542,7 +555,7 @@ static void reader_main(struct reader *td, struct rlimit cpu)
 	rc = drop_root(td);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* after drop_root: a change of user clears it */
 	if (getppid() != td->parent)
-		_exit(0);	/* the parent is gone already */
+		reader_exit(0);	/* the parent is gone already */
 	if (!rc && (setrlimit(RLIMIT_CPU, &cpu) || setrlimit(RLIMIT_CORE, &no_core))) {
 		rc = -errno;
 		fprintf(stderr, "Failed to read trace %s: cannot limit its reader's CPU time: %s\n",
@@ -559,7 +572,7 @@ static void reader_main(struct reader *td, struct rlimit cpu)
 		}
 		send_msg(td, MSG_END, td->rc, NULL);
 	}
-	_exit(0);	/* not exit(): the parent's stdio buffers and atexit() are its own */
+	reader_exit(0);
 }
 
 /* The replay refused: the trace.dat is "what" (damaged, crafted), how it showed */
@@ -721,7 +734,7 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 
 		close(pfd[0]);
 		if (!r)
-			_exit(4);
+			reader_exit(4);
 		*r = (struct reader){ .in = in, .fd = fd, .sh = td->sh, .at = &td->sh->at,
 				      .out = pfd[1], .parent = getppid() };
 		reader_main(r, cpu);
