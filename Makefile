@@ -21,7 +21,8 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializ
 # trace.dat (docs/input.md) through libtracecmd, which Debian ships without a
 # static library: the static binary (guests) links user/input/tracedat-none.c instead,
 # which says so when given a trace.dat.  This is the one place of that choice.
-# libseccomp confines the reader process of user/input/tracedat.c (docs/security.md).
+# libseccomp confines the reader process of user/input/tracedat.c (user/input/confine.c,
+# docs/security.md): the static binary has neither.
 TRACEDAT_CFLAGS := -I/usr/include/trace-cmd -I/usr/include/tracefs -I/usr/include/traceevent
 TRACEDAT_LIBS := -ltracecmd -ltracefs -ltraceevent -lseccomp
 USER_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm $(TRACEDAT_LIBS)
@@ -36,7 +37,7 @@ USER_CMD_SRCS := $(wildcard user/*.c)
 USER_SRCS := $(filter-out user/input/tracedat-none.c user/http/serve.c user/http/mhd.c \
 	user/http/none.c,$(USER_CMD_SRCS) $(wildcard $(USER_STAGES:%=user/%/*.c)))
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
-STATIC_OBJS := $(patsubst %/tracedat.o,%/tracedat-none.o,$(USER_OBJS))
+STATIC_OBJS := $(filter-out %/confine.o,$(patsubst %/tracedat.o,%/tracedat-none.o,$(USER_OBJS)))
 # the stages without the commands: what the unit tests and the bench link
 LIB_OBJS := $(filter-out $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_CMD_SRCS)),$(USER_OBJS))
 # unit tests beside their stage: tests/STAGE/test_*.c (tests/layout.sh)

@@ -30,14 +30,11 @@
 #include <unistd.h>
 #include <time.h>
 #include <sys/mman.h>
-#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <seccomp.h>
 #include <trace-cmd/trace-cmd.h>
+#include "input/confine.h"
 #include "report/names.h"
 #include "input/replay.h"
 #include "input/trace.h"
@@ -55,12 +52,8 @@ static const char *const kind_names[K_NR] = {
 	"xen_mmu_pte_unlock", "xen_mmu_pin_page", "xen_mmu_unpin_page", "xen_mmu_do_pin",
 };
 
-/* The reader's CPU time: READER_CPU_S, and 1 s more per MiB of the file */
-#define READER_CPU_S	10
 /* No new record and no message for this long (wall clock): the reader is killed */
 #define READER_STALL_S	10
-/* The reader's exit when its seccomp filter caught a system call */
-#define READER_EXIT_SECCOMP	5
 
 /* Shared with the parent (one page): the reader's progress, the call it was stopped at */
 struct shared {
@@ -294,17 +287,6 @@ static int to_event(struct reader *td, enum kind k, struct tep_record *r,
 	}
 }
 
-/*
- * The reader's end: exit_group itself, not exit() (the parent's stdio buffers
- * and atexit() are its own) nor _exit() (a sanitizer's hook there, in the
- * fuzz build, would make calls its seccomp filter does not allow)
- */
-static void __attribute__((noreturn)) reader_exit(int code)
-{
-	syscall(SYS_exit_group, code);
-	__builtin_unreachable();
-}
-
 /* Whole messages to the parent; a write error (the parent is gone): the reader ends */
 static void flush(struct reader *td)
 {
@@ -314,7 +296,7 @@ static void flush(struct reader *td)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			reader_exit(3);
+			confine_exit(3);
 		done += n;
 	}
 	td->len = 0;
@@ -388,156 +370,18 @@ static int feed_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	return 0;
 }
 
-/*
- * The reader needs only the file (open) and the pipe: as root it becomes
- * nobody, without capabilities, and never gains any (no_new_privs), so that
- * what a crafted file could make of the library's memory errors is not
- * root's.  Root without CAP_SETUID/CAP_SETGID (a confined service) keeps its
- * user: the reader still works.
- */
-static int drop_root(struct reader *td)
+/* A step of the reader's confinement (confine.c): its message if it failed */
+static int confined(struct reader *td, const char *what, int err)
 {
-	static const gid_t nogroup = 65534;
-	static const uid_t nobody = 65534;
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    (!geteuid() && (setgroups(1, &nogroup) || setresgid(nogroup, nogroup, nogroup) ||
-			    setresuid(nobody, nobody, nobody)) && errno != EPERM)) {
-		int err = -errno;
-
-		fprintf(stderr, "Failed to read trace %s: cannot drop root in its reader: %s\n",
-			td->in->name, strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
-/*
- * The CPU time limit of the reader of fd (in seconds, soft; SIGKILL a second
- * later): READER_CPU_S and 1 s per MiB, or a lower limit pinscope already has
- */
-static struct rlimit reader_cpu_limit(int fd)
-{
-	struct stat st;
-	struct rlimit have, r;
-	__u64 s = READER_CPU_S;
-
-	if (!fstat(fd, &st) && st.st_size > 0)
-		s += (__u64)st.st_size >> 20;
-	r = (struct rlimit){ .rlim_cur = s, .rlim_max = s + 1 };
-	if (!getrlimit(RLIMIT_CPU, &have)) {
-		if (have.rlim_max != RLIM_INFINITY && have.rlim_max < r.rlim_max)
-			r.rlim_max = have.rlim_max;
-		if (have.rlim_cur != RLIM_INFINITY && have.rlim_cur < r.rlim_cur)
-			r.rlim_cur = have.rlim_cur;
-		if (r.rlim_cur > r.rlim_max)
-			r.rlim_cur = r.rlim_max;
-	}
-	return r;
-}
-
-/* SIGSYS of the seccomp filter (SCMP_ACT_TRAP, the call not made): which call, to the parent */
-static volatile struct shared *sigsys_sh;
-
-static void on_sigsys(int sig, siginfo_t *si, void *uc)
-{
-	sigsys_sh->syscall = si->si_syscall;
-	reader_exit(READER_EXIT_SECCOMP);
-}
-
-/*
- * The reader's descriptors, before its filter: stderr (also as stdout), the
- * file and the pipe, and their duplicates; any other pinscope had is closed
- */
-static void keep_fds(const struct reader *td)
-{
-	int keep[] = { STDOUT_FILENO, STDERR_FILENO, td->fd, td->out }, n = 4, from = 0;
-
-	for (int i = 0; i < n; i++)		/* sorted */
-		for (int j = i + 1; j < n; j++)
-			if (keep[j] < keep[i]) {
-				int t = keep[i];
-
-				keep[i] = keep[j];
-				keep[j] = t;
-			}
-	for (int i = 0; i < n; i++) {
-		if (keep[i] > from)
-			close_range(from, keep[i] - 1, 0);
-		from = keep[i] + 1;
-	}
-	close_range(from, ~0U, 0);
-}
-
-/*
- * Before libtracecmd opens the file (its descriptor, opened by pinscope), the
- * reader is left only to read it (read, lseek; dup and close: libtracecmd
- * opens it on a duplicate, twice), allocate memory (never executable), write
- * to its descriptors (keep_fds(): stderr, also as stdout, the file and the
- * pipe), fstat them and read their flags (stdio), and end (abort() included).
- * Calls on file names fail as if the reader had no file system: readlink
- * (libtracecmd looks for its plugins beside /proc/self/exe), open, unlink
- * (its error paths).  Any other call is not made: SIGSYS ends the reader
- * (READER_EXIT_SECCOMP).  docs/security.md says why each is there.
- */
-static int confine(struct reader *td)
-{
-	static const int calls[] = {
-		SCMP_SYS(read), SCMP_SYS(pread64), SCMP_SYS(readv), SCMP_SYS(lseek),
-		SCMP_SYS(write), SCMP_SYS(writev),		/* its descriptors: keep_fds() */
-		SCMP_SYS(dup), SCMP_SYS(close),			/* the file, opened again */
-		SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-		SCMP_SYS(fstat),				/* stdio */
-		SCMP_SYS(sysinfo),				/* glibc's qsort() */
-		SCMP_SYS(rt_sigprocmask), SCMP_SYS(getpid), SCMP_SYS(gettid), /* abort() */
-		SCMP_SYS(rt_sigreturn), SCMP_SYS(exit), SCMP_SYS(exit_group),
-		SCMP_SYS(sigaltstack),		/* the sanitizers' signal handling (fuzz build) */
-	};
-	static const int no_fs[] = {
-		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
-	};
-	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
-	scmp_filter_ctx f;
-	int err = -ENOMEM;
-
-	sigsys_sh = td->sh;
-	/* the library's messages (stdio) must not reach the report on stdout */
-	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0 || sigaction(SIGSYS, &sa, NULL)) {
-		err = -errno;
-		goto out;
-	}
-	keep_fds(td);
-	f = seccomp_init(SCMP_ACT_TRAP);
-	if (!f)
-		goto out;
-	err = 0;
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]) && !err; i++)
-		err = seccomp_rule_add(f, SCMP_ACT_ALLOW, calls[i], 0);
-	err = err ?:
-	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, F_GETFL)) ?:
-	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, F_GETFD)) ?:
-	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-			       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) ?:
-	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
-			       SCMP_A0(SCMP_CMP_EQ, getpid()), SCMP_A1(SCMP_CMP_EQ, gettid())) ?:
-	      seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
-			       SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)) ?:
-	      seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(readlink), 0);
-	for (size_t i = 0; i < sizeof(no_fs) / sizeof(no_fs[0]) && !err; i++)
-		err = seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), no_fs[i], 0);
-	err = err ?: seccomp_load(f);
-	seccomp_release(f);
-out:
 	if (err)
-		fprintf(stderr, "Failed to read trace %s: cannot confine its reader (seccomp): %s\n",
-			td->in->name, strerror(-err));
+		fprintf(stderr, "Failed to read trace %s: cannot %s its reader: %s\n", td->in->name,
+			what, strerror(-err));
 	return err;
 }
 
 /* The child: both passes, each event and the counts to the parent; never returns */
 static void reader_main(struct reader *td, struct rlimit cpu)
 {
-	static const struct rlimit no_core = { 0, 0 };
 	int rc;
 
 	/* the parent decides on SIGINT/SIGTERM; its death ends the reader */
@@ -552,16 +396,14 @@ static void reader_main(struct reader *td, struct rlimit cpu)
 	signal(SIGFPE, SIG_DFL);
 	signal(SIGILL, SIG_DFL);
 #endif
-	rc = drop_root(td);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* after drop_root: a change of user clears it */
+	rc = confined(td, "drop root in", confine_drop_root());
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* after dropping root: a change of user clears it */
 	if (getppid() != td->parent)
-		reader_exit(0);	/* the parent is gone already */
-	if (!rc && (setrlimit(RLIMIT_CPU, &cpu) || setrlimit(RLIMIT_CORE, &no_core))) {
-		rc = -errno;
-		fprintf(stderr, "Failed to read trace %s: cannot limit its reader's CPU time: %s\n",
-			td->in->name, strerror(-rc));
-	}
-	rc = rc ?: confine(td) ?: reader_open(td) ?: reader_caps(td);
+		confine_exit(0);	/* the parent is gone already */
+	rc = rc ?: confined(td, "limit the CPU time of", confine_cpu(cpu)) ?:
+		   confined(td, "set the seccomp filter of",
+			    confine_filter(td->fd, td->out, &td->sh->syscall)) ?:
+		   reader_open(td) ?: reader_caps(td);
 	send_msg(td, MSG_CAPS, rc, NULL);
 	if (!rc) {
 		td->rc = 0;
@@ -572,7 +414,7 @@ static void reader_main(struct reader *td, struct rlimit cpu)
 		}
 		send_msg(td, MSG_END, td->rc, NULL);
 	}
-	reader_exit(0);
+	confine_exit(0);
 }
 
 /* The replay refused: the trace.dat is "what" (damaged, crafted), how it showed */
@@ -618,8 +460,8 @@ static int reap(struct tracedat *td, bool kill_it)
 		snprintf(how, sizeof(how), "the trace-cmd library used the reader's CPU time limit, "
 			 "%u s, %s: an endless loop", td->cpu_s, at);
 		refused(td, "damaged or crafted", how);
-	} else if (WIFEXITED(st) && WEXITSTATUS(st) == READER_EXIT_SECCOMP && td->sh->syscall >= 0) {
-		call = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, td->sh->syscall);
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) == CONFINE_EXIT_SYSCALL && td->sh->syscall >= 0) {
+		call = confine_syscall_name(td->sh->syscall);
 		snprintf(how, sizeof(how), "the trace-cmd library made the system call %s (%d) %s, "
 			 "which the reader's seccomp filter does not allow", call ?: "?",
 			 td->sh->syscall, at);
@@ -716,7 +558,7 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 		goto fail;
 	}
 	td->sh->syscall = -1;
-	cpu = reader_cpu_limit(fd);
+	cpu = confine_cpu_limit(fd);
 	td->cpu_s = cpu.rlim_cur;
 	clock_gettime(CLOCK_MONOTONIC, &td->last_seen);
 	fflush(stdout);
@@ -734,7 +576,7 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 
 		close(pfd[0]);
 		if (!r)
-			reader_exit(4);
+			confine_exit(4);
 		*r = (struct reader){ .in = in, .fd = fd, .sh = td->sh, .at = &td->sh->at,
 				      .out = pfd[1], .parent = getppid() };
 		reader_main(r, cpu);
