@@ -115,7 +115,7 @@ void evidence_end(struct evidence *e, struct evidence_capture *cap, int *rc)
 		for (size_t i = 0; i < e->nr; i++)
 			lines += e->items[i].nr_lines;
 		fprintf(stderr, "pinscope: evidence: %zu snippet%s (%zu event lines) and index.json "
-			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, e->dir);
+			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, name_safe(e->dir));
 		if (e->no_window)
 			fprintf(stderr, "; %llu flight recorder window%s not sent (the ring "
 				"buffer was half full: a larger --ringbuf-size)",

@@ -223,7 +223,7 @@ int cmd_live(void)
 		http = serve_live(&env.listen, skel, &rep);
 		if (!http)
 			goto cleanup;
-		fprintf(stderr, "Serving GET /metrics on %s\n", env.metrics);
+		fprintf(stderr, "Serving GET /metrics on %s\n", name_safe(env.metrics));
 	}
 	if (!env.json && !env.prometheus)
 		fprintf(stderr, "Tracing the Xen PV pinning path%s... Hit Ctrl-C to end.\n",

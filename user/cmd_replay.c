@@ -39,7 +39,7 @@ static void serve_replay(const struct report *rep, int *rc)
 		return;
 	}
 	fprintf(stderr, "Serving the replay's report on GET /metrics at %s until Ctrl-C\n",
-		env.metrics);
+		name_safe(env.metrics));
 	if (serve_report(&env.listen, rep, &exiting))
 		*rc = PINSCOPE_EXIT_ERROR;
 }

@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,22 +120,35 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_seconds(const char *arg, struct argp_state *state, const char *what)
+/* arg as a whole number in [min, max]: decimal digits only (no sign, no space, no
+ * suffix), never wrapped; false if not */
+static bool num_in(const char *arg, long min, long max, long *v)
 {
 	char *end;
-	long v;
 
+	if (!arg[0] || strspn(arg, "0123456789") != strlen(arg))
+		return false;
 	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || v > INT_MAX / 1000)
-		argp_error(state, "invalid %s '%s': give a whole number of seconds > 0", what, arg);
+	*v = strtol(arg, &end, 10);
+	return !errno && *v >= min && *v <= max;
+}
+
+/* -d, -i: seconds, their milliseconds an int (the poll timeout) */
+#define SECONDS_MAX	(INT_MAX / 1000)
+
+static long parse_seconds(const char *arg, struct argp_state *state, const char *what)
+{
+	long v = 0;
+
+	if (!num_in(arg, 1, SECONDS_MAX, &v))
+		argp_error(state, "invalid %s '%s': give a whole number of seconds from 1 to %d", what,
+			   name_safe(arg), SECONDS_MAX);
 	return v;
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long v;
+	long v = 0;
 
 	switch (key) {
 	case 'd':
@@ -146,10 +160,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.live_opt = env.live_opt ?: "-i/--interval";
 		break;
 	case 'p':
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v <= 0 || v > INT_MAX)
-			argp_error(state, "invalid PID '%s'", arg);
+		if (!num_in(arg, 1, INT_MAX, &v))
+			argp_error(state, "invalid PID '%s': give a number from 1 to %d", name_safe(arg),
+				   INT_MAX);
 		env.pid = v;
 		break;
 	case 'T': env.timestamp = true; break;
@@ -160,7 +173,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		char err[128];
 
 		if (http_parse_listen(arg, &env.listen, err, sizeof(err)))
-			argp_error(state, "invalid --metrics '%s': %s", arg, err);
+			argp_error(state, "invalid --metrics '%s': %s", name_safe(arg),
+				   name_safe(err));
 		env.metrics = arg;
 		break;
 	}
@@ -168,11 +182,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_NO_STACK: env.no_stack = true; break;
 	case OPT_LEAN: env.lean = PINSCOPE_LEAN_ALL; break;
 	case OPT_RINGBUF_SIZE:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v < 4096 || v > (1L << 30) || (v & (v - 1)))
+		if (!num_in(arg, 4096, 1L << 30, &v) || (v & (v - 1)))
 			argp_error(state, "invalid ring buffer size '%s': give a power of two from "
-				   "4096 to 1073741824 bytes", arg);
+				   "4096 to 1073741824 bytes", name_safe(arg));
 		env.ringbuf_size = v;
 		break;
 	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
@@ -181,7 +193,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_REQUIRE:
 		if (verdict_require_parse(arg) < 0)
 			argp_error(state, "invalid --require '%s': give visible, exact or no-loss, "
-				   "comma-separated", arg);
+				   "comma-separated", name_safe(arg));
 		env.require |= verdict_require_parse(arg);
 		break;
 	case OPT_EVIDENCE: env.evidence = arg; break;
@@ -196,34 +208,31 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.live_opt = env.live_opt ?: "--flight-events";
 		break;
 	case OPT_EVIDENCE_MAX:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || v < 1 || v > EVIDENCE_MAX_LIMIT)
+		if (!num_in(arg, 1, EVIDENCE_MAX_LIMIT, &v))
 			argp_error(state, "invalid --evidence-max '%s': give a number from 1 to %d",
-				   arg, EVIDENCE_MAX_LIMIT);
+				   name_safe(arg), EVIDENCE_MAX_LIMIT);
 		env.evidence_max = v;
 		env.evidence_max_set = true;
 		break;
 	case OPT_VIOLATIONS:
-		errno = 0;
-		v = strtol(arg, &end, 10);
 		if (!strcmp(arg, "all"))
 			env.viol_list = VS_LIST_ALL;
-		else if (errno || *end || end == arg || v < 0 || v > INT_MAX)
-			argp_error(state, "invalid --violations '%s': give all or a number >= 0", arg);
+		else if (!num_in(arg, 0, INT_MAX, &v))
+			argp_error(state, "invalid --violations '%s': give all or a number from 0 to %d",
+				   name_safe(arg), INT_MAX);
 		else
 			env.viol_list = v;
 		break;
 	case 'u':
 		env.units = unit_parse(arg);
 		if (env.units < 0)
-			argp_error(state, "invalid unit '%s': use ns, us, ms or s", arg);
+			argp_error(state, "invalid unit '%s': use ns, us, ms or s", name_safe(arg));
 		break;
 	case OPT_LIST_RULES: rules_list(stdout); exit(PINSCOPE_EXIT_OK);
 	case OPT_LIST_HOOKS: hooks_list(stdout); exit(PINSCOPE_EXIT_OK);
 	case OPT_ENGINE:
 		if (checker_engine_parse(arg) < 0)
-			argp_error(state, "invalid engine '%s': use user or bpf", arg);
+			argp_error(state, "invalid engine '%s': use user or bpf", name_safe(arg));
 		env.engine = checker_engine_parse(arg);
 		env.engine_set = true;
 		break;
@@ -235,7 +244,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "kprobe"))
 			env.mode = MODE_KPROBE;
 		else
-			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe", arg);
+			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe",
+				   name_safe(arg));
 		env.live_opt = env.live_opt ?: "--mode";
 		break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
@@ -277,9 +287,66 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (state->arg_num == 1 && env.replay)
 			env.replay_path = arg;
 		else
-			argp_error(state, "unexpected argument '%s'", arg);
+			argp_error(state, "unexpected argument '%s'", name_safe(arg));
 		break;
 	default: return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* The option of the table named by the ASCII prefix name[0..len) (getopt takes
+ * abbreviations), or of short key c when name is NULL; NULL if none */
+static const struct argp_option *opt_find(const char *name, size_t len, int c)
+{
+	for (const struct argp_option *o = opts; o->name || o->key; o++)
+		if (name ? o->name && !strncmp(o->name, name, len) : o->key == c)
+			return o;
+	return NULL;
+}
+
+/*
+ * getopt prints an unknown option as it is ("unrecognized option '--X'"): one
+ * with a byte that str_safe() would escape (a terminal escape, invalid UTF-8)
+ * is said here, escaped, before argp sees it.  The words that are an option's
+ * value are skipped: a file name may hold any byte (its messages escape it).
+ */
+static int options_unknown(int argc, char **argv)
+{
+	static const char try_help[] = "Try `pinscope --help' or `pinscope --usage' for more "
+				       "information.\n";
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *w = argv[i];
+		const struct argp_option *o;
+
+		if (w[0] != '-' || !w[1])
+			continue;
+		if (w[1] == '-') {
+			size_t len = strcspn(w + 2, "=");
+
+			o = len ? opt_find(w + 2, len, 0) : NULL;
+			if (!o && strcmp(name_safe(w), w)) {
+				fprintf(stderr, "pinscope: unrecognized option '%s'\n%s", name_safe(w),
+					try_help);
+				return EINVAL;
+			}
+			i += o && o->arg && !w[2 + len];	/* its value is the next word */
+			continue;
+		}
+		for (const char *c = w + 1; *c; c++) {
+			char one[2] = { *c };
+
+			o = opt_find(NULL, 0, (unsigned char)*c);
+			if (!o && strcmp(name_safe(one), one)) {
+				fprintf(stderr, "pinscope: invalid option -- '%s'\n%s", name_safe(one),
+					try_help);
+				return EINVAL;
+			}
+			if (!o || o->arg) {
+				i += o && !c[1];	/* -d 5: the next word is the value */
+				break;
+			}
+		}
 	}
 	return 0;
 }
@@ -288,5 +355,5 @@ int options_parse(int argc, char **argv)
 {
 	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = doc };
 
-	return argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	return options_unknown(argc, argv) ?: argp_parse(&argp, argc, argv, 0, NULL, NULL);
 }

@@ -45,7 +45,7 @@ int evidence_dir_open(struct evidence *e)
 
 	e->dir_fd = -1;
 	if (err) {
-		fprintf(stderr, "Failed to create the evidence directory %s: %s: %s\n", e->dir,
+		fprintf(stderr, "Failed to create the evidence directory %s: %s: %s\n", name_safe(e->dir),
 			strerror(-err), dir_fix);
 		return err;
 	}
@@ -54,7 +54,7 @@ int evidence_dir_open(struct evidence *e)
 		err = -errno;
 		if (!lstat(e->dir, &st) && S_ISLNK(st.st_mode))
 			err = -ELOOP;	/* O_DIRECTORY says ENOTDIR first */
-		fprintf(stderr, "Failed to open the evidence directory %s: %s: %s\n", e->dir,
+		fprintf(stderr, "Failed to open the evidence directory %s: %s: %s\n", name_safe(e->dir),
 			err == -ELOOP ? "it is a symlink" : err == -ENOTDIR ? "not a directory" :
 			strerror(-err), dir_fix);
 		return err;
@@ -65,16 +65,16 @@ int evidence_dir_open(struct evidence *e)
 		err = -errno;
 	} else if (st.st_uid != geteuid()) {
 		fprintf(stderr, "Failed to use the evidence directory %s: it belongs to uid %u, not "
-			"to this process (uid %u): %s\n", e->dir, (unsigned)st.st_uid,
+			"to this process (uid %u): %s\n", name_safe(e->dir), (unsigned)st.st_uid,
 			(unsigned)geteuid(), dir_fix);
 		err = -EPERM;
 	} else if ((err = dir_has_entries(e->dir_fd)) > 0) {
 		fprintf(stderr, "Failed to use the evidence directory %s: it is not empty (nothing "
-			"there is replaced): %s\n", e->dir, dir_fix);
+			"there is replaced): %s\n", name_safe(e->dir), dir_fix);
 		err = -EEXIST;
 	}
 	if (err < 0 && err != -EPERM && err != -EEXIST)
-		fprintf(stderr, "Failed to read the evidence directory %s: %s\n", e->dir,
+		fprintf(stderr, "Failed to read the evidence directory %s: %s\n", name_safe(e->dir),
 			strerror(-err));
 	if (err) {
 		close(e->dir_fd);
@@ -91,7 +91,7 @@ static FILE *new_file(const struct evidence *e, const char *name)
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
 	if (!f) {
-		fprintf(stderr, "Failed to create %s/%s: %s: %s\n", e->dir, name, strerror(errno),
+		fprintf(stderr, "Failed to create %s/%s: %s: %s\n", name_safe(e->dir), name, strerror(errno),
 			dir_fix);
 		if (fd >= 0)
 			close(fd);
@@ -106,7 +106,7 @@ static int end_file(const struct evidence *e, const char *name, FILE *f)
 	if (fclose(f) && !err)
 		err = errno;
 	if (err)
-		fprintf(stderr, "Failed to write %s/%s: %s\n", e->dir, name, strerror(err));
+		fprintf(stderr, "Failed to write %s/%s: %s\n", name_safe(e->dir), name, strerror(err));
 	return -err;
 }
 

@@ -420,7 +420,7 @@ int report_html_check(const char *path, const char *input)
 	if (!input || !outfile_same(path, strcmp(input, "-") ? input : "/dev/stdin"))
 		return 0;
 	fprintf(stderr, "Failed to write HTML report %s: it is the trace being replayed; give "
-		"another file name\n", path);
+		"another file name\n", name_safe(path));
 	return -EINVAL;
 }
 
