@@ -423,22 +423,23 @@ run "--evidence in a missing directory" 1 -- "$bin" replay $early --evidence "$t
 	has "--evidence" "$tmp/err" "evidence directory .*/no/$escaped" && safe "--evidence" "$tmp/err" &&
 	ok "--evidence DIR: escaped in its message"
 n=0
-for o in -d -i -p -u --mode --metrics --engine --evidence-max --violations --ringbuf-size --require; do
+for o in -d -i -p -u --mode --metrics --engine --evidence-max --flight-events --violations --ringbuf-size --require; do
 	"$bin" $o "$esc" > "$tmp/out" 2>&1; rc=$?
 	[ $rc = 2 ] && grep -q "$escaped" "$tmp/out" && safe "$o" "$tmp/out" && n=$((n + 1)) ||
 		bad "$o VALUE: exit $rc, not escaped"
 done
-[ $n = 11 ] && ok "a bad option value (11 options): exit 2, escaped"
+[ $n = 12 ] && ok "a bad option value (12 options): exit 2, escaped"
 # numbers of options: decimal digits only, in range, the range in the message
 n=0
 for a in "-d 2147484|1 to 2147483" "-i +5|1 to 2147483" "-i ' 5'|1 to 2147483" "-p 2147483648|1 to 2147483647" \
 	 "--violations 2147483648|0 to 2147483647" "--evidence-max 1001|1 to 1000" \
-	 "--ringbuf-size 6144|4096 to 1073741824" "--metrics 65536|1..65535" "--metrics +80|1..65535"; do
+	 "--ringbuf-size 6144|4096 to 1073741824" "--metrics 65536|1..65535" "--metrics +80|1..65535" \
+	 "--flight-events +64|16 to 4096" "--flight-events 48|16 to 4096"; do
 	eval "\"\$bin\" ${a%|*}" > "$tmp/out" 2>&1; rc=$?
 	[ $rc = 2 ] && grep -q "${a#*|}" "$tmp/out" && n=$((n + 1)) ||
 		bad "option ${a%|*}: exit $rc, $(head -1 "$tmp/out")"
 done
-[ $n = 9 ] && ok "an option's number out of range or not decimal (9 cases): exit 2, its range said"
+[ $n = 11 ] && ok "an option's number out of range or not decimal (11 cases): exit 2, its range said"
 run "an unknown long option" 2 -- "$bin" "--x$esc" && has "unknown option" "$tmp/err" "'--x$escaped'" &&
 	safe "unknown option" "$tmp/err" && ok "an unknown option (getopt's message): escaped, exit 2"
 run "an unknown short option" 2 -- "$bin" -T$'\e' && has "unknown short option" "$tmp/err" "'\\\\x1b'" &&

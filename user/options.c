@@ -198,12 +198,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_EVIDENCE: env.evidence = arg; break;
 	case OPT_FLIGHT_EVENTS:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || v < PINSCOPE_FLIGHT_MIN ||
-		    v > PINSCOPE_FLIGHT_MAX || (v & (v - 1)))
+		if (!num_in(arg, PINSCOPE_FLIGHT_MIN, PINSCOPE_FLIGHT_MAX, &v) || (v & (v - 1)))
 			argp_error(state, "invalid --flight-events '%s': give a power of two from %d "
-				   "to %d", arg, PINSCOPE_FLIGHT_MIN, PINSCOPE_FLIGHT_MAX);
+				   "to %d", name_safe(arg), PINSCOPE_FLIGHT_MIN, PINSCOPE_FLIGHT_MAX);
 		env.flight_events = v;
 		env.live_opt = env.live_opt ?: "--flight-events";
 		break;
