@@ -21,8 +21,10 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializ
 # trace.dat (docs/input.md) through libtracecmd, which Debian ships without a
 # static library: the static binary (guests) links user/input/tracedat-none.c instead,
 # which says so when given a trace.dat.  This is the one place of that choice.
+# libseccomp confines the reader process of user/input/tracedat.c (user/input/confine.c,
+# docs/security.md): the static binary has neither.
 TRACEDAT_CFLAGS := -I/usr/include/trace-cmd -I/usr/include/tracefs -I/usr/include/traceevent
-TRACEDAT_LIBS := -ltracecmd -ltracefs -ltraceevent
+TRACEDAT_LIBS := -ltracecmd -ltracefs -ltraceevent -lseccomp
 USER_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm $(TRACEDAT_LIBS)
 STATIC_LIBS := -lbpf -lelf -lz -llzma -ljson-c -lm -lpthread
 
@@ -35,7 +37,7 @@ USER_CMD_SRCS := $(wildcard user/*.c)
 USER_SRCS := $(filter-out user/input/tracedat-none.c user/http/serve.c user/http/mhd.c \
 	user/http/none.c,$(USER_CMD_SRCS) $(wildcard $(USER_STAGES:%=user/%/*.c)))
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
-STATIC_OBJS := $(patsubst %/tracedat.o,%/tracedat-none.o,$(USER_OBJS))
+STATIC_OBJS := $(filter-out %/confine.o,$(patsubst %/tracedat.o,%/tracedat-none.o,$(USER_OBJS)))
 # the stages without the commands: what the unit tests and the bench link
 LIB_OBJS := $(filter-out $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_CMD_SRCS)),$(USER_OBJS))
 # unit tests beside their stage: tests/STAGE/test_*.c (tests/layout.sh)
@@ -50,7 +52,7 @@ TEST_LIB_OBJS := $(patsubst tests/%.c,$(OUTPUT)/tests/%.o,$(filter-out $(TEST_SR
 # install first (deps, test, demo) and clean are exempt; their sub-makes check.
 DEP_TOOLS := $(CLANG) $(BPFTOOL) $(CC)
 DEP_INCLUDE_DIRS ?= /usr/include /usr/local/include
-DEP_HEADERS := bpf/bpf_helpers.h bpf/libbpf.h gelf.h zlib.h json-c/json.h
+DEP_HEADERS := bpf/bpf_helpers.h bpf/libbpf.h gelf.h zlib.h json-c/json.h seccomp.h
 ifneq ($(filter check test-%,$(MAKECMDGOALS)),)
 DEP_HEADERS += cmocka.h
 endif
@@ -147,7 +149,13 @@ test-guest: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static
 test-unit: $(TEST_BINS) $(OUTPUT)/pinscope
 	$(Q)tests/run-unit.sh $(OUTPUT)
 
-test-cli: $(OUTPUT)/pinscope
+# tests/trust.sh: libtracecmd misbehaving in the trace.dat reader (LD_PRELOAD)
+$(OUTPUT)/tests/reader_hook.so: tests/input/reader_hook.c
+	$(call msg,TEST-SO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -shared -fPIC $< -o $@
+
+test-cli: $(OUTPUT)/pinscope $(OUTPUT)/tests/reader_hook.so
 	$(Q)tests/cli.sh $(OUTPUT)/pinscope
 	$(Q)tests/trust.sh $(OUTPUT)/pinscope
 	$(Q)tests/replay.sh $(OUTPUT)/pinscope

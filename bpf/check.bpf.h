@@ -15,6 +15,7 @@
 
 #include "maps.bpf.h"
 #include "hist.bpf.h"
+#include "flight.bpf.h"
 
 #define HELD_MASK (PINSCOPE_HELD_MAX - 1)
 
@@ -59,9 +60,9 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 
 	rule &= 7;
 	p->s->st.violated[rule]++;
-	p->s->op.vmask |= 1U << rule;
 	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
 	if (!r) {
+		p->s->op.vmask |= 1U << rule;
 		p->s->st.lost.ringbuf++;
 		return;
 	}
@@ -90,6 +91,9 @@ static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
 		n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
 		r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
 	}
+	if (p->live)	/* --evidence: the cpu's recent events after it (reads vmask) */
+		flight_send(p->s, r);
+	p->s->op.vmask |= 1U << rule;
 	bpf_ringbuf_submit(r, 0);
 }
 
@@ -1049,6 +1053,8 @@ static __always_inline void handle_on(void *ctx, const struct pinscope_event *e,
 {
 	struct ps p = { .ctx = ctx, .live = live, .e = e, .s = s };
 
+	if (live)
+		flight_record(e);	/* --evidence: the cpu's recent events */
 	s->st.events++;
 	switch (e->type) {
 	case PINSCOPE_EV_OP_BEGIN:	on_op_begin(&p); break;

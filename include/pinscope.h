@@ -197,6 +197,7 @@ enum pinscope_reason {
 
 enum pinscope_rec_type {
 	PINSCOPE_REC_VIOLATION = 1,
+	PINSCOPE_REC_WINDOW = 2,	/* struct pinscope_window (--evidence, live) */
 };
 
 struct pinscope_violation {
@@ -213,6 +214,36 @@ struct pinscope_violation {
 	__u32 nr_stack;		/* kernel frames in stack[], 0 in replay */
 	__u32 seq;		/* replay: the seq of the event that found it, live 0 */
 	__u64 stack[PINSCOPE_STACK_DEPTH];
+};
+
+/*
+ * The flight recorder (bpf/flight.bpf.h, live --evidence): each cpu's last
+ * events as the checker received them, in a ring of PINSCOPE_FLIGHT_MIN to
+ * PINSCOPE_FLIGHT_MAX slots (a power of two, --flight-events).  Time and pid
+ * are read by the recorder; the args are those of struct pinscope_event.
+ */
+#define PINSCOPE_FLIGHT_MIN	16
+#define PINSCOPE_FLIGHT_MAX	4096
+#define PINSCOPE_FLIGHT_DEFAULT	512
+
+struct pinscope_flight_ev {
+	__u64 ts_ns;
+	__u32 type;		/* enum pinscope_ev_type */
+	__u32 pid;		/* tgid, as the violation records give it */
+	__u64 arg[4];
+};
+
+/*
+ * One cpu's ring, and the record sent after each violation record (its
+ * first field tags it): the map value is sent as it is, the violation
+ * copied in.  Its size is that of n slots (the loader sizes the map value).
+ */
+struct pinscope_window {
+	__u32 type;		/* PINSCOPE_REC_WINDOW */
+	__u32 n;		/* slots of the ring */
+	__u64 head;		/* events recorded on this cpu: the newest is ev[(head - 1) % n] */
+	struct pinscope_violation v;	/* the violation it comes with */
+	struct pinscope_flight_ev ev[];	/* [n] */
 };
 
 /* count, sum and max first: within the reach of a BPF load's 16-bit

@@ -24,7 +24,9 @@
 #   a save, restore or migration, which a dom0 cannot do and a domU only
 #   with the toolstack's help: not among these runs, see docs/kernel.md)
 #   (each fault run: live and replay of its record reach the same verdict;
-#   the fault is back to "none" after each run)
+#   the fault is back to "none" after each run; it also runs with --evidence,
+#   and every snippet of the flight recorder replays to exit 3 with its rule
+#   alone, minimized: tests/evidence.sh --live)
 #
 # Usage: kernel/test-live.sh [--domu] [RUN...]
 #   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
@@ -139,7 +141,7 @@ for r in "${runs[@]}"; do
 		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
 	else
 		live_runs+=" json@$r"
-		conf+=(-c "PIN_FAULT_$r=$r")
+		conf+=(-c "PIN_FAULT_$r=$r" -c "LIVE_EVIDENCE_$r=1")
 	fi
 done
 OUTPUT=$OUTPUT "$REPO/guest/mkinitramfs.sh" -s live -w "$WORKLOAD" -p "$PINSCOPE_STATIC" \
@@ -181,6 +183,8 @@ else
 			log "check $r: switched on at run time, tracepoints run, expecting $rule only"
 			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
 				--expect-rule "$rule" --expect-fault "$r" || ok=0
+			log "check $r: its --evidence snippets replay to $rule alone"
+			tests/evidence.sh "$PINSCOPE_HOST" --live "$DIR/boot/$r.live-evidence" "$rule" || ok=0
 		fi
 		if [ $ok = 1 ]; then verdict[$r]=passed; else verdict[$r]="checks failed"; fi
 	done

@@ -16,11 +16,11 @@ check() {	# NAME PATTERN -- MAKE ARGS...
 }
 check "no clang, no bpftool" "Missing to build pinscope: /nonexistent/clang /nonexistent/bpftool.*make deps" -- \
 	CLANG=/nonexistent/clang BPFTOOL=/nonexistent/bpftool
-check "no libbpf-dev, json-c, libelf headers" "Missing to build pinscope: <bpf/bpf_helpers.h> <bpf/libbpf.h> <gelf.h> <zlib.h> <json-c/json.h>.*make deps" -- \
+check "no libbpf-dev, json-c, libelf, libseccomp headers" "Missing to build pinscope: <bpf/bpf_helpers.h> <bpf/libbpf.h> <gelf.h> <zlib.h> <json-c/json.h> <seccomp.h>.*make deps" -- \
 	DEP_INCLUDE_DIRS=/nonexistent
 mkdir -p "$tmp/inc/bpf" "$tmp/inc/json-c"	# everything but cmocka
 touch "$tmp/inc/bpf/bpf_helpers.h" "$tmp/inc/bpf/libbpf.h" "$tmp/inc/gelf.h" "$tmp/inc/zlib.h" \
-	"$tmp/inc/json-c/json.h"
+	"$tmp/inc/json-c/json.h" "$tmp/inc/seccomp.h"
 check "no cmocka for the tests" "Missing to build pinscope: <cmocka.h>\\." -- \
 	DEP_INCLUDE_DIRS="$tmp/inc" check
 totals build-hint

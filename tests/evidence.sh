@@ -7,8 +7,18 @@
 # without --evidence.  Then the directory rules: symlink, not empty, not owned, and
 # the options refused.
 # Usage: tests/evidence.sh PINSCOPE   (any user; root also checks a directory of another user)
+#        tests/evidence.sh PINSCOPE --live TAR RULE
+#   the evidence directory of a live run (`pinscope --evidence DIR`, tarred by
+#   guest/init/live.sh): at least one snippet, index.json's input "live", every
+#   snippet of RULE and checked as above, its line numbers those of its events
+#   in the flight recorder's window; ends with "N passed, M failed"
 . "$(dirname "$0")/lib.sh"
-bin=$(realpath "${1:?usage: $0 PINSCOPE}")
+bin=$(realpath "${1:?usage: $0 PINSCOPE [--live TAR RULE]}")
+live_tar=""
+if [ "${2:-}" = --live ]; then
+	live_tar=$(realpath "${3:?usage: $0 PINSCOPE --live TAR RULE}")
+	live_rule=${4:?usage: $0 PINSCOPE --live TAR RULE}
+fi
 cd "$(dirname "$0")/data" || exit 1
 MAX_LINES=300	# "at most a few hundred lines" per snippet (issue 26)
 
@@ -37,9 +47,17 @@ check_snippet() {
 		return
 	fi
 	ok "$name: replays to exit 3, $rule at pfn $pfn, no other rule"
-	# index.json's counts and line numbers: the input's own lines
+	# index.json's counts and line numbers: the input's own lines (live: the
+	# snippet's lines are those numbers' events, inside the window)
 	jq -r --argjson i "$i" '.evidence[$i].lines[]' "$dir/index.json" > "$tmp/nums"
-	awk 'NR == FNR { want[$1] = 1; next } FNR in want' "$tmp/nums" "$in" > "$tmp/orig"
+	if [ "$in" = live ]; then
+		cp "$tmp/lines" "$tmp/orig"
+		jq -e --argjson i "$i" '.evidence[$i] | .window as $w | .lines |
+			all(. >= $w.first_line and . <= $w.last_line) and . == (sort | unique)' \
+			"$dir/index.json" > /dev/null || : > "$tmp/orig"
+	else
+		awk 'NR == FNR { want[$1] = 1; next } FNR in want' "$tmp/nums" "$in" > "$tmp/orig"
+	fi
 	if [ "$n" = "$events" ] && [ "$(wc -l < "$tmp/nums")" = "$n" ] && [ "$n" -le "$window" ] &&
 	   [ "$n" -le "$MAX_LINES" ] && cmp -s "$tmp/lines" "$tmp/orig" &&
 	   [ "$(jq --argjson i "$i" '.evidence[$i] | .reproduced and .minimized' "$dir/index.json")" = true ]; then
@@ -59,6 +77,28 @@ check_snippet() {
 	done
 	$minimal && ok "$name: 1-minimal (each of its $n event lines is needed)"
 }
+
+# --live TAR RULE: a live run's evidence only
+if [ -n "$live_tar" ]; then
+	dir=$tmp/live label=live
+	mkdir "$dir" && tar -xf "$live_tar" -C "$dir" --strip-components=1 2>"$tmp/out" ||
+		BAD_SHOW=3 bad "live evidence: cannot untar $live_tar"
+	count=$(jq '.evidence | length' "$dir/index.json" 2>/dev/null)
+	kinds=$(jq -r '[.evidence[].invariant] | unique | join(",")' "$dir/index.json" 2>/dev/null)
+	if [ "${count:-0}" -ge 1 ] && [ "$kinds" = "$live_rule" ] &&
+	   [ "$(jq -r .input "$dir/index.json")" = live ]; then
+		ok "live evidence: $count snippets, all of $live_rule, index.json's input live"
+	else
+		bad "live evidence: ${count:-no} snippets of '$kinds' (want $live_rule), input" \
+			"$(jq -r .input "$dir/index.json" 2>/dev/null)"
+	fi
+	for ((i = 0; i < ${count:-0}; i++)); do
+		check_snippet live "$dir" "$i"
+	done
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+	exit
+fi
 
 nsnip=0 ntrace=0
 while IFS=$'\t' read -r file want rules source; do
@@ -150,10 +190,18 @@ expect "--evidence-max without --evidence: usage" 2 "needs --evidence" -- \
 	"$bin" replay "$viol" --evidence-max 2
 expect "--evidence with --engine bpf: usage" 2 "use --engine user" -- \
 	"$bin" replay "$viol" --evidence "$tmp/x2" --engine bpf
-expect "--evidence live: usage" 2 "for replay for now" -- "$bin" --evidence "$tmp/x3"
+expect "--evidence live in fentry mode: usage" 2 "needs tracepoints mode" -- \
+	"$bin" --evidence "$tmp/x3" --mode fentry
+expect "--flight-events not a power of two: usage" 2 "invalid --flight-events '100'" -- \
+	"$bin" --evidence "$tmp/x5" --flight-events 100
+expect "--flight-events without --evidence: usage" 2 "needs --evidence" -- \
+	"$bin" --flight-events 64
+expect "--flight-events in replay: usage" 2 "--flight-events is for live" -- \
+	"$bin" replay "$viol" --evidence "$tmp/x6" --flight-events 64
 expect "--evidence on a trace.dat: refused" 1 "trace-cmd report" -- \
 	"$bin" replay patched-6.1-live-early_unlock-window.dat --evidence "$tmp/x4"
-[ ! -e "$tmp/x1" ] && [ ! -e "$tmp/x2" ] && [ ! -e "$tmp/x4" ] &&
+[ ! -e "$tmp/x1" ] && [ ! -e "$tmp/x2" ] && [ ! -e "$tmp/x3" ] && [ ! -e "$tmp/x4" ] &&
+	[ ! -e "$tmp/x5" ] && [ ! -e "$tmp/x6" ] &&
 	ok "refused runs create no directory" || bad "a refused run created its directory"
 
 totals evidence " ($nsnip snippets of $ntrace violating traces)"

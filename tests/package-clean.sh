@@ -121,7 +121,7 @@ for t in $(sed -n 's/^Tests: *//p' debian/tests/control); do
 done
 # what --help, pinscope.8 and the --html page point to is installed
 names=$( { in_chroot "$c" no root:root pinscope --help; in_chroot "$c" no root:root sh -c 'zcat /usr/share/man/man8/pinscope.8.gz'
-	grep -o 'docs/[a-z]*\.md' user/html.c; } | grep -oE 'docs/[a-z]+\.md' | sort -u)
+	cat user/report/html.c || echo MISSING-HTML-SOURCE; } | grep -oE 'docs/[a-z]+\.md|MISSING-HTML-SOURCE' | sort -u)
 missing=""
 for n in $names; do
 	ls "$c/usr/share/doc/pinscope/$n" "$c/usr/share/doc/pinscope/$n.gz" 2> /dev/null | grep -q . || missing+=" $n"

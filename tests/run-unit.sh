@@ -2,7 +2,8 @@
 # Runs the cmocka test binaries of one or both tiers.
 # Usage: tests/run-unit.sh OUTPUT [TIERS]
 #   user: the trace parser, and the checker's tests on its user engine (no root)
-#   bpf:  the checker's tests on its bpf engine, the live handlers, kallsyms,
+#   bpf:  the checker's tests on its bpf engine, the live handlers and the flight
+#         recorder (live --evidence), kallsyms,
 #         operations running and live time slices read from BPF maps (root)
 #   default: "user bpf"
 . "$(dirname "$0")/lib.sh"
@@ -18,8 +19,9 @@ for tier in $tiers; do
 		[ -x "$t" ] || continue
 		case "$tier:$(basename "$t")" in
 		*:test_model|*:test_checker) CHECKER_ENGINE=$tier run "$t" ;;
-		bpf:test_hooks|bpf:test_ksyms|bpf:test_running|bpf:test_timeline) run "$t" ;;
-		user:test_hooks|user:test_ksyms|user:test_running|user:test_timeline|bpf:*) ;;
+		bpf:test_hooks|bpf:test_ksyms|bpf:test_running|bpf:test_timeline|bpf:test_flight)
+			PINSCOPE=$out/pinscope run "$t" ;;
+		user:test_hooks|user:test_ksyms|user:test_running|user:test_timeline|user:test_flight|bpf:*) ;;
 		user:*) run "$t" ;;	# any other test: the user tier
 		esac
 	done

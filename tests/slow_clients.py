@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Slow HTTP clients against `pinscope --metrics` (issue 25.8), loopback only.
 
-Usage: slow_clients.py PORT N FROM SECONDS [--deadline S]
+Usage: slow_clients.py PORT N FROM SECONDS [--deadline S | --reconnect]
   N clients connect to 127.0.0.1:PORT from FROM (one address, or "many":
   127.0.1.1, 127.0.1.2, ...), send a request line, then one header line every
-  4 s, never the blank line that ends the headers, for SECONDS at the most.
-  Meanwhile a normal scrape (GET /metrics from 127.0.0.1) every 3 s.
+  4 s, never the blank line that ends the headers, for SECONDS at the most;
+  with --reconnect each connects again as soon as the server closes it (the
+  server's connections stay full).  Meanwhile a normal scrape (GET /metrics
+  from 127.0.0.1) every 3 s.
 Exit 0 when every scrape answered 200 within 2 s and, with --deadline, the
 server closed every slow client within S seconds; what happened on stdout.
 """
@@ -13,11 +15,14 @@ import socket, sys, threading, time
 
 port, n, src, seconds = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 deadline = float(sys.argv[6]) if sys.argv[5:6] == ["--deadline"] else None
+reconnect = sys.argv[5:6] == ["--reconnect"]
 closed = {}			# client -> seconds after connecting when the server closed it
+closes = []			# every close by the server (--reconnect)
 start = time.monotonic()
 
 
-def slow(i):
+def slow_once(i):
+    """One connection of client i: True when the server closed it before the end"""
     s = socket.socket()
     s.bind((src if src != "many" else "127.0.1.%d" % (i + 1), 0))
     s.settimeout(4)
@@ -33,11 +38,19 @@ def slow(i):
                 pass
             s.sendall(b"X-Slow-%d: %d\r\n" % (i, int(time.monotonic() - t0)))
         else:
-            return
+            s.close()
+            return False
     except OSError:
         pass
     closed[i] = time.monotonic() - t0
+    closes.append(closed[i])
     s.close()
+    return True
+
+
+def slow(i):
+    while slow_once(i) and reconnect and time.monotonic() - start < seconds:
+        time.sleep(0.05)
 
 
 def scrape():
@@ -70,8 +83,13 @@ for t in threads:
     t.join(seconds + 5)
 held = [i for i in range(n) if i not in closed]
 late = [i for i, t in closed.items() if deadline and t > deadline]
-print("slow clients from %s: %d closed by the server (after %s s), %d held to the end" %
-      (src, len(closed), ", ".join("%.1f" % t for t in sorted(closed.values())) or "-", len(held)))
+if reconnect:
+    print("slow clients from %s, reconnecting: %d connections closed by the server" %
+          (src, len(closes)))
+else:
+    print("slow clients from %s: %d closed by the server (after %s s), %d held to the end" %
+          (src, len(closed), ", ".join("%.1f" % t for t in sorted(closed.values())) or "-",
+           len(held)))
 if deadline and (held or late):
     print("FAILED: the header deadline is %s s" % deadline)
     ok = False

@@ -355,6 +355,106 @@ run "endless piped trace.dat" 1 -- sh -c "{ printf '\027\010\104tracing6'; head 
 	has "endless piped trace.dat" "$tmp/err" 'Failed to spool trace <stdin> to a temporary file: it is more than 1024 MiB' &&
 	ok "a piped trace.dat of 1100 MiB: refused after 1024 MiB copied"
 
+# --- issue 25.4: nor loop, nor wait, nor do more than read it -----------------------------
+# reader_hook.so (LD_PRELOAD) stands in for libtracecmd misled by a crafted file: it waits for
+# ever, spins, or opens a socket (tests/input/reader_hook.c)
+hook=$(dirname "$bin")/tests/reader_hook.so
+dat=$data/sid-7.2-live-window.dat
+if [ -f "$hook" ]; then
+	READER_HOOK=wait LD_PRELOAD=$hook timeout -s KILL 40 "$bin" replay $dat > /dev/null 2> "$tmp/wait.err" &
+	waiter=$!
+	for _ in $(seq 50); do	# timeout -> pinscope -> its reader, once under its filter
+		reader=$(pgrep -P "$(pgrep -P $waiter)")
+		grep -q '^Seccomp:[[:space:]]*2' /proc/"$reader"/status 2> /dev/null && break
+		sleep 0.2
+	done
+	grep -q '^Seccomp:[[:space:]]*2' /proc/"$reader"/status 2> /dev/null &&
+		grep -qE '^Max cpu time +10 +11 +seconds' /proc/"$reader"/limits &&
+		ok "the trace.dat reader: under a seccomp filter, 10 s of CPU time" ||
+		bad "the trace.dat reader (pid ${reader:-none}): no seccomp filter or no CPU time limit"
+	run "reader that makes a system call outside the filter" 1 -- env READER_HOOK=socket \
+		LD_PRELOAD="$hook" "$bin" replay $dat &&
+		has "system call outside the filter" "$tmp/err" 'damaged or crafted \(the trace-cmd library made the system call socket \([0-9]+\) .*seccomp filter does not allow\): the replay is refused' &&
+		ok "a system call outside the reader's seccomp filter: exit 1, named, refused"
+	run "reader that spins" 1 -- env READER_HOOK=spin LD_PRELOAD="$hook" timeout -s KILL 30 \
+		prlimit --cpu=1 "$bin" replay $dat &&
+		has "reader that spins" "$tmp/err" 'damaged or crafted \(the trace-cmd library used the reader.s CPU time limit, 1 s, .*: an endless loop\)' &&
+		ok "a reader that spins: ended at its CPU time limit (here 1 s, inherited), exit 1"
+	wait $waiter; rc=$?
+	[ $rc = 1 ] && has "reader that waits" "$tmp/wait.err" 'made no progress for 10 s .*: the replay is refused' &&
+		ok "a reader that waits for ever: killed after 10 s without progress, exit 1" ||
+		bad "a reader that waits for ever: exit $rc (137: still waiting after 40 s)"
+else
+	bad "no $hook (make $hook)"
+fi
+
+# --- issue 25: strings from outside (file names, option values, environment) are escaped ------
+# terminal escapes (CSI, OSC title ... BEL) and a byte that is not UTF-8, in every message
+esc=$'x\e[2J\e]0;t\a\xff' escaped='x\\x1b\[2J\\x1b\]0;t\\x07\\xff'
+# safe NAME FILE...: each is valid UTF-8 without a control character but newline and tab
+safe() {
+	local name=$1; shift
+	python3 - "$@" > "$tmp/cmp" 2>&1 <<'PY' && return 0
+import sys
+for f in sys.argv[1:]:
+    t = open(f, "rb").read().decode("utf-8")
+    bad = [c for c in t if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
+    assert not bad, (f, bad[:5])
+PY
+	bad "$name: raw bytes"; sed 's/^/     | /' "$tmp/cmp" | tail -2
+	return 1
+}
+cp $clean "$tmp/$esc.trace"
+run "a file name with escapes, missing" 1 -- "$bin" replay "$tmp/nonexistent-$esc" &&
+	has "missing file" "$tmp/err" "Failed to open trace .*nonexistent-$escaped: No such file" &&
+	safe "missing file" "$tmp/err" && ok "a missing file's name: escaped in the message"
+run "a file name with escapes" 0 -- "$bin" replay -j "$tmp/$esc.trace" &&
+	json "file name in JSON" "$tmp/out" 'd["replay"]["file"].endswith("x\\x1b[2J\\x1b]0;t\\x07\\xff.trace")' &&
+	"$bin" replay "$tmp/$esc.trace" > "$tmp/text" 2>&1 && safe "file name in the report" "$tmp/text" "$tmp/out" &&
+	ok "a file name in the report (text, JSON): escaped"
+printf 'not a trace\n' > "$tmp/$esc.txt"
+run "a file name with escapes, not a trace" 1 -- "$bin" replay "$tmp/$esc.txt" &&
+	has "not a trace" "$tmp/err" "$escaped" && safe "not a trace" "$tmp/err" &&
+	ok "a file that is not a trace: its name escaped"
+run "--html in a missing directory" 1 -- "$bin" replay $clean --html "$tmp/no/$esc" &&
+	has "--html" "$tmp/err" "Failed to write HTML report .*/no/$escaped" && safe "--html" "$tmp/err" &&
+	ok "--html FILE: escaped in its message"
+run "--evidence in a missing directory" 1 -- "$bin" replay $early --evidence "$tmp/no/$esc" &&
+	has "--evidence" "$tmp/err" "evidence directory .*/no/$escaped" && safe "--evidence" "$tmp/err" &&
+	ok "--evidence DIR: escaped in its message"
+n=0
+for o in -d -i -p -u --mode --metrics --engine --evidence-max --flight-events --violations --ringbuf-size --require; do
+	"$bin" $o "$esc" > "$tmp/out" 2>&1; rc=$?
+	[ $rc = 2 ] && grep -q "$escaped" "$tmp/out" && safe "$o" "$tmp/out" && n=$((n + 1)) ||
+		bad "$o VALUE: exit $rc, not escaped"
+done
+[ $n = 12 ] && ok "a bad option value (12 options): exit 2, escaped"
+# numbers of options: decimal digits only, in range, the range in the message
+n=0
+for a in "-d 2147484|1 to 2147483" "-i +5|1 to 2147483" "-i ' 5'|1 to 2147483" "-p 2147483648|1 to 2147483647" \
+	 "--violations 2147483648|0 to 2147483647" "--evidence-max 1001|1 to 1000" \
+	 "--ringbuf-size 6144|4096 to 1073741824" "--metrics 65536|1..65535" "--metrics +80|1..65535" \
+	 "--flight-events +64|16 to 4096" "--flight-events 48|16 to 4096"; do
+	eval "\"\$bin\" ${a%|*}" > "$tmp/out" 2>&1; rc=$?
+	[ $rc = 2 ] && grep -q "${a#*|}" "$tmp/out" && n=$((n + 1)) ||
+		bad "option ${a%|*}: exit $rc, $(head -1 "$tmp/out")"
+done
+[ $n = 11 ] && ok "an option's number out of range or not decimal (11 cases): exit 2, its range said"
+run "an unknown long option" 2 -- "$bin" "--x$esc" && has "unknown option" "$tmp/err" "'--x$escaped'" &&
+	safe "unknown option" "$tmp/err" && ok "an unknown option (getopt's message): escaped, exit 2"
+run "an unknown short option" 2 -- "$bin" -T$'\e' && has "unknown short option" "$tmp/err" "'\\\\x1b'" &&
+	safe "unknown short option" "$tmp/err" && ok "an unknown short option: escaped, exit 2"
+run "an unexpected argument" 2 -- "$bin" replay a "$esc" && has "unexpected argument" "$tmp/err" "$escaped" &&
+	safe "unexpected argument" "$tmp/err" && ok "an unexpected argument: escaped"
+run "a file named like an option's value" 0 -- "$bin" replay --html "-$esc" "$tmp/$esc.trace" &&
+	[ -s "./-$esc" ] && ok "an --html value starting with - is still its value" && rm -f -- "./-$esc"
+if $root; then	# PINSCOPE_SYSFS_ROOT (tests' /sys) comes from the environment
+	mkdir -p "$tmp/sys$esc/hypervisor"; echo kvm > "$tmp/sys$esc/hypervisor/type"
+	run "an environment value" 5 -- env PINSCOPE_SYSFS_ROOT="$tmp/sys$esc" "$bin" -d 1 &&
+		has "environment value" "$tmp/err" "sys$escaped/hypervisor/type" && safe "environment" "$tmp/err" &&
+		ok "PINSCOPE_SYSFS_ROOT: escaped in live's refusal"
+fi
+
 # --- issue 25.8: SIGINT during a pipe's look-ahead does not wait for the writer --------------
 # a mainline trace (no patched event: the look-ahead reads on) from a writer that then holds
 # the pipe open 10 s; SIGINT: the lines read are judged at once, marked partial

@@ -8,7 +8,8 @@ pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcmock
       chromium fonts-dejavu-core	# tests/html_report.py renders the --html report
       libmicrohttpd-dev prometheus debhelper lintian man-db bash-completion
       mmdebstrap	# tests/package-clean.sh: clean Debian chroots
-      liblzma-dev libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd libclang-rt-14-dev)
+      liblzma-dev libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd libclang-rt-14-dev
+      libseccomp-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmd.h"
+#include "input/evidence.h"
 #include "live/interval.h"
 #include "options.h"
 #include "report/html.h"
@@ -100,4 +101,34 @@ int finish(struct report *rep)
 
 	report_out(rep, rc);
 	return write_html(rep, true) ? PINSCOPE_EXIT_ERROR : rc;
+}
+
+/* The snippets written (minimized before the report, which shows them); the
+ * replay's exit code stays unless this fails */
+void evidence_end(struct evidence *e, struct evidence_capture *cap, int *rc)
+{
+	size_t lines = 0;
+
+	if (*rc != PINSCOPE_EXIT_ERROR && evidence_write(e))
+		*rc = PINSCOPE_EXIT_ERROR;
+	else if (*rc != PINSCOPE_EXIT_ERROR) {
+		for (size_t i = 0; i < e->nr; i++)
+			lines += e->items[i].nr_lines;
+		fprintf(stderr, "pinscope: evidence: %zu snippet%s (%zu event lines) and index.json "
+			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, name_safe(e->dir));
+		if (e->no_window)
+			fprintf(stderr, "; %llu flight recorder window%s not sent (the ring "
+				"buffer was half full: a larger --ringbuf-size)",
+				(unsigned long long)e->no_window, e->no_window == 1 ? "" : "s");
+		if (e->unprintable)
+			fprintf(stderr, "; %llu recorded event%s with no trace line left out",
+				(unsigned long long)e->unprintable, e->unprintable == 1 ? "" : "s");
+		if (e->not_kept + e->over_items)
+			fprintf(stderr, "; %llu more violations not kept (--evidence-max %d per rule, "
+				"reason and stack)", (unsigned long long)(e->not_kept + e->over_items),
+				e->max);
+		fputc('\n', stderr);
+	}
+	evidence_capture_free(cap);
+	evidence_free(e);
 }

@@ -25,6 +25,12 @@ void stdout_close(void);
 /* The final report on stdout and --html; the exit code */
 int finish(struct report *rep);
 
+struct evidence;
+struct evidence_capture;
+/* --evidence: the snippets and index.json written, what was kept said on
+ * stderr; *rc becomes an error if that fails; cap and e freed */
+void evidence_end(struct evidence *e, struct evidence_capture *cap, int *rc);
+
 int cmd_live(void);
 int cmd_replay(void);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cmd.h"
+#include "input/evidence.h"
 #include "engine/loader.h"
 #include "http/serve.h"
 #include "live/interval.h"
@@ -18,6 +19,7 @@
 #include "live/xenguest.h"
 #include "options.h"
 #include "pinscope.skel.h"
+#include "report/evidence.h"
 #include "report/ksyms.h"
 #include "report/names.h"
 #include "report/timeline.h"
@@ -119,6 +121,41 @@ static int prove_visibility(struct pinscope_bpf *skel, struct visibility *v)
 	return 0;
 }
 
+/*
+ * --evidence DIR, live: the flight recorder on (--flight-events slots per
+ * cpu), each window record taken by the capture as it comes; tracepoints
+ * mode only (its events are the trace lines of the kernel patch).  NULL
+ * without --evidence or on error (*rc set).
+ */
+static struct evidence_capture *evidence_live(struct evidence *e, struct loader_cfg *cfg,
+					      struct viol_sink *sink, int *rc)
+{
+	struct evidence_capture *cap;
+
+	if (!env.evidence)
+		return NULL;
+	if (cfg->mode != MODE_TRACEPOINTS) {
+		fprintf(stderr, "Failed to start --evidence: this kernel runs in %s mode, whose "
+			"events (PAGE_EXIT, OP_END) have no trace line that replays; it needs "
+			"tracepoints mode (a kernel with kernel/patches): record a trace "
+			"(docs/input.md) and run 'pinscope replay TRACE --evidence DIR'\n",
+			loader_mode_name(cfg->mode));
+		*rc = PINSCOPE_EXIT_USAGE;
+		return NULL;
+	}
+	*e = (struct evidence){ .dir = env.evidence, .dir_fd = -1, .input = "live",
+				.max = env.evidence_max, .live = true };
+	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e);
+	if (!cap) {
+		*rc = PINSCOPE_EXIT_ERROR;
+		return NULL;
+	}
+	cfg->flight_n = env.flight_events ?: PINSCOPE_FLIGHT_DEFAULT;
+	sink->window = evidence_capture_window;
+	sink->window_ctx = cap;
+	return cap;
+}
+
 int cmd_live(void)
 {
 	struct loader_cfg cfg = {};
@@ -128,6 +165,8 @@ int cmd_live(void)
 	struct report rep = {};
 	struct visibility vis = {};
 	struct viol_sink sink = { .rep = &rep };
+	struct evidence ev = {};
+	struct evidence_capture *cap = NULL;
 	int rc = PINSCOPE_EXIT_ERROR;
 
 	if (env.engine_set) {
@@ -155,6 +194,8 @@ int cmd_live(void)
 	cfg.lean = env.lean;
 	cfg.want_stack = !env.no_stack;
 	cfg.ringbuf_size = env.ringbuf_size;
+	if (env.evidence && !(cap = evidence_live(&ev, &cfg, &sink, &rc)))
+		goto cleanup;
 	if (loader_open_load(&skel, &cfg))
 		goto cleanup;
 	mem_note("load");
@@ -182,7 +223,7 @@ int cmd_live(void)
 		http = serve_live(&env.listen, skel, &rep);
 		if (!http)
 			goto cleanup;
-		fprintf(stderr, "Serving GET /metrics on %s\n", env.metrics);
+		fprintf(stderr, "Serving GET /metrics on %s\n", name_safe(env.metrics));
 	}
 	if (!env.json && !env.prometheus)
 		fprintf(stderr, "Tracing the Xen PV pinning path%s... Hit Ctrl-C to end.\n",
@@ -196,8 +237,21 @@ int cmd_live(void)
 	ring_buffer__consume(rb);
 	if (read_report(skel, &rep))
 		goto cleanup;
+	if (cap) {
+		ev.no_window = skel->bss->flight_dropped;
+		if (evidence_capture_finish(cap))
+			goto cleanup;
+		rep.evidence = &ev;
+	}
 	rc = finish(&rep);
+	if (cap)
+		evidence_end(&ev, cap, &rc);
+	cap = NULL;
 cleanup:
+	if (cap) {
+		evidence_capture_free(cap);
+		evidence_free(&ev);
+	}
 	http_stop(http);
 	ring_buffer__free(rb);
 	loader_destroy(skel);

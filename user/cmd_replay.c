@@ -39,7 +39,7 @@ static void serve_replay(const struct report *rep, int *rc)
 		return;
 	}
 	fprintf(stderr, "Serving the replay's report on GET /metrics at %s until Ctrl-C\n",
-		env.metrics);
+		name_safe(env.metrics));
 	if (serve_report(&env.listen, rep, &exiting))
 		*rc = PINSCOPE_EXIT_ERROR;
 }
@@ -76,29 +76,6 @@ static struct evidence_capture *evidence_start(struct evidence *e, const struct 
 	sink->tap = evidence_capture_tap;
 	sink->tap_ctx = cap;
 	return cap;
-}
-
-/* The snippets written (minimized before the report, which shows them); the
- * replay's exit code stays unless this fails */
-static void evidence_end(struct evidence *e, struct evidence_capture *cap, int *rc)
-{
-	size_t lines = 0;
-
-	if (*rc != PINSCOPE_EXIT_ERROR && evidence_write(e))
-		*rc = PINSCOPE_EXIT_ERROR;
-	else if (*rc != PINSCOPE_EXIT_ERROR) {
-		for (size_t i = 0; i < e->nr; i++)
-			lines += e->items[i].nr_lines;
-		fprintf(stderr, "pinscope: evidence: %zu snippet%s (%zu event lines) and index.json "
-			"in %s", e->nr, e->nr == 1 ? "" : "s", lines, e->dir);
-		if (e->not_kept + e->over_items)
-			fprintf(stderr, "; %llu more violations not kept (--evidence-max %d per rule, "
-				"reason and stack)", (unsigned long long)(e->not_kept + e->over_items),
-				e->max);
-		fputc('\n', stderr);
-	}
-	evidence_capture_free(cap);
-	evidence_free(e);
 }
 
 /*

@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,9 @@
 #include "report/units.h"
 #include "report/verdict.h"
 #include "version.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)	/* a number's macro as a string, in --help */
 
 struct env env = { .viol_list = VS_LIST_DEFAULT, .evidence_max = EVIDENCE_MAX_DEFAULT };
 
@@ -43,8 +47,8 @@ static const char doc[] =
 "the rules checked: not the rules not visible or not exercised, not the input\n"
 "lost; --require gates on those), 1 runtime error, 2 usage error, 3 a rule was\n"
 "violated, 4 inconclusive (no pin/unpin operation judged, or --require not\n"
-"met), 5 not a Xen PV guest (live tracing). The last line of a report says\n"
-"what was judged.\n"
+"met), 5 not a Xen PV guest (live tracing). The first line of a text report\n"
+"after its title says what was judged (the verdict).\n"
 "\n"
 "EXAMPLES:\n"
 "    pinscope                  # attach (mode probed), report on Ctrl-C\n"
@@ -67,7 +71,7 @@ static const char doc[] =
 
 enum { OPT_MODE = 256, OPT_NO_STACK, OPT_RINGBUF_SIZE, OPT_VIOLATIONS, OPT_VIOLATIONS_LIVE,
        OPT_HTML, OPT_PROMETHEUS, OPT_METRICS, OPT_ENGINE, OPT_LIST_RULES, OPT_LIST_HOOKS,
-       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE, OPT_SUMMARY };
+       OPT_LEAN, OPT_EVIDENCE, OPT_EVIDENCE_MAX, OPT_REQUIRE, OPT_SUMMARY, OPT_FLIGHT_EVENTS };
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", 0 },
@@ -101,11 +105,14 @@ static const struct argp_option opts[] = {
 	{ "require", OPT_REQUIRE, "WHAT", 0, "A clean verdict must also have: visible (every rule "
 	  "visible), exact (every rule checked exactly), no-loss (no input lost); comma-separated; "
 	  "else exit 4 (docs/verdict.md)", 0 },
-	{ "evidence", OPT_EVIDENCE, "DIR", 0, "replay: write into DIR (new, or empty and yours) "
+	{ "evidence", OPT_EVIDENCE, "DIR", 0, "Write into DIR (new, or empty and yours) "
 	  "each violation kept as the smallest trace that replays to it, and index.json "
-	  "(docs/evidence.md)", 0 },
+	  "(docs/evidence.md); live: tracepoints mode, from the flight recorder", 0 },
 	{ "evidence-max", OPT_EVIDENCE_MAX, "N", 0, "With --evidence: at most N snippets per rule, "
 	  "reason and stack (default 1)", 0 },
+	{ "flight-events", OPT_FLIGHT_EVENTS, "N", 0, "Live, with --evidence: the flight recorder "
+	  "keeps each cpu's last N events, a power of two from " STR(PINSCOPE_FLIGHT_MIN) " to "
+	  STR(PINSCOPE_FLIGHT_MAX) " (default " STR(PINSCOPE_FLIGHT_DEFAULT) ")", 0 },
 	{ "list-rules", OPT_LIST_RULES, NULL, 0, "Print the rules and how each source checks them", 0 },
 	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "Print the hooks: program, section, target, modes", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output and memory use at start-up", 0 },
@@ -113,22 +120,35 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_seconds(const char *arg, struct argp_state *state, const char *what)
+/* arg as a whole number in [min, max]: decimal digits only (no sign, no space, no
+ * suffix), never wrapped; false if not */
+static bool num_in(const char *arg, long min, long max, long *v)
 {
 	char *end;
-	long v;
 
+	if (!arg[0] || strspn(arg, "0123456789") != strlen(arg))
+		return false;
 	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || v > INT_MAX / 1000)
-		argp_error(state, "invalid %s '%s': give a whole number of seconds > 0", what, arg);
+	*v = strtol(arg, &end, 10);
+	return !errno && *v >= min && *v <= max;
+}
+
+/* -d, -i: seconds, their milliseconds an int (the poll timeout) */
+#define SECONDS_MAX	(INT_MAX / 1000)
+
+static long parse_seconds(const char *arg, struct argp_state *state, const char *what)
+{
+	long v = 0;
+
+	if (!num_in(arg, 1, SECONDS_MAX, &v))
+		argp_error(state, "invalid %s '%s': give a whole number of seconds from 1 to %d", what,
+			   name_safe(arg), SECONDS_MAX);
 	return v;
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long v;
+	long v = 0;
 
 	switch (key) {
 	case 'd':
@@ -140,10 +160,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.live_opt = env.live_opt ?: "-i/--interval";
 		break;
 	case 'p':
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v <= 0 || v > INT_MAX)
-			argp_error(state, "invalid PID '%s'", arg);
+		if (!num_in(arg, 1, INT_MAX, &v))
+			argp_error(state, "invalid PID '%s': give a number from 1 to %d", name_safe(arg),
+				   INT_MAX);
 		env.pid = v;
 		break;
 	case 'T': env.timestamp = true; break;
@@ -154,7 +173,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		char err[128];
 
 		if (http_parse_listen(arg, &env.listen, err, sizeof(err)))
-			argp_error(state, "invalid --metrics '%s': %s", arg, err);
+			argp_error(state, "invalid --metrics '%s': %s", name_safe(arg),
+				   name_safe(err));
 		env.metrics = arg;
 		break;
 	}
@@ -162,11 +182,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_NO_STACK: env.no_stack = true; break;
 	case OPT_LEAN: env.lean = PINSCOPE_LEAN_ALL; break;
 	case OPT_RINGBUF_SIZE:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v < 4096 || v > (1L << 30) || (v & (v - 1)))
+		if (!num_in(arg, 4096, 1L << 30, &v) || (v & (v - 1)))
 			argp_error(state, "invalid ring buffer size '%s': give a power of two from "
-				   "4096 to 1073741824 bytes", arg);
+				   "4096 to 1073741824 bytes", name_safe(arg));
 		env.ringbuf_size = v;
 		break;
 	case OPT_VIOLATIONS_LIVE: env.viol_live = true; break;
@@ -175,39 +193,43 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_REQUIRE:
 		if (verdict_require_parse(arg) < 0)
 			argp_error(state, "invalid --require '%s': give visible, exact or no-loss, "
-				   "comma-separated", arg);
+				   "comma-separated", name_safe(arg));
 		env.require |= verdict_require_parse(arg);
 		break;
 	case OPT_EVIDENCE: env.evidence = arg; break;
+	case OPT_FLIGHT_EVENTS:
+		if (!num_in(arg, PINSCOPE_FLIGHT_MIN, PINSCOPE_FLIGHT_MAX, &v) || (v & (v - 1)))
+			argp_error(state, "invalid --flight-events '%s': give a power of two from %d "
+				   "to %d", name_safe(arg), PINSCOPE_FLIGHT_MIN, PINSCOPE_FLIGHT_MAX);
+		env.flight_events = v;
+		env.live_opt = env.live_opt ?: "--flight-events";
+		break;
 	case OPT_EVIDENCE_MAX:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || v < 1 || v > EVIDENCE_MAX_LIMIT)
+		if (!num_in(arg, 1, EVIDENCE_MAX_LIMIT, &v))
 			argp_error(state, "invalid --evidence-max '%s': give a number from 1 to %d",
-				   arg, EVIDENCE_MAX_LIMIT);
+				   name_safe(arg), EVIDENCE_MAX_LIMIT);
 		env.evidence_max = v;
 		env.evidence_max_set = true;
 		break;
 	case OPT_VIOLATIONS:
-		errno = 0;
-		v = strtol(arg, &end, 10);
 		if (!strcmp(arg, "all"))
 			env.viol_list = VS_LIST_ALL;
-		else if (errno || *end || end == arg || v < 0 || v > INT_MAX)
-			argp_error(state, "invalid --violations '%s': give all or a number >= 0", arg);
+		else if (!num_in(arg, 0, INT_MAX, &v))
+			argp_error(state, "invalid --violations '%s': give all or a number from 0 to %d",
+				   name_safe(arg), INT_MAX);
 		else
 			env.viol_list = v;
 		break;
 	case 'u':
 		env.units = unit_parse(arg);
 		if (env.units < 0)
-			argp_error(state, "invalid unit '%s': use ns, us, ms or s", arg);
+			argp_error(state, "invalid unit '%s': use ns, us, ms or s", name_safe(arg));
 		break;
 	case OPT_LIST_RULES: rules_list(stdout); exit(PINSCOPE_EXIT_OK);
 	case OPT_LIST_HOOKS: hooks_list(stdout); exit(PINSCOPE_EXIT_OK);
 	case OPT_ENGINE:
 		if (checker_engine_parse(arg) < 0)
-			argp_error(state, "invalid engine '%s': use user or bpf", arg);
+			argp_error(state, "invalid engine '%s': use user or bpf", name_safe(arg));
 		env.engine = checker_engine_parse(arg);
 		env.engine_set = true;
 		break;
@@ -219,7 +241,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "kprobe"))
 			env.mode = MODE_KPROBE;
 		else
-			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe", arg);
+			argp_error(state, "invalid mode '%s': use tracepoints, fentry or kprobe",
+				   name_safe(arg));
 		env.live_opt = env.live_opt ?: "--mode";
 		break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
@@ -236,9 +259,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   "--prometheus");
 		if (env.evidence_max_set && !env.evidence)
 			argp_error(state, "--evidence-max needs --evidence DIR");
-		if (env.evidence && !env.replay)
-			argp_error(state, "--evidence is for replay for now: record a trace (docs/input.md) "
-				   "and run 'pinscope replay TRACE --evidence DIR'");
+		if (env.flight_events && !env.evidence)
+			argp_error(state, "--flight-events needs --evidence DIR");
+		/* the snippets are tracefs lines of the kernel patch's events: the
+		 * stock modes' PAGE_EXIT and OP_END have none (docs/evidence.md) */
+		if (env.evidence && !env.replay && env.mode != MODE_AUTO &&
+		    env.mode != MODE_TRACEPOINTS)
+			argp_error(state, "--evidence live needs tracepoints mode (a kernel with "
+				   "kernel/patches): the events of --mode %s have no trace line to "
+				   "replay; record a trace and run 'pinscope replay TRACE --evidence DIR'",
+				   loader_mode_name(env.mode));
 		if (env.evidence && env.engine == CHECKER_BPF)
 			argp_error(state, "--evidence takes each violation's window as its record comes, "
 				   "which the bpf engine delivers a batch later: use --engine user");
@@ -254,9 +284,66 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (state->arg_num == 1 && env.replay)
 			env.replay_path = arg;
 		else
-			argp_error(state, "unexpected argument '%s'", arg);
+			argp_error(state, "unexpected argument '%s'", name_safe(arg));
 		break;
 	default: return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* The option of the table named by the ASCII prefix name[0..len) (getopt takes
+ * abbreviations), or of short key c when name is NULL; NULL if none */
+static const struct argp_option *opt_find(const char *name, size_t len, int c)
+{
+	for (const struct argp_option *o = opts; o->name || o->key; o++)
+		if (name ? o->name && !strncmp(o->name, name, len) : o->key == c)
+			return o;
+	return NULL;
+}
+
+/*
+ * getopt prints an unknown option as it is ("unrecognized option '--X'"): one
+ * with a byte that str_safe() would escape (a terminal escape, invalid UTF-8)
+ * is said here, escaped, before argp sees it.  The words that are an option's
+ * value are skipped: a file name may hold any byte (its messages escape it).
+ */
+static int options_unknown(int argc, char **argv)
+{
+	static const char try_help[] = "Try `pinscope --help' or `pinscope --usage' for more "
+				       "information.\n";
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *w = argv[i];
+		const struct argp_option *o;
+
+		if (w[0] != '-' || !w[1])
+			continue;
+		if (w[1] == '-') {
+			size_t len = strcspn(w + 2, "=");
+
+			o = len ? opt_find(w + 2, len, 0) : NULL;
+			if (!o && strcmp(name_safe(w), w)) {
+				fprintf(stderr, "pinscope: unrecognized option '%s'\n%s", name_safe(w),
+					try_help);
+				return EINVAL;
+			}
+			i += o && o->arg && !w[2 + len];	/* its value is the next word */
+			continue;
+		}
+		for (const char *c = w + 1; *c; c++) {
+			char one[2] = { *c };
+
+			o = opt_find(NULL, 0, (unsigned char)*c);
+			if (!o && strcmp(name_safe(one), one)) {
+				fprintf(stderr, "pinscope: invalid option -- '%s'\n%s", name_safe(one),
+					try_help);
+				return EINVAL;
+			}
+			if (!o || o->arg) {
+				i += o && !c[1];	/* -d 5: the next word is the value */
+				break;
+			}
+		}
 	}
 	return 0;
 }
@@ -265,5 +352,5 @@ int options_parse(int argc, char **argv)
 {
 	static const struct argp argp = { .options = opts, .parser = parse_arg, .doc = doc };
 
-	return argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	return options_unknown(argc, argv) ?: argp_parse(&argp, argc, argv, 0, NULL, NULL);
 }

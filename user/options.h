@@ -34,7 +34,8 @@ struct env {
 	bool engine_set;
 	__u32 require;		/* --require: enum verdict_require */
 	bool summary;		/* --summary */
-	const char *evidence;	/* replay --evidence DIR */
+	const char *evidence;	/* --evidence DIR */
+	__u32 flight_events;	/* --flight-events: flight recorder slots per cpu, 0: default */
 	int evidence_max;	/* --evidence-max: snippets per rule, reason and stack */
 	bool evidence_max_set;
 	const char *live_opt;	/* the first live-only option given, for replay's refusal */

@@ -46,6 +46,9 @@
 #                       the freezer leaves no user process in execve() or
 #                       fork() across a suspend (docs/kernel.md)
 #   SPARE_MM_PARAM      default /sys/module/kernel/parameters/xen_pin_spare_mm
+#   LIVE_EVIDENCE_NAME  1: the "json@NAME" run also writes --evidence
+#                       /tmp/evidence (the flight recorder's snippets), sent
+#                       as a tar in section NAME.live-evidence
 # Sections (rc = exit code of the command):
 #   skipped             only if the image has no /bin/pinscope (scenario rc 0)
 #   pinscope-help       pinscope --help
@@ -68,6 +71,8 @@
 #                       (kind, seconds waited, online cpus and the clock
 #                       before and after, the kernel's suspend/resume lines;
 #                       rc 1 if it never resumed within SUSPEND_TIMEOUT)
+#   NAME.live-evidence  LIVE_EVIDENCE_NAME=1: the run's --evidence directory,
+#                       tar (gzip-base64)
 #   NAME.pin-fault      PIN_FAULT_NAME set: the parameter read back after
 #                       the write, then the kernel's message (rc 1 and the
 #                       run skipped if the mode did not take)
@@ -245,7 +250,12 @@ live_json() {
 	_p=${1:-}
 	if [ $# -ge 2 ]; then _a=$2; else _a=$PINSCOPE_ARGS; fi
 	_fault=""	# not _f: proc_links (wait_attached) loops with that name
-	[ -n "$_p" ] && eval "_fault=\${PIN_FAULT_${_p%.}-}"
+	_ev=""
+	[ -n "$_p" ] && eval "_fault=\${PIN_FAULT_${_p%.}-}; _ev=\${LIVE_EVIDENCE_${_p%.}-}"
+	if [ "$_ev" = 1 ]; then
+		rm -rf /tmp/evidence /tmp/evidence.tar
+		_a="$_a --evidence /tmp/evidence"
+	fi
 	if [ -n "$_fault" ] && ! pin_fault "$_p" "$_fault"; then
 		return 0
 	fi
@@ -287,6 +297,10 @@ live_json() {
 	emit_text "${_p}live-json-stderr" /tmp/live.err $prc
 	# a run that never attached wrote no page: no section (an empty one does not decode)
 	[ ! -s /tmp/live.html ] || emit_b64 "${_p}live-html" /tmp/live.html $prc
+	if [ "$_ev" = 1 ]; then
+		tar -cf /tmp/evidence.tar -C /tmp evidence
+		emit_b64 "${_p}live-evidence" /tmp/evidence.tar $?
+	fi
 	if [ "$traced" = 1 ] && [ "$attached" = 1 ]; then
 		trace_emit_setup "${_p}live-trace"
 		trace_stop_emit "${_p}live-trace"

@@ -36,7 +36,8 @@ $(FUZZ_DIR)/fuzz_replay: tests/fuzz/fuzz_replay.c tests/fuzz/replay_one.h $(FUZZ
 
 # trace.dat through the reader child of user/input/tracedat.c and libtracecmd
 # (not instrumented; its crashes stay in the child: tests/fuzz/fuzz_tracedat.c)
-FUZZ_TRACEDAT_SRCS := $(filter-out user/input/tracedat-none.c,$(FUZZ_SRCS)) user/input/tracedat.c
+FUZZ_TRACEDAT_SRCS := $(filter-out user/input/tracedat-none.c,$(FUZZ_SRCS)) user/input/tracedat.c \
+	user/input/confine.c
 $(FUZZ_DIR)/fuzz_tracedat: tests/fuzz/fuzz_tracedat.c tests/fuzz/replay_one.h $(FUZZ_TRACEDAT_SRCS) $(FUZZ_CHECKER) $(OUTPUT)/pinscope.skel.h | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) $(FUZZ_LIBS) $(TRACEDAT_LIBS) -o $@

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* libFuzzer: the text trace parser on one line (user/input/trace.c) */
+/*
+ * libFuzzer: the text trace parser on one line (user/input/trace.c), which
+ * must agree with the simple parser it replaced (tests/input/trace_oracle.c):
+ * the same class, event and error text, or abort
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "input/input.h"
 #include "input/trace.h"
+#include "../input/trace_oracle.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pinscope_event ev;
-	char err[160], *line;
+	struct pinscope_event ev, ev_old;
+	char err[160], err_old[160], *line;
+	enum trace_line c, c_old;
 
 	if (size > INPUT_LINE_MAX)
 		return 0;
@@ -18,9 +24,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(line, data, size);
 	line[size] = 0;
-	trace_line_caps(line, NULL);
-	if (trace_parse_line(line, &ev, err, sizeof(err)) == TRACE_LINE_BAD && !memchr(err, 0, sizeof(err)))
+	bool lock, lock_old;
+
+	if (trace_line_caps(line, &lock) != oracle_line_caps(line, &lock_old) || lock != lock_old)
 		abort();
+	memset(&ev, 0, sizeof(ev));
+	memset(&ev_old, 0, sizeof(ev_old));
+	c = trace_parse_line(line, &ev, err, sizeof(err));
+	c_old = oracle_parse_line(line, &ev_old, err_old, sizeof(err_old));
+	if (c == TRACE_LINE_BAD && !memchr(err, 0, sizeof(err)))
+		abort();
+	if (c != c_old || (c == TRACE_LINE_EVENT && memcmp(&ev, &ev_old, sizeof(ev))) ||
+	    (c == TRACE_LINE_BAD && strcmp(err, err_old)))
+		abort();	/* the fast path decided otherwise than the old parser */
 	free(line);
 	return 0;
 }

@@ -58,6 +58,8 @@ static void test_refused(void **state)
 {
 	refused("0", "not a number in 1..65535");
 	refused("65536", "not a number in 1..65535");
+	refused("+80", "not a number in 1..65535");
+	refused("127.0.0.1: 80", "not a number in 1..65535");
 	refused("127.0.0.1:", "not a number");
 	refused("127.0.0.1:http", "not a number");
 	refused(":9464", "no address before ':'");

@@ -75,6 +75,30 @@ static int size_cpu_maps(struct pinscope_bpf *skel, enum pinscope_mode mode)
 	return err;
 }
 
+/*
+ * The flight recorder (bpf/flight.bpf.h): one ring of flight_n slots per
+ * possible cpu, its value sized to them; without it one header-sized entry
+ */
+static int size_flight(struct pinscope_bpf *skel, const struct loader_cfg *cfg)
+{
+	int n = cfg->flight_n ? libbpf_num_possible_cpus() : 1;
+	int err;
+
+	if (n < 0) {
+		fprintf(stderr, "Failed to count the possible cpus: %s\n", strerror(-n));
+		return n;
+	}
+	skel->rodata->flight_n = cfg->flight_n;
+	err = bpf_map__set_max_entries(skel->maps.flight, n);
+	if (!err)
+		err = bpf_map__set_value_size(skel->maps.flight, sizeof(struct pinscope_window) +
+					      cfg->flight_n * sizeof(struct pinscope_flight_ev));
+	if (err)
+		fprintf(stderr, "Failed to size the flight recorder to %u events on %d cpus: %s\n",
+			cfg->flight_n, n, strerror(-err));
+	return err;
+}
+
 int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 {
 	struct pinscope_bpf *skel;
@@ -109,6 +133,8 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 		}
 	}
 	err = size_cpu_maps(skel, cfg->mode);
+	if (!err)
+		err = size_flight(skel, cfg);
 	if (err) {
 		pinscope_bpf__destroy(skel);
 		return err;
@@ -163,9 +189,11 @@ void loader_arm(struct pinscope_bpf *skel)
 	__atomic_store_n(&skel->bss->armed, true, __ATOMIC_RELEASE);
 }
 
+/* A violation record dropped (not the flight recorder's windows that follow them) */
 static int count_record(void *ctx, void *data, size_t size)
 {
-	(*(__u64 *)ctx)++;
+	if (size >= sizeof(__u32) && *(__u32 *)data == PINSCOPE_REC_VIOLATION)
+		(*(__u64 *)ctx)++;
 	return 0;
 }
 
@@ -207,6 +235,7 @@ int loader_restart(struct pinscope_bpf *skel, __u64 *dropped)
 	}
 	skel->bss->nr_busy = 0;
 	skel->bss->procs_map_full = false;
+	skel->bss->flight_dropped = 0;
 	loader_arm(skel);
 	return 0;
 }

@@ -33,6 +33,7 @@ struct loader_cfg {
 	bool want_stack;
 	bool flush_exit;	/* tracepoints mode: fexit/xen_mc_flush attachable */
 	__u32 ringbuf_size;	/* bytes of the violation ring buffer, 0: the map's default */
+	__u32 flight_n;		/* flight recorder slots per cpu (power of two), 0: none */
 };
 
 const char *loader_mode_name(enum pinscope_mode mode);

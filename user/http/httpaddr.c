@@ -33,7 +33,8 @@ int http_parse_listen(const char *arg, struct http_listen *out, char *err, size_
 	}
 	errno = 0;
 	p = strtol(port, &end, 10);
-	if (errno || end == port || *end || p < 1 || p > 65535) {
+	if (errno || end == port || *end || strspn(port, "0123456789") != strlen(port) || p < 1 ||
+	    p > 65535) {	/* digits only: strtol would take " 80", "+80" */
 		snprintf(err, errlen, "port '%s' is not a number in 1..65535", port);
 		return -EINVAL;
 	}

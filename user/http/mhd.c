@@ -6,12 +6,17 @@
  * wait for a scrape).  OpenMetrics 1.0 when the Accept header names it
  * (Prometheus does), the 0.0.4 text format otherwise.
  *
- * Slow or many clients cannot keep a scrape out (issue 25.8): at most
+ * Slow or many clients cannot keep a scrape out (issue 25): at most
  * HTTP_CONN_PER_IP connections from one address and HTTP_CONN_MAX in all, and
  * a request's headers must be complete HTTP_HEADER_DEADLINE_S seconds after
  * the connection (or its last answer): libmicrohttpd's timeout is one of
  * idleness, which a header line every few seconds resets, so a watchdog
- * thread shuts the sockets that are past the deadline down.
+ * thread shuts the sockets that are past the deadline down.  Clients from
+ * many addresses can still hold every connection: libmicrohttpd takes one
+ * more (HTTP_CONN_MAX + 1), and a connection that takes the last free one
+ * shuts down the one that has waited longest for its request's headers, so
+ * that there is always one for the next client (a scrape sends its headers
+ * at once and is then no longer waiting).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,11 +28,13 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include "http/http.h"
+#include "report/names.h"
 
 #define HTTP_CONN_MAX		32
 #define HTTP_CONN_PER_IP	4
 #define HTTP_HEADER_DEADLINE_S	5
 #define HTTP_IDLE_TIMEOUT_S	10
+#define HTTP_CONN_SLOTS		(HTTP_CONN_MAX + 1)	/* one always free */
 
 /* A connection waiting for a request's headers since start */
 struct conn {
@@ -44,7 +51,7 @@ struct http_server {
 	pthread_cond_t wake;
 	pthread_t watchdog;
 	bool stopping, watching;
-	struct conn conns[HTTP_CONN_MAX];
+	struct conn conns[HTTP_CONN_SLOTS];
 };
 
 static double since(const struct timespec *t)
@@ -65,6 +72,7 @@ static void log_limited(void *cls, const char *fmt, va_list ap)
 	static struct timespec last;
 	static unsigned long dropped;
 	static bool once;
+	char msg[512], safe[sizeof(msg) * 4];
 
 	if (once && since(&last) < 10) {	/* MHD's thread, or the starting one: never both */
 		dropped++;
@@ -72,11 +80,38 @@ static void log_limited(void *cls, const char *fmt, va_list ap)
 	}
 	once = true;
 	clock_gettime(CLOCK_MONOTONIC, &last);
+	/* a message may quote what a client sent: escaped, one line */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (size_t n = strlen(msg); n && msg[n - 1] == '\n'; n--)
+		msg[n - 1] = 0;
 	fprintf(stderr, "pinscope: metrics server: ");
 	if (dropped)
 		fprintf(stderr, "(%lu messages left out) ", dropped);
 	dropped = 0;
-	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "%s\n", str_safe(safe, sizeof(safe), msg, sizeof(msg)));
+}
+
+/* The slots all taken (the last by new): the connection other than new waiting
+ * longest for its headers is shut down (MHD then closes it and frees its slot);
+ * s->lock held */
+static void evict_oldest(struct http_server *s, const struct conn *new)
+{
+	struct conn *old = NULL;
+
+	for (int i = 0; i < HTTP_CONN_SLOTS; i++) {
+		struct conn *k = &s->conns[i];
+
+		if (!k->used)
+			return;
+		if (k != new && k->waiting && (!old || k->start.tv_sec < old->start.tv_sec ||
+				   (k->start.tv_sec == old->start.tv_sec &&
+				    k->start.tv_nsec < old->start.tv_nsec)))
+			old = k;
+	}
+	if (old) {
+		shutdown(old->fd, SHUT_RDWR);
+		old->waiting = false;	/* once */
+	}
 }
 
 /* MHD_OPTION_NOTIFY_CONNECTION: a slot for each connection while it is open */
@@ -89,13 +124,14 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
 
 	pthread_mutex_lock(&s->lock);
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		for (int i = 0; i < HTTP_CONN_MAX && !k; i++)
+		for (int i = 0; i < HTTP_CONN_SLOTS && !k; i++)
 			if (!s->conns[i].used)
 				k = &s->conns[i];
-		if (k && fd) {	/* never more than HTTP_CONN_MAX: MHD_OPTION_CONNECTION_LIMIT */
+		if (k && fd) {	/* never more than HTTP_CONN_SLOTS: MHD_OPTION_CONNECTION_LIMIT */
 			*k = (struct conn){ .used = true, .waiting = true, .fd = fd->connect_fd };
 			clock_gettime(CLOCK_MONOTONIC, &k->start);
 			*socket_ctx = k;
+			evict_oldest(s, k);
 		}
 	} else if (k) {
 		k->used = false;
@@ -132,7 +168,7 @@ static void *watchdog(void *arg)
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->stopping) {
-		for (int i = 0; i < HTTP_CONN_MAX; i++) {
+		for (int i = 0; i < HTTP_CONN_SLOTS; i++) {
 			struct conn *k = &s->conns[i];
 
 			if (k->used && k->waiting && since(&k->start) > HTTP_HEADER_DEADLINE_S) {
@@ -239,7 +275,7 @@ struct http_server *http_start(const struct http_listen *l, http_scrape_fn fn, v
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, log_limited, NULL,	/* first */
 				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&l->ss,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONN_MAX,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONN_SLOTS,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_CONN_PER_IP,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_TIMEOUT_S,
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,

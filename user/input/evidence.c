@@ -5,6 +5,7 @@
 #include <string.h>
 #include "engine/minimize.h"
 #include "input/evidence.h"
+#include "input/flight.h"
 #include "input/replay.h"
 #include "input/trace.h"
 #include "report/names.h"
@@ -119,25 +120,35 @@ static struct kind *kind_of(struct evidence_capture *c, const struct pinscope_vi
 	return k;
 }
 
-void evidence_capture_tap(void *ctx, const struct pinscope_violation *v)
+/*
+ * A slot for violation v in e->items, its window to fill in c->snap; NULL
+ * when its kind has --evidence-max already or the table is full (counted)
+ */
+static struct win *claim(struct evidence_capture *c, const struct pinscope_violation *v)
 {
-	struct evidence_capture *c = ctx;
 	struct evidence *e = c->e;
 	struct kind *k = kind_of(c, v);
-	struct win *w = v->cpu < PINSCOPE_MAX_CPUS ? c->cpu[v->cpu] : NULL, *s;
 
 	if (!k || e->nr == EVIDENCE_MAX_ITEMS) {
 		e->over_items++;
-		return;
+		return NULL;
 	}
 	if (k->count >= e->max) {
 		e->not_kept++;
-		return;
+		return NULL;
 	}
 	k->count++;
-	s = &c->snap[e->nr];
-	e->items[e->nr++].v = *v;
-	if (!w || !w->n)
+	e->items[e->nr].v = *v;
+	return &c->snap[e->nr++];
+}
+
+void evidence_capture_tap(void *ctx, const struct pinscope_violation *v)
+{
+	struct evidence_capture *c = ctx;
+	struct win *w = v->cpu < PINSCOPE_MAX_CPUS ? c->cpu[v->cpu] : NULL;
+	struct win *s = claim(c, v);
+
+	if (!s || !w || !w->n)
 		return;		/* nothing of its cpu: an empty window, said in the index */
 	s->l = calloc(w->n, sizeof(*s->l));
 	if (!s->l) {
@@ -153,6 +164,53 @@ void evidence_capture_tap(void *ctx, const struct pinscope_violation *v)
 	}
 	s->op_start = w->op_start;
 	s->cut = w->cut;
+}
+
+void evidence_capture_window(void *ctx, const struct pinscope_window *w)
+{
+	struct evidence_capture *c = ctx;
+	__u64 n = flight_count(w), mm = 0;
+	struct win *s;
+	char line[512], err[128];
+
+	c->e->windows++;
+	s = claim(c, &w->v);
+	if (!s)
+		return;
+	s->l = calloc(n + 1, sizeof(*s->l));
+	if (!s->l) {
+		c->err = -ENOMEM;
+		return;
+	}
+	/* the window's lines, numbered in it (the events with no line, left
+	 * out, counted); the operation is the last begin's, when the violation
+	 * is an operation's */
+	for (__u64 k = 0; k < n; k++) {
+		struct wline *l = &s->l[s->n];
+
+		if (!flight_line(w, k, &mm, line, sizeof(line))) {
+			c->e->unprintable++;
+			continue;
+		}
+		*l = (struct wline){ .lineno = s->n + 1, .caps = trace_line_caps(line, NULL) };
+		if (trace_parse_line(line, &l->ev, err, sizeof(err)) != TRACE_LINE_EVENT) {
+			fprintf(stderr, "Failed to read back the flight recorder's line '%s': %s\n",
+				line, err);
+			c->err = -EINVAL;
+			return;
+		}
+		l->ev.cpu = w->v.cpu;
+		if (!(l->text = strdup(line))) {
+			c->err = -ENOMEM;
+			return;
+		}
+		if (l->ev.type == PINSCOPE_EV_OP_BEGIN && w->v.op != PINSCOPE_OP_NONE)
+			s->op_start = s->n;
+		s->n++;
+	}
+	/* the ring had turned over before the operation's begin: its start is lost */
+	s->cut = w->v.op != PINSCOPE_OP_NONE && w->head > w->n &&
+		 (!s->n || s->l[s->op_start].ev.type != PINSCOPE_EV_OP_BEGIN);
 }
 
 struct candidate {

@@ -6,6 +6,9 @@
  * candidate replayed in-process through the user engine as `pinscope replay`
  * would read the snippet: the same rule, reason, operation, cpu and pfn, and
  * no other rule violated.  report/evidence.h writes the result.
+ * Live, the window is the flight recorder's (bpf/flight.bpf.h), sent with the
+ * violation and turned into trace lines (input/flight.h): the same capture,
+ * minimization and writer.
  */
 #ifndef PINSCOPE_INPUT_EVIDENCE_H
 #define PINSCOPE_INPUT_EVIDENCE_H
@@ -27,6 +30,12 @@ int evidence_capture_line(void *ctx, const struct pinscope_event *ev, const char
 			  __u64 lineno);
 /* viol_sink.tap: a violation record, taken at once (user engine) */
 void evidence_capture_tap(void *ctx, const struct pinscope_violation *v);
+/*
+ * viol_sink.window (live): a flight recorder window, checked whole,
+ * the violation it carries taken with its cpu's recent events as trace lines
+ * (input/flight.h), numbered by their place in the window
+ */
+void evidence_capture_window(void *ctx, const struct pinscope_window *w);
 /* After the replay: minimize each window into e's items; 0 or -errno, printed */
 int evidence_capture_finish(struct evidence_capture *c);
 void evidence_capture_free(struct evidence_capture *c);

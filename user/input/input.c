@@ -16,6 +16,7 @@
 #include <lzma.h>
 #include <zlib.h>
 #include "input/input.h"
+#include "report/names.h"
 
 #define BUF_SIZE 65536
 /* xz -9 needs 65 MiB; a header asking for more is not a trace of ours */
@@ -254,7 +255,14 @@ int input_open(const char *path, struct input *in)
 
 	memset(in, 0, sizeof(*in));
 	in->nul = SIZE_MAX;
-	in->name = use_stdin ? "<stdin>" : path;
+	/* any bytes a file name holds reach the messages escaped (docs/security.md) */
+	in->name = in->name_buf = use_stdin ? NULL : strdup(name_safe(path));
+	if (!use_stdin && !in->name_buf) {
+		fprintf(stderr, "Failed to open trace %s: %s\n", name_safe(path), strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	if (use_stdin)
+		in->name = "<stdin>";
 	in->raw = use_stdin ? stdin : fopen(path, "r");
 	if (!in->raw) {
 		err = -errno;
@@ -308,6 +316,7 @@ void input_close(struct input *in)
 	if (in->spool)
 		fclose(in->spool);
 	free(in->buf);
+	free(in->name_buf);
 	memset(in, 0, sizeof(*in));
 }
 

@@ -24,7 +24,8 @@ enum input_codec { INPUT_PLAIN, INPUT_GZIP, INPUT_XZ };
 struct input_src;
 
 struct input {
-	const char *name;	/* for messages: path or "<stdin>" */
+	const char *name;	/* for messages: path (escaped: name_safe()) or "<stdin>" */
+	char *name_buf;		/* the escaped path, owned */
 	enum input_format format;
 	enum input_codec codec;
 	FILE *raw;		/* the file or stdin, as opened */

@@ -245,7 +245,7 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 				in->name, (unsigned long long)c->lines, (size_t)(nul - line) + 1);
 			return PINSCOPE_EXIT_ERROR;
 		}
-		switch (trace_parse_line(line, &ev, err, sizeof(err))) {
+		switch (trace_parse_text(line, len, &ev, err, sizeof(err))) {
 		case TRACE_LINE_HEADER: c->headers++; break;
 		case TRACE_LINE_OTHER: c->skipped++; break;
 		case TRACE_LINE_XEN_UNUSED: c->xen_unused++; break;

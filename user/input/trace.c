@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+#include <emmintrin.h>
+#endif
 #include "engine/hooks.h"
 #include "input/trace.h"
 
@@ -201,7 +204,7 @@ __u64 trace_va_pfn(__u64 va)
 }
 
 /* "op 14(update_va_mapping) args [ffff888001234000, 8010..., 1, ...]" */
-static int parse_mc_entry(const char *text, struct pinscope_event *ev)
+static int args_mc_entry(const char *text, struct pinscope_event *ev)
 {
 	__u64 a[3];
 	const char *s;
@@ -219,10 +222,8 @@ static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 	return 0;
 }
 
-/* after task_fill(): the path is that of the operation's task (trace_op_path()) */
 static int args_op(const char *text, struct pinscope_event *ev)
 {
-	ev->arg[3] = trace_op_path(ev->comm);
 	return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
 }
 
@@ -303,12 +304,195 @@ static int args_do_pin(const char *text, struct pinscope_event *ev)
 	       field_ptr(text, "pfn", &ev->arg[1]);
 }
 
+/*
+ * The arguments as the kernel prints them, in their order (issue 27): each
+ * key right after the previous value, hex values converted 16 digits at a
+ * time.  The keys hold a letter that no hex digit is ("pfn", "ptl", "pgd",
+ * "data"): a key found in its place is the first field() finds.  Each
+ * returns 1 with the values in a[] (the event's arg[]), or 0 when the text
+ * is laid out in any other way, and the parser of the event above decides
+ * (and writes again what it parses); end is the text's NUL, the bound of
+ * every read.
+ */
+#define LIT(s, lit) ((size_t)(end - (s)) >= sizeof(lit) - 1 && !memcmp(s, lit, sizeof(lit) - 1))
+
+/* scan_hex(), 16 digits at once (1 to 16 of them, 16 bytes readable) */
+static const char *hex_fast(const char *start, const char *end, __u64 *v)
+{
+	const char *s = start;
+
+	if (!s)
+		return NULL;
+	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0)
+		s += 2;
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	__m128i x, letter, nib, pair;
+	unsigned int n;
+	__u64 r;
+
+	if (end + 1 - s < 16)	/* its NUL may be read: the line's last bytes */
+		return scan_hex(start, v);
+	x = _mm_loadu_si128((const __m128i *)s);
+	/* 'a'..'f' after | 0x20 (so 'A'..'F'); digits as in classify() */
+	letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
+					     _mm_set1_epi8((char)(0x80 - 'a'))), _mm_set1_epi8(-122));
+	n = __builtin_ctz(~(unsigned int)_mm_movemask_epi8(_mm_or_si128(letter,
+		_mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
+			       _mm_set1_epi8(-118)))));
+	if (!n || (n == 16 && hexval(s[16]) >= 0))	/* s[15] is no NUL */
+		return scan_hex(start, v);	/* from the start: its "0x" once */
+	/* each byte's value (any byte past the digits: < 16, shifted out below),
+	 * pairs of digits into bytes, the 8 bytes most significant first */
+	nib = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0f)),
+			   _mm_and_si128(letter, _mm_set1_epi8(9)));
+	pair = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(nib, 4), _mm_srli_epi16(nib, 8)),
+			     _mm_set1_epi16(0xff));
+	r = __builtin_bswap64((__u64)_mm_cvtsi128_si64(_mm_packus_epi16(pair, pair)));
+	*v = n == 16 ? r : r >> (4 * (16 - n));
+	return s + n;
+#else
+	return scan_hex(start, v);
+#endif
+}
+
+/* At s: a blank, the key (n bytes) and a blank, then a hex value; its end or NULL */
+static inline const char *key_hex(const char *s, const char *end, const char *key, size_t n,
+				  __u64 *v)
+{
+	if (!s || (size_t)(end - s) < n + 2 || s[0] != ' ' || memcmp(s + 1, key, n) || s[n + 1] != ' ')
+		return NULL;
+	return hex_fast(s + n + 2, end, v);
+}
+#define KEY_HEX(s, key, v) key_hex(s, end, key, sizeof(key) - 1, v)
+
+/* "mm %p pfn %lx ptl %p", then " mm_locked %d" since the series records it */
+static int fast_lock(const char *t, const char *end, __u64 *a)
+{
+	const char *s;
+	__u64 mm, v;
+
+	s = LIT(t, "mm ") ? KEY_HEX(KEY_HEX(hex_fast(t + 3, end, &mm), "pfn", &a[1]), "ptl", &a[3]) :
+	    NULL;
+	if (!s)
+		return 0;
+	if (s == end)
+		return 1;	/* not recorded: arg[0] stays PINSCOPE_MMLOCK_UNKNOWN */
+	if (!LIT(s, " mm_locked ") || !(s = scan_dec(s + 11, &v)) || s != end)
+		return 0;	/* args_lock() decides */
+	a[0] = (__u64)(v ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE) << PINSCOPE_MMLOCK_SHIFT;
+	return 1;
+}
+
+/* "ptl %p" */
+static int fast_unlock(const char *t, const char *end, __u64 *a)
+{
+	return LIT(t, "ptl ") && hex_fast(t + 4, end, &a[3]);
+}
+
+/* "mm %p pgd %p" */
+static int fast_op(const char *t, const char *end, __u64 *a)
+{
+	return LIT(t, "mm ") && KEY_HEX(hex_fast(t + 3, end, &a[1]), "pgd", &a[2]);
+}
+
+/* "mm %p pfn %lx level %s ptl %p", the level by its name */
+static int fast_page(const char *t, const char *end, __u64 *a)
+{
+	static const char names[5][4] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+	const char *s;
+	__u64 mm;
+
+	s = KEY_HEX(hex_fast(LIT(t, "mm ") ? t + 3 : NULL, end, &mm), "pfn", &a[1]);
+	if (!s || !LIT(s, " level ") || end - s < 10)
+		return 0;
+	for (a[2] = 0; a[2] < 5 && memcmp(s + 7, names[a[2]], 3); a[2]++)
+		;
+	return a[2] < 5 && KEY_HEX(s + 10, "ptl", &a[3]);
+}
+
+/* "cmd %s pfn %lx", the command by its name */
+static int fast_do_pin(const char *t, const char *end, __u64 *a)
+{
+	const char *s;
+
+	if (LIT(t, "cmd PIN_L") && end - t >= 16 && t[9] >= '1' && t[9] <= '4' &&
+	    !memcmp(t + 10, "_TABLE", 6)) {
+		a[0] = t[9] - '1';
+		s = t + 16;
+	} else if (LIT(t, "cmd UNPIN_TABLE")) {
+		a[0] = 4;
+		s = t + 15;
+	} else {
+		return 0;
+	}
+	return KEY_HEX(s, "pfn", &a[1]) != NULL;
+}
+
+/* "callback %pS, data %p" (a symbol has no blank) */
+static int fast_callback(const char *t, const char *end, __u64 *a)
+{
+	const char *s = t + 9;
+
+	if (!LIT(t, "callback "))
+		return 0;
+	while (s < end && *s != ',' && *s != ' ')
+		s++;
+	if (*s != ',')
+		return 0;
+	a[0] = s - t >= 9 + 14 && !memcmp(t + 9, "xen_pte_unlock", 14) &&
+	       (t[23] == ',' || t[23] == '+');
+	return KEY_HEX(s + 1, "data", &a[3]) != NULL;
+}
+
+/* "op %u(%s) args [%lx, %lx, %lx, ...": the first '[' after the number */
+static int fast_mc_entry(const char *t, const char *end, __u64 *a)
+{
+	const char *s;
+	__u64 va;
+
+	if (!LIT(t, "op ") || !(s = scan_dec(t + 3, &a[0])))
+		return 0;
+	s = memchr(s, '[', end - s);
+	if (!s)
+		return 0;
+	for (s++; is_space(*s); s++)
+		;
+	s = hex_fast(s, end, &va);
+	s = hex_fast(scan_comma(s), end, &a[1]);
+	if (!hex_fast(scan_comma(s), end, &a[2]))
+		return 0;
+	a[1] = trace_va_pfn(va);
+	return 1;
+}
+
+/* "flushing %u hypercalls, %u arg bytes, %u callbacks" */
+static int fast_flush(const char *t, const char *end, __u64 *a)
+{
+	const char *s;
+
+	return LIT(t, "flushing ") && (s = scan_dec(t + 9, &a[0])) && LIT(s, " hypercalls, ") &&
+	       (s = scan_dec(s + 13, &a[1])) && LIT(s, " arg bytes, ") &&
+	       (s = scan_dec(s + 12, &a[2])) && LIT(s, " callbacks");
+}
+
+static int fast_flush_reason(const char *t, const char *end, __u64 *a)
+{
+	return 0;
+}
+
+static int fast_none(const char *t, const char *end, __u64 *a)
+{
+	return 1;
+}
+
 /* The xen events the checker uses: their type, arg[0] when the name says it,
  * and the parser of their text; every other xen event is skipped unparsed */
 struct xen_event {
 	__u32 type;
 	__u64 arg0;
 	int (*args)(const char *text, struct pinscope_event *ev);
+	/* the kernel's own layout into arg[], args() on the rest */
+	int (*fast)(const char *text, const char *end, __u64 *arg);
 };
 
 /* The entry of the event name (n bytes, not NUL-terminated), or NULL: by its
@@ -316,30 +500,31 @@ struct xen_event {
 static const struct xen_event *xen_event(const char *name, size_t n)
 {
 #define IS(lit) (!memcmp(name, lit, sizeof(lit) - 1))
-#define EV(t, a0, fn) ({ static const struct xen_event e_ = { t, a0, fn }; &e_; })
+/* the arguments parsed by fast_NAME(), or args_NAME() */
+#define EV(t, a0, name) ({ static const struct xen_event e_ = { t, a0, args_##name, fast_##name }; &e_; })
 	switch (n) {
 	case 12:
-		return IS("xen_mc_entry") ? EV(PINSCOPE_EV_MC_ENTRY, 0, parse_mc_entry) :
-		       IS("xen_mc_flush") ? EV(PINSCOPE_EV_FLUSH, 0, args_flush) :
-		       IS("xen_mc_issue") ? EV(PINSCOPE_EV_MC_ISSUE, 0, args_none) : NULL;
+		return IS("xen_mc_entry") ? EV(PINSCOPE_EV_MC_ENTRY, 0, mc_entry) :
+		       IS("xen_mc_flush") ? EV(PINSCOPE_EV_FLUSH, 0, flush) :
+		       IS("xen_mc_issue") ? EV(PINSCOPE_EV_MC_ISSUE, 0, none) : NULL;
 	case 14:
-		return IS("xen_mmu_do_pin") ? EV(PINSCOPE_EV_DO_PIN, 0, args_do_pin) : NULL;
+		return IS("xen_mmu_do_pin") ? EV(PINSCOPE_EV_DO_PIN, 0, do_pin) : NULL;
 	case 15:
-		return IS("xen_mc_callback") ? EV(PINSCOPE_EV_CALLBACK, 0, args_callback) :
-		       IS("xen_mmu_pgd_pin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, args_op) :
+		return IS("xen_mc_callback") ? EV(PINSCOPE_EV_CALLBACK, 0, callback) :
+		       IS("xen_mmu_pgd_pin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, op) :
 		       NULL;
 	case 16:
-		return IS("xen_mmu_pin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, args_page) :
-		       IS("xen_mmu_pte_lock") ? EV(PINSCOPE_EV_LOCK, 0, args_lock) : NULL;
+		return IS("xen_mmu_pin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page) :
+		       IS("xen_mmu_pte_lock") ? EV(PINSCOPE_EV_LOCK, 0, lock) : NULL;
 	case 17:
-		return IS("xen_mmu_pgd_unpin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, args_op) :
+		return IS("xen_mmu_pgd_unpin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, op) :
 		       NULL;
 	case 18:
-		return IS("xen_mmu_unpin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, args_page) :
-		       IS("xen_mmu_pte_unlock") ? EV(PINSCOPE_EV_UNLOCK, 0, args_unlock) : NULL;
+		return IS("xen_mmu_unpin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page) :
+		       IS("xen_mmu_pte_unlock") ? EV(PINSCOPE_EV_UNLOCK, 0, unlock) : NULL;
 	case 19:
 		return IS("xen_mc_flush_reason") ?
-		       EV(PINSCOPE_EV_FLUSH_REASON, 0, args_flush_reason) : NULL;
+		       EV(PINSCOPE_EV_FLUSH_REASON, 0, flush_reason) : NULL;
 	}
 	return NULL;
 #undef EV
@@ -448,6 +633,9 @@ static const char *dec_check(const char *s, __u64 max)
 struct task {
 	const char *comm, *pid, *cpu, *ts;
 	size_t comm_len;
+	/* from event_fast(): digits of cpu and pid (<= 9), of the seconds (<= 10)
+	 * and of their fraction; 0 from event_of() */
+	unsigned int cpu_len, pid_len, sec_len, frac_len;
 };
 
 /* After the cpu field: an optional irq-flags column, then the timestamp;
@@ -517,15 +705,44 @@ static bool task_at(const char *line, const char *b, struct task *t, const char 
 		return false;	/* no comm: another event's text (a file name) */
 	t->comm = start;
 	t->comm_len = p - 1 - start;
+	t->sec_len = 0;
 	t->pid = p;
 	t->cpu = b + 2;
 	return true;
 }
 
+/* n (1..10) decimal digits: no overflow in 64 bits */
+static inline __u64 dec_n(const char *s, unsigned int n)
+{
+	__u64 x = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		x = x * 10 + (s[i] - '0');
+	return x;
+}
+
 /* The task, cpu and time of an event the checker uses, into ev */
 static void task_fill(const struct task *t, struct pinscope_event *ev)
 {
+	static const __u32 scale[10] = {
+		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+	};
 	__u64 v = 0;
+
+	if (t->sec_len) {	/* parse_ts()'s value: below 10^10 s, no overflow */
+		unsigned int digits = t->frac_len < 9 ? t->frac_len : 9;
+		const char *f = t->ts + t->sec_len + 1;
+
+		ev->cpu = dec_n(t->cpu, t->cpu_len);
+		ev->pid = dec_n(t->pid, t->pid_len);
+		v = digits >= 6 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+		    digits8(f, digits < 8 ? digits : 8) * (digits == 9 ? 10 : 1) +
+		    (digits == 9 ? f[8] - '0' : 0) : dec_n(f, digits);
+		ev->ts_ns = dec_n(t->ts, t->sec_len) * 1000000000ULL + v * scale[digits];
+		memcpy(ev->comm, t->comm, t->comm_len);
+		ev->comm[t->comm_len] = 0;
+		return;
+	}
 
 	scan_dec_max(t->cpu, &v, UINT32_MAX);
 	ev->cpu = v;
@@ -665,32 +882,298 @@ __u32 trace_line_caps(const char *line, bool *is_lock)
 	return 0;
 }
 
-enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+/*
+ * The fast path of event_of() (issue 27): the line's structure decided from
+ * bit masks of its byte classes instead of a walk of its bytes.  A line of
+ * tracefs or trace-cmd has its "comm-pid [cpu] flags ts: " prefix in its
+ * first 64 bytes (after the leading blanks): these are classified at once
+ * (blank, digit, '['), 16 bytes per SSE2 compare on x86-64, one byte at a
+ * time elsewhere, and the checks of task_at() and ts_field() are made on
+ * the masks.  Only the first " [" is tried: whatever is unusual (a "(tgid)",
+ * a number longer than 9 digits of pid or cpu or 10 of seconds, a prefix
+ * past the window, another event than xen_*, a first " [" that is not the
+ * cpu field, as in a comm of its own "[1]") is left to event_of(), which
+ * tries every " [" as before: the verdict is event_of()'s on every line.
+ */
+#define WIN 64
+
+struct win {
+	/* bit i: byte i is not ' ', is ' ', is not a digit; bit 63 set in each,
+	 * so that a search never runs off the window: 63 is "past the window" */
+	__u64 nblank, blank, ndigit, lbr;	/* lbr: '[' */
+};
+
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+/* The classes of 16 bytes at s, at bit 16 * i */
+#define CLASSIFY16(i) do {								\
+	__m128i x = _mm_loadu_si128((const __m128i *)(s + 16 * (i)));			\
+	blank |= (__u64)(__u16)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp)) << (16 * (i));	\
+	lbr |= (__u64)(__u16)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lb)) << (16 * (i));	\
+	digit |= (__u64)(__u16)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(x, off),	\
+							       lim)) << (16 * (i));	\
+} while (0)
+#endif
+
+/* The classes of s[16 * from, 16 * to) (all readable) into w, sentinels set:
+ * [0, 48) or [48, 64) */
+static inline void classify(const char *s, struct win *w, int from, int to)
+{
+	__u64 blank = 0, digit = 0, lbr = 0;
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	const __m128i sp = _mm_set1_epi8(' '), lb = _mm_set1_epi8('[');
+	/* digit: x + (0x80 - '0') is below -118 (signed) for '0'..'9' only */
+	const __m128i off = _mm_set1_epi8((char)(0x80 - '0')), lim = _mm_set1_epi8(-118);
+
+	if (from == 0) {
+		CLASSIFY16(0);
+		CLASSIFY16(1);
+		CLASSIFY16(2);
+	}
+	if (to == 4)
+		CLASSIFY16(3);
+#else
+	for (int i = 16 * from; i < 16 * to; i++) {
+		blank |= (__u64)(s[i] == ' ') << i;
+		lbr |= (__u64)(s[i] == '[') << i;
+		digit |= (__u64)is_digit(s[i]) << i;
+	}
+#endif
+	if (from) {	/* more of the window */
+		blank |= w->blank;
+		digit |= ~w->ndigit;
+		lbr |= w->lbr;
+	}
+	w->blank = blank | 1ULL << 63;
+	w->nblank = ~blank | 1ULL << 63;
+	w->ndigit = ~digit | 1ULL << 63;
+	w->lbr = lbr | 1ULL << 63;
+}
+
+/* The first set bit of m at or after bit from (<= 63): 63 if none before */
+static inline unsigned int first_at(__u64 m, unsigned int from)
+{
+	return __builtin_ctzll(m >> from << from);
+}
+
+/* The last set bit of m below bit to (<= 63), -1 if none */
+static inline int last_below(__u64 m, unsigned int to)
+{
+	m &= (1ULL << to) - 1;
+	return m ? 63 - __builtin_clzll(m) : -1;
+}
+
+#define FAST_UNSURE (-1)
+
+/* ts_check() on the masks at p (<= 62): the ':' after the time, 0 if none, FAST_UNSURE */
+static inline int ts_fast(const char *s, const struct win *w, unsigned int p, unsigned int *dot)
+{
+	unsigned int q = first_at(w->ndigit, p), r;
+
+	if (q == p)
+		return 0;
+	if (q - p > 10 || q == 63)		/* parse_ts() decides */
+		return FAST_UNSURE;
+	if (s[q] != '.')
+		return 0;
+	*dot = q;
+	r = first_at(w->ndigit, q + 1);
+	if (r == 63)
+		return FAST_UNSURE;
+	return s[r] == ':' && r != q + 1 ? (int)r : 0;
+}
+
+/*
+ * Where the fields of a line's prefix are (offsets), and the byte classes of
+ * [0, r] they were found from: a line whose classes there are the same, and
+ * whose bytes at e (']'), dot ('.'), colon (':'), hi (no ')') and j ('-')
+ * and "xen_" at r are too, has its fields at the same places, as every
+ * decision of event_fast() is made on these (the next line of the same task
+ * and cpu, as a rule: its flags are no digits, its time as wide)
+ */
+struct shape {
+	__u64 region, blank, ndigit, lbr;
+	unsigned int k, e, p, dot, colon, hi, j, r;
+	bool valid;
+};
+
+/* The last line's (a text trace is parsed by one thread) */
+static _Thread_local struct shape last;
+
+static inline bool same_shape(const char *line, size_t len, const struct win *w,
+			      const struct shape *sh)
+{
+	return sh->valid && !(((w->blank ^ sh->blank) | (w->ndigit ^ sh->ndigit) |
+				(w->lbr ^ sh->lbr)) & sh->region) &&
+	       line[sh->e] == ']' && line[sh->dot] == '.' && line[sh->colon] == ':' &&
+	       line[sh->hi] != ')' && line[sh->j] == '-' && sh->r + 4 <= len &&
+	       !memcmp(line + sh->r, "xen_", 4);
+}
+
+/* The task, cpu and time fields of a line of that shape */
+static void task_of(const char *line, const struct shape *sh, struct task *t)
+{
+	t->comm = line;
+	t->comm_len = sh->j;
+	t->pid = line + sh->j + 1;
+	t->cpu = line + sh->k + 1;
+	t->ts = line + sh->p;
+	t->cpu_len = sh->e - (sh->k + 1);
+	t->pid_len = sh->hi - sh->j;
+	t->sec_len = sh->dot - sh->p;
+	t->frac_len = sh->colon - sh->dot - 1;
+}
+
+/*
+ * event_of() of line (len bytes, no NUL before line[len], which is one; no
+ * leading blank): 1 with the prefix's shape and the event name, 0 when
+ * event_of() returns NULL, or FAST_UNSURE when event_of() must decide.
+ * Positions are bits of the masks; 63 is past the window.
+ */
+static int event_fast(const char *line, size_t len, const struct shape **shp,
+		      const char **name, size_t *nlen)
+{
+	unsigned int k, e, p, c, r, dot = 0;
+	struct shape *sh = &last;
+	int hi, j, colon;
+	bool first;
+	struct win w;
+	const char *s;
+
+	if (len < WIN)
+		return FAST_UNSURE;
+	/* 48 bytes hold a prefix of the last shape as a rule: the rest if needed */
+	classify(line, &w, 0, 3);
+	if (sh->r < 47 && same_shape(line, len, &w, sh))
+		goto name;
+	classify(line, &w, 3, 4);
+	if (sh->r >= 47 && same_shape(line, len, &w, sh))
+		goto name;
+	sh->valid = false;
+	/* the first '[', after a blank: next_cpu_field()'s first candidate */
+	k = __builtin_ctzll(w.lbr);
+	if (k == 0 || k == 63 || line[k - 1] != ' ')
+		return FAST_UNSURE;
+	/* task_at(): the cpu, 1 to 9 digits, then ']' */
+	e = first_at(w.ndigit, k + 1);
+	if (e == k + 1 || e - (k + 1) > 9 || e == 63 || line[e] != ']')
+		return FAST_UNSURE;
+	/* ts_field(): blanks, the time, or the irq flags, blanks and the time */
+	p = first_at(w.nblank, e + 1);
+	if (p == 63)
+		return FAST_UNSURE;
+	first = ~w.ndigit >> p & 1;
+	colon = first ? ts_fast(line, &w, p, &dot) : 0;
+	if (!colon) {
+		p = first_at(w.blank, p);
+		p = p < 63 ? first_at(w.nblank, p) : 63;
+		colon = p < 63 ? ts_fast(line, &w, p, &dot) : FAST_UNSURE;
+	} else {
+		first = false;	/* the time at once: its bytes are checked by same_shape() */
+	}
+	if (colon <= 0)
+		return FAST_UNSURE;
+	/* before " [": blanks, the pid (1 to 9 digits) after '-', a comm of 1 to 15 bytes */
+	hi = last_below(w.nblank, k - 1);
+	if (hi < 0 || line[hi] == ')' || (w.blank & 1))
+		return FAST_UNSURE;
+	j = last_below(w.ndigit, hi + 1);
+	if (j < 1 || j == hi || hi - j > 9 || line[j] != '-' || j > PINSCOPE_COMM_LEN - 1)
+		return FAST_UNSURE;
+	/* parse_task(): blanks, then a xen event */
+	r = first_at(w.nblank, colon + 1);
+	if (r == 63 || r + 4 > len || memcmp(line + r, "xen_", 4))
+		return FAST_UNSURE;
+	*sh = (struct shape){
+		.region = (2ULL << r) - 1, .blank = w.blank, .ndigit = w.ndigit, .lbr = w.lbr,
+		.k = k, .e = e, .p = p, .dot = dot, .colon = colon, .hi = hi, .j = j, .r = r,
+		/* a time tried first where the flags are, failed on a byte: not
+		 * decided by the classes alone */
+		.valid = !first,
+	};
+name:
+	*shp = sh;
+	r = sh->r;
+	/* event_of(): the name up to the first ':', without a blank, < TRACE_NAME_LEN bytes */
+	s = line + r;
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	for (unsigned int off = 0;; off += 16) {
+		__m128i x;
+		unsigned int m;
+
+		if (off >= TRACE_NAME_LEN || r + off + 16 > len + 1)
+			return FAST_UNSURE;
+		x = _mm_loadu_si128((const __m128i *)(s + off));
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8(':')), _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
+			_mm_cmpeq_epi8(x, _mm_setzero_si128())));
+		if (m) {
+			c = off + __builtin_ctz(m);
+			break;
+		}
+	}
+#else
+	for (c = 0; s[c] && s[c] != ':' && s[c] != ' '; c++)
+		;
+#endif
+	if (s[c] != ':' || c >= TRACE_NAME_LEN)
+		return 0;
+	*name = s;
+	*nlen = c;
+	return 1;
+}
+
+enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_event *ev,
 				 char *err, size_t errlen)
 {
 	const struct xen_event *x;
-	const char *p, *name;
+	const char *p, *name, *end = line + len;
+	const struct shape *sh;
 	struct task t;
 	size_t n;
+	int fast;
 
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	/* the leading blanks (a right-aligned comm: 10 or so) 16 at a time */
+	while (end - line >= 16) {
+		__m128i x16 = _mm_loadu_si128((const __m128i *)line);
+		unsigned int m = ~_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(x16, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x16, _mm_set1_epi8('\t'))));
+
+		if (m & 0xffff) {
+			line += __builtin_ctz(m);
+			break;
+		}
+		line += 16;
+	}
+#endif
 	while (*line == ' ' || *line == '\t')	/* the spaces first: one compare each */
 		while (*++line == ' ')
 			;
 	if (!*line || *line == '\n' || *line == '#')
 		return TRACE_LINE_HEADER;
-	memset(ev, 0, sizeof(*ev));
-	if (*line == 'C' && parse_lost(line, ev))
-		return TRACE_LINE_EVENT;
-	p = event_of(line, &t, &name, &n);
+	if (*line == 'C') {
+		memset(ev, 0, sizeof(*ev));
+		if (parse_lost(line, ev))
+			return TRACE_LINE_EVENT;
+	}
+	fast = event_fast(line, end - line, &sh, &name, &n);
+	p = fast == FAST_UNSURE ? event_of(line, &t, &name, &n) : fast ? name : NULL;
 	if (!p)
 		return TRACE_LINE_OTHER;
 	x = xen_event(name, n);
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
+	if (fast == 1) {
+		task_of(line, sh, &t);
+		for (p = name + n + 1; *p == ' '; p++)
+			;
+	}
+	memset(ev, 0, sizeof(*ev));
 	task_fill(&t, ev);
 	ev->type = x->type;
 	ev->arg[0] = x->arg0;
-	if (x->args(p, ev)) {
+	/* what fast() wrote before it gave up, args() writes again when it parses */
+	if (!x->fast(p, end, ev->arg) && x->args(p, ev)) {
 		if (x->type == PINSCOPE_EV_FLUSH_REASON && strstr(p, "??"))
 			/* its print fmt names XEN_MC_FL_*, whose values the kernel does not export */
 			snprintf(err, errlen, "'%.40s': 'trace-cmd report' cannot name the flush "
@@ -700,5 +1183,13 @@ enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
 				 name, p);
 		return TRACE_LINE_BAD;
 	}
+	if (x->type == PINSCOPE_EV_OP_BEGIN)	/* the path, from the task: trace_op_path() */
+		ev->arg[3] = trace_op_path(ev->comm);
 	return TRACE_LINE_EVENT;
+}
+
+enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+				 char *err, size_t errlen)
+{
+	return trace_parse_text(line, strlen(line), ev, err, errlen);
 }

@@ -40,7 +40,12 @@ int trace_op_path(const char *comm);
 /* xen_mc_entry's first argument (a linear-map address) as the checker's pfn */
 __u64 trace_va_pfn(__u64 va);
 
+/* One line, NUL-terminated (its first NUL ends it) */
 enum trace_line trace_parse_line(const char *line, struct pinscope_event *ev,
+				 char *err, size_t errlen);
+/* trace_parse_line() of a line of len bytes that holds no NUL, line[len] being one:
+ * its length bounds the fast path's 16-byte reads */
+enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_event *ev,
 				 char *err, size_t errlen);
 
 #endif

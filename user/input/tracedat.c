@@ -12,6 +12,13 @@
  * and streams it over a pipe; pinscope (the parent) feeds the checker.  A
  * crash of the child is a damaged file: the replay is refused (exit 1), the
  * message names the record the library was at (a page shared with the child).
+ *
+ * Nor can a crafted file keep the replay waiting or make the library do more
+ * than read it (docs/security.md): the reader has a CPU time limit
+ * (RLIMIT_CPU), the parent kills it when it makes no progress for
+ * READER_STALL_S seconds, and before the library reads a byte of the file
+ * (pinscope opened it) a seccomp filter (libseccomp) allows the reader only
+ * what reading the file and writing the pipe need.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,11 +28,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/mman.h>
-#include <grp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <trace-cmd/trace-cmd.h>
+#include "input/confine.h"
 #include "report/names.h"
 #include "input/replay.h"
 #include "input/trace.h"
@@ -41,6 +50,15 @@ static const char *const kind_names[K_NR] = {
 	"xen_mmu_pgd_pin", "xen_mmu_pgd_unpin", "xen_mc_callback", "xen_mc_flush_reason",
 	"xen_mc_flush", "xen_mc_issue", "xen_mc_entry", "xen_mmu_pte_lock",
 	"xen_mmu_pte_unlock", "xen_mmu_pin_page", "xen_mmu_unpin_page", "xen_mmu_do_pin",
+};
+
+/* No new record and no message for this long (wall clock): the reader is killed */
+#define READER_STALL_S	10
+
+/* Shared with the parent (one page): the reader's progress, the call it was stopped at */
+struct shared {
+	__u64 at;		/* the record being read */
+	__s32 syscall;		/* the system call outside the filter, or -1 */
 };
 
 /* The reader's messages, one size: the event source, each event, the end */
@@ -62,7 +80,8 @@ struct reader {
 	struct tracecmd_input *h;
 	struct tep_handle *tep;
 	int ids[K_NR];		/* event id of each kind, -1 if not in the file */
-	volatile __u64 *at;	/* shared with the parent: the record being read */
+	volatile struct shared *sh;
+	volatile __u64 *at;	/* &sh->at */
 	pid_t parent;
 	__u64 lines, skipped, xen_unused;
 	__u32 caps;
@@ -78,7 +97,10 @@ struct tracedat {
 	const volatile sig_atomic_t *stop;
 	pid_t pid;		/* the reader, 0 once reaped */
 	int fd;			/* its messages */
-	volatile __u64 *at;
+	volatile struct shared *sh;
+	unsigned int cpu_s;	/* its CPU time limit */
+	__u64 last_at;		/* progress seen at last_seen */
+	struct timespec last_seen;
 	__u32 caps;
 	size_t pos, end;
 	char buf[1 << 16];
@@ -285,7 +307,7 @@ static void flush(struct reader *td)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			_exit(3);
+			confine_exit(3);
 		done += n;
 	}
 	td->len = 0;
@@ -359,32 +381,17 @@ static int feed_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	return 0;
 }
 
-/*
- * The reader needs only the file (open) and the pipe: as root it becomes
- * nobody, without capabilities, and never gains any (no_new_privs), so that
- * what a crafted file could make of the library's memory errors is not
- * root's.  Root without CAP_SETUID/CAP_SETGID (a confined service) keeps its
- * user: the reader still works.
- */
-static int drop_root(struct reader *td)
+/* A step of the reader's confinement (confine.c): its message if it failed */
+static int confined(struct reader *td, const char *what, int err)
 {
-	static const gid_t nogroup = 65534;
-	static const uid_t nobody = 65534;
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    (!geteuid() && (setgroups(1, &nogroup) || setresgid(nogroup, nogroup, nogroup) ||
-			    setresuid(nobody, nobody, nobody)) && errno != EPERM)) {
-		int err = -errno;
-
-		fprintf(stderr, "Failed to read trace %s: cannot drop root in its reader: %s\n",
-			td->in->name, strerror(-err));
-		return err;
-	}
-	return 0;
+	if (err)
+		fprintf(stderr, "Failed to read trace %s: cannot %s its reader: %s\n", td->in->name,
+			what, strerror(-err));
+	return err;
 }
 
 /* The child: both passes, each event and the counts to the parent; never returns */
-static void reader_main(struct reader *td)
+static void reader_main(struct reader *td, struct rlimit cpu)
 {
 	int rc;
 
@@ -400,11 +407,14 @@ static void reader_main(struct reader *td)
 	signal(SIGFPE, SIG_DFL);
 	signal(SIGILL, SIG_DFL);
 #endif
-	rc = drop_root(td);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* after drop_root: a change of user clears it */
+	rc = confined(td, "drop root in", confine_drop_root());
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* after dropping root: a change of user clears it */
 	if (getppid() != td->parent)
-		_exit(0);	/* the parent is gone already */
-	rc = rc ?: reader_open(td) ?: reader_caps(td);
+		confine_exit(0);	/* the parent is gone already */
+	rc = rc ?: confined(td, "limit the CPU time of", confine_cpu(cpu)) ?:
+		   confined(td, "set the seccomp filter of",
+			    confine_filter(td->fd, td->out, &td->sh->syscall)) ?:
+		   reader_open(td) ?: reader_caps(td);
 	send_msg(td, MSG_CAPS, rc, NULL);
 	if (!rc) {
 		td->rc = 0;
@@ -415,40 +425,92 @@ static void reader_main(struct reader *td)
 		}
 		send_msg(td, MSG_END, td->rc, NULL);
 	}
-	_exit(0);	/* not exit(): the parent's stdio buffers and atexit() are its own */
+	confine_exit(0);
+}
+
+/* The replay refused: the trace.dat is "what" (damaged, crafted), how it showed */
+static void refused(const struct tracedat *td, const char *what, const char *how)
+{
+	fprintf(stderr, "Failed to read trace %s: the trace.dat is %s (%s): the replay is "
+		"refused, nothing judged. 'trace-cmd report -i %s' shows what can still be read; "
+		"record the trace again\n", td->in->name, what, how, td->in->name);
+}
+
+/* "at record N" or "before its first record was read" */
+static const char *where(const struct tracedat *td, char *buf, size_t len)
+{
+	if (td->sh->at)
+		snprintf(buf, len, "at record %llu", (unsigned long long)td->sh->at);
+	else
+		snprintf(buf, len, "before its first record was read");
+	return buf;
 }
 
 /* Ends the reader (killed unless it ended) and says how; 0 it ended well */
 static int reap(struct tracedat *td, bool kill_it)
 {
-	char where[64], how[160];
+	char at[64], how[256], *call;
+	struct rusage ru = {};
+	double cpu;
 	int st = 0;
 
 	if (!td->pid)
 		return 0;
 	if (kill_it)
 		kill(td->pid, SIGKILL);
-	while (waitpid(td->pid, &st, 0) < 0 && errno == EINTR)
+	while (wait4(td->pid, &st, 0, &ru) < 0 && errno == EINTR)
 		;
 	td->pid = 0;
 	if (kill_it || (WIFEXITED(st) && !WEXITSTATUS(st)))
 		return 0;
-	if (*td->at)
-		snprintf(where, sizeof(where), "at record %llu", (unsigned long long)*td->at);
-	else
-		snprintf(where, sizeof(where), "before its first record was read");
-	if (WIFSIGNALED(st))
-		snprintf(how, sizeof(how), "the trace-cmd library crashed %s: %s", where,
+	cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	where(td, at, sizeof(at));
+	if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGXCPU ||
+				(WTERMSIG(st) == SIGKILL && cpu + 0.5 >= td->cpu_s))) {
+		snprintf(how, sizeof(how), "the trace-cmd library used the reader's CPU time limit, "
+			 "%u s, %s: an endless loop", td->cpu_s, at);
+		refused(td, "damaged or crafted", how);
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) == CONFINE_EXIT_SYSCALL && td->sh->syscall >= 0) {
+		call = confine_syscall_name(td->sh->syscall);
+		snprintf(how, sizeof(how), "the trace-cmd library made the system call %s (%d) %s, "
+			 "which the reader's seccomp filter does not allow", call ?: "?",
+			 td->sh->syscall, at);
+		free(call);
+		refused(td, "damaged or crafted", how);
+	} else if (WIFSIGNALED(st)) {
+		snprintf(how, sizeof(how), "the trace-cmd library crashed %s: %s", at,
 			 strsignal(WTERMSIG(st)));
-	else
-		snprintf(how, sizeof(how), "its reader failed %s: exit %d", where, WEXITSTATUS(st));
-	fprintf(stderr, "Failed to read trace %s: the trace.dat is damaged (%s): the replay is "
-		"refused, nothing judged. 'trace-cmd report -i %s' shows what can still be read; "
-		"record the trace again\n", td->in->name, how, td->in->name);
+		refused(td, "damaged", how);
+	} else {
+		snprintf(how, sizeof(how), "its reader failed %s: exit %d", at, WEXITSTATUS(st));
+		refused(td, "damaged", how);
+	}
 	return -EIO;
 }
 
-/* The reader's next message: 1, 0 it ended (or crashed), -EINTR a signal stopped */
+/* No new record and no message for READER_STALL_S: the reader is killed, the replay refused */
+static bool stalled(struct tracedat *td)
+{
+	struct timespec now;
+	char at[64], how[160];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (td->sh->at != td->last_at) {
+		td->last_at = td->sh->at;
+		td->last_seen = now;
+	}
+	if (now.tv_sec - td->last_seen.tv_sec <= READER_STALL_S)
+		return false;
+	reap(td, true);
+	snprintf(how, sizeof(how), "the trace-cmd library made no progress for %d s %s: an "
+		 "endless wait or loop", READER_STALL_S, where(td, at, sizeof(at)));
+	refused(td, "damaged or crafted", how);
+	return true;
+}
+
+/* The reader's next message: 1, 0 it ended (or crashed), -EINTR a signal stopped,
+ * -ETIMEDOUT it was stalled (killed, message printed) */
 static int next_msg(struct tracedat *td, struct msg *m)
 {
 	while (td->end - td->pos < sizeof(*m)) {
@@ -461,14 +523,18 @@ static int next_msg(struct tracedat *td, struct msg *m)
 		td->end -= td->pos;
 		td->pos = 0;
 		/* a signal before read() blocks is seen within 200 ms */
-		if (poll(&p, 1, 200) <= 0)
+		if (poll(&p, 1, 200) <= 0) {
+			if (stalled(td))
+				return -ETIMEDOUT;
 			continue;
+		}
 		n = read(td->fd, td->buf + td->end, sizeof(td->buf) - td->end);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return 0;	/* a part of a message at the end: the reader died */
 		td->end += n;
+		clock_gettime(CLOCK_MONOTONIC, &td->last_seen);
 	}
 	memcpy(m, td->buf + td->pos, sizeof(*m));
 	td->pos += sizeof(*m);
@@ -479,6 +545,7 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 {
 	struct tracedat *td = calloc(1, sizeof(*td));
 	int fd, pfd[2], err;
+	struct rlimit cpu;
 	struct msg m;
 
 	*tdp = td;
@@ -490,10 +557,10 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 	fd = input_fd(in);	/* a pipe or compressed input is copied here, by pinscope */
 	if (fd < 0)
 		return fd;
-	td->at = mmap(NULL, sizeof(*td->at), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	td->sh = mmap(NULL, sizeof(*td->sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
-	if (td->at == MAP_FAILED) {
-		td->at = NULL;
+	if (td->sh == MAP_FAILED) {
+		td->sh = NULL;
 		err = -errno;
 		goto fail;
 	}
@@ -501,6 +568,10 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 		err = -errno;
 		goto fail;
 	}
+	td->sh->syscall = -1;
+	cpu = confine_cpu_limit(fd);
+	td->cpu_s = cpu.rlim_cur;
+	clock_gettime(CLOCK_MONOTONIC, &td->last_seen);
 	fflush(stdout);
 	fflush(stderr);
 	td->pid = fork();
@@ -516,10 +587,10 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 
 		close(pfd[0]);
 		if (!r)
-			_exit(4);
-		*r = (struct reader){ .in = in, .fd = fd, .at = td->at, .out = pfd[1],
-				      .parent = getppid() };
-		reader_main(r);
+			confine_exit(4);
+		*r = (struct reader){ .in = in, .fd = fd, .sh = td->sh, .at = &td->sh->at,
+				      .out = pfd[1], .parent = getppid() };
+		reader_main(r, cpu);
 	}
 	close(pfd[1]);
 	td->fd = pfd[0];
@@ -530,7 +601,7 @@ int tracedat_open(struct input *in, struct tracedat **tdp, const volatile sig_at
 			reap(td, false);
 		return m.rc;	/* the reader said why */
 	}
-	if (err == -EINTR) {
+	if (err == -EINTR || err == -ETIMEDOUT) {
 		reap(td, true);
 		return err;
 	}
@@ -575,6 +646,8 @@ int tracedat_feed(struct tracedat *td, struct replay_feed *fd,
 		c->interrupted_at = c->lines;
 		return 0;
 	}
+	if (rc == -ETIMEDOUT)
+		return PINSCOPE_EXIT_ERROR;	/* killed, said why */
 	if (!reap(td, rc == 1))	/* ended well without MSG_END, or a message not ours */
 		fprintf(stderr, "Failed to read trace %s: its reader ended after record %llu "
 			"without its last message: the replay is refused\n", td->in->name,
@@ -589,7 +662,7 @@ void tracedat_close(struct tracedat *td)
 	reap(td, true);
 	if (td->fd >= 0)
 		close(td->fd);
-	if (td->at)
-		munmap((void *)td->at, sizeof(*td->at));
+	if (td->sh)
+		munmap((void *)td->sh, sizeof(*td->sh));
 	free(td);
 }

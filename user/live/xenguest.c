@@ -6,6 +6,7 @@
 #include <cpuid.h>
 #endif
 #include "live/xenguest.h"
+#include "report/names.h"
 
 /* First line of a sysfs file, without its newline; -1 if unreadable */
 static int read_attr(const char *root, const char *name, char *buf, size_t len)
@@ -105,6 +106,6 @@ int probe_xen_pv(void)
 		"Only Xen PV guests (dom0 or domU) pin their page tables; HVM and PVH guests and "
 		"other hypervisors never run the path pinscope checks.\nTo check a recorded trace "
 		"here, run 'pinscope replay FILE'; to see it live, run 'make demo' (boots a Xen PV "
-		"guest under QEMU).\n", found);
+		"guest under QEMU).\n", name_safe(found));
 	return -1;
 }

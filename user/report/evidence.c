@@ -45,7 +45,7 @@ int evidence_dir_open(struct evidence *e)
 
 	e->dir_fd = -1;
 	if (err) {
-		fprintf(stderr, "Failed to create the evidence directory %s: %s: %s\n", e->dir,
+		fprintf(stderr, "Failed to create the evidence directory %s: %s: %s\n", name_safe(e->dir),
 			strerror(-err), dir_fix);
 		return err;
 	}
@@ -54,7 +54,7 @@ int evidence_dir_open(struct evidence *e)
 		err = -errno;
 		if (!lstat(e->dir, &st) && S_ISLNK(st.st_mode))
 			err = -ELOOP;	/* O_DIRECTORY says ENOTDIR first */
-		fprintf(stderr, "Failed to open the evidence directory %s: %s: %s\n", e->dir,
+		fprintf(stderr, "Failed to open the evidence directory %s: %s: %s\n", name_safe(e->dir),
 			err == -ELOOP ? "it is a symlink" : err == -ENOTDIR ? "not a directory" :
 			strerror(-err), dir_fix);
 		return err;
@@ -65,16 +65,16 @@ int evidence_dir_open(struct evidence *e)
 		err = -errno;
 	} else if (st.st_uid != geteuid()) {
 		fprintf(stderr, "Failed to use the evidence directory %s: it belongs to uid %u, not "
-			"to this process (uid %u): %s\n", e->dir, (unsigned)st.st_uid,
+			"to this process (uid %u): %s\n", name_safe(e->dir), (unsigned)st.st_uid,
 			(unsigned)geteuid(), dir_fix);
 		err = -EPERM;
 	} else if ((err = dir_has_entries(e->dir_fd)) > 0) {
 		fprintf(stderr, "Failed to use the evidence directory %s: it is not empty (nothing "
-			"there is replaced): %s\n", e->dir, dir_fix);
+			"there is replaced): %s\n", name_safe(e->dir), dir_fix);
 		err = -EEXIST;
 	}
 	if (err < 0 && err != -EPERM && err != -EEXIST)
-		fprintf(stderr, "Failed to read the evidence directory %s: %s\n", e->dir,
+		fprintf(stderr, "Failed to read the evidence directory %s: %s\n", name_safe(e->dir),
 			strerror(-err));
 	if (err) {
 		close(e->dir_fd);
@@ -91,7 +91,7 @@ static FILE *new_file(const struct evidence *e, const char *name)
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
 	if (!f) {
-		fprintf(stderr, "Failed to create %s/%s: %s: %s\n", e->dir, name, strerror(errno),
+		fprintf(stderr, "Failed to create %s/%s: %s: %s\n", name_safe(e->dir), name, strerror(errno),
 			dir_fix);
 		if (fd >= 0)
 			close(fd);
@@ -106,7 +106,7 @@ static int end_file(const struct evidence *e, const char *name, FILE *f)
 	if (fclose(f) && !err)
 		err = errno;
 	if (err)
-		fprintf(stderr, "Failed to write %s/%s: %s\n", e->dir, name, strerror(err));
+		fprintf(stderr, "Failed to write %s/%s: %s\n", name_safe(e->dir), name, strerror(err));
 	return -err;
 }
 
@@ -134,9 +134,9 @@ static int write_snippet(const struct evidence *e, size_t i)
 		return -errno;
 	fprintf(f, "# tracer: nop\n# pinscope evidence %zu: %s: %s\n# from ", i + 1,
 		rule_name(it->v.rule), reason_text(it->v.reason));
-	put_printable(f, e->input);
-	fprintf(f, ", cpu %u, lines %llu-%llu: %zu of the window's %llu events kept (%s)\n",
-		it->v.cpu, (unsigned long long)it->window_first,
+	put_printable(f, e->live ? "the flight recorder (live)" : e->input);
+	fprintf(f, ", cpu %u, %s %llu-%llu: %zu of the window's %llu events kept (%s)\n",
+		it->v.cpu, e->live ? "window events" : "lines", (unsigned long long)it->window_first,
 		(unsigned long long)it->window_last, it->nr_lines, (unsigned long long)it->window,
 		it->minimized ? "minimized" : it->reproduced ? "not minimized" :
 		"does not reproduce alone");
@@ -186,6 +186,14 @@ int evidence_write(const struct evidence *e)
 	json_object_object_add(idx, "max_per_kind", U64(e->max));
 	json_object_object_add(idx, "evidence", list);
 	json_object_object_add(idx, "not_kept", U64(e->not_kept + e->over_items));
+	if (e->live) {		/* the flight recorder's windows (docs/evidence.md) */
+		json_object *fl = json_object_new_object();
+
+		json_object_object_add(fl, "windows", U64(e->windows));
+		json_object_object_add(fl, "dropped", U64(e->no_window));
+		json_object_object_add(fl, "events_without_line", U64(e->unprintable));
+		json_object_object_add(idx, "flight", fl);
+	}
 	if (!err && !(f = new_file(e, "index.json")))
 		err = -EIO;
 	if (!err) {

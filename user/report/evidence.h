@@ -47,6 +47,11 @@ struct evidence {
 	struct evidence_item items[EVIDENCE_MAX_ITEMS];
 	__u64 not_kept;		/* violations beyond --evidence-max of their kind */
 	__u64 over_items;	/* new kinds beyond EVIDENCE_MAX_ITEMS */
+	/* live (the flight recorder's windows, input "live") */
+	bool live;
+	__u64 windows;		/* windows received */
+	__u64 no_window;	/* windows not sent: the ring buffer was half full */
+	__u64 unprintable;	/* recorded events with no tracefs line, left out */
 };
 
 /*

@@ -363,8 +363,10 @@ static void evidence_part(FILE *f, const struct report *rep)
 		"in ", e->nr, e->nr, e->nr == 1 ? "" : "s");
 	esc(f, e->dir, 4096);
 	fprintf(f, " (index.json): each the fewest lines of the trace that replay to its "
-		"violation and no other (docs/evidence.md); events at their time from the first "
-		"event of the trace, the last one (red) the one at which it was found.</p>\n");
+		"violation and no other (docs/evidence.md); events at their time %s, the last "
+		"one (red) the one at which it was found.</p>\n", time_origin(rep) ?
+		"from the first event of the trace" : "of the kernel clock (live: the flight "
+		"recorder's)");
 	for (size_t i = 0; i < e->nr; i++)
 		snippet_fig(f, rep, i);
 }
@@ -424,7 +426,7 @@ int report_html_check(const char *path, const char *input)
 	if (!input || !outfile_same(path, strcmp(input, "-") ? input : "/dev/stdin"))
 		return 0;
 	fprintf(stderr, "Failed to write HTML report %s: it is the trace being replayed; give "
-		"another file name\n", path);
+		"another file name\n", name_safe(path));
 	return -EINVAL;
 }
 

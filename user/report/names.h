@@ -47,5 +47,13 @@ char *str_safe(char *dst, size_t size, const char *src, size_t len);
 /* A comm, escaped: up to 4 bytes out for each byte in */
 #define COMM_SAFE_LEN	(PINSCOPE_COMM_LEN * 4 + 1)
 #define comm_safe(buf, comm) str_safe(buf, sizeof(buf), comm, PINSCOPE_COMM_LEN)
+/*
+ * A string chosen outside pinscope for a message (a file or directory name,
+ * an option's or an environment variable's value, what a file read from
+ * /sys says): str_safe() into a buffer of the caller's block, cut at 4096
+ * bytes of src.  Used as an argument: fprintf(stderr, "%s", name_safe(path))
+ */
+#define NAME_SAFE_LEN	(4096 * 4 + 1)
+#define name_safe(s)	str_safe((char[NAME_SAFE_LEN]){ 0 }, NAME_SAFE_LEN, (s), 4096)
 
 #endif

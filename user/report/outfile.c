@@ -6,11 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "report/names.h"
 #include "report/outfile.h"
 
 static int fail(const char *what, const char *path, int err, const char *fix)
 {
-	fprintf(stderr, "Failed to write %s %s: %s%s\n", what, path, strerror(err), fix);
+	fprintf(stderr, "Failed to write %s %s: %s%s\n", what, name_safe(path), strerror(err), fix);
 	return -err;
 }
 
@@ -123,7 +124,7 @@ int outfile_close(struct outfile *o, const char *what, int err)
 	if (o->tmp && !err && rename(o->tmp, o->path))
 		err = -errno;
 	if (err)
-		fprintf(stderr, "Failed to write %s %s: %s\n", what, o->path, strerror(-err));
+		fprintf(stderr, "Failed to write %s %s: %s\n", what, name_safe(o->path), strerror(-err));
 	if (o->tmp && err)
 		unlink(o->tmp);
 	free(o->tmp);

@@ -251,23 +251,19 @@ void report_text(FILE *f, const struct report *rep, bool timestamp)
 	fprintf(f, "\npinscope report: mode %s%s%s, %.3f s\n", rep->mode,
 		rep->source ? ", events " : "", rep->source ? rep->source : "",
 		rep->duration_ns / 1e9);
-	if (rep->summary_only) {	/* --summary: what was judged and found, first */
-		verdict_line(rep, verdict, sizeof(verdict));
-		fprintf(f, "Verdict: %s\n", verdict);
-		print_invariants(f, rep);
-		summary_text(f, rep, rep->viol_list);
-		print_lost(f, rep);
+	/* what was judged and found first (the verdict, the rules, the
+	 * violations, the losses), then the measurements; --summary stops there */
+	verdict_line(rep, verdict, sizeof(verdict));
+	fprintf(f, "Verdict: %s\n", verdict);
+	print_invariants(f, rep);
+	summary_text(f, rep, rep->viol_list);
+	print_lost(f, rep);
+	if (rep->summary_only)
 		return;
-	}
-	fprintf(f, "Hold time is measured %s\n", hold_meaning(rep->caps));
+	fprintf(f, "\nHold time is measured %s\n", hold_meaning(rep->caps));
 	print_clock(f, rep);
 	hold_hist(f, "Split-lock hold time, pin", rep, &rep->st.hold[0]);
 	hold_hist(f, "Split-lock hold time, unpin", rep, &rep->st.hold[1]);
 	print_flushes(f, rep);
 	print_ops(f, rep);
-	print_invariants(f, rep);
-	summary_text(f, rep, rep->viol_list);
-	print_lost(f, rep);
-	verdict_line(rep, verdict, sizeof(verdict));
-	fprintf(f, "\nVerdict: %s\n", verdict);
 }

@@ -7,12 +7,28 @@
 #include "report/summary.h"
 #include "report/violations.h"
 
+/* A whole window: its size that of its n slots, n in range */
+static bool window_valid(const void *data, size_t size)
+{
+	const struct pinscope_window *w = data;
+
+	return size >= sizeof(*w) && w->n >= PINSCOPE_FLIGHT_MIN && w->n <= PINSCOPE_FLIGHT_MAX &&
+	       size >= sizeof(*w) + (size_t)w->n * sizeof(w->ev[0]);
+}
+
 int violations_deliver(struct viol_sink *sink, const void *data, size_t size)
 {
 	const struct pinscope_violation *v = data;
 	struct report *rep = sink->rep;
 	struct viol_where w = {};
 
+	if (size >= sizeof(__u32) && v->type == PINSCOPE_REC_WINDOW && sink->window) {
+		if (window_valid(data, size))
+			sink->window(sink->window_ctx, data);
+		else
+			sink->bad_records++;
+		return 0;
+	}
 	if (size < sizeof(*v) || v->type != PINSCOPE_REC_VIOLATION) {
 		sink->bad_records++;
 		return 0;

@@ -20,6 +20,10 @@ struct viol_sink {
 	/* every valid record, as it comes (--evidence), NULL: none */
 	void (*tap)(void *ctx, const struct pinscope_violation *v);
 	void *tap_ctx;
+	/* live --evidence: each flight recorder window (a PINSCOPE_REC_WINDOW
+	 * record, checked whole), NULL: such a record is a bad one */
+	void (*window)(void *ctx, const struct pinscope_window *w);
+	void *window_ctx;
 	/* replay: where a record kept is in the input, NULL: not known (live) */
 	void (*locate)(void *ctx, const struct pinscope_violation *v, struct viol_where *w);
 	void *locate_ctx;

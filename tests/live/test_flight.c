@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The flight recorder (bpf/flight.bpf.h) and live --evidence, on the live
+ * raw_tp handlers of tracepoints mode run with BPF_PROG_TEST_RUN (as
+ * tests/engine/test_hooks.c): a violation fed to them comes with its cpu's
+ * window, which becomes a snippet that `pinscope replay` gives exit 3 for,
+ * with that rule alone.  $PINSCOPE is the binary (default .output/pinscope).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include "engine/loader.h"
+#include "input/evidence.h"
+#include "report/evidence.h"
+#include "report/names.h"
+#include "report/stats.h"
+#include "report/violations.h"
+#include "pinscope.skel.h"
+
+#define PTE_UNLOCK_FN 0xffffffff81234560ULL
+#define MM 0xffff888001000000ULL
+#define PTL 0xffff888002000040ULL
+
+static void tp_on(__u32 cpu, struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2,
+		  __u64 a3)
+{
+	__u64 args[4] = { a0, a1, a2, a3 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = n * sizeof(__u64),
+		    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+}
+
+/* A pin on a cpu as the patch traces it, its PTE lock released before the
+ * flush when early_unlock (unlock-after-flush) */
+static void pin_on(struct pinscope_bpf *s, __u32 cpu, __u64 pfn, bool early_unlock)
+{
+	tp_on(cpu, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	tp_on(cpu, s->progs.tp_pin_page, 4, MM, pfn, PINSCOPE_L_PUD, 0);
+	tp_on(cpu, s->progs.tp_pte_lock, 3, MM, pfn + 1, PTL, 0);
+	tp_on(cpu, s->progs.tp_pin_page, 4, MM, pfn + 1, PINSCOPE_L_PTE, PTL);
+	tp_on(cpu, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, pfn + 1, 0, 0);
+	if (early_unlock)
+		tp_on(cpu, s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	else
+		tp_on(cpu, s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
+	tp_on(cpu, s->progs.tp_pin_page, 4, MM, pfn + 2, PINSCOPE_L_PGD, 0);
+	tp_on(cpu, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, pfn + 2, 0, 0);
+	tp_on(cpu, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	tp_on(cpu, s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_EXPLICIT, 0, 0, 0);
+	tp_on(cpu, s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
+	if (!early_unlock)
+		tp_on(cpu, s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	tp_on(cpu, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: the op is over */
+}
+
+struct run {
+	struct pinscope_bpf *skel;
+	struct report rep;
+	struct viol_sink sink;
+	struct evidence ev;
+	struct evidence_capture *cap;
+	char dir[64];
+	__u64 windows;		/* window records seen, whatever the capture keeps */
+	struct pinscope_window *last;	/* a copy of the last */
+};
+
+static void on_window(void *ctx, const struct pinscope_window *w)
+{
+	struct run *r = ctx;
+	size_t size = sizeof(*w) + w->n * sizeof(w->ev[0]);
+
+	r->windows++;
+	free(r->last);
+	r->last = malloc(size);
+	assert_non_null(r->last);
+	memcpy(r->last, w, size);
+	evidence_capture_window(r->cap, w);
+}
+
+/* tracepoints mode with a flight recorder of n slots (0: none), armed, its
+ * evidence going to a new directory */
+static struct run *load_rb(__u32 n, __u32 ringbuf_size)
+{
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
+				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
+				  .flight_n = n, .ringbuf_size = ringbuf_size };
+	struct run *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	assert_int_equal(loader_open_load(&r->skel, &cfg), 0);
+	loader_arm(r->skel);
+	strcpy(r->dir, "/tmp/pinscope-flight-XXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	r->ev = (struct evidence){ .dir = r->dir, .dir_fd = -1, .input = "live", .max = 1,
+				   .live = true };
+	assert_int_equal(evidence_dir_open(&r->ev), 0);
+	r->cap = evidence_capture_new(&r->ev);
+	assert_non_null(r->cap);
+	r->sink = (struct viol_sink){ .rep = &r->rep, .window = on_window, .window_ctx = r };
+	return r;
+}
+
+static struct run *load(__u32 n)
+{
+	return load_rb(n, 0);
+}
+
+/* The ring buffer's records into the report and the capture; the evidence written */
+static void finish_run(struct run *r)
+{
+	struct ring_buffer *rb = violations_open(bpf_map__fd(r->skel->maps.violations), &r->sink);
+
+	assert_non_null(rb);
+	assert_true(ring_buffer__consume(rb) >= 0);
+	ring_buffer__free(rb);
+	assert_int_equal(r->sink.bad_records, 0);
+	assert_int_equal(evidence_capture_finish(r->cap), 0);
+	r->ev.no_window = r->skel->bss->flight_dropped;	/* as cmd_live.c */
+	assert_int_equal(evidence_write(&r->ev), 0);
+}
+
+static void free_run(struct run *r)
+{
+	char cmd[128];
+
+	evidence_capture_free(r->cap);
+	evidence_free(&r->ev);
+	report_free(&r->rep);
+	loader_destroy(r->skel);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", r->dir);
+	assert_int_equal(system(cmd), 0);
+	free(r->last);
+	free(r);
+}
+
+/* `pinscope replay FILE --violations all`: its exit code, its output in out */
+static int replay(const char *file, char *out, size_t len)
+{
+	const char *bin = getenv("PINSCOPE") ?: ".output/pinscope";
+	char cmd[512];
+	size_t n;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s replay --violations all %s 2>&1", bin, file);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, len - 1, p);
+	out[n] = 0;
+	st = pclose(p);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* Each VIOLATION line of a report names this rule */
+static void only_rule(const char *out, const char *rule)
+{
+	char want[64];
+	int n = 0;
+
+	snprintf(want, sizeof(want), "VIOLATION %s ", rule);
+	for (const char *l = out; (l = strstr(l, "VIOLATION ")); l++, n++)
+		assert_true(!strncmp(l, want, strlen(want)));
+	assert_true(n >= 1);
+}
+
+/*
+ * The pin with its lock released before the flush: the violation record,
+ * then its window (the operation's 6 events, the clean pin before it on
+ * the same cpu, none of cpu 1's), whose snippet replays to exit 3 with
+ * unlock-after-flush alone, minimized.
+ */
+static void test_violation_comes_with_window(void **state)
+{
+	struct run *r = load(64);
+	const struct evidence_item *it;
+	char path[128], out[16384];
+	json_object *idx, *fl;
+
+	(void)state;
+	pin_on(r->skel, 0, 0x200, false);	/* clean: 13 events */
+	pin_on(r->skel, 1, 0x900, false);	/* another cpu's */
+	pin_on(r->skel, 0, 0x100, true);	/* 6 events to the early unlock */
+	finish_run(r);
+	assert_int_equal(r->rep.nr_viol, 1);
+	assert_int_equal(r->windows, 1);
+	assert_int_equal(r->last->v.rule, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
+	assert_int_equal(r->last->v.cpu, 0);
+	assert_int_equal(r->last->n, 64);
+	assert_int_equal(r->last->head, 13 + 6);	/* the pin before, then this one's */
+	/* the clock read for each (the pid is that of the task the test run
+	 * interrupts on that cpu) */
+	for (__u64 k = 1; k < r->last->head; k++)
+		assert_true(r->last->ev[k].ts_ns >= r->last->ev[k - 1].ts_ns && r->last->ev[0].ts_ns);
+	assert_int_equal(r->last->ev[r->last->head - 1].type, PINSCOPE_EV_UNLOCK);
+	assert_int_equal(r->last->ev[13].type, PINSCOPE_EV_OP_BEGIN);
+	assert_int_equal(r->last->ev[13].arg[1], MM);
+
+	assert_int_equal(r->ev.nr, 1);
+	it = &r->ev.items[0];
+	assert_int_equal(it->window, 19);
+	assert_int_equal(it->window_first, 1);
+	assert_int_equal(it->window_last, 19);
+	assert_false(it->window_cut);
+	assert_int_equal(it->mm, MM);
+	assert_true(it->reproduced && it->minimized);
+	assert_true(it->nr_lines >= 2 && it->nr_lines <= 6);
+	for (size_t k = 0; k < it->nr_lines; k++)	/* the operation's, not the pin before */
+		assert_true(it->lines[k].lineno >= 14);
+
+	snprintf(path, sizeof(path), "%s/001-unlock-after-flush.trace", r->dir);
+	assert_int_equal(replay(path, out, sizeof(out)), PINSCOPE_EXIT_VIOLATION);
+	only_rule(out, "unlock-after-flush");
+	assert_non_null(strstr(out, "pin pfn 0x101"));
+	snprintf(path, sizeof(path), "%s/index.json", r->dir);
+	idx = json_object_from_file(path);
+	assert_non_null(idx);
+	assert_string_equal(json_object_get_string(json_object_object_get(idx, "input")), "live");
+	fl = json_object_object_get(idx, "flight");
+	assert_int_equal(json_object_get_uint64(json_object_object_get(fl, "windows")), 1);
+	assert_int_equal(json_object_get_uint64(json_object_object_get(fl, "dropped")), 0);
+	json_object_put(idx);
+	free_run(r);
+}
+
+/* Without --evidence (flight_n 0) a violation sends no window */
+static void test_no_recorder_no_window(void **state)
+{
+	struct run *r = load(0);
+
+	(void)state;
+	pin_on(r->skel, 0, 0x100, true);
+	finish_run(r);
+	assert_int_equal(r->rep.nr_viol, 1);
+	assert_int_equal(r->windows, 0);
+	assert_int_equal(r->ev.nr, 0);
+	free_run(r);
+}
+
+/*
+ * The violations keep half the ring buffer: a window that does not fit in
+ * the other half (64 slots, 3 KiB, in a 4 KiB buffer) is not sent, and is
+ * counted in index.json
+ */
+static void test_window_needs_half_the_ring(void **state)
+{
+	struct run *r = load_rb(64, 4096);
+	char path[128];
+	json_object *idx;
+
+	(void)state;
+	pin_on(r->skel, 0, 0x100, true);
+	finish_run(r);
+	assert_int_equal(r->rep.nr_viol, 1);
+	assert_int_equal(r->windows, 0);
+	snprintf(path, sizeof(path), "%s/index.json", r->dir);
+	idx = json_object_from_file(path);
+	assert_non_null(idx);
+	assert_int_equal(json_object_get_uint64(json_object_object_get(
+		json_object_object_get(idx, "flight"), "dropped")), 1);
+	json_object_put(idx);
+	free_run(r);
+}
+
+/*
+ * Two PTE pages of one pin released before the flush: two violations of
+ * unlock-after-flush, one window (the second would carry the same events)
+ */
+static void test_one_window_per_operation_and_rule(void **state)
+{
+	struct run *r = load(64);
+	struct pinscope_bpf *s = r->skel;
+
+	(void)state;
+	tp_on(0, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	for (__u64 pfn = 0x101; pfn <= 0x102; pfn++) {
+		tp_on(0, s->progs.tp_pte_lock, 3, MM, pfn, PTL + pfn, 0);
+		tp_on(0, s->progs.tp_pin_page, 4, MM, pfn, PINSCOPE_L_PTE, PTL + pfn);
+		tp_on(0, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, pfn, 0, 0);
+		tp_on(0, s->progs.tp_pte_unlock, 1, PTL + pfn, 0, 0, 0);
+	}
+	finish_run(r);
+	assert_int_equal(r->rep.nr_viol, 2);
+	assert_int_equal(r->windows, 1);
+	assert_int_equal(r->last->v.pfn, 0x101);
+	assert_int_equal(s->bss->flight_dropped, 0);
+	free_run(r);
+}
+
+/*
+ * A ring of 16 slots that turned over: it holds the last 16 events, oldest
+ * first, and the snippet from them still replays to the rule
+ */
+static void test_ring_turns_over(void **state)
+{
+	struct run *r = load(16);
+	const struct evidence_item *it;
+	char path[128], out[16384];
+
+	(void)state;
+	pin_on(r->skel, 0, 0x200, false);
+	pin_on(r->skel, 0, 0x100, true);
+	finish_run(r);
+	assert_int_equal(r->windows, 1);
+	assert_int_equal(r->last->head, 19);
+	assert_int_equal(r->last->ev[(19 - 1) % 16].type, PINSCOPE_EV_UNLOCK);
+	it = &r->ev.items[0];
+	assert_int_equal(it->window, 16);
+	assert_true(it->reproduced);
+	snprintf(path, sizeof(path), "%s/001-unlock-after-flush.trace", r->dir);
+	assert_int_equal(replay(path, out, sizeof(out)), PINSCOPE_EXIT_VIOLATION);
+	only_rule(out, "unlock-after-flush");
+	free_run(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_violation_comes_with_window),
+		cmocka_unit_test(test_no_recorder_no_window),
+		cmocka_unit_test(test_ring_turns_over),
+		cmocka_unit_test(test_window_needs_half_the_ring),
+		cmocka_unit_test(test_one_window_per_operation_and_rule),
+	};
+
+	libbpf_set_print(NULL);
+	return cmocka_run_group_tests_name("flight recorder", tests, NULL, NULL);
+}

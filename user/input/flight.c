@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include "input/flight.h"
+
+__u64 flight_count(const struct pinscope_window *w)
+{
+	return w->head < w->n ? w->head : w->n;
+}
+
+/* The names the tracepoints print (include/trace/events/xen.h, kernel/patches) */
+static const char *const level_name[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+static const char *const cmd_name[] = { "PIN_L1_TABLE", "PIN_L2_TABLE", "PIN_L3_TABLE",
+					"PIN_L4_TABLE", "UNPIN_TABLE" };
+static const char *const reason_name[] = { "NONE", "BATCH", "ARGS", "CALLBACK" };
+
+#define NAME(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) ? tab[i] : NULL)
+
+/* "comm-pid [cpu] flags ts: " as tracefs prints it; the comm is the
+ * violation's for its process, "<...>" (tracefs: not known) for another */
+static int prefix(const struct pinscope_window *w, const struct pinscope_flight_ev *f,
+		  char *buf, size_t len)
+{
+	char comm[PINSCOPE_COMM_LEN] = "<...>";
+
+	if (f->pid == w->v.pid) {
+		memcpy(comm, w->v.comm, sizeof(comm) - 1);
+		comm[sizeof(comm) - 1] = 0;
+		for (char *c = comm; *c; c++)	/* one line, no field separator */
+			if ((unsigned char)*c < 0x21 || *c == 0x7f || *c == '[')
+				*c = '_';
+		if (!comm[0])
+			strcpy(comm, "<...>");
+	}
+	return snprintf(buf, len, "%16s-%-7u [%03u] d.... %5llu.%06llu: ", comm, f->pid,
+			w->v.cpu, (unsigned long long)(f->ts_ns / 1000000000ULL),
+			(unsigned long long)(f->ts_ns % 1000000000ULL / 1000));
+}
+
+int flight_line(const struct pinscope_window *w, __u64 k, __u64 *mm, char *buf, size_t len)
+{
+	const struct pinscope_flight_ev *f = &w->ev[(w->head - flight_count(w) + k) % w->n];
+	const __u64 *a = f->arg;
+	const char *name;
+	int n;
+
+	if (f->type == PINSCOPE_EV_OP_BEGIN)
+		*mm = a[1];
+	n = prefix(w, f, buf, len);
+	if (n < 0 || (size_t)n >= len)
+		return 0;
+	buf += n;
+	len -= n;
+	switch (f->type) {
+	case PINSCOPE_EV_OP_BEGIN:
+		snprintf(buf, len, "xen_mmu_pgd_%s: mm %016llx pgd %016llx",
+			 a[0] == PINSCOPE_OP_UNPIN ? "unpin" : "pin", (unsigned long long)a[1],
+			 (unsigned long long)a[2]);
+		return 1;
+	case PINSCOPE_EV_PAGE:
+		if (!(name = NAME(level_name, a[2])))
+			return 0;
+		snprintf(buf, len, "xen_mmu_%s_page: mm %016llx pfn %llx level %s ptl %016llx",
+			 a[0] == PINSCOPE_OP_UNPIN ? "unpin" : "pin", (unsigned long long)*mm,
+			 (unsigned long long)a[1], name, (unsigned long long)a[3]);
+		return 1;
+	case PINSCOPE_EV_LOCK:	/* mm_locked as the series prints it, when recorded */
+		n = PINSCOPE_EV_MMLOCK(a[0]);
+		snprintf(buf, len, "xen_mmu_pte_lock: mm %016llx pfn %llx ptl %016llx%s",
+			 (unsigned long long)*mm, (unsigned long long)a[1],
+			 (unsigned long long)a[3], n == PINSCOPE_MMLOCK_HELD ? " mm_locked 1" :
+			 n == PINSCOPE_MMLOCK_FREE ? " mm_locked 0" : "");
+		return 1;
+	case PINSCOPE_EV_UNLOCK:
+		snprintf(buf, len, "xen_mmu_pte_unlock: ptl %016llx", (unsigned long long)a[3]);
+		return 1;
+	case PINSCOPE_EV_DO_PIN:
+		if (!(name = NAME(cmd_name, a[0])))
+			return 0;
+		snprintf(buf, len, "xen_mmu_do_pin: cmd %s pfn %llx", name,
+			 (unsigned long long)a[1]);
+		return 1;
+	case PINSCOPE_EV_CALLBACK:	/* the hook passes xen_pte_unlock's only */
+		if (!a[0])
+			return 0;
+		snprintf(buf, len, "xen_mc_callback: callback xen_pte_unlock, data %016llx",
+			 (unsigned long long)a[3]);
+		return 1;
+	case PINSCOPE_EV_FLUSH_REASON:
+		if (!(name = NAME(reason_name, a[0])))
+			return 0;
+		snprintf(buf, len, "xen_mc_flush_reason: flush reason %s", name);
+		return 1;
+	case PINSCOPE_EV_FLUSH:
+		snprintf(buf, len, "xen_mc_flush: flushing %llu hypercalls, %llu arg bytes, "
+			 "%llu callbacks", (unsigned long long)a[0], (unsigned long long)a[1],
+			 (unsigned long long)a[2]);
+		return 1;
+	case PINSCOPE_EV_MC_ISSUE:
+		snprintf(buf, len, "xen_mc_issue: start batch LAZY_CPU");
+		return 1;
+	default:	/* FLUSH_EXIT (fexit), and the stock modes' events: no tracepoint */
+		return 0;
+	}
+}
