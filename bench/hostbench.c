@@ -461,7 +461,7 @@ static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 		       (unsigned long long)total_violations(&st),
 		       (unsigned long long)st.lost.held_full,
 		       (unsigned long long)st.lost.unmatched_unlock,
-		       (unsigned long long)skel->bss->nr_busy, busy_flags, busy_states);
+		       (unsigned long long)skel->data_busy->nr_busy, busy_flags, busy_states);
 		fflush(stdout);
 		empty_bpf__destroy(e);
 		loader_destroy(skel);

@@ -6,8 +6,16 @@
 
 #include "pinscope.h"
 
-#define HAS(c) (caps & PINSCOPE_CAP_##c)
-#define LEAN(c) (lean & PINSCOPE_LEAN_##c)
+/*
+ * What the event source sees and what the run leaves out: the checker reads
+ * them from its struct ps (check.bpf.h), where a live hook puts its mode's
+ * as constants (pinscope.bpf.c LIVE(): the compiler drops the code of the
+ * others, loads included) and replay the loader's settings (caps, lean)
+ */
+#define CAP_IN(set, c) ((set) & PINSCOPE_CAP_##c)
+#define LEAN_IN(set, c) ((set) & PINSCOPE_LEAN_##c)
+#define HAS(c) CAP_IN(p->run_caps, c)
+#define LEAN(c) LEAN_IN(p->run_lean, c)
 
 /* A split lock this cpu holds (or, without lock events, a queued unlock) */
 struct held_lock {

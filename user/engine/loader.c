@@ -75,10 +75,42 @@ static int size_cpu_maps(struct pinscope_bpf *skel, enum pinscope_mode mode)
 	return err;
 }
 
+/* The hook modes (PINSCOPE_HM_*) of a live mode; 0 for replay */
+static unsigned int mode_hooks(enum pinscope_mode mode)
+{
+	switch (mode) {
+	case MODE_TRACEPOINTS: return PINSCOPE_HM_TP;
+	case MODE_FENTRY: return PINSCOPE_HM_FENTRY;
+	case MODE_KPROBE: return PINSCOPE_HM_KPROBE;
+	default: return 0;
+	}
+}
+
+/* The live hooks run only the settings they are compiled for
+ * (include/pinscope.h PINSCOPE_LIVE_CONFIGS); replay runs any */
+static bool live_config(const struct loader_cfg *cfg)
+{
+	unsigned int modes = mode_hooks(cfg->mode);
+
+#define LIVE_CONFIG(c, l, hm, ...) \
+	if ((modes & (hm)) && cfg->caps == (c) && cfg->lean == (l)) \
+		return true;
+	PINSCOPE_LIVE_CONFIGS(LIVE_CONFIG, -)
+#undef LIVE_CONFIG
+	return !modes && cfg->mode == MODE_REPLAY;
+}
+
 int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 {
 	struct pinscope_bpf *skel;
 	int err;
+
+	if (!live_config(cfg)) {
+		fprintf(stderr, "Failed to load BPF programs: %s mode with caps 0x%x and lean 0x%x "
+			"is not a setting its hooks are compiled for (include/pinscope.h "
+			"PINSCOPE_LIVE_CONFIGS)\n", loader_mode_name(cfg->mode), cfg->caps, cfg->lean);
+		return -EINVAL;
+	}
 
 	skel = pinscope_bpf__open();
 	if (!skel) {
@@ -203,7 +235,7 @@ int loader_restart(struct pinscope_bpf *skel, __u64 *dropped)
 			strerror(-err));
 		return err;
 	}
-	skel->bss->nr_busy = 0;
+	skel->data_busy->nr_busy = 0;
 	skel->bss->procs_map_full = false;
 	loader_arm(skel);
 	return 0;
