@@ -937,7 +937,8 @@ static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u6
 static __always_inline void on_flush(struct ps *p)
 {
 	struct cpu_state *s = p->s;
-	__u64 ts;
+	bool final;
+	__u64 ts = 0;
 
 	maybe_finish(p);
 	if (lean_skip_flush(s, p->run_lean))
@@ -945,16 +946,23 @@ static __always_inline void on_flush(struct ps *p)
 	flush_count(s, p->e->arg[0], p->e->arg[2]);
 	if (flush_idle(s))
 		return;
-	ts = ev_ts(p);
-	s->mc.flush_ts = ts;
 	s->mc.in_flush = FL_TIMED;
+	final = s->op.kind && (s->op.flags & OPF_ISSUED);
+	/* the clock only for a figure: this flush's time (its return is seen),
+	 * the operation's end (the final flush), holds without lock or unlock
+	 * events; in tracepoints mode without the flush's return, the flushes
+	 * before the final one read no clock */
+	if (HAS(FLUSH_EXIT) || !HAS(LOCK) || !HAS(UNLOCK) || final) {
+		ts = ev_ts(p);
+		s->mc.flush_ts = ts;
+	}
 	/* fentry: a flush before a pin's lock is taken is not part of the hold */
-	if ((s->pg.flags & PGF_ACTIVE) && !(s->pg.flags & (PGF_PINNED | PGF_CB)) &&
+	if (!HAS(LOCK) && (s->pg.flags & PGF_ACTIVE) && !(s->pg.flags & (PGF_PINNED | PGF_CB)) &&
 	    s->op.kind == PINSCOPE_OP_PIN)
 		s->pg.ts = ts;
 	if (!HAS(UNLOCK))
 		held_release_all(s, ts);
-	if (s->op.kind && (s->op.flags & OPF_ISSUED)) {
+	if (final) {
 		s->op.flags |= OPF_FINAL;
 		if (!HAS(UNLOCK) && !HAS(OPEND))
 			op_finish(p, ts);

@@ -382,6 +382,36 @@ static void test_nothing_judged_before_armed(void **state)
 	assert_int_equal(st.violated[PINSCOPE_R_LOCKS_RELEASED], 1);
 }
 
+/*
+ * The live hooks carry their mode's settings as constants (bpf/pinscope.bpf.c
+ * LIVE()): a live mode loads with one of include/pinscope.h
+ * PINSCOPE_LIVE_CONFIGS or not at all; replay takes any setting.
+ */
+static void test_live_settings_compiled_in(void **state)
+{
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_FENTRY,
+				  .pte_unlock_fn = PTE_UNLOCK_FN };
+	struct pinscope_bpf *skel;
+
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.caps = PINSCOPE_CAPS_TRACEPOINTS;
+	cfg.lean = PINSCOPE_LEAN_PROCS;		/* --lean sets both */
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.mode = MODE_KPROBE;
+	cfg.caps = PINSCOPE_CAPS_TP_FEXIT;
+	cfg.lean = 0;
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.caps = PINSCOPE_CAPS_FENTRY;	/* kprobe mode: fentry's events */
+	cfg.lean = PINSCOPE_LEAN_ALL;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+	cfg.mode = MODE_REPLAY;
+	cfg.caps = PINSCOPE_CAPS_MAINLINE;
+	cfg.lean = PINSCOPE_LEAN_PROCS;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
 						teardown),
+		cmocka_unit_test(test_live_settings_compiled_in),
 	};
 
 	libbpf_set_print(NULL);
