@@ -174,6 +174,7 @@ bool procs_map_full;
 const volatile __u32 caps = 0;		/* enum pinscope_caps */
 const volatile __u32 targ_tgid = 0;	/* -p: only operations of this process */
 const volatile __u32 lean = 0;		/* enum pinscope_lean (--lean) */
+const volatile __u32 live_cfg = 0;	/* live: caps and lean as an id of PINSCOPE_LIVE_CONFIGS */
 const volatile __u64 pte_unlock_fn = 0;	/* address of xen_pte_unlock */
 const volatile __u64 vmemmap_start = 0;	/* for page_to_pfn() in fentry mode */
 const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */

@@ -102,17 +102,18 @@ static __always_inline bool changes_busy(__u32 type)
  * A hook's body with this run's settings as constants: run_caps and run_lean
  * are the arguments of body, one copy per configuration of include/pinscope.h
  * PINSCOPE_LIVE_CONFIGS whose modes meet the hook's (PINSCOPE_HM_*; LIVE: all).
- * Each copy tests the rodata it runs with; the verifier knows its value,
- * follows the one copy that matches and removes the others, so a handler
- * keeps no setting's load or test but these two.  The loader loads a live
- * mode with one of these settings only (user/engine/loader.c).
+ * Each copy tests live_cfg, the rodata the loader sets to the run's
+ * (user/engine/loader.c, which loads a live mode with one of these settings
+ * only); the verifier knows its value, follows the one copy that matches and
+ * removes the others, so a handler keeps no setting's load or test but the
+ * one of live_cfg.
  */
-#define LIVE_CASE(c, l, hm, modes, body, ...)					\
+#define LIVE_CASE(id, c, l, hm, modes, body, ...)				\
 	if ((PINSCOPE_HM_##modes == PINSCOPE_HM_LIVE || (PINSCOPE_HM_##modes & (hm))) && \
-	    set_caps == (c) && set_lean == (l))					\
+	    set_cfg == (id))							\
 		return body(__VA_ARGS__, c, l);
 #define LIVE(modes, body, ...)							\
-	__u32 set_caps = caps, set_lean = lean;					\
+	__u32 set_cfg = live_cfg;						\
 	PINSCOPE_LIVE_CONFIGS(LIVE_CASE, modes, body, __VA_ARGS__)		\
 	return 0	/* not a setting of a live mode: never loaded */
 
@@ -210,7 +211,7 @@ static __always_inline long pend_one(__u64 i, void *data, __u32 run_caps, __u32 
 
 /* pend_one() as bpf_loop() callbacks: the settings whose caps queue MMUEXT
  * ops (UVM_PGD: only PINSCOPE_CAPS_FENTRY among PINSCOPE_LIVE_CONFIGS) */
-#define PEND_CAPS(c, l, hm, ...) \
+#define PEND_CAPS(id, c, l, hm, ...) \
 	_Static_assert(!((c) & PINSCOPE_CAP_UVM_PGD) || (c) == PINSCOPE_CAPS_FENTRY, \
 		       "pend_one_stock(): UVM_PGD only with PINSCOPE_CAPS_FENTRY");
 PINSCOPE_LIVE_CONFIGS(PEND_CAPS, -)

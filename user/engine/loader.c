@@ -87,25 +87,26 @@ static unsigned int mode_hooks(enum pinscope_mode mode)
 }
 
 /* The live hooks run only the settings they are compiled for
- * (include/pinscope.h PINSCOPE_LIVE_CONFIGS); replay runs any */
-static bool live_config(const struct loader_cfg *cfg)
+ * (include/pinscope.h PINSCOPE_LIVE_CONFIGS): their id (bpf/pinscope.bpf.c
+ * live_cfg), 0 for replay, which runs any, -1 for none */
+static int live_config(const struct loader_cfg *cfg)
 {
 	unsigned int modes = mode_hooks(cfg->mode);
 
-#define LIVE_CONFIG(c, l, hm, ...) \
+#define LIVE_CONFIG(id, c, l, hm, ...) \
 	if ((modes & (hm)) && cfg->caps == (c) && cfg->lean == (l)) \
-		return true;
+		return id;
 	PINSCOPE_LIVE_CONFIGS(LIVE_CONFIG, -)
 #undef LIVE_CONFIG
-	return !modes && cfg->mode == MODE_REPLAY;
+	return !modes && cfg->mode == MODE_REPLAY ? 0 : -1;
 }
 
 int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 {
 	struct pinscope_bpf *skel;
-	int err;
+	int err, id = live_config(cfg);
 
-	if (!live_config(cfg)) {
+	if (id < 0) {
 		fprintf(stderr, "Failed to load BPF programs: %s mode with caps 0x%x and lean 0x%x "
 			"is not a setting its hooks are compiled for (include/pinscope.h "
 			"PINSCOPE_LIVE_CONFIGS)\n", loader_mode_name(cfg->mode), cfg->caps, cfg->lean);
@@ -121,6 +122,7 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	skel->rodata->caps = cfg->caps;
 	skel->rodata->targ_tgid = cfg->targ_tgid;
 	skel->rodata->lean = cfg->lean;
+	skel->rodata->live_cfg = id;
 	skel->rodata->pte_unlock_fn = cfg->pte_unlock_fn;
 	skel->rodata->want_stack = cfg->want_stack;
 	skel->rodata->vmemmap_base_addr = cfg->vmemmap_base_addr;
