@@ -357,8 +357,10 @@ static __always_inline int mc_flush_reason(__u64 *ctx, __u32 run_caps, __u32 run
 	}
 	if (!s)
 		return 0;
-	return emit_pend(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0, run_caps,
-			 run_lean);
+	/* not emit_pend(): every caller flushes right after this tracepoint
+	 * (xen_mc_flush(), whose hook reads the MMUEXT ops queued before it),
+	 * and the reason is nothing a queued op's DO_PIN reads */
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0, run_caps, run_lean);
 }
 
 SEC("?raw_tp/xen_mc_flush_reason")
