@@ -178,12 +178,11 @@ struct xen_mmuext_op_abi {
 struct pend_ctx {
 	void *ctx;
 	struct cpu_state *s;
-	__u32 npend;			/* MMUEXT ops to read first */
-	struct pinscope_event e;	/* then the hook's own event */
+	__u32 cpu;
 };
 
-/* Event i of emit_pend(): a queued MMUEXT op as a DO_PIN, or the hook's own */
-static __always_inline long pend_one(__u64 i, void *data, __u32 run_caps, __u32 run_lean)
+/* Op i of emit_pend(): a queued MMUEXT op as a DO_PIN */
+static __always_inline long pend_one(__u64 i, void *data, __u32 run_caps)
 {
 	struct pend_ctx *c = data;
 	struct cpu_state *s = c->s;
@@ -191,10 +190,6 @@ static __always_inline long pend_one(__u64 i, void *data, __u32 run_caps, __u32 
 	struct pinscope_event e;
 	__u64 at;
 
-	if (i >= c->npend) {
-		handle_on(c->ctx, &c->e, true, s, run_caps, run_lean);
-		return 1;
-	}
 	at = s->pend.ptr + (s->pend.first + i) * sizeof(op);
 	if (bpf_probe_read_kernel(&op, sizeof(op), (const void *)at)) {
 		s->st.lost.mmuext_unread++;	/* counted whatever the garbage read */
@@ -202,14 +197,15 @@ static __always_inline long pend_one(__u64 i, void *data, __u32 run_caps, __u32 
 	}
 	if (op.cmd > PINSCOPE_MMUEXT_UNPIN)
 		return 0;	/* another MMUEXT command (a TLB flush, a new base): not a pin */
-	live(&e, PINSCOPE_EV_DO_PIN, c->e.cpu);
+	live(&e, PINSCOPE_EV_DO_PIN, c->cpu);
 	e.arg[0] = op.cmd;
 	e.arg[1] = mfn_to_pfn(op.mfn);
-	handle_on(c->ctx, &e, true, s, run_caps, run_lean);
+	/* a DO_PIN reads no lean setting (check.bpf.h on_do_pin()) */
+	handle_on(c->ctx, &e, true, s, run_caps, 0);
 	return 0;
 }
 
-/* pend_one() as bpf_loop() callbacks: the settings whose caps queue MMUEXT
+/* pend_one() as a bpf_loop() callback: the settings whose caps queue MMUEXT
  * ops (UVM_PGD: only PINSCOPE_CAPS_FENTRY among PINSCOPE_LIVE_CONFIGS) */
 #define PEND_CAPS(id, c, l, hm, ...) \
 	_Static_assert(!((c) & PINSCOPE_CAP_UVM_PGD) || (c) == PINSCOPE_CAPS_FENTRY, \
@@ -218,45 +214,40 @@ PINSCOPE_LIVE_CONFIGS(PEND_CAPS, -)
 
 static long pend_one_stock(__u64 i, void *data)
 {
-	return pend_one(i, data, PINSCOPE_CAPS_FENTRY, 0);
-}
-
-static long pend_one_stock_lean(__u64 i, void *data)
-{
-	return pend_one(i, data, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL);
+	return pend_one(i, data, PINSCOPE_CAPS_FENTRY);
 }
 
 /*
  * emit_on() for the hooks that can come first after an MMUEXT op was queued
- * (xen_mc_entry, xen_mc_callback, the flush events): the ops queued since the
- * last event (struct ps_mmuext) go to the checker first, as DO_PIN events in
- * their place.  One copy of the checker, in pend_one().
+ * (xen_mc_entry, xen_mc_callback, the flush): the ops queued since the last
+ * event (struct ps_mmuext) go to the checker first, as DO_PIN events in their
+ * place (a DO_PIN never makes a cpu busy, nor ends an operation where
+ * operations have an end event: no busy tracking for them), then the hook's
+ * own event.
  */
 static __always_inline int emit_pend(void *ctx, struct cpu_state *s, __u32 cpu, __u32 type,
 				     __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u32 run_caps,
 				     __u32 run_lean)
 {
-	struct pend_ctx c = { .ctx = ctx, .s = s };
+	struct pend_ctx c = { .ctx = ctx, .s = s, .cpu = cpu };
 	__u32 n;
 
 	if (!CAP_IN(run_caps, UVM_PGD))	/* a constant: tracepoints mode queues no op here */
 		return emit_on(ctx, s, cpu, type, a0, a1, a2, a3, run_caps, run_lean);
 	n = s->pend.ptr ? s->pend.n - s->pend.first : 0;
-
-	if (n > PEND_MAX) {
-		s->st.lost.mmuext_unread += n - PEND_MAX;
-		n = PEND_MAX;
+	if (n) {
+		if (n > PEND_MAX) {
+			s->st.lost.mmuext_unread += n - PEND_MAX;
+			n = PEND_MAX;
+		}
+		bpf_loop(n, pend_one_stock, &c, 0);
+		s->pend.first = s->pend.n;
 	}
-	c.npend = n;
-	live(&c.e, type, cpu);
-	c.e.arg[0] = a0;
-	c.e.arg[1] = a1;
-	c.e.arg[2] = a2;
-	c.e.arg[3] = a3;
-	bpf_loop(n + 1, run_lean ? pend_one_stock_lean : pend_one_stock, &c, 0);
-	s->pend.first = s->pend.n;
-	track_busy(s, run_caps);	/* the ops: DO_PIN, in any event's place */
-	return 0;
+	if (type == PINSCOPE_EV_NONE) {
+		s->st.events++;		/* counted as the checker counts every event */
+		return 0;
+	}
+	return emit_on(ctx, s, cpu, type, a0, a1, a2, a3, run_caps, run_lean);
 }
 
 static __always_inline int emit_run(void *ctx, __u32 type, __u64 a0, __u64 a1,
