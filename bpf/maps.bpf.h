@@ -9,8 +9,9 @@
 /*
  * What the event source sees and what the run leaves out: the checker reads
  * them from its struct ps (check.bpf.h), where a live hook puts its mode's
- * as constants (pinscope.bpf.c LIVE(): the compiler drops the code of the
- * others, loads included) and replay the loader's settings (caps, lean)
+ * as constants (pinscope.bpf.c LIVE(): one copy of the hook per setting, the
+ * verifier keeps the run's and removes the others, their loads included) and
+ * replay the loader's settings (caps, lean)
  */
 #define CAP_IN(set, c) ((set) & PINSCOPE_CAP_##c)
 #define LEAN_IN(set, c) ((set) & PINSCOPE_LEAN_##c)

@@ -109,7 +109,8 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	if (id < 0) {
 		fprintf(stderr, "Failed to load BPF programs: %s mode with caps 0x%x and lean 0x%x "
 			"is not a setting its hooks are compiled for (include/pinscope.h "
-			"PINSCOPE_LIVE_CONFIGS)\n", loader_mode_name(cfg->mode), cfg->caps, cfg->lean);
+			"PINSCOPE_LIVE_CONFIGS; a pinscope bug: please report it)\n",
+			loader_mode_name(cfg->mode), cfg->caps, cfg->lean);
 		return -EINVAL;
 	}
 
