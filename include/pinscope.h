@@ -120,6 +120,23 @@ enum pinscope_lean {
 #define PINSCOPE_LEAN_ALL (PINSCOPE_LEAN_PROCS | PINSCOPE_LEAN_IDLE_FLUSH)
 
 /*
+ * The settings a live mode loads its hooks with, each compiled into the hooks
+ * as constants (bpf/pinscope.bpf.c LIVE()): C(id, caps, lean, modes, ...)
+ * with id the rodata live_cfg that selects it (ids from 1, each once) and
+ * modes the PINSCOPE_HM_* of the hooks that run with it.  The loader refuses
+ * any other setting for a live mode (user/engine/loader.c); replay takes any.
+ */
+#define PINSCOPE_CAPS_TP_FEXIT (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT)
+#define PINSCOPE_LIVE_CONFIGS(C, ...)						\
+	C(1, PINSCOPE_CAPS_TRACEPOINTS, 0, PINSCOPE_HM_TP, __VA_ARGS__)		\
+	C(2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_ALL, PINSCOPE_HM_TP, __VA_ARGS__) \
+	C(3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__) \
+	C(4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_ALL,				\
+	  PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__)			\
+	C(5, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__)		\
+	C(6, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, __VA_ARGS__)
+
+/*
  * Input of the state machine.  Live hooks build one per hook hit; replay
  * parses trace lines into them.  Meaning of arg[] per type:
  */
