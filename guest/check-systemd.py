@@ -83,12 +83,21 @@ def verdict_exit(prefix, code, verdict_re, what):
     return j
 
 
+def bpf_objects(name):
+    """The "ID: type" of each program or link bpftool listed in section NAME"""
+    return {m[0] for m in re.finditer(r"^\d+: \S+", read(name) or "", re.M)}
+
+
 def nothing_attached(prefix, what):
     for kind in ("prog", "link"):
         s = read(f"{prefix}-{kind}")
-        # systemd's own programs are cgroup ones (device policy, ...)
+        # systemd's own: cgroup programs (device policy, ...) it loads per
+        # unit, and what it had loaded before pinscope first ran (bpf-before:
+        # systemd 257's LSM program restrict_filesystems and its link)
+        before = bpf_objects(f"bpf-before-{kind}")
         left = [line for line in (s or "").splitlines()
-                if re.match(r"^\d+: ", line) and not re.match(r"^\d+: cgroup", line)]
+                if re.match(r"^\d+: ", line) and not re.match(r"^\d+: cgroup", line)
+                and re.match(r"^\d+: \S+", line)[0] not in before]
         check(s is not None and rc(f"{prefix}-{kind}") == 0 and not left,
               f"{what}: no BPF {kind} of pinscope's kinds left (bpftool {kind} list)",
               left[:3] if s is not None else "section missing")
@@ -96,6 +105,10 @@ def nothing_attached(prefix, what):
 
 info = read("guest-info") or ""
 check("pid1=systemd" in info, "systemd is PID 1", info[:200])
+if not nonpv:
+    check(rc("bpf-before-prog") == 0 and rc("bpf-before-link") == 0,
+          "bpftool prog list, link list before pinscope first ran (systemd's own programs)",
+          (rc("bpf-before-prog"), rc("bpf-before-link")))
 check(rc("install") == 0 and "Setting up pinscope" in (read("install") or ""),
       "apt-get install ./pinscope.deb", (read("install") or "")[-300:])
 
