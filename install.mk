@@ -19,11 +19,15 @@ _install_saved_goal := $(.DEFAULT_GOAL)
 # is git's, or "unknown" outside a git checkout
 VERSION := $(shell sed -n '1{s/^[^0-9]*//;s/[^0-9.].*//;p}' debian/changelog)
 GIT_REV ?= $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+# The bug address is debian/control's Maintainer address, declared there only
+# (--help's "Report bugs to"; the changelog and the lintian overrides name it
+# too: tests/cli.sh checks they agree)
+BUG_ADDRESS := $(shell sed -n 's/^Maintainer:.*<\([^>]*\)>.*/\1/p' debian/control)
 
 # version.h is rewritten only when its text changes (no needless rebuilds)
 $(OUTPUT)/version.h: FORCE | $(OUTPUT)
-	$(Q)printf '#define PINSCOPE_VERSION "%s"\n#define PINSCOPE_REVISION "%s"\n' \
-		'$(VERSION)' '$(GIT_REV)' > $@.tmp
+	$(Q)printf '#define PINSCOPE_VERSION "%s"\n#define PINSCOPE_REVISION "%s"\n#define PINSCOPE_BUG_ADDRESS "%s"\n' \
+		'$(VERSION)' '$(GIT_REV)' '$(BUG_ADDRESS)' > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(OUTPUT)/user/options.o $(OUTPUT)/user/report/prom.o: $(OUTPUT)/version.h
 .PHONY: FORCE

@@ -8,6 +8,8 @@
 #   make bench-host      the host part only (no guest), table on stdout,
 #                        docs/performance.md not written
 #   make bench-build     build the bench binaries only
+#   make xlated          the xlated instructions of every live program per
+#                        mode, a markdown table (tools/xlated.sh; root)
 #   make test-bench      the host part at small sizes, checked (in make test)
 # Settings: BENCH_ARGS (extra bench/run.py options, e.g. "--rounds 5
 # --seconds 4 --events 2000000"), BENCH_GUEST_TIMEOUT (seconds, default 900).
@@ -36,7 +38,7 @@ else
 	msg ?= @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: bench bench-host bench-build test-bench
+.PHONY: bench bench-host bench-build test-bench xlated
 
 $(BENCH_DIR):
 	$(Q)mkdir -p $@
@@ -84,6 +86,11 @@ bench: bench-build
 
 bench-host: $(OUTPUT)/pinscope $(BENCH_DIR)/hostbench
 	$(Q)python3 bench/run.py --output $(OUTPUT) --no-guest $(BENCH_ARGS)
+
+# the verified (xlated) instructions of every live program, per mode, on
+# this host's verifier (root; docs/performance.md "Instructions per handler")
+xlated: $(BENCH_DIR)/hostbench
+	$(Q)tools/xlated.sh $(OUTPUT)
 
 # part of `make test`: the host part at small sizes still runs and measures
 # every figure (tests/bench-smoke.py; checks no timing)

@@ -27,6 +27,14 @@
  *   hostbench spawn OUTFILE CMD [ARGS...]
  *       run CMD (stdout to OUTFILE), print its wall time and ru_maxrss: from
  *       this small process, so that the peak RSS is CMD's, not a big parent's
+ *   hostbench insns [-H] [CONFIG...]
+ *       the live programs as the loader loads them on this host's verifier,
+ *       per configuration (tracepoints, fentry; each also --lean; default:
+ *       all four): one line per program, "CONFIG PROGRAM XLATED JITED_BYTES
+ *       VERIFIED"; fentry mode's own programs by their kprobe twins (the xen
+ *       functions an fentry program attaches to at load do not exist here);
+ *       -H holds the last configuration loaded until stdin closes (for
+ *       bpftool prog dump xlated); tools/xlated.sh prints the table
  *   hostbench gentrace -e EVENTS -o FILE
  *       the model's tracepoints stream as a tracefs text trace (one event
  *       per line, the formats of the patched kernel), >= EVENTS lines
@@ -338,7 +346,9 @@ static struct bpf_program *empty_prog(struct empty_bpf *e, int h)
 /*
  * After a stream: the cpus whose busy flag is set (what nr_busy sums) and
  * those whose state is busy (bpf/check.bpf.h cpu_busy(), tracepoints caps:
- * no flush returns), for the bench's own check that the three agree.
+ * no flush returns), for the bench's own check: nr_busy is the number of
+ * flags, and every busy cpu has its flag (a flag may outlive its busy time
+ * until the cpu's next flush, bpf/pinscope.bpf.c changes_busy()).
  */
 static void busy_count(struct pinscope_bpf *skel, unsigned int *flags, unsigned int *states)
 {
@@ -451,7 +461,7 @@ static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 		       (unsigned long long)total_violations(&st),
 		       (unsigned long long)st.lost.held_full,
 		       (unsigned long long)st.lost.unmatched_unlock,
-		       (unsigned long long)skel->bss->nr_busy, busy_flags, busy_states);
+		       (unsigned long long)skel->data_busy->nr_busy, busy_flags, busy_states);
 		fflush(stdout);
 		empty_bpf__destroy(e);
 		loader_destroy(skel);
@@ -563,6 +573,86 @@ static int cmd_startup(__u64 t0, const char *what)
 		bpf_link__destroy(links[--nlinks]);
 	loader_destroy(skel);
 	return replay || nlinks >= 0 ? 0 : 1;
+}
+
+/* ---- insns: the size of every live program after the verifier */
+
+static int cmd_insns(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		enum pinscope_mode mode;
+		__u32 caps, lean;
+	} configs[] = {
+		/* a patched kernel with BTF: xen_mc_flush's return is hooked too
+		 * (user/live/probe.c); its fexit program cannot load here */
+		{ "tracepoints", MODE_TRACEPOINTS,
+		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT, 0 },
+		{ "tracepoints-lean", MODE_TRACEPOINTS,
+		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT, PINSCOPE_LEAN_ALL },
+		{ "fentry", MODE_KPROBE, PINSCOPE_CAPS_FENTRY, 0 },
+		{ "fentry-lean", MODE_KPROBE, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL },
+	};
+	struct pinscope_bpf *skel = NULL;
+	struct bpf_program *prog;
+	const char *last = NULL;
+	bool hold = argc > 0 && !strcmp(argv[0], "-H");
+	int found = 0;
+	char c;
+
+	if (hold) {
+		argc--;
+		argv++;
+	}
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		bool wanted = !argc;
+
+		for (int a = 0; a < argc; a++)
+			wanted |= !strcmp(argv[a], configs[i].name);
+		if (!wanted)
+			continue;
+		found++;
+		last = configs[i].name;
+		struct loader_cfg cfg = { .mode = configs[i].mode, .caps = configs[i].caps,
+					  .lean = configs[i].lean,
+					  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true };
+
+		if (skel)
+			loader_destroy(skel);
+		skel = NULL;
+		if (loader_open_load(&skel, &cfg))
+			return 1;
+		bpf_object__for_each_program(prog, skel->obj) {
+			struct bpf_prog_info info = {};
+			__u32 len = sizeof(info);
+
+			if (!bpf_program__autoload(prog))
+				continue;
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len)) {
+				fprintf(stderr, "Failed to read the program info of %s: %s\n",
+					bpf_program__name(prog), strerror(errno));
+				loader_destroy(skel);
+				return 1;
+			}
+			printf("%s %s %u %u %u\n", configs[i].name, bpf_program__name(prog),
+			       info.xlated_prog_len / 8, info.jited_prog_len, info.verified_insns);
+		}
+	}
+	if (found < (argc ?: 1)) {
+		fprintf(stderr, "Failed to find a configuration among %s: tracepoints, "
+			"tracepoints-lean, fentry, fentry-lean\n", argc ? "the arguments" : "none");
+		loader_destroy(skel);
+		return 2;
+	}
+	fflush(stdout);
+	if (hold) {
+		fprintf(stderr, "hostbench: %s loaded (pid %d); close stdin to unload\n",
+			last, getpid());
+		while (read(0, &c, 1) > 0)
+			;
+	}
+	loader_destroy(skel);
+	return 0;
 }
 
 /* ---- gentrace: the model's tracepoints stream as a tracefs text trace */
@@ -682,6 +772,7 @@ static void usage(void)
 {
 	fprintf(stderr, "Usage: hostbench replay|hooks|floors [-e EVENTS] [-r REPS] [-c tracepoints|fentry|mainline] [-l]\n"
 			"       hostbench startup T0_NS tracepoints|replay\n"
+			"       hostbench insns [-H] [CONFIG...]\n"
 			"       hostbench btf\n"
 			"       hostbench spawn OUTFILE CMD [ARGS...]\n"
 			"       hostbench gentrace -e LINES -o FILE\n");
@@ -707,6 +798,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "btf"))
 		return btf_load_cost();
+	if (!strcmp(cmd, "insns"))
+		return cmd_insns(argc - 2, argv + 2);
 	if (!strcmp(cmd, "startup")) {
 		if (argc != 4)
 			usage();

@@ -24,6 +24,8 @@ struct ps {
 	bool live;			/* a compile-time constant once handle_on() is inlined */
 	const struct pinscope_event *e;
 	struct cpu_state *s;		/* its statistics: s->st */
+	__u32 run_caps;			/* HAS(): enum pinscope_caps */
+	__u32 run_lean;			/* LEAN(): enum pinscope_lean */
 };
 
 /*
@@ -52,49 +54,82 @@ static __always_inline void checked(struct ps *p, __u32 rule)
 	p->s->st.checked[rule & 7]++;
 }
 
-static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
-				   __u64 pfn, __u64 detail)
+/*
+ * A violation record.  live: ctx is the hook's context and the event is this
+ * cpu's now; else e is the replayed event.
+ */
+static __always_inline void report_rec(void *ctx, const struct pinscope_event *e,
+				       struct cpu_state *s, bool live, __u32 rule_why,
+				       __u64 pfn, __u64 detail)
 {
 	struct pinscope_violation *r;
+	__u32 rule = rule_why & 7;
 	long n;
 
-	rule &= 7;
-	p->s->st.violated[rule]++;
+	s->st.violated[rule]++;
 	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
 	if (!r) {
-		p->s->op.vmask |= 1U << rule;
-		p->s->st.lost.ringbuf++;
+		s->op.vmask |= 1U << rule;
+		s->st.lost.ringbuf++;
 		return;
 	}
 	r->type = PINSCOPE_REC_VIOLATION;
 	r->rule = rule;
-	r->reason = why;
-	r->op = p->s->op.kind;
-	r->cpu = p->e->cpu;
-	r->ts_ns = ev_ts(p);
+	r->reason = rule_why >> 8;
+	r->op = s->op.kind;
+	r->cpu = live ? bpf_get_smp_processor_id() : e->cpu;
+	r->ts_ns = live ? bpf_ktime_get_ns() : e->ts_ns;
 	r->pfn = pfn;
 	r->detail = detail;
 	r->nr_stack = 0;
-	r->seq = p->live ? 0 : p->e->seq;
+	r->seq = live ? 0 : e->seq;
 	/* the operation's process, even when another one's event closed it */
-	if (p->s->op.kind) {
-		r->pid = p->s->op.pid;
-		__builtin_memcpy(r->comm, p->s->op.comm, sizeof(r->comm));
+	if (s->op.kind) {
+		r->pid = s->op.pid;
+		__builtin_memcpy(r->comm, s->op.comm, sizeof(r->comm));
 	} else {
-		r->pid = ev_pid(p);
-		if (p->live)
+		r->pid = live ? bpf_get_current_pid_tgid() >> 32 : e->pid;
+		if (live)
 			bpf_get_current_comm(r->comm, sizeof(r->comm));
 		else
-			__builtin_memcpy(r->comm, p->e->comm, sizeof(r->comm));
+			__builtin_memcpy(r->comm, e->comm, sizeof(r->comm));
 	}
-	if (p->live && want_stack) {
-		n = bpf_get_stack(p->ctx, r->stack, sizeof(r->stack), 0);
+	if (live && want_stack) {
+		n = bpf_get_stack(ctx, r->stack, sizeof(r->stack), 0);
 		r->nr_stack = n > 0 ? n / sizeof(__u64) : 0;
 	}
-	if (p->live)	/* --evidence: the cpu's recent events after it (reads vmask) */
-		flight_send(p->s, r);
-	p->s->op.vmask |= 1U << rule;
+	if (live)	/* --evidence: the cpu's recent events after it (reads vmask) */
+		flight_send(s, r);
+	s->op.vmask |= 1U << rule;
 	bpf_ringbuf_submit(r, 0);
+}
+
+/*
+ * One copy of the record's code per program, not one per rule a handler can
+ * report (up to three); rule and reason in one word: a BPF call takes five
+ * arguments, and a struct ps passed by address would have to be built in
+ * memory on every event
+ */
+static __attribute__((noinline)) void report_live(void *ctx, struct cpu_state *s,
+						  __u32 rule_why, __u64 pfn, __u64 detail)
+{
+	report_rec(ctx, NULL, s, true, rule_why, pfn, detail);
+}
+
+static __attribute__((noinline)) void report_replay(const struct pinscope_event *e,
+						    struct cpu_state *s, __u32 rule_why,
+						    __u64 pfn, __u64 detail)
+{
+	report_rec(NULL, e, s, false, rule_why, pfn, detail);
+}
+
+static __always_inline void report(struct ps *p, __u32 rule, __u32 why,
+				   __u64 pfn, __u64 detail)
+{
+	if (p->live)
+		report_live(p->ctx, p->s, (rule & 7) | why << 8, pfn, detail);
+	else
+		report_replay(p->e, p->s, (rule & 7) | why << 8, pfn, detail);
 }
 
 /* Report a per-operation rule once per operation */
@@ -334,16 +369,6 @@ static __always_inline void held_forget(struct cpu_state *s, struct held_lock *h
 		s->held.head++;
 	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
 		held_gc(s);
-}
-
-/* A held lock is released: record its hold time */
-static __always_inline void held_release(struct ps *p, struct held_lock *h, __u64 ts)
-{
-	struct cpu_state *s = p->s;
-	__u32 k = (h->op - 1) & 1;
-
-	time_add(s, &s->st.hold[k], h->ts, ts);
-	held_forget(s, h);
 }
 
 /*
@@ -763,18 +788,17 @@ static __always_inline void on_unlock(struct ps *p)
 		s->st.lost.unmatched_unlock++;
 		return;
 	}
-	if (!h->op) {		/* a foreign operation's (-p): not judged */
-		held_forget(s, h);
-		return;
+	if (h->op) {		/* else a foreign operation's (-p): not judged */
+		checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
+		if (s->mc.gen <= h->gen)
+			report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
+			       h->pfn, 0);
+		ts = ev_ts(p);
+		time_add(s, &s->st.hold[(h->op - 1) & 1], h->ts, ts);
+		if (s->op.flags & OPF_FINAL)
+			s->mc.flush_ts = ts;	/* the operation ends after its unlocks */
 	}
-	checked(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH);
-	if (s->mc.gen <= h->gen)
-		report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
-		       h->pfn, 0);
-	ts = ev_ts(p);
-	held_release(p, h, ts);
-	if (s->op.flags & OPF_FINAL)
-		s->mc.flush_ts = ts;	/* the operation ends after its unlocks */
+	held_forget(s, h);
 }
 
 static __always_inline void on_do_pin(struct ps *p)
@@ -900,9 +924,9 @@ static __always_inline bool flush_idle(struct cpu_state *s)
  * (where its return is seen).  The live hooks whose events only matter on
  * a busy cpu skip every cpu lookup while none is (pinscope.bpf.c nr_busy).
  */
-static __always_inline bool cpu_busy(struct cpu_state *s)
+static __always_inline bool cpu_busy(struct cpu_state *s, __u32 run_caps)
 {
-	return !flush_idle(s) || (HAS(FLUSH_EXIT) && s->mc.in_flush);
+	return !flush_idle(s) || (CAP_IN(run_caps, FLUSH_EXIT) && s->mc.in_flush);
 }
 
 /*
@@ -910,9 +934,9 @@ static __always_inline bool cpu_busy(struct cpu_state *s)
  * and no rule or hold needs them); this leaves the state on_flush() would.
  * The live xen_mc_flush hook calls it too, without building an event.
  */
-static __always_inline bool lean_skip_flush(struct cpu_state *s)
+static __always_inline bool lean_skip_flush(struct cpu_state *s, __u32 run_lean)
 {
-	if (!LEAN(IDLE_FLUSH) || !flush_idle(s))
+	if (!LEAN_IN(run_lean, IDLE_FLUSH) || !flush_idle(s))
 		return false;
 	s->mc.reason = PINSCOPE_FL_EXPLICIT;
 	s->mc.in_flush = 0;
@@ -949,24 +973,32 @@ static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u6
 static __always_inline void on_flush(struct ps *p)
 {
 	struct cpu_state *s = p->s;
-	__u64 ts;
+	bool final;
+	__u64 ts = 0;
 
 	maybe_finish(p);
-	if (lean_skip_flush(s))
+	if (lean_skip_flush(s, p->run_lean))
 		return;
 	flush_count(s, p->e->arg[0], p->e->arg[2]);
 	if (flush_idle(s))
 		return;
-	ts = ev_ts(p);
-	s->mc.flush_ts = ts;
 	s->mc.in_flush = FL_TIMED;
+	final = s->op.kind && (s->op.flags & OPF_ISSUED);
+	/* the clock only for a figure: this flush's time (its return is seen),
+	 * the operation's end (the final flush), holds without lock or unlock
+	 * events; in tracepoints mode without the flush's return, the flushes
+	 * before the final one read no clock */
+	if (HAS(FLUSH_EXIT) || !HAS(LOCK) || !HAS(UNLOCK) || final) {
+		ts = ev_ts(p);
+		s->mc.flush_ts = ts;
+	}
 	/* fentry: a flush before a pin's lock is taken is not part of the hold */
-	if ((s->pg.flags & PGF_ACTIVE) && !(s->pg.flags & (PGF_PINNED | PGF_CB)) &&
+	if (!HAS(LOCK) && (s->pg.flags & PGF_ACTIVE) && !(s->pg.flags & (PGF_PINNED | PGF_CB)) &&
 	    s->op.kind == PINSCOPE_OP_PIN)
 		s->pg.ts = ts;
 	if (!HAS(UNLOCK))
 		held_release_all(s, ts);
-	if (s->op.kind && (s->op.flags & OPF_ISSUED)) {
+	if (final) {
 		s->op.flags |= OPF_FINAL;
 		if (!HAS(UNLOCK) && !HAS(OPEND))
 			op_finish(p, ts);
@@ -1047,11 +1079,14 @@ static __always_inline void bad_cpu(void)
 }
 
 /* The event on its cpu's state s.  live: called from a hook (ctx is its
- * context, s looked up once by the hook), else replay (ctx NULL). */
+ * context, s looked up once by the hook; run_caps and run_lean constants of
+ * its mode), else replay (ctx NULL; the loader's caps and lean). */
 static __always_inline void handle_on(void *ctx, const struct pinscope_event *e,
-				      bool live, struct cpu_state *s)
+				      bool live, struct cpu_state *s, __u32 run_caps,
+				      __u32 run_lean)
 {
-	struct ps p = { .ctx = ctx, .live = live, .e = e, .s = s };
+	struct ps p = { .ctx = ctx, .live = live, .e = e, .s = s, .run_caps = run_caps,
+			.run_lean = run_lean };
 
 	if (live)
 		flight_record(e);	/* --evidence: the cpu's recent events */
@@ -1083,7 +1118,7 @@ static __always_inline void handle(const struct pinscope_event *e)
 	struct cpu_state *s = bpf_map_lookup_elem(&cpus, &slot);
 
 	if (s)
-		handle_on(NULL, e, false, s);
+		handle_on(NULL, e, false, s, caps, lean);
 	else
 		bad_cpu();
 }

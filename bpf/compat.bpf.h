@@ -67,11 +67,11 @@ static __always_inline __u64 page_to_pfn(__u64 page)
  * arch_spinlock_t, the word spin_is_locked() reads.  Read at the entry of
  * xen_(un)pin_page, before the inlined xen_pte_lock() takes the split lock.
  */
-static __always_inline __u64 mm_lock_state(__u64 mm, __u64 level)
+static __always_inline __u64 mm_lock_state(__u64 mm, __u64 level, __u32 run_caps)
 {
 	__u32 word;
 
-	if (!HAS(MMLOCK) || level != PINSCOPE_L_PTE || !mm)
+	if (!CAP_IN(run_caps, MMLOCK) || level != PINSCOPE_L_PTE || !mm)
 		return 0;
 	if (bpf_probe_read_kernel(&word, sizeof(word), (const void *)(mm + mm_ptl_off)))
 		return 0;	/* not recorded */

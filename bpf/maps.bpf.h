@@ -6,8 +6,17 @@
 
 #include "pinscope.h"
 
-#define HAS(c) (caps & PINSCOPE_CAP_##c)
-#define LEAN(c) (lean & PINSCOPE_LEAN_##c)
+/*
+ * What the event source sees and what the run leaves out: the checker reads
+ * them from its struct ps (check.bpf.h), where a live hook puts its mode's
+ * as constants (pinscope.bpf.c LIVE(): one copy of the hook per setting, the
+ * verifier keeps the run's and removes the others, their loads included) and
+ * replay the loader's settings (caps, lean)
+ */
+#define CAP_IN(set, c) ((set) & PINSCOPE_CAP_##c)
+#define LEAN_IN(set, c) ((set) & PINSCOPE_LEAN_##c)
+#define HAS(c) CAP_IN(p->run_caps, c)
+#define LEAN(c) LEAN_IN(p->run_lean, c)
 
 /* A split lock this cpu holds (or, without lock events, a queued unlock) */
 struct held_lock {
@@ -170,6 +179,7 @@ bool procs_map_full;
 const volatile __u32 caps = 0;		/* enum pinscope_caps */
 const volatile __u32 targ_tgid = 0;	/* -p: only operations of this process */
 const volatile __u32 lean = 0;		/* enum pinscope_lean (--lean) */
+const volatile __u32 live_cfg = 0;	/* live: caps and lean as an id of PINSCOPE_LIVE_CONFIGS */
 const volatile __u64 pte_unlock_fn = 0;	/* address of xen_pte_unlock */
 const volatile __u64 vmemmap_start = 0;	/* for page_to_pfn() in fentry mode */
 const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */

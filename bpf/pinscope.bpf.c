@@ -29,16 +29,21 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 bool armed;
 
 /*
- * The cpus that are busy (check.bpf.h cpu_busy(): an operation, split locks
- * held, a timed flush not returned): the sum of their cpu_state.busy.  Most
- * xen events come while no cpu is: every multicall batch ends in
+ * The cpus that may be busy (check.bpf.h cpu_busy(): an operation, split
+ * locks held, a timed flush not returned): the sum of their cpu_state.busy.
+ * Most xen events come while no cpu is: every multicall batch ends in
  * xen_mc_issue, a context switch flushes.  While none is, the hooks whose
  * events only matter on a busy cpu return after this one load, without
  * reading the cpu number or its state; the other hooks (and replay) see every
- * event.  Updated after each event the checker handles (track_busy()): an
- * idle cpu becomes busy only through such an event.
+ * event.  A cpu's flag is set before or by the events that can make it busy
+ * and cleared by the next event that ends or follows its busy time
+ * (track_busy(), changes_busy()): it may stay set a while after the cpu went
+ * idle (it costs those hooks their early return), never the other way.
+ * Written atomically at those changes only, in a section of its own (its own
+ * page): not on the cache line of armed and the other globals every event
+ * reads on every cpu.
  */
-__u64 nr_busy;
+__u64 nr_busy SEC(".data.busy");
 
 /*
  * This cpu's state and number once the run has started (armed); NULL before
@@ -71,10 +76,46 @@ static __always_inline void busy_set(struct cpu_state *s, __u64 busy)
 }
 
 /* After an event: the flag follows the cpu's state (check.bpf.h cpu_busy()) */
-static __always_inline void track_busy(struct cpu_state *s)
+static __always_inline void track_busy(struct cpu_state *s, __u32 run_caps)
 {
-	busy_set(s, cpu_busy(s));
+	busy_set(s, cpu_busy(s, run_caps));
 }
+
+/*
+ * The events after which the busy flag is brought up to date: those that can
+ * make a cpu busy (an operation's begin, a lock, a callback's lock, a timed
+ * flush) and those that end a busy time (the end, an unlock, a flush and its
+ * return, input lost).  The others (a flush's reason, a page visit and its
+ * return, a queued op, a multicall entry or issue) never make a cpu busy; one
+ * that finishes an operation (check.bpf.h maybe_finish()) leaves the flag set
+ * until the cpu's next flush, which every context switch brings.
+ */
+static __always_inline bool changes_busy(__u32 type)
+{
+	return type != PINSCOPE_EV_FLUSH_REASON && type != PINSCOPE_EV_PAGE &&
+	       type != PINSCOPE_EV_PAGE_EXIT && type != PINSCOPE_EV_DO_PIN &&
+	       type != PINSCOPE_EV_MC_ENTRY && type != PINSCOPE_EV_MC_ISSUE &&
+	       type != PINSCOPE_EV_NONE;
+}
+
+/*
+ * A hook's body with this run's settings as constants: run_caps and run_lean
+ * are the arguments of body, one copy per configuration of include/pinscope.h
+ * PINSCOPE_LIVE_CONFIGS whose modes meet the hook's (PINSCOPE_HM_*; LIVE: all).
+ * Each copy tests live_cfg, the rodata the loader sets to the run's
+ * (user/engine/loader.c, which loads a live mode with one of these settings
+ * only); the verifier knows its value, follows the one copy that matches and
+ * removes the others, so a handler keeps no setting's load or test but the
+ * one of live_cfg.
+ */
+#define LIVE_CASE(id, c, l, hm, modes, body, ...)				\
+	if ((PINSCOPE_HM_##modes == PINSCOPE_HM_LIVE || (PINSCOPE_HM_##modes & (hm))) && \
+	    set_cfg == (id))							\
+		return body(__VA_ARGS__, c, l);
+#define LIVE(modes, body, ...)							\
+	__u32 set_cfg = live_cfg;						\
+	PINSCOPE_LIVE_CONFIGS(LIVE_CASE, modes, body, __VA_ARGS__)		\
+	return 0	/* not a setting of a live mode: never loaded */
 
 static __always_inline void live(struct pinscope_event *e, __u32 type, __u32 cpu)
 {
@@ -89,7 +130,8 @@ static __always_inline void live(struct pinscope_event *e, __u32 type, __u32 cpu
 
 /* The event on this cpu, whose state s the hook has looked up (once) */
 static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __u32 type,
-				   __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+				   __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u32 run_caps,
+				   __u32 run_lean)
 {
 	struct pinscope_event e;
 
@@ -106,8 +148,9 @@ static __always_inline int emit_on(void *ctx, struct cpu_state *s, __u32 cpu, __
 	e.arg[1] = a1;
 	e.arg[2] = a2;
 	e.arg[3] = a3;
-	handle_on(ctx, &e, true, s);
-	track_busy(s);
+	handle_on(ctx, &e, true, s, run_caps, run_lean);
+	if (changes_busy(type))
+		track_busy(s, run_caps);
 	return 0;
 }
 
@@ -135,12 +178,11 @@ struct xen_mmuext_op_abi {
 struct pend_ctx {
 	void *ctx;
 	struct cpu_state *s;
-	__u32 npend;			/* MMUEXT ops to read first */
-	struct pinscope_event e;	/* then the hook's own event */
+	__u32 cpu;
 };
 
-/* Event i of emit_pend(): a queued MMUEXT op as a DO_PIN, or the hook's own */
-static long pend_one(__u64 i, void *data)
+/* Op i of emit_pend(): a queued MMUEXT op as a DO_PIN */
+static __always_inline long pend_one(__u64 i, void *data, __u32 run_caps)
 {
 	struct pend_ctx *c = data;
 	struct cpu_state *s = c->s;
@@ -148,10 +190,6 @@ static long pend_one(__u64 i, void *data)
 	struct pinscope_event e;
 	__u64 at;
 
-	if (i >= c->npend) {
-		handle_on(c->ctx, &c->e, true, s);
-		return 1;
-	}
 	at = s->pend.ptr + (s->pend.first + i) * sizeof(op);
 	if (bpf_probe_read_kernel(&op, sizeof(op), (const void *)at)) {
 		s->st.lost.mmuext_unread++;	/* counted whatever the garbage read */
@@ -159,47 +197,64 @@ static long pend_one(__u64 i, void *data)
 	}
 	if (op.cmd > PINSCOPE_MMUEXT_UNPIN)
 		return 0;	/* another MMUEXT command (a TLB flush, a new base): not a pin */
-	live(&e, PINSCOPE_EV_DO_PIN, c->e.cpu);
+	live(&e, PINSCOPE_EV_DO_PIN, c->cpu);
 	e.arg[0] = op.cmd;
 	e.arg[1] = mfn_to_pfn(op.mfn);
-	handle_on(c->ctx, &e, true, s);
+	/* a DO_PIN reads no lean setting (check.bpf.h on_do_pin()) */
+	handle_on(c->ctx, &e, true, s, run_caps, 0);
 	return 0;
+}
+
+/* pend_one() as a bpf_loop() callback: the settings whose caps queue MMUEXT
+ * ops (UVM_PGD: only PINSCOPE_CAPS_FENTRY among PINSCOPE_LIVE_CONFIGS, with
+ * or without MMLOCK, which no DO_PIN reads: check.bpf.h judges the mm lock
+ * on LOCK and PAGE events only) */
+#define PEND_CAPS(id, c, l, hm, ...) \
+	_Static_assert(!((c) & PINSCOPE_CAP_UVM_PGD) || \
+		       ((c) & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_FENTRY, \
+		       "pend_one_stock(): UVM_PGD only with PINSCOPE_CAPS_FENTRY");
+PINSCOPE_LIVE_CONFIGS(PEND_CAPS, -)
+
+static long pend_one_stock(__u64 i, void *data)
+{
+	return pend_one(i, data, PINSCOPE_CAPS_FENTRY);
 }
 
 /*
  * emit_on() for the hooks that can come first after an MMUEXT op was queued
- * (xen_mc_entry, xen_mc_callback, the flush events): the ops queued since the
- * last event (struct ps_mmuext) go to the checker first, as DO_PIN events in
- * their place.  One copy of the checker, in pend_one().
+ * (xen_mc_entry, xen_mc_callback, the flush): the ops queued since the last
+ * event (struct ps_mmuext) go to the checker first, as DO_PIN events in their
+ * place (a DO_PIN never makes a cpu busy, nor ends an operation where
+ * operations have an end event: no busy tracking for them), then the hook's
+ * own event.
  */
 static __always_inline int emit_pend(void *ctx, struct cpu_state *s, __u32 cpu, __u32 type,
-				     __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+				     __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u32 run_caps,
+				     __u32 run_lean)
 {
-	struct pend_ctx c = { .ctx = ctx, .s = s };
+	struct pend_ctx c = { .ctx = ctx, .s = s, .cpu = cpu };
 	__u32 n;
 
-	if (!HAS(UVM_PGD))	/* a constant: tracepoints mode queues no op here */
-		return emit_on(ctx, s, cpu, type, a0, a1, a2, a3);
+	if (!CAP_IN(run_caps, UVM_PGD))	/* a constant: tracepoints mode queues no op here */
+		return emit_on(ctx, s, cpu, type, a0, a1, a2, a3, run_caps, run_lean);
 	n = s->pend.ptr ? s->pend.n - s->pend.first : 0;
-
-	if (n > PEND_MAX) {
-		s->st.lost.mmuext_unread += n - PEND_MAX;
-		n = PEND_MAX;
+	if (n) {
+		if (n > PEND_MAX) {
+			s->st.lost.mmuext_unread += n - PEND_MAX;
+			n = PEND_MAX;
+		}
+		bpf_loop(n, pend_one_stock, &c, 0);
+		s->pend.first = s->pend.n;
 	}
-	c.npend = n;
-	live(&c.e, type, cpu);
-	c.e.arg[0] = a0;
-	c.e.arg[1] = a1;
-	c.e.arg[2] = a2;
-	c.e.arg[3] = a3;
-	bpf_loop(n + 1, pend_one, &c, 0);
-	s->pend.first = s->pend.n;
-	track_busy(s);
-	return 0;
+	if (type == PINSCOPE_EV_NONE) {
+		s->st.events++;		/* counted as the checker counts every event */
+		return 0;
+	}
+	return emit_on(ctx, s, cpu, type, a0, a1, a2, a3, run_caps, run_lean);
 }
 
-static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
-				__u64 a2, __u64 a3)
+static __always_inline int emit_run(void *ctx, __u32 type, __u64 a0, __u64 a1,
+				    __u64 a2, __u64 a3, __u32 run_caps, __u32 run_lean)
 {
 	struct cpu_state *s;
 	__u32 cpu;
@@ -207,8 +262,12 @@ static __always_inline int emit(void *ctx, __u32 type, __u64 a0, __u64 a1,
 	s = this_cpu(&cpu);
 	if (!s)
 		return 0;
-	return emit_on(ctx, s, cpu, type, a0, a1, a2, a3);
+	return emit_on(ctx, s, cpu, type, a0, a1, a2, a3, run_caps, run_lean);
 }
+
+/* The event of a hook of these modes (PINSCOPE_HM_*) on this cpu; returns */
+#define emit(modes, ctx, type, a0, a1, a2, a3) \
+	LIVE(modes, emit_run, ctx, type, a0, a1, a2, a3)
 
 /* No cpu is busy: this event changes nothing but the idle statistics */
 static __always_inline bool all_idle(void)
@@ -233,9 +292,9 @@ static __always_inline struct cpu_state *op_cpu(__u32 *cpu)
  * and lean_skip_flush() would leave its state as it is (no timed flush, the
  * reason reset by the last flush).
  */
-static __always_inline bool lean_all_idle(void)
+static __always_inline bool lean_all_idle(__u32 run_lean)
 {
-	return LEAN(IDLE_FLUSH) && armed && all_idle();
+	return LEAN_IN(run_lean, IDLE_FLUSH) && armed && all_idle();
 }
 
 /*
@@ -255,32 +314,36 @@ static __always_inline bool idle_here(struct cpu_state **s, __u32 *cpu)
 /* ---- mainline tracepoints (include/trace/events/xen.h), all modes */
 
 /* TP_PROTO(xen_mc_callback_fn_t fn, void *data) */
-SEC("?raw_tp/xen_mc_callback")
-int tp_mc_callback(__u64 *ctx)
+static __always_inline int mc_callback(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 {
 	struct cpu_state *s;
 	__u32 cpu;
 
-	/* fires on every context switch too: filter before any work */
-	if (ctx[0] != pte_unlock_fn)
-		return 0;
 	s = this_cpu(&cpu);
 	if (!s)
 		return 0;
-	return emit_pend(ctx, s, cpu, PINSCOPE_EV_CALLBACK, 1, 0, 0, ctx[1]);
+	return emit_pend(ctx, s, cpu, PINSCOPE_EV_CALLBACK, 1, 0, 0, ctx[1], run_caps, run_lean);
+}
+
+SEC("?raw_tp/xen_mc_callback")
+int tp_mc_callback(__u64 *ctx)
+{
+	/* fires on every context switch too: filter before any work */
+	if (ctx[0] != pte_unlock_fn)
+		return 0;
+	LIVE(LIVE, mc_callback, ctx);
 }
 
 /* TP_PROTO(enum xen_mc_flush_reason reason) */
-SEC("?raw_tp/xen_mc_flush_reason")
-int tp_mc_flush_reason(__u64 *ctx)
+static __always_inline int mc_flush_reason(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 {
 	struct cpu_state *s;
 	__u32 cpu;
 
-	if (lean_all_idle())
+	if (lean_all_idle(run_lean))
 		return 0;
 	if (idle_here(&s, &cpu)) {
-		if (!LEAN(IDLE_FLUSH)) {	/* --lean: its flush is not counted */
+		if (!LEAN_IN(run_lean, IDLE_FLUSH)) {	/* --lean: its flush is not counted */
 			s->st.events++;
 			flush_reason_set(s, ctx[0]);
 		}
@@ -288,35 +351,49 @@ int tp_mc_flush_reason(__u64 *ctx)
 	}
 	if (!s)
 		return 0;
-	return emit_pend(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0);
+	/* not emit_pend(): every caller flushes right after this tracepoint
+	 * (xen_mc_flush(), whose hook reads the MMUEXT ops queued before it),
+	 * and the reason is nothing a queued op's DO_PIN reads */
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0, run_caps, run_lean);
+}
+
+SEC("?raw_tp/xen_mc_flush_reason")
+int tp_mc_flush_reason(__u64 *ctx)
+{
+	LIVE(LIVE, mc_flush_reason, ctx);
 }
 
 /* TP_PROTO(unsigned mcidx, unsigned argidx, unsigned cbidx) */
-SEC("?raw_tp/xen_mc_flush")
-int tp_mc_flush(__u64 *ctx)
+static __always_inline int mc_flush(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 {
 	struct cpu_state *s;
-	__u32 timed, cpu;
+	__u32 cpu;
 
-	if (lean_all_idle())
+	if (lean_all_idle(run_lean))
 		return 0;
 	if (idle_here(&s, &cpu)) {
-		timed = s->mc.in_flush;
-		if (!lean_skip_flush(s)) {
+		if (!lean_skip_flush(s, run_lean)) {
 			s->st.events++;
 			flush_count(s, ctx[0], ctx[2]);
 		}
-		/* it cleared in_flush: a timed flush whose return was never
-		 * seen (a skipped fexit) no longer keeps this cpu busy */
-		if (timed)
-			track_busy(s);
+		/* it cleared in_flush (a timed flush whose return was never
+		 * seen, a skipped fexit, no longer keeps this cpu busy), and the
+		 * flag an operation's end left set is cleared here: changes_busy() */
+		if (s->busy)
+			track_busy(s, run_caps);
 		return 0;
 	}
 	if (!s)
 		return 0;
-	emit_pend(ctx, s, cpu, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0);
+	emit_pend(ctx, s, cpu, PINSCOPE_EV_FLUSH, ctx[0], ctx[1], ctx[2], 0, run_caps, run_lean);
 	s->pend.ptr = 0;	/* the batch is gone: nothing to extend */
 	return 0;
+}
+
+SEC("?raw_tp/xen_mc_flush")
+int tp_mc_flush(__u64 *ctx)
+{
+	LIVE(LIVE, mc_flush, ctx);
 }
 
 /*
@@ -349,8 +426,7 @@ struct xen_mc_entry_abi {
  * (emit_pend()).  Only inside an operation on this cpu.
  */
 /* TP_PROTO(struct multicall_entry *mc, unsigned nargs) */
-SEC("?raw_tp/xen_mc_entry")
-int tp_mc_entry(__u64 *ctx)
+static __always_inline int mc_entry(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 {
 	__u32 cpu;
 	struct xen_mc_entry_abi mc;
@@ -364,9 +440,10 @@ int tp_mc_entry(__u64 *ctx)
 	}
 	/* an entry follows: the ops queued before it are written by now */
 	if (mc.op == PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING && (mc.args[2] & PINSCOPE_UVMF_TLB_FLUSH))
-		emit_pend(ctx, s, cpu, PINSCOPE_EV_MC_ENTRY, mc.op, va_pfn(mc.args[0]), mc.args[2], 0);
+		emit_pend(ctx, s, cpu, PINSCOPE_EV_MC_ENTRY, mc.op, va_pfn(mc.args[0]), mc.args[2],
+			  0, run_caps, run_lean);
 	else if (s->pend.ptr)
-		emit_pend(ctx, s, cpu, PINSCOPE_EV_NONE, 0, 0, 0, 0);
+		emit_pend(ctx, s, cpu, PINSCOPE_EV_NONE, 0, 0, 0, 0, run_caps, run_lean);
 	s->pend.ptr = 0;
 	if (mc.op == PINSCOPE_HYPERCALL_MMUEXT_OP) {
 		s->pend.ptr = mc.args[0];
@@ -374,6 +451,12 @@ int tp_mc_entry(__u64 *ctx)
 		s->pend.n = mc.args[1];		/* 1: xen_extend_mmuext_op() */
 	}
 	return 0;
+}
+
+SEC("?raw_tp/xen_mc_entry")
+int tp_mc_entry(__u64 *ctx)
+{
+	LIVE(STOCK, mc_entry, ctx);
 }
 
 /* TP_PROTO(unsigned long op, size_t args, enum xen_mc_extend_args res) */
@@ -395,8 +478,7 @@ int tp_mc_extend_args(__u64 *ctx)
 
 /* TP_PROTO(enum paravirt_lazy_mode mode); 7.2: (bool flush, unsigned long
  * flags); no argument is read */
-SEC("?raw_tp/xen_mc_issue")
-int tp_mc_issue(__u64 *ctx)
+static __always_inline int mc_issue(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 {
 	__u32 cpu;
 	/* ends every multicall batch: only matters inside a pin or unpin */
@@ -404,7 +486,13 @@ int tp_mc_issue(__u64 *ctx)
 
 	if (!s)
 		return 0;
-	return emit_on(ctx, s, cpu, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0);
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_MC_ISSUE, 0, 0, 0, 0, run_caps, run_lean);
+}
+
+SEC("?raw_tp/xen_mc_issue")
+int tp_mc_issue(__u64 *ctx)
+{
+	LIVE(TP, mc_issue, ctx);
 }
 
 /*
@@ -421,16 +509,16 @@ static __always_inline __u64 op_path(__u64 mm)
 SEC("?raw_tp/xen_mmu_pgd_pin")
 int tp_pgd_pin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], va_pfn(ctx[1]),
-		    op_path(ctx[0]));
+	emit(TP, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], va_pfn(ctx[1]),
+	     op_path(ctx[0]));
 }
 
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_unpin")
 int tp_pgd_unpin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], va_pfn(ctx[1]),
-		    op_path(ctx[0]));
+	emit(TP, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], va_pfn(ctx[1]),
+	     op_path(ctx[0]));
 }
 
 /* ---- tracepoints of kernel/patches (docs/kernel.md) */
@@ -441,29 +529,34 @@ int tp_pgd_unpin(__u64 *ctx)
  * passes three arguments: ctx[3] is read only with MMLOCK, a constant, so
  * that the verifier never sees the read there and the program attaches.
  */
-SEC("?raw_tp/xen_mmu_pte_lock")
-int tp_pte_lock(__u64 *ctx)
+static __always_inline int pte_lock(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 {
 	__u64 mm = 0;
 
-	if (HAS(MMLOCK))
+	if (CAP_IN(run_caps, MMLOCK))
 		mm = (__u64)(ctx[3] ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE)
 		     << PINSCOPE_MMLOCK_SHIFT;
-	return emit(ctx, PINSCOPE_EV_LOCK, mm, ctx[1], 0, ctx[2]);
+	return emit_run(ctx, PINSCOPE_EV_LOCK, mm, ctx[1], 0, ctx[2], run_caps, run_lean);
+}
+
+SEC("?raw_tp/xen_mmu_pte_lock")
+int tp_pte_lock(__u64 *ctx)
+{
+	LIVE(TP, pte_lock, ctx);
 }
 
 /* TP_PROTO(spinlock_t *ptl) */
 SEC("?raw_tp/xen_mmu_pte_unlock")
 int tp_pte_unlock(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, ctx[0]);
+	emit(TP, ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, ctx[0]);
 }
 
 /* TP_PROTO(struct mm_struct *mm, unsigned long pfn, unsigned int level, spinlock_t *ptl) */
 SEC("?raw_tp/xen_mmu_pin_page")
 int tp_pin_page(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, ctx[1], ctx[2],
+	emit(TP, ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, ctx[1], ctx[2],
 		    ctx[3]);
 }
 
@@ -471,7 +564,7 @@ int tp_pin_page(__u64 *ctx)
 SEC("?raw_tp/xen_mmu_unpin_page")
 int tp_unpin_page(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, ctx[1], ctx[2],
+	emit(TP, ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, ctx[1], ctx[2],
 		    ctx[3]);
 }
 
@@ -479,10 +572,19 @@ int tp_unpin_page(__u64 *ctx)
 SEC("?raw_tp/xen_mmu_do_pin")
 int tp_do_pin(__u64 *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_DO_PIN, ctx[0], ctx[1], 0, 0);
+	emit(TP, ctx, PINSCOPE_EV_DO_PIN, ctx[0], ctx[1], 0, 0);
 }
 
 /* ---- fentry mode: stock kernels with BTF (xen_pte_lock() is inlined there) */
+
+/* A page's visit at xen_(un)pin_page() (fentry, kprobe): op, the mm's lock
+ * word for a PTE page (caps MMLOCK), its pfn from the struct page */
+static __always_inline int page_visit(void *ctx, __u64 op, __u64 mm, __u64 pg, __u64 level,
+				      __u32 run_caps, __u32 run_lean)
+{
+	return emit_run(ctx, PINSCOPE_EV_PAGE, op | mm_lock_state(mm, level, run_caps),
+			page_to_pfn(pg), level, 0, run_caps, run_lean);
+}
 
 SEC("?fentry/__xen_pgd_pin")
 int BPF_PROG(fe_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
@@ -490,14 +592,14 @@ int BPF_PROG(fe_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 	__u64 va = 0;
 
 	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn(va),
-		    op_path((__u64)mm));
+	emit(FENTRY, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn(va),
+	     op_path((__u64)mm));
 }
 
 SEC("?fexit/__xen_pgd_pin")
 int BPF_PROG(fx_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 {
-	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN, 0, 0, 0);
+	emit(FENTRY, ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN, 0, 0, 0);
 }
 
 SEC("?fentry/__xen_pgd_unpin")
@@ -506,14 +608,14 @@ int BPF_PROG(fe_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
 	__u64 va = 0;
 
 	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn(va),
-		    op_path((__u64)mm));
+	emit(FENTRY, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn(va),
+	     op_path((__u64)mm));
 }
 
 SEC("?fexit/__xen_pgd_unpin")
 int BPF_PROG(fx_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
 {
-	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN, 0, 0, 0);
+	emit(FENTRY, ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN, 0, 0, 0);
 }
 
 SEC("?fentry/xen_pin_page")
@@ -522,14 +624,13 @@ int BPF_PROG(fe_pin_page, struct mm_struct *mm, struct page *page, unsigned int 
 	__u64 pg = 0;
 
 	bpf_get_func_arg(ctx, 1, &pg);
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN | mm_lock_state((__u64)mm, level),
-		    page_to_pfn(pg), level, 0);
+	LIVE(FENTRY, page_visit, ctx, PINSCOPE_OP_PIN, (__u64)mm, pg, level);
 }
 
 SEC("?fexit/xen_pin_page")
 int BPF_PROG(fx_pin_page, struct mm_struct *mm, struct page *page, unsigned int level)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN, 0, 0, 0);
+	emit(FENTRY, ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN, 0, 0, 0);
 }
 
 SEC("?fentry/xen_unpin_page")
@@ -538,20 +639,19 @@ int BPF_PROG(fe_unpin_page, struct mm_struct *mm, struct page *page, unsigned in
 	__u64 pg = 0;
 
 	bpf_get_func_arg(ctx, 1, &pg);
-	return emit(ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN | mm_lock_state((__u64)mm, level),
-		    page_to_pfn(pg), level, 0);
+	LIVE(FENTRY, page_visit, ctx, PINSCOPE_OP_UNPIN, (__u64)mm, pg, level);
 }
 
 SEC("?fexit/xen_unpin_page")
 int BPF_PROG(fx_unpin_page, struct mm_struct *mm, struct page *page, unsigned int level)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
+	emit(FENTRY, ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
 }
 
 SEC("?fentry/xen_pte_unlock")
 int BPF_PROG(fe_pte_unlock, void *ptl)
 {
-	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, (__u64)ptl);
+	emit(FENTRY, ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, (__u64)ptl);
 }
 
 /*
@@ -559,7 +659,7 @@ int BPF_PROG(fe_pte_unlock, void *ptl)
  * outside operations and are not timed: their end has nothing to do
  * (on_flush_exit()); no cpu busy: no timed flush.
  */
-static __always_inline int flush_exit(void *ctx)
+static __always_inline int flush_exit(void *ctx, __u32 run_caps, __u32 run_lean)
 {
 	struct cpu_state *s;
 	__u32 cpu;
@@ -569,13 +669,13 @@ static __always_inline int flush_exit(void *ctx)
 	s = this_cpu(&cpu);
 	if (!s || !(s->mc.in_flush & FL_TIMED))
 		return 0;
-	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0);
+	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_EXIT, 0, 0, 0, 0, run_caps, run_lean);
 }
 
 SEC("?fexit/xen_mc_flush")
 int BPF_PROG(fx_mc_flush)
 {
-	return flush_exit(ctx);
+	LIVE(FENTRY_TP_FEXIT, flush_exit, ctx);
 }
 
 /* ---- kprobe mode: no BTF; same events as fentry mode, no CO-RE (compat.bpf.h) */
@@ -583,69 +683,65 @@ int BPF_PROG(fx_mc_flush)
 SEC("?kprobe/__xen_pgd_pin")
 int kp_pgd_pin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
-		    op_path(KP_ARG1(ctx)));
+	emit(KPROBE, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
+	     op_path(KP_ARG1(ctx)));
 }
 
 SEC("?kretprobe/__xen_pgd_pin")
 int kr_pgd_pin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN, 0, 0, 0);
+	emit(KPROBE, ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_PIN, 0, 0, 0);
 }
 
 SEC("?kprobe/__xen_pgd_unpin")
 int kp_pgd_unpin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
-		    op_path(KP_ARG1(ctx)));
+	emit(KPROBE, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
+	     op_path(KP_ARG1(ctx)));
 }
 
 SEC("?kretprobe/__xen_pgd_unpin")
 int kr_pgd_unpin(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN, 0, 0, 0);
+	emit(KPROBE, ctx, PINSCOPE_EV_OP_END, PINSCOPE_OP_UNPIN, 0, 0, 0);
 }
 
 /* static void xen_pin_page(struct mm_struct *mm, struct page *page, enum pt_level level) */
 SEC("?kprobe/xen_pin_page")
 int kp_pin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE,
-		    PINSCOPE_OP_PIN | mm_lock_state(KP_ARG1(ctx), (__u32)KP_ARG3(ctx)),
-		    page_to_pfn(KP_ARG2(ctx)), (__u32)KP_ARG3(ctx), 0);
+	LIVE(KPROBE, page_visit, ctx, PINSCOPE_OP_PIN, KP_ARG1(ctx), KP_ARG2(ctx), (__u32)KP_ARG3(ctx));
 }
 
 SEC("?kretprobe/xen_pin_page")
 int kr_pin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN, 0, 0, 0);
+	emit(KPROBE, ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_PIN, 0, 0, 0);
 }
 
 SEC("?kprobe/xen_unpin_page")
 int kp_unpin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE,
-		    PINSCOPE_OP_UNPIN | mm_lock_state(KP_ARG1(ctx), (__u32)KP_ARG3(ctx)),
-		    page_to_pfn(KP_ARG2(ctx)), (__u32)KP_ARG3(ctx), 0);
+	LIVE(KPROBE, page_visit, ctx, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), KP_ARG2(ctx), (__u32)KP_ARG3(ctx));
 }
 
 SEC("?kretprobe/xen_unpin_page")
 int kr_unpin_page(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
+	emit(KPROBE, ctx, PINSCOPE_EV_PAGE_EXIT, PINSCOPE_OP_UNPIN, 0, 0, 0);
 }
 
 /* static void xen_pte_unlock(void *v) */
 SEC("?kprobe/xen_pte_unlock")
 int kp_pte_unlock(struct pt_regs *ctx)
 {
-	return emit(ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, KP_ARG1(ctx));
+	emit(KPROBE, ctx, PINSCOPE_EV_UNLOCK, 0, 0, 0, KP_ARG1(ctx));
 }
 
 SEC("?kretprobe/xen_mc_flush")
 int kr_mc_flush(struct pt_regs *ctx)
 {
-	return flush_exit(ctx);
+	LIVE(KPROBE, flush_exit, ctx);
 }
 
 /* ---- replay: a batch of parsed trace events, with their own cpu and ts */

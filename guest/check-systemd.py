@@ -10,12 +10,22 @@ newer .deb while it runs: restarted, new version, the old process's report
 kept; apt remove: stopped, no process, its report, nothing attached.
 --expect-nonpv (a plain VM): enable --now fails once with exit 5, no restart
 loop (NRestarts=0 20 s later), systemctl status says "not a Xen PV guest".
+--expect-verdict (pinscope_test=verdict): the verdict exits end the unit as
+succeeded (SuccessExitStatus), never restarted, the verdict in the journal
+and in systemctl status: live --require exact exits 4 ("inconclusive:
+--require not met"), a replay of the synthetic early-unlock trace exits 3
+(its VIOLATION line); --expect-fault MODE: also the live run under the
+xen_pin_fault MODE, exit 3, VIOLATION lines of MODE's rule only.
 Prints each check and "N passed, M failed"; exit 1 if any failed.
-Usage: check-systemd.py DIR [--expect-nonpv]"""
+Usage: check-systemd.py DIR [--expect-nonpv | --expect-verdict [--expect-fault MODE]]"""
 import os, re, sys
 
 d = sys.argv[1]
 nonpv = "--expect-nonpv" in sys.argv[2:]
+verdict = "--expect-verdict" in sys.argv[2:]
+fault = sys.argv[sys.argv.index("--expect-fault") + 1] if "--expect-fault" in sys.argv[2:] else None
+# the rule each xen_pin_fault mode breaks (docs/kernel.md, Validation)
+FAULT_RULE = {"pgd_first": "pgd-last", "early_unlock": "unlock-after-flush", "late_lock": "pte-lock-held"}
 npass = nfail = 0
 
 
@@ -55,12 +65,39 @@ def stopped(name, what):
           f"{what}: inactive, Result=success, pinscope exited with a verdict (0, 3, 4), NRestarts=0", p)
 
 
+def verdict_exit(prefix, code, verdict_re, what):
+    """The run PREFIX ended by pinscope's verdict CODE: the unit succeeded, was
+    not restarted, and the journal and systemctl status carry the verdict"""
+    p = props(f"{prefix}-show")
+    check(p.get("ActiveState") == "inactive" and p.get("Result") == "success" and p.get("ExecMainCode") == "1"
+          and p.get("ExecMainStatus") == str(code) and p.get("NRestarts") == "0",
+          f"{what}: inactive, Result=success, ExecMainStatus={code}, NRestarts=0", p)
+    j = read(f"{prefix}-journal") or ""
+    vl = [line for line in j.splitlines() if line.startswith("Verdict:")]
+    check(len(vl) == 1 and re.match(verdict_re, vl[0]), f"{what}: the journal has the verdict /{verdict_re}/",
+          vl or j.splitlines()[-3:])
+    st = read(f"{prefix}-status") or ""
+    # status's journal lines have a prefix: "Dec 07 11:57:01 host pinscope[320]: Verdict: ..."
+    check(f"status={code}" in st and re.search(verdict_re.lstrip("^"), st) is not None,
+          f"{what}: systemctl status shows status={code} and the verdict", st[-500:])
+    return j
+
+
+def bpf_objects(name):
+    """The "ID: type" of each program or link bpftool listed in section NAME"""
+    return {m[0] for m in re.finditer(r"^\d+: \S+", read(name) or "", re.M)}
+
+
 def nothing_attached(prefix, what):
     for kind in ("prog", "link"):
         s = read(f"{prefix}-{kind}")
-        # systemd's own programs are cgroup ones (device policy, ...)
+        # systemd's own: cgroup programs (device policy, ...) it loads per
+        # unit, and what it had loaded before pinscope first ran (bpf-before:
+        # systemd 257's LSM program restrict_filesystems and its link)
+        before = bpf_objects(f"bpf-before-{kind}")
         left = [line for line in (s or "").splitlines()
-                if re.match(r"^\d+: ", line) and not re.match(r"^\d+: cgroup", line)]
+                if re.match(r"^\d+: ", line) and not re.match(r"^\d+: cgroup", line)
+                and re.match(r"^\d+: \S+", line)[0] not in before]
         check(s is not None and rc(f"{prefix}-{kind}") == 0 and not left,
               f"{what}: no BPF {kind} of pinscope's kinds left (bpftool {kind} list)",
               left[:3] if s is not None else "section missing")
@@ -68,6 +105,10 @@ def nothing_attached(prefix, what):
 
 info = read("guest-info") or ""
 check("pid1=systemd" in info, "systemd is PID 1", info[:200])
+if not nonpv:
+    check(rc("bpf-before-prog") == 0 and rc("bpf-before-link") == 0,
+          "bpftool prog list, link list before pinscope first ran (systemd's own programs)",
+          (rc("bpf-before-prog"), rc("bpf-before-link")))
 check(rc("install") == 0 and "Setting up pinscope" in (read("install") or ""),
       "apt-get install ./pinscope.deb", (read("install") or "")[-300:])
 
@@ -80,6 +121,27 @@ if nonpv:
     st = read("status") or ""
     check("not a Xen PV guest" in st and "status=5" in st,
           "systemctl status says why: 'not a Xen PV guest', status=5", st[-400:])
+elif verdict:
+    check("guest_type=PV" in info, "a Xen PV guest", info[:200])
+    check(rc("require-wait") == 0, "live --require exact: active, /metrics served", read("require-wait"))
+    check(rc("require-stop") == 0, "live --require exact: systemctl stop", read("require-stop"))
+    verdict_exit("require", 4, r"^Verdict: inconclusive: --require not met", "live --require exact")
+    nothing_attached("require-bpf", "live --require exact, after stop")
+    j = verdict_exit("replay", 3, r"^Verdict: VIOLATED", "replay of a violation through the unit")
+    check(re.search(r"^VIOLATION unlock-after-flush ", j, re.M), "replay: the VIOLATION line in the journal",
+          j.splitlines()[-5:])
+    if fault:
+        check((read("fault-fault-on") or "").strip() == fault and (read("fault-fault-off") or "").strip() == "none",
+              f"xen_pin_fault switched to {fault} for the workload, then back to none",
+              (read("fault-fault-on"), read("fault-fault-off")))
+        check(rc("fault-stop") == 0, f"live under {fault}: systemctl stop", read("fault-stop"))
+        j = verdict_exit("fault", 3, r"^Verdict: VIOLATED", f"live under {fault}")
+        rules = set(re.findall(r"^VIOLATION (\S+) ", j, re.M))
+        check(rules == {FAULT_RULE[fault]}, f"live under {fault}: VIOLATION lines of {FAULT_RULE[fault]} only",
+              rules or j.splitlines()[-5:])
+        nothing_attached("fault-bpf", f"live under {fault}, after stop")
+    check(read("guest.rc") is not None and read("guest.rc").strip() == "0", "the scenario ran to its end",
+          read("guest.rc"))
 else:
     check("guest_type=PV" in info, "a Xen PV guest", info[:200])
     check(rc("enable") == 0 and rc("start-wait") == 0, "systemctl enable --now pinscope: active, /metrics served",

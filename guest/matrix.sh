@@ -37,6 +37,15 @@
 #   systemd-domu      the same image as PV domU (Debian 6.1 cloud)
 #   systemd-nonpv     the same image without Xen: the unit fails once with
 #                     exit 5, no restart loop, systemctl status says why
+#   systemd-verdict   the same image as dom0 (Debian 6.1): verdict exits end
+#                     the unit as succeeded: live --require exact (exit 4,
+#                     fentry judges 3 rules approximately), a replay of a
+#                     violation through the unit (exit 3); journal and
+#                     systemctl status carry the verdict, no restart
+#   systemd-fault     the same on the patched 6.1 kernel (make kernel), plus
+#                     a live run under xen_pin_fault=pgd_first switched on at
+#                     run time: exit 3, its VIOLATION lines; skipped, naming
+#                     the options, while that kernel cannot run systemd
 #   save-restore-domu pinscope inside a PV domU that dom0 saves and restores
 #                     (xl save, xl restore) while it runs: Debian 6.1 generic
 #                     (fentry) clean; the patched 6.1 kernel clean and with
@@ -47,7 +56,9 @@
 # counted as passed).  Results in $OUTPUT/guest/matrix/<row>/.
 # Environment: OUTPUT, PINSCOPE_CACHE, GUEST_TIMEOUT (per boot, default
 # 600), GUEST_BPFTOOL (default auto), MATRIX_WORKLOAD_ARGS (default
-# "-n 2 -c 8 -m 128 -f 2 -s 65536", the guest test's).
+# "-n 2 -c 8 -m 128 -f 2 -s 65536", the guest test's), MATRIX_SYSTEMD_SUITE
+# (the Debian suite of the systemd rows' rootfs: bookworm, the default, or
+# trixie; guest/mksystemd.sh -s).
 # Exit codes: 0 no row failed, 1 a row failed, 2 usage error.
 set -uo pipefail
 
@@ -62,7 +73,8 @@ WORKLOAD=$OUTPUT/guest/workload
 WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 BPFTOOL=${GUEST_BPFTOOL:-auto}
-ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 systemd-dom0 systemd-domu systemd-nonpv save-restore-domu"
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 systemd-dom0 systemd-domu systemd-nonpv systemd-verdict systemd-fault save-restore-domu"
+SYSTEMD_SUITE=${MATRIX_SYSTEMD_SUITE:-bookworm}
 
 log() { echo "[matrix] $*" >&2; }
 
@@ -239,17 +251,21 @@ ringbuf() {
 }
 
 # systemd ROW BOOT.SH-ARGS...: the systemd image (guest/mksystemd.sh: the .deb
-# of the tracked sources, cached) booted with those arguments, checked by
-# check-systemd.py (--expect-nonpv for the plain VM)
+# of the tracked sources, cached; SYSTEMD_SUITE's rootfs) booted with those
+# arguments, checked by check-systemd.py (the row's expectation)
 systemd() {
-	local row=$1 out=$DIR/$1 img=$DIR/initrd-systemd.cpio.gz brc ok=1 copt=()
+	local row=$1 out=$DIR/$1 img=$DIR/initrd-systemd-$SYSTEMD_SUITE.cpio.gz brc ok=1 copt=()
 	shift
-	OUTPUT=$OUTPUT "$HERE/mksystemd.sh" -w "$WORKLOAD" -c WORKLOAD_ARGS="$WARGS" -o "$img" >/dev/null ||
-		{ result[$row]="failed: image (guest/mksystemd.sh)"; return; }
+	OUTPUT=$OUTPUT "$HERE/mksystemd.sh" -s "$SYSTEMD_SUITE" -w "$WORKLOAD" -c WORKLOAD_ARGS="$WARGS" \
+		-o "$img" >/dev/null || { result[$row]="failed: image (guest/mksystemd.sh)"; return; }
 	"$HERE/boot.sh" "$@" -i "$img" -o "$out" -t "$TIMEOUT"
 	brc=$?
 	[ $brc = 0 ] || { result[$row]="failed: boot.sh exit $brc"; return; }
-	[ "$row" = systemd-nonpv ] && copt=(--expect-nonpv)
+	case $row in
+	systemd-nonpv) copt=(--expect-nonpv) ;;
+	systemd-verdict) copt=(--expect-verdict) ;;
+	systemd-fault) copt=(--expect-verdict --expect-fault pgd_first) ;;
+	esac
 	"$HERE/check-systemd.py" "$out" "${copt[@]}" > "$out/checks.log" 2>&1 || ok=0
 	grep '^FAIL' "$out/checks.log" >&2
 	nchecks[$row]=$(checks "$out/checks.log")
@@ -287,6 +303,29 @@ save_restore() {
 	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
 }
 
+# What systemd needs of a kernel to run as PID 1 (and pinscope.service's
+# sandbox: seccomp, namespaces, AF_INET for /metrics), that tinyconfig lacks
+SYSTEMD_KCONFIG="CGROUPS UNIX INET FHANDLE INOTIFY_USER SECCOMP SECCOMP_FILTER NAMESPACES"
+
+# systemd_fault: the systemd-fault row, on the patched 6.1 kernel if it can
+# run systemd, else skipped naming the options it lacks
+systemd_fault() {
+	local env miss=() o
+	if ! env=$(kernel/build.sh --env 2>/dev/null) || ! eval "$(grep -E '^KERNEL_(BZIMAGE|CONFIG)=' <<<"$env")" ||
+		[ ! -r "${KERNEL_BZIMAGE:-}" ]; then
+		result[systemd-fault]="failed: no patched kernel (make kernel)"
+		return
+	fi
+	for o in $SYSTEMD_KCONFIG; do
+		grep -qx "CONFIG_$o=y" "$KERNEL_CONFIG" || miss+=("CONFIG_$o")
+	done
+	if [ ${#miss[@]} -gt 0 ]; then
+		result[systemd-fault]="skipped: the patched 6.1 kernel cannot run systemd as PID 1: ${miss[*]} not set (kernel/pinscope.config)"
+		return
+	fi
+	systemd systemd-fault -k "$KERNEL_BZIMAGE" -a "pinscope_test=verdict pinscope_fault=pgd_first"
+}
+
 declare -A K=(
 	[deb61-dom0]="Debian 6.1|generic|dom0|fentry, kprobe, fentry --lean"
 	[deb612-dom0]="Debian 6.12|generic|dom0|fentry, kprobe, fentry --lean"
@@ -303,6 +342,8 @@ declare -A K=(
 	[systemd-dom0]="Debian 6.1|generic|dom0|systemd: the .deb's unit"
 	[systemd-domu]="Debian 6.1|cloud|PV domU|systemd: the .deb's unit"
 	[systemd-nonpv]="Debian 6.1|generic|no Xen|systemd: exit 5 once"
+	[systemd-verdict]="Debian 6.1|generic|dom0|systemd: verdict exits 4, 3"
+	[systemd-fault]="patched 6.1|pinscope|dom0|systemd: pgd_first fault, exit 3"
 	[save-restore-domu]="Debian 6.1, patched 6.1|generic, pinscope|PV domU|xl save+restore; pin_all_unlocked"
 )
 t_all=$(date +%s)
@@ -326,6 +367,8 @@ for r in "${rows[@]}"; do
 	systemd-dom0) systemd "$r" ;;
 	systemd-domu) systemd "$r" --domu -K linux-image-cloud-amd64 ;;
 	systemd-nonpv) systemd "$r" --no-xen -a pinscope_test=nonpv ;;
+	systemd-verdict) systemd "$r" -a pinscope_test=verdict ;;
+	systemd-fault) systemd_fault ;;
 	save-restore-domu) save_restore ;;
 	esac
 	secs[$r]=$(( $(date +%s) - t0 ))

@@ -4,7 +4,13 @@
 # PID 1 (/init -> /lib/systemd/systemd), packed as a gzip cpio initramfs that
 # guest/boot.sh boots like any other (dom0, --domu, --no-xen).
 #
-# Usage: guest/mksystemd.sh [-d DEB] -w WORKLOAD -o OUT [-c KEY=VALUE]...
+# Usage: guest/mksystemd.sh [-s SUITE] [-d DEB] -w WORKLOAD -o OUT [-c KEY=VALUE]...
+#   -s, --suite SUITE     the Debian suite of the rootfs, one that
+#                         tools/apt-suite.sh knows (APT_SUITES): bookworm
+#                         (default, systemd 252), trixie (systemd 257), sid;
+#                         mmdebstrap's own sources of it (deb.debian.org SUITE,
+#                         and -updates, -security for a release), never the
+#                         system's apt sources
 #   -d, --deb FILE        the pinscope .deb (default: dpkg-buildpackage -us -uc
 #                         -b in a copy of the tracked sources, as make deb,
 #                         kept in $OUTPUT/guest/deb/ while they do not
@@ -15,12 +21,13 @@
 #   -w, --workload FILE   the static workload (make .output/guest/workload)
 #   -o, --output FILE     the initramfs to write
 #   -c, --conf KEY=VALUE  a setting of /etc/pinscope.conf (WORKLOAD_ARGS, ...)
-# The rootfs: mmdebstrap --variant=minbase of SUITE (PINSCOPE_SYSTEMD_SUITE,
-# default bookworm) with systemd, systemd-sysv, curl, bpftool and the .deb's
+# The rootfs: mmdebstrap --variant=minbase of SUITE (-s, else
+# PINSCOPE_SYSTEMD_SUITE, else bookworm) with systemd, systemd-sysv, curl, bpftool and the .deb's
 # Depends (so apt installs it offline in the guest), no docs; cached as
 # $PINSCOPE_CACHE/systemd/rootfs-SUITE-KEY.tar, KEY from that package list.
-# Added at packing time: the two .debs in /root/debs, the workload, the test
-# unit pinscope-systemd-test.service (guest/systemd/) enabled, gettys and
+# Added at packing time: the two .debs in /root/debs, the workload, the
+# synthetic early-unlock trace (tests/data/synthetic, replayed by the verdict
+# scenario) in /usr/local/share/pinscope-test/, the test unit pinscope-systemd-test.service (guest/systemd/) enabled, gettys and
 # apt's timers masked, no status or kernel messages on the console.
 # Exit codes: 0 ok, 1 failure, 2 usage error.
 set -euo pipefail
@@ -28,6 +35,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}
 SUITE=${PINSCOPE_SYSTEMD_SUITE:-bookworm}
+# shellcheck source=../tools/apt-suite.sh
+. "$HERE/../tools/apt-suite.sh"
 
 log() { echo "[systemd-image] $*" >&2; }
 die() { echo "[systemd-image] $*" >&2; exit 1; }
@@ -40,14 +49,24 @@ while [ $# -gt 0 ]; do
 	-w|--workload) workload=${2:?}; shift 2 ;;
 	-o|--output) out=${2:?}; shift 2 ;;
 	-c|--conf) conf+=("${2:?}"); shift 2 ;;
+	-s|--suite) SUITE=${2:?}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "mksystemd.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
 [ -n "$workload" ] && [ -n "$out" ] || { usage >&2; exit 2; }
+case " $APT_SUITES " in
+*" $SUITE "*) ;;
+*) echo "mksystemd.sh: unknown suite '$SUITE' (one of: $APT_SUITES)" >&2; exit 2 ;;
+esac
 if [ -z "$deb" ]; then
 	OUTPUT=${OUTPUT:-$HERE/../.output}
 	case "$OUTPUT" in /*) ;; *) OUTPUT="$PWD/$OUTPUT" ;; esac
+	# one build at a time in $OUTPUT/guest/deb (two images built at once,
+	# e.g. of two suites, would remove each other's build tree)
+	mkdir -p "$OUTPUT/guest"
+	exec 9>"$OUTPUT/guest/deb.lock"
+	flock 9
 	src=$(cd "$HERE/.." && git ls-files -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 	deb=$(ls "$OUTPUT/guest/deb/$src"/pinscope_*_amd64.deb 2>/dev/null || true)
 	if [ -z "$deb" ]; then
@@ -90,7 +109,7 @@ for kv in "${conf[@]+"${conf[@]}"}"; do
 	case "$kv" in *=*) ;; *) echo "mksystemd.sh: --conf needs KEY=VALUE, got '$kv'" >&2; exit 2 ;; esac
 	conf_text+="${kv%%=*}='${kv#*=}'"$'\n'
 done
-ikey=$( { echo v1; printf '%s' "$conf_text"; cat "$0" "$HERE"/systemd/*; sha256sum "$tar" "$deb" "$workload" | cut -c1-64; } |
+ikey=$( { echo v1; printf '%s' "$conf_text"; cat "$0" "$HERE"/systemd/* "$HERE/../tests/data/synthetic/patched-pin-early-unlock.trace"; sha256sum "$tar" "$deb" "$workload" | cut -c1-64; } |
 	sha256sum | cut -c1-64)
 if [ -s "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$ikey" ]; then
 	log "reusing $out (inputs unchanged)"
@@ -111,6 +130,8 @@ dpkg-deb -R "$deb" "$stage.new/p" && sed -i "s/^Version: .*/Version: $ver+system
 	{ rm -rf "$stage.new"; die "Failed to repack $deb with version $ver+systemdtest1"; }
 rm -rf "$stage.new"
 install -m 755 "$workload" "$r/usr/local/bin/workload"
+install -D -m 644 "$HERE/../tests/data/synthetic/patched-pin-early-unlock.trace" \
+	"$r/usr/local/share/pinscope-test/patched-pin-early-unlock.trace"
 install -m 755 "$HERE/systemd/pinscope-systemd-test" "$r/usr/local/sbin/pinscope-systemd-test"
 install -m 644 "$HERE/systemd/pinscope-systemd-test.service" "$r/etc/systemd/system/"
 ln -sf ../pinscope-systemd-test.service "$r/etc/systemd/system/multi-user.target.wants/"
@@ -120,6 +141,8 @@ for u in serial-getty@.service getty@.service getty-static.service console-getty
 done
 mkdir -p "$r/etc/systemd/system.conf.d"
 printf '[Manager]\nShowStatus=no\n' > "$r/etc/systemd/system.conf.d/pinscope-test.conf"
+# (trixie's minbase has no /etc/sysctl.d: systemd 257 ships only /usr/lib/sysctl.d)
+mkdir -p "$r/etc/sysctl.d"
 echo 'kernel.printk = 1 4 1 7' > "$r/etc/sysctl.d/10-pinscope-test.conf"
 echo pinscope-guest > "$r/etc/hostname"
 printf '%s' "$conf_text" > "$r/etc/pinscope.conf"

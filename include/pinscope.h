@@ -139,6 +139,34 @@ enum pinscope_mmlock {
 #define PINSCOPE_EV_MMLOCK(a0)	(((a0) >> PINSCOPE_MMLOCK_SHIFT) & 3)
 
 /*
+ * The settings a live mode loads its hooks with, each compiled into the hooks
+ * as constants (bpf/pinscope.bpf.c LIVE()): C(id, caps, lean, modes, ...)
+ * with id the rodata live_cfg that selects it (ids from 1, each once) and
+ * modes the PINSCOPE_HM_* of the hooks that run with it.  The loader refuses
+ * any other setting for a live mode (user/engine/loader.c); replay takes any.
+ * Each setting comes twice (PINSCOPE_LIVE_MM): without and with
+ * PINSCOPE_CAP_MMLOCK, which the loader adds where the source records the
+ * mm lock (user/live/probe.c mm_lock_recorded(): the series' xen_mmu_pte_lock
+ * since issue 24, a stock kernel whose BTF has mm_struct.page_table_lock);
+ * so id 2n-1 is the nth line without it, 2n the same with it.
+ */
+#define PINSCOPE_CAPS_TP_FEXIT (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT)
+#define PINSCOPE_LIVE_MM(C, n, c, l, hm, ...)					\
+	C(2 * (n) - 1, c, l, hm, __VA_ARGS__)					\
+	C(2 * (n), (c) | PINSCOPE_CAP_MMLOCK, l, hm, __VA_ARGS__)
+#define PINSCOPE_LIVE_CONFIGS(C, ...)						\
+	PINSCOPE_LIVE_MM(C, 1, PINSCOPE_CAPS_TRACEPOINTS, 0, PINSCOPE_HM_TP, __VA_ARGS__) \
+	PINSCOPE_LIVE_MM(C, 2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_ALL, PINSCOPE_HM_TP, \
+			 __VA_ARGS__)						\
+	PINSCOPE_LIVE_MM(C, 3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, \
+			 __VA_ARGS__)						\
+	PINSCOPE_LIVE_MM(C, 4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_ALL,	\
+			 PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__)	\
+	PINSCOPE_LIVE_MM(C, 5, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__) \
+	PINSCOPE_LIVE_MM(C, 6, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, \
+			 __VA_ARGS__)
+
+/*
  * Input of the state machine.  Live hooks build one per hook hit; replay
  * parses trace lines into them.  Meaning of arg[] per type:
  */

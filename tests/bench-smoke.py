@@ -108,8 +108,8 @@ def main():
     runs = [x for x in host["hooks"] if x.get("what") == "hooks-run"]
     check("live handlers: operations seen, no violation", bool(runs) and all(
         x["ops"] > 0 and x["violations"] == 0 for x in runs), str(runs[:1]))
-    check("live handlers: nr_busy sums the cpus' busy flags, and they are the busy cpus",
-          bool(runs) and all(x["nr_busy"] == x["busy_flags"] == x["busy_states"] for x in runs),
+    check("live handlers: nr_busy sums the cpus' busy flags, set on every busy cpu",
+          bool(runs) and all(x["nr_busy"] == x["busy_flags"] >= x["busy_states"] for x in runs),
           str([(x["nr_busy"], x["busy_flags"], x["busy_states"]) for x in runs]))
 
     floors = {x["prog"] for x in host["floors"] if x.get("cnt")}

@@ -17,6 +17,22 @@ expect "bad engine" 2 "invalid engine 'gpu'" -- "$bin" replay --engine gpu x
 expect "engine in live mode" 2 "--engine is for replay" -- "$bin" --engine user -d 1
 expect "extra argument" 2 "unexpected argument" -- "$bin" replay a b
 expect "help" 0 "EXAMPLES" -- "$bin" --help
+# the bug address: debian/control's Maintainer, derived by --help (install.mk
+# BUG_ADDRESS), named by the changelog's latest entry and, while it is a
+# placeholder, by the lintian overrides
+addr=$(sed -n 's/^Maintainer:.*<\([^>]*\)>.*/\1/p' debian/control)
+expect "help: bug address of debian/control" 0 "^Report bugs to <$addr>\.$" -- "$bin" --help
+if sed -n '/^ -- /{p;q}' debian/changelog | grep -qF "<$addr>"; then
+	ok "debian/changelog's latest entry names the Maintainer address <$addr>"
+else
+	bad "debian/changelog's latest entry names the Maintainer address <$addr>: $(sed -n '/^ -- /{p;q}' debian/changelog)"
+fi
+if grep -q '^pinscope: bogus-mail-host' debian/pinscope.lintian-overrides &&
+	grep '^pinscope: bogus-mail-host' debian/pinscope.lintian-overrides | grep -vqF " $addr"; then
+	bad "debian/pinscope.lintian-overrides: its bogus-mail-host lines name <$addr>"
+else
+	ok "debian/pinscope.lintian-overrides: its bogus-mail-host lines name <$addr> (if any)"
+fi
 expect "bad unit" 2 "invalid unit 'min': use ns, us, ms or s" -- "$bin" -u min
 expect "bad violations" 2 "invalid --violations 'some'" -- "$bin" --violations some
 

@@ -361,11 +361,16 @@ run "endless piped trace.dat" 1 -- sh -c "{ printf '\027\010\104tracing6'; head 
 hook=$(dirname "$bin")/tests/reader_hook.so
 dat=$data/sid-7.2-live-window.dat
 if [ -f "$hook" ]; then
-	READER_HOOK=wait LD_PRELOAD=$hook timeout -s KILL 40 "$bin" replay $dat > /dev/null 2> "$tmp/wait.err" &
+	# its stderr a pipe read only after 15 s: the reader blocks writing to it
+	READER_HOOK=wait LD_PRELOAD=$hook timeout -s KILL 40 "$bin" replay $dat > /dev/null \
+		2> >(sleep 15; grep -v '^wwww' > "$tmp/wait.err") &
 	waiter=$!
 	for _ in $(seq 50); do	# timeout -> pinscope -> its reader, once under its filter
-		reader=$(pgrep -P "$(pgrep -P $waiter)")
-		grep -q '^Seccomp:[[:space:]]*2' /proc/"$reader"/status 2> /dev/null && break
+		reader=""	# the descendant of the job under a filter: pinscope's reader
+		for p in $(pgrep -P $waiter) $(pgrep -P "$(pgrep -d, -P $waiter)" 2> /dev/null); do
+			grep -q '^Seccomp:[[:space:]]*2' /proc/$p/status 2> /dev/null && reader=$p
+		done
+		[ -n "$reader" ] && break
 		sleep 0.2
 	done
 	grep -q '^Seccomp:[[:space:]]*2' /proc/"$reader"/status 2> /dev/null &&
@@ -381,6 +386,10 @@ if [ -f "$hook" ]; then
 		has "reader that spins" "$tmp/err" 'damaged or crafted \(the trace-cmd library used the reader.s CPU time limit, 1 s, .*: an endless loop\)' &&
 		ok "a reader that spins: ended at its CPU time limit (here 1 s, inherited), exit 1"
 	wait $waiter; rc=$?
+	for _ in $(seq 50); do	# the pipe's reader writes the file once pinscope has exited
+		grep -q 'the replay is refused' "$tmp/wait.err" 2> /dev/null && break
+		sleep 0.2
+	done
 	[ $rc = 1 ] && has "reader that waits" "$tmp/wait.err" 'made no progress for 10 s .*: the replay is refused' &&
 		ok "a reader that waits for ever: killed after 10 s without progress, exit 1" ||
 		bad "a reader that waits for ever: exit $rc (137: still waiting after 40 s)"

@@ -15,17 +15,19 @@
 # DEBIAN_MIRROR (default http://deb.debian.org/debian).
 
 APT_SUITE_OPTS=()
+# the suites it knows (guest/mksystemd.sh's too); bookworm is the system's own
+APT_SUITES="bookworm trixie sid"
 
 apt_suite() {
 	local suite=$1 dir mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 	APT_SUITE_OPTS=()
-	case "$suite" in
-	''|bookworm) return 0 ;;
-	trixie|sid) ;;
-	*) echo "apt-suite: unknown suite '$suite' (bookworm, trixie or sid)" >&2; return 1 ;;
+	case " $APT_SUITES " in
+	*" $suite "*) ;;
+	*) echo "apt-suite: unknown suite '$suite' (one of: $APT_SUITES)" >&2; return 1 ;;
 	esac
+	case "$suite" in ''|bookworm) return 0 ;; esac
 	[ -r "$keyring" ] || { echo "apt-suite: Failed to find $keyring: apt-get install debian-archive-keyring" >&2; return 1; }
 	dir=${PINSCOPE_CACHE:-$HOME/.cache/pinscope}/apt/$suite
 	mkdir -p "$dir/lists/partial" "$dir/archives/partial" ||

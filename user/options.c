@@ -29,7 +29,8 @@ static void print_version(FILE *f, struct argp_state *state)
 
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 error_t argp_err_exit_status = PINSCOPE_EXIT_USAGE;
-const char *argp_program_bug_address = "<pinscope@localhost>";
+/* debian/control's Maintainer address (install.mk) */
+const char *argp_program_bug_address = "<" PINSCOPE_BUG_ADDRESS ">";
 static const char doc[] =
 "Watch and check the page table pinning of Xen PV guests.\n"
 "\n"

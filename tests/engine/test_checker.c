@@ -209,6 +209,41 @@ static void test_dup_user_pgd_visit(void **state)
 }
 
 /*
+ * Tracepoints mode without the flush's return reads the clock at a flush
+ * inside an operation only where a figure needs it: at the final flush,
+ * where the operation ends when no unlock follows (a kernel without split
+ * PTE locks).  Without the unlocks every operation still ends timed, at its
+ * final flush, never before its begin.
+ */
+static void test_op_end_at_final_flush(void **state)
+{
+	struct report a, b;
+	struct trace t, d = { 0 };
+
+	load(CLEAN, &t);
+	run(&t, &a);
+	d.ev = calloc(t.n, sizeof(*d.ev));
+	assert_non_null(d.ev);
+	for (size_t i = 0; i < t.n; i++)
+		if (t.ev[i].type != PINSCOPE_EV_UNLOCK)
+			d.ev[d.n++] = t.ev[i];
+	assert_true(d.n < t.n);
+	run(&d, &b);
+	assert_true(a.st.op_ns[0].count > 0 && a.st.op_ns[1].count > 0);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(b.st.op_ns[k].count, a.st.op_ns[k].count);
+		assert_true(b.st.op_ns[k].sum <= a.st.op_ns[k].sum);	/* before the unlocks */
+		assert_true(b.st.op_ns[k].sum > 0);
+	}
+	assert_int_equal(b.st.lost.clock_back, 0);
+	assert_true(b.st.violated[PINSCOPE_R_LOCKS_RELEASED] > 0);
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+	free(d.ev);
+}
+
+/*
  * More processes than the process map holds: each operation of a process
  * that found the map full is counted in lost.procs_full, every operation
  * is still judged and counted, and a process already in the map still
@@ -652,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_0_300),
 		cmocka_unit_test(test_clock_back),
 		cmocka_unit_test(test_dup_user_pgd_visit),
+		cmocka_unit_test(test_op_end_at_final_flush),
 		cmocka_unit_test(test_procs_full),
 		cmocka_unit_test(test_cut_op_undecided),
 	};

@@ -258,7 +258,7 @@ static void test_busy_cpus(void **state)
 
 	if (libbpf_num_possible_cpus() < 2)
 		skip();
-	assert_int_equal(s->bss->nr_busy, 0);
+	assert_int_equal(s->data_busy->nr_busy, 0);
 	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
 	assert_int_equal(events_of(s, 0), 0);		/* idle everywhere */
 	/* idle flushes are counted all the same, by the hook itself */
@@ -275,10 +275,10 @@ static void test_busy_cpus(void **state)
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
 	assert_int_equal(cs.mc.gen, 2);
 	assert_int_equal(cs.mc.in_flush, 0);
-	assert_int_equal(s->bss->nr_busy, 0);
+	assert_int_equal(s->data_busy->nr_busy, 0);
 
 	tp_on(1, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
-	assert_int_equal(s->bss->nr_busy, 1);
+	assert_int_equal(s->data_busy->nr_busy, 1);
 	ev0 = events_of(s, 0);
 	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* cpu 0 is idle itself */
 	assert_int_equal(events_of(s, 0), ev0);
@@ -295,11 +295,15 @@ static void test_busy_cpus(void **state)
 	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x3000, 0, 0);
 	tp_on(1, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
 	tp_on(1, s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
-	assert_int_equal(s->bss->nr_busy, 1);		/* the lock is still held */
+	assert_int_equal(s->data_busy->nr_busy, 1);		/* the lock is still held */
 	tp_on(1, s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
-	assert_int_equal(s->bss->nr_busy, 1);		/* the operation is not over */
+	assert_int_equal(s->data_busy->nr_busy, 1);		/* the operation is not over */
 	tp_on(1, s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: it is */
-	assert_int_equal(s->bss->nr_busy, 0);
+	/* its end leaves the flag set until the cpu's next flush (an issue
+	 * never makes a cpu busy: not followed) */
+	assert_int_equal(s->data_busy->nr_busy, 1);
+	tp_on(1, s->progs.tp_mc_flush, 3, 1, 0, 0, 0);
+	assert_int_equal(s->data_busy->nr_busy, 0);
 	cpu = 1;
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
 	assert_int_equal(cs.busy, 0);
@@ -325,7 +329,7 @@ static void test_busy_not_followed(void **state)
 	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
 	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
 	assert_int_equal(st.ops[0], 0);
-	assert_int_equal(s->bss->nr_busy, 0);
+	assert_int_equal(s->data_busy->nr_busy, 0);
 }
 
 static int on_violation(void *ctx, void *data, size_t size)
@@ -435,6 +439,45 @@ static void test_nothing_judged_before_armed(void **state)
 	assert_int_equal(st.violated[PINSCOPE_R_LOCKS_RELEASED], 1);
 }
 
+/*
+ * The live hooks carry their mode's settings as constants (bpf/pinscope.bpf.c
+ * LIVE()): a live mode loads with one of include/pinscope.h
+ * PINSCOPE_LIVE_CONFIGS or not at all; replay takes any setting.
+ */
+static void test_live_settings_compiled_in(void **state)
+{
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_FENTRY,
+				  .pte_unlock_fn = PTE_UNLOCK_FN };
+	struct pinscope_bpf *skel;
+
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.caps = PINSCOPE_CAPS_TRACEPOINTS;
+	cfg.lean = PINSCOPE_LEAN_PROCS;		/* --lean sets both */
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.mode = MODE_KPROBE;
+	cfg.caps = PINSCOPE_CAPS_TP_FEXIT;
+	cfg.lean = 0;
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.caps = PINSCOPE_CAPS_FENTRY;	/* kprobe mode: fentry's events */
+	cfg.lean = PINSCOPE_LEAN_ALL;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+	cfg.caps |= PINSCOPE_CAP_MMLOCK;	/* each setting also with the mm lock */
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+	cfg.mode = MODE_TRACEPOINTS;
+	cfg.caps = PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_MMLOCK;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+	cfg.caps = PINSCOPE_CAP_MMLOCK;		/* the bit alone is no setting */
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.mode = MODE_REPLAY;
+	cfg.caps = PINSCOPE_CAPS_MAINLINE;
+	cfg.lean = PINSCOPE_LEAN_PROCS;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +493,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
 						teardown),
+		cmocka_unit_test(test_live_settings_compiled_in),
 	};
 
 	libbpf_set_print(NULL);

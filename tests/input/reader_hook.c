@@ -4,7 +4,10 @@
  * LD_PRELOAD by tests/trust.sh (issue 25.4): it misbehaves as a crafted
  * trace.dat could make the library misbehave, inside the reader process of
  * user/input/tracedat.c.  Nothing in pinscope knows of it.  READER_HOOK=
- *   wait    blocks for ever without using the CPU (a read of a pipe nobody writes)
+ *   wait    blocks for ever without using the CPU: writes to stderr, which the
+ *           test makes a pipe nobody reads for a while (a stuck log reader or a
+ *           terminal stopped with ^S); the reader keeps stderr, nothing else
+ *           that could block (user/input/confine.c keep_fds())
  *   spin    loops for ever on the CPU, without a record
  *   socket  opens a socket (a call the reader never needs), then reads as usual
  * Anything else, or unset: the library's own function.
@@ -20,17 +23,6 @@ struct tracecmd_input;
 struct tep_record;
 typedef int (*iter_fn)(struct tracecmd_input *, struct tep_record *, int, void *);
 
-static int never[2] = { -1, -1 };
-
-/* before the reader's seccomp filter: the pipe it will wait on */
-__attribute__((constructor)) static void hook_init(void)
-{
-	const char *h = getenv("READER_HOOK");
-
-	if (h && !strcmp(h, "wait") && pipe(never))
-		abort();
-}
-
 int tracecmd_iterate_events(struct tracecmd_input *handle, void *cpus, int cpu_size,
 			    iter_fn callback, void *callback_data)
 {
@@ -39,11 +31,15 @@ int tracecmd_iterate_events(struct tracecmd_input *handle, void *cpus, int cpu_s
 		dlsym(RTLD_NEXT, "tracecmd_iterate_events");
 	const char *h = getenv("READER_HOOK");
 	volatile unsigned long n = 0;
-	char c;
+	static char line[4096];
 
-	if (h && !strcmp(h, "wait"))
-		while (read(never[0], &c, 1) != 1)
-			;
+	if (h && !strcmp(h, "wait")) {
+		memset(line, 'w', sizeof(line) - 1);
+		line[sizeof(line) - 1] = '\n';
+		for (;;)	/* blocks once the pipe is full; never spins */
+			if (write(STDERR_FILENO, line, sizeof(line)) < 0)
+				abort();
+	}
 	if (h && !strcmp(h, "spin"))
 		for (;;)
 			n++;

@@ -104,6 +104,11 @@ static inline __u64 bpf_get_current_pid_tgid(void)
 	shim_not_live(__func__);
 }
 
+static inline __u32 bpf_get_smp_processor_id(void)
+{
+	shim_not_live(__func__);
+}
+
 static inline long bpf_get_current_comm(void *buf, __u32 size)
 {
 	shim_not_live(__func__);

@@ -99,10 +99,44 @@ static int size_flight(struct pinscope_bpf *skel, const struct loader_cfg *cfg)
 	return err;
 }
 
+/* The hook modes (PINSCOPE_HM_*) of a live mode; 0 for replay */
+static unsigned int mode_hooks(enum pinscope_mode mode)
+{
+	switch (mode) {
+	case MODE_TRACEPOINTS: return PINSCOPE_HM_TP;
+	case MODE_FENTRY: return PINSCOPE_HM_FENTRY;
+	case MODE_KPROBE: return PINSCOPE_HM_KPROBE;
+	default: return 0;
+	}
+}
+
+/* The live hooks run only the settings they are compiled for
+ * (include/pinscope.h PINSCOPE_LIVE_CONFIGS): their id (bpf/pinscope.bpf.c
+ * live_cfg), 0 for replay, which runs any, -1 for none */
+static int live_config(const struct loader_cfg *cfg)
+{
+	unsigned int modes = mode_hooks(cfg->mode);
+
+#define LIVE_CONFIG(id, c, l, hm, ...) \
+	if ((modes & (hm)) && cfg->caps == (c) && cfg->lean == (l)) \
+		return id;
+	PINSCOPE_LIVE_CONFIGS(LIVE_CONFIG, -)
+#undef LIVE_CONFIG
+	return !modes && cfg->mode == MODE_REPLAY ? 0 : -1;
+}
+
 int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 {
 	struct pinscope_bpf *skel;
-	int err;
+	int err, id = live_config(cfg);
+
+	if (id < 0) {
+		fprintf(stderr, "Failed to load BPF programs: %s mode with caps 0x%x and lean 0x%x "
+			"is not a setting its hooks are compiled for (include/pinscope.h "
+			"PINSCOPE_LIVE_CONFIGS; a pinscope bug: please report it)\n",
+			loader_mode_name(cfg->mode), cfg->caps, cfg->lean);
+		return -EINVAL;
+	}
 
 	skel = pinscope_bpf__open();
 	if (!skel) {
@@ -113,6 +147,7 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	skel->rodata->caps = cfg->caps;
 	skel->rodata->targ_tgid = cfg->targ_tgid;
 	skel->rodata->lean = cfg->lean;
+	skel->rodata->live_cfg = id;
 	skel->rodata->pte_unlock_fn = cfg->pte_unlock_fn;
 	skel->rodata->want_stack = cfg->want_stack;
 	skel->rodata->vmemmap_base_addr = cfg->vmemmap_base_addr;
@@ -233,7 +268,7 @@ int loader_restart(struct pinscope_bpf *skel, __u64 *dropped)
 			strerror(-err));
 		return err;
 	}
-	skel->bss->nr_busy = 0;
+	skel->data_busy->nr_busy = 0;
 	skel->bss->procs_map_full = false;
 	skel->bss->flight_dropped = 0;
 	loader_arm(skel);
