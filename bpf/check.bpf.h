@@ -101,7 +101,7 @@ static __always_inline void report_rec(void *ctx, const struct pinscope_event *e
 	if (live)	/* --evidence: the cpu's recent events after it (reads vmask) */
 		flight_send(s, r);
 	s->op.vmask |= 1U << rule;
-	bpf_ringbuf_submit(r, 0);
+	bpf_ringbuf_submit(r, rb_flags(s));
 }
 
 /*

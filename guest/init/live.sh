@@ -23,6 +23,9 @@
 #                       workload measured in two modes in one boot;
 #                       "text@NAME": one more text run with PINSCOPE_ARGS_NAME
 #                       (sections NAME.live-text, NAME.workload-text);
+#                       "bare@NAME": the fault, workload and suspend of a
+#                       json@NAME run with no pinscope running (sections
+#                       NAME.pin-fault, NAME.suspend, NAME.workload-json);
 #                       "nonpv": only `pinscope -d 1` on a kernel that is no
 #                       Xen PV guest (boot.sh --no-xen), which must refuse
 #   PIN_FAULT_NAME      for a "json@NAME" run on the patched kernel: write
@@ -160,7 +163,7 @@ scenario() {
 	fi
 	for _r in $LIVE_RUNS; do
 		case "$_r" in
-		json@*|text@*)
+		json@*|text@*|bare@*)
 			_name=${_r#*@}
 			case "$_name" in
 			''|*[!A-Za-z0-9_]*) stage "trace: bad run name '$_r' in LIVE_RUNS (letters, digits, _): skipped"; continue ;;
@@ -169,6 +172,7 @@ scenario() {
 			case "$_r" in
 			json@*) live_json "$_name." "$_args" ;;
 			text@*) live_text "$_name." "$_args" ;;
+			bare@*) bare_run "$_name." ;;
 			esac
 			;;
 		esac
@@ -224,6 +228,30 @@ suspend_request() {
 	stage "trace: $2 $([ $_src = 0 ] && echo done || echo 'not seen') after ${_w} s"
 	emit_text "${1}suspend" /tmp/suspend.txt $_src
 	return $_src
+}
+
+# bare_run PREFIX: what a "json@NAME" run does to the kernel (its fault, the
+# workload, its suspend) with no pinscope running: sections PREFIXpin-fault,
+# PREFIXsuspend, PREFIXworkload-json; tells whether the kernel alone runs on
+bare_run() {
+	_p=$1
+	eval "_fault=\${PIN_FAULT_${_p%.}-}; _susp=\${SUSPEND_${_p%.}-}"
+	if [ -n "$_fault" ] && ! pin_fault "$_p" "$_fault"; then
+		return 0
+	fi
+	stage "trace: no pinscope (run ${_p%.}), running workload $WORKLOAD_ARGS"
+	/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1 &
+	_wpid=$!
+	if [ -n "$_susp" ]; then
+		nap 2
+		suspend_request "$_p" "$_susp"
+	fi
+	wait "$_wpid"
+	wrc=$?
+	stage "trace: workload exited with $wrc (run ${_p%.}, no pinscope)"
+	emit_text "${_p}workload-json" /tmp/workload-json.txt $wrc
+	[ -z "$_fault" ] || echo none > "$PIN_FAULT_PARAM"
+	return 0
 }
 
 # pin_fault PREFIX MODE: set the kernel's xen_pin_fault to MODE; section
