@@ -23,6 +23,8 @@
 
 #include "maps.bpf.h"
 
+#ifndef PINSCOPE_USER_ENGINE
+
 /*
  * The flags of a record's submit (a violation, report_rec(), or its window,
  * flight_send()) on cpu state s: none, but on the suspend path no wakeup.
@@ -33,15 +35,15 @@
  * is not carried), so that irq_work stays claimed and the cpu's raised list
  * is never run again: nothing queued on that cpu runs after it, and the ring
  * buffer's free at the end of the run spins forever in irq_work_sync()
- * (kernel/bpf/ringbuf.c bpf_ringbuf_free()): the guest hangs.  The reader
- * drains without a wakeup (user/cmd_live.c poll_loop()).
+ * (kernel/bpf/ringbuf.c bpf_ringbuf_free()): the guest hangs.  Where the
+ * suspend path cannot be told (no init_mm in kallsyms: no
+ * CONFIG_KALLSYMS_ALL), no record wakes.  The reader drains without a wakeup
+ * (user/cmd_live.c poll_loop()), at most 100 ms later.
  */
 static __always_inline __u64 rb_flags(const struct cpu_state *s)
 {
-	return s->op.flags & OPF_SUSPEND ? BPF_RB_NO_WAKEUP : 0;
+	return !init_mm_addr || (s->op.flags & OPF_SUSPEND) ? BPF_RB_NO_WAKEUP : 0;
 }
-
-#ifndef PINSCOPE_USER_ENGINE
 
 /* Slots per cpu, a power of two (--flight-events); 0: no recorder */
 const volatile __u32 flight_n = 0;
@@ -118,6 +120,8 @@ static __always_inline void flight_send(const struct cpu_state *s,
 }
 
 #else	/* the user-space engine runs replay only: nothing recorded */
+
+static __always_inline __u64 rb_flags(const struct cpu_state *s) { (void)s; return 0; }
 
 static __always_inline void flight_record(const struct pinscope_event *e) { (void)e; }
 static __always_inline void flight_send(const struct cpu_state *s,

@@ -74,7 +74,6 @@ static __thread struct shim *shim_cur;
 #define __noinline static inline
 
 #define BPF_NOEXIST 1
-#define BPF_RB_NO_WAKEUP 1	/* uapi <linux/bpf.h>, beside BPF_NOEXIST there */
 
 static void *bpf_map_lookup_elem(struct shim_map *map, const void *key);
 static long bpf_map_update_elem(struct shim_map *map, const void *key, const void *value,
