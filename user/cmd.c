@@ -9,6 +9,7 @@
 #include "live/interval.h"
 #include "options.h"
 #include "report/html.h"
+#include "report/outfile.h"
 #include "report/names.h"
 #include "report/prom.h"
 #include "report/report.h"
@@ -36,6 +37,12 @@ int write_html(struct report *rep, bool final)
 {
 	if (!env.html)
 		return 0;
+	if (env.evidence && outfile_in_dir(env.html, env.evidence)) {
+		fprintf(stderr, "Failed to write HTML report %s: it is in the --evidence directory "
+			"%s, which holds only the snippets and index.json; give a file outside it\n",
+			name_safe(env.html), name_safe(env.evidence));
+		return -EINVAL;
+	}
 	if (final && rep->timeline)
 		timeline_finish(rep->timeline, &rep->st, rep->timeline->t0 + rep->duration_ns);
 	return report_html(env.html, rep, env.replay ? (env.replay_path ? env.replay_path : "-")
