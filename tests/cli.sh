@@ -36,6 +36,18 @@ fi
 expect "bad unit" 2 "invalid unit 'min': use ns, us, ms or s" -- "$bin" -u min
 expect "bad violations" 2 "invalid --violations 'some'" -- "$bin" --violations some
 
+# under systemd (JOURNAL_STREAM) the verdict is also the last line, on stderr,
+# for `systemctl status` (the text report puts it first); never otherwise
+v=$data/patched-6.1-pgd_first.trace
+if JOURNAL_STREAM=8:12345 "$bin" replay $v 2> "$tmp/err" > "$tmp/out"; [ $? = 3 ] &&
+	tail -1 "$tmp/err" | grep -qE '^pinscope: Verdict: VIOLATED: 32 violations' &&
+	[ "$(grep '^Verdict:' "$tmp/out")" = "$(tail -1 "$tmp/err" | sed 's/^pinscope: //')" ] &&
+	"$bin" replay $v 2> "$tmp/err" > /dev/null; [ $? = 3 ] && ! grep -q 'Verdict' "$tmp/err"; then
+	ok "under systemd (JOURNAL_STREAM) the verdict ends stderr, the report's own; not without it"
+else
+	bad "under systemd (JOURNAL_STREAM) the verdict ends stderr: $(tail -1 "$tmp/err")"
+fi
+
 # runtime errors: exit 1, with what/where/how
 expect "missing trace" 1 "Failed to open trace $tmp/nope: No such file" -- "$bin" replay "$tmp/nope"
 : > "$tmp/empty"

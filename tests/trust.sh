@@ -431,6 +431,11 @@ run "--html in a missing directory" 1 -- "$bin" replay $clean --html "$tmp/no/$e
 run "--evidence in a missing directory" 1 -- "$bin" replay $early --evidence "$tmp/no/$esc" &&
 	has "--evidence" "$tmp/err" "evidence directory .*/no/$escaped" && safe "--evidence" "$tmp/err" &&
 	ok "--evidence DIR: escaped in its message"
+mkdir "$tmp/ev-in"
+run "--html inside --evidence DIR" 1 -- "$bin" replay $early --evidence "$tmp/ev-in" \
+	--html "$tmp/ev-in/../ev-in/page.html" &&
+	has "--html inside --evidence" "$tmp/err" "Failed to write HTML report .*: it is in the --evidence directory" &&
+	[ ! -e "$tmp/ev-in/page.html" ] && ok "--html inside the run's --evidence directory: refused, exit 1"
 n=0
 for o in -d -i -p -u --mode --metrics --engine --evidence-max --flight-events --violations --ringbuf-size --require; do
 	"$bin" $o "$esc" > "$tmp/out" 2>&1; rc=$?

@@ -2,6 +2,7 @@
 /* What both commands share: signals, the root check, the report's way out */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cmd.h"
@@ -13,6 +14,7 @@
 #include "report/prom.h"
 #include "report/report.h"
 #include "report/timeline.h"
+#include "report/verdict.h"
 
 volatile sig_atomic_t exiting;
 
@@ -36,6 +38,8 @@ int write_html(struct report *rep, bool final)
 {
 	if (!env.html)
 		return 0;
+	if (env.evidence && report_html_check_dir(env.html, env.evidence))
+		return -EINVAL;
 	if (final && rep->timeline)
 		timeline_finish(rep->timeline, &rep->st, rep->timeline->t0 + rep->duration_ns);
 	return report_html(env.html, rep, env.replay ? (env.replay_path ? env.replay_path : "-")
@@ -98,8 +102,17 @@ void stdout_close(void)
 int finish(struct report *rep)
 {
 	int rc = report_exit_code(rep);
+	char verdict[1024];
 
 	report_out(rep, rc);
+	/* Under systemd (JOURNAL_STREAM: stdout and stderr are the journal) the
+	 * verdict also ends the output: `systemctl status` shows the last lines,
+	 * and the text report has put it first */
+	if (getenv("JOURNAL_STREAM")) {
+		fflush(stdout);
+		verdict_line(rep, verdict, sizeof(verdict));
+		fprintf(stderr, "pinscope: Verdict: %s\n", verdict);
+	}
 	return write_html(rep, true) ? PINSCOPE_EXIT_ERROR : rc;
 }
 

@@ -430,6 +430,16 @@ int report_html_check(const char *path, const char *input)
 	return -EINVAL;
 }
 
+int report_html_check_dir(const char *path, const char *dir)
+{
+	if (!outfile_in_dir(path, dir))
+		return 0;
+	fprintf(stderr, "Failed to write HTML report %s: it is in the --evidence directory %s, "
+		"which holds only the snippets and index.json; give a file outside it\n",
+		name_safe(path), name_safe(dir));
+	return -EINVAL;
+}
+
 int report_html(const char *path, const struct report *rep, const char *input)
 {
 	struct outfile out = { 0 };

@@ -17,6 +17,8 @@
  */
 int report_html(const char *path, const struct report *rep, const char *input);
 /* Refuses (-EINVAL, message printed) a path that is the input itself */
+/* 0, or -EINVAL (said) if path is in directory dir (--evidence DIR) */
+int report_html_check_dir(const char *path, const char *dir);
 int report_html_check(const char *path, const char *input);
 
 #endif

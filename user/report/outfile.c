@@ -139,3 +139,18 @@ int outfile_same(const char *a, const char *b)
 	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
 	       S_ISREG(sa.st_mode);
 }
+
+int outfile_in_dir(const char *path, const char *dir)
+{
+	const char *slash = strrchr(path, '/');
+	char *parent = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
+	struct stat sp, sd;
+	int same;
+
+	if (slash && !parent)
+		return 0;
+	same = !stat(parent ? parent : ".", &sp) && !stat(dir, &sd) && sp.st_dev == sd.st_dev &&
+	       sp.st_ino == sd.st_ino;
+	free(parent);
+	return same;
+}

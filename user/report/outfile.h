@@ -27,5 +27,7 @@ int outfile_open(struct outfile *o, const char *path, const char *what);
 int outfile_close(struct outfile *o, const char *what, int err);
 /* Are a and b the same file (an input given as its own output)? */
 int outfile_same(const char *a, const char *b);
+/* path names an entry of directory dir (the same directory, not only the same name) */
+int outfile_in_dir(const char *path, const char *dir);
 
 #endif
