@@ -585,13 +585,16 @@ static int cmd_insns(int argc, char **argv)
 		__u32 caps, lean;
 	} configs[] = {
 		/* a patched kernel with BTF: xen_mc_flush's return is hooked too
-		 * (user/live/probe.c); its fexit program cannot load here */
+		 * (user/live/probe.c); its fexit program cannot load here; the
+		 * current series and a stock kernel with BTF record the mm lock */
 		{ "tracepoints", MODE_TRACEPOINTS,
-		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT, 0 },
+		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK, 0 },
 		{ "tracepoints-lean", MODE_TRACEPOINTS,
-		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT, PINSCOPE_LEAN_ALL },
-		{ "fentry", MODE_KPROBE, PINSCOPE_CAPS_FENTRY, 0 },
-		{ "fentry-lean", MODE_KPROBE, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL },
+		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK,
+		  PINSCOPE_LEAN_ALL },
+		{ "fentry", MODE_KPROBE, PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK, 0 },
+		{ "fentry-lean", MODE_KPROBE, PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK,
+		  PINSCOPE_LEAN_ALL },
 	};
 	struct pinscope_bpf *skel = NULL;
 	struct bpf_program *prog;

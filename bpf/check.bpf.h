@@ -46,6 +46,9 @@ static __always_inline __u32 ev_pid(struct ps *p)
 	return p->live ? bpf_get_current_pid_tgid() >> 32 : p->e->pid;
 }
 
+/* rule ids index the statistics as rule & 7 (a bound the verifier sees) */
+_Static_assert(PINSCOPE_NR_RULES <= 8, "rule & 7 indexes every rule");
+
 static __always_inline void checked(struct ps *p, __u32 rule)
 {
 	p->s->st.checked[rule & 7]++;
@@ -98,7 +101,7 @@ static __always_inline void report_rec(void *ctx, const struct pinscope_event *e
 	if (live)	/* --evidence: the cpu's recent events after it (reads vmask) */
 		flight_send(s, r);
 	s->op.vmask |= 1U << rule;
-	bpf_ringbuf_submit(r, 0);
+	bpf_ringbuf_submit(r, rb_flags(s));
 }
 
 /*
@@ -347,6 +350,8 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	n = ++s->held.nr;
 	if (s->op.kind == PINSCOPE_OP_PIN || s->op.kind == PINSCOPE_OP_UNPIN)
 		s->st.locks[(s->op.kind - 1) & 1]++;
+	if (s->op.flags & OPF_SUSPEND)
+		s->st.suspend_locks++;
 	if (n > s->op.locks_max)
 		s->op.locks_max = n;
 	if (n > PINSCOPE_MC_BATCH && s->op.kind)
@@ -409,6 +414,22 @@ static __always_inline void walk_order(struct ps *p, __u64 pfn, __u32 level)
 	s->op.flags |= OPF_LOWER_SEEN;
 	if (s->op.flags & OPF_PGD_SEEN)
 		report_once(p, PINSCOPE_R_PGD_LAST, PINSCOPE_WHY_LOWER_AFTER_PGD, pfn, 0);
+}
+
+/*
+ * mm-lock-held: a split PTE lock nests inside the page_table_lock of the mm
+ * the pin or unpin works for (xen_pte_lock(): spin_lock_nest_lock(ptl,
+ * &mm->page_table_lock)); on the suspend path init_mm's
+ * (xen_mm_pin_all(): __xen_pgd_pin(&init_mm, pgd)).  Judged where the
+ * source records it (caps MMLOCK) and this event did.
+ */
+static __always_inline void mm_lock_judge(struct ps *p, __u64 pfn, __u32 mmlock)
+{
+	if (!HAS(MMLOCK) || mmlock == PINSCOPE_MMLOCK_UNKNOWN)
+		return;
+	checked(p, PINSCOPE_R_MM_LOCK_HELD);
+	if (mmlock != PINSCOPE_MMLOCK_HELD)
+		report(p, PINSCOPE_R_MM_LOCK_HELD, PINSCOPE_WHY_MM_LOCK_FREE, pfn, 0);
 }
 
 /* A step of a rule was not seen on this operation: the rule is not judged there */
@@ -610,6 +631,10 @@ static __always_inline void on_op_begin(struct ps *p)
 		__builtin_memcpy(s->op.comm, p->e->comm, sizeof(s->op.comm));
 	s->pg.flags = 0;
 	s->st.ops[k]++;
+	if (p->e->arg[3]) {
+		s->op.flags = OPF_SUSPEND;
+		s->st.suspend_ops[k]++;
+	}
 	if (!LEAN(PROCS))
 		count_proc(p, k, pid);
 }
@@ -676,6 +701,8 @@ static __always_inline void on_page(struct ps *p)
 		return;
 	}
 	visit(p, p->e->arg[1], p->e->arg[2], p->e->arg[3]);
+	if (!HAS(LOCK))	/* judged once the visit shows it took a split lock */
+		p->s->pg.mmlock = PINSCOPE_EV_MMLOCK(p->e->arg[0]);
 }
 
 /* fentry/kprobe mode: a xen_pin_page()/xen_unpin_page() call returned */
@@ -691,6 +718,7 @@ static __always_inline void on_page_exit(struct ps *p)
 		/* lock inferred from the deferred unlock queued in the same call */
 		if (f & PGF_PINNED)
 			checked(p, PINSCOPE_R_PTE_LOCK_HELD);
+		mm_lock_judge(p, s->pg.pfn, s->pg.mmlock);
 		return;
 	}
 	if (!(f & PGF_PINNED)) {
@@ -702,6 +730,7 @@ static __always_inline void on_page_exit(struct ps *p)
 		 * taken and never handed to a deferred unlock; locks-released
 		 * reports it when the operation ends */
 		leaked(s, s->pg.pfn, 1);
+		mm_lock_judge(p, s->pg.pfn, s->pg.mmlock);
 		return;
 	}
 	if (s->op.fe.nr_undecided < UNDECIDED_MAX) {
@@ -732,8 +761,11 @@ static __always_inline void on_mc_entry(struct ps *p)
 static __always_inline void on_lock(struct ps *p)
 {
 	maybe_finish(p);
-	if (p->s->op.kind || (p->s->op.flags & OPF_FOREIGN))
-		held_push(p, p->e->arg[3], p->e->arg[1], ev_ts(p));
+	if (!p->s->op.kind && !(p->s->op.flags & OPF_FOREIGN))
+		return;
+	held_push(p, p->e->arg[3], p->e->arg[1], ev_ts(p));
+	if (p->s->op.kind)	/* a foreign operation's lock: held, never judged */
+		mm_lock_judge(p, p->e->arg[1], PINSCOPE_EV_MMLOCK(p->e->arg[0]));
 }
 
 static __always_inline void on_unlock(struct ps *p)

@@ -57,6 +57,34 @@ static __always_inline __u64 page_to_pfn(__u64 page)
  */
 
 /*
+ * The mm's page_table_lock at a PTE page's visit (fentry/kprobe, caps MMLOCK):
+ * its lock word at mm + mm_ptl_off.  struct mm_struct's layout differs between
+ * releases: the loader takes the offset from vmlinux BTF (user/live/probe.c;
+ * no CO-RE relocation: with one, libbpf would need vmlinux BTF to load any
+ * program of the object, kprobe mode and replay included).
+ * "locking/spinlock: Provide RT variant" (v5.15): under PREEMPT_RT spinlock_t
+ * is an rt_mutex; in every other configuration it starts with its
+ * arch_spinlock_t, the word spin_is_locked() reads.  Read at the entry of
+ * xen_(un)pin_page, before the inlined xen_pte_lock() takes the split lock.
+ */
+static __always_inline __u64 mm_lock_state(__u64 mm, __u64 level, __u32 run_caps)
+{
+	__u32 word;
+
+	if (!CAP_IN(run_caps, MMLOCK) || level != PINSCOPE_L_PTE || !mm)
+		return 0;
+	if (bpf_probe_read_kernel(&word, sizeof(word), (const void *)(mm + mm_ptl_off)))
+		return 0;	/* not recorded */
+	return (__u64)(word ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE) << PINSCOPE_MMLOCK_SHIFT;
+}
+
+/*
+ * kernel/patches, issue 24: xen_mmu_pte_lock gained a fourth argument, bool
+ * mm_locked (caps MMLOCK where the kernel has it); a kernel of the series
+ * before passes three, and tp_pte_lock reads ctx[3] only with MMLOCK.
+ */
+
+/*
  * kprobe mode is for kernels without BTF, so its handlers must not carry CO-RE
  * relocations (PT_REGS_PARM*() of bpf_tracing.h read struct pt_regs through
  * vmlinux.h, which is CO-RE): read the x86-64 argument registers by their

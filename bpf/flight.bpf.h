@@ -25,6 +25,26 @@
 
 #ifndef PINSCOPE_USER_ENGINE
 
+/*
+ * The flags of a record's submit (a violation, report_rec(), or its window,
+ * flight_send()) on cpu state s: none, but on the suspend path no wakeup.
+ * xen_mm_pin_all() and xen_mm_unpin_all() run inside stop_machine() around
+ * HYPERVISOR_suspend, irqs off (drivers/xen/manage.c xen_suspend()); the
+ * ring buffer's wakeup is an irq_work, raised there as an event-channel IPI
+ * that the save discards (xen_irq_resume() binds new ports, the pending bit
+ * is not carried), so that irq_work stays claimed and the cpu's raised list
+ * is never run again: nothing queued on that cpu runs after it, and the ring
+ * buffer's free at the end of the run spins forever in irq_work_sync()
+ * (kernel/bpf/ringbuf.c bpf_ringbuf_free()): the guest hangs.  Where the
+ * suspend path cannot be told (no init_mm in kallsyms: no
+ * CONFIG_KALLSYMS_ALL), no record wakes.  The reader drains without a wakeup
+ * (user/cmd_live.c poll_loop()), at most 100 ms later.
+ */
+static __always_inline __u64 rb_flags(const struct cpu_state *s)
+{
+	return !init_mm_addr || (s->op.flags & OPF_SUSPEND) ? BPF_RB_NO_WAKEUP : 0;
+}
+
 /* Slots per cpu, a power of two (--flight-events); 0: no recorder */
 const volatile __u32 flight_n = 0;
 
@@ -95,11 +115,13 @@ static __always_inline void flight_send(const struct cpu_state *s,
 	w->type = PINSCOPE_REC_WINDOW;
 	w->n = flight_n;
 	__builtin_memcpy(&w->v, r, sizeof(w->v));
-	if (bpf_ringbuf_output(&violations, w, size, 0))
+	if (bpf_ringbuf_output(&violations, w, size, rb_flags(s)))
 		__sync_fetch_and_add(&flight_dropped, 1);
 }
 
 #else	/* the user-space engine runs replay only: nothing recorded */
+
+static __always_inline __u64 rb_flags(const struct cpu_state *s) { (void)s; return 0; }
 
 static __always_inline void flight_record(const struct pinscope_event *e) { (void)e; }
 static __always_inline void flight_send(const struct cpu_state *s,

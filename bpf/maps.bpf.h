@@ -41,6 +41,7 @@ struct held_lock {
 #define OPF_L4_PGD	(1 << 7)	/* the pin/unpin of the op's own pgd was seen */
 #define OPF_FOREIGN	(1 << 8)	/* -p: another process's operation runs (op.kind NONE):
 					 * its split locks are held, never judged */
+#define OPF_SUSPEND	(1 << 9)	/* on the suspend path (its mm is init_mm) */
 
 /* pg_flags */
 #define PGF_ACTIVE	(1 << 0)
@@ -98,6 +99,9 @@ struct ps_visit {
 	__u64 pfn;
 	__u64 ptl;
 	__u64 ts;			/* start, moved past flushes inside the visit */
+	__u32 mmlock;			/* fentry/kprobe: the mm's page_table_lock
+					 * at a PTE page's visit (enum pinscope_mmlock) */
+	__u32 pad;
 };
 
 /* The last xen_do_pin */
@@ -182,6 +186,9 @@ const volatile __u64 vmemmap_base_addr = 0;	/* &vmemmap_base, from kallsyms */
 const volatile __u64 page_offset_base_addr = 0;	/* &page_offset_base, from kallsyms */
 const volatile __u64 m2p_addr = 0;		/* &machine_to_phys_mapping, from kallsyms */
 const volatile __u64 page_size_of = 64;	/* sizeof(struct page) */
+const volatile __u64 mm_ptl_off = 0;	/* offsetof(struct mm_struct, page_table_lock),
+					 * from vmlinux BTF (caps MMLOCK, stock modes) */
+const volatile __u64 init_mm_addr = 0;	/* &init_mm, from kallsyms: the suspend path */
 const volatile bool want_stack = true;
 
 /*

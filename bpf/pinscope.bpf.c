@@ -206,9 +206,12 @@ static __always_inline long pend_one(__u64 i, void *data, __u32 run_caps)
 }
 
 /* pend_one() as a bpf_loop() callback: the settings whose caps queue MMUEXT
- * ops (UVM_PGD: only PINSCOPE_CAPS_FENTRY among PINSCOPE_LIVE_CONFIGS) */
+ * ops (UVM_PGD: only PINSCOPE_CAPS_FENTRY among PINSCOPE_LIVE_CONFIGS, with
+ * or without MMLOCK, which no DO_PIN reads: check.bpf.h judges the mm lock
+ * on LOCK and PAGE events only) */
 #define PEND_CAPS(id, c, l, hm, ...) \
-	_Static_assert(!((c) & PINSCOPE_CAP_UVM_PGD) || (c) == PINSCOPE_CAPS_FENTRY, \
+	_Static_assert(!((c) & PINSCOPE_CAP_UVM_PGD) || \
+		       ((c) & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_FENTRY, \
 		       "pend_one_stock(): UVM_PGD only with PINSCOPE_CAPS_FENTRY");
 PINSCOPE_LIVE_CONFIGS(PEND_CAPS, -)
 
@@ -492,27 +495,54 @@ int tp_mc_issue(__u64 *ctx)
 	LIVE(TP, mc_issue, ctx);
 }
 
+/*
+ * The path of an operation (OP_BEGIN arg[3]): the suspend path pins and
+ * unpins against init_mm (xen_mm_pin_all(), xen_mm_unpin_all():
+ * __xen_pgd_pin(&init_mm, pgd)); every other caller passes the mm it pins
+ */
+static __always_inline __u64 op_path(__u64 mm)
+{
+	return init_mm_addr && mm == init_mm_addr;
+}
+
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_pin")
 int tp_pgd_pin(__u64 *ctx)
 {
-	emit(TP, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], va_pfn(ctx[1]), 0);
+	emit(TP, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, ctx[0], va_pfn(ctx[1]),
+	     op_path(ctx[0]));
 }
 
 /* TP_PROTO(struct mm_struct *mm, pgd_t *pgd) */
 SEC("?raw_tp/xen_mmu_pgd_unpin")
 int tp_pgd_unpin(__u64 *ctx)
 {
-	emit(TP, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], va_pfn(ctx[1]), 0);
+	emit(TP, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, ctx[0], va_pfn(ctx[1]),
+	     op_path(ctx[0]));
 }
 
 /* ---- tracepoints of kernel/patches (docs/kernel.md) */
 
-/* TP_PROTO(struct mm_struct *mm, unsigned long pfn, spinlock_t *ptl) */
+/*
+ * TP_PROTO(struct mm_struct *mm, unsigned long pfn, spinlock_t *ptl, bool mm_locked)
+ * mm_locked since issue 24 (caps MMLOCK).  A kernel of the series before it
+ * passes three arguments: ctx[3] is read only with MMLOCK, a constant, so
+ * that the verifier never sees the read there and the program attaches.
+ */
+static __always_inline int pte_lock(__u64 *ctx, __u32 run_caps, __u32 run_lean)
+{
+	__u64 mm = 0;
+
+	if (CAP_IN(run_caps, MMLOCK))
+		mm = (__u64)(ctx[3] ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE)
+		     << PINSCOPE_MMLOCK_SHIFT;
+	return emit_run(ctx, PINSCOPE_EV_LOCK, mm, ctx[1], 0, ctx[2], run_caps, run_lean);
+}
+
 SEC("?raw_tp/xen_mmu_pte_lock")
 int tp_pte_lock(__u64 *ctx)
 {
-	emit(TP, ctx, PINSCOPE_EV_LOCK, 0, ctx[1], 0, ctx[2]);
+	LIVE(TP, pte_lock, ctx);
 }
 
 /* TP_PROTO(spinlock_t *ptl) */
@@ -547,13 +577,23 @@ int tp_do_pin(__u64 *ctx)
 
 /* ---- fentry mode: stock kernels with BTF (xen_pte_lock() is inlined there) */
 
+/* A page's visit at xen_(un)pin_page() (fentry, kprobe): op, the mm's lock
+ * word for a PTE page (caps MMLOCK), its pfn from the struct page */
+static __always_inline int page_visit(void *ctx, __u64 op, __u64 mm, __u64 pg, __u64 level,
+				      __u32 run_caps, __u32 run_lean)
+{
+	return emit_run(ctx, PINSCOPE_EV_PAGE, op | mm_lock_state(mm, level, run_caps),
+			page_to_pfn(pg), level, 0, run_caps, run_lean);
+}
+
 SEC("?fentry/__xen_pgd_pin")
 int BPF_PROG(fe_pgd_pin, struct mm_struct *mm, pgd_t *pgd)
 {
 	__u64 va = 0;
 
 	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
-	emit(FENTRY, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn(va), 0);
+	emit(FENTRY, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, (__u64)mm, va_pfn(va),
+	     op_path((__u64)mm));
 }
 
 SEC("?fexit/__xen_pgd_pin")
@@ -568,7 +608,8 @@ int BPF_PROG(fe_pgd_unpin, struct mm_struct *mm, pgd_t *pgd)
 	__u64 va = 0;
 
 	bpf_get_func_arg(ctx, 1, &va);	/* a BTF pointer: no arithmetic on it */
-	emit(FENTRY, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn(va), 0);
+	emit(FENTRY, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, (__u64)mm, va_pfn(va),
+	     op_path((__u64)mm));
 }
 
 SEC("?fexit/__xen_pgd_unpin")
@@ -583,7 +624,7 @@ int BPF_PROG(fe_pin_page, struct mm_struct *mm, struct page *page, unsigned int 
 	__u64 pg = 0;
 
 	bpf_get_func_arg(ctx, 1, &pg);
-	emit(FENTRY, ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(pg), level, 0);
+	LIVE(FENTRY, page_visit, ctx, PINSCOPE_OP_PIN, (__u64)mm, pg, level);
 }
 
 SEC("?fexit/xen_pin_page")
@@ -598,7 +639,7 @@ int BPF_PROG(fe_unpin_page, struct mm_struct *mm, struct page *page, unsigned in
 	__u64 pg = 0;
 
 	bpf_get_func_arg(ctx, 1, &pg);
-	emit(FENTRY, ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(pg), level, 0);
+	LIVE(FENTRY, page_visit, ctx, PINSCOPE_OP_UNPIN, (__u64)mm, pg, level);
 }
 
 SEC("?fexit/xen_unpin_page")
@@ -642,7 +683,8 @@ int BPF_PROG(fx_mc_flush)
 SEC("?kprobe/__xen_pgd_pin")
 int kp_pgd_pin(struct pt_regs *ctx)
 {
-	emit(KPROBE, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)), 0);
+	emit(KPROBE, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_PIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
+	     op_path(KP_ARG1(ctx)));
 }
 
 SEC("?kretprobe/__xen_pgd_pin")
@@ -654,7 +696,8 @@ int kr_pgd_pin(struct pt_regs *ctx)
 SEC("?kprobe/__xen_pgd_unpin")
 int kp_pgd_unpin(struct pt_regs *ctx)
 {
-	emit(KPROBE, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)), 0);
+	emit(KPROBE, ctx, PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), va_pfn(KP_ARG2(ctx)),
+	     op_path(KP_ARG1(ctx)));
 }
 
 SEC("?kretprobe/__xen_pgd_unpin")
@@ -667,8 +710,7 @@ int kr_pgd_unpin(struct pt_regs *ctx)
 SEC("?kprobe/xen_pin_page")
 int kp_pin_page(struct pt_regs *ctx)
 {
-	emit(KPROBE, ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page_to_pfn(KP_ARG2(ctx)),
-		    (__u32)KP_ARG3(ctx), 0);
+	LIVE(KPROBE, page_visit, ctx, PINSCOPE_OP_PIN, KP_ARG1(ctx), KP_ARG2(ctx), (__u32)KP_ARG3(ctx));
 }
 
 SEC("?kretprobe/xen_pin_page")
@@ -680,8 +722,7 @@ int kr_pin_page(struct pt_regs *ctx)
 SEC("?kprobe/xen_unpin_page")
 int kp_unpin_page(struct pt_regs *ctx)
 {
-	emit(KPROBE, ctx, PINSCOPE_EV_PAGE, PINSCOPE_OP_UNPIN, page_to_pfn(KP_ARG2(ctx)),
-		    (__u32)KP_ARG3(ctx), 0);
+	LIVE(KPROBE, page_visit, ctx, PINSCOPE_OP_UNPIN, KP_ARG1(ctx), KP_ARG2(ctx), (__u32)KP_ARG3(ctx));
 }
 
 SEC("?kretprobe/xen_unpin_page")

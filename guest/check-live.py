@@ -184,6 +184,17 @@ def main():
                     help="not a Xen PV guest: pinscope refuses (exit 5)")
     ap.add_argument("--expect-lean", action="store_true",
                     help="the run used --lean (not recorded: processes, idle flushes)")
+    ap.add_argument("--expect-mm-lock", action="store_true",
+                    help="the kernel's events record the mm lock (the series since issue 24, or a "
+                         "stock kernel with BTF): mm-lock-held checked, in tracepoints mode once "
+                         "per split lock taken")
+    ap.add_argument("--expect-suspend", action="store_true",
+                    help="dom0 saved and restored the domU during the run (section RUN.suspend): "
+                         "it resumed, pinscope ran on, nothing lost, operations counted by path")
+    ap.add_argument("--expect-suspend-pins", action="store_true",
+                    help="with --expect-suspend: the kernel held an mm under construction "
+                         "(xen_pin_spare_mm), so the suspend path pinned and unpinned at least one "
+                         "pagetable and took its split locks, and mm-lock-held judged each")
     ap.add_argument("--expect-ringbuf-loss", action="store_true",
                     help="tiny ring buffer run (--run NAME): the loss is in the verdict")
     a = ap.parse_args()
@@ -280,6 +291,28 @@ def main():
             check(lost.get("unmatched_unlock", 0) == 0 and lost.get("held_full", 0) == 0,
                   f"{tag}no unmatched unlock, no untracked lock",
                   f"unmatched_unlock {lost.get('unmatched_unlock')}, held_full {lost.get('held_full')}")
+        if a.expect_suspend:
+            sus = read(d, pre + "suspend") or ""
+            check(rc(d, pre + "suspend") == 0 and "resumed: yes" in sus,
+                  f"{tag}the domU was suspended (saved, restored) during the run and resumed",
+                  sus.strip()[-600:])
+            bp = ops.get("by_path", {})
+            lost = doc.get("lost", {})
+            check("suspend" in bp and "ordinary" in bp and lost.get("ringbuf", 0) == 0
+                  and lost.get("input_gaps", 0) == 0,
+                  f"{tag}pinscope ran on across it: operations by path, no record or input lost",
+                  f"by_path {bp}, lost {lost}")
+            if a.expect_suspend_pins:
+                sp = bp.get("suspend", {})
+                mm = doc.get("invariants", {}).get("mm-lock-held", {})
+                check("spare mm before: 1" in sus and sp.get("pins", 0) >= 1
+                      and sp.get("unpins", 0) >= 1 and sp.get("locks_taken", 0) >= 1
+                      and mm.get("checked", 0) >= sp.get("locks_taken", 0),
+                      f"{tag}the suspend path pinned and unpinned the mm under construction, "
+                      f"its split locks judged by mm-lock-held ({sp.get('locks_taken')})",
+                      f"suspend {sp}, mm-lock-held {mm}")
+            print(f"info - {tag}suspend path: {bp.get('suspend')}, ordinary: {bp.get('ordinary')}, "
+                  f"clock back {lost.get('clock_back', 0)}")
         if a.expect_lean:
             check(doc.get("not_recorded") == ["processes", "idle_flushes"] and not ops.get("top"),
                   f"{tag}--lean: not recorded, processes and idle flushes; no process counted",
@@ -309,6 +342,15 @@ def main():
                      and v.get("coverage") != "not checked"
                      and not (split and k == "no-split-no-l1-pin")]
         check(not unchecked, f"{tag}every rule that the mode checks was checked at least once", f"{unchecked}")
+        if a.expect_mm_lock:
+            mm = inv.get("mm-lock-held", {})
+            want_cov = "exact" if a.mode == "tracepoints" else "approx"
+            nlocks = sum(ops.get("locks_taken", {}).values())
+            check(mm.get("coverage") == want_cov and mm.get("checked", 0) > 0 and
+                  (a.mode != "tracepoints" or mm.get("checked") == nlocks),
+                  f"{tag}mm-lock-held checked ({want_cov}"
+                  f"{', once per split lock taken' if a.mode == 'tracepoints' else ''})",
+                  f"mm-lock-held {mm}, locks taken {nlocks}")
         summary(tag, doc, "live")
 
     # --- the --html page of the JSON run: renders, its numbers are the JSON's ---

@@ -151,9 +151,10 @@ else:
     check(caps and int(caps[1], 16) == want, "the running service has exactly CAP_BPF, CAP_PERFMON, CAP_SYSLOG",
           read("caps"))
     check(rc("workload") == 0, "the workload ran", (read("workload") or "")[-200:])
-    m = re.search(r'^pinscope_operations_total\{op="pin"\} (\d+)', read("metrics") or "", re.M)
+    m = re.search(r'^pinscope_operations_total\{op="pin",path="ordinary"\} (\d+)',
+                  read("metrics") or "", re.M)
     check(rc("metrics") == 0 and m and int(m[1]) > 0, "curl /metrics: pin operations counted",
-          m[0] if m else "no pinscope_operations_total{op=\"pin\"}")
+          m[0] if m else "no pinscope_operations_total{op=\"pin\",path=\"ordinary\"}")
     check(rc("stop") == 0, "systemctl stop pinscope", read("stop"))
     stopped("show-stop", "after stop")
     has_report("journal-stop", "stop")

@@ -46,6 +46,11 @@
 #                     a live run under xen_pin_fault=pgd_first switched on at
 #                     run time: exit 3, its VIOLATION lines; skipped, naming
 #                     the options, while that kernel cannot run systemd
+#   save-restore-domu pinscope inside a PV domU that dom0 saves and restores
+#                     (xl save, xl restore) while it runs: Debian 6.1 generic
+#                     (fentry) clean; the patched 6.1 kernel clean and with
+#                     pin_all_unlocked, mm-lock-held only (kernel/test-live.sh
+#                     --domu save_restore pin_all_unlocked)
 # Prints a table (kernel, flavour, role, modes, result, checks, seconds) and
 # ends with "matrix: N passed, M failed" (skipped rows are named, never
 # counted as passed).  Results in $OUTPUT/guest/matrix/<row>/.
@@ -68,7 +73,7 @@ WORKLOAD=$OUTPUT/guest/workload
 WARGS=${MATRIX_WORKLOAD_ARGS:--n 2 -c 8 -m 128 -f 2 -s 65536}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 BPFTOOL=${GUEST_BPFTOOL:-auto}
-ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 systemd-dom0 systemd-domu systemd-nonpv systemd-verdict systemd-fault"
+ALL_ROWS="deb61-dom0 deb612-dom0 deb61-cloud-domu deb612-cloud-domu sid72-dom0 sid72-xen420-dom0 sid72-cloud-domu nonpv patched61-dom0 patched61-ringbuf patched612-domu patched72-dom0 systemd-dom0 systemd-domu systemd-nonpv systemd-verdict systemd-fault save-restore-domu"
 SYSTEMD_SUITE=${MATRIX_SYSTEMD_SUITE:-bookworm}
 
 log() { echo "[matrix] $*" >&2; }
@@ -267,6 +272,37 @@ systemd() {
 	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
 }
 
+# save_restore: the stock domU saved and restored under pinscope (fentry,
+# clean), then the patched 6.1 domU's runs of kernel/test-live.sh
+save_restore() {
+	local row=save-restore-domu out=$DIR/save-restore-domu rel brc ok=1 prc
+	rel=$(kver linux-image-amd64)
+	[ -n "$rel" ] || { result[$row]="failed: cannot fetch linux-image-amd64"; return; }
+	mkinitrd save-restore -c LIVE_RUNS="json@sr" -c SUSPEND_sr=save-restore \
+		-c PINSCOPE_DURATION=900 -c TRACE_BUF_KB=32768 || { result[$row]="failed: initramfs"; return; }
+	mkdir -p "$out"
+	"$HERE/boot.sh" --domu --domu-mem 320 -K linux-image-amd64 -i "$DIR/initrd-save-restore.cpio.gz" \
+		-o "$out/stock" -t "$TIMEOUT"
+	brc=$?
+	{
+		if [ $brc = 0 ]; then
+			"$HERE/check-live.py" "$out/stock" --pinscope "$HOST_PINSCOPE" --mode fentry --run sr \
+				--expect-suspend --expect-mm-lock --expect-release "$rel" || ok=0
+		else
+			printf 'FAIL - stock domU save/restore boot: boot.sh exit %s\n0 passed, 1 failed\n' "$brc"
+			ok=0
+		fi
+		KVER=6.1 OUTPUT=$OUTPUT PINSCOPE_HOST=$HOST_PINSCOPE PINSCOPE_STATIC=$STATIC WORKLOAD=$WORKLOAD \
+			WORKLOAD_ARGS="$WARGS" GUEST_TIMEOUT=$TIMEOUT GUEST_BPFTOOL=$BPFTOOL \
+			kernel/test-live.sh --domu save_restore pin_all_unlocked
+		prc=$?
+		[ $prc = 0 ] || ok=0
+	} > "$out/checks.log" 2>&1
+	grep -E '^(FAIL|info - \[sr\]|\[test-kernel\] (FAIL|  ))' "$out/checks.log" >&2
+	nchecks[$row]=$(checks "$out/checks.log")
+	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")
+}
+
 # What systemd needs of a kernel to run as PID 1 (and pinscope.service's
 # sandbox: seccomp, namespaces, AF_INET for /metrics), that tinyconfig lacks
 SYSTEMD_KCONFIG="CGROUPS UNIX INET FHANDLE INOTIFY_USER SECCOMP SECCOMP_FILTER NAMESPACES"
@@ -308,6 +344,7 @@ declare -A K=(
 	[systemd-nonpv]="Debian 6.1|generic|no Xen|systemd: exit 5 once"
 	[systemd-verdict]="Debian 6.1|generic|dom0|systemd: verdict exits 4, 3"
 	[systemd-fault]="patched 6.1|pinscope|dom0|systemd: pgd_first fault, exit 3"
+	[save-restore-domu]="Debian 6.1, patched 6.1|generic, pinscope|PV domU|xl save+restore; pin_all_unlocked"
 )
 t_all=$(date +%s)
 for r in "${rows[@]}"; do
@@ -332,6 +369,7 @@ for r in "${rows[@]}"; do
 	systemd-nonpv) systemd "$r" --no-xen -a pinscope_test=nonpv ;;
 	systemd-verdict) systemd "$r" -a pinscope_test=verdict ;;
 	systemd-fault) systemd_fault ;;
+	save-restore-domu) save_restore ;;
 	esac
 	secs[$r]=$(( $(date +%s) - t0 ))
 	log "row $r: ${result[$r]} (${secs[$r]} s)"

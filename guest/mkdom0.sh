@@ -12,7 +12,7 @@
 #   -h, --help
 # The image is two gzip cpio archives one after the other (the kernel unpacks
 # both): guest/mkinitramfs.sh -s domu-host (busybox, /init), then the
-# toolstack (xl, xenstored, xenconsoled, xen-init-dom0 and the libraries of
+# toolstack (xl, xenstored, xenconsoled, xen-init-dom0, libxl-save-helper and the libraries of
 # guest/fetch.sh --toolstack's packages, libc6 included), the dom0 kernel's
 # modules xen-evtchn, xen-privcmd, xen-gntdev, xen-gntalloc, xenfs (from its
 # package; decompressed), /domu/vmlinuz and /domu/initrd.cpio.gz.
@@ -21,7 +21,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DOM0_MODULES="xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs"
-TOOLS="xl xenstored xenconsoled xen-init-dom0"
+# libxl-save-helper: xl save, restore and migrate run it for the memory stream
+TOOLS="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper"
 
 log() { echo "[dom0] $*" >&2; }
 die() { echo "[dom0] $*" >&2; exit 1; }
@@ -73,7 +74,7 @@ for m in $DOM0_MODULES; do
 	*) die "Failed to read module $ko: unknown compression" ;;
 	esac
 done
-# every shared library of the packages (symlinks kept), the four programs
+# every shared library of the packages (symlinks kept), the programs
 for d in $TOOLSTACK_DIRS; do
 	for sub in lib lib64 usr/lib/x86_64-linux-gnu usr/lib/xen-4.17/lib; do
 		[ -d "$d/$sub" ] || continue

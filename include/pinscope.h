@@ -98,6 +98,10 @@ enum pinscope_caps {
 	PINSCOPE_CAP_UVM_PGD	= 1 << 10, /* PGD visits are the update_va_mapping entries
 					    * with UVMF_TLB_FLUSH, whatever function queued them */
 	PINSCOPE_CAP_PGD_PFN	= 1 << 11, /* an operation's begin carries its pgd's pfn */
+	PINSCOPE_CAP_MMLOCK	= 1 << 12, /* lock events (tracepoints) or PTE page visits
+					    * (fentry/kprobe) say whether the mm's
+					    * page_table_lock is held (enum pinscope_mmlock);
+					    * added to a mode's caps where the source has it */
 };
 
 #define PINSCOPE_CAPS_TRACEPOINTS (PINSCOPE_CAP_PAGE | PINSCOPE_CAP_PTL | \
@@ -120,21 +124,47 @@ enum pinscope_lean {
 #define PINSCOPE_LEAN_ALL (PINSCOPE_LEAN_PROCS | PINSCOPE_LEAN_IDLE_FLUSH)
 
 /*
+ * The page_table_lock of the mm a pin or unpin works for, as an event saw
+ * it (bits 8-9 of arg[0] of LOCK and PAGE events): the lock word read where
+ * the split lock is taken (the kernel/patches xen_mmu_pte_lock field
+ * mm_locked, spin_is_locked()) or, on stock kernels, at the PTE page's
+ * xen_(un)pin_page() (bpf/pinscope.bpf.c mm_lock_state()).
+ */
+enum pinscope_mmlock {
+	PINSCOPE_MMLOCK_UNKNOWN,	/* not recorded (a trace without the field) */
+	PINSCOPE_MMLOCK_HELD,
+	PINSCOPE_MMLOCK_FREE,
+};
+#define PINSCOPE_MMLOCK_SHIFT	8
+#define PINSCOPE_EV_MMLOCK(a0)	(((a0) >> PINSCOPE_MMLOCK_SHIFT) & 3)
+
+/*
  * The settings a live mode loads its hooks with, each compiled into the hooks
  * as constants (bpf/pinscope.bpf.c LIVE()): C(id, caps, lean, modes, ...)
  * with id the rodata live_cfg that selects it (ids from 1, each once) and
  * modes the PINSCOPE_HM_* of the hooks that run with it.  The loader refuses
  * any other setting for a live mode (user/engine/loader.c); replay takes any.
+ * Each setting comes twice (PINSCOPE_LIVE_MM): without and with
+ * PINSCOPE_CAP_MMLOCK, which the loader adds where the source records the
+ * mm lock (user/live/probe.c mm_lock_recorded(): the series' xen_mmu_pte_lock
+ * since issue 24, a stock kernel whose BTF has mm_struct.page_table_lock);
+ * so id 2n-1 is the nth line without it, 2n the same with it.
  */
 #define PINSCOPE_CAPS_TP_FEXIT (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT)
+#define PINSCOPE_LIVE_MM(C, n, c, l, hm, ...)					\
+	C(2 * (n) - 1, c, l, hm, __VA_ARGS__)					\
+	C(2 * (n), (c) | PINSCOPE_CAP_MMLOCK, l, hm, __VA_ARGS__)
 #define PINSCOPE_LIVE_CONFIGS(C, ...)						\
-	C(1, PINSCOPE_CAPS_TRACEPOINTS, 0, PINSCOPE_HM_TP, __VA_ARGS__)		\
-	C(2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_ALL, PINSCOPE_HM_TP, __VA_ARGS__) \
-	C(3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__) \
-	C(4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_ALL,				\
-	  PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__)			\
-	C(5, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__)		\
-	C(6, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, __VA_ARGS__)
+	PINSCOPE_LIVE_MM(C, 1, PINSCOPE_CAPS_TRACEPOINTS, 0, PINSCOPE_HM_TP, __VA_ARGS__) \
+	PINSCOPE_LIVE_MM(C, 2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_ALL, PINSCOPE_HM_TP, \
+			 __VA_ARGS__)						\
+	PINSCOPE_LIVE_MM(C, 3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, \
+			 __VA_ARGS__)						\
+	PINSCOPE_LIVE_MM(C, 4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_ALL,	\
+			 PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__)	\
+	PINSCOPE_LIVE_MM(C, 5, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__) \
+	PINSCOPE_LIVE_MM(C, 6, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, \
+			 __VA_ARGS__)
 
 /*
  * Input of the state machine.  Live hooks build one per hook hit; replay
@@ -142,11 +172,12 @@ enum pinscope_lean {
  */
 enum pinscope_ev_type {
 	PINSCOPE_EV_NONE,
-	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd's pfn (with PGD_PFN caps: live) */
+	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd's pfn (with PGD_PFN caps: live),
+				 * path: 1 = suspend (mm is init_mm), 0 = ordinary */
 	PINSCOPE_EV_OP_END,	/* kind */
-	PINSCOPE_EV_PAGE,	/* kind, pfn, level, ptl */
+	PINSCOPE_EV_PAGE,	/* kind | mm lock (PINSCOPE_EV_MMLOCK), pfn, level, ptl */
 	PINSCOPE_EV_PAGE_EXIT,	/* kind */
-	PINSCOPE_EV_LOCK,	/* -, pfn, -, ptl */
+	PINSCOPE_EV_LOCK,	/* mm lock (PINSCOPE_EV_MMLOCK), pfn, -, ptl */
 	PINSCOPE_EV_UNLOCK,	/* -, -, -, ptl */
 	PINSCOPE_EV_DO_PIN,	/* cmd, pfn */
 	PINSCOPE_EV_MC_ENTRY,	/* hypercall op, pfn of args[0] (va), args[2] */
@@ -293,6 +324,9 @@ struct pinscope_stats {
 	__u64 flushes;
 	__u64 flush_reason[PINSCOPE_NR_FLUSH_REASONS];
 	__u64 ops[2];
+	__u64 suspend_ops[2];			/* of ops[]: the suspend path's, against
+						 * init_mm (xen_mm_pin_all/unpin_all) */
+	__u64 suspend_locks;			/* of locks[]: split locks they took */
 	__u64 pages[2][8];			/* [op][enum pinscope_level] */
 	__u64 locks[2];				/* split locks taken */
 	__u64 pte_unlock_cbs;			/* deferred unlocks queued */

@@ -44,7 +44,10 @@
 	  0)									\
 	R(LOCKS_RELEASED,      "locks-released",     OP,			\
 	  PINSCOPE_HAS(LOCK) && PINSCOPE_HAS(UNLOCK),		/* fentry: from the deferred unlocks */ \
-	  PINSCOPE_HAS(UNLOCK))
+	  PINSCOPE_HAS(UNLOCK))							\
+	R(MM_LOCK_HELD,	       "mm-lock-held",	     PAGE,			\
+	  PINSCOPE_HAS(MMLOCK) && PINSCOPE_HAS(LOCK),		/* stock: read at the PTE page's visit */ \
+	  PINSCOPE_HAS(MMLOCK))
 
 #define PINSCOPE_HAS(c) ((caps) & PINSCOPE_CAP_##c)
 
@@ -68,7 +71,9 @@
 	W(WALK_BEFORE_UNPIN,   L4_AFTER_WALK,					\
 	  "walk started before the pgd was unpinned")				\
 	W(LOCK_LEFT_HELD,      LOCKS_RELEASED,					\
-	  "split lock still held after the final flush")
+	  "split lock still held after the final flush")			\
+	W(MM_LOCK_FREE,	       MM_LOCK_HELD,					\
+	  "split lock taken without the mm's page_table_lock held")
 
 /*
  * Hooks: H(prog, kind, target, modes, origin)

@@ -9,8 +9,12 @@
 #   RESULTS  test-kernel results, the boot's directory (default
 #            .output/guest/kernel/$KVER/boot)
 #   DEST     where the files go (default tests/data)
-# KVER (default 6.1) names the files.  Writes, for each run found (clean,
-# clean's fentry run, pgd_first, early_unlock, late_lock; all of one boot):
+# KVER (default 6.1) names the files.  SAVE_LIVE_RUNS picks the runs as
+# "name:prefix ..." (default: clean, clean's fentry run, pgd_first,
+# early_unlock, late_lock, all of one boot; the domU's save/restore runs of
+# `kernel/test-live.sh --domu save_restore pin_all_unlocked`:
+# SAVE_LIVE_RUNS="save-restore:save_restore. pin_all_unlocked:pin_all_unlocked."
+# RESULTS=.output/guest/kernel/6.1-domu/boot).  Writes, for each run:
 #   DEST/patched-KVER-live-<run>.trace.xz   tracefs record of the window (xz -9)
 #   DEST/patched-KVER-live-<run>.live.json.xz  pinscope's live JSON of that
 #                                          window (with the violations' stacks)
@@ -24,17 +28,11 @@ KVER=${KVER:-6.1}
 RES=${1:-$REPO/.output/guest/kernel/$KVER/boot}
 DEST=${2:-$REPO/tests/data}
 
-# run name, section prefix
-runs=(
-	"clean "
-	"clean-fentry fentry."
-	"pgd_first pgd_first."
-	"early_unlock early_unlock."
-	"late_lock late_lock."
-)
+# run name:section prefix
+read -ra runs <<<"${SAVE_LIVE_RUNS:-clean: clean-fentry:fentry. pgd_first:pgd_first. early_unlock:early_unlock. late_lock:late_lock.}"
 rc=0
 for r in "${runs[@]}"; do
-	read -r name pre <<<"$r"
+	name=${r%%:*} pre=${r#*:}
 	trace=$RES/${pre}live-trace json=$RES/${pre}live-json
 	if [ ! -s "$trace" ] || [ ! -s "$json" ]; then
 		echo "[save-live] missing $trace or $json: run make test-kernel first" >&2

@@ -19,6 +19,10 @@
 #                 tracepoints mode: exit 3, violations of pgd-last only
 #   early_unlock  ... unlock-after-flush only
 #   late_lock     ... pte-lock-held only
+#   (every run: mm-lock-held checked, exactly in tracepoints mode, once per
+#   split lock; pin_all_unlocked, the fault of mm-lock-held, needs a suspend:
+#   a save, restore or migration, which a dom0 cannot do and a domU only
+#   with the toolstack's help: not among these runs, see docs/kernel.md)
 #   (each fault run: live and replay of its record reach the same verdict;
 #   the fault is back to "none" after each run; it also runs with --evidence,
 #   and every snippet of the flight recorder replays to exit 3 with its rule
@@ -26,7 +30,11 @@
 #
 # Usage: kernel/test-live.sh [--domu] [RUN...]
 #   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
-#   order, in one boot)
+#   order, in one boot); with --domu also save_restore (a clean JSON run
+#   during which dom0 saves and restores the domU: xl save + xl restore) and
+#   pin_all_unlocked (the same with that fault: mm-lock-held only), never
+#   by default; the domU then gets SUSPEND_MEM MiB (default 320: dom0's
+#   tmpfs holds the save file)
 #   --domu: boot the kernel as a PV domU of Debian's dom0 (guest/boot.sh
 #   --domu); results in $OUTPUT/guest/kernel/KVER-domu/
 # Environment (kernel/kernel.mk passes them):
@@ -70,6 +78,7 @@ rule_of() {
 	pgd_first) echo pgd-last ;;
 	early_unlock) echo unlock-after-flush ;;
 	late_lock) echo pte-lock-held ;;
+	pin_all_unlocked) echo mm-lock-held ;;
 	*) return 1 ;;
 	esac
 }
@@ -77,15 +86,26 @@ rule_of() {
 role=()
 if [ "${1:-}" = --domu ]; then role=(--domu); DIR=$DIR-domu; shift; fi
 runs=()
-for r in clean pgd_first early_unlock late_lock; do
+for r in clean pgd_first early_unlock late_lock save_restore pin_all_unlocked; do
 	case " ${*:-clean pgd_first early_unlock late_lock} " in *" $r "*) runs+=("$r") ;; esac
 done
+suspend=0
 for r in "$@"; do
-	[ "$r" = clean ] || rule_of "$r" >/dev/null || {
-		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock)" >&2
+	case $r in
+	save_restore|pin_all_unlocked)
+		suspend=1
+		[ ${#role[@]} -gt 0 ] || {
+			echo "test-live.sh: run '$r' needs a suspend: only a domU can (--domu)" >&2
+			exit 2
+		} ;;
+	esac
+	[ "$r" = clean ] || [ "$r" = save_restore ] || rule_of "$r" >/dev/null || {
+		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock save_restore pin_all_unlocked)" >&2
 		exit 2
 	}
 done
+# the clock jumps by the time the domain was saved: -d bounds the run loosely
+[ $suspend = 0 ] || role+=(--domu-mem "${SUSPEND_MEM:-320}")
 
 for f in "$PINSCOPE_HOST" "$PINSCOPE_STATIC" "$WORKLOAD"; do
 	if [ ! -x "$f" ]; then
@@ -108,10 +128,17 @@ mkdir -p "$DIR"
 # the guest's runs: "json text unpriv json@fentry" for clean, json@MODE for
 # a fault, with PIN_FAULT_<run>=MODE (guest/init/live.sh)
 live_runs="" conf=()
+[ $suspend = 0 ] || conf+=(-c PINSCOPE_DURATION=900 -c TRACE_BUF_KB=32768)
 for r in "${runs[@]}"; do
 	if [ "$r" = clean ]; then
 		live_runs+=" json text unpriv json@fentry"
 		conf+=(-c PINSCOPE_ARGS_fentry="--mode fentry")
+	elif [ "$r" = save_restore ]; then
+		live_runs+=" json@$r"
+		conf+=(-c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
+	elif [ "$r" = pin_all_unlocked ]; then
+		live_runs+=" json@$r"
+		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
 	else
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "LIVE_EVIDENCE_$r=1")
@@ -132,7 +159,9 @@ if [ $brc -ne 0 ]; then
 	log "FAIL: guest/boot.sh exited $brc after $boot_secs s (serial log $DIR/boot/serial.log)"
 	for r in "${runs[@]}"; do verdict[$r]="boot failed (exit $brc)"; done
 else
-	common=("$DIR/boot" --pinscope "$PINSCOPE_HOST" --expect-release "$KERNEL_RELEASE")
+	# the series records the mm lock at each split lock (mm-lock-held)
+	common=("$DIR/boot" --pinscope "$PINSCOPE_HOST" --expect-release "$KERNEL_RELEASE"
+		--expect-mm-lock)
 	for r in "${runs[@]}"; do
 		ok=1
 		if [ "$r" = clean ]; then
@@ -140,6 +169,15 @@ else
 			guest/check-live.py "${common[@]}" --mode tracepoints || ok=0
 			log "check clean: fentry run (same boot, same workload)"
 			guest/check-live.py "${common[@]}" --mode fentry --run fentry || ok=0
+		elif [ "$r" = save_restore ]; then
+			log "check $r: dom0 saved and restored the domU during the run, expecting it clean"
+			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
+				--expect-suspend --expect-suspend-pins || ok=0
+		elif [ "$r" = pin_all_unlocked ]; then
+			log "check $r: save and restore with xen_mm_pin_all() unlocked, expecting mm-lock-held only"
+			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
+				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend \
+				--expect-suspend-pins || ok=0
 		else
 			rule=$(rule_of "$r")
 			log "check $r: switched on at run time, tracepoints run, expecting $rule only"

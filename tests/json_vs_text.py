@@ -143,7 +143,7 @@ if m:
         need(f"{lost['ops_cut']} cut at the edges" in line, "text: cut at the edges")
     if lost["ops_gap"]:
         need(f"{lost['ops_gap']} cut by lost input" in line, "text: cut by lost input")
-    need(f"{j.get('rules_exact', 0) + j.get('rules_approx', 0)} of 7 rules checked "
+    need(f"{j.get('rules_exact', 0) + j.get('rules_approx', 0)} of {len(d['invariants'])} rules checked "
          f"({j.get('rules_exact')} exact, {j.get('rules_approx')} approximate)" in line,
          "text: rules checked")
     if j.get("rules_not_exercised"):

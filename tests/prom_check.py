@@ -40,7 +40,9 @@ def expected(rep):
     """(name, labels) -> value, from the JSON report"""
     want = {}
     for op, k in (("pin", "pins"), ("unpin", "unpins")):
-        want[key("pinscope_operations_total", {"op": op})] = rep["ops"][k]
+        for path in ("ordinary", "suspend"):
+            want[key("pinscope_operations_total", {"op": op, "path": path})] = \
+                rep["ops"]["by_path"][path][k]
         h = rep["holds"][op]
         want[key("pinscope_split_lock_hold_seconds_count", {"op": op})] = h["count"]
         want[key("pinscope_split_lock_hold_seconds_sum", {"op": op})] = h["sum_ns"] / 1e9

@@ -35,7 +35,7 @@ def check(ok, what, detail=""):
 check(rc("metrics-ndjson") in (0, 3, 4), "SIGTERM: pinscope --metrics exits with a verdict",
       f"exit {rc('metrics-ndjson')}")
 u = read("unit-caps") or ""
-m = re.search(r'^pinscope_operations_total\{op="pin"\} (\d+)$', u, re.M)
+m = re.search(r'^pinscope_operations_total\{op="pin",path="ordinary"\} (\d+)$', u, re.M)
 check(rc("unit-caps") in (0, 3) and m and int(m[1]) > 0,
       "with only the unit's capabilities: attached, operations judged",
       f"exit {rc('unit-caps')}: {(read('unit-caps-stderr') or '')[-300:]}")

@@ -60,7 +60,11 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 	int err;
 
 	while (!exiting) {
+		/* then the records submitted without a wakeup (the suspend path:
+		 * bpf/flight.bpf.h rb_flags()), at most 100 ms late */
 		err = ring_buffer__poll(rb, 100);
+		if (err >= 0 || err == -EINTR)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "Failed to poll the ring buffer: %s\n", strerror(-err));
 			return err;

@@ -23,6 +23,9 @@
 #                       workload measured in two modes in one boot;
 #                       "text@NAME": one more text run with PINSCOPE_ARGS_NAME
 #                       (sections NAME.live-text, NAME.workload-text);
+#                       "bare@NAME": the fault, workload and suspend of a
+#                       json@NAME run with no pinscope running (sections
+#                       NAME.pin-fault, NAME.suspend, NAME.workload-json);
 #                       "nonpv": only `pinscope -d 1` on a kernel that is no
 #                       Xen PV guest (boot.sh --no-xen), which must refuse
 #   PIN_FAULT_NAME      for a "json@NAME" run on the patched kernel: write
@@ -30,6 +33,22 @@
 #                       late_lock) to PIN_FAULT_PARAM before the run, "none"
 #                       after it: one boot runs the clean case and each fault
 #   PIN_FAULT_PARAM     default /sys/module/kernel/parameters/xen_pin_fault
+#   SUSPEND_NAME        for a "json@NAME" run in a PV domU (boot.sh --domu):
+#                       save-restore, checkpoint or migrate; while the
+#                       workload runs, ask dom0 (guest/init/domu-host.sh) for
+#                       `xl save` + `xl restore` (`xl save -c`, `xl migrate`
+#                       to the same host) of this domain, with
+#                       the line "PINSCOPE-SUSPEND-REQUEST KIND" on the
+#                       console, and wait for the resume (the kernel's
+#                       "Restarting tasks" after the suspend)
+#   SUSPEND_TIMEOUT     seconds to wait for it (default 300)
+#   SPARE_MM_NAME       1: for that run's suspend, the patched kernel holds
+#                       one mm under construction (SPARE_MM_PARAM written 1
+#                       before the request, 0 after the resume), so that
+#                       xen_mm_pin_all() has an unpinned pagetable to pin:
+#                       the freezer leaves no user process in execve() or
+#                       fork() across a suspend (docs/kernel.md)
+#   SPARE_MM_PARAM      default /sys/module/kernel/parameters/xen_pin_spare_mm
 #   LIVE_EVIDENCE_NAME  1: the "json@NAME" run also writes --evidence
 #                       /tmp/evidence (the flight recorder's snippets), sent
 #                       as a tar in section NAME.live-evidence
@@ -51,6 +70,10 @@
 #   NAME.workload-json, NAME.live-json, NAME.live-json-stderr,
 #   NAME.live-trace-setup, NAME.live-trace-stats, NAME.live-trace
 #                       the same for a "json@NAME" run
+#   NAME.suspend        SUSPEND_NAME set: what the domU saw of its suspend
+#                       (kind, seconds waited, online cpus and the clock
+#                       before and after, the kernel's suspend/resume lines;
+#                       rc 1 if it never resumed within SUSPEND_TIMEOUT)
 #   NAME.live-evidence  LIVE_EVIDENCE_NAME=1: the run's --evidence directory,
 #                       tar (gzip-base64)
 #   NAME.pin-fault      PIN_FAULT_NAME set: the parameter read back after
@@ -73,6 +96,7 @@ LIVE_TRACE=${LIVE_TRACE:-1}
 ATTACH_TIMEOUT=${ATTACH_TIMEOUT:-60}
 LIVE_RUNS=${LIVE_RUNS:-json text unpriv}
 PIN_FAULT_PARAM=${PIN_FAULT_PARAM:-/sys/module/kernel/parameters/xen_pin_fault}
+SPARE_MM_PARAM=${SPARE_MM_PARAM:-/sys/module/kernel/parameters/xen_pin_spare_mm}
 
 want() { case " $LIVE_RUNS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -139,7 +163,7 @@ scenario() {
 	fi
 	for _r in $LIVE_RUNS; do
 		case "$_r" in
-		json@*|text@*)
+		json@*|text@*|bare@*)
 			_name=${_r#*@}
 			case "$_name" in
 			''|*[!A-Za-z0-9_]*) stage "trace: bad run name '$_r' in LIVE_RUNS (letters, digits, _): skipped"; continue ;;
@@ -148,6 +172,7 @@ scenario() {
 			case "$_r" in
 			json@*) live_json "$_name." "$_args" ;;
 			text@*) live_text "$_name." "$_args" ;;
+			bare@*) bare_run "$_name." ;;
 			esac
 			;;
 		esac
@@ -157,6 +182,75 @@ scenario() {
 		run_emit bpf-after-prog /usr/sbin/bpftool prog list
 		run_emit bpf-after-link /usr/sbin/bpftool link list
 	fi
+	return 0
+}
+
+# suspend_request PREFIX KIND: ask dom0 to save and restore (or checkpoint)
+# this domU, wait until the kernel has resumed (one more "Restarting tasks"
+# line: thaw_processes() after drivers/xen/manage.c do_suspend()); section
+# PREFIXsuspend.  Starts only dmesg and date, which pinscope sees as
+# ordinary processes.
+suspend_request() {
+	_before=$(dmesg | grep -c 'Restarting tasks')
+	_spare=""
+	eval "_spare=\${SPARE_MM_${1%.}-}"
+	{
+		echo "kind $2"
+		echo "cpus online before: $(cat /sys/devices/system/cpu/online)"
+		echo "clock before: $(date +%s) s (CLOCK_REALTIME), uptime $(cut -d' ' -f1 /proc/uptime) s"
+		if [ "$_spare" = 1 ]; then
+			echo 1 > "$SPARE_MM_PARAM"
+			echo "spare mm before: $(cat "$SPARE_MM_PARAM" 2>&1) ($SPARE_MM_PARAM)"
+		fi
+	} > /tmp/suspend.txt 2>&1
+	stage "trace: asking dom0 for $2 of this domU"
+	echo "PINSCOPE-SUSPEND-REQUEST $2"
+	_w=0 _src=1
+	while [ "$_w" -lt "${SUSPEND_TIMEOUT:-300}" ]; do
+		nap 1
+		_w=$((_w + 1))
+		if [ "$(dmesg | grep -c 'Restarting tasks')" -gt "$_before" ]; then
+			_src=0
+			break
+		fi
+	done
+	{
+		echo "resumed: $([ $_src = 0 ] && echo yes || echo no) after ${_w} s"
+		echo "cpus online after: $(cat /sys/devices/system/cpu/online)"
+		echo "clock after: $(date +%s) s (CLOCK_REALTIME), uptime $(cut -d' ' -f1 /proc/uptime) s"
+		if [ "$_spare" = 1 ]; then
+			echo 0 > "$SPARE_MM_PARAM"
+			echo "spare mm after: $(cat "$SPARE_MM_PARAM" 2>&1)"
+		fi
+		echo "## kernel lines"
+		dmesg | grep -iE 'freez|restarting tasks|suspend|resum|xen:|xen_pin_spare' | tail -n 30
+	} >> /tmp/suspend.txt 2>&1
+	stage "trace: $2 $([ $_src = 0 ] && echo done || echo 'not seen') after ${_w} s"
+	emit_text "${1}suspend" /tmp/suspend.txt $_src
+	return $_src
+}
+
+# bare_run PREFIX: what a "json@NAME" run does to the kernel (its fault, the
+# workload, its suspend) with no pinscope running: sections PREFIXpin-fault,
+# PREFIXsuspend, PREFIXworkload-json; tells whether the kernel alone runs on
+bare_run() {
+	_p=$1
+	eval "_fault=\${PIN_FAULT_${_p%.}-}; _susp=\${SUSPEND_${_p%.}-}"
+	if [ -n "$_fault" ] && ! pin_fault "$_p" "$_fault"; then
+		return 0
+	fi
+	stage "trace: no pinscope (run ${_p%.}), running workload $WORKLOAD_ARGS"
+	/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1 &
+	_wpid=$!
+	if [ -n "$_susp" ]; then
+		nap 2
+		suspend_request "$_p" "$_susp"
+	fi
+	wait "$_wpid"
+	wrc=$?
+	stage "trace: workload exited with $wrc (run ${_p%.}, no pinscope)"
+	emit_text "${_p}workload-json" /tmp/workload-json.txt $wrc
+	[ -z "$_fault" ] || echo none > "$PIN_FAULT_PARAM"
 	return 0
 }
 
@@ -204,7 +298,17 @@ live_json() {
 		attached=1
 		stage "trace: pinscope attached ($NLINKS BPF links), running workload $WORKLOAD_ARGS"
 		[ "$traced" = 1 ] && echo 1 > $T/tracing_on
-		/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1
+		_susp=""
+		[ -n "$_p" ] && eval "_susp=\${SUSPEND_${_p%.}-}"
+		if [ -n "$_susp" ]; then
+			/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1 &
+			_wpid=$!
+			nap 2
+			suspend_request "$_p" "$_susp"
+			wait "$_wpid"
+		else
+			/bin/workload $WORKLOAD_ARGS > /tmp/workload-json.txt 2>&1
+		fi
 		wrc=$?
 		[ "$traced" = 1 ] && echo 0 > $T/tracing_on
 		nap 1

@@ -481,6 +481,198 @@ static void test_l4_pin_by_pfn(void **state)
 	free(rep.viol);
 }
 
+/* The locks of the trace say the mm lock was in state st: all of them, or
+ * only those of the first pin (first_pin) */
+static void mm_lock_all(struct trace *t, __u32 st, bool first_pin)
+{
+	int pins = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct pinscope_event *e = &t->ev[i];
+
+		if (e->type == PINSCOPE_EV_OP_BEGIN && e->arg[0] == PINSCOPE_OP_PIN)
+			pins++;
+		if (e->type == PINSCOPE_EV_LOCK && (!first_pin || pins == 1))
+			e->arg[0] = (__u64)st << PINSCOPE_MMLOCK_SHIFT;
+	}
+}
+
+/*
+ * mm-lock-held (issue 24) on a real capture, with the series' mm_locked
+ * field written in: each split lock taken inside an operation is one check;
+ * a lock taken without the mm lock is one violation of that rule and of no
+ * other; a trace without the field (or a source without MMLOCK) checks nothing.
+ */
+static void test_mm_lock_held_tracepoints(void **state)
+{
+	const __u32 caps = PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK;
+	struct report rep, old;
+	struct trace t;
+	__u64 locks;
+
+	load(CLEAN, &t);
+	run_caps(&t, &old, caps);	/* as captured: no field */
+	locks = old.st.locks[0] + old.st.locks[1];
+	assert_true(locks > 100);
+	assert_int_equal(old.st.checked[PINSCOPE_R_MM_LOCK_HELD], 0);
+	assert_int_equal(total_violations(&old.st), 0);
+
+	mm_lock_all(&t, PINSCOPE_MMLOCK_HELD, false);
+	run_caps(&t, &rep, caps);
+	assert_int_equal(rep.st.checked[PINSCOPE_R_MM_LOCK_HELD], locks);
+	assert_int_equal(total_violations(&rep.st), 0);
+	/* the other rules see the same as before */
+	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
+		if (r != PINSCOPE_R_MM_LOCK_HELD)
+			assert_int_equal(rep.st.checked[r], old.st.checked[r]);
+	free(rep.viol);
+	run_caps(&t, &rep, PINSCOPE_CAPS_TRACEPOINTS);	/* the field, not the caps */
+	assert_int_equal(rep.st.checked[PINSCOPE_R_MM_LOCK_HELD], 0);
+	free(rep.viol);
+
+	mm_lock_all(&t, PINSCOPE_MMLOCK_FREE, true);	/* the first pin without it */
+	run_caps(&t, &rep, caps);
+	assert_int_equal(rep.st.checked[PINSCOPE_R_MM_LOCK_HELD], locks);
+	assert_true(rep.st.violated[PINSCOPE_R_MM_LOCK_HELD] >= 1);
+	assert_int_equal(total_violations(&rep.st), rep.st.violated[PINSCOPE_R_MM_LOCK_HELD]);
+	assert_int_equal(rep.nr_viol, rep.st.violated[PINSCOPE_R_MM_LOCK_HELD]);
+	for (__u64 i = 0; i < rep.nr_viol && i < MAX_KEPT_VIOLATIONS; i++) {
+		assert_int_equal(rep.viol[i].rule, PINSCOPE_R_MM_LOCK_HELD);
+		assert_int_equal(rep.viol[i].reason, PINSCOPE_WHY_MM_LOCK_FREE);
+		assert_int_equal(rep.viol[i].op, PINSCOPE_OP_PIN);
+		assert_true(rep.viol[i].pfn != 0);
+	}
+	free(rep.viol);
+	free(old.viol);
+	free(t.ev);
+}
+
+/*
+ * Stock kernels: the mm lock read at a PTE page's xen_(un)pin_page() is
+ * judged once the visit shows a split lock (its deferred unlock); a PTE
+ * page without one (no split locks) and a lower level page are not.
+ */
+static void stock_pte_visit(__u32 st, __u32 kind, struct report *rep)
+{
+	const __u64 mm = (__u64)st << PINSCOPE_MMLOCK_SHIFT;
+	const struct { __u32 type; __u64 a0, a1, a2, a3; } ev[] = {
+		{ PINSCOPE_EV_OP_BEGIN, kind, 0, 0x200 },
+		{ PINSCOPE_EV_PAGE, kind | mm, 0x300, PINSCOPE_L_PMD },
+		{ PINSCOPE_EV_PAGE_EXIT, kind },
+		{ PINSCOPE_EV_PAGE, kind | mm, 0x100, PINSCOPE_L_PTE },
+		{ PINSCOPE_EV_DO_PIN, kind == PINSCOPE_OP_PIN ? PINSCOPE_MMUEXT_PIN_L1 :
+		  PINSCOPE_MMUEXT_UNPIN, 0x100 },
+		{ PINSCOPE_EV_CALLBACK, 1, 0, 0, 0xabc },
+		{ PINSCOPE_EV_PAGE_EXIT, kind },
+		{ PINSCOPE_EV_MC_ENTRY, PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
+		  PINSCOPE_UVMF_TLB_FLUSH },
+		{ PINSCOPE_EV_FLUSH, 4, 0, 1 },
+		{ PINSCOPE_EV_UNLOCK, 0, 0, 0, 0xabc },
+		{ PINSCOPE_EV_FLUSH_EXIT },
+		{ PINSCOPE_EV_OP_END, kind },
+	};
+	struct pinscope_event e[sizeof(ev) / sizeof(ev[0])] = {};
+	struct trace t = { .ev = e, .n = sizeof(ev) / sizeof(ev[0]) };
+
+	for (size_t i = 0; i < t.n; i++) {
+		e[i].type = ev[i].type;
+		e[i].arg[0] = ev[i].a0;
+		e[i].arg[1] = ev[i].a1;
+		e[i].arg[2] = ev[i].a2;
+		e[i].arg[3] = ev[i].a3;
+		e[i].ts_ns = 1000 * (i + 1);
+		e[i].pid = 42;
+	}
+	run_caps(&t, rep, PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK);
+}
+
+static void test_mm_lock_held_stock(void **state)
+{
+	struct report rep;
+
+	for (__u32 kind = PINSCOPE_OP_PIN; kind <= PINSCOPE_OP_UNPIN; kind++) {
+		stock_pte_visit(PINSCOPE_MMLOCK_HELD, kind, &rep);
+		assert_int_equal(rep.st.checked[PINSCOPE_R_MM_LOCK_HELD], 1);
+		assert_int_equal(total_violations(&rep.st), 0);
+		free(rep.viol);
+
+		stock_pte_visit(PINSCOPE_MMLOCK_FREE, kind, &rep);
+		assert_int_equal(rep.st.checked[PINSCOPE_R_MM_LOCK_HELD], 1);
+		assert_int_equal(total_violations(&rep.st), 1);
+		assert_int_equal(rep.st.violated[PINSCOPE_R_MM_LOCK_HELD], 1);
+		assert_int_equal(rep.viol[0].reason, PINSCOPE_WHY_MM_LOCK_FREE);
+		assert_int_equal(rep.viol[0].pfn, 0x100);
+		assert_int_equal(rep.viol[0].op, kind);
+		free(rep.viol);
+
+		stock_pte_visit(PINSCOPE_MMLOCK_UNKNOWN, kind, &rep);	/* the read failed */
+		assert_int_equal(rep.st.checked[PINSCOPE_R_MM_LOCK_HELD], 0);
+		assert_int_equal(total_violations(&rep.st), 0);
+		free(rep.viol);
+	}
+}
+
+/*
+ * A save/restore in the middle of a real capture (issue 24): the suspend
+ * path's operations (OP_BEGIN path 1: against init_mm) counted apart; the
+ * clock jumps forward by the time the guest was saved, and the cpu that
+ * comes back is numbered anew.  The verdict and every count but the
+ * operations' path stay as they were; nothing is lost, no interval runs
+ * backwards, no violation appears.
+ */
+static void test_suspend_restore(void **state)
+{
+	struct report a, b;
+	struct trace t;
+	size_t mid = 0, i;
+	int ops = 0, suspend = 0;
+
+	load(CLEAN, &t);
+	run(&t, &a);
+	/* the first half of the operations before the save, the rest after */
+	for (i = 0; i < t.n; i++)
+		if (t.ev[i].type == PINSCOPE_EV_OP_BEGIN && ++ops == 16) {
+			mid = i;
+			break;
+		}
+	assert_true(mid > 0);
+	for (i = 0; i < t.n; i++) {
+		struct pinscope_event *e = &t.ev[i];
+
+		/* three operations before the save taken for the suspend path's
+		 * (xen_mm_pin_all / xen_mm_unpin_all: OP_BEGIN path 1) */
+		if (e->type == PINSCOPE_EV_OP_BEGIN && i < mid && ops-- > 13) {
+			e->arg[3] = 1;
+			suspend++;
+		}
+		if (i >= mid) {
+			e->ts_ns += 3600ULL * 1000000000ULL;	/* an hour saved */
+			if (e->cpu == 1)
+				e->cpu = 7;			/* restored as another cpu */
+		}
+	}
+	run(&t, &b);
+	assert_int_equal(b.st.suspend_ops[0] + b.st.suspend_ops[1], suspend);
+	assert_true(suspend > 0);
+	/* the split locks of those operations, counted apart too */
+	assert_true(b.st.suspend_locks > 0);
+	assert_true(b.st.suspend_locks < b.st.locks[0] + b.st.locks[1]);
+	assert_int_equal(a.st.suspend_locks, 0);
+	assert_int_equal(total_violations(&b.st), 0);
+	assert_int_equal(b.st.lost.clock_back, 0);
+	assert_int_equal(b.st.lost.ops_cut, a.st.lost.ops_cut);
+	assert_int_equal(b.st.lost.unmatched_unlock, a.st.lost.unmatched_unlock);
+	assert_memory_equal(b.st.checked, a.st.checked, sizeof(a.st.checked));
+	assert_memory_equal(b.st.ops, a.st.ops, sizeof(a.st.ops));
+	assert_memory_equal(b.st.locks, a.st.locks, sizeof(a.st.locks));
+	assert_int_equal(b.st.hold[0].count + b.st.hold[1].count,
+			 a.st.hold[0].count + a.st.hold[1].count);
+	assert_int_equal(a.st.suspend_ops[0] + a.st.suspend_ops[1], 0);
+	free(a.viol);
+	free(b.viol);
+	free(t.ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +681,9 @@ int main(void)
 		cmocka_unit_test(test_foreign_locks_tracepoints),
 		cmocka_unit_test(test_foreign_locks_fentry),
 		cmocka_unit_test(test_l4_pin_by_pfn),
+		cmocka_unit_test(test_mm_lock_held_tracepoints),
+		cmocka_unit_test(test_mm_lock_held_stock),
+		cmocka_unit_test(test_suspend_restore),
 		cmocka_unit_test(test_cpus_0_300),
 		cmocka_unit_test(test_clock_back),
 		cmocka_unit_test(test_dup_user_pgd_visit),

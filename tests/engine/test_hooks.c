@@ -41,13 +41,24 @@ static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __
 	tp_on(0, prog, n, a0, a1, a2, a3);
 }
 
+/*
+ * xen_mmu_pte_lock as the kernel fires it: TP_PROTO(mm, pfn, ptl, mm_locked)
+ * since issue 24 (4 arguments, caps MMLOCK), 3 arguments before
+ */
+static int pte_lock_args;
+static __u64 pte_mm_locked;
+
+/* &init_mm as the loader passes it (the suspend path); 0: unknown */
+#define INIT_MM 0xffffffff82a00000ULL
+static __u64 init_mm = INIT_MM;
+
 /* tracepoints mode as pinscope loads it (lean: enum pinscope_lean; tgid: -p),
- * armed or not */
-static int load(void **state, __u32 lean, __u32 tgid, bool arm)
+ * armed or not; the series' current tracepoints (mm_locked: caps MMLOCK) */
+static int load_caps(void **state, __u32 caps, __u32 lean, __u32 tgid, bool arm)
 {
-	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS,
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = caps,
 				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
-				  .lean = lean, .targ_tgid = tgid };
+				  .lean = lean, .targ_tgid = tgid, .init_mm_addr = init_mm };
 	struct pinscope_bpf *skel;
 
 	if (loader_open_load(&skel, &cfg))
@@ -55,7 +66,42 @@ static int load(void **state, __u32 lean, __u32 tgid, bool arm)
 	if (arm)
 		loader_arm(skel);
 	*state = skel;
+	pte_lock_args = caps & PINSCOPE_CAP_MMLOCK ? 4 : 3;
+	pte_mm_locked = 1;
 	return 0;
+}
+
+static int load(void **state, __u32 lean, __u32 tgid, bool arm)
+{
+	return load_caps(state, PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK, lean, tgid, arm);
+}
+
+/* a kernel of the series before xen_mmu_pte_lock recorded the mm lock */
+static int setup_no_mm_locked(void **state)
+{
+	return load_caps(state, PINSCOPE_CAPS_TRACEPOINTS, 0, 0, true);
+}
+
+/* MM is init_mm: pin_sequence() is xen_mm_pin_all()'s, the suspend path */
+static int setup_suspend(void **state)
+{
+	int err;
+
+	init_mm = MM;
+	err = load(state, 0, 0, true);
+	init_mm = INIT_MM;
+	return err;
+}
+
+/* no init_mm in kallsyms: the suspend path cannot be told */
+static int setup_no_init_mm(void **state)
+{
+	int err;
+
+	init_mm = 0;
+	err = load(state, 0, 0, true);
+	init_mm = INIT_MM;
+	return err;
 }
 
 /* as between loader_open_load() and the end of loader_attach() */
@@ -97,7 +143,7 @@ static void pin_sequence_hooks(struct pinscope_bpf *s, bool early_unlock, bool u
 {
 	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
 	tp(s->progs.tp_pin_page, 4, MM, 0x100, PINSCOPE_L_PUD, 0);
-	tp(s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp(s->progs.tp_pte_lock, pte_lock_args, MM, 0x101, PTL, pte_mm_locked);
 	tp(s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
 	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
 	if (early_unlock && unlock_hook)
@@ -140,6 +186,43 @@ static void test_clean_pin(void **state)
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		if (r != PINSCOPE_R_NO_SPLIT_NO_L1_PIN)
 			assert_true(st.checked[r] > 0);
+}
+
+/*
+ * mm-lock-held from the tracepoint's mm_locked: the split lock taken while
+ * the mm lock is free is one violation of that rule, nothing else; the
+ * handler of a kernel without the field runs on its three arguments and
+ * judges nothing (the verifier never saw the read of the fourth: a test run
+ * with three arguments fails with EINVAL where it did)
+ */
+static void test_pte_lock_mm_locked(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+	__u64 args[3] = { MM, 0x101, PTL };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+
+	pte_mm_locked = 0;
+	pin_sequence(s, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.checked[PINSCOPE_R_MM_LOCK_HELD], 1);
+	assert_int_equal(st.violated[PINSCOPE_R_MM_LOCK_HELD], 1);
+	assert_int_equal(total_violations(&st), 1);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.tp_pte_lock), &opts),
+			 -EINVAL);
+}
+
+static void test_pte_lock_before_mm_locked(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	pin_sequence(s, false);		/* xen_mmu_pte_lock with 3 arguments */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.locks[0], 1);
+	assert_int_equal(st.checked[PINSCOPE_R_MM_LOCK_HELD], 0);
+	assert_int_equal(st.checked[PINSCOPE_R_PTE_LOCK_HELD], 1);
+	assert_int_equal(total_violations(&st), 0);
 }
 
 /*
@@ -230,7 +313,7 @@ static void test_busy_cpus(void **state)
 	cpu = 0;
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.cpus), &cpu, &cs), 0);
 	assert_int_equal(cs.mc.gen, 3);
-	tp_on(1, s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp_on(1, s->progs.tp_pte_lock, pte_lock_args, MM, 0x101, PTL, pte_mm_locked);
 	tp_on(1, s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
 	tp_on(1, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
 	tp_on(1, s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
@@ -304,6 +387,64 @@ static void test_early_unlock_reported_with_stack(void **state)
 	assert_int_equal(v.pfn, 0x101);
 	assert_int_equal(v.op, PINSCOPE_OP_PIN);
 	assert_true(v.nr_stack > 0);		/* live: the kernel stack comes along */
+}
+
+/*
+ * A violation wakes the ring buffer's reader (epoll), except on the suspend
+ * path, inside stop_machine() around the save, where a wakeup's irq_work is
+ * lost with its event channel and hangs the guest (bpf/flight.bpf.h
+ * rb_flags()), and where that path cannot be told (no init_mm): there the
+ * record waits for the reader's next look.  An
+ * mm-lock-held violation on each path, the reader's epoll drained before.
+ */
+static int violation_woke(struct pinscope_bpf *s)
+{
+	struct pinscope_violation v = {};
+	struct pinscope_stats st;
+	struct ring_buffer *rb;
+	int woke;
+
+	rb = ring_buffer__new(bpf_map__fd(s->maps.violations), on_violation, &v, NULL);
+	assert_non_null(rb);
+	assert_int_equal(ring_buffer__poll(rb, 0), 0);		/* nothing yet */
+	pte_mm_locked = 0;
+	pin_sequence(s, false);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.violated[PINSCOPE_R_MM_LOCK_HELD], 1);
+	assert_int_equal(total_violations(&st), 1);
+	woke = ring_buffer__poll(rb, 200);
+	if (!woke)
+		assert_int_equal(ring_buffer__consume(rb), 1);	/* there all the same */
+	ring_buffer__free(rb);
+	assert_string_equal(rule_name(v.rule), "mm-lock-held");
+	return woke;
+}
+
+static void test_violation_wakes_reader(void **state)
+{
+	struct pinscope_stats st;
+
+	assert_int_equal(violation_woke(*state), 1);
+	assert_int_equal(stats_read(bpf_map__fd(((struct pinscope_bpf *)*state)->maps.cpus), &st), 0);
+	assert_int_equal(st.suspend_ops[0], 0);
+}
+
+static void test_suspend_violation_no_wakeup(void **state)
+{
+	struct pinscope_stats st;
+
+	assert_int_equal(violation_woke(*state), 0);
+	assert_int_equal(stats_read(bpf_map__fd(((struct pinscope_bpf *)*state)->maps.cpus), &st), 0);
+	assert_int_equal(st.suspend_ops[0], 1);			/* it was the suspend path */
+}
+
+static void test_no_init_mm_no_wakeup(void **state)
+{
+	struct pinscope_stats st;
+
+	assert_int_equal(violation_woke(*state), 0);
+	assert_int_equal(stats_read(bpf_map__fd(((struct pinscope_bpf *)*state)->maps.cpus), &st), 0);
+	assert_int_equal(st.suspend_ops[0], 0);
 }
 
 /* The skeleton's programs are the table's hooks (include/pinscope_rules.h),
@@ -405,6 +546,15 @@ static void test_live_settings_compiled_in(void **state)
 	cfg.lean = PINSCOPE_LEAN_ALL;
 	assert_int_equal(loader_open_load(&skel, &cfg), 0);
 	loader_destroy(skel);
+	cfg.caps |= PINSCOPE_CAP_MMLOCK;	/* each setting also with the mm lock */
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+	cfg.mode = MODE_TRACEPOINTS;
+	cfg.caps = PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_MMLOCK;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+	cfg.caps = PINSCOPE_CAP_MMLOCK;		/* the bit alone is no setting */
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
 	cfg.mode = MODE_REPLAY;
 	cfg.caps = PINSCOPE_CAPS_MAINLINE;
 	cfg.lean = PINSCOPE_LEAN_PROCS;
@@ -418,12 +568,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_programs_are_the_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pte_lock_mm_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pte_lock_before_mm_locked, setup_no_mm_locked,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lean_idle_flushes, setup_lean, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_not_followed, setup_pid1, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_violation_wakes_reader, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_suspend_violation_no_wakeup, setup_suspend,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_init_mm_no_wakeup, setup_no_init_mm, teardown),
 		cmocka_unit_test(test_live_settings_compiled_in),
 	};
 

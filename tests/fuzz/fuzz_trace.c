@@ -24,7 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(line, data, size);
 	line[size] = 0;
-	if (trace_line_is_patched(line) != oracle_line_is_patched(line))
+	bool lock, lock_old;
+
+	if (trace_line_caps(line, &lock) != oracle_line_caps(line, &lock_old) || lock != lock_old)
 		abort();
 	memset(&ev, 0, sizeof(ev));
 	memset(&ev_old, 0, sizeof(ev_old));

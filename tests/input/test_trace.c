@@ -111,15 +111,72 @@ static void test_patched_events(void **state)
 	assert_int_equal(parse("  a-1 [000] d..2. 1.000004: xen_mmu_pte_unlock: ptl (null)", &ev),
 			 TRACE_LINE_EVENT);
 	assert_int_equal(ev.type, PINSCOPE_EV_UNLOCK);
-	assert_true(trace_line_is_patched("  a-1 [000] d..2. 1.000003: xen_mmu_do_pin: cmd "
-					  "PIN_L1_TABLE pfn 1"));
-	assert_false(trace_line_is_patched("  a-1 [000] d..2. 1.000003: xen_mmu_pgd_pin: mm 1 pgd 2"));
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.000003: xen_mmu_do_pin: cmd "
+					 "PIN_L1_TABLE pfn 1", NULL), PINSCOPE_CAPS_TRACEPOINTS);
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.000003: xen_mmu_pgd_pin: mm 1 pgd 2",
+					 NULL), 0);
 	/* the source is the parsed event's name: a comm (prctl) or a text is none */
-	assert_false(trace_line_is_patched("xen_mmu_do_pin:-1 [000] d.... 2.4: xen_mmu_write_cr3: "
-					   "kernel cr3 35000"));
-	assert_false(trace_line_is_patched("  a-1 [000] d..2. 1.0: sched_switch: prev_comm="
-					   "xen_mmu_pte_lock: next_comm=b"));
-	assert_false(trace_line_is_patched("x: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1"));
+	assert_int_equal(trace_line_caps("xen_mmu_do_pin:-1 [000] d.... 2.4: xen_mmu_write_cr3: "
+					 "kernel cr3 35000", NULL), 0);
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.0: sched_switch: prev_comm="
+					 "xen_mmu_pte_lock: next_comm=b", NULL), 0);
+	assert_int_equal(trace_line_caps("x: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1", NULL), 0);
+}
+
+/* The split lock's mm_locked field (the series since issue 24): held, free,
+ * and a trace of before it: not recorded, and no MMLOCK caps */
+static void test_pte_lock_mm_locked(void **state)
+{
+	static const char *const lines[] = {
+		"  a-1 [000] d..2. 1.000001: xen_mmu_pte_lock: mm 1 pfn b51 ptl 2 mm_locked 1",
+		"  a-1 [000] d..2. 1.000001: xen_mmu_pte_lock: mm 1 pfn b51 ptl 2 mm_locked 0",
+		"  a-1 [000] d..2. 1.000001: xen_mmu_pte_lock: mm 1 pfn b51 ptl 2",
+	};
+	static const __u32 want[] = { PINSCOPE_MMLOCK_HELD, PINSCOPE_MMLOCK_FREE,
+				      PINSCOPE_MMLOCK_UNKNOWN };
+	struct pinscope_event ev;
+	bool is_lock;
+
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(parse(lines[i], &ev), TRACE_LINE_EVENT);
+		assert_int_equal(ev.type, PINSCOPE_EV_LOCK);
+		assert_int_equal(ev.arg[1], 0xb51);
+		assert_int_equal(ev.arg[3], 2);
+		assert_int_equal(PINSCOPE_EV_MMLOCK(ev.arg[0]), want[i]);
+		assert_int_equal(trace_line_caps(lines[i], &is_lock), PINSCOPE_CAPS_TRACEPOINTS |
+				 (i < 2 ? PINSCOPE_CAP_MMLOCK : 0));
+		assert_true(is_lock);
+	}
+	assert_int_equal(parse("  a-1 [000] d..2. 1.000001: xen_mmu_pte_lock: mm 1 pfn b51 ptl 2 "
+			       "mm_locked x", &ev), TRACE_LINE_BAD);
+	trace_line_caps("  a-1 [000] d..2. 1.0: xen_mmu_do_pin: cmd PIN_L1_TABLE pfn 1", &is_lock);
+	assert_false(is_lock);
+	/* mm_locked only in the event's own text: a comm (prctl) holding it is none */
+	assert_int_equal(trace_line_caps("    mm_locked 1-1 [000] d..2. 1.0: xen_mmu_pte_lock: mm 1 "
+					 "pfn b51 ptl 2", &is_lock),
+			 PINSCOPE_CAPS_TRACEPOINTS);
+	assert_true(is_lock);
+	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.0: sched_switch: prev_comm="
+					 "xen_mmu_pte_lock: mm_locked 1", &is_lock), 0);
+	assert_false(is_lock);
+}
+
+/* xen_mm_pin_all() runs in the stop_machine() stopper: the suspend path */
+static void test_suspend_path(void **state)
+{
+	struct pinscope_event ev;
+
+	assert_int_equal(parse("     migration/0-15  [000] d..1. 9.000001: xen_mmu_pgd_pin: mm "
+			       "000000003cda62f5 pgd 000000000030bc70", &ev), TRACE_LINE_EVENT);
+	assert_int_equal(ev.type, PINSCOPE_EV_OP_BEGIN);
+	assert_int_equal(ev.arg[3], 1);
+	assert_int_equal(parse("     migration/1-21  [001] d..1. 9.000001: xen_mmu_pgd_unpin: mm "
+			       "000000003cda62f5 pgd 000000000030bc70", &ev), TRACE_LINE_EVENT);
+	assert_int_equal(ev.arg[0], PINSCOPE_OP_UNPIN);
+	assert_int_equal(ev.arg[3], 1);
+	assert_int_equal(parse("  workload-55  [001] ..... 9.000001: xen_mmu_pgd_pin: mm "
+			       "000000003cda62f5 pgd 000000000030bc70", &ev), TRACE_LINE_EVENT);
+	assert_int_equal(ev.arg[3], 0);
 }
 
 static void test_skipped_lines(void **state)
@@ -232,6 +289,8 @@ int main(void)
 		cmocka_unit_test(test_trace_cmd),
 		cmocka_unit_test(test_mainline_mc_entry),
 		cmocka_unit_test(test_patched_events),
+		cmocka_unit_test(test_pte_lock_mm_locked),
+		cmocka_unit_test(test_suspend_path),
 		cmocka_unit_test(test_skipped_lines),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_comm_any),

@@ -62,6 +62,7 @@ static void compare(const char *line, size_t len)
 {
 	struct pinscope_event e_old, e_new;
 	char err_old[160], err_new[160];
+	bool lock_old, lock_new;
 	enum trace_line c_old, c_new;
 	/* as replay reads it: the next line's bytes after the NUL */
 	static char buf[INPUT_LINE_MAX + 64];
@@ -78,7 +79,8 @@ static void compare(const char *line, size_t len)
 	c_new = trace_parse_text(buf, len, &e_new, err_new, sizeof(err_new));
 	if (c_old != c_new || (c_old == TRACE_LINE_EVENT && memcmp(&e_old, &e_new, sizeof(e_old))) ||
 	    (c_old == TRACE_LINE_BAD && strcmp(err_old, err_new)) ||
-	    oracle_line_is_patched(line) != trace_line_is_patched(line)) {
+	    oracle_line_caps(line, &lock_old) != trace_line_caps(line, &lock_new) ||
+	    lock_old != lock_new) {
 		if (diffs++ < 10)
 			fprintf(stderr, "differ (class %d, fast %d): '%s'\n", c_old, c_new, line);
 		return;

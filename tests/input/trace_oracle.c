@@ -5,6 +5,8 @@
  * simple, kept so that tests/input/test_trace_diff.c can compare the fast
  * parser with it on every line of tests/data and on random mutations.
  * Included by that test only; its public names carry an oracle_ prefix.
+ * Issue 24 added to both: xen_mmu_pte_lock's mm_locked (args_lock), the
+ * operation's path from its task (args_op), and oracle_line_caps().
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -223,6 +225,7 @@ static int parse_mc_entry(const char *text, struct pinscope_event *ev)
 
 static int args_op(const char *text, struct pinscope_event *ev)
 {
+	ev->arg[3] = !strncmp(ev->comm, "migration/", 10);	/* the suspend path's stopper */
 	return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
 }
 
@@ -267,7 +270,18 @@ static int args_none(const char *text, struct pinscope_event *ev)
 
 static int args_lock(const char *text, struct pinscope_event *ev)
 {
-	return field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]);
+	const char *s;
+	__u64 v;
+
+	if (field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]))
+		return -1;
+	if (field(text, "mm_locked", &s))
+		return 0;
+	if (!scan_dec(s, &v))
+		return -1;
+	ev->arg[0] = (__u64)(v ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE)
+		     << PINSCOPE_MMLOCK_SHIFT;
+	return 0;
 }
 
 static int args_unlock(const char *text, struct pinscope_event *ev)
@@ -625,21 +639,31 @@ static const char *event_of(const char *line, struct task *t, const char **name,
 	return p;
 }
 
-/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
-int oracle_line_is_patched(const char *line)
+/* trace_line_caps() of the same line */
+__u32 oracle_line_caps(const char *line, bool *is_lock)
 {
+	const char *name, *text, *val;
 	struct task t;
-	const char *name;
 	size_t n;
 
+	if (is_lock)
+		*is_lock = false;
 	while (*line == ' ' || *line == '\t')
 		line++;
-	if (!event_of(line, &t, &name, &n))
+	text = event_of(line, &t, &name, &n);
+	if (!text)
 		return 0;
-	for (size_t i = 0; i < nr_hooks; i++)
-		if (hooks[i].origin == HOOK_PATCH && !strncmp(hooks[i].target, name, n) &&
-		    !hooks[i].target[n])
-			return 1;
+	for (size_t i = 0; i < nr_hooks; i++) {
+		if (hooks[i].origin != HOOK_PATCH || strncmp(hooks[i].target, name, n) ||
+		    hooks[i].target[n])
+			continue;
+		if (n != 16 || memcmp(name, "xen_mmu_pte_lock", 16))
+			return PINSCOPE_CAPS_TRACEPOINTS;
+		if (is_lock)
+			*is_lock = true;
+		return PINSCOPE_CAPS_TRACEPOINTS |
+		       (field(text, "mm_locked", &val) ? 0 : PINSCOPE_CAP_MMLOCK);
+	}
 	return 0;
 }
 

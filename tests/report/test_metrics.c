@@ -108,6 +108,7 @@ static void fill(struct report *rep)
 	rep->st.hold[0].max = 1ULL << 36;
 	rep->st.hold[0].sum = 1500000001;
 	rep->st.ops[0] = 7;
+	rep->st.suspend_ops[0] = 2;	/* of the 7: xen_mm_pin_all() on a save */
 	rep->st.ops[1] = 5;
 	rep->st.flush_reason[PINSCOPE_FL_BATCH] = 4;
 	rep->st.violated[PINSCOPE_R_UNLOCK_AFTER_FLUSH] = 9;
@@ -193,8 +194,10 @@ static void test_values(void **state)
 	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"pin\"} 6");
 	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"unpin\"} 0");
 	assert_line(text, "pinscope_multicall_flush_seconds_count 0");
-	assert_line(text, "pinscope_operations_total{op=\"pin\"} 7");
-	assert_line(text, "pinscope_operations_total{op=\"unpin\"} 5");
+	assert_line(text, "pinscope_operations_total{op=\"pin\",path=\"ordinary\"} 5");
+	assert_line(text, "pinscope_operations_total{op=\"pin\",path=\"suspend\"} 2");
+	assert_line(text, "pinscope_operations_total{op=\"unpin\",path=\"ordinary\"} 5");
+	assert_line(text, "pinscope_operations_total{op=\"unpin\",path=\"suspend\"} 0");
 	assert_line(text, "pinscope_multicall_flushes_total{reason=\"BATCH\"} 4");
 	assert_line(text, "pinscope_invariant_checks_total{rule=\"unlock-after-flush\"} 11");
 	assert_line(text, "pinscope_invariant_violations_total{rule=\"unlock-after-flush\"} 9");
@@ -218,7 +221,7 @@ static void test_openmetrics(void **state)
 	len = strlen(text);
 	assert_true(len > 6 && !strcmp(text + len - 6, "# EOF\n"));
 	assert_line(text, "# TYPE pinscope_operations counter");
-	assert_line(text, "pinscope_operations_total{op=\"pin\"} 7");
+	assert_line(text, "pinscope_operations_total{op=\"pin\",path=\"ordinary\"} 5");
 	assert_line(text, "# UNIT pinscope_split_lock_hold_seconds seconds");
 	assert_null(strstr(text, "pinscope_multicall_flush_seconds"));
 	free(text);

@@ -16,7 +16,7 @@ static int reset(void **state)
 {
 	memset(&rep, 0, sizeof(rep));
 	rep.mode = "fentry";
-	rep.caps = PINSCOPE_CAPS_FENTRY;
+	rep.caps = PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK;	/* a kernel with BTF */
 	return 0;
 }
 
@@ -122,20 +122,26 @@ static void test_rules_by_mode(void **state)
 	struct judged j;
 
 	rep.st.ops[0] = 1;
-	rep.caps = PINSCOPE_CAPS_TRACEPOINTS;
+	rep.caps = PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK;
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		rep.st.checked[r] = 1;
 	judge(&j);
-	assert_int_equal(j.rules_exact, 7);
-	has("7 of 7 rules checked (7 exact, 0 approximate); no input lost");
+	assert_int_equal(j.rules_exact, 8);
+	has("8 of 8 rules checked (8 exact, 0 approximate); no input lost");
 	assert_null(strstr(line, "exit 0 covers"));
+	/* the series' split locks before they recorded the mm lock */
+	rep.caps = PINSCOPE_CAPS_TRACEPOINTS;
+	judge(&j);
+	assert_int_equal(j.rules_exact, 7);
+	has("7 of 8 rules checked (7 exact, 0 approximate), 1 not visible in fentry mode; "
+	    "no input lost; exit 0 covers only the rules checked: not the 1 not visible");
 	rep.is_replay = 1;
 	rep.source = "mainline";
 	rep.caps = PINSCOPE_CAPS_MAINLINE;
 	judge(&j);
-	assert_int_equal(j.rules_not_visible, 5);
-	has("2 of 7 rules checked (0 exact, 2 approximate), 5 not visible in mainline events");
-	has("; exit 0 covers only the rules checked: not the 5 not visible (--require visible: "
+	assert_int_equal(j.rules_not_visible, 6);
+	has("2 of 8 rules checked (0 exact, 2 approximate), 6 not visible in mainline events");
+	has("; exit 0 covers only the rules checked: not the 6 not visible (--require visible: "
 	    "exit 4 instead)");
 }
 
@@ -145,23 +151,23 @@ static void test_not_exercised(void **state)
 	struct judged j;
 
 	rep.st.ops[0] = 3;
-	rep.caps = PINSCOPE_CAPS_TRACEPOINTS;
+	rep.caps = PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK;
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		rep.st.checked[r] = r != PINSCOPE_R_NO_SPLIT_NO_L1_PIN;
 	assert_int_equal(judge(&j), VERDICT_CLEAN);
-	assert_int_equal(j.rules_exact, 6);
+	assert_int_equal(j.rules_exact, 7);
 	assert_int_equal(j.rules_unexercised, 1);
-	has("6 of 7 rules checked (6 exact, 0 approximate), 1 not exercised: no-split-no-l1-pin "
+	has("7 of 8 rules checked (7 exact, 0 approximate), 1 not exercised: no-split-no-l1-pin "
 	    "(0 checks); no input lost; exit 0 covers only the rules checked: not the 1 not "
 	    "exercised");
 	/* -p of a pid not in the trace: nothing judged, nothing checked, said */
 	reset(state);
 	rep.is_replay = 1;
 	rep.replay.pid = 99999;
-	rep.caps = PINSCOPE_CAPS_TRACEPOINTS;
+	rep.caps = PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK;
 	assert_int_equal(judge(&j), VERDICT_INCONCLUSIVE);
-	has("no pin/unpin operation judged (pid 99999 of -p has no event in the trace); 0 of 7 "
-	    "rules checked (0 exact, 0 approximate), 7 not exercised: ");
+	has("no pin/unpin operation judged (pid 99999 of -p has no event in the trace); 0 of 8 "
+	    "rules checked (0 exact, 0 approximate), 8 not exercised: ");
 }
 
 /* --require: a clean verdict that does not meet it is inconclusive (exit 4) */
@@ -182,9 +188,9 @@ static void test_require(void **state)
 	rep.require = REQUIRE_VISIBLE | REQUIRE_NO_LOSS;
 	rep.st.lost.input_gaps = 1;
 	assert_int_equal(judge(&j), VERDICT_INCONCLUSIVE);
-	has("inconclusive: --require not met (5 rules not visible, input lost); 2 operations judged");
+	has("inconclusive: --require not met (6 rules not visible, input lost); 2 operations judged");
 	rep.require = REQUIRE_EXACT;
-	rep.caps = PINSCOPE_CAPS_FENTRY;	/* visible, some rules approximate */
+	rep.caps = PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK;	/* visible, some approximate */
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		rep.st.checked[r] = 2;
 	assert_int_equal(judge(&j), VERDICT_INCONCLUSIVE);
@@ -227,7 +233,7 @@ static void test_unseen(void **state)
 	assert_int_equal(j.rules_unseen, 1);	/* l4-after-walk: never seen */
 	assert_int_equal(j.rules_part, 1);	/* pgd-last: seen but on one */
 	assert_int_equal(j.rules_exact + j.rules_approx, PINSCOPE_NR_RULES - 1);
-	has("6 of 7 rules checked");
+	has("7 of 8 rules checked");
 	has("not judged: pgd-last on 1 operation, l4-after-walk on 64 operations");
 }
 

@@ -153,6 +153,8 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 	skel->rodata->vmemmap_base_addr = cfg->vmemmap_base_addr;
 	skel->rodata->page_offset_base_addr = cfg->page_offset_base_addr;
 	skel->rodata->m2p_addr = cfg->m2p_addr;
+	skel->rodata->init_mm_addr = cfg->init_mm_addr;
+	skel->rodata->mm_ptl_off = cfg->mm_ptl_off;
 	if (cfg->page_size)
 		skel->rodata->page_size_of = cfg->page_size;
 	enable_programs(skel, cfg);

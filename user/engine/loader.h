@@ -26,6 +26,9 @@ struct loader_cfg {
 	__u64 vmemmap_base_addr;	/* &vmemmap_base from kallsyms, 0: unknown */
 	__u64 page_offset_base_addr;	/* &page_offset_base from kallsyms, 0: unknown */
 	__u64 m2p_addr;			/* &machine_to_phys_mapping from kallsyms, 0: unknown */
+	__u64 init_mm_addr;		/* &init_mm from kallsyms (the suspend path), 0: unknown */
+	__u64 mm_ptl_off;		/* offsetof(struct mm_struct, page_table_lock) from
+					 * vmlinux BTF, 0: unknown (stock modes: no MMLOCK) */
 	char hook_problems[1024];	/* what the compiler did to hooked functions, "" */
 	bool want_stack;
 	bool flush_exit;	/* tracepoints mode: fexit/xen_mc_flush attachable */

@@ -14,7 +14,7 @@ struct wline {
 	__u64 lineno;
 	char *text;
 	struct pinscope_event ev;
-	bool patched;		/* an event of the kernel patch: decides the caps */
+	__u32 caps;		/* trace_line_caps(): what it shows of the source */
 };
 
 /* One cpu's lines, or a window taken from them */
@@ -89,7 +89,7 @@ int evidence_capture_line(void *ctx, const struct pinscope_event *ev, const char
 		w->cap = cap;
 	}
 	w->l[w->n] = (struct wline){ .lineno = lineno, .ev = *ev, .text = strdup(line),
-				     .patched = trace_line_is_patched(line) };
+				     .caps = trace_line_caps(line, NULL) };
 	if (!w->l[w->n].text)
 		goto nomem;
 	w->n++;
@@ -192,7 +192,7 @@ void evidence_capture_window(void *ctx, const struct pinscope_window *w)
 			c->e->unprintable++;
 			continue;
 		}
-		*l = (struct wline){ .lineno = s->n + 1, .patched = trace_line_is_patched(line) };
+		*l = (struct wline){ .lineno = s->n + 1, .caps = trace_line_caps(line, NULL) };
 		if (trace_parse_line(line, &l->ev, err, sizeof(err)) != TRACE_LINE_EVENT) {
 			fprintf(stderr, "Failed to read back the flight recorder's line '%s': %s\n",
 				line, err);
@@ -226,16 +226,17 @@ static int same_violation(void *ctx, const bool *keep, size_t n)
 	const struct pinscope_violation *v = cd->v;
 	struct report rep = {};
 	struct viol_sink sink = { .rep = &rep };
-	bool patched = false, same = false;
+	bool same = false;
+	__u32 caps = 0;
 	size_t m = 0;
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
 		if (keep[i]) {
 			cd->ev[m++] = cd->s->l[i].ev;
-			patched = patched || cd->s->l[i].patched;
+			caps |= cd->s->l[i].caps;
 		}
-	rc = replay_events(cd->ev, m, replay_text_caps(patched), &rep, &sink);
+	rc = replay_events(cd->ev, m, replay_text_caps(caps), &rep, &sink);
 	for (__u64 i = 0; !rc && rep.viol && i < rep.nr_viol && i < MAX_KEPT_VIOLATIONS; i++) {
 		const struct pinscope_violation *r = &rep.viol[i];
 

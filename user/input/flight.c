@@ -65,10 +65,12 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u64 *mm, char *buf, 
 			 a[0] == PINSCOPE_OP_UNPIN ? "unpin" : "pin", (unsigned long long)*mm,
 			 (unsigned long long)a[1], name, (unsigned long long)a[3]);
 		return 1;
-	case PINSCOPE_EV_LOCK:
-		snprintf(buf, len, "xen_mmu_pte_lock: mm %016llx pfn %llx ptl %016llx",
+	case PINSCOPE_EV_LOCK:	/* mm_locked as the series prints it, when recorded */
+		n = PINSCOPE_EV_MMLOCK(a[0]);
+		snprintf(buf, len, "xen_mmu_pte_lock: mm %016llx pfn %llx ptl %016llx%s",
 			 (unsigned long long)*mm, (unsigned long long)a[1],
-			 (unsigned long long)a[3]);
+			 (unsigned long long)a[3], n == PINSCOPE_MMLOCK_HELD ? " mm_locked 1" :
+			 n == PINSCOPE_MMLOCK_FREE ? " mm_locked 0" : "");
 		return 1;
 	case PINSCOPE_EV_UNLOCK:
 		snprintf(buf, len, "xen_mmu_pte_unlock: ptl %016llx", (unsigned long long)a[3]);

@@ -83,19 +83,22 @@ static bool stopped(const volatile sig_atomic_t *stop)
 	return stop && *stop;
 }
 
-__u32 replay_text_caps(bool any_patched)
+__u32 replay_text_caps(__u32 line_caps)
 {
-	return any_patched ? PINSCOPE_CAPS_TRACEPOINTS : PINSCOPE_CAPS_MAINLINE;
+	return line_caps ? line_caps : PINSCOPE_CAPS_MAINLINE;
 }
 
 /*
- * Text: the event source from the lines up to the first patched event
- * (mainline if there is none), read again after.  A signal ends the
+ * Text: the event source from the lines up to the first split lock's event
+ * (patched events: tracepoints, mainline if there is none; the lock's
+ * mm_locked field: MMLOCK), read again after.  A signal ends the
  * look-ahead early: the lines read so far are still replayed.  The
  * look-ahead (spooled to /tmp when the input is not seekable) is bounded:
  * past REPLAY_LOOKAHEAD_MAX bytes without any xen event the input is no
  * trace (/dev/urandom, an archive of comment lines), with xen events but
- * none of the patch's, the source is mainline and the rest is streamed.
+ * none of the patch's, the source is mainline and the rest is streamed;
+ * with the patch's events but no split lock yet, it is tracepoints without
+ * MMLOCK (mm-lock-held not visible).
  */
 #define REPLAY_LOOKAHEAD_MAX	(64ULL << 20)
 
@@ -112,11 +115,15 @@ static int text_caps(struct input *in, __u32 *caps, const volatile sig_atomic_t 
 		return err_mark;
 	*caps = replay_text_caps(false);
 	while (!stopped(stop) && (rc = input_line(in, &line, &len)) > 0) {
-		if (trace_line_is_patched(line)) {
-			*caps = replay_text_caps(true);
+		bool is_lock;
+		__u32 c = trace_line_caps(line, &is_lock);
+
+		if (c)
+			*caps = replay_text_caps(c);
+		if (is_lock)	/* its fields say whether the mm lock is recorded */
 			break;
-		}
 		bytes += len + 1;
+		xen = xen || c;
 		if (!xen) {	/* parsed until the first xen event: real traces start with them */
 			enum trace_line t = trace_parse_line(line, &ev, err, sizeof(err));
 

@@ -44,8 +44,9 @@ void replay_close(struct replay_input *ri);
 int replay_run(struct replay_input *ri, const struct replay_opts *o, struct report *rep,
 	       struct viol_sink *sink);
 
-/* The checker's caps for a text trace: tracepoints if a line is a patched kernel's event */
-__u32 replay_text_caps(bool any_patched);
+/* The checker's caps for a text trace from its lines' trace_line_caps() ORed:
+ * mainline if none is a patched kernel's event */
+__u32 replay_text_caps(__u32 line_caps);
 /*
  * ev[0..n) of one text trace through a new user-engine checker, as replay
  * would read them, with caps; results into rep and sink (zeroed by the

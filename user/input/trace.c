@@ -193,6 +193,11 @@ static int parse_flush_reason(const char *s, __u64 *r)
 	return -1;
 }
 
+int trace_op_path(const char *comm)
+{
+	return !strncmp(comm, "migration/", 10);
+}
+
 __u64 trace_va_pfn(__u64 va)
 {
 	return va >= PAGE_OFFSET_L4 ? (va - PAGE_OFFSET_L4) >> 12 : va >> 12;
@@ -263,7 +268,19 @@ static int args_none(const char *text, struct pinscope_event *ev)
 
 static int args_lock(const char *text, struct pinscope_event *ev)
 {
-	return field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]);
+	const char *s;
+	__u64 v;
+
+	if (field_ptr(text, "pfn", &ev->arg[1]) || field_ptr(text, "ptl", &ev->arg[3]))
+		return -1;
+	/* "mm_locked %d", since the series records it: else not recorded */
+	if (field(text, "mm_locked", &s))
+		return 0;
+	if (!scan_dec(s, &v))
+		return -1;
+	ev->arg[0] = (__u64)(v ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE)
+		     << PINSCOPE_MMLOCK_SHIFT;
+	return 0;
 }
 
 static int args_unlock(const char *text, struct pinscope_event *ev)
@@ -348,12 +365,22 @@ static inline const char *key_hex(const char *s, const char *end, const char *ke
 }
 #define KEY_HEX(s, key, v) key_hex(s, end, key, sizeof(key) - 1, v)
 
-/* "mm %p pfn %lx ptl %p" */
+/* "mm %p pfn %lx ptl %p", then " mm_locked %d" since the series records it */
 static int fast_lock(const char *t, const char *end, __u64 *a)
 {
-	__u64 mm;
+	const char *s;
+	__u64 mm, v;
 
-	return LIT(t, "mm ") && KEY_HEX(KEY_HEX(hex_fast(t + 3, end, &mm), "pfn", &a[1]), "ptl", &a[3]);
+	s = LIT(t, "mm ") ? KEY_HEX(KEY_HEX(hex_fast(t + 3, end, &mm), "pfn", &a[1]), "ptl", &a[3]) :
+	    NULL;
+	if (!s)
+		return 0;
+	if (s == end)
+		return 1;	/* not recorded: arg[0] stays PINSCOPE_MMLOCK_UNKNOWN */
+	if (!LIT(s, " mm_locked ") || !(s = scan_dec(s + 11, &v)) || s != end)
+		return 0;	/* args_lock() decides */
+	a[0] = (__u64)(v ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE) << PINSCOPE_MMLOCK_SHIFT;
+	return 1;
 }
 
 /* "ptl %p" */
@@ -827,21 +854,31 @@ static const char *event_of(const char *line, struct task *t, const char **name,
 	return p;
 }
 
-/* Events of kernel/patches (include/pinscope_rules.h) mean tracepoints caps */
-int trace_line_is_patched(const char *line)
+__u32 trace_line_caps(const char *line, bool *is_lock)
 {
+	const char *name, *text, *val;
 	struct task t;
-	const char *name;
 	size_t n;
 
+	if (is_lock)
+		*is_lock = false;
 	while (*line == ' ' || *line == '\t')
 		line++;
-	if (!event_of(line, &t, &name, &n))
+	text = event_of(line, &t, &name, &n);
+	if (!text)
 		return 0;
-	for (size_t i = 0; i < nr_hooks; i++)
-		if (hooks[i].origin == HOOK_PATCH && !strncmp(hooks[i].target, name, n) &&
-		    !hooks[i].target[n])
-			return 1;
+	for (size_t i = 0; i < nr_hooks; i++) {
+		if (hooks[i].origin != HOOK_PATCH || strncmp(hooks[i].target, name, n) ||
+		    hooks[i].target[n])
+			continue;
+		if (n != 16 || memcmp(name, "xen_mmu_pte_lock", 16))
+			return PINSCOPE_CAPS_TRACEPOINTS;
+		if (is_lock)
+			*is_lock = true;
+		/* the event's own text, after its parsed name: never the comm's */
+		return PINSCOPE_CAPS_TRACEPOINTS |
+		       (field(text, "mm_locked", &val) ? 0 : PINSCOPE_CAP_MMLOCK);
+	}
 	return 0;
 }
 
@@ -1146,6 +1183,8 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 				 name, p);
 		return TRACE_LINE_BAD;
 	}
+	if (x->type == PINSCOPE_EV_OP_BEGIN)	/* the path, from the task: trace_op_path() */
+		ev->arg[3] = trace_op_path(ev->comm);
 	return TRACE_LINE_EVENT;
 }
 

@@ -8,6 +8,7 @@
 #ifndef PINSCOPE_TRACE_H
 #define PINSCOPE_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "pinscope.h"
@@ -20,8 +21,21 @@ enum trace_line {
 	TRACE_LINE_BAD,		/* a xen event that does not parse: err says why */
 };
 
-/* Does the line hold an event of the kernel patch (tracepoints mode)? */
-int trace_line_is_patched(const char *line);
+/*
+ * What the line shows of its source: 0 for nothing, else the caps of an
+ * event of the kernel patch (tracepoints), with PINSCOPE_CAP_MMLOCK for a
+ * xen_mmu_pte_lock with the field mm_locked.  *is_lock (may be NULL) is set
+ * for a xen_mmu_pte_lock line: the first says whether the trace has it.
+ */
+__u32 trace_line_caps(const char *line, bool *is_lock);
+
+/*
+ * The path of an operation begun by process comm (OP_BEGIN arg[3]): 1 for the
+ * suspend path, whose xen_mm_pin_all()/xen_mm_unpin_all() run in the
+ * stop_machine() stopper ("migration/N"), where no ordinary pin or unpin
+ * runs; a trace hashes the pointers, so init_mm is not recognisable there
+ */
+int trace_op_path(const char *comm);
 
 /* xen_mc_entry's first argument (a linear-map address) as the checker's pfn */
 __u64 trace_va_pfn(__u64 va);

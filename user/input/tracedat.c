@@ -169,7 +169,12 @@ static int caps_cb(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	k = kind_of(td, tep_data_type(td->tep, r));
 
 	if (k >= K_FIRST_PATCHED && k < K_NR) {
+		struct tep_event *e = tep_find_event(td->tep, td->ids[K_LOCK]);
+
 		td->caps = PINSCOPE_CAPS_TRACEPOINTS;
+		/* the series' split lock records the mm lock since it has the field */
+		if (e && tep_find_field(e, "mm_locked"))
+			td->caps |= PINSCOPE_CAP_MMLOCK;
 		return 1;	/* stops the iteration */
 	}
 	return 0;
@@ -250,6 +255,7 @@ static int to_event(struct reader *td, enum kind k, struct tep_record *r,
 	case K_PGD_UNPIN:
 		ev->type = PINSCOPE_EV_OP_BEGIN;
 		ev->arg[0] = op;
+		ev->arg[3] = trace_op_path(ev->comm);
 		return num(td, e, r, "mm", &ev->arg[1]) || num(td, e, r, "pgd", &ev->arg[2]);
 	case K_CALLBACK:
 		ev->type = PINSCOPE_EV_CALLBACK;
@@ -269,7 +275,12 @@ static int to_event(struct reader *td, enum kind k, struct tep_record *r,
 		return mc_entry(td, e, r, ev);
 	case K_LOCK:
 		ev->type = PINSCOPE_EV_LOCK;
-		return num(td, e, r, "pfn", &ev->arg[1]) || num(td, e, r, "ptl", &ev->arg[3]);
+		if (num(td, e, r, "pfn", &ev->arg[1]) || num(td, e, r, "ptl", &ev->arg[3]))
+			return -1;
+		if (!num(td, e, r, "mm_locked", &op))	/* else not recorded */
+			ev->arg[0] = (__u64)(op ? PINSCOPE_MMLOCK_HELD : PINSCOPE_MMLOCK_FREE)
+				     << PINSCOPE_MMLOCK_SHIFT;
+		return 0;
 	case K_UNLOCK:
 		ev->type = PINSCOPE_EV_UNLOCK;
 		return num(td, e, r, "ptl", &ev->arg[3]);

@@ -81,9 +81,9 @@ static bool has_btf_func(struct btf *btf, const char *name)
 
 /* Every kallsyms address pinscope needs: funcs[], then the variables of
  * enum ksym_var (in the slots after them); resolved in one pass by probe_live() */
-enum ksym_var { KV_VMEMMAP, KV_PAGE_OFFSET, KV_M2P, NR_KV };
+enum ksym_var { KV_VMEMMAP, KV_PAGE_OFFSET, KV_M2P, KV_INIT_MM, NR_KV };
 static const char *const ksym_vars[NR_KV] = {
-	"vmemmap_base", "page_offset_base", "machine_to_phys_mapping",
+	"vmemmap_base", "page_offset_base", "machine_to_phys_mapping", "init_mm",
 };
 static struct ksym_req ksyms[PINSCOPE_NR_HOOKS + NR_KV];
 
@@ -118,6 +118,75 @@ static void resolve_ksyms(struct loader_cfg *cfg)
 	cfg->vmemmap_base_addr = ksyms[nr_funcs + KV_VMEMMAP].addr;
 	cfg->page_offset_base_addr = ksyms[nr_funcs + KV_PAGE_OFFSET].addr;
 	cfg->m2p_addr = ksyms[nr_funcs + KV_M2P].addr;
+	cfg->init_mm_addr = ksyms[nr_funcs + KV_INIT_MM].addr;
+}
+
+/* Byte offset of member name in the struct or union id, looking into its
+ * anonymous members (struct mm_struct keeps its fields in one); -1: none */
+static long btf_member_off(const struct btf *btf, __u32 id, const char *name)
+{
+	const struct btf_type *t;
+	const struct btf_member *m;
+	int rid = btf__resolve_type(btf, id);
+	long off;
+
+	t = btf__type_by_id(btf, rid < 0 ? id : (__u32)rid);
+	if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
+		return -1;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *n = btf__name_by_offset(btf, m->name_off);
+
+		if (n && !strcmp(n, name))
+			return btf_member_bit_offset(t, i) / 8;
+		if (n && *n)
+			continue;
+		off = btf_member_off(btf, m->type, name);
+		if (off >= 0)
+			return btf_member_bit_offset(t, i) / 8 + off;
+	}
+	return -1;
+}
+
+static long btf_struct_member_off(const struct btf *btf, const char *st, const char *name)
+{
+	int id = btf ? btf__find_by_name_kind(btf, st, BTF_KIND_STRUCT) : -1;
+
+	return id > 0 ? btf_member_off(btf, id, name) : -1;
+}
+
+/*
+ * Whether the events record the mm's page_table_lock (caps MMLOCK, rule
+ * mm-lock-held): tracepoints mode, the series' xen_mmu_pte_lock with the
+ * field mm_locked (issue 24: its raw record in BTF, else its tracefs
+ * format); the stock modes read the lock word at the offset BTF gives.
+ */
+static bool mm_lock_recorded(struct btf *btf, enum pinscope_mode mode, struct loader_cfg *cfg)
+{
+	static const char *const formats[] = {
+		"/sys/kernel/tracing/events/xen/xen_mmu_pte_lock/format",
+		"/sys/kernel/debug/tracing/events/xen/xen_mmu_pte_lock/format",
+	};
+	long off = btf_struct_member_off(btf, "mm_struct", "page_table_lock");
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	cfg->mm_ptl_off = off > 0 ? off : 0;
+	if (mode != MODE_TRACEPOINTS)
+		return cfg->mm_ptl_off != 0;
+	if (btf && btf__find_by_name_kind(btf, "trace_event_raw_xen_mmu_pte_lock",
+					  BTF_KIND_STRUCT) > 0)
+		return btf_struct_member_off(btf, "trace_event_raw_xen_mmu_pte_lock",
+					     "mm_locked") >= 0;
+	for (int i = 0; i < 2 && !found; i++) {
+		f = fopen(formats[i], "r");
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = strstr(line, " mm_locked;") != NULL;
+		if (f)
+			fclose(f);
+	}
+	return found;
 }
 
 /*
@@ -303,6 +372,8 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 			  (forced == MODE_TRACEPOINTS && has_btf_func(btf, "xen_mc_flush"));
 	if (forced == MODE_TRACEPOINTS && cfg->flush_exit)
 		cfg->caps |= PINSCOPE_CAP_FLUSH_EXIT;
+	if (mm_lock_recorded(btf, forced, cfg))
+		cfg->caps |= PINSCOPE_CAP_MMLOCK;
 	id = btf ? btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT) : -1;
 	cfg->page_size = id > 0 ? btf__resolve_size(btf, id) : 0;
 	snprintf(cfg->hook_problems, sizeof(cfg->hook_problems), "%.1022s", problems[0] ? problems + 1 : "");

@@ -43,7 +43,10 @@ void rules_list(FILE *f)
 		PINSCOPE_RULES(RULE_ROW)
 #undef RULE_ROW
 	};
-	static const __u32 sources[] = { PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY,
+	/* the sources as the current series and a kernel with BTF show them:
+	 * both record the mm lock (mm-lock-held; older series, no BTF: not) */
+	static const __u32 sources[] = { PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK,
+					 PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK,
 					 PINSCOPE_CAPS_MAINLINE };
 
 	fprintf(f, "# rule\tonce per\ttracepoints\tfentry\tmainline\n");

@@ -376,9 +376,15 @@ static void ops_part(FILE *f, const struct report *rep)
 	const struct pinscope_stats *st = &rep->st;
 
 	fprintf(f, "<h2>Operations</h2><p id='ops' data-pins='%llu' data-unpins='%llu'>%llu pins, "
-		"%llu unpins; split locks taken %llu (pin), %llu (unpin)</p><div class='row'>",
+		"%llu unpins; split locks taken %llu (pin), %llu (unpin)</p>",
 		U(st->ops[0]), U(st->ops[1]), U(st->ops[0]), U(st->ops[1]), U(st->locks[0]),
 		U(st->locks[1]));
+	fprintf(f, "<table id='ops-path'><tr><th>path</th><th>pins</th><th>unpins</th></tr>"
+		"<tr data-path='ordinary'><td>ordinary</td><td>%llu</td><td>%llu</td></tr>"
+		"<tr data-path='suspend'><td>suspend (init_mm: save, restore, migration)</td>"
+		"<td>%llu</td><td>%llu</td></tr></table><div class='row'>",
+		U(st->ops[0] - st->suspend_ops[0]), U(st->ops[1] - st->suspend_ops[1]),
+		U(st->suspend_ops[0]), U(st->suspend_ops[1]));
 	hist_fig(f, "ops-pin-time", "Pin operation time", rep, &st->op_ns[0]);
 	hist_fig(f, "ops-unpin-time", "Unpin operation time", rep, &st->op_ns[1]);
 	fprintf(f, "</div>\n");

@@ -162,6 +162,24 @@ static json_object *flushes(const struct report *rep)
 	return o;
 }
 
+/* ordinary pins/unpins and the suspend path's (against init_mm) */
+static json_object *by_path(const struct pinscope_stats *st)
+{
+	json_object *o = json_object_new_object();
+
+	for (int sp = 0; sp < 2; sp++) {
+		json_object *p = json_object_new_object();
+
+		for (int k = 0; k < 2; k++)
+			add(p, k ? "unpins" : "pins",
+			    U64(sp ? st->suspend_ops[k] : st->ops[k] - st->suspend_ops[k]));
+		add(p, "locks_taken", U64(sp ? st->suspend_locks :
+				       st->locks[0] + st->locks[1] - st->suspend_locks));
+		add(o, sp ? "suspend" : "ordinary", p);
+	}
+	return o;
+}
+
 static json_object *ops(const struct report *rep)
 {
 	const struct pinscope_stats *st = &rep->st;
@@ -170,6 +188,7 @@ static json_object *ops(const struct report *rep)
 
 	add(o, "pins", U64(st->ops[0]));
 	add(o, "unpins", U64(st->ops[1]));
+	add(o, "by_path", by_path(st));
 	add(o, "running", U64(rep->ops_running));
 	add(o, "pin_time", hist(rep, &st->op_ns[0]));
 	add(o, "unpin_time", hist(rep, &st->op_ns[1]));

@@ -16,8 +16,8 @@
 	  "Duration of one pin or unpin operation")					\
 	X(FLUSH_TIME, "pinscope_multicall_flush_seconds", "histogram", "seconds", "",	\
 	  "Duration of xen_mc_flush inside a pin or unpin (fentry mode only)")	\
-	X(OPS, "pinscope_operations_total", "counter", "", "op",			\
-	  "Pin and unpin operations seen")						\
+	X(OPS, "pinscope_operations_total", "counter", "", "op,path",		\
+	  "Pin and unpin operations seen, by path (ordinary, or suspend: against init_mm)") \
 	X(FLUSHES, "pinscope_multicall_flushes_total", "counter", "", "reason",	\
 	  "Multicall batches flushed, by flush reason")					\
 	X(CHECKS, "pinscope_invariant_checks_total", "counter", "", "rule",		\

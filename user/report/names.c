@@ -97,6 +97,7 @@ const char *op_name(__u32 op)
 
 const char *mode_name(__u32 caps)
 {
+	caps &= ~PINSCOPE_CAP_MMLOCK;	/* the source records the mm lock: the same mode */
 	if (caps == PINSCOPE_CAPS_TRACEPOINTS ||
 	    caps == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT))
 		return "tracepoints";

@@ -77,6 +77,19 @@ static void counter(FILE *f, enum pinscope_metric m, const char *value, __u64 v)
 	fprintf(f, " %llu\n", (unsigned long long)v);
 }
 
+/* name{a="v1",b="v2"} v: a counter of a family with two labels (labels "a,b") */
+static void counter2(FILE *f, enum pinscope_metric m, const char *v1, const char *v2, __u64 v)
+{
+	const struct pinscope_metric_desc *d = &pinscope_metrics[m];
+	const char *comma = strchr(d->labels, ',');
+
+	fprintf(f, "%s{%.*s=", d->name, (int)(comma - d->labels), d->labels);
+	put_label_value(f, v1);
+	fprintf(f, ",%s=", comma + 1);
+	put_label_value(f, v2);
+	fprintf(f, "} %llu\n", (unsigned long long)v);
+}
+
 /* One histogram series: cumulative buckets from hist_count_below() */
 static void histogram(FILE *f, enum pinscope_metric m, const char *op,
 		      const struct pinscope_hist *h)
@@ -153,8 +166,12 @@ int prom_write(FILE *f, const struct report *rep, enum prom_format fmt)
 		histogram(f, PINSCOPE_M_FLUSH_TIME, NULL, &st->flush_ns);
 	}
 	family(f, PINSCOPE_M_OPS, fmt);
-	counter(f, PINSCOPE_M_OPS, op_name(PINSCOPE_OP_PIN), st->ops[0]);
-	counter(f, PINSCOPE_M_OPS, op_name(PINSCOPE_OP_UNPIN), st->ops[1]);
+	for (int k = 0; k < 2; k++) {	/* the suspend path: xen_mm_pin_all/xen_mm_unpin_all */
+		const char *op = op_name(k ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN);
+
+		counter2(f, PINSCOPE_M_OPS, op, "ordinary", st->ops[k] - st->suspend_ops[k]);
+		counter2(f, PINSCOPE_M_OPS, op, "suspend", st->suspend_ops[k]);
+	}
 	family(f, PINSCOPE_M_FLUSHES, fmt);
 	for (int r = 0; r < PINSCOPE_NR_FLUSH_REASONS; r++)
 		counter(f, PINSCOPE_M_FLUSHES, flush_reason_name(r), st->flush_reason[r]);

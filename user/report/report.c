@@ -129,6 +129,12 @@ static void print_ops(FILE *f, const struct report *rep)
 		"deferred unlocks queued %llu\n", (unsigned long long)st->ops[0],
 		(unsigned long long)st->ops[1], (unsigned long long)st->locks[0],
 		(unsigned long long)st->locks[1], (unsigned long long)st->pte_unlock_cbs);
+	fprintf(f, "  by path: ordinary %llu pins, %llu unpins; suspend (init_mm) %llu pins, "
+		"%llu unpins, split locks taken %llu\n",
+		(unsigned long long)(st->ops[0] - st->suspend_ops[0]),
+		(unsigned long long)(st->ops[1] - st->suspend_ops[1]),
+		(unsigned long long)st->suspend_ops[0], (unsigned long long)st->suspend_ops[1],
+		(unsigned long long)st->suspend_locks);
 	for (int k = 0; k < 2; k++) {
 		fprintf(f, "  pages %-5s:", k ? "unpin" : "pin");
 		for (int l = 0; l < PINSCOPE_NR_LEVELS; l++)
