@@ -188,7 +188,7 @@ void evidence_capture_window(void *ctx, const struct pinscope_window *w)
 	for (__u64 k = 0; k < n; k++) {
 		struct wline *l = &s->l[s->n];
 
-		if (!flight_line(w, k, &mm, line, sizeof(line))) {
+		if (!flight_line(w, k, c->e->caps, &mm, line, sizeof(line))) {
 			c->e->unprintable++;
 			continue;
 		}

@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 #include "engine/hooks.h"
+#include "input/own.h"
 #include "input/trace.h"
 
 /* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
@@ -767,8 +768,8 @@ static const char *next_cpu_field(const char *b)
  * after the ts (its name) or NULL.  tracefs prints the comm as the task set
  * it (prctl): it may hold spaces, dashes and "[1]" of its own, so every
  * " [digits]" is a candidate, checked on both sides; the first followed by a
- * xen event wins (a comm of 15 chars cannot hold a fake "-1 [1] 1.0:
- * xen_...:").  What is before the "-pid" is the comm, at most 15 bytes
+ * xen event, or one of pinscope's own (input/own.h), wins (a comm of 15
+ * chars cannot hold a fake "-1 [1] 1.0: xen_...:").  What is before the "-pid" is the comm, at most 15 bytes
  * (TASK_COMM_LEN): a longer one is the text of an event before it
  * (sched_process_exec's file name, a trace_marker), which a process chooses,
  * so it holds no xen event.  A line with no xen event is skipped whatever
@@ -782,7 +783,8 @@ static const char *parse_task(const char *line, struct task *t)
 		if (task_at(line, b, t, &rest)) {
 			while (*rest == ' ')
 				rest++;
-			if (rest[0] == 'x' && rest[1] == 'e' && rest[2] == 'n' && rest[3] == '_')
+			if ((rest[0] == 'x' && rest[1] == 'e' && rest[2] == 'n' && rest[3] == '_') ||
+			    own_name_at(rest))
 				return rest;
 		}
 		b += 2;
@@ -857,6 +859,7 @@ static const char *event_of(const char *line, struct task *t, const char **name,
 __u32 trace_line_caps(const char *line, bool *is_lock)
 {
 	const char *name, *text, *val;
+	bool mm_locked;
 	struct task t;
 	size_t n;
 
@@ -867,6 +870,11 @@ __u32 trace_line_caps(const char *line, bool *is_lock)
 	text = event_of(line, &t, &name, &n);
 	if (!text)
 		return 0;
+	if (own_line_is(name, n, text, &mm_locked)) {	/* the stock modes' events */
+		if (is_lock)	/* the first line that records the mm lock decides */
+			*is_lock = mm_locked;
+		return PINSCOPE_CAPS_OWN_LINES | (mm_locked ? PINSCOPE_CAP_MMLOCK : 0);
+	}
 	for (size_t i = 0; i < nr_hooks; i++) {
 		if (hooks[i].origin != HOOK_PATCH || strncmp(hooks[i].target, name, n) ||
 		    hooks[i].target[n])
@@ -1122,6 +1130,28 @@ name:
 	return 1;
 }
 
+/*
+ * A line of pinscope's own events (input/own.h), its task t found by
+ * event_of() (event_fast() takes xen events only): the event,
+ * TRACE_LINE_BAD (its fields are not its table's), or another name's (none:
+ * parse_task() takes own names only)
+ */
+static enum trace_line own_event(const struct task *t, const char *name, size_t n,
+				 struct pinscope_event *ev, char *err, size_t errlen)
+{
+	const char *p = name + n + 1;
+	int r;
+
+	while (*p == ' ')
+		p++;
+	memset(ev, 0, sizeof(*ev));
+	task_fill(t, ev);
+	r = own_line_parse(name, n, p, ev);
+	if (r < 0)
+		snprintf(err, errlen, "cannot parse the arguments of %.*s: '%.80s'", (int)n, name, p);
+	return r > 0 ? TRACE_LINE_EVENT : r < 0 ? TRACE_LINE_BAD : TRACE_LINE_OTHER;
+}
+
 enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_event *ev,
 				 char *err, size_t errlen)
 {
@@ -1161,6 +1191,8 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 	if (!p)
 		return TRACE_LINE_OTHER;
 	x = xen_event(name, n);
+	if (!x && fast != 1 && n > 9 && !memcmp(name, "pinscope_", 9))
+		return own_event(&t, name, n, ev, err, errlen);
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
 	if (fast == 1) {
