@@ -190,8 +190,6 @@ expect "--evidence-max without --evidence: usage" 2 "needs --evidence" -- \
 	"$bin" replay "$viol" --evidence-max 2
 expect "--evidence with --engine bpf: usage" 2 "use --engine user" -- \
 	"$bin" replay "$viol" --evidence "$tmp/x2" --engine bpf
-expect "--evidence live in fentry mode: usage" 2 "needs tracepoints mode" -- \
-	"$bin" --evidence "$tmp/x3" --mode fentry
 expect "--flight-events not a power of two: usage" 2 "invalid --flight-events '100'" -- \
 	"$bin" --evidence "$tmp/x5" --flight-events 100
 expect "--flight-events without --evidence: usage" 2 "needs --evidence" -- \
@@ -200,7 +198,7 @@ expect "--flight-events in replay: usage" 2 "--flight-events is for live" -- \
 	"$bin" replay "$viol" --evidence "$tmp/x6" --flight-events 64
 expect "--evidence on a trace.dat: refused" 1 "trace-cmd report" -- \
 	"$bin" replay patched-6.1-live-early_unlock-window.dat --evidence "$tmp/x4"
-[ ! -e "$tmp/x1" ] && [ ! -e "$tmp/x2" ] && [ ! -e "$tmp/x3" ] && [ ! -e "$tmp/x4" ] &&
+[ ! -e "$tmp/x1" ] && [ ! -e "$tmp/x2" ] && [ ! -e "$tmp/x4" ] &&
 	[ ! -e "$tmp/x5" ] && [ ! -e "$tmp/x6" ] &&
 	ok "refused runs create no directory" || bad "a refused run created its directory"
 
