@@ -263,6 +263,70 @@ static void test_fentry_window_snippet(void **state)
 	free(w);
 }
 
+/*
+ * A recorded trace of a patched kernel whose window also holds the mainline
+ * multicall entries of the same pages: its snippet keeps the source of the
+ * window (tracepoints, a patched kernel's event in it), never a subset of
+ * mainline lines that gives the same violation only when read as mainline
+ * (update_va_mapping with UVMF_TLB_FLUSH as the PGD, approximate).
+ */
+static void test_snippet_keeps_window_source(void **state)
+{
+#define T(text) "            init-1     [000] d.... 5.%06d: " text
+	static const char *const fmt[] = {
+		T("xen_mmu_pgd_pin: mm ffff888001000000 pgd ffff888000200000"),
+		T("xen_mc_entry: op 14(update_va_mapping) args [ffff888000200000, 0, 1]"),
+		T("xen_mc_entry: op 14(update_va_mapping) args [ffff888000100000, 0, 0]"),
+		T("xen_mmu_pin_page: mm ffff888001000000 pfn 300 level PUD ptl 0000000000000000"),
+		T("xen_mmu_pin_page: mm ffff888001000000 pfn 200 level PGD ptl 0000000000000000"),
+		T("xen_mmu_pin_page: mm ffff888001000000 pfn 100 level PMD ptl 0000000000000000"),
+	};
+#undef T
+	const size_t nr = sizeof(fmt) / sizeof(fmt[0]);
+	struct pinscope_event ev[sizeof(fmt) / sizeof(fmt[0])];
+	char line[sizeof(fmt) / sizeof(fmt[0])][256], err[160];
+	struct evidence e = { .dir_fd = -1, .input = "t.trace", .max = 1 };
+	struct evidence_capture *c = evidence_capture_new(&e);
+	struct report rep = {};
+	struct viol_sink sink = { .rep = &rep };
+	const struct evidence_item *it;
+	__u32 caps = 0;
+
+	assert_non_null(c);
+	for (size_t i = 0; i < nr; i++) {
+		snprintf(line[i], sizeof(line[i]), fmt[i], (int)i + 1);
+		assert_int_equal(trace_parse_line(line[i], &ev[i], err, sizeof(err)),
+				 TRACE_LINE_EVENT);
+		caps |= trace_line_caps(line[i], NULL);
+		assert_int_equal(evidence_capture_line(c, &ev[i], line[i], i + 1), 0);
+	}
+	assert_int_equal(replay_text_caps(caps), PINSCOPE_CAPS_TRACEPOINTS);
+	assert_int_equal(replay_events(ev, nr, replay_text_caps(caps), &rep, &sink), 0);
+	assert_int_equal(rep.nr_viol, 1);
+	assert_int_equal(rep.viol[0].rule, PINSCOPE_R_PGD_LAST);
+	evidence_capture_tap(c, &rep.viol[0]);
+	report_free(&rep);
+	/* the first three lines alone give the same violation read as mainline */
+	memset(&rep, 0, sizeof(rep));
+	assert_int_equal(replay_events(ev, 3, PINSCOPE_CAPS_MAINLINE, &rep, &sink), 0);
+	assert_int_equal(rep.nr_viol, 1);
+	assert_int_equal(rep.viol[0].rule, PINSCOPE_R_PGD_LAST);
+	assert_int_equal(rep.viol[0].pfn, 0x100);
+	report_free(&rep);
+
+	assert_int_equal(evidence_capture_finish(c), 0);
+	assert_int_equal(e.nr, 1);
+	it = &e.items[0];
+	assert_true(it->reproduced && it->minimized);
+	/* the begin, the PGD and the lower page: the patched kernel's lines */
+	assert_int_equal(it->nr_lines, 3);
+	assert_int_equal(it->lines[0].lineno, 1);
+	assert_int_equal(it->lines[1].lineno, 5);
+	assert_int_equal(it->lines[2].lineno, 6);
+	evidence_capture_free(c);
+	evidence_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_flight_lines_by_mode),
 		cmocka_unit_test(test_fentry_window_snippet),
+		cmocka_unit_test(test_snippet_keeps_window_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
