@@ -25,6 +25,7 @@
 #include "report/violations.h"
 
 #define PREFIX "        workload-170     [001] d.... 12.000100: "
+#define SLOW "        workload-170     (    170) [001] d.... 12.000100: "
 #define MM 0xffff888001000000ULL
 #define PTL 0xffff888002000040ULL
 #define MMLOCK(m) ((__u64)PINSCOPE_MMLOCK_##m << PINSCOPE_MMLOCK_SHIFT)
@@ -53,8 +54,8 @@ static void test_round_trip(void **state)
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		const struct pinscope_event *s = &samples[i];
 		bool mm_locked = PINSCOPE_EV_MMLOCK(s->arg[0]) != PINSCOPE_MMLOCK_UNKNOWN, lock;
-		char line[256] = PREFIX, err[160];
-		struct pinscope_event ev;
+		char line[256] = PREFIX, slow[300] = "", err[160];
+		struct pinscope_event ev, ev2;
 
 		assert_int_equal(own_line_format(s->type, s->arg, line + strlen(line),
 						 sizeof(line) - strlen(line)), 1);
@@ -68,6 +69,12 @@ static void test_round_trip(void **state)
 		assert_int_equal(trace_line_caps(line, &lock),
 				 PINSCOPE_CAPS_OWN_LINES | (mm_locked ? PINSCOPE_CAP_MMLOCK : 0));
 		assert_int_equal(lock, mm_locked);
+		/* the same through event_of() (a tgid column: not the fast path's) */
+		memcpy(slow, SLOW, strlen(SLOW));
+		strcpy(slow + strlen(SLOW), line + strlen(PREFIX));
+		assert_int_equal(trace_parse_line(slow, &ev2, err, sizeof(err)), TRACE_LINE_EVENT);
+		ev2.pid = ev.pid;	/* the tgid's line names it so */
+		assert_memory_equal(&ev, &ev2, sizeof(ev));
 	}
 }
 

@@ -899,8 +899,9 @@ __u32 trace_line_caps(const char *line, bool *is_lock)
  * time elsewhere, and the checks of task_at() and ts_field() are made on
  * the masks.  Only the first " [" is tried: whatever is unusual (a "(tgid)",
  * a number longer than 9 digits of pid or cpu or 10 of seconds, a prefix
- * past the window, another event than xen_*, a first " [" that is not the
- * cpu field, as in a comm of its own "[1]") is left to event_of(), which
+ * past the window, another event than xen_* or pinscope's own, a first " ["
+ * that is not the cpu field, as in a comm of its own "[1]") is left to
+ * event_of(), which
  * tries every " [" as before: the verdict is event_of()'s on every line.
  */
 #define WIN 64
@@ -994,8 +995,8 @@ static inline int ts_fast(const char *s, const struct win *w, unsigned int p, un
  * Where the fields of a line's prefix are (offsets), and the byte classes of
  * [0, r] they were found from: a line whose classes there are the same, and
  * whose bytes at e (']'), dot ('.'), colon (':'), hi (no ')') and j ('-')
- * and "xen_" at r are too, has its fields at the same places, as every
- * decision of event_fast() is made on these (the next line of the same task
+ * and "xen_" or an own event's name at r are too, has its fields at the same
+ * places, as every decision of event_fast() is made on these (the next line of the same task
  * and cpu, as a rule: its flags are no digits, its time as wide)
  */
 struct shape {
@@ -1014,7 +1015,7 @@ static inline bool same_shape(const char *line, size_t len, const struct win *w,
 				(w->lbr ^ sh->lbr)) & sh->region) &&
 	       line[sh->e] == ']' && line[sh->dot] == '.' && line[sh->colon] == ':' &&
 	       line[sh->hi] != ')' && line[sh->j] == '-' && sh->r + 4 <= len &&
-	       !memcmp(line + sh->r, "xen_", 4);
+	       (!memcmp(line + sh->r, "xen_", 4) || own_name_at(line + sh->r));
 }
 
 /* The task, cpu and time fields of a line of that shape */
@@ -1087,9 +1088,9 @@ static int event_fast(const char *line, size_t len, const struct shape **shp,
 	j = last_below(w.ndigit, hi + 1);
 	if (j < 1 || j == hi || hi - j > 9 || line[j] != '-' || j > PINSCOPE_COMM_LEN - 1)
 		return FAST_UNSURE;
-	/* parse_task(): blanks, then a xen event */
+	/* parse_task(): blanks, then a xen event or one of pinscope's own */
 	r = first_at(w.nblank, colon + 1);
-	if (r == 63 || r + 4 > len || memcmp(line + r, "xen_", 4))
+	if (r == 63 || r + 4 > len || (memcmp(line + r, "xen_", 4) && !own_name_at(line + r)))
 		return FAST_UNSURE;
 	*sh = (struct shape){
 		.region = (2ULL << r) - 1, .blank = w.blank, .ndigit = w.ndigit, .lbr = w.lbr,
@@ -1132,7 +1133,7 @@ name:
 
 /*
  * A line of pinscope's own events (input/own.h), its task t found by
- * event_of() (event_fast() takes xen events only): the event,
+ * event_fast() or event_of(): the event,
  * TRACE_LINE_BAD (its fields are not its table's), or another name's (none:
  * parse_task() takes own names only)
  */
@@ -1191,8 +1192,11 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 	if (!p)
 		return TRACE_LINE_OTHER;
 	x = xen_event(name, n);
-	if (!x && fast != 1 && n > 9 && !memcmp(name, "pinscope_", 9))
+	if (!x && n > 9 && !memcmp(name, "pinscope_", 9)) {
+		if (fast == 1)
+			task_of(line, sh, &t);
 		return own_event(&t, name, n, ev, err, errlen);
+	}
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
 	if (fast == 1) {
