@@ -6,7 +6,8 @@
 #
 # Usage: guest/matrix.sh [ROW...]   (default: all rows, in this order)
 #   deb61-dom0        Debian 6.1 generic as dom0: fentry run (+ text and
-#                     unprivileged runs), kprobe run, same boot
+#                     unprivileged runs), kprobe run, a fentry run with
+#                     --evidence (clean: no snippet), same boot
 #   deb612-dom0       Debian 6.12 generic as dom0: the same
 #   deb61-cloud-domu  Debian 6.1 cloud as PV domU (boot.sh --domu): fentry
 #   deb612-cloud-domu Debian 6.12 cloud as PV domU: fentry
@@ -19,7 +20,8 @@
 #                     pinscope refuses, exit 5, "not a Xen PV guest"
 #   patched61-dom0    the patched 6.1 kernel (make kernel) as dom0:
 #                     tracepoints (+ fentry run) clean and under the three
-#                     faults (kernel/test-live.sh)
+#                     faults, and pgd_first in fentry mode with --evidence
+#                     (kernel/test-live.sh)
 #   patched61-ringbuf the patched 6.1 kernel, fault early_unlock, JSON and
 #                     text runs with --ringbuf-size 4096: the records lost
 #                     are in the verdict (word "lost", JSON lost.ringbuf)
@@ -137,8 +139,10 @@ stock() {
 	[ "$auto" = fentry ] || img=stock-auto-$auto
 	# with trace-cmd: the JSON run's window also as trace.dat (tests/twin.sh)
 	if [ "$img" = stock-kprobe ]; then
-		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv json@kprobe json@lean" \
-			-c PINSCOPE_ARGS_kprobe="--mode kprobe" -c PINSCOPE_ARGS_lean="--lean"
+		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" \
+			-c LIVE_RUNS="json text unpriv json@kprobe json@lean json@evidence" \
+			-c PINSCOPE_ARGS_kprobe="--mode kprobe" -c PINSCOPE_ARGS_lean="--lean" \
+			-c PINSCOPE_ARGS_evidence="--mode fentry" -c LIVE_EVIDENCE_evidence=1
 	elif [ "$auto" != fentry ]; then
 		mkinitrd "$img" -t "${GUEST_TRACECMD:-auto}" -c LIVE_RUNS="json text unpriv json@lean json@fentry" \
 			-c PINSCOPE_ARGS_lean="--lean" -c PINSCOPE_ARGS_fentry="--mode fentry"
@@ -180,6 +184,11 @@ stock() {
 			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode kprobe --run kprobe || ok=0
 			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode fentry --run lean \
 				--expect-lean || ok=0
+			# live --evidence on a stock kernel: a clean run, no snippet
+			"$HERE/check-live.py" "$out" --pinscope "$HOST_PINSCOPE" --mode fentry \
+				--run evidence || ok=0
+			"$REPO/tests/evidence.sh" "$HOST_PINSCOPE" --live "$out/evidence.live-evidence" - \
+				fentry || ok=0
 		fi
 		# the text and trace.dat replays of the same window agree
 		"$REPO/tests/twin.sh" "$HOST_PINSCOPE" "$out"
@@ -360,7 +369,7 @@ for r in "${rows[@]}"; do
 		stock "$r" linux-image-amd64 dom0 kprobe ;;
 	sid72-cloud-domu) SUITE=sid AUTO=kprobe stock "$r" linux-image-cloud-amd64 domu kprobe ;;
 	nonpv) nonpv ;;
-	patched61-dom0) patched 6.1 "$r" ;;
+	patched61-dom0) patched 6.1 "$r" clean pgd_first early_unlock late_lock pgd_first_fentry ;;
 	patched61-ringbuf) ringbuf ;;
 	patched612-domu) patched 6.12 "$r" --domu ;;
 	patched72-dom0) patched 7.2 "$r" ;;

@@ -111,6 +111,9 @@ enum pinscope_caps {
 	PINSCOPE_CAP_OPEND | PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_UVM_PGD | \
 	PINSCOPE_CAP_PGD_PFN)
 #define PINSCOPE_CAPS_MAINLINE PINSCOPE_CAP_UVM
+/* What a trace with pinscope's own event lines shows (PINSCOPE_OWN_LINES):
+ * the stock modes', whose events they are (MMLOCK: an mm_locked field) */
+#define PINSCOPE_CAPS_OWN_LINES PINSCOPE_CAPS_FENTRY
 
 /*
  * What a run does not record, to make the hooks cheaper (--lean); no rule

@@ -138,6 +138,32 @@
 #define PINSCOPE_REPLAY_HOOK(H)							\
 	H(replay,	      raw_tp,	 ,		      REPLAY,	NONE)
 
+/*
+ * pinscope's own event lines (docs/input.md "pinscope's own events"): the
+ * events of the stock modes (fentry, kprobe) that no tracepoint prints, as
+ * live --evidence writes them in the tracefs text format,
+ * `pinscope_NAME: key=value ...`, for replay to read back.  A trace with one
+ * of them is replayed with the stock modes' caps (PINSCOPE_CAPS_OWN_LINES,
+ * include/pinscope.h): fentry's approximations stay approximations there.
+ * Never a tracepoint's name: the end of an operation here is fexit's or
+ * kretprobe's, not a patched kernel's event.
+ * L(ev, name, f0, f1, f2, f3): the PINSCOPE_EV_<ev> event, field i its
+ * arg[i], F(key, format) or NO, printed in that order; formats: KIND
+ * (pin|unpin, then mm_locked=1|0 when the mm lock was recorded:
+ * PINSCOPE_EV_MMLOCK), HEX, DEC, LEVEL (PGD..PTE, LOWER), CMD (PIN_L1_TABLE..
+ * UNPIN_TABLE).  The mainline events of those modes (xen_mc_callback,
+ * xen_mc_flush_reason, xen_mc_flush) keep their tracepoints' lines.
+ */
+#define PINSCOPE_OWN_LINES(L, F, NO)						\
+	L(OP_BEGIN,   op_begin,   F(op, KIND), F(mm, HEX), F(pgd_pfn, HEX), F(suspend, DEC)) \
+	L(OP_END,     op_end,     F(op, KIND), NO, NO, NO)			\
+	L(PAGE,	      page,	  F(op, KIND), F(pfn, HEX), F(level, LEVEL), NO) \
+	L(PAGE_EXIT,  page_exit,  F(op, KIND), NO, NO, NO)			\
+	L(UNLOCK,     pte_unlock, NO, NO, NO, F(ptl, HEX))			\
+	L(DO_PIN,     do_pin,	  F(cmd, CMD), F(pfn, HEX), NO, NO)		\
+	L(MC_ENTRY,   mc_entry,	  F(op, DEC), F(pfn, HEX), F(flags, HEX), NO)	\
+	L(FLUSH_EXIT, flush_exit, NO, NO, NO, NO)
+
 #define PINSCOPE_HOOK_ONE(prog, kind, target, modes, origin) + 1
 #define PINSCOPE_NR_HOOKS (0 PINSCOPE_HOOKS(PINSCOPE_HOOK_ONE))
 

@@ -27,10 +27,17 @@
 #   the fault is back to "none" after each run; it also runs with --evidence,
 #   and every snippet of the flight recorder replays to exit 3 with its rule
 #   alone, minimized: tests/evidence.sh --live)
+#   pgd_first_fentry  (never by default) the fault in fentry mode with
+#                 --evidence: the stock modes' live evidence, pinscope's own
+#                 event lines (docs/evidence.md), each snippet replayed with
+#                 fentry's events to pgd-last alone.  Not early_unlock: there
+#                 fentry sees neither the early unlock nor a deferred one and
+#                 judges locks-released from what other cpus showed before
+#                 (docs/evidence.md "Limits"); nor late_lock, not visible
 #
 # Usage: kernel/test-live.sh [--domu] [RUN...]
 #   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
-#   order, in one boot); with --domu also save_restore (a clean JSON run
+#   order, in one boot), pgd_first_fentry (after them, when named); with --domu also save_restore (a clean JSON run
 #   during which dom0 saves and restores the domU: xl save + xl restore) and
 #   pin_all_unlocked (the same with that fault: mm-lock-held only), never
 #   by default; the domU then gets SUSPEND_MEM MiB (default 320: dom0's
@@ -74,7 +81,7 @@ TRACE_EVENTS+=" xen_mmu_pte_lock xen_mmu_pte_unlock xen_mmu_pin_page xen_mmu_unp
 log() { echo "[test-kernel] $*" >&2; }
 
 rule_of() {
-	case $1 in
+	case ${1%_fentry} in
 	pgd_first) echo pgd-last ;;
 	early_unlock) echo unlock-after-flush ;;
 	late_lock) echo pte-lock-held ;;
@@ -86,7 +93,7 @@ rule_of() {
 role=()
 if [ "${1:-}" = --domu ]; then role=(--domu); DIR=$DIR-domu; shift; fi
 runs=()
-for r in clean pgd_first early_unlock late_lock save_restore pin_all_unlocked; do
+for r in clean pgd_first early_unlock late_lock pgd_first_fentry save_restore pin_all_unlocked; do
 	case " ${*:-clean pgd_first early_unlock late_lock} " in *" $r "*) runs+=("$r") ;; esac
 done
 suspend=0
@@ -99,8 +106,9 @@ for r in "$@"; do
 			exit 2
 		} ;;
 	esac
-	[ "$r" = clean ] || [ "$r" = save_restore ] || rule_of "$r" >/dev/null || {
-		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock save_restore pin_all_unlocked)" >&2
+	case $r in *_fentry) [ "$r" = pgd_first_fentry ] ;; esac &&
+	{ [ "$r" = clean ] || [ "$r" = save_restore ] || rule_of "$r" >/dev/null; } || {
+		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock pgd_first_fentry save_restore pin_all_unlocked)" >&2
 		exit 2
 	}
 done
@@ -139,6 +147,10 @@ for r in "${runs[@]}"; do
 	elif [ "$r" = pin_all_unlocked ]; then
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
+	elif [ "$r" != "${r%_fentry}" ]; then
+		live_runs+=" json@$r"
+		conf+=(-c "PIN_FAULT_$r=${r%_fentry}" -c "LIVE_EVIDENCE_$r=1"
+		       -c "PINSCOPE_ARGS_$r=--mode fentry")
 	else
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "LIVE_EVIDENCE_$r=1")
@@ -178,6 +190,14 @@ else
 			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
 				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend \
 				--expect-suspend-pins || ok=0
+		elif [ "$r" != "${r%_fentry}" ]; then
+			rule=$(rule_of "$r")
+			log "check $r: switched on at run time, fentry run, expecting $rule only"
+			guest/check-live.py "${common[@]}" --mode fentry --run "$r" \
+				--expect-rule "$rule" --expect-fault "${r%_fentry}" || ok=0
+			log "check $r: its --evidence snippets (own event lines) replay to $rule alone"
+			tests/evidence.sh "$PINSCOPE_HOST" --live "$DIR/boot/$r.live-evidence" "$rule" \
+				fentry || ok=0
 		else
 			rule=$(rule_of "$r")
 			log "check $r: switched on at run time, tracepoints run, expecting $rule only"

@@ -7,17 +7,21 @@
 # without --evidence.  Then the directory rules: symlink, not empty, not owned, and
 # the options refused.
 # Usage: tests/evidence.sh PINSCOPE   (any user; root also checks a directory of another user)
-#        tests/evidence.sh PINSCOPE --live TAR RULE
+#        tests/evidence.sh PINSCOPE --live TAR RULE [MODE]
 #   the evidence directory of a live run (`pinscope --evidence DIR`, tarred by
 #   guest/init/live.sh): at least one snippet, index.json's input "live", every
 #   snippet of RULE and checked as above, its line numbers those of its events
-#   in the flight recorder's window; ends with "N passed, M failed"
+#   in the flight recorder's window; RULE "-": a clean run, no snippet at all.
+#   MODE (default tracepoints): the live mode index.json names; each snippet
+#   is replayed with that mode's events (fentry and kprobe: pinscope's own
+#   event lines, read as fentry's); ends with "N passed, M failed"
 . "$(dirname "$0")/lib.sh"
 bin=$(realpath "${1:?usage: $0 PINSCOPE [--live TAR RULE]}")
 live_tar=""
 if [ "${2:-}" = --live ]; then
 	live_tar=$(realpath "${3:?usage: $0 PINSCOPE --live TAR RULE}")
-	live_rule=${4:?usage: $0 PINSCOPE --live TAR RULE}
+	live_rule=${4:?usage: $0 PINSCOPE --live TAR RULE [MODE]}
+	live_mode=${5:-tracepoints}
 fi
 cd "$(dirname "$0")/data" || exit 1
 MAX_LINES=300	# "at most a few hundred lines" per snippet (issue 26)
@@ -47,6 +51,18 @@ check_snippet() {
 		return
 	fi
 	ok "$name: replays to exit 3, $rule at pfn $pfn, no other rule"
+	# live: read with the events of the mode that recorded it (docs/evidence.md)
+	if [ "$in" = live ]; then
+		local want=tracepoints src
+		[ "$live_mode" = tracepoints ] || want=fentry
+		src=$(sed -n 's/.*mode replay, events \([a-z]*\).*/\1/p' "$tmp/sv")
+		if [ "$src" = "$want" ] && { [ "$want" = tracepoints ] ||
+		   ! grep -v '^#' "$snip" | grep -q ': xen_mmu_'; }; then
+			ok "$name: replayed with $want's events, as the $live_mode run judged it"
+		else
+			bad "$name: replayed with '$src' events (want $want)"
+		fi
+	fi
 	# index.json's counts and line numbers: the input's own lines (live: the
 	# snippet's lines are those numbers' events, inside the window)
 	jq -r --argjson i "$i" '.evidence[$i].lines[]' "$dir/index.json" > "$tmp/nums"
@@ -85,12 +101,26 @@ if [ -n "$live_tar" ]; then
 		BAD_SHOW=3 bad "live evidence: cannot untar $live_tar"
 	count=$(jq '.evidence | length' "$dir/index.json" 2>/dev/null)
 	kinds=$(jq -r '[.evidence[].invariant] | unique | join(",")' "$dir/index.json" 2>/dev/null)
+	mode=$(jq -r .flight.mode "$dir/index.json" 2>/dev/null)
+	if [ "$live_rule" = - ]; then
+		if [ "$count" = 0 ] && [ "$(jq -r .input "$dir/index.json")" = live ] &&
+		   [ "$(jq .flight.windows "$dir/index.json")" = 0 ] && [ "$mode" = "$live_mode" ] &&
+		   [ -z "$(find "$dir" -name '*.trace')" ]; then
+			ok "live evidence of a clean $mode run: index.json with no snippet, no window, no file"
+		else
+			bad "live evidence of a clean run: ${count:-no index.json, no} snippets, mode $mode," \
+				"files $(ls "$dir" | paste -sd, -)"
+		fi
+		echo "$pass passed, $fail failed"
+		[ "$fail" = 0 ]
+		exit
+	fi
 	if [ "${count:-0}" -ge 1 ] && [ "$kinds" = "$live_rule" ] &&
-	   [ "$(jq -r .input "$dir/index.json")" = live ]; then
-		ok "live evidence: $count snippets, all of $live_rule, index.json's input live"
+	   [ "$(jq -r .input "$dir/index.json")" = live ] && [ "$mode" = "$live_mode" ]; then
+		ok "live evidence: $count snippets, all of $live_rule, index.json's input live, mode $mode"
 	else
 		bad "live evidence: ${count:-no} snippets of '$kinds' (want $live_rule), input" \
-			"$(jq -r .input "$dir/index.json" 2>/dev/null)"
+			"$(jq -r .input "$dir/index.json" 2>/dev/null), mode $mode (want $live_mode)"
 	fi
 	for ((i = 0; i < ${count:-0}; i++)); do
 		check_snippet live "$dir" "$i"
@@ -190,8 +220,6 @@ expect "--evidence-max without --evidence: usage" 2 "needs --evidence" -- \
 	"$bin" replay "$viol" --evidence-max 2
 expect "--evidence with --engine bpf: usage" 2 "use --engine user" -- \
 	"$bin" replay "$viol" --evidence "$tmp/x2" --engine bpf
-expect "--evidence live in fentry mode: usage" 2 "needs tracepoints mode" -- \
-	"$bin" --evidence "$tmp/x3" --mode fentry
 expect "--flight-events not a power of two: usage" 2 "invalid --flight-events '100'" -- \
 	"$bin" --evidence "$tmp/x5" --flight-events 100
 expect "--flight-events without --evidence: usage" 2 "needs --evidence" -- \
@@ -200,7 +228,7 @@ expect "--flight-events in replay: usage" 2 "--flight-events is for live" -- \
 	"$bin" replay "$viol" --evidence "$tmp/x6" --flight-events 64
 expect "--evidence on a trace.dat: refused" 1 "trace-cmd report" -- \
 	"$bin" replay patched-6.1-live-early_unlock-window.dat --evidence "$tmp/x4"
-[ ! -e "$tmp/x1" ] && [ ! -e "$tmp/x2" ] && [ ! -e "$tmp/x3" ] && [ ! -e "$tmp/x4" ] &&
+[ ! -e "$tmp/x1" ] && [ ! -e "$tmp/x2" ] && [ ! -e "$tmp/x4" ] &&
 	[ ! -e "$tmp/x5" ] && [ ! -e "$tmp/x6" ] &&
 	ok "refused runs create no directory" || bad "a refused run created its directory"
 

@@ -127,8 +127,9 @@ static int prove_visibility(struct pinscope_bpf *skel, struct visibility *v)
 
 /*
  * --evidence DIR, live: the flight recorder on (--flight-events slots per
- * cpu), each window record taken by the capture as it comes; tracepoints
- * mode only (its events are the trace lines of the kernel patch).  NULL
+ * cpu), each window record taken by the capture as it comes; its events
+ * become the patched kernel's tracepoint lines (tracepoints mode) or
+ * pinscope's own event lines (fentry, kprobe: input/flight.h).  NULL
  * without --evidence or on error (*rc set).
  */
 static struct evidence_capture *evidence_live(struct evidence *e, struct loader_cfg *cfg,
@@ -138,17 +139,9 @@ static struct evidence_capture *evidence_live(struct evidence *e, struct loader_
 
 	if (!env.evidence)
 		return NULL;
-	if (cfg->mode != MODE_TRACEPOINTS) {
-		fprintf(stderr, "Failed to start --evidence: this kernel runs in %s mode, whose "
-			"events (PAGE_EXIT, OP_END) have no trace line that replays; it needs "
-			"tracepoints mode (a kernel with kernel/patches): record a trace "
-			"(docs/input.md) and run 'pinscope replay TRACE --evidence DIR'\n",
-			loader_mode_name(cfg->mode));
-		*rc = PINSCOPE_EXIT_USAGE;
-		return NULL;
-	}
 	*e = (struct evidence){ .dir = env.evidence, .dir_fd = -1, .input = "live",
-				.max = env.evidence_max, .live = true };
+				.max = env.evidence_max, .live = true, .caps = cfg->caps,
+				.mode = loader_mode_name(cfg->mode) };
 	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e);
 	if (!cap) {
 		*rc = PINSCOPE_EXIT_ERROR;

@@ -108,7 +108,7 @@ static const struct argp_option opts[] = {
 	  "else exit 4 (docs/verdict.md)", 0 },
 	{ "evidence", OPT_EVIDENCE, "DIR", 0, "Write into DIR (new, or empty and yours) "
 	  "each violation kept as the smallest trace that replays to it, and index.json "
-	  "(docs/evidence.md); live: tracepoints mode, from the flight recorder", 0 },
+	  "(docs/evidence.md); live: from the flight recorder, in every mode", 0 },
 	{ "evidence-max", OPT_EVIDENCE_MAX, "N", 0, "With --evidence: at most N snippets per rule, "
 	  "reason and stack (default 1)", 0 },
 	{ "flight-events", OPT_FLIGHT_EVENTS, "N", 0, "Live, with --evidence: the flight recorder "
@@ -262,14 +262,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--evidence-max needs --evidence DIR");
 		if (env.flight_events && !env.evidence)
 			argp_error(state, "--flight-events needs --evidence DIR");
-		/* the snippets are tracefs lines of the kernel patch's events: the
-		 * stock modes' PAGE_EXIT and OP_END have none (docs/evidence.md) */
-		if (env.evidence && !env.replay && env.mode != MODE_AUTO &&
-		    env.mode != MODE_TRACEPOINTS)
-			argp_error(state, "--evidence live needs tracepoints mode (a kernel with "
-				   "kernel/patches): the events of --mode %s have no trace line to "
-				   "replay; record a trace and run 'pinscope replay TRACE --evidence DIR'",
-				   loader_mode_name(env.mode));
 		if (env.evidence && env.engine == CHECKER_BPF)
 			argp_error(state, "--evidence takes each violation's window as its record comes, "
 				   "which the bpf engine delivers a batch later: use --engine user");

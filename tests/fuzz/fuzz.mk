@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	$(TRACEDAT_CFLAGS)
 # Everything of replay but trace.dat (fuzz_replay: the static build's
 # tracedat-none.c stands in); fuzz_tracedat links the real reader instead
-FUZZ_SRCS := user/input/input.c user/input/replay.c user/input/trace.c \
+FUZZ_SRCS := user/input/input.c user/input/replay.c user/input/trace.c user/input/own.c \
 	user/input/tracedat-none.c user/engine/hooks.c user/report/report.c user/report/json.c \
 	user/report/names.c user/report/coverage.c user/report/stats.c user/report/verdict.c \
 	user/report/units.c user/report/summary.c user/report/timeline.c \
@@ -42,7 +42,7 @@ $(FUZZ_DIR)/fuzz_tracedat: tests/fuzz/fuzz_tracedat.c tests/fuzz/replay_one.h $(
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) $(FUZZ_LIBS) $(TRACEDAT_LIBS) -o $@
 
-$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/input/trace.c user/engine/hooks.c | $(FUZZ_DIR)
+$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/input/trace.c user/input/own.c user/engine/hooks.c | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 

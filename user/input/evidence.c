@@ -188,7 +188,7 @@ void evidence_capture_window(void *ctx, const struct pinscope_window *w)
 	for (__u64 k = 0; k < n; k++) {
 		struct wline *l = &s->l[s->n];
 
-		if (!flight_line(w, k, &mm, line, sizeof(line))) {
+		if (!flight_line(w, k, c->e->caps, &mm, line, sizeof(line))) {
 			c->e->unprintable++;
 			continue;
 		}
@@ -217,7 +217,15 @@ struct candidate {
 	const struct win *s;
 	const struct pinscope_violation *v;
 	struct pinscope_event *ev;	/* [s->n] */
+	__u32 source;			/* the window's event source, without MMLOCK */
 };
+
+/* The event source lines of these caps give (replay_text_caps()), without MMLOCK:
+ * whether a rule is checked exactly, approximately or not at all */
+static __u32 source_of(__u32 line_caps)
+{
+	return replay_text_caps(line_caps) & ~PINSCOPE_CAP_MMLOCK;
+}
 
 /* Does this subset of the window, replayed alone, give the same violation and no other rule? */
 static int same_violation(void *ctx, const bool *keep, size_t n)
@@ -236,6 +244,10 @@ static int same_violation(void *ctx, const bool *keep, size_t n)
 			cd->ev[m++] = cd->s->l[i].ev;
 			caps |= cd->s->l[i].caps;
 		}
+	/* judged by another source than the window's (no line of a patched
+	 * kernel or of a stock mode left): not the same evidence */
+	if (source_of(caps) != cd->source)
+		return 0;
 	rc = replay_events(cd->ev, m, replay_text_caps(caps), &rep, &sink);
 	for (__u64 i = 0; !rc && rep.viol && i < rep.nr_viol && i < MAX_KEPT_VIOLATIONS; i++) {
 		const struct pinscope_violation *r = &rep.viol[i];
@@ -272,6 +284,9 @@ static int finish_item(struct evidence_capture *c, size_t i)
 	if (it->v.op != PINSCOPE_OP_NONE && s->op_start < s->n &&
 	    s->l[s->op_start].ev.type == PINSCOPE_EV_OP_BEGIN)
 		it->mm = s->l[s->op_start].ev.arg[1];
+	for (size_t k = 0; k < s->n; k++)
+		cd.source |= s->l[k].caps;
+	cd.source = source_of(cd.source);
 	for (size_t k = s->op_start; k < s->n; k++)
 		keep[k] = true;
 	rc = s->n ? same_violation(&cd, keep, s->n) : 0;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "input/flight.h"
+#include "input/own.h"
 
 __u64 flight_count(const struct pinscope_window *w)
 {
@@ -38,7 +39,13 @@ static int prefix(const struct pinscope_window *w, const struct pinscope_flight_
 			(unsigned long long)(f->ts_ns % 1000000000ULL / 1000));
 }
 
-int flight_line(const struct pinscope_window *w, __u64 k, __u64 *mm, char *buf, size_t len)
+bool flight_own_lines(__u32 caps)
+{
+	return (caps & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_OWN_LINES;
+}
+
+int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm, char *buf,
+		size_t len)
 {
 	const struct pinscope_flight_ev *f = &w->ev[(w->head - flight_count(w) + k) % w->n];
 	const __u64 *a = f->arg;
@@ -52,6 +59,9 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u64 *mm, char *buf, 
 		return 0;
 	buf += n;
 	len -= n;
+	/* the stock modes: pinscope's own line where no tracepoint prints the event */
+	if (flight_own_lines(caps) && own_line_format(f->type, a, buf, len))
+		return 1;
 	switch (f->type) {
 	case PINSCOPE_EV_OP_BEGIN:
 		snprintf(buf, len, "xen_mmu_pgd_%s: mm %016llx pgd %016llx",
@@ -100,7 +110,7 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u64 *mm, char *buf, 
 	case PINSCOPE_EV_MC_ISSUE:
 		snprintf(buf, len, "xen_mc_issue: start batch LAZY_CPU");
 		return 1;
-	default:	/* FLUSH_EXIT (fexit), and the stock modes' events: no tracepoint */
+	default:	/* tracepoints mode's FLUSH_EXIT (fexit): no tracepoint prints it */
 		return 0;
 	}
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The flight recorder's window (bpf/flight.bpf.h, struct pinscope_window) as
- * the tracefs lines the patched kernel's tracepoints print for the same
- * events, which trace.c reads back (live --evidence: input/evidence.c cuts
- * snippets from them as from a recorded trace's lines).  Only tracepoints
- * mode's events have such a line; the others are left out and counted.
+ * trace lines, which trace.c reads back (live --evidence: input/evidence.c
+ * cuts snippets from them as from a recorded trace's lines): in tracepoints
+ * mode the lines the patched kernel's tracepoints print for the same events
+ * (the return of xen_mc_flush() has none: left out and counted); in the
+ * stock modes (fentry, kprobe) pinscope's own event lines (input/own.h) for
+ * the events no tracepoint prints, the mainline tracepoints' for the others.
  */
 #ifndef PINSCOPE_FLIGHT_H
 #define PINSCOPE_FLIGHT_H
@@ -15,11 +17,15 @@
 #include "pinscope.h"
 
 /*
- * Event k (0 = oldest) of the window's min(head, n) as a trace line into
- * buf; 1 written, 0 an event with no line (a kind tracefs does not print),
+ * Event k (0 = oldest) of the window's min(head, n), recorded by a live run
+ * with caps, as a trace line into buf; 1 written, 0 an event with no line (a kind tracefs does not print),
  * the op's mm (the last OP_BEGIN's, 0 if none yet) in *mm across calls
  */
-int flight_line(const struct pinscope_window *w, __u64 k, __u64 *mm, char *buf, size_t len);
+int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm, char *buf,
+		size_t len);
+
+/* Does a live run with these caps print pinscope's own lines (the stock modes)? */
+bool flight_own_lines(__u32 caps);
 /* Events the window holds: min(head, n) */
 __u64 flight_count(const struct pinscope_window *w);
 

@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 #include "engine/hooks.h"
+#include "input/own.h"
 #include "input/trace.h"
 
 /* Linear map base of x86-64 without KASLR, as in Xen PV guests: va -> pfn */
@@ -767,8 +768,8 @@ static const char *next_cpu_field(const char *b)
  * after the ts (its name) or NULL.  tracefs prints the comm as the task set
  * it (prctl): it may hold spaces, dashes and "[1]" of its own, so every
  * " [digits]" is a candidate, checked on both sides; the first followed by a
- * xen event wins (a comm of 15 chars cannot hold a fake "-1 [1] 1.0:
- * xen_...:").  What is before the "-pid" is the comm, at most 15 bytes
+ * xen event, or one of pinscope's own (input/own.h), wins (a comm of 15
+ * chars cannot hold a fake "-1 [1] 1.0: xen_...:").  What is before the "-pid" is the comm, at most 15 bytes
  * (TASK_COMM_LEN): a longer one is the text of an event before it
  * (sched_process_exec's file name, a trace_marker), which a process chooses,
  * so it holds no xen event.  A line with no xen event is skipped whatever
@@ -782,7 +783,8 @@ static const char *parse_task(const char *line, struct task *t)
 		if (task_at(line, b, t, &rest)) {
 			while (*rest == ' ')
 				rest++;
-			if (rest[0] == 'x' && rest[1] == 'e' && rest[2] == 'n' && rest[3] == '_')
+			if ((rest[0] == 'x' && rest[1] == 'e' && rest[2] == 'n' && rest[3] == '_') ||
+			    own_name_at(rest))
 				return rest;
 		}
 		b += 2;
@@ -857,6 +859,7 @@ static const char *event_of(const char *line, struct task *t, const char **name,
 __u32 trace_line_caps(const char *line, bool *is_lock)
 {
 	const char *name, *text, *val;
+	bool mm_locked;
 	struct task t;
 	size_t n;
 
@@ -867,6 +870,11 @@ __u32 trace_line_caps(const char *line, bool *is_lock)
 	text = event_of(line, &t, &name, &n);
 	if (!text)
 		return 0;
+	if (own_line_is(name, n, text, &mm_locked)) {	/* the stock modes' events */
+		if (is_lock)	/* the first line that records the mm lock decides */
+			*is_lock = mm_locked;
+		return PINSCOPE_CAPS_OWN_LINES | (mm_locked ? PINSCOPE_CAP_MMLOCK : 0);
+	}
 	for (size_t i = 0; i < nr_hooks; i++) {
 		if (hooks[i].origin != HOOK_PATCH || strncmp(hooks[i].target, name, n) ||
 		    hooks[i].target[n])
@@ -891,8 +899,9 @@ __u32 trace_line_caps(const char *line, bool *is_lock)
  * time elsewhere, and the checks of task_at() and ts_field() are made on
  * the masks.  Only the first " [" is tried: whatever is unusual (a "(tgid)",
  * a number longer than 9 digits of pid or cpu or 10 of seconds, a prefix
- * past the window, another event than xen_*, a first " [" that is not the
- * cpu field, as in a comm of its own "[1]") is left to event_of(), which
+ * past the window, another event than xen_* or pinscope's own, a first " ["
+ * that is not the cpu field, as in a comm of its own "[1]") is left to
+ * event_of(), which
  * tries every " [" as before: the verdict is event_of()'s on every line.
  */
 #define WIN 64
@@ -986,8 +995,8 @@ static inline int ts_fast(const char *s, const struct win *w, unsigned int p, un
  * Where the fields of a line's prefix are (offsets), and the byte classes of
  * [0, r] they were found from: a line whose classes there are the same, and
  * whose bytes at e (']'), dot ('.'), colon (':'), hi (no ')') and j ('-')
- * and "xen_" at r are too, has its fields at the same places, as every
- * decision of event_fast() is made on these (the next line of the same task
+ * and "xen_" or an own event's name at r are too, has its fields at the same
+ * places, as every decision of event_fast() is made on these (the next line of the same task
  * and cpu, as a rule: its flags are no digits, its time as wide)
  */
 struct shape {
@@ -1006,7 +1015,7 @@ static inline bool same_shape(const char *line, size_t len, const struct win *w,
 				(w->lbr ^ sh->lbr)) & sh->region) &&
 	       line[sh->e] == ']' && line[sh->dot] == '.' && line[sh->colon] == ':' &&
 	       line[sh->hi] != ')' && line[sh->j] == '-' && sh->r + 4 <= len &&
-	       !memcmp(line + sh->r, "xen_", 4);
+	       (!memcmp(line + sh->r, "xen_", 4) || own_name_at(line + sh->r));
 }
 
 /* The task, cpu and time fields of a line of that shape */
@@ -1079,9 +1088,9 @@ static int event_fast(const char *line, size_t len, const struct shape **shp,
 	j = last_below(w.ndigit, hi + 1);
 	if (j < 1 || j == hi || hi - j > 9 || line[j] != '-' || j > PINSCOPE_COMM_LEN - 1)
 		return FAST_UNSURE;
-	/* parse_task(): blanks, then a xen event */
+	/* parse_task(): blanks, then a xen event or one of pinscope's own */
 	r = first_at(w.nblank, colon + 1);
-	if (r == 63 || r + 4 > len || memcmp(line + r, "xen_", 4))
+	if (r == 63 || r + 4 > len || (memcmp(line + r, "xen_", 4) && !own_name_at(line + r)))
 		return FAST_UNSURE;
 	*sh = (struct shape){
 		.region = (2ULL << r) - 1, .blank = w.blank, .ndigit = w.ndigit, .lbr = w.lbr,
@@ -1120,6 +1129,28 @@ name:
 	*name = s;
 	*nlen = c;
 	return 1;
+}
+
+/*
+ * A line of pinscope's own events (input/own.h), its task t found by
+ * event_fast() or event_of(): the event,
+ * TRACE_LINE_BAD (its fields are not its table's), or another name's (none:
+ * parse_task() takes own names only)
+ */
+static enum trace_line own_event(const struct task *t, const char *name, size_t n,
+				 struct pinscope_event *ev, char *err, size_t errlen)
+{
+	const char *p = name + n + 1;
+	int r;
+
+	while (*p == ' ')
+		p++;
+	memset(ev, 0, sizeof(*ev));
+	task_fill(t, ev);
+	r = own_line_parse(name, n, p, ev);
+	if (r < 0)
+		snprintf(err, errlen, "cannot parse the arguments of %.*s: '%.80s'", (int)n, name, p);
+	return r > 0 ? TRACE_LINE_EVENT : r < 0 ? TRACE_LINE_BAD : TRACE_LINE_OTHER;
 }
 
 enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_event *ev,
@@ -1161,6 +1192,11 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 	if (!p)
 		return TRACE_LINE_OTHER;
 	x = xen_event(name, n);
+	if (!x && n > 9 && !memcmp(name, "pinscope_", 9)) {
+		if (fast == 1)
+			task_of(line, sh, &t);
+		return own_event(&t, name, n, ev, err, errlen);
+	}
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
 	if (fast == 1) {

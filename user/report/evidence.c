@@ -134,7 +134,10 @@ static int write_snippet(const struct evidence *e, size_t i)
 		return -errno;
 	fprintf(f, "# tracer: nop\n# pinscope evidence %zu: %s: %s\n# from ", i + 1,
 		rule_name(it->v.rule), reason_text(it->v.reason));
-	put_printable(f, e->live ? "the flight recorder (live)" : e->input);
+	if (e->live)	/* which events the lines are: the mode (docs/evidence.md) */
+		fprintf(f, "the flight recorder (live, %s mode)", e->mode ? e->mode : "?");
+	else
+		put_printable(f, e->input);
 	fprintf(f, ", cpu %u, %s %llu-%llu: %zu of the window's %llu events kept (%s)\n",
 		it->v.cpu, e->live ? "window events" : "lines", (unsigned long long)it->window_first,
 		(unsigned long long)it->window_last, it->nr_lines, (unsigned long long)it->window,
@@ -189,6 +192,7 @@ int evidence_write(const struct evidence *e)
 	if (e->live) {		/* the flight recorder's windows (docs/evidence.md) */
 		json_object *fl = json_object_new_object();
 
+		json_object_object_add(fl, "mode", json_object_new_string(e->mode ? e->mode : "?"));
 		json_object_object_add(fl, "windows", U64(e->windows));
 		json_object_object_add(fl, "dropped", U64(e->no_window));
 		json_object_object_add(fl, "events_without_line", U64(e->unprintable));

@@ -49,6 +49,8 @@ struct evidence {
 	__u64 over_items;	/* new kinds beyond EVIDENCE_MAX_ITEMS */
 	/* live (the flight recorder's windows, input "live") */
 	bool live;
+	__u32 caps;		/* the live run's: which lines its events become (input/flight.h) */
+	const char *mode;	/* the live run's: tracepoints, fentry, kprobe */
 	__u64 windows;		/* windows received */
 	__u64 no_window;	/* windows not sent: the ring buffer was half full */
 	__u64 unprintable;	/* recorded events with no tracefs line, left out */
