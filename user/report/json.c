@@ -167,7 +167,7 @@ static json_object *by_path(const struct pinscope_stats *st)
 {
 	json_object *o = json_object_new_object();
 
-	for (int sp = 0; sp < 2; sp++) {
+	for (int sp = 0; sp < PINSCOPE_NR_PATHS; sp++) {
 		json_object *p = json_object_new_object();
 
 		for (int k = 0; k < 2; k++)
@@ -175,8 +175,30 @@ static json_object *by_path(const struct pinscope_stats *st)
 			    U64(sp ? st->suspend_ops[k] : st->ops[k] - st->suspend_ops[k]));
 		add(p, "locks_taken", U64(sp ? st->suspend_locks :
 				       st->locks[0] + st->locks[1] - st->suspend_locks));
-		add(o, sp ? "suspend" : "ordinary", p);
+		add(p, "locks_held_max", lin_buckets(stats_locks_max_path(st, sp)));
+		add(o, path_name(sp), p);
 	}
+	return o;
+}
+
+/* The split-lock holds: every path's together, then each path's own */
+static json_object *holds(const struct report *rep)
+{
+	json_object *o = json_object_new_object(), *paths = json_object_new_object();
+	struct pinscope_hist all;
+
+	for (int k = 0; k < 2; k++) {
+		stats_hold(&rep->st, k, &all);
+		add(o, k ? "unpin" : "pin", hist(rep, &all));
+	}
+	for (int sp = 0; sp < PINSCOPE_NR_PATHS; sp++) {
+		json_object *p = json_object_new_object();
+
+		for (int k = 0; k < 2; k++)
+			add(p, k ? "unpin" : "pin", hist(rep, stats_hold_path(&rep->st, sp, k)));
+		add(paths, path_name(sp), p);
+	}
+	add(o, "by_path", paths);
 	return o;
 }
 
@@ -185,6 +207,7 @@ static json_object *ops(const struct report *rep)
 	const struct pinscope_stats *st = &rep->st;
 	json_object *o = json_object_new_object(), *pages = json_object_new_object();
 	json_object *locks = json_object_new_object(), *top = json_object_new_array();
+	struct pinscope_lin_hist locks_max;
 
 	add(o, "pins", U64(st->ops[0]));
 	add(o, "unpins", U64(st->ops[1]));
@@ -204,7 +227,8 @@ static json_object *ops(const struct report *rep)
 	add(locks, "unpin", U64(st->locks[1]));
 	add(o, "locks_taken", locks);
 	add(o, "deferred_unlocks", U64(st->pte_unlock_cbs));
-	add(o, "locks_held_max", lin_buckets(&st->locks_max));
+	stats_locks_max(st, &locks_max);
+	add(o, "locks_held_max", lin_buckets(&locks_max));
 	for (int i = 0; i < rep->nr_top; i++) {
 		json_object *t = json_object_new_object();
 		char comm[COMM_SAFE_LEN];
@@ -281,14 +305,11 @@ static json_object *required(const struct report *rep, const struct judged *j)
 
 json_object *report_json_obj(const struct report *rep, int exit_code)
 {
-	json_object *root = json_object_new_object(), *holds = json_object_new_object();
+	json_object *root = json_object_new_object();
 	struct judged j;
 
-	if (!root || !holds) {
-		json_object_put(root);
-		json_object_put(holds);
+	if (!root)
 		return NULL;
-	}
 	judged_compute(rep, &j);
 	add(root, "version", U64(1));
 	add(root, "verdict", json_object_new_string(verdict_name(verdict_of(rep, &j))));
@@ -307,9 +328,7 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 	add(root, "violations", violations(rep));
 	add(root, "violations_total", U64(total_violations(&rep->st)));
 	add(root, "violation_summary", summary_json(rep));
-	add(holds, "pin", hist(rep, &rep->st.hold[0]));
-	add(holds, "unpin", hist(rep, &rep->st.hold[1]));
-	add(root, "holds", holds);
+	add(root, "holds", holds(rep));
 	add(root, "flushes", flushes(rep));
 	add(root, "ops", ops(rep));
 	add(root, "lost", lost(rep));

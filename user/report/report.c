@@ -105,6 +105,34 @@ static void hold_hist(FILE *f, const char *title, const struct report *rep,
 	time_star_hist(f, rep, h);
 }
 
+/*
+ * The split-lock holds of every path, then, once the suspend path was seen,
+ * each path's own: a suspend pins every process's page tables at once, a
+ * distribution of its own
+ */
+static void print_holds(FILE *f, const struct report *rep)
+{
+	struct pinscope_hist all;
+	char title[96];
+
+	for (int k = 0; k < 2; k++) {
+		stats_hold(&rep->st, k, &all);
+		hold_hist(f, k ? "Split-lock hold time, unpin" : "Split-lock hold time, pin", rep,
+			  &all);
+	}
+	if (!stats_suspend_seen(&rep->st)) {
+		fprintf(f, "\nSplit-lock hold time by path: no hold on the suspend path (init_mm): "
+			"every hold above is the ordinary path's\n");
+		return;
+	}
+	for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+		for (int k = 0; k < 2; k++) {
+			snprintf(title, sizeof(title), "Split-lock hold time, %s, %s path",
+				 k ? "unpin" : "pin", path_name(p));
+			hold_hist(f, title, rep, stats_hold_path(&rep->st, p, k));
+		}
+}
+
 /* A coarse trace clock: say so once, before the times it makes coarse */
 static void print_clock(FILE *f, const struct report *rep)
 {
@@ -124,6 +152,7 @@ static void print_clock(FILE *f, const struct report *rep)
 static void print_ops(FILE *f, const struct report *rep)
 {
 	const struct pinscope_stats *st = &rep->st;
+	struct pinscope_lin_hist locks_max;
 
 	fprintf(f, "\nOperations: %llu pins, %llu unpins; split locks taken %llu (pin) %llu (unpin); "
 		"deferred unlocks queued %llu\n", (unsigned long long)st->ops[0],
@@ -143,8 +172,14 @@ static void print_ops(FILE *f, const struct report *rep)
 	}
 	hold_hist(f, "Pin operation time", rep, &st->op_ns[0]);
 	hold_hist(f, "Unpin operation time", rep, &st->op_ns[1]);
+	stats_locks_max(st, &locks_max);
 	fprintf(f, "\nMost split locks held at once, per operation:\n");
-	star_hist(f, "locks", st->locks_max.slots, PINSCOPE_LIN_SLOTS);
+	star_hist(f, "locks", locks_max.slots, PINSCOPE_LIN_SLOTS);
+	for (int p = 0; stats_suspend_seen(st) && p < PINSCOPE_NR_PATHS; p++) {
+		fprintf(f, "\nMost split locks held at once, per operation, %s path:\n",
+			path_name(p));
+		star_hist(f, "locks", stats_locks_max_path(st, p)->slots, PINSCOPE_LIN_SLOTS);
+	}
 	if (rep->lean & PINSCOPE_LEAN_PROCS)
 		fprintf(f, "\nTop processes causing pins/unpins: not counted (--lean)\n");
 	if (rep->nr_top) {
@@ -262,8 +297,7 @@ void report_text(FILE *f, const struct report *rep, bool timestamp)
 		return;
 	fprintf(f, "\nHold time is measured %s\n", hold_meaning(rep->caps));
 	print_clock(f, rep);
-	hold_hist(f, "Split-lock hold time, pin", rep, &rep->st.hold[0]);
-	hold_hist(f, "Split-lock hold time, unpin", rep, &rep->st.hold[1]);
+	print_holds(f, rep);
 	print_flushes(f, rep);
 	print_ops(f, rep);
 }

@@ -107,6 +107,20 @@ __u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
  */
 /* Adds src's counters and histograms to dst */
 void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src);
+/* The suspend path's split-lock holds and most locks per operation are a
+ * distribution of their own (include/pinscope.h suspend_hold), the ordinary
+ * path's are hold[] and locks_max (enum pinscope_path; names: path_name()) */
+/* One path's hold histogram of op kind k (0 pin, 1 unpin), its locks_max */
+const struct pinscope_hist *stats_hold_path(const struct pinscope_stats *st, int path, int k);
+const struct pinscope_lin_hist *stats_locks_max_path(const struct pinscope_stats *st, int path);
+/* Every path together: the hold histogram of op kind k, the most locks per op */
+void stats_hold(const struct pinscope_stats *st, int k, struct pinscope_hist *out);
+void stats_locks_max(const struct pinscope_stats *st, struct pinscope_lin_hist *out);
+/* Any operation or hold on the suspend path (an interval's holds may be of an
+ * operation begun before it) */
+bool stats_suspend_seen(const struct pinscope_stats *st);
+/* The highest non-empty value of a linear histogram (the last slot: more), 0 if none */
+__u64 lin_hist_top(const struct pinscope_lin_hist *h);
 /* Sorts all[n] (most operations first, then by pid), copies the first max to top */
 int top_procs_select(struct top_proc *all, int n, struct top_proc *top, int max);
 /* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */
