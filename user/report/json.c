@@ -269,6 +269,22 @@ static json_object *lost(const struct report *rep)
 	return o;
 }
 
+/* Live: the saves and restores seen (report/stats.h struct restores) */
+static json_object *restores(const struct restores *r)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "seen", U64(r->seen));
+	add(o, "suspended_ns", U64(r->suspended_ns));
+	add(o, "suspended_max_ns", U64(r->suspended_max_ns));
+	add(o, "monotonic_step_max_ns", U64(r->mono_step_max_ns));
+	add(o, "realtime_step_max_ns", U64(r->wall_step_max_ns));
+	add(o, "cpus_renumbered", U64(r->cpus_renumbered));
+	add(o, "cpus_gone", U64(r->cpus_gone));
+	add(o, "cpus_unread", U64(r->cpus_unread));
+	return o;
+}
+
 /* What the verdict rests on (docs/verdict.md) */
 static json_object *judged(const struct judged *j)
 {
@@ -332,6 +348,8 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 	add(root, "flushes", flushes(rep));
 	add(root, "ops", ops(rep));
 	add(root, "lost", lost(rep));
+	if (rep->restores.watched)
+		add(root, "restores", restores(&rep->restores));
 	if (rep->is_replay) {
 		json_object *r = json_object_new_object();
 

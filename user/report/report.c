@@ -245,6 +245,29 @@ static void print_replay(FILE *f, const struct replay_counts *r, const char *inp
 			"read\n", dat ? "record" : "line", (unsigned long long)r->interrupted_at);
 }
 
+/* Live: the saves and restores seen (report/stats.h struct restores) */
+static void print_restores(FILE *f, const struct report *rep)
+{
+	const struct restores *r = &rep->restores;
+	char a[24], b[24], c[24], d[24];
+	int u = rep->units;
+
+	if (!r->watched)
+		return;
+	fprintf(f, "Restores (save, migration): %llu seen", (unsigned long long)r->seen);
+	if (!r->seen) {
+		fprintf(f, " (CLOCK_BOOTTIME never gained on CLOCK_MONOTONIC)\n");
+		return;
+	}
+	fprintf(f, "; suspended %s in all, at most %s at once (CLOCK_BOOTTIME's gain on "
+		"CLOCK_MONOTONIC); across one, CLOCK_MONOTONIC advanced at most %s, CLOCK_REALTIME "
+		"%s; cpus back with another number %llu, gone %llu, not read %llu\n",
+		fmt_time(a, sizeof(a), r->suspended_ns, u), fmt_time(b, sizeof(b), r->suspended_max_ns, u),
+		fmt_time(c, sizeof(c), r->mono_step_max_ns, u),
+		fmt_time(d, sizeof(d), r->wall_step_max_ns, u), (unsigned long long)r->cpus_renumbered,
+		(unsigned long long)r->cpus_gone, (unsigned long long)r->cpus_unread);
+}
+
 static void print_lost(FILE *f, const struct report *rep)
 {
 	const struct pinscope_lost *l = &rep->st.lost;
@@ -259,6 +282,7 @@ static void print_lost(FILE *f, const struct report *rep)
 		(unsigned long long)l->ops_gap, (unsigned long long)l->clock_back);
 	if (rep->is_replay)
 		print_replay(f, &rep->replay, rep->input);
+	print_restores(f, rep);
 }
 
 int report_exit_code(const struct report *rep)

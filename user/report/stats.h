@@ -35,6 +35,26 @@ struct replay_counts {
 	__u64 pid_events;	/* -p: xen events of that pid */
 };
 
+/*
+ * Live: the saves and restores (and migrations) the run went through, as the
+ * guest's clocks tell them (user/live/restore.c, docs/json.md "restores"):
+ * the kernel adds the time it was suspended to CLOCK_BOOTTIME and
+ * CLOCK_REALTIME on resume (timekeeping_resume()), not to CLOCK_MONOTONIC,
+ * the clock of pinscope's events.  Counted, never a verdict.
+ */
+struct restores {
+	bool watched;		/* live: the clocks were watched (else not reported) */
+	__u64 seen;		/* CLOCK_BOOTTIME gained more than 1 ms on CLOCK_MONOTONIC */
+	__u64 suspended_ns;	/* that gain, all restores: the time suspended */
+	__u64 suspended_max_ns;	/* the largest one */
+	__u64 mono_step_max_ns;	/* the most CLOCK_MONOTONIC advanced over a watch
+				 * interval (100 ms apart) that held a restore */
+	__u64 wall_step_max_ns;	/* the same of CLOCK_REALTIME */
+	__u64 cpus_renumbered;	/* cpus online after a restore that were not before it */
+	__u64 cpus_gone;	/* cpus online before a restore that were not after it */
+	__u64 cpus_unread;	/* restores whose online cpus could not be read */
+};
+
 /* Replay: where a violation kept is in the input (text lines or trace.dat records) */
 struct viol_where {
 	__u64 line;		/* of the event at which it was found, 0: unknown */
@@ -60,6 +80,7 @@ struct report {
 	struct replay_counts replay;
 	int is_replay;
 	__u64 ops_running;	/* live: operations still running at the report, not judged */
+	struct restores restores;	/* live: saves and restores seen */
 	/* views (user/report/units.h): clock resolution of the replayed trace's
 	 * timestamps (0: live or unknown, 1000: microseconds), and -u */
 	__u64 clock_res_ns;
