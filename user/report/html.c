@@ -415,9 +415,8 @@ static void ops_part(FILE *f, const struct report *rep)
 		fprintf(f, "<tr data-path='%s'><td>%s</td><td>%llu</td><td>%llu</td><td>%llu</td>"
 			"<td>%d</td></tr>", path_name(p), p == PINSCOPE_PATH_SUSPEND ?
 			"suspend (init_mm: save, restore, migration)" : path_name(p),
-			U(p ? st->suspend_ops[0] : st->ops[0] - st->suspend_ops[0]),
-			U(p ? st->suspend_ops[1] : st->ops[1] - st->suspend_ops[1]),
-			U(p ? st->suspend_locks : st->locks[0] + st->locks[1] - st->suspend_locks),
+			U(stats_ops_path(st, p, 0)), U(stats_ops_path(st, p, 1)),
+			U(stats_locks_path(st, p)),
 			(int)lin_hist_top(stats_locks_max_path(st, p)));
 	fprintf(f, "</table><div class='row'>");
 	hist_fig(f, "ops-pin-time", "Pin operation time", rep, &st->op_ns[0]);

@@ -171,10 +171,8 @@ static json_object *by_path(const struct pinscope_stats *st)
 		json_object *p = json_object_new_object();
 
 		for (int k = 0; k < 2; k++)
-			add(p, k ? "unpins" : "pins",
-			    U64(sp ? st->suspend_ops[k] : st->ops[k] - st->suspend_ops[k]));
-		add(p, "locks_taken", U64(sp ? st->suspend_locks :
-				       st->locks[0] + st->locks[1] - st->suspend_locks));
+			add(p, k ? "unpins" : "pins", U64(stats_ops_path(st, sp, k)));
+		add(p, "locks_taken", U64(stats_locks_path(st, sp)));
 		add(p, "locks_held_max", lin_buckets(stats_locks_max_path(st, sp)));
 		add(o, path_name(sp), p);
 	}

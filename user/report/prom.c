@@ -159,9 +159,8 @@ int prom_write(FILE *f, const struct report *rep, enum prom_format fmt)
 	for (int k = 0; k < 2; k++) {	/* the suspend path: xen_mm_pin_all/xen_mm_unpin_all */
 		const char *op = op_name(k ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN);
 
-		counter2(f, PINSCOPE_M_OPS, op, path_name(PINSCOPE_PATH_ORDINARY),
-			 st->ops[k] - st->suspend_ops[k]);
-		counter2(f, PINSCOPE_M_OPS, op, path_name(PINSCOPE_PATH_SUSPEND), st->suspend_ops[k]);
+		for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+			counter2(f, PINSCOPE_M_OPS, op, path_name(p), stats_ops_path(st, p, k));
 	}
 	family(f, PINSCOPE_M_FLUSHES, fmt);
 	for (int r = 0; r < PINSCOPE_NR_FLUSH_REASONS; r++)

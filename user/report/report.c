@@ -160,10 +160,11 @@ static void print_ops(FILE *f, const struct report *rep)
 		(unsigned long long)st->locks[1], (unsigned long long)st->pte_unlock_cbs);
 	fprintf(f, "  by path: ordinary %llu pins, %llu unpins; suspend (init_mm) %llu pins, "
 		"%llu unpins, split locks taken %llu\n",
-		(unsigned long long)(st->ops[0] - st->suspend_ops[0]),
-		(unsigned long long)(st->ops[1] - st->suspend_ops[1]),
-		(unsigned long long)st->suspend_ops[0], (unsigned long long)st->suspend_ops[1],
-		(unsigned long long)st->suspend_locks);
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_ORDINARY, 0),
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_ORDINARY, 1),
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_SUSPEND, 0),
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_SUSPEND, 1),
+		(unsigned long long)stats_locks_path(st, PINSCOPE_PATH_SUSPEND));
 	for (int k = 0; k < 2; k++) {
 		fprintf(f, "  pages %-5s:", k ? "unpin" : "pin");
 		for (int l = 0; l < PINSCOPE_NR_LEVELS; l++)

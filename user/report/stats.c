@@ -75,6 +75,18 @@ const struct pinscope_lin_hist *stats_locks_max_path(const struct pinscope_stats
 	return path == PINSCOPE_PATH_SUSPEND ? &st->suspend_locks_max : &st->locks_max;
 }
 
+__u64 stats_ops_path(const struct pinscope_stats *st, int path, int k)
+{
+	return path == PINSCOPE_PATH_SUSPEND ? st->suspend_ops[k & 1] :
+	       st->ops[k & 1] - st->suspend_ops[k & 1];
+}
+
+__u64 stats_locks_path(const struct pinscope_stats *st, int path)
+{
+	return path == PINSCOPE_PATH_SUSPEND ? st->suspend_locks :
+	       st->locks[0] + st->locks[1] - st->suspend_locks;
+}
+
 bool stats_suspend_seen(const struct pinscope_stats *st)
 {
 	return st->suspend_ops[0] || st->suspend_ops[1] || st->suspend_hold[0].count ||

@@ -134,6 +134,10 @@ void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src);
 /* One path's hold histogram of op kind k (0 pin, 1 unpin), its locks_max */
 const struct pinscope_hist *stats_hold_path(const struct pinscope_stats *st, int path, int k);
 const struct pinscope_lin_hist *stats_locks_max_path(const struct pinscope_stats *st, int path);
+/* One path's operations of kind k, its split locks taken (the counters count
+ * the suspend path's "of" the totals: include/pinscope.h) */
+__u64 stats_ops_path(const struct pinscope_stats *st, int path, int k);
+__u64 stats_locks_path(const struct pinscope_stats *st, int path);
 /* Every path together: the hold histogram of op kind k, the most locks per op */
 void stats_hold(const struct pinscope_stats *st, int k, struct pinscope_hist *out);
 void stats_locks_max(const struct pinscope_stats *st, struct pinscope_lin_hist *out);
