@@ -26,10 +26,22 @@ static __u64 ns_of(clockid_t id)
 int clock_look(struct clock_look *now)
 {
 	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+	__u64 m1, b, m2;
 	int err = 0;
 
-	now->mono = ns_of(CLOCK_MONOTONIC);
-	now->boot = ns_of(CLOCK_BOOTTIME);
+	/* the closest of 4 tries: a read pair interrupted is tried again */
+	for (int i = 0; i < 4; i++) {
+		m1 = ns_of(CLOCK_MONOTONIC);
+		b = ns_of(CLOCK_BOOTTIME);
+		m2 = ns_of(CLOCK_MONOTONIC);
+		if (i && m2 - m1 >= now->skew)
+			continue;
+		now->mono = m1 + (m2 - m1) / 2;
+		now->boot = b;
+		now->skew = m2 - m1;
+		if (now->skew < 20000)
+			break;
+	}
 	now->wall = ns_of(CLOCK_REALTIME);
 	strcpy(now->online, "?");
 	if (!f)
@@ -82,7 +94,7 @@ void restores_note(struct restores *r, const struct clock_look *prev,
 	if (now->boot - now->mono <= prev->boot - prev->mono)
 		return;
 	gain = (now->boot - now->mono) - (prev->boot - prev->mono);
-	if (gain <= RESTORE_MIN_NS)
+	if (gain <= RESTORE_MIN_NS + prev->skew + now->skew)
 		return;
 	r->seen++;
 	r->suspended_ns += gain;

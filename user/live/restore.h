@@ -8,14 +8,19 @@
 #include <linux/types.h>
 #include "report/stats.h"
 
-/* One look at the clocks (ns) and the online cpus (a cpulist, "0-3,6") */
+/*
+ * One look at the clocks (ns) and the online cpus (a cpulist, "0-3,6").
+ * CLOCK_BOOTTIME is read between two reads of CLOCK_MONOTONIC, mono their
+ * middle, skew how far apart they were: boot - mono is right within skew
+ * (a guest preempted between the reads would otherwise seem to gain)
+ */
 struct clock_look {
-	__u64 mono, boot, wall;
+	__u64 mono, boot, wall, skew;
 	char online[256];
 };
 
-/* A gain of CLOCK_BOOTTIME on CLOCK_MONOTONIC above this is a restore (the
- * two clocks are read one after the other: microseconds apart) */
+/* A gain of CLOCK_BOOTTIME on CLOCK_MONOTONIC above this, beyond the two
+ * looks' skews, is a restore */
 #define RESTORE_MIN_NS	1000000ULL
 
 /* Now: the three clocks and /sys/devices/system/cpu/online ("?" unreadable);

@@ -44,7 +44,8 @@ struct replay_counts {
  */
 struct restores {
 	bool watched;		/* live: the clocks were watched (else not reported) */
-	__u64 seen;		/* CLOCK_BOOTTIME gained more than 1 ms on CLOCK_MONOTONIC */
+	__u64 seen;		/* CLOCK_BOOTTIME gained more than 1 ms on CLOCK_MONOTONIC
+				 * (beyond the skew of the reads: live/restore.h) */
 	__u64 suspended_ns;	/* that gain, all restores: the time suspended */
 	__u64 suspended_max_ns;	/* the largest one */
 	__u64 mono_step_max_ns;	/* the most CLOCK_MONOTONIC advanced over a watch
