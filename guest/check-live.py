@@ -313,6 +313,21 @@ def main():
                       f"suspend {sp}, mm-lock-held {mm}")
             print(f"info - {tag}suspend path: {bp.get('suspend')}, ordinary: {bp.get('ordinary')}, "
                   f"clock back {lost.get('clock_back', 0)}")
+            # each path's holds a distribution of its own: in tracepoints mode
+            # one hold per split lock the path's operations took
+            hp = holds.get("by_path", {})
+            if a.mode == "tracepoints":
+                per = {p: sum((hp.get(p, {}).get(k) or {}).get("count", -1) for k in ("pin", "unpin"))
+                       for p in ("ordinary", "suspend")}
+                check(all(per[p] == bp.get(p, {}).get("locks_taken") for p in per),
+                      f"{tag}each path's holds are its own (suspend {per['suspend']}, ordinary "
+                      f"{per['ordinary']}: one per split lock of the path)",
+                      f"holds by path {per}, by_path {bp}")
+            print(f"info - {tag}suspend path holds: "
+                  + ", ".join(f"{k} count {(hp.get('suspend', {}).get(k) or {}).get('count')} max "
+                              f"{(hp.get('suspend', {}).get(k) or {}).get('max_ns')} ns"
+                              for k in ("pin", "unpin"))
+                  + f"; most locks held per suspend op {bp.get('suspend', {}).get('locks_held_max')}")
             # the restore as pinscope counted it from the guest's clocks and
             # online cpus (docs/json.md "restores"): a count, never a verdict
             rs = doc.get("restores", {})

@@ -46,6 +46,15 @@ static void test_no_restore(void **state)
 	b.skew = 5 * MS;
 	restores_note(&r, &a, &b);
 	assert_int_equal(r.seen, 0);
+	/* a machine that never slept: CLOCK_BOOTTIME read before the middle
+	 * of the two CLOCK_MONOTONIC reads, boot - mono "negative", then 0 */
+	a = look(10 * S, 0, "0-1");
+	a.boot -= 3000;
+	a.skew = 6000;
+	b = look(10 * S + 100 * MS, 0, "0-1");
+	restores_note(&r, &a, &b);
+	restores_note(&r, &b, &a);
+	assert_int_equal(r.seen, 0);
 }
 
 /* a save of 4 s: CLOCK_BOOTTIME and CLOCK_REALTIME gained it, not

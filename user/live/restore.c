@@ -84,6 +84,13 @@ static __u64 not_in(const char *a, const char *b)
 	return n;
 }
 
+/* boot - mono: signed, mono being the middle of two reads, boot may be
+ * read before it (by up to half the skew) while the kernel never slept */
+static __s64 offset(const struct clock_look *l)
+{
+	return (__s64)(l->boot - l->mono);
+}
+
 void restores_note(struct restores *r, const struct clock_look *prev,
 		   const struct clock_look *now)
 {
@@ -91,9 +98,9 @@ void restores_note(struct restores *r, const struct clock_look *prev,
 
 	r->watched = true;
 	/* boot - mono only grows: by the time the kernel was suspended */
-	if (now->boot - now->mono <= prev->boot - prev->mono)
+	if (offset(now) <= offset(prev))
 		return;
-	gain = (now->boot - now->mono) - (prev->boot - prev->mono);
+	gain = (__u64)(offset(now) - offset(prev));
 	if (gain <= RESTORE_MIN_NS + prev->skew + now->skew)
 		return;
 	r->seen++;

@@ -131,6 +131,13 @@ static void print_holds(FILE *f, const struct report *rep)
 				 k ? "unpin" : "pin", path_name(p));
 			hold_hist(f, title, rep, stats_hold_path(&rep->st, p, k));
 		}
+	/* live: xen_suspend() runs the suspend path after syscore_suspend() */
+	if (!rep->is_replay && rep->st.suspend_hold[0].count + rep->st.suspend_hold[1].count &&
+	    !rep->st.suspend_hold[0].max && !rep->st.suspend_hold[1].max)
+		fprintf(f, "     the suspend path's holds read 0: it runs while the kernel's clock "
+			"is suspended (timekeeping_suspend() before xen_mm_pin_all(), "
+			"timekeeping_resume() after xen_mm_unpin_all()), and bpf_ktime_get_ns() "
+			"stands still there; counted, not timed\n");
 }
 
 /* A coarse trace clock: say so once, before the times it makes coarse */
