@@ -264,7 +264,7 @@ static void print_restores(FILE *f, const struct report *rep)
 		return;
 	fprintf(f, "Restores (save, migration): %llu seen", (unsigned long long)r->seen);
 	if (!r->seen) {
-		fprintf(f, " (CLOCK_BOOTTIME never gained on CLOCK_MONOTONIC)\n");
+		fprintf(f, " (CLOCK_BOOTTIME never gained more than 1 ms on CLOCK_MONOTONIC)\n");
 		return;
 	}
 	fprintf(f, "; suspended %s in all, at most %s at once (CLOCK_BOOTTIME's gain on "
