@@ -155,6 +155,15 @@ static __always_inline void time_add(struct cpu_state *s, struct pinscope_hist *
 	hist_add(h, end - start);
 }
 
+/* The histogram of a lock's hold: by its operation's kind and path */
+static __always_inline struct pinscope_hist *hold_hist(struct cpu_state *s,
+							const struct held_lock *h)
+{
+	__u32 k = (h->op - 1) & 1;
+
+	return h->suspend ? &s->st.suspend_hold[k] : &s->st.hold[k];
+}
+
 /* ---- split locks held by this cpu: a FIFO, unlocks normally pop the head */
 
 /* Slots in use, holes included */
@@ -291,7 +300,7 @@ static long release_one(__u64 i, void *ctx)
 	struct held_lock *h = &c->s->held.lock[(c->s->held.head + (__u32)i) & HELD_MASK];
 
 	if (h->ptl && h->op)	/* not a foreign operation's (-p) */
-		time_add(c->s, &c->s->st.hold[(h->op - 1) & 1], h->ts, c->ts);
+		time_add(c->s, hold_hist(c->s, h), h->ts, c->ts);
 	return 0;
 }
 
@@ -345,6 +354,7 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 	h->ts = ts;
 	h->gen = s->mc.gen;
 	h->op = s->op.kind;		/* NONE: a lock of a foreign operation (-p) */
+	h->suspend = !!(s->op.flags & OPF_SUSPEND);
 	h->op_seq = s->op.kind ? s->op.seq : 0;
 	s->held.tail++;
 	n = ++s->held.nr;
@@ -541,7 +551,8 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 		if (left)
 			report(p, PINSCOPE_R_LOCKS_RELEASED, PINSCOPE_WHY_LOCK_LEFT_HELD, pfn, left);
 	}
-	lin_add(&s->st.locks_max, s->op.locks_max);
+	lin_add(s->op.flags & OPF_SUSPEND ? &s->st.suspend_locks_max : &s->st.locks_max,
+		s->op.locks_max);
 	time_add(s, &s->st.op_ns[k], s->op.ts, ts);
 	s->op.kind = PINSCOPE_OP_NONE;
 	s->pg.flags = 0;
@@ -794,7 +805,7 @@ static __always_inline void on_unlock(struct ps *p)
 			report(p, PINSCOPE_R_UNLOCK_AFTER_FLUSH, PINSCOPE_WHY_UNLOCK_BEFORE_FLUSH,
 			       h->pfn, 0);
 		ts = ev_ts(p);
-		time_add(s, &s->st.hold[(h->op - 1) & 1], h->ts, ts);
+		time_add(s, hold_hist(s, h), h->ts, ts);
 		if (s->op.flags & OPF_FINAL)
 			s->mc.flush_ts = ts;	/* the operation ends after its unlocks */
 	}

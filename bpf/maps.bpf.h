@@ -24,7 +24,9 @@ struct held_lock {
 	__u64 pfn;
 	__u64 ts;	/* acquired */
 	__u64 gen;	/* flush generation when its pin/unpin was queued */
-	__u32 op;	/* enum pinscope_op_kind */
+	__u16 op;	/* enum pinscope_op_kind */
+	__u16 suspend;	/* taken on the suspend path (OPF_SUSPEND): its hold
+			 * goes to suspend_hold[] (include/pinscope.h) */
 	__u32 op_seq;
 };
 

@@ -313,6 +313,42 @@ def main():
                       f"suspend {sp}, mm-lock-held {mm}")
             print(f"info - {tag}suspend path: {bp.get('suspend')}, ordinary: {bp.get('ordinary')}, "
                   f"clock back {lost.get('clock_back', 0)}")
+            # each path's holds a distribution of its own: in tracepoints mode
+            # one hold per split lock the path's operations took
+            hp = holds.get("by_path", {})
+            if a.mode == "tracepoints":
+                per = {p: sum((hp.get(p, {}).get(k) or {}).get("count", -1) for k in ("pin", "unpin"))
+                       for p in ("ordinary", "suspend")}
+                check(all(per[p] == bp.get(p, {}).get("locks_taken") for p in per),
+                      f"{tag}each path's holds are its own (suspend {per['suspend']}, ordinary "
+                      f"{per['ordinary']}: one per split lock of the path)",
+                      f"holds by path {per}, by_path {bp}")
+            print(f"info - {tag}suspend path holds: "
+                  + ", ".join(f"{k} count {(hp.get('suspend', {}).get(k) or {}).get('count')} max "
+                              f"{(hp.get('suspend', {}).get(k) or {}).get('max_ns')} ns"
+                              for k in ("pin", "unpin"))
+                  + f"; most locks held per suspend op {bp.get('suspend', {}).get('locks_held_max')}")
+            # the restore as pinscope counted it from the guest's clocks and
+            # online cpus (docs/json.md "restores"): a count, never a verdict
+            rs = doc.get("restores", {})
+            keys = ("seen", "suspended_ns", "suspended_max_ns", "monotonic_step_max_ns",
+                    "realtime_step_max_ns", "cpus_renumbered", "cpus_gone", "cpus_unread")
+            check(all(isinstance(rs.get(k), int) and rs[k] >= 0 for k in keys)
+                  and lost.get("clock_back", 0) == 0,
+                  f"{tag}restores counted (seen {rs.get('seen')}, cpus back renumbered "
+                  f"{rs.get('cpus_renumbered')}, gone {rs.get('cpus_gone')}), no interval backwards",
+                  f"restores {rs}, clock back {lost.get('clock_back')}")
+            m = re.search(r"clock before: (\d+) s .*uptime ([\d.]+) s.*\n(?:.*\n)*?clock after: "
+                          r"(\d+) s .*uptime ([\d.]+) s", sus)
+            seen = (f"the guest's own record: CLOCK_REALTIME +{int(m[3]) - int(m[1])} s, uptime "
+                    f"+{float(m[4]) - float(m[2]):.2f} s" if m else "no clock lines in the guest's record")
+            print(f"info - {tag}restores: seen {rs.get('seen')}, suspended "
+                  f"{rs.get('suspended_ns', 0) / 1e9:.3f} s in all (largest "
+                  f"{rs.get('suspended_max_ns', 0) / 1e9:.3f} s), across it CLOCK_MONOTONIC "
+                  f"+{rs.get('monotonic_step_max_ns', 0) / 1e9:.3f} s, CLOCK_REALTIME "
+                  f"+{rs.get('realtime_step_max_ns', 0) / 1e9:.3f} s; cpus renumbered "
+                  f"{rs.get('cpus_renumbered')}, gone {rs.get('cpus_gone')}, unread "
+                  f"{rs.get('cpus_unread')}; {seen}")
         if a.expect_lean:
             check(doc.get("not_recorded") == ["processes", "idle_flushes"] and not ops.get("top"),
                   f"{tag}--lean: not recorded, processes and idle flushes; no process counted",

@@ -169,6 +169,13 @@ enum pinscope_mmlock {
 	PINSCOPE_LIVE_MM(C, 6, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, \
 			 __VA_ARGS__)
 
+/* The path of an operation (OP_BEGIN arg[3]; names: user/report/names.c) */
+enum pinscope_path {
+	PINSCOPE_PATH_ORDINARY,	/* the caller's mm: fork, exec, exit, context switch */
+	PINSCOPE_PATH_SUSPEND,	/* init_mm: xen_mm_pin_all/unpin_all on save, restore, migration */
+	PINSCOPE_NR_PATHS,
+};
+
 /*
  * Input of the state machine.  Live hooks build one per hook hit; replay
  * parses trace lines into them.  Meaning of arg[] per type:
@@ -336,10 +343,20 @@ struct pinscope_stats {
 	struct pinscope_lost lost;
 	struct pinscope_lin_hist flush_entries;
 	struct pinscope_lin_hist flush_cbs;
-	struct pinscope_lin_hist locks_max;	/* most locks held per op */
-	struct pinscope_hist hold[2];		/* [0] pin, [1] unpin */
+	struct pinscope_lin_hist locks_max;	/* most locks held per op: ordinary path */
+	struct pinscope_hist hold[2];		/* [0] pin, [1] unpin: ordinary path */
 	struct pinscope_hist flush_ns;		/* fentry..fexit xen_mc_flush */
 	struct pinscope_hist op_ns[2];
+	/*
+	 * The suspend path's own distributions (docs/views.md): its split-lock
+	 * holds and most locks held per operation are NOT in hold[] and
+	 * locks_max, which are the ordinary path's; a report's totals merge the
+	 * two (user/report/stats.c stats_hold()).  Unlike the counters above
+	 * (suspend_ops "of ops[]"), a histogram's max cannot be subtracted, so
+	 * the paths are kept apart.  Last: only the suspend path reaches them.
+	 */
+	struct pinscope_lin_hist suspend_locks_max;
+	struct pinscope_hist suspend_hold[2];	/* [0] pin, [1] unpin */
 };
 
 struct pinscope_proc {

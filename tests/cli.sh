@@ -148,9 +148,9 @@ for n in all 0 12; do
 	fi
 done
 
-# JSON holds what the text shows
+# JSON holds what the text shows (the save/restore capture: each path's holds)
 for f in $data/synthetic/patched-pin-clean.trace $data/synthetic/patched-pin-early-unlock.trace \
-	 $(ls $data/*.trace 2>/dev/null); do
+	 $data/patched-6.1-live-save-restore.trace.xz $(ls $data/*.trace 2>/dev/null); do
 	"$bin" replay "$f" > "$tmp/text" 2>&1; trc=$?
 	"$bin" replay -j "$f" > "$tmp/json" 2> "$tmp/err"; jrc=$?
 	"$bin" --list-rules > "$tmp/rules"

@@ -123,6 +123,15 @@ def check_page(name, page, d, tmp, errs, keep):
              ("ops-pin-time", d["ops"]["pin_time"]), ("ops-unpin-time", d["ops"]["unpin_time"])]
     if "latency" in d["flushes"]:
         hists.append(("flush-latency", d["flushes"]["latency"]))
+    # each path's holds, once the suspend path was seen (docs/views.md)
+    bp = d["holds"]["by_path"]
+    need("holds-path" in ids, "no #holds-path")
+    if d["ops"]["by_path"]["suspend"]["pins"] + d["ops"]["by_path"]["suspend"]["unpins"] + \
+            bp["suspend"]["pin"]["count"] + bp["suspend"]["unpin"]["count"]:
+        hists += [(f"holds-{p}-{k}", bp[p][k]) for p in ("ordinary", "suspend")
+                  for k in ("pin", "unpin")]
+    else:
+        need("holds-suspend-pin" not in ids, "#holds-suspend-pin without the suspend path")
     for elid, h in hists:
         for k in ("count", "sum_ns", "max_ns", "p50_ns", "p90_ns", "p99_ns", "below_resolution"):
             same(elid, "data-" + k.replace("_", "-"), h[k])
@@ -211,7 +220,8 @@ def main():
     pinscope = os.path.abspath(args[0])
     here = os.path.dirname(os.path.abspath(__file__))
     traces = args[1:] or [os.path.join(here, "data", f) for f in
-                          ("patched-6.1-early_unlock.trace", "debian-6.1-xen-4.17-workload.trace.xz")]
+                          ("patched-6.1-early_unlock.trace", "debian-6.1-xen-4.17-workload.trace.xz",
+                           "patched-6.1-live-save-restore.trace.xz")]
     errs = []
     with tempfile.TemporaryDirectory() as tmp:
         for t in traces:

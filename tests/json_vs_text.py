@@ -38,12 +38,31 @@ def same_time(t, ns, res):
     return abs(v - ns) <= 0.005 * ns + 0.5
 
 
-hists = [("holds", k, t) for k, t in (("pin", "Split-lock hold time, pin"),
-                                     ("unpin", "Split-lock hold time, unpin"))]
-hists += [("ops", k, t) for k, t in (("pin_time", "Pin operation time"),
-                                    ("unpin_time", "Unpin operation time"))]
-for part, k, title in hists:
-    h = d[part][k]
+hists = [("holds", k, t, d["holds"][k]) for k, t in (("pin", "Split-lock hold time, pin"),
+                                                    ("unpin", "Split-lock hold time, unpin"))]
+hists += [("ops", k, t, d["ops"][k]) for k, t in (("pin_time", "Pin operation time"),
+                                                 ("unpin_time", "Unpin operation time"))]
+# each path's holds: in text once the suspend path was seen, always in JSON
+bp = d["holds"]["by_path"]
+need(sorted(bp) == ["ordinary", "suspend"], "holds.by_path: the two paths")
+suspend_seen = (d["ops"]["by_path"]["suspend"]["pins"] + d["ops"]["by_path"]["suspend"]["unpins"] +
+                bp["suspend"]["pin"]["count"] + bp["suspend"]["unpin"]["count"]) > 0
+for k in ("pin", "unpin"):
+    need(bp["ordinary"][k]["count"] + bp["suspend"][k]["count"] == d["holds"][k]["count"],
+         f"holds.by_path: the paths' {k} counts do not add up to holds.{k}")
+    need(bp["ordinary"][k]["sum_ns"] + bp["suspend"][k]["sum_ns"] == d["holds"][k]["sum_ns"],
+         f"holds.by_path: the paths' {k} sums do not add up to holds.{k}")
+    need(max(bp["ordinary"][k]["max_ns"], bp["suspend"][k]["max_ns"]) == d["holds"][k]["max_ns"],
+         f"holds.by_path: the paths' {k} max is not holds.{k}'s")
+    for path in ("ordinary", "suspend"):
+        title = f"Split-lock hold time, {k}, {path} path"
+        if suspend_seen:
+            hists.append(("holds.by_path." + path, k, title, bp[path][k]))
+        else:
+            need(title not in text, f"'{title}' in the text without the suspend path")
+need(suspend_seen or "no hold on the suspend path (init_mm)" in text,
+     "the text does not say that no hold was on the suspend path")
+for part, k, title, h in hists:
     for f in ("count", "sum_ns", "max_ns", "p50_ns", "p90_ns", "p99_ns", "buckets",
               "fine_buckets", "resolution_ns", "below_resolution"):
         need(f in h, f"{part}.{k}.{f}")

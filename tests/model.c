@@ -38,6 +38,7 @@
 #define HC_UVM		PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING
 #define HC_MMUEXT	26
 #define MMUEXT_BYTES	24	/* sizeof(struct mmuext_op) */
+#define INIT_MM		0xffffffff82a1e8c0ULL	/* &init_mm: the suspend path's mm */
 
 /* ---- random numbers: splitmix64, one stream per purpose */
 
@@ -77,10 +78,10 @@ static struct rng rng_of(__u64 seed, __u64 purpose)
 enum tstep {
 	T_OP_BEGIN = 1,	/* trace_xen_mmu_pgd_(un)pin / fentry __xen_pgd_(un)pin: kind, mm, pgd */
 	T_OP_END,	/* fexit __xen_pgd_(un)pin: kind */
-	T_PAGE_ENTRY,	/* fentry xen_(un)pin_page: kind, pfn, level */
+	T_PAGE_ENTRY,	/* fentry xen_(un)pin_page: kind | mm lock (PTE pages), pfn, level */
 	T_PAGE_QUEUED,	/* trace_xen_mmu_(un)pin_page, after the RO/RW update: kind, pfn, level, ptl */
 	T_PAGE_EXIT,	/* fexit xen_(un)pin_page: kind */
-	T_LOCK,		/* trace_xen_mmu_pte_lock: -, pfn, -, ptl */
+	T_LOCK,		/* trace_xen_mmu_pte_lock: mm lock (PINSCOPE_EV_MMLOCK), pfn, -, ptl */
 	T_UNLOCK,	/* xen_pte_unlock (fentry and its tracepoint): -, -, -, ptl */
 	T_DOPIN_ENTRY,	/* fentry xen_do_pin: cmd, pfn */
 	T_DOPIN_QUEUED,	/* trace_xen_mmu_do_pin, after the mmuext op is queued: cmd, pfn */
@@ -118,6 +119,7 @@ struct mm {
 struct lockrec {
 	__u64 t_fe;		/* fentry's hold start: visit entry or last flush before the lock */
 	int kind;		/* enum pinscope_op_kind */
+	bool suspend;		/* taken by an operation of the suspend path */
 };
 
 struct cb {
@@ -143,6 +145,8 @@ struct cpu_sim {
 	int kind;
 	__u32 pid;
 	bool suppress;		/* MUT_LOCKS_PILE: no early flush */
+	bool on_suspend;	/* the operation is on the suspend path (init_mm) */
+	bool mm_unlocked;	/* ... and runs without its mm's page_table_lock */
 	bool mutated;
 	bool picked;
 	bool over_batch;
@@ -302,6 +306,13 @@ static void do_pin(struct cpu_sim *c, int cmd, __u64 pfn)
 	emit(c, T_DOPIN_QUEUED, cmd, pfn, 0, 0);
 }
 
+/* The page_table_lock of the mm the operation works for, as a source that
+ * records it sees it: every caller holds it, but for the mutant */
+static __u64 mm_lock_state(const struct cpu_sim *c)
+{
+	return c->mm_unlocked ? PINSCOPE_MMLOCK_FREE : PINSCOPE_MMLOCK_HELD;
+}
+
 static int lock(struct cpu_sim *c, __u64 pfn, __u64 ptl)
 {
 	struct model *m = c->m;
@@ -313,7 +324,10 @@ static int lock(struct cpu_sim *c, __u64 pfn, __u64 ptl)
 	id = m->nlocks++;
 	m->locks[id].t_fe = c->anchor;
 	m->locks[id].kind = c->kind;
-	emit(c, T_LOCK, 0, pfn, 0, ptl)->lock = id;
+	m->locks[id].suspend = c->on_suspend;
+	emit(c, T_LOCK, mm_lock_state(c) << PINSCOPE_MMLOCK_SHIFT, pfn, 0, ptl)->lock = id;
+	if (c->mm_unlocked)
+		m->mutated++;	/* a split lock outside the lock it nests in */
 	if (++c->held > MODEL_MC_BATCH)
 		c->over_batch = true;
 	return id;
@@ -363,7 +377,8 @@ static bool where_end(struct cpu_sim *c, bool flushed)
 
 static void visit_begin(struct cpu_sim *c, int kind, __u64 pfn, int level)
 {
-	struct step *s = emit(c, T_PAGE_ENTRY, kind, pfn, level, 0);
+	struct step *s = emit(c, T_PAGE_ENTRY, kind | (level == PINSCOPE_L_PTE ?
+				mm_lock_state(c) << PINSCOPE_MMLOCK_SHIFT : 0), pfn, level, 0);
 
 	c->in_visit = true;
 	c->anchor = s->ts;
@@ -477,6 +492,8 @@ static bool mutant_wants(enum model_mutant mut, int kind)
 	case MUT_UNPIN_LATE:
 	case MUT_UNPIN_KPGD_LATE:
 		return kind == PINSCOPE_OP_UNPIN;
+	case MUT_PIN_ALL_UNLOCKED:
+		return false;	/* every pin of xen_mm_pin_all(): op_begin() */
 	default:
 		return true;
 	}
@@ -494,6 +511,9 @@ static void op_begin(struct cpu_sim *c, int kind, const struct mm *mm)
 			     rbelow(&m->mut_rng, 100) < (__u64)m->cfg.mut_pct;
 		m->any_mutated_op |= c->mutated;
 	}
+	/* xen_mm_pin_all() before 2025: no init_mm.page_table_lock around it */
+	c->mm_unlocked = c->on_suspend && kind == PINSCOPE_OP_PIN &&
+			 m->cfg.mutant == MUT_PIN_ALL_UNLOCKED;
 	c->picked = c->over_batch = c->leaked = false;
 	c->suppress = c->mutated && m->cfg.mutant == MUT_LOCKS_PILE;
 	c->pte_idx = 0;
@@ -501,7 +521,8 @@ static void op_begin(struct cpu_sim *c, int kind, const struct mm *mm)
 	c->mutated_at_begin = m->mutated;
 	m->broken_cpu = grow(m->broken_cpu, &m->broken_cap, m->nops, 1);
 	m->broken_cpu[c->pid - 1000] = -1;
-	emit(c, T_OP_BEGIN, kind, mm->mmptr, mm->pgdptr, 0);
+	emit(c, T_OP_BEGIN, kind, c->on_suspend ? INIT_MM : mm->mmptr, mm->pgdptr,
+	     c->on_suspend ? PINSCOPE_PATH_SUSPEND : PINSCOPE_PATH_ORDINARY);
 	/* xen_mc_batch(): no event the checker uses; the buffer is empty */
 }
 
@@ -690,6 +711,29 @@ static int make_mm(struct model *m, struct mm *mm, int nptes, __u64 *next_pfn)
 	return 0;
 }
 
+/*
+ * A save (drivers/xen/manage.c: xen_suspend() in stop_machine(), so after
+ * every other cpu's operations): xen_pv_pre_suspend() -> xen_mm_pin_all()
+ * pins every unpinned pgd (all of them: each mm ends its cycles unpinned)
+ * with __xen_pgd_pin(&init_mm, pgd) under init_mm.page_table_lock, and
+ * xen_pv_post_suspend() -> xen_mm_unpin_all() unpins them again; on cpu 0.
+ */
+static void save(struct model *m)
+{
+	struct cpu_sim *c = &m->cpus[0];
+
+	for (int i = 1; i < m->cfg.ncpus; i++)
+		if (m->cpus[i].ts > c->ts)
+			c->ts = m->cpus[i].ts;
+	c->ts += 1000 + rbelow(&c->ts_rng, 100000);
+	c->on_suspend = true;
+	for (int i = 0; i < m->nmms; i++)
+		pgd_pin(c, &m->mms[i]);
+	for (int i = 0; i < m->nmms; i++)
+		pgd_unpin(c, &m->mms[i]);
+	c->on_suspend = false;
+}
+
 struct model *model_new(const struct model_cfg *cfg)
 {
 	struct model *m;
@@ -698,7 +742,8 @@ struct model *model_new(const struct model_cfg *cfg)
 
 	if (cfg->ncpus < 1 || cfg->ncpus > MODEL_MAX_CPUS || cfg->nmms < 1 ||
 	    cfg->min_ptes < 1 || cfg->max_ptes > MODEL_MAX_PTES || cfg->min_ptes > cfg->max_ptes ||
-	    cfg->cycles < 1 || cfg->big_mms > cfg->nmms || cfg->mutant >= MODEL_NR_MUTANTS)
+	    cfg->cycles < 1 || cfg->big_mms > cfg->nmms || cfg->mutant >= MODEL_NR_MUTANTS ||
+	    (cfg->mutant == MUT_PIN_ALL_UNLOCKED && !cfg->suspend))
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -754,12 +799,16 @@ struct model *model_new(const struct model_cfg *cfg)
 			noise(c);
 	}
 	free(nops_left);
+	if (cfg->suspend)
+		save(m);
 	snprintf(m->desc, sizeof(m->desc),
 		 "seed=%#llx cpus=%d mms=%d ptes=%d..%d big=%d cycles=%d split=%s noise=%s ties=%s "
-		 "mutant=%s where=%d: ops=%u pte_visits=%llu early_flushes=%llu mutated=%llu",
+		 "suspend=%s mutant=%s where=%d: ops=%u pte_visits=%llu early_flushes=%llu "
+		 "mutated=%llu",
 		 (unsigned long long)cfg->seed, cfg->ncpus, cfg->nmms, cfg->min_ptes,
 		 cfg->max_ptes, cfg->big_mms, cfg->cycles, cfg->split ? "on" : "off",
-		 cfg->noise ? "on" : "off", cfg->ties ? "on" : "off", model_mutant_name(cfg->mutant), cfg->where, m->nops,
+		 cfg->noise ? "on" : "off", cfg->ties ? "on" : "off", cfg->suspend ? "on" : "off",
+		 model_mutant_name(cfg->mutant), cfg->where, m->nops,
 		 (unsigned long long)m->pte_visits, (unsigned long long)m->early_flushes,
 		 (unsigned long long)m->mutated);
 	return m;
@@ -838,15 +887,23 @@ static int hist_slot_of(__u64 d)
 	return (k - 4) * 32 + (int)((d - oct) * 32 / oct);
 }
 
-static void hold(struct model_expect *x, int kind, __u64 d)
+/* A hold of lock id: every path's, and the suspend path's own */
+static void hold(struct model_expect *x, const struct model *m, int id, __u64 d)
 {
-	int k = kind == PINSCOPE_OP_UNPIN;
+	int k = m->locks[id].kind == PINSCOPE_OP_UNPIN;
 
 	x->hold_slots[k][hist_slot_of(d)]++;
 	x->holds[k]++;
 	x->hold_sum[k] += d;
 	if (d > x->hold_max[k])
 		x->hold_max[k] = d;
+	if (!m->locks[id].suspend)
+		return;
+	x->susp_hold_slots[k][hist_slot_of(d)]++;
+	x->susp_holds[k]++;
+	x->susp_hold_sum[k] += d;
+	if (d > x->susp_hold_max[k])
+		x->susp_hold_max[k] = d;
 }
 
 /* What the checker keeps per cpu, as the model defines it for the source */
@@ -857,6 +914,7 @@ struct proj {
 	int *pushed, npushed;	/* mainline: locks whose unlock the next flush runs */
 	int held;
 	bool in_op, issued, final;
+	bool suspend;		/* the operation is on the suspend path */
 	bool flush_timed;	/* the checker records this flush's latency */
 	int kind;
 	__u64 op_ts, end_ts, flush_ts;
@@ -874,6 +932,8 @@ static void proj_finish(struct proj *p)
 	if (d > p->x->op_ns_max[k])
 		p->x->op_ns_max[k] = d;
 	lin(p->x->locks_max, p->op_max);
+	if (p->suspend)
+		lin(p->x->susp_locks_max, p->op_max);
 	p->in_op = false;
 }
 
@@ -881,6 +941,7 @@ static void proj_push(struct proj *p, int lock, __u64 ts)
 {
 	p->start[lock] = ts;
 	p->x->locks[p->kind == PINSCOPE_OP_UNPIN]++;
+	p->x->susp_locks += p->suspend;
 	if (++p->held > p->op_max)
 		p->op_max = p->held;
 }
@@ -901,7 +962,9 @@ static void proj_step(struct proj *p, const struct model *m, const struct step *
 		p->op_ts = s->ts;
 		p->issued = p->final = false;
 		p->op_max = p->held;
+		p->suspend = s->a[3] == PINSCOPE_PATH_SUSPEND;
 		x->ops[p->kind == PINSCOPE_OP_UNPIN]++;
+		x->susp_ops[p->kind == PINSCOPE_OP_UNPIN] += p->suspend;
 		x->procs++;
 		break;
 	case T_OP_END:
@@ -943,7 +1006,7 @@ static void proj_step(struct proj *p, const struct model *m, const struct step *
 		break;
 	case T_UNLOCK:
 		if (s->lock >= 0 && p->start[s->lock]) {
-			hold(x, m->locks[s->lock].kind, s->ts - p->start[s->lock]);
+			hold(x, m, s->lock, s->ts - p->start[s->lock]);
 			p->start[s->lock] = 0;
 			p->held--;
 		}
@@ -963,7 +1026,7 @@ static void proj_step(struct proj *p, const struct model *m, const struct step *
 		p->flush_timed = p->in_op || p->held > 0;
 		if (p->src == SRC_ML) {
 			for (int i = 0; i < p->npushed; i++) {
-				hold(x, m->locks[p->pushed[i]].kind, s->ts - p->start[p->pushed[i]]);
+				hold(x, m, p->pushed[i], s->ts - p->start[p->pushed[i]]);
 				p->start[p->pushed[i]] = 0;
 			}
 			p->npushed = 0;
@@ -998,9 +1061,9 @@ int model_project(const struct model *m, __u32 caps, struct pinscope_event **evp
 	struct proj p = { .x = x };
 	enum source src;
 
-	if (caps == PINSCOPE_CAPS_TRACEPOINTS)
+	if ((caps & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_TRACEPOINTS)
 		src = SRC_TP;
-	else if (caps == PINSCOPE_CAPS_FENTRY)
+	else if ((caps & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_FENTRY)
 		src = SRC_FE;
 	else if (caps == PINSCOPE_CAPS_MAINLINE)
 		src = SRC_ML;
@@ -1060,6 +1123,10 @@ int model_project(const struct model *m, __u32 caps, struct pinscope_event **evp
 		ev[n].ts_ns = best->ts;
 		ev[n].pid = best->pid;
 		memcpy(ev[n].arg, best->a, sizeof(ev[n].arg));
+		/* a source that does not record the mm lock: as a trace without the field */
+		if (!(caps & PINSCOPE_CAP_MMLOCK) &&
+		    (best->type == T_LOCK || best->type == T_PAGE_ENTRY))
+			ev[n].arg[0] &= ~(3ULL << PINSCOPE_MMLOCK_SHIFT);
 		if (best->type == T_PAGE_ENTRY)
 			ev[n].arg[3] = 0;	/* fentry cannot see the split lock */
 		if (best->type == T_OP_BEGIN && src == SRC_FE)	/* live: the pgd's pfn */
@@ -1126,6 +1193,7 @@ static const struct {
 	[MUT_UNPIN_LATE] = { "unpin-after-walk", PINSCOPE_R_L4_AFTER_WALK },
 	[MUT_UNPIN_KPGD_LATE] = { "pgd-unpin-after-walk", PINSCOPE_R_L4_AFTER_WALK },
 	[MUT_LOCK_LEAK] = { "lock-leak", PINSCOPE_R_LOCKS_RELEASED },
+	[MUT_PIN_ALL_UNLOCKED] = { "pin-all-unlocked", PINSCOPE_R_MM_LOCK_HELD },
 };
 
 const char *model_mutant_name(enum model_mutant mut)
@@ -1146,7 +1214,9 @@ int model_mutant_rule(enum model_mutant mut)
  */
 bool model_rule_seen(int rule, __u32 caps)
 {
-	if (caps != PINSCOPE_CAPS_TRACEPOINTS && caps != PINSCOPE_CAPS_FENTRY &&
+	__u32 base = caps & ~PINSCOPE_CAP_MMLOCK;
+
+	if (base != PINSCOPE_CAPS_TRACEPOINTS && base != PINSCOPE_CAPS_FENTRY &&
 	    caps != PINSCOPE_CAPS_MAINLINE)
 		return false;
 	switch (rule) {
@@ -1154,9 +1224,9 @@ bool model_rule_seen(int rule, __u32 caps)
 	case PINSCOPE_R_LOCKS_BOUNDED:
 		return true;
 	case PINSCOPE_R_MM_LOCK_HELD:
-		/* the model's sources record no mm lock (caps without MMLOCK);
-		 * tests/engine/test_checker.c checks the rule */
-		return false;
+		/* the lock events (tracepoints) or the PTE pages' visits
+		 * (fentry) carry the mm lock where the source records it */
+		return caps & PINSCOPE_CAP_MMLOCK;
 	default:
 		return caps != PINSCOPE_CAPS_MAINLINE;
 	}

@@ -41,6 +41,9 @@ enum model_mutant {
 	MUT_UNPIN_LATE,		/* l4-after-walk: unpin's UNPINs and user pgd after the walk */
 	MUT_UNPIN_KPGD_LATE,	/* l4-after-walk: only the pgd's UNPIN after the walk */
 	MUT_LOCK_LEAK,		/* locks-released: a lock taken, never handed to a callback */
+	MUT_PIN_ALL_UNLOCKED,	/* mm-lock-held: xen_mm_pin_all() without init_mm's
+				 * page_table_lock (before upstream 6d002348789b, 2025);
+				 * needs cfg.suspend */
 	MODEL_NR_MUTANTS,
 };
 
@@ -65,6 +68,8 @@ struct model_cfg {
 	bool split;		/* split PTE locks (USE_SPLIT_PTE_PTLOCKS) */
 	bool noise;		/* unrelated batches, flushes and callbacks between ops */
 	bool ties;		/* equal timestamps on a cpu (real traces: ~18% of steps) */
+	bool suspend;		/* then a save on cpu 0: xen_mm_pin_all() pins every mm
+				 * against init_mm, xen_mm_unpin_all() unpins them */
 	enum model_mutant mutant;
 	enum model_where where;
 	int mut_pct;		/* percent of eligible ops mutated (at least one) */
@@ -82,6 +87,15 @@ struct model_expect {
 	__u64 op_ns_sum[2];
 	__u64 op_ns_max[2];
 	__u64 locks_max[PINSCOPE_LIN_SLOTS];
+	/* the suspend path's share of the above (OP_BEGIN path 1): its holds
+	 * and most locks per operation are its own (include/pinscope.h) */
+	__u64 susp_ops[2];
+	__u64 susp_locks;
+	__u64 susp_holds[2];
+	__u64 susp_hold_sum[2];
+	__u64 susp_hold_max[2];
+	__u64 susp_hold_slots[2][PINSCOPE_HIST_SLOTS];
+	__u64 susp_locks_max[PINSCOPE_LIN_SLOTS];
 	__u64 flushes;
 	__u64 flush_reason[PINSCOPE_NR_FLUSH_REASONS];
 	__u64 flush_entries[PINSCOPE_LIN_SLOTS];
@@ -107,7 +121,9 @@ void model_free(struct model *m);
 /*
  * The events one source sees, merged by timestamp (each cpu's order kept),
  * in *ev (malloc'ed, caller frees), and the expected aggregates.  caps must
- * be PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY or PINSCOPE_CAPS_MAINLINE.
+ * be PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY or PINSCOPE_CAPS_MAINLINE;
+ * the first two also with PINSCOPE_CAP_MMLOCK (the source records the mm's
+ * page_table_lock; without it the events carry PINSCOPE_MMLOCK_UNKNOWN).
  */
 int model_project(const struct model *m, __u32 caps, struct pinscope_event **ev,
 		  size_t *nr, struct model_expect *exp);

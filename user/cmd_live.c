@@ -14,6 +14,7 @@
 #include "http/serve.h"
 #include "live/interval.h"
 #include "live/probe.h"
+#include "live/restore.h"
 #include "live/procstat.h"
 #include "live/visprobe.h"
 #include "live/xenguest.h"
@@ -57,8 +58,15 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 	__u64 start = now_ns(), next = start + env.interval * 1000000000ULL, t;
 	struct interval_opts io = { .json = env.json, .reset = env.reset,
 				    .timestamp = env.timestamp };
+	struct clock_look prev, now;
+	bool watch;
 	int err;
 
+	/* saves and restores: the clocks at every poll (live/restore.h) */
+	watch = !(err = clock_look(&prev));
+	if (!watch)
+		fprintf(stderr, "Failed to read the clocks or /sys/devices/system/cpu/online: %s; "
+			"saves and restores are not counted (mount sysfs)\n", strerror(-err));
 	while (!exiting) {
 		/* then the records submitted without a wakeup (the suspend path:
 		 * bpf/flight.bpf.h rb_flags()), at most 100 ms late */
@@ -68,6 +76,10 @@ static int poll_loop(struct pinscope_bpf *skel, struct ring_buffer *rb, struct r
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "Failed to poll the ring buffer: %s\n", strerror(-err));
 			return err;
+		}
+		if (watch && !clock_look(&now)) {
+			restores_note(&rep->restores, &prev, &now);
+			prev = now;
 		}
 		t = now_ns();
 		rep->duration_ns = t - start;

@@ -116,6 +116,12 @@ static void fill(struct report *rep)
 	rep->st.lost.ops_gap = 2;
 	rep->st.locks_max.slots[3] = 1;
 	rep->st.locks_max.slots[17] = 4;
+	/* the suspend path's own: 2 holds of 4096 ns, at most 2 locks at once */
+	rep->st.suspend_hold[0].slots[slot_of(4096)] = 2;
+	rep->st.suspend_hold[0].count = 2;
+	rep->st.suspend_hold[0].max = 4096;
+	rep->st.suspend_hold[0].sum = 8192;
+	rep->st.suspend_locks_max.slots[2] = 2;
 }
 
 static void test_docs_list_the_emitted_families(void **state)
@@ -165,6 +171,11 @@ static void test_docs_label_values(void **state)
 		if (!strstr(doc, want))
 			fail_msg("docs/metrics.md does not name the flush reason %s", want);
 	}
+	for (int i = 0; i < PINSCOPE_NR_PATHS; i++) {
+		snprintf(want, sizeof(want), "`%s`", path_name(i));
+		if (!strstr(doc, want))
+			fail_msg("docs/metrics.md does not name the path %s", want);
+	}
 	free(doc);
 }
 
@@ -184,15 +195,22 @@ static void test_values(void **state)
 
 	fill(&rep);
 	text = write_report(&rep, PROM_TEXT_004);
-	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",le=\"0.000000015\"} 0");
-	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",le=\"0.000000031\"} 3");
-	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",le=\"0.000001023\"} 3");
-	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",le=\"0.000002047\"} 5");
-	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",le=\"17.179869183\"} 5");
-	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",le=\"+Inf\"} 6");
-	assert_line(text, "pinscope_split_lock_hold_seconds_sum{op=\"pin\"} 1.500000001");
-	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"pin\"} 6");
-	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"unpin\"} 0");
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"ordinary\",le=\"0.000000015\"} 0");
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"ordinary\",le=\"0.000000031\"} 3");
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"ordinary\",le=\"0.000001023\"} 3");
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"ordinary\",le=\"0.000002047\"} 5");
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"ordinary\",le=\"17.179869183\"} 5");
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"ordinary\",le=\"+Inf\"} 6");
+	assert_line(text, "pinscope_split_lock_hold_seconds_sum{op=\"pin\",path=\"ordinary\"} 1.500000001");
+	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"pin\",path=\"ordinary\"} 6");
+	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"unpin\",path=\"ordinary\"} 0");
+	/* the suspend path's holds: a series of their own, not in the ordinary one */
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"suspend\",le=\"0.000004095\"} 0");
+	assert_line(text, "pinscope_split_lock_hold_seconds_bucket{op=\"pin\",path=\"suspend\",le=\"0.000008191\"} 2");
+	assert_line(text, "pinscope_split_lock_hold_seconds_sum{op=\"pin\",path=\"suspend\"} 0.000008192");
+	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"pin\",path=\"suspend\"} 2");
+	assert_line(text, "pinscope_split_lock_hold_seconds_count{op=\"unpin\",path=\"suspend\"} 0");
+	assert_line(text, "pinscope_operation_seconds_count{op=\"pin\"} 0");
 	assert_line(text, "pinscope_multicall_flush_seconds_count 0");
 	assert_line(text, "pinscope_operations_total{op=\"pin\",path=\"ordinary\"} 5");
 	assert_line(text, "pinscope_operations_total{op=\"pin\",path=\"suspend\"} 2");
@@ -203,7 +221,8 @@ static void test_values(void **state)
 	assert_line(text, "pinscope_invariant_violations_total{rule=\"unlock-after-flush\"} 9");
 	assert_line(text, "pinscope_invariant_violations_total{rule=\"pgd-last\"} 0");
 	assert_line(text, "pinscope_lost_total{what=\"ops_gap\"} 2");
-	assert_line(text, "pinscope_locks_held_max 17");
+	assert_line(text, "pinscope_locks_held_max{path=\"ordinary\"} 17");
+	assert_line(text, "pinscope_locks_held_max{path=\"suspend\"} 2");
 	assert_line(text, "# TYPE pinscope_operations_total counter");
 	assert_null(strstr(text, "# EOF"));
 	free(text);

@@ -371,6 +371,36 @@ static void evidence_part(FILE *f, const struct report *rep)
 		snippet_fig(f, rep, i);
 }
 
+/* Every path's holds, then, once the suspend path was seen, each path's own */
+static void holds_part(FILE *f, const struct report *rep)
+{
+	struct pinscope_hist all[2];
+	char id[32], title[64];
+
+	stats_hold(&rep->st, 0, &all[0]);
+	stats_hold(&rep->st, 1, &all[1]);
+	fprintf(f, "<h2>Split-lock hold time</h2><div class='row'>");
+	hist_fig(f, "holds-pin", "Pin", rep, &all[0]);
+	hist_fig(f, "holds-unpin", "Unpin", rep, &all[1]);
+	fprintf(f, "</div>\n");
+	if (!stats_suspend_seen(&rep->st)) {
+		fprintf(f, "<p class='note' id='holds-path'>No hold on the suspend path (init_mm): "
+			"every hold above is the ordinary path's.</p>\n");
+		return;
+	}
+	fprintf(f, "<h3>By path</h3><p class='note' id='holds-path'>The suspend path (init_mm: "
+		"save, restore, migration) pins every process's page tables at once: its holds "
+		"are a distribution of their own.</p><div class='row'>");
+	for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+		for (int k = 0; k < 2; k++) {
+			snprintf(id, sizeof(id), "holds-%s-%s", path_name(p), k ? "unpin" : "pin");
+			snprintf(title, sizeof(title), "%s, %s path", k ? "Unpin" : "Pin",
+				 path_name(p));
+			hist_fig(f, id, title, rep, stats_hold_path(&rep->st, p, k));
+		}
+	fprintf(f, "</div>\n");
+}
+
 static void ops_part(FILE *f, const struct report *rep)
 {
 	const struct pinscope_stats *st = &rep->st;
@@ -379,12 +409,16 @@ static void ops_part(FILE *f, const struct report *rep)
 		"%llu unpins; split locks taken %llu (pin), %llu (unpin)</p>",
 		U(st->ops[0]), U(st->ops[1]), U(st->ops[0]), U(st->ops[1]), U(st->locks[0]),
 		U(st->locks[1]));
-	fprintf(f, "<table id='ops-path'><tr><th>path</th><th>pins</th><th>unpins</th></tr>"
-		"<tr data-path='ordinary'><td>ordinary</td><td>%llu</td><td>%llu</td></tr>"
-		"<tr data-path='suspend'><td>suspend (init_mm: save, restore, migration)</td>"
-		"<td>%llu</td><td>%llu</td></tr></table><div class='row'>",
-		U(st->ops[0] - st->suspend_ops[0]), U(st->ops[1] - st->suspend_ops[1]),
-		U(st->suspend_ops[0]), U(st->suspend_ops[1]));
+	fprintf(f, "<table id='ops-path'><tr><th>path</th><th>pins</th><th>unpins</th>"
+		"<th>split locks taken</th><th>most held at once</th></tr>");
+	for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+		fprintf(f, "<tr data-path='%s'><td>%s</td><td>%llu</td><td>%llu</td><td>%llu</td>"
+			"<td>%d</td></tr>", path_name(p), p == PINSCOPE_PATH_SUSPEND ?
+			"suspend (init_mm: save, restore, migration)" : path_name(p),
+			U(stats_ops_path(st, p, 0)), U(stats_ops_path(st, p, 1)),
+			U(stats_locks_path(st, p)),
+			(int)lin_hist_top(stats_locks_max_path(st, p)));
+	fprintf(f, "</table><div class='row'>");
 	hist_fig(f, "ops-pin-time", "Pin operation time", rep, &st->op_ns[0]);
 	hist_fig(f, "ops-unpin-time", "Unpin operation time", rep, &st->op_ns[1]);
 	fprintf(f, "</div>\n");
@@ -451,10 +485,7 @@ int report_html(const char *path, const struct report *rep, const char *input)
 	fprintf(f, "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
 		"<title>pinscope report</title><style>%s</style></head><body>\n", css);
 	header(f, rep, input);
-	fprintf(f, "<h2>Split-lock hold time</h2><div class='row'>");
-	hist_fig(f, "holds-pin", "Pin", rep, &rep->st.hold[0]);
-	hist_fig(f, "holds-unpin", "Unpin", rep, &rep->st.hold[1]);
-	fprintf(f, "</div>\n");
+	holds_part(f, rep);
 	timeline_part(f, rep);
 	flushes_part(f, rep);
 	invariants_part(f, rep);

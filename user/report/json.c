@@ -167,16 +167,36 @@ static json_object *by_path(const struct pinscope_stats *st)
 {
 	json_object *o = json_object_new_object();
 
-	for (int sp = 0; sp < 2; sp++) {
+	for (int sp = 0; sp < PINSCOPE_NR_PATHS; sp++) {
 		json_object *p = json_object_new_object();
 
 		for (int k = 0; k < 2; k++)
-			add(p, k ? "unpins" : "pins",
-			    U64(sp ? st->suspend_ops[k] : st->ops[k] - st->suspend_ops[k]));
-		add(p, "locks_taken", U64(sp ? st->suspend_locks :
-				       st->locks[0] + st->locks[1] - st->suspend_locks));
-		add(o, sp ? "suspend" : "ordinary", p);
+			add(p, k ? "unpins" : "pins", U64(stats_ops_path(st, sp, k)));
+		add(p, "locks_taken", U64(stats_locks_path(st, sp)));
+		add(p, "locks_held_max", lin_buckets(stats_locks_max_path(st, sp)));
+		add(o, path_name(sp), p);
 	}
+	return o;
+}
+
+/* The split-lock holds: every path's together, then each path's own */
+static json_object *holds(const struct report *rep)
+{
+	json_object *o = json_object_new_object(), *paths = json_object_new_object();
+	struct pinscope_hist all;
+
+	for (int k = 0; k < 2; k++) {
+		stats_hold(&rep->st, k, &all);
+		add(o, k ? "unpin" : "pin", hist(rep, &all));
+	}
+	for (int sp = 0; sp < PINSCOPE_NR_PATHS; sp++) {
+		json_object *p = json_object_new_object();
+
+		for (int k = 0; k < 2; k++)
+			add(p, k ? "unpin" : "pin", hist(rep, stats_hold_path(&rep->st, sp, k)));
+		add(paths, path_name(sp), p);
+	}
+	add(o, "by_path", paths);
 	return o;
 }
 
@@ -185,6 +205,7 @@ static json_object *ops(const struct report *rep)
 	const struct pinscope_stats *st = &rep->st;
 	json_object *o = json_object_new_object(), *pages = json_object_new_object();
 	json_object *locks = json_object_new_object(), *top = json_object_new_array();
+	struct pinscope_lin_hist locks_max;
 
 	add(o, "pins", U64(st->ops[0]));
 	add(o, "unpins", U64(st->ops[1]));
@@ -204,7 +225,8 @@ static json_object *ops(const struct report *rep)
 	add(locks, "unpin", U64(st->locks[1]));
 	add(o, "locks_taken", locks);
 	add(o, "deferred_unlocks", U64(st->pte_unlock_cbs));
-	add(o, "locks_held_max", lin_buckets(&st->locks_max));
+	stats_locks_max(st, &locks_max);
+	add(o, "locks_held_max", lin_buckets(&locks_max));
 	for (int i = 0; i < rep->nr_top; i++) {
 		json_object *t = json_object_new_object();
 		char comm[COMM_SAFE_LEN];
@@ -245,6 +267,22 @@ static json_object *lost(const struct report *rep)
 	return o;
 }
 
+/* Live: the saves and restores seen (report/stats.h struct restores) */
+static json_object *restores(const struct restores *r)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "seen", U64(r->seen));
+	add(o, "suspended_ns", U64(r->suspended_ns));
+	add(o, "suspended_max_ns", U64(r->suspended_max_ns));
+	add(o, "monotonic_step_max_ns", U64(r->mono_step_max_ns));
+	add(o, "realtime_step_max_ns", U64(r->wall_step_max_ns));
+	add(o, "cpus_renumbered", U64(r->cpus_renumbered));
+	add(o, "cpus_gone", U64(r->cpus_gone));
+	add(o, "cpus_unread", U64(r->cpus_unread));
+	return o;
+}
+
 /* What the verdict rests on (docs/verdict.md) */
 static json_object *judged(const struct judged *j)
 {
@@ -281,14 +319,11 @@ static json_object *required(const struct report *rep, const struct judged *j)
 
 json_object *report_json_obj(const struct report *rep, int exit_code)
 {
-	json_object *root = json_object_new_object(), *holds = json_object_new_object();
+	json_object *root = json_object_new_object();
 	struct judged j;
 
-	if (!root || !holds) {
-		json_object_put(root);
-		json_object_put(holds);
+	if (!root)
 		return NULL;
-	}
 	judged_compute(rep, &j);
 	add(root, "version", U64(1));
 	add(root, "verdict", json_object_new_string(verdict_name(verdict_of(rep, &j))));
@@ -307,12 +342,12 @@ json_object *report_json_obj(const struct report *rep, int exit_code)
 	add(root, "violations", violations(rep));
 	add(root, "violations_total", U64(total_violations(&rep->st)));
 	add(root, "violation_summary", summary_json(rep));
-	add(holds, "pin", hist(rep, &rep->st.hold[0]));
-	add(holds, "unpin", hist(rep, &rep->st.hold[1]));
-	add(root, "holds", holds);
+	add(root, "holds", holds(rep));
 	add(root, "flushes", flushes(rep));
 	add(root, "ops", ops(rep));
 	add(root, "lost", lost(rep));
+	if (rep->restores.watched)
+		add(root, "restores", restores(&rep->restores));
 	if (rep->is_replay) {
 		json_object *r = json_object_new_object();
 

@@ -10,8 +10,8 @@
 #define PINSCOPE_METRICS_H
 
 #define PINSCOPE_METRICS(X)							\
-	X(HOLD, "pinscope_split_lock_hold_seconds", "histogram", "seconds", "op",	\
-	  "How long a split PTE lock was held during a pin or unpin")			\
+	X(HOLD, "pinscope_split_lock_hold_seconds", "histogram", "seconds", "op,path", \
+	  "How long a split PTE lock was held during a pin or unpin, by path (ordinary, or suspend: against init_mm)") \
 	X(OP_TIME, "pinscope_operation_seconds", "histogram", "seconds", "op",		\
 	  "Duration of one pin or unpin operation")					\
 	X(FLUSH_TIME, "pinscope_multicall_flush_seconds", "histogram", "seconds", "",	\
@@ -28,8 +28,8 @@
 	  "Times a rule of the pinning algorithm was violated")				\
 	X(LOST, "pinscope_lost_total", "counter", "", "what",				\
 	  "Events, records or table entries lost or not judged, by kind")		\
-	X(LOCKS_MAX, "pinscope_locks_held_max", "gauge", "", "",			\
-	  "Most split locks one operation held at once (65 = more than 64)")		\
+	X(LOCKS_MAX, "pinscope_locks_held_max", "gauge", "", "path",		\
+	  "Most split locks one operation held at once, by path (65 = more than 64)") \
 	X(INFO, "pinscope_info", "gauge", "", "mode,kernel,version,lean",			\
 	  "Always 1: attach mode, kernel release, pinscope version, lean (1: --lean)")
 

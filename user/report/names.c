@@ -95,6 +95,12 @@ const char *op_name(__u32 op)
 	return op == PINSCOPE_OP_PIN ? "pin" : op == PINSCOPE_OP_UNPIN ? "unpin" : "-";
 }
 
+const char *path_name(__u32 path)
+{
+	return path == PINSCOPE_PATH_ORDINARY ? "ordinary" :
+	       path == PINSCOPE_PATH_SUSPEND ? "suspend" : "?";
+}
+
 const char *mode_name(__u32 caps)
 {
 	caps &= ~PINSCOPE_CAP_MMLOCK;	/* the source records the mm lock: the same mode */

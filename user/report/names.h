@@ -28,6 +28,8 @@ int reason_rule(__u32 reason);
 const char *level_name(__u32 level);
 const char *flush_reason_name(__u32 reason);
 const char *op_name(__u32 op);
+/* "ordinary", "suspend" (enum pinscope_path): JSON keys, the metrics' path label */
+const char *path_name(__u32 path);
 const char *mode_name(__u32 caps);
 /* struct pinscope_lost read as an array of counters: their stable names */
 #define PINSCOPE_NR_LOST ((int)(sizeof(struct pinscope_lost) / sizeof(__u64)))

@@ -57,41 +57,25 @@ static void family(FILE *f, enum pinscope_metric m, enum prom_format fmt)
 		fprintf(f, "# UNIT %.*s %s\n", len, d->name, d->unit);
 }
 
-/* name{label="value"} or name (label NULL) */
-static void sample_name(FILE *f, const char *name, const char *suffix, const char *label,
-			const char *value)
+/* The label pairs of family m, without braces: a="v1",b="v2" (labels "a,b");
+ * v1 NULL: none, v2 NULL: the first label only */
+static void put_labels(FILE *f, enum pinscope_metric m, const char *v1, const char *v2)
 {
-	fprintf(f, "%s%s", name, suffix);
-	if (label) {
-		fprintf(f, "{%s=", label);
-		put_label_value(f, value);
-		fputc('}', f);
+	const char *l = pinscope_metrics[m].labels, *comma = strchr(l, ',');
+
+	if (!v1)
+		return;
+	fprintf(f, "%.*s=", comma ? (int)(comma - l) : (int)strlen(l), l);
+	put_label_value(f, v1);
+	if (comma && v2) {
+		fprintf(f, ",%s=", comma + 1);
+		put_label_value(f, v2);
 	}
 }
 
-static void counter(FILE *f, enum pinscope_metric m, const char *value, __u64 v)
-{
-	const struct pinscope_metric_desc *d = &pinscope_metrics[m];
-
-	sample_name(f, d->name, "", d->labels[0] ? d->labels : NULL, value);
-	fprintf(f, " %llu\n", (unsigned long long)v);
-}
-
-/* name{a="v1",b="v2"} v: a counter of a family with two labels (labels "a,b") */
-static void counter2(FILE *f, enum pinscope_metric m, const char *v1, const char *v2, __u64 v)
-{
-	const struct pinscope_metric_desc *d = &pinscope_metrics[m];
-	const char *comma = strchr(d->labels, ',');
-
-	fprintf(f, "%s{%.*s=", d->name, (int)(comma - d->labels), d->labels);
-	put_label_value(f, v1);
-	fprintf(f, ",%s=", comma + 1);
-	put_label_value(f, v2);
-	fprintf(f, "} %llu\n", (unsigned long long)v);
-}
-
-/* One histogram series: cumulative buckets from hist_count_below() */
-static void histogram(FILE *f, enum pinscope_metric m, const char *op,
+/* One histogram series (label values v1, v2 as put_labels()): cumulative
+ * buckets from hist_count_below() */
+static void histogram(FILE *f, enum pinscope_metric m, const char *v1, const char *v2,
 		      const struct pinscope_hist *h)
 {
 	const char *name = pinscope_metrics[m].name;
@@ -100,9 +84,8 @@ static void histogram(FILE *f, enum pinscope_metric m, const char *op,
 	for (int i = PINSCOPE_LE_MIN_LOG2; i <= PINSCOPE_LE_MAX_LOG2; i++) {
 		below = hist_count_below(h, 1ULL << i);
 		fprintf(f, "%s_bucket{", name);
-		if (op)
-			fprintf(f, "op=\"%s\",", op);
-		fputs("le=\"", f);
+		put_labels(f, m, v1, v2);
+		fputs(v1 ? ",le=\"" : "le=\"", f);
 		put_seconds(f, (1ULL << i) - 1);	/* < 2^i ns == <= 2^i - 1 ns */
 		fprintf(f, "\"} %llu\n", (unsigned long long)below);
 	}
@@ -110,30 +93,29 @@ static void histogram(FILE *f, enum pinscope_metric m, const char *op,
 	 * the largest bucket */
 	if (h->count > below)
 		below = h->count;
-	fprintf(f, "%s_bucket{%s%s%sle=\"+Inf\"} %llu\n", name, op ? "op=\"" : "", op ? op : "",
-		op ? "\"," : "", (unsigned long long)below);
-	sample_name(f, name, "_sum", op ? "op" : NULL, op);
-	fputc(' ', f);
+	fprintf(f, "%s_bucket{", name);
+	put_labels(f, m, v1, v2);
+	fprintf(f, "%sle=\"+Inf\"} %llu\n", v1 ? "," : "", (unsigned long long)below);
+	fprintf(f, "%s_sum%s", name, v1 ? "{" : "");
+	put_labels(f, m, v1, v2);
+	fputs(v1 ? "} " : " ", f);
 	put_seconds(f, h->sum);
-	fputc('\n', f);
-	sample_name(f, name, "_count", op ? "op" : NULL, op);
-	fprintf(f, " %llu\n", (unsigned long long)below);
+	fprintf(f, "\n%s_count%s", name, v1 ? "{" : "");
+	put_labels(f, m, v1, v2);
+	fprintf(f, "%s%llu\n", v1 ? "} " : " ", (unsigned long long)below);
 }
 
-static void histograms(FILE *f, enum pinscope_metric m, const struct pinscope_hist h[2],
-		       enum prom_format fmt)
+/* name{a="v1"} v or name{a="v1",b="v2"} v (put_labels()); name v without labels */
+static void counter2(FILE *f, enum pinscope_metric m, const char *v1, const char *v2, __u64 v)
 {
-	family(f, m, fmt);
-	histogram(f, m, op_name(PINSCOPE_OP_PIN), &h[0]);
-	histogram(f, m, op_name(PINSCOPE_OP_UNPIN), &h[1]);
+	fprintf(f, "%s%s", pinscope_metrics[m].name, v1 ? "{" : "");
+	put_labels(f, m, v1, v2);
+	fprintf(f, "%s%llu\n", v1 ? "} " : " ", (unsigned long long)v);
 }
 
-static __u64 lin_max(const struct pinscope_lin_hist *h)
+static void counter(FILE *f, enum pinscope_metric m, const char *value, __u64 v)
 {
-	for (int i = PINSCOPE_LIN_SLOTS - 1; i > 0; i--)
-		if (h->slots[i])
-			return i;
-	return 0;
+	counter2(f, m, value, NULL, v);
 }
 
 static void info(FILE *f, const struct report *rep, enum prom_format fmt)
@@ -159,18 +141,26 @@ int prom_write(FILE *f, const struct report *rep, enum prom_format fmt)
 	const struct pinscope_stats *st = &rep->st;
 	const __u64 *lost = (const __u64 *)&st->lost;
 
-	histograms(f, PINSCOPE_M_HOLD, st->hold, fmt);
-	histograms(f, PINSCOPE_M_OP_TIME, st->op_ns, fmt);
+	/* holds by path: the suspend path's are a distribution of their own */
+	family(f, PINSCOPE_M_HOLD, fmt);
+	for (int k = 0; k < 2; k++)
+		for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+			histogram(f, PINSCOPE_M_HOLD, op_name(k ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN),
+				  path_name(p), stats_hold_path(st, p, k));
+	family(f, PINSCOPE_M_OP_TIME, fmt);
+	for (int k = 0; k < 2; k++)
+		histogram(f, PINSCOPE_M_OP_TIME, op_name(k ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN),
+			  NULL, &st->op_ns[k]);
 	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT) {
 		family(f, PINSCOPE_M_FLUSH_TIME, fmt);
-		histogram(f, PINSCOPE_M_FLUSH_TIME, NULL, &st->flush_ns);
+		histogram(f, PINSCOPE_M_FLUSH_TIME, NULL, NULL, &st->flush_ns);
 	}
 	family(f, PINSCOPE_M_OPS, fmt);
 	for (int k = 0; k < 2; k++) {	/* the suspend path: xen_mm_pin_all/xen_mm_unpin_all */
 		const char *op = op_name(k ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN);
 
-		counter2(f, PINSCOPE_M_OPS, op, "ordinary", st->ops[k] - st->suspend_ops[k]);
-		counter2(f, PINSCOPE_M_OPS, op, "suspend", st->suspend_ops[k]);
+		for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+			counter2(f, PINSCOPE_M_OPS, op, path_name(p), stats_ops_path(st, p, k));
 	}
 	family(f, PINSCOPE_M_FLUSHES, fmt);
 	for (int r = 0; r < PINSCOPE_NR_FLUSH_REASONS; r++)
@@ -188,8 +178,8 @@ int prom_write(FILE *f, const struct report *rep, enum prom_format fmt)
 	for (int i = 0; i < PINSCOPE_NR_LOST; i++)
 		counter(f, PINSCOPE_M_LOST, lost_name(i), lost[i]);
 	family(f, PINSCOPE_M_LOCKS_MAX, fmt);
-	fprintf(f, "%s %llu\n", pinscope_metrics[PINSCOPE_M_LOCKS_MAX].name,
-		(unsigned long long)lin_max(&st->locks_max));
+	for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+		counter(f, PINSCOPE_M_LOCKS_MAX, path_name(p), lin_hist_top(stats_locks_max_path(st, p)));
 	info(f, rep, fmt);
 	if (fmt == PROM_OPENMETRICS)
 		fputs("# EOF\n", f);

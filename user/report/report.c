@@ -105,6 +105,41 @@ static void hold_hist(FILE *f, const char *title, const struct report *rep,
 	time_star_hist(f, rep, h);
 }
 
+/*
+ * The split-lock holds of every path, then, once the suspend path was seen,
+ * each path's own: a suspend pins every process's page tables at once, a
+ * distribution of its own
+ */
+static void print_holds(FILE *f, const struct report *rep)
+{
+	struct pinscope_hist all;
+	char title[96];
+
+	for (int k = 0; k < 2; k++) {
+		stats_hold(&rep->st, k, &all);
+		hold_hist(f, k ? "Split-lock hold time, unpin" : "Split-lock hold time, pin", rep,
+			  &all);
+	}
+	if (!stats_suspend_seen(&rep->st)) {
+		fprintf(f, "\nSplit-lock hold time by path: no hold on the suspend path (init_mm): "
+			"every hold above is the ordinary path's\n");
+		return;
+	}
+	for (int p = 0; p < PINSCOPE_NR_PATHS; p++)
+		for (int k = 0; k < 2; k++) {
+			snprintf(title, sizeof(title), "Split-lock hold time, %s, %s path",
+				 k ? "unpin" : "pin", path_name(p));
+			hold_hist(f, title, rep, stats_hold_path(&rep->st, p, k));
+		}
+	/* live: xen_suspend() runs the suspend path after syscore_suspend() */
+	if (!rep->is_replay && rep->st.suspend_hold[0].count + rep->st.suspend_hold[1].count &&
+	    !rep->st.suspend_hold[0].max && !rep->st.suspend_hold[1].max)
+		fprintf(f, "     the suspend path's holds read 0: it runs while the kernel's clock "
+			"is suspended (timekeeping_suspend() before xen_mm_pin_all(), "
+			"timekeeping_resume() after xen_mm_unpin_all()), and bpf_ktime_get_ns() "
+			"stands still there; counted, not timed\n");
+}
+
 /* A coarse trace clock: say so once, before the times it makes coarse */
 static void print_clock(FILE *f, const struct report *rep)
 {
@@ -124,6 +159,7 @@ static void print_clock(FILE *f, const struct report *rep)
 static void print_ops(FILE *f, const struct report *rep)
 {
 	const struct pinscope_stats *st = &rep->st;
+	struct pinscope_lin_hist locks_max;
 
 	fprintf(f, "\nOperations: %llu pins, %llu unpins; split locks taken %llu (pin) %llu (unpin); "
 		"deferred unlocks queued %llu\n", (unsigned long long)st->ops[0],
@@ -131,10 +167,11 @@ static void print_ops(FILE *f, const struct report *rep)
 		(unsigned long long)st->locks[1], (unsigned long long)st->pte_unlock_cbs);
 	fprintf(f, "  by path: ordinary %llu pins, %llu unpins; suspend (init_mm) %llu pins, "
 		"%llu unpins, split locks taken %llu\n",
-		(unsigned long long)(st->ops[0] - st->suspend_ops[0]),
-		(unsigned long long)(st->ops[1] - st->suspend_ops[1]),
-		(unsigned long long)st->suspend_ops[0], (unsigned long long)st->suspend_ops[1],
-		(unsigned long long)st->suspend_locks);
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_ORDINARY, 0),
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_ORDINARY, 1),
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_SUSPEND, 0),
+		(unsigned long long)stats_ops_path(st, PINSCOPE_PATH_SUSPEND, 1),
+		(unsigned long long)stats_locks_path(st, PINSCOPE_PATH_SUSPEND));
 	for (int k = 0; k < 2; k++) {
 		fprintf(f, "  pages %-5s:", k ? "unpin" : "pin");
 		for (int l = 0; l < PINSCOPE_NR_LEVELS; l++)
@@ -143,8 +180,14 @@ static void print_ops(FILE *f, const struct report *rep)
 	}
 	hold_hist(f, "Pin operation time", rep, &st->op_ns[0]);
 	hold_hist(f, "Unpin operation time", rep, &st->op_ns[1]);
+	stats_locks_max(st, &locks_max);
 	fprintf(f, "\nMost split locks held at once, per operation:\n");
-	star_hist(f, "locks", st->locks_max.slots, PINSCOPE_LIN_SLOTS);
+	star_hist(f, "locks", locks_max.slots, PINSCOPE_LIN_SLOTS);
+	for (int p = 0; stats_suspend_seen(st) && p < PINSCOPE_NR_PATHS; p++) {
+		fprintf(f, "\nMost split locks held at once, per operation, %s path:\n",
+			path_name(p));
+		star_hist(f, "locks", stats_locks_max_path(st, p)->slots, PINSCOPE_LIN_SLOTS);
+	}
 	if (rep->lean & PINSCOPE_LEAN_PROCS)
 		fprintf(f, "\nTop processes causing pins/unpins: not counted (--lean)\n");
 	if (rep->nr_top) {
@@ -210,6 +253,29 @@ static void print_replay(FILE *f, const struct replay_counts *r, const char *inp
 			"read\n", dat ? "record" : "line", (unsigned long long)r->interrupted_at);
 }
 
+/* Live: the saves and restores seen (report/stats.h struct restores) */
+static void print_restores(FILE *f, const struct report *rep)
+{
+	const struct restores *r = &rep->restores;
+	char a[24], b[24], c[24], d[24];
+	int u = rep->units;
+
+	if (!r->watched)
+		return;
+	fprintf(f, "Restores (save, migration): %llu seen", (unsigned long long)r->seen);
+	if (!r->seen) {
+		fprintf(f, " (CLOCK_BOOTTIME never gained more than 1 ms on CLOCK_MONOTONIC)\n");
+		return;
+	}
+	fprintf(f, "; suspended %s in all, at most %s at once (CLOCK_BOOTTIME's gain on "
+		"CLOCK_MONOTONIC); across one, CLOCK_MONOTONIC advanced at most %s, CLOCK_REALTIME "
+		"%s; cpus back with another number %llu, gone %llu, not read %llu\n",
+		fmt_time(a, sizeof(a), r->suspended_ns, u), fmt_time(b, sizeof(b), r->suspended_max_ns, u),
+		fmt_time(c, sizeof(c), r->mono_step_max_ns, u),
+		fmt_time(d, sizeof(d), r->wall_step_max_ns, u), (unsigned long long)r->cpus_renumbered,
+		(unsigned long long)r->cpus_gone, (unsigned long long)r->cpus_unread);
+}
+
 static void print_lost(FILE *f, const struct report *rep)
 {
 	const struct pinscope_lost *l = &rep->st.lost;
@@ -224,6 +290,7 @@ static void print_lost(FILE *f, const struct report *rep)
 		(unsigned long long)l->ops_gap, (unsigned long long)l->clock_back);
 	if (rep->is_replay)
 		print_replay(f, &rep->replay, rep->input);
+	print_restores(f, rep);
 }
 
 int report_exit_code(const struct report *rep)
@@ -262,8 +329,7 @@ void report_text(FILE *f, const struct report *rep, bool timestamp)
 		return;
 	fprintf(f, "\nHold time is measured %s\n", hold_meaning(rep->caps));
 	print_clock(f, rep);
-	hold_hist(f, "Split-lock hold time, pin", rep, &rep->st.hold[0]);
-	hold_hist(f, "Split-lock hold time, unpin", rep, &rep->st.hold[1]);
+	print_holds(f, rep);
 	print_flushes(f, rep);
 	print_ops(f, rep);
 }

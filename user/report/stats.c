@@ -18,22 +18,25 @@ static void hist_merge(struct pinscope_hist *dst, const struct pinscope_hist *sr
 		dst->max = src->max;
 }
 
-/* Everything is a counter except the histograms' max */
+/* The time histograms of a struct pinscope_stats (every other field is a
+ * counter): their max is merged and differenced on its own */
+#define STATS_NR_HISTS 7
+#define STATS_HISTS(st) { &(st)->hold[0], &(st)->hold[1], &(st)->op_ns[0], &(st)->op_ns[1], \
+			  &(st)->flush_ns, &(st)->suspend_hold[0], &(st)->suspend_hold[1] }
+
 void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src)
 {
-	struct pinscope_hist *dh[] = { &dst->hold[0], &dst->hold[1], &dst->op_ns[0],
-				       &dst->op_ns[1], &dst->flush_ns };
-	const struct pinscope_hist *sh[] = { &src->hold[0], &src->hold[1], &src->op_ns[0],
-					     &src->op_ns[1], &src->flush_ns };
-	struct pinscope_hist saved[5];
+	struct pinscope_hist *dh[STATS_NR_HISTS] = STATS_HISTS(dst);
+	const struct pinscope_hist *sh[STATS_NR_HISTS] = STATS_HISTS(src);
+	struct pinscope_hist saved[STATS_NR_HISTS];
 	__u64 *d = (__u64 *)dst;
 	const __u64 *s = (const __u64 *)src;
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < STATS_NR_HISTS; i++)
 		saved[i] = *dh[i];
 	for (size_t i = 0; i < sizeof(*dst) / sizeof(__u64); i++)
 		d[i] += s[i];
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < STATS_NR_HISTS; i++) {
 		*dh[i] = saved[i];
 		hist_merge(dh[i], sh[i]);
 	}
@@ -42,16 +45,14 @@ void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src)
 void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
 		const struct pinscope_stats *prev)
 {
-	struct pinscope_hist *oh[] = { &out->hold[0], &out->hold[1], &out->op_ns[0],
-				       &out->op_ns[1], &out->flush_ns };
-	const struct pinscope_hist *ch[] = { &cur->hold[0], &cur->hold[1], &cur->op_ns[0],
-					     &cur->op_ns[1], &cur->flush_ns };
+	struct pinscope_hist *oh[STATS_NR_HISTS] = STATS_HISTS(out);
+	const struct pinscope_hist *ch[STATS_NR_HISTS] = STATS_HISTS(cur);
 	__u64 *o = (__u64 *)out;
 	const __u64 *c = (const __u64 *)cur, *p = (const __u64 *)prev;
 
 	for (size_t i = 0; i < sizeof(*out) / sizeof(__u64); i++)
 		o[i] = c[i] - p[i];
-	for (int h = 0; h < 5; h++) {
+	for (int h = 0; h < STATS_NR_HISTS; h++) {
 		oh[h]->max = 0;
 		for (int i = PINSCOPE_HIST_SLOTS - 1; i >= 0; i--) {
 			if (!oh[h]->slots[i])
@@ -62,6 +63,54 @@ void stats_diff(struct pinscope_stats *out, const struct pinscope_stats *cur,
 		if (oh[h]->max > ch[h]->max)
 			oh[h]->max = ch[h]->max;
 	}
+}
+
+const struct pinscope_hist *stats_hold_path(const struct pinscope_stats *st, int path, int k)
+{
+	return path == PINSCOPE_PATH_SUSPEND ? &st->suspend_hold[k & 1] : &st->hold[k & 1];
+}
+
+const struct pinscope_lin_hist *stats_locks_max_path(const struct pinscope_stats *st, int path)
+{
+	return path == PINSCOPE_PATH_SUSPEND ? &st->suspend_locks_max : &st->locks_max;
+}
+
+__u64 stats_ops_path(const struct pinscope_stats *st, int path, int k)
+{
+	return path == PINSCOPE_PATH_SUSPEND ? st->suspend_ops[k & 1] :
+	       st->ops[k & 1] - st->suspend_ops[k & 1];
+}
+
+__u64 stats_locks_path(const struct pinscope_stats *st, int path)
+{
+	return path == PINSCOPE_PATH_SUSPEND ? st->suspend_locks :
+	       st->locks[0] + st->locks[1] - st->suspend_locks;
+}
+
+bool stats_suspend_seen(const struct pinscope_stats *st)
+{
+	return st->suspend_ops[0] || st->suspend_ops[1] || st->suspend_hold[0].count ||
+	       st->suspend_hold[1].count;
+}
+
+__u64 lin_hist_top(const struct pinscope_lin_hist *h)
+{
+	for (int i = PINSCOPE_LIN_SLOTS - 1; i > 0; i--)
+		if (h->slots[i])
+			return i;
+	return 0;
+}
+
+void stats_hold(const struct pinscope_stats *st, int k, struct pinscope_hist *out)
+{
+	*out = st->hold[k & 1];
+	hist_merge(out, &st->suspend_hold[k & 1]);
+}
+
+void stats_locks_max(const struct pinscope_stats *st, struct pinscope_lin_hist *out)
+{
+	for (int i = 0; i < PINSCOPE_LIN_SLOTS; i++)
+		out->slots[i] = st->locks_max.slots[i] + st->suspend_locks_max.slots[i];
 }
 
 /* The cpus map holds one entry per cpu (bpf/maps.bpf.h): their sum */

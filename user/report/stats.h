@@ -35,6 +35,27 @@ struct replay_counts {
 	__u64 pid_events;	/* -p: xen events of that pid */
 };
 
+/*
+ * Live: the saves and restores (and migrations) the run went through, as the
+ * guest's clocks tell them (user/live/restore.c, docs/json.md "restores"):
+ * the kernel adds the time it was suspended to CLOCK_BOOTTIME and
+ * CLOCK_REALTIME on resume (timekeeping_resume()), not to CLOCK_MONOTONIC,
+ * the clock of pinscope's events.  Counted, never a verdict.
+ */
+struct restores {
+	bool watched;		/* live: the clocks were watched (else not reported) */
+	__u64 seen;		/* CLOCK_BOOTTIME gained more than 1 ms on CLOCK_MONOTONIC
+				 * (beyond the skew of the reads: live/restore.h) */
+	__u64 suspended_ns;	/* that gain, all restores: the time suspended */
+	__u64 suspended_max_ns;	/* the largest one */
+	__u64 mono_step_max_ns;	/* the most CLOCK_MONOTONIC advanced over a watch
+				 * interval (100 ms apart) that held a restore */
+	__u64 wall_step_max_ns;	/* the same of CLOCK_REALTIME */
+	__u64 cpus_renumbered;	/* cpus online after a restore that were not before it */
+	__u64 cpus_gone;	/* cpus online before a restore that were not after it */
+	__u64 cpus_unread;	/* restores whose online cpus could not be read */
+};
+
 /* Replay: where a violation kept is in the input (text lines or trace.dat records) */
 struct viol_where {
 	__u64 line;		/* of the event at which it was found, 0: unknown */
@@ -60,6 +81,7 @@ struct report {
 	struct replay_counts replay;
 	int is_replay;
 	__u64 ops_running;	/* live: operations still running at the report, not judged */
+	struct restores restores;	/* live: saves and restores seen */
 	/* views (user/report/units.h): clock resolution of the replayed trace's
 	 * timestamps (0: live or unknown, 1000: microseconds), and -u */
 	__u64 clock_res_ns;
@@ -107,6 +129,24 @@ __u64 hist_count_below(const struct pinscope_hist *h, __u64 ns);
  */
 /* Adds src's counters and histograms to dst */
 void stats_merge(struct pinscope_stats *dst, const struct pinscope_stats *src);
+/* The suspend path's split-lock holds and most locks per operation are a
+ * distribution of their own (include/pinscope.h suspend_hold), the ordinary
+ * path's are hold[] and locks_max (enum pinscope_path; names: path_name()) */
+/* One path's hold histogram of op kind k (0 pin, 1 unpin), its locks_max */
+const struct pinscope_hist *stats_hold_path(const struct pinscope_stats *st, int path, int k);
+const struct pinscope_lin_hist *stats_locks_max_path(const struct pinscope_stats *st, int path);
+/* One path's operations of kind k, its split locks taken (the counters count
+ * the suspend path's "of" the totals: include/pinscope.h) */
+__u64 stats_ops_path(const struct pinscope_stats *st, int path, int k);
+__u64 stats_locks_path(const struct pinscope_stats *st, int path);
+/* Every path together: the hold histogram of op kind k, the most locks per op */
+void stats_hold(const struct pinscope_stats *st, int k, struct pinscope_hist *out);
+void stats_locks_max(const struct pinscope_stats *st, struct pinscope_lin_hist *out);
+/* Any operation or hold on the suspend path (an interval's holds may be of an
+ * operation begun before it) */
+bool stats_suspend_seen(const struct pinscope_stats *st);
+/* The highest non-empty value of a linear histogram (the last slot: more), 0 if none */
+__u64 lin_hist_top(const struct pinscope_lin_hist *h);
 /* Sorts all[n] (most operations first, then by pid), copies the first max to top */
 int top_procs_select(struct top_proc *all, int n, struct top_proc *top, int max);
 /* Percentile (0..100) of a log2 histogram, as the upper bound of its bucket */

@@ -21,9 +21,11 @@ static void totals(const struct pinscope_stats *st, struct tl_slice *t)
 
 	memset(t, 0, sizeof(*t));
 	for (int k = 0; k < 2; k++) {
-		hist_log2(&st->hold[k], l2);
-		for (int j = 0; j < HIST_LOG2_SLOTS; j++)
-			t->hold[j] += l2[j];
+		for (int p = 0; p < PINSCOPE_NR_PATHS; p++) {	/* every path's holds */
+			hist_log2(stats_hold_path(st, p, k), l2);
+			for (int j = 0; j < HIST_LOG2_SLOTS; j++)
+				t->hold[j] += l2[j];
+		}
 		t->ops[k] = st->ops[k];
 		t->locks += st->locks[k];
 	}
