@@ -31,13 +31,17 @@
 #include "model.h"
 #include "report/names.h"
 
+/* tracepoints: the series before issue 27 and the current one, whose
+ * operations end at xen_mmu_pgd_done (OPEND) */
 static const __u32 sources[] = {
-	PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY, PINSCOPE_CAPS_MAINLINE,
+	PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND,
+	PINSCOPE_CAPS_FENTRY, PINSCOPE_CAPS_MAINLINE,
 };
 
 static const char *src_name(__u32 caps)
 {
 	return caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
+	       caps == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND) ? "tracepoints-opend" :
 	       caps == PINSCOPE_CAPS_FENTRY ? "fentry" :
 	       caps == PINSCOPE_CAPS_MAINLINE ? "mainline" : "?";
 }
