@@ -381,8 +381,9 @@ static const struct {
 
 static struct empty_bpf *attach_empties(const char *mode)
 {
+	/* tracepoints: the current series, which has xen_mmu_pgd_done */
 	unsigned int set = PINSCOPE_HM_LIVE | (!strcmp(mode, "tracepoints") ?
-		PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT : PINSCOPE_HM_FENTRY);
+		PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT | PINSCOPE_HM_TP_OPEND : PINSCOPE_HM_FENTRY);
 	struct empty_bpf *e = empty_bpf__open();
 	struct bpf_program *prog;
 	int n = 0;

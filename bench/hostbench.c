@@ -586,12 +586,15 @@ static int cmd_insns(int argc, char **argv)
 	} configs[] = {
 		/* a patched kernel with BTF: xen_mc_flush's return is hooked too
 		 * (user/live/probe.c); its fexit program cannot load here; the
-		 * current series and a stock kernel with BTF record the mm lock */
-		{ "tracepoints", MODE_TRACEPOINTS,
+		 * current series and a stock kernel with BTF record the mm lock;
+		 * the current series ends operations with xen_mmu_pgd_done (OPEND),
+		 * one before issue 27 with xen_mc_issue and the flush after it */
+		{ "tracepoints", MODE_TRACEPOINTS, PINSCOPE_CAPS_TRACEPOINTS |
+		  PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK | PINSCOPE_CAP_OPEND, 0 },
+		{ "tracepoints-lean", MODE_TRACEPOINTS, PINSCOPE_CAPS_TRACEPOINTS |
+		  PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK | PINSCOPE_CAP_OPEND, PINSCOPE_LEAN_ALL },
+		{ "tracepoints-issue", MODE_TRACEPOINTS,
 		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK, 0 },
-		{ "tracepoints-lean", MODE_TRACEPOINTS,
-		  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK,
-		  PINSCOPE_LEAN_ALL },
 		{ "fentry", MODE_KPROBE, PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK, 0 },
 		{ "fentry-lean", MODE_KPROBE, PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK,
 		  PINSCOPE_LEAN_ALL },
@@ -643,7 +646,8 @@ static int cmd_insns(int argc, char **argv)
 	}
 	if (found < (argc ?: 1)) {
 		fprintf(stderr, "Failed to find a configuration among %s: tracepoints, "
-			"tracepoints-lean, fentry, fentry-lean\n", argc ? "the arguments" : "none");
+			"tracepoints-lean, tracepoints-issue, fentry, fentry-lean\n",
+			argc ? "the arguments" : "none");
 		loader_destroy(skel);
 		return 2;
 	}

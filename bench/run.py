@@ -38,7 +38,9 @@ def live_hooks(pinscope):
     out = subprocess.run([pinscope, "--list-hooks"], capture_output=True, text=True,
                          check=True).stdout
     rows = [l.split("\t") for l in out.splitlines() if l and not l.startswith("#")]
-    return {r[0]: r[1] for r in rows if set(r[3].split(",")) & {"live", "tracepoints", "fentry"}}
+    # tracepoints: the current series, whose operations end at xen_mmu_pgd_done
+    return {r[0]: r[1] for r in rows
+            if set(r[3].split(",")) & {"live", "tracepoints", "tracepoints-opend", "fentry"}}
 
 
 HOOKS = {}  # set by main() from the pinscope under test

@@ -559,9 +559,14 @@ static __always_inline void op_finish(struct ps *p, __u64 ts)
 }
 
 /*
- * Without an end-of-operation hook, an operation ends with the flush that
- * follows its xen_mc_issue(); its deferred unlocks run right after that
- * flush, so it is finished at the next event on the cpu that is not one.
+ * Without an end-of-operation event (OPEND: fentry/kprobe's return of
+ * __xen_pgd_(un)pin, the series' xen_mmu_pgd_done since issue 27), an
+ * operation ends with the flush that follows its xen_mc_issue(); its deferred
+ * unlocks run right after that flush, so it is finished at the next event on
+ * the cpu that is not one.  Tracepoints mode on a kernel of an older series,
+ * and replay of a trace (its caps come from the lines before the first split
+ * lock, before any operation ended: a xen_mmu_pgd_done line ends its
+ * operation there, on_op_end(), whatever the caps).
  */
 static __always_inline void maybe_finish(struct ps *p)
 {
@@ -806,7 +811,7 @@ static __always_inline void on_unlock(struct ps *p)
 			       h->pfn, 0);
 		ts = ev_ts(p);
 		time_add(s, hold_hist(s, h), h->ts, ts);
-		if (s->op.flags & OPF_FINAL)
+		if (!HAS(OPEND) && (s->op.flags & OPF_FINAL))
 			s->mc.flush_ts = ts;	/* the operation ends after its unlocks */
 	}
 	held_forget(s, h);
@@ -994,7 +999,8 @@ static __always_inline void on_flush(struct ps *p)
 	if (flush_idle(s))
 		return;
 	s->mc.in_flush = FL_TIMED;
-	final = s->op.kind && (s->op.flags & OPF_ISSUED);
+	/* with an end event, no operation is issued (on_issue()): no final flush */
+	final = !HAS(OPEND) && s->op.kind && (s->op.flags & OPF_ISSUED);
 	/* the clock only for a figure: this flush's time (its return is seen),
 	 * the operation's end (the final flush), holds without lock or unlock
 	 * events; in tracepoints mode without the flush's return, the flushes
@@ -1028,10 +1034,12 @@ static __always_inline void on_flush_exit(struct ps *p)
 	s->mc.in_flush = 0;
 }
 
+/* Where operations have an end event (OPEND) the issue says nothing: the end
+ * event finishes them, no flush has to (live: its hook is not loaded there) */
 static __always_inline void on_issue(struct ps *p)
 {
 	maybe_finish(p);
-	if (p->s->op.kind)
+	if (!HAS(OPEND) && p->s->op.kind)
 		p->s->op.flags |= OPF_ISSUED;
 }
 

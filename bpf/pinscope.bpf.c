@@ -87,8 +87,9 @@ static __always_inline void track_busy(struct cpu_state *s, __u32 run_caps)
  * flush) and those that end a busy time (the end, an unlock, a flush and its
  * return, input lost).  The others (a flush's reason, a page visit and its
  * return, a queued op, a multicall entry or issue) never make a cpu busy; one
- * that finishes an operation (check.bpf.h maybe_finish()) leaves the flag set
- * until the cpu's next flush, which every context switch brings.
+ * that finishes an operation (check.bpf.h maybe_finish(): tracepoints mode on a
+ * kernel without xen_mmu_pgd_done) leaves the flag set until the cpu's next
+ * flush, which every context switch brings.
  */
 static __always_inline bool changes_busy(__u32 type)
 {
@@ -477,7 +478,9 @@ int tp_mc_extend_args(__u64 *ctx)
 }
 
 /* TP_PROTO(enum paravirt_lazy_mode mode); 7.2: (bool flush, unsigned long
- * flags); no argument is read */
+ * flags); no argument is read.  Only on a kernel without the series'
+ * xen_mmu_pgd_done (caps without OPEND): where it exists, tp_pgd_done ends
+ * the operations and this hook is not loaded */
 static __always_inline int mc_issue(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 {
 	__u32 cpu;
@@ -492,7 +495,7 @@ static __always_inline int mc_issue(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 SEC("?raw_tp/xen_mc_issue")
 int tp_mc_issue(__u64 *ctx)
 {
-	LIVE(TP, mc_issue, ctx);
+	LIVE(TP_ISSUE, mc_issue, ctx);
 }
 
 /*
@@ -573,6 +576,18 @@ SEC("?raw_tp/xen_mmu_do_pin")
 int tp_do_pin(__u64 *ctx)
 {
 	emit(TP, ctx, PINSCOPE_EV_DO_PIN, ctx[0], ctx[1], 0, 0);
+}
+
+/*
+ * TP_PROTO(struct mm_struct *mm, pgd_t *pgd, bool pin), since issue 27: the end
+ * of __xen_pgd_pin()/__xen_pgd_unpin(), after the final xen_mc_issue(), whose
+ * flush has run the operation's deferred unlocks (caps OPEND)
+ */
+SEC("?raw_tp/xen_mmu_pgd_done")
+int tp_pgd_done(__u64 *ctx)
+{
+	emit(TP_OPEND, ctx, PINSCOPE_EV_OP_END, ctx[2] ? PINSCOPE_OP_PIN : PINSCOPE_OP_UNPIN,
+	     ctx[0], va_pfn(ctx[1]), 0);
 }
 
 /* ---- fentry mode: stock kernels with BTF (xen_pte_lock() is inlined there) */

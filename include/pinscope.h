@@ -92,7 +92,9 @@ enum pinscope_caps {
 	PINSCOPE_CAP_LOCK	= 1 << 4, /* split lock acquisition */
 	PINSCOPE_CAP_UNLOCK	= 1 << 5, /* split lock release */
 	PINSCOPE_CAP_DOPIN	= 1 << 6, /* xen_do_pin with cmd and pfn */
-	PINSCOPE_CAP_OPEND	= 1 << 7, /* end of __xen_pgd_(un)pin */
+	PINSCOPE_CAP_OPEND	= 1 << 7, /* end of __xen_pgd_(un)pin: its return (fentry,
+					   * kprobe), the series' xen_mmu_pgd_done
+					   * (tracepoints, since issue 27) */
 	PINSCOPE_CAP_UVM	= 1 << 8, /* page visits from xen_mc_entry only */
 	PINSCOPE_CAP_FLUSH_EXIT	= 1 << 9, /* end of xen_mc_flush */
 	PINSCOPE_CAP_UVM_PGD	= 1 << 10, /* PGD visits are the update_va_mapping entries
@@ -151,22 +153,31 @@ enum pinscope_mmlock {
  * PINSCOPE_CAP_MMLOCK, which the loader adds where the source records the
  * mm lock (user/live/probe.c mm_lock_recorded(): the series' xen_mmu_pte_lock
  * since issue 24, a stock kernel whose BTF has mm_struct.page_table_lock);
- * so id 2n-1 is the nth line without it, 2n the same with it.
+ * so id 2n-1 is the nth setting without it, 2n the same with it.  Each
+ * tracepoints setting comes twice before that (PINSCOPE_LIVE_TP): without
+ * PINSCOPE_CAP_OPEND, its operations ended by xen_mc_issue's hook (a series
+ * before issue 27), and with it, by the series' xen_mmu_pgd_done
+ * (user/live/probe.c op_end_traced()); so tracepoints line n is settings
+ * 2n-1 (without) and 2n (with).
  */
 #define PINSCOPE_CAPS_TP_FEXIT (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT)
 #define PINSCOPE_LIVE_MM(C, n, c, l, hm, ...)					\
 	C(2 * (n) - 1, c, l, hm, __VA_ARGS__)					\
 	C(2 * (n), (c) | PINSCOPE_CAP_MMLOCK, l, hm, __VA_ARGS__)
+#define PINSCOPE_LIVE_TP(C, n, c, l, hm, ...)					\
+	PINSCOPE_LIVE_MM(C, 2 * (n) - 1, c, l, (hm) | PINSCOPE_HM_TP_ISSUE, __VA_ARGS__) \
+	PINSCOPE_LIVE_MM(C, 2 * (n), (c) | PINSCOPE_CAP_OPEND, l, (hm) | PINSCOPE_HM_TP_OPEND, \
+			 __VA_ARGS__)
 #define PINSCOPE_LIVE_CONFIGS(C, ...)						\
-	PINSCOPE_LIVE_MM(C, 1, PINSCOPE_CAPS_TRACEPOINTS, 0, PINSCOPE_HM_TP, __VA_ARGS__) \
-	PINSCOPE_LIVE_MM(C, 2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_ALL, PINSCOPE_HM_TP, \
+	PINSCOPE_LIVE_TP(C, 1, PINSCOPE_CAPS_TRACEPOINTS, 0, PINSCOPE_HM_TP, __VA_ARGS__) \
+	PINSCOPE_LIVE_TP(C, 2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_ALL, PINSCOPE_HM_TP, \
 			 __VA_ARGS__)						\
-	PINSCOPE_LIVE_MM(C, 3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, \
+	PINSCOPE_LIVE_TP(C, 3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, \
 			 __VA_ARGS__)						\
-	PINSCOPE_LIVE_MM(C, 4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_ALL,	\
+	PINSCOPE_LIVE_TP(C, 4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_ALL,	\
 			 PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__)	\
-	PINSCOPE_LIVE_MM(C, 5, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__) \
-	PINSCOPE_LIVE_MM(C, 6, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, \
+	PINSCOPE_LIVE_MM(C, 9, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__) \
+	PINSCOPE_LIVE_MM(C, 10, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, \
 			 __VA_ARGS__)
 
 /* The path of an operation (OP_BEGIN arg[3]; names: user/report/names.c) */
@@ -184,7 +195,7 @@ enum pinscope_ev_type {
 	PINSCOPE_EV_NONE,
 	PINSCOPE_EV_OP_BEGIN,	/* kind, mm, pgd's pfn (with PGD_PFN caps: live),
 				 * path: 1 = suspend (mm is init_mm), 0 = ordinary */
-	PINSCOPE_EV_OP_END,	/* kind */
+	PINSCOPE_EV_OP_END,	/* kind; tracepoints: mm, pgd (xen_mmu_pgd_done) */
 	PINSCOPE_EV_PAGE,	/* kind | mm lock (PINSCOPE_EV_MMLOCK), pfn, level, ptl */
 	PINSCOPE_EV_PAGE_EXIT,	/* kind */
 	PINSCOPE_EV_LOCK,	/* mm lock (PINSCOPE_EV_MMLOCK), pfn, -, ptl */

@@ -91,6 +91,12 @@
 #define PINSCOPE_HM_FENTRY	(1 << 3)
 #define PINSCOPE_HM_KPROBE	(1 << 4)
 #define PINSCOPE_HM_REPLAY	(1 << 5)	/* BPF_PROG_TEST_RUN of parsed events */
+/* tracepoints mode, where the kernel has the series' xen_mmu_pgd_done: the
+ * operation's end (caps OPEND) */
+#define PINSCOPE_HM_TP_OPEND	(1 << 6)
+/* tracepoints mode, where it has not (a series before issue 27): the end is
+ * taken from the operation's xen_mc_issue and the flush after it */
+#define PINSCOPE_HM_TP_ISSUE	(1 << 7)
 #define PINSCOPE_HM_FENTRY_TP_FEXIT (PINSCOPE_HM_FENTRY | PINSCOPE_HM_TP_FEXIT)
 /* stock kernels: xen_do_pin's ops and the PGD updates from the multicall
  * entries, which no inlining removes (bpf/pinscope.bpf.c tp_mc_entry) */
@@ -103,7 +109,7 @@
 	H(tp_mc_callback,     raw_tp,	 xen_mc_callback,     LIVE,	MAINLINE) \
 	H(tp_mc_flush_reason, raw_tp,	 xen_mc_flush_reason, LIVE,	MAINLINE) \
 	H(tp_mc_flush,	      raw_tp,	 xen_mc_flush,	      LIVE,	MAINLINE) \
-	H(tp_mc_issue,	      raw_tp,	 xen_mc_issue,	      TP,	MAINLINE) \
+	H(tp_mc_issue,	      raw_tp,	 xen_mc_issue,	      TP_ISSUE,	MAINLINE) \
 	H(tp_pgd_pin,	      raw_tp,	 xen_mmu_pgd_pin,     TP,	MAINLINE) \
 	H(tp_pgd_unpin,	      raw_tp,	 xen_mmu_pgd_unpin,   TP,	MAINLINE) \
 	H(tp_mc_entry,	      raw_tp,	 xen_mc_entry,	      STOCK,	MAINLINE) \
@@ -113,6 +119,7 @@
 	H(tp_pin_page,	      raw_tp,	 xen_mmu_pin_page,    TP,	PATCH)	  \
 	H(tp_unpin_page,      raw_tp,	 xen_mmu_unpin_page,  TP,	PATCH)	  \
 	H(tp_do_pin,	      raw_tp,	 xen_mmu_do_pin,      TP,	PATCH)	  \
+	H(tp_pgd_done,	      raw_tp,	 xen_mmu_pgd_done,    TP_OPEND,	PATCH)	  \
 	H(fe_pgd_pin,	      fentry,	 __xen_pgd_pin,	      FENTRY,	FUNC)	  \
 	H(fx_pgd_pin,	      fexit,	 __xen_pgd_pin,	      FENTRY,	FUNC)	  \
 	H(fe_pgd_unpin,	      fentry,	 __xen_pgd_unpin,     FENTRY,	FUNC)	  \

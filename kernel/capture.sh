@@ -33,8 +33,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 OUTPUT=${OUTPUT:-$REPO/.output}
-# the mainline events a replay needs plus the five of patch 0001
+# the mainline events a replay needs plus the six of patch 0001
 NEW_EVENTS="xen_mmu_pte_lock xen_mmu_pte_unlock xen_mmu_pin_page xen_mmu_unpin_page xen_mmu_do_pin"
+NEW_EVENTS+=" xen_mmu_pgd_done"
 EVENTS="xen_mmu_pgd_pin xen_mmu_pgd_unpin xen_mc_batch xen_mc_issue xen_mc_entry xen_mc_entry_alloc"
 EVENTS+=" xen_mc_extend_args xen_mc_callback xen_mc_flush_reason xen_mc_flush $NEW_EVENTS"
 

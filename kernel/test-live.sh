@@ -73,10 +73,11 @@ GUEST_TIMEOUT=${GUEST_TIMEOUT:-600}
 GUEST_BPFTOOL=${GUEST_BPFTOOL:-auto}
 export KVER=${KVER:-6.1}
 DIR=$OUTPUT/guest/kernel/$KVER
-# the mainline events of the stock guest test plus the five of patch 0001
+# the mainline events of the stock guest test plus the six of patch 0001
 TRACE_EVENTS="xen_mmu_pgd_pin xen_mmu_pgd_unpin xen_mc_batch xen_mc_issue xen_mc_entry"
 TRACE_EVENTS+=" xen_mc_entry_alloc xen_mc_extend_args xen_mc_callback xen_mc_flush_reason xen_mc_flush"
 TRACE_EVENTS+=" xen_mmu_pte_lock xen_mmu_pte_unlock xen_mmu_pin_page xen_mmu_unpin_page xen_mmu_do_pin"
+TRACE_EVENTS+=" xen_mmu_pgd_done"
 
 log() { echo "[test-kernel] $*" >&2; }
 

@@ -17,12 +17,14 @@ import sys
 import tempfile
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else ".output"
-# the raw_tp handlers of tracepoints mode, from pinscope's table (include/pinscope_rules.h)
+# the raw_tp handlers of tracepoints mode, from pinscope's table (include/pinscope_rules.h):
+# hostbench hooks test-runs the model's stream, which ends its operations with
+# xen_mc_issue (a series without xen_mmu_pgd_done)
 HOOKS = [l.split("\t")[0] for l in subprocess.run(
     [os.path.join(OUT, "pinscope"), "--list-hooks"], capture_output=True, text=True,
     check=True).stdout.splitlines()
     if l and not l.startswith("#") and l.split("\t")[1].startswith("raw_tp/")
-    and set(l.split("\t")[3].split(",")) & {"live", "tracepoints"}]
+    and set(l.split("\t")[3].split(",")) & {"live", "tracepoints", "tracepoints-issue"}]
 FLOORS = ["e_raw_tp", "floor_cpu", "floor_pid", "floor_ktime", "floor_lookup", "floor_raw_tp"]
 passed = failed = 0
 

@@ -836,27 +836,34 @@ void model_free(struct model *m)
 
 /* ---- projection onto one event source */
 
-enum source { SRC_TP, SRC_FE, SRC_ML };
+/* SRC_TPE: tracepoints on the current series, whose operations end at
+ * xen_mmu_pgd_done (caps OPEND), with no xen_mc_issue hook (issue 27) */
+enum source { SRC_TP, SRC_FE, SRC_ML, SRC_TPE };
+
+static bool tp_src(enum source src)
+{
+	return src == SRC_TP || src == SRC_TPE;
+}
 
 /* The event type a step becomes in a source, or 0 when it cannot see it */
 static int ev_type(enum source src, int t)
 {
 	switch (t) {
 	case T_OP_BEGIN:	return PINSCOPE_EV_OP_BEGIN;
-	case T_OP_END:		return src == SRC_FE ? PINSCOPE_EV_OP_END : 0;
+	case T_OP_END:		return src == SRC_FE || src == SRC_TPE ? PINSCOPE_EV_OP_END : 0;
 	case T_PAGE_ENTRY:	return src == SRC_FE ? PINSCOPE_EV_PAGE : 0;
-	case T_PAGE_QUEUED:	return src == SRC_TP ? PINSCOPE_EV_PAGE : 0;
+	case T_PAGE_QUEUED:	return tp_src(src) ? PINSCOPE_EV_PAGE : 0;
 	case T_PAGE_EXIT:	return src == SRC_FE ? PINSCOPE_EV_PAGE_EXIT : 0;
-	case T_LOCK:		return src == SRC_TP ? PINSCOPE_EV_LOCK : 0;
+	case T_LOCK:		return tp_src(src) ? PINSCOPE_EV_LOCK : 0;
 	case T_UNLOCK:		return src != SRC_ML ? PINSCOPE_EV_UNLOCK : 0;
 	case T_DOPIN_ENTRY:	return src == SRC_FE ? PINSCOPE_EV_DO_PIN : 0;
-	case T_DOPIN_QUEUED:	return src == SRC_TP ? PINSCOPE_EV_DO_PIN : 0;
-	case T_MC_ENTRY:	return src != SRC_TP ? PINSCOPE_EV_MC_ENTRY : 0;	/* fentry: tp_mc_entry */
+	case T_DOPIN_QUEUED:	return tp_src(src) ? PINSCOPE_EV_DO_PIN : 0;
+	case T_MC_ENTRY:	return !tp_src(src) ? PINSCOPE_EV_MC_ENTRY : 0;	/* fentry: tp_mc_entry */
 	case T_CALLBACK:	return PINSCOPE_EV_CALLBACK;
 	case T_FLUSH_REASON:	return PINSCOPE_EV_FLUSH_REASON;
 	case T_FLUSH:		return PINSCOPE_EV_FLUSH;
 	case T_FLUSH_EXIT:	return src == SRC_FE ? PINSCOPE_EV_FLUSH_EXIT : 0;
-	case T_MC_ISSUE:	return src != SRC_FE ? PINSCOPE_EV_MC_ISSUE : 0;
+	case T_MC_ISSUE:	return src == SRC_TP || src == SRC_ML ? PINSCOPE_EV_MC_ISSUE : 0;
 	}
 	return 0;
 }
@@ -1063,6 +1070,8 @@ int model_project(const struct model *m, __u32 caps, struct pinscope_event **evp
 
 	if ((caps & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_TRACEPOINTS)
 		src = SRC_TP;
+	else if ((caps & ~PINSCOPE_CAP_MMLOCK) == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND))
+		src = SRC_TPE;
 	else if ((caps & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_FENTRY)
 		src = SRC_FE;
 	else if (caps == PINSCOPE_CAPS_MAINLINE)
@@ -1216,6 +1225,8 @@ bool model_rule_seen(int rule, __u32 caps)
 {
 	__u32 base = caps & ~PINSCOPE_CAP_MMLOCK;
 
+	if (base == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND))
+		base = PINSCOPE_CAPS_TRACEPOINTS;	/* the same steps, another end */
 	if (base != PINSCOPE_CAPS_TRACEPOINTS && base != PINSCOPE_CAPS_FENTRY &&
 	    caps != PINSCOPE_CAPS_MAINLINE)
 		return false;

@@ -121,9 +121,10 @@ void model_free(struct model *m);
 /*
  * The events one source sees, merged by timestamp (each cpu's order kept),
  * in *ev (malloc'ed, caller frees), and the expected aggregates.  caps must
- * be PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY or PINSCOPE_CAPS_MAINLINE;
- * the first two also with PINSCOPE_CAP_MMLOCK (the source records the mm's
- * page_table_lock; without it the events carry PINSCOPE_MMLOCK_UNKNOWN).
+ * be PINSCOPE_CAPS_TRACEPOINTS (also with PINSCOPE_CAP_OPEND: the current
+ * series), PINSCOPE_CAPS_FENTRY or PINSCOPE_CAPS_MAINLINE; the first two (and
+ * the current series') also with PINSCOPE_CAP_MMLOCK (the source records the
+ * mm's page_table_lock; without it the events carry PINSCOPE_MMLOCK_UNKNOWN).
  */
 int model_project(const struct model *m, __u32 caps, struct pinscope_event **ev,
 		  size_t *nr, struct model_expect *exp);

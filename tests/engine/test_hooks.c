@@ -47,6 +47,9 @@ static void tp(struct bpf_program *prog, int n, __u64 a0, __u64 a1, __u64 a2, __
  */
 static int pte_lock_args;
 static __u64 pte_mm_locked;
+/* the series' xen_mmu_pgd_done ends each operation (caps OPEND, issue 27);
+ * else xen_mc_issue and the flush after it, the series before */
+static bool op_end_event;
 
 /* &init_mm as the loader passes it (the suspend path); 0: unknown */
 #define INIT_MM 0xffffffff82a00000ULL
@@ -68,6 +71,7 @@ static int load_caps(void **state, __u32 caps, __u32 lean, __u32 tgid, bool arm)
 	*state = skel;
 	pte_lock_args = caps & PINSCOPE_CAP_MMLOCK ? 4 : 3;
 	pte_mm_locked = 1;
+	op_end_event = caps & PINSCOPE_CAP_OPEND;
 	return 0;
 }
 
@@ -80,6 +84,13 @@ static int load(void **state, __u32 lean, __u32 tgid, bool arm)
 static int setup_no_mm_locked(void **state)
 {
 	return load_caps(state, PINSCOPE_CAPS_TRACEPOINTS, 0, 0, true);
+}
+
+/* the current series: xen_mmu_pgd_done ends the operations */
+static int setup_op_end(void **state)
+{
+	return load_caps(state, PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK |
+			 PINSCOPE_CAP_OPEND, 0, 0, true);
 }
 
 /* MM is init_mm: pin_sequence() is xen_mm_pin_all()'s, the suspend path */
@@ -134,14 +145,18 @@ static int teardown(void **state)
 	return 0;
 }
 
+#define PGD 0xffff888003000000ULL
+
 /*
  * One pin of a PUD, a PTE page with its split lock, and the PGD, as the patch
  * traces it; without unlock_hook, xen_mmu_pte_unlock never fires (its
- * program not attached yet, or a kernel that never releases the lock)
+ * program not attached yet, or a kernel that never releases the lock).
+ * Its end: xen_mmu_pgd_done where the series has it (op_end_event), else the
+ * next xen_mc_issue after the final flush.
  */
 static void pin_sequence_hooks(struct pinscope_bpf *s, bool early_unlock, bool unlock_hook)
 {
-	tp(s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	tp(s->progs.tp_pgd_pin, 2, MM, PGD, 0, 0);
 	tp(s->progs.tp_pin_page, 4, MM, 0x100, PINSCOPE_L_PUD, 0);
 	tp(s->progs.tp_pte_lock, pte_lock_args, MM, 0x101, PTL, pte_mm_locked);
 	tp(s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
@@ -153,12 +168,16 @@ static void pin_sequence_hooks(struct pinscope_bpf *s, bool early_unlock, bool u
 	tp(s->progs.tp_mc_callback, 2, 0xffffffff81000000ULL, 0x1234, 0, 0); /* set_current_cr3 */
 	tp(s->progs.tp_pin_page, 4, MM, 0x3000, PINSCOPE_L_PGD, 0);
 	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x3000, 0, 0);
-	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
+	if (!op_end_event)	/* not loaded where the end event is */
+		tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);
 	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_EXPLICIT, 0, 0, 0);
 	tp(s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
 	if (!early_unlock && unlock_hook)
 		tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
-	tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: the op is over */
+	if (op_end_event)
+		tp(s->progs.tp_pgd_done, 3, MM, PGD, 1, 0);
+	else
+		tp(s->progs.tp_mc_issue, 1, 0, 0, 0, 0);	/* next event: the op is over */
 }
 
 static void pin_sequence(struct pinscope_bpf *s, bool early_unlock)
@@ -186,6 +205,76 @@ static void test_clean_pin(void **state)
 	for (int r = 0; r < PINSCOPE_NR_RULES; r++)
 		if (r != PINSCOPE_R_NO_SPLIT_NO_L1_PIN)
 			assert_true(st.checked[r] > 0);
+}
+
+/*
+ * Issue 27: on the current series an operation ends at xen_mmu_pgd_done, not
+ * at the event after its final flush: that hook is loaded and xen_mc_issue's
+ * is not; a flush after the unlocks leaves the operation running (no final
+ * flush is looked for), the end event judges it (locks-released) and times
+ * it, and the cpu is idle at once.  A lock still held then is reported there.
+ */
+static void test_op_end_at_pgd_done(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	assert_true(bpf_program__fd(s->progs.tp_pgd_done) >= 0);
+	assert_true(bpf_program__fd(s->progs.tp_mc_issue) < 0);
+	tp(s->progs.tp_pgd_pin, 2, MM, PGD, 0, 0);
+	tp(s->progs.tp_pte_lock, pte_lock_args, MM, 0x101, PTL, pte_mm_locked);
+	tp(s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
+	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
+	tp(s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
+	tp(s->progs.tp_pin_page, 4, MM, 0x3000, PINSCOPE_L_PGD, 0);
+	tp(s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x3000, 0, 0);
+	tp(s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
+	tp(s->progs.tp_pte_unlock, 1, PTL, 0, 0, 0);
+	tp(s->progs.tp_mc_flush, 3, 1, 0, 0, 0);	/* an interrupt's: not the end */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.op_ns[0].count, 0);
+	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 0);
+	assert_int_equal(s->data_busy->nr_busy, 1);
+	tp(s->progs.tp_pgd_done, 3, MM, PGD, 1, 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.op_ns[0].count, 1);
+	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(st.checked[PINSCOPE_R_L4_AFTER_WALK], 1);
+	assert_int_equal(st.hold[0].count, 1);
+	assert_int_equal(total_violations(&st), 0);
+	assert_int_equal(s->data_busy->nr_busy, 0);	/* the end makes the cpu idle */
+
+	pin_sequence_hooks(s, false, false);	/* its unlock never comes */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 2);
+	assert_int_equal(st.op_ns[0].count, 2);
+	assert_int_equal(st.violated[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(total_violations(&st), 1);
+}
+
+/*
+ * A kernel of a series without xen_mmu_pgd_done: its hook is not loaded,
+ * xen_mc_issue's is, and the operation ends at the event after its final
+ * flush and unlocks, judged as on the current series
+ */
+static void test_op_end_without_pgd_done(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+
+	assert_true(bpf_program__fd(s->progs.tp_pgd_done) < 0);
+	assert_true(bpf_program__fd(s->progs.tp_mc_issue) >= 0);
+	pin_sequence_hooks(s, false, true);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.ops[0], 1);
+	assert_int_equal(st.op_ns[0].count, 1);
+	assert_int_equal(st.checked[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(total_violations(&st), 0);
+	pin_sequence_hooks(s, false, false);	/* its unlock never comes */
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.violated[PINSCOPE_R_LOCKS_RELEASED], 1);
+	assert_int_equal(total_violations(&st), 1);
 }
 
 /*
@@ -553,7 +642,13 @@ static void test_live_settings_compiled_in(void **state)
 	cfg.caps = PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_MMLOCK;
 	assert_int_equal(loader_open_load(&skel, &cfg), 0);
 	loader_destroy(skel);
+	cfg.caps |= PINSCOPE_CAP_OPEND;		/* and with the series' end event */
+	cfg.lean = PINSCOPE_LEAN_ALL;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
 	cfg.caps = PINSCOPE_CAP_MMLOCK;		/* the bit alone is no setting */
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	cfg.caps = PINSCOPE_CAP_OPEND;		/* nor this one */
 	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
 	cfg.mode = MODE_REPLAY;
 	cfg.caps = PINSCOPE_CAPS_MAINLINE;
@@ -568,6 +663,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_programs_are_the_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps_hold_every_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clean_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_pin, setup_op_end, teardown),
+		cmocka_unit_test_setup_teardown(test_op_end_at_pgd_done, setup_op_end, teardown),
+		cmocka_unit_test_setup_teardown(test_op_end_without_pgd_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pte_lock_mm_locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pte_lock_before_mm_locked, setup_no_mm_locked,
 						teardown),
@@ -575,9 +673,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_not_followed, setup_pid1, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup_op_end,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_judged_before_armed, setup_unarmed,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_violation_wakes_reader, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_violation_wakes_reader, setup_op_end, teardown),
 		cmocka_unit_test_setup_teardown(test_suspend_violation_no_wakeup, setup_suspend,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_init_mm_no_wakeup, setup_no_init_mm, teardown),

@@ -31,20 +31,27 @@
 #include "model.h"
 #include "report/names.h"
 
-/* with MMLOCK: the source records the mm's page_table_lock (live: the
- * series' xen_mmu_pte_lock since issue 24, a stock kernel with BTF) */
+/* tracepoints: the series before issue 27 and the current one, whose
+ * operations end at xen_mmu_pgd_done (OPEND); with MMLOCK: the source records
+ * the mm's page_table_lock (live: the series' xen_mmu_pte_lock since issue
+ * 24, a stock kernel with BTF) */
 static const __u32 sources[] = {
-	PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_FENTRY, PINSCOPE_CAPS_MAINLINE,
+	PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND,
+	PINSCOPE_CAPS_FENTRY, PINSCOPE_CAPS_MAINLINE,
 	PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK, PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK,
+	PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND | PINSCOPE_CAP_MMLOCK,
 };
 
 static const char *src_name(__u32 caps)
 {
 	return caps == PINSCOPE_CAPS_TRACEPOINTS ? "tracepoints" :
+	       caps == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND) ? "tracepoints-opend" :
 	       caps == PINSCOPE_CAPS_FENTRY ? "fentry" :
 	       caps == PINSCOPE_CAPS_MAINLINE ? "mainline" :
 	       caps == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK) ? "tracepoints+mmlock" :
-	       caps == (PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK) ? "fentry+mmlock" : "?";
+	       caps == (PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK) ? "fentry+mmlock" :
+	       caps == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND | PINSCOPE_CAP_MMLOCK) ?
+	       "tracepoints-opend+mmlock" : "?";
 }
 
 /* ---- one test case */

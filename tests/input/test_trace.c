@@ -115,6 +115,21 @@ static void test_patched_events(void **state)
 					 "PIN_L1_TABLE pfn 1", NULL), PINSCOPE_CAPS_TRACEPOINTS);
 	assert_int_equal(trace_line_caps("  a-1 [000] d..2. 1.000003: xen_mmu_pgd_pin: mm 1 pgd 2",
 					 NULL), 0);
+	/* the series' end of an operation (issue 27): a patched event; the end of
+	 * the operations of a trace whatever its caps (no OPEND: check.bpf.h) */
+	assert_int_equal(parse("  a-1 [000] .... 1.000005: xen_mmu_pgd_done: mm 00000000aaaa0001 "
+			       "pgd 00000000bbbb0001 op unpin", &ev), TRACE_LINE_EVENT);
+	assert_int_equal(ev.type, PINSCOPE_EV_OP_END);
+	assert_int_equal(ev.arg[0], PINSCOPE_OP_UNPIN);
+	assert_int_equal(ev.arg[1], 0xaaaa0001);
+	assert_int_equal(ev.arg[2], 0xbbbb0001);
+	assert_int_equal(parse("  a-1 [000] .... 1.000005: xen_mmu_pgd_done: mm 1 pgd 2 op pin", &ev),
+			 TRACE_LINE_EVENT);
+	assert_int_equal(ev.arg[0], PINSCOPE_OP_PIN);
+	assert_int_equal(parse("  a-1 [000] .... 1.000005: xen_mmu_pgd_done: mm 1 pgd 2", &ev),
+			 TRACE_LINE_BAD);
+	assert_int_equal(trace_line_caps("  a-1 [000] .... 1.000005: xen_mmu_pgd_done: mm 1 pgd 2 "
+					 "op pin", NULL), PINSCOPE_CAPS_TRACEPOINTS);
 	/* the source is the parsed event's name: a comm (prctl) or a text is none */
 	assert_int_equal(trace_line_caps("xen_mmu_do_pin:-1 [000] d.... 2.4: xen_mmu_write_cr3: "
 					 "kernel cr3 35000", NULL), 0);

@@ -8,6 +8,16 @@
  * TRACE_DIFF_SEED).  Each line is parsed as replay reads it (in a buffer
  * the next line follows, trace_parse_text()) and alone, exactly sized
  * (trace_parse_line()).  Run from the top of the tree.
+ *
+ * xen_mmu_pgd_done (the series' end of an operation, issue 27) came after
+ * the oracle was frozen, which reads it as a xen event the checker does not
+ * use.  Its text begins as xen_mmu_pgd_pin's ("mm %p pgd %p", then " op pin"
+ * or " op unpin"), so its lines are held against the oracle's reading of the
+ * same line named xen_mmu_pgd_pin (task, time, mm, pgd, or the error), made
+ * an OP_END of the kind that the oracle's own field() finds after "op"
+ * (done_expect()).  tests/data has no such line: each xen_mmu_pgd_pin/unpin
+ * line of it is added once more as the xen_mmu_pgd_done of its kind, so the
+ * mutations reach the event too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,7 +35,62 @@
 #define MAX_LINES 4000000
 
 static char **lines;
-static size_t nr_lines;
+static size_t nr_lines, nr_done;
+
+/* The xen_mmu_pgd_done line of a line whose event is xen_mmu_pgd_pin or
+ * xen_mmu_pgd_unpin (allocated), else NULL */
+static char *as_done(const char *line)
+{
+	const char *name, *text, *l = line;
+	struct task t;
+	size_t n, at;
+	char *d;
+
+	while (*l == ' ' || *l == '\t')
+		l++;
+	text = event_of(l, &t, &name, &n);
+	if (!text || (n != 15 && n != 17) || memcmp(name, "xen_mmu_pgd_", 12))
+		return NULL;
+	at = name - line;
+	d = malloc(strlen(line) + 16);
+	if (d)
+		sprintf(d, "%.*sxen_mmu_pgd_done%s op %s", (int)at, line, name + n,
+			n == 15 ? "pin" : "unpin");
+	return d;
+}
+
+/*
+ * What the fast parser must make of a xen_mmu_pgd_done line (see the top):
+ * the oracle's reading of it named xen_mmu_pgd_pin, an OP_END of the kind
+ * after "op"; -1 for any other line
+ */
+static int done_expect(const char *line, struct pinscope_event *e, char *err, size_t errlen)
+{
+	static char alt[INPUT_LINE_MAX + 64];
+	const char *name, *text, *op, *l = line;
+	enum trace_line c;
+	struct task t;
+	size_t n;
+
+	while (*l == ' ' || *l == '\t')
+		l++;
+	text = event_of(l, &t, &name, &n);
+	if (!text || n != 16 || memcmp(name, "xen_mmu_pgd_done", 16) || strlen(line) > INPUT_LINE_MAX)
+		return -1;
+	snprintf(alt, sizeof(alt), "%.*sxen_mmu_pgd_pin%s", (int)(name - line), line, name + n);
+	c = oracle_parse_line(alt, e, err, errlen);
+	if (c == TRACE_LINE_EVENT && e->type == PINSCOPE_EV_OP_BEGIN && !field(text, "op", &op) &&
+	    (!strncmp(op, "pin", 3) || !strncmp(op, "unpin", 5))) {
+		e->type = PINSCOPE_EV_OP_END;
+		e->arg[0] = !strncmp(op, "pin", 3) ? PINSCOPE_OP_PIN : PINSCOPE_OP_UNPIN;
+		e->arg[3] = 0;		/* a begin's path: not an end's */
+		return TRACE_LINE_EVENT;
+	}
+	if (c != TRACE_LINE_EVENT && c != TRACE_LINE_BAD)
+		return c;
+	snprintf(err, errlen, "cannot parse the arguments of xen_mmu_pgd_done: '%.80s'", text);
+	return TRACE_LINE_BAD;
+}
 static unsigned long long diffs, compared, classes[5];
 
 /* Every line of tests/data's text traces (xz included), through input.c */
@@ -48,13 +113,18 @@ static int load(void **state)
 		for (size_t i = 0; i < g.gl_pathc; i++) {
 			if (input_open(g.gl_pathv[i], &in))
 				return -1;
-			while (nr_lines < MAX_LINES && input_line(&in, &line, &len) > 0)
+			while (nr_lines < MAX_LINES - 1 && input_line(&in, &line, &len) > 0) {
 				lines[nr_lines++] = strndup(line, len);
+				if ((lines[nr_lines] = as_done(lines[nr_lines - 1]))) {
+					nr_lines++;
+					nr_done++;
+				}
+			}
 			input_close(&in);
 		}
 		globfree(&g);
 	}
-	return nr_lines > 100000 ? 0 : -1;
+	return nr_lines > 100000 && nr_done > 1000 ? 0 : -1;
 }
 
 /* One line (NUL-terminated, len = strlen) through both parsers, both ways */
@@ -74,6 +144,11 @@ static void compare(const char *line, size_t len)
 	strcpy(err_old, "unset");
 	strcpy(err_new, "unset");
 	c_old = oracle_parse_line(line, &e_old, err_old, sizeof(err_old));
+	if (c_old == TRACE_LINE_XEN_UNUSED) {
+		int d = done_expect(line, &e_old, err_old, sizeof(err_old));
+
+		c_old = d < 0 ? c_old : (enum trace_line)d;
+	}
 	memcpy(buf, line, len + 1);
 	memset(buf + len + 1, 'x', 63);
 	c_new = trace_parse_text(buf, len, &e_new, err_new, sizeof(err_new));
@@ -102,8 +177,9 @@ static void test_data_lines(void **state)
 	memset(classes, 0, sizeof(classes));
 	for (size_t i = 0; i < nr_lines; i++)
 		compare(lines[i], strlen(lines[i]));
-	fprintf(stderr, "%zu lines of tests/data: %llu events, %llu xen unused, %llu other, "
-		"%llu bad, %llu headers\n", nr_lines, classes[TRACE_LINE_EVENT],
+	fprintf(stderr, "%zu lines of tests/data (%zu of them xen_mmu_pgd_done made of their begins): "
+		"%llu events, %llu xen unused, %llu other, %llu bad, %llu headers\n", nr_lines,
+		nr_done, classes[TRACE_LINE_EVENT],
 		classes[TRACE_LINE_XEN_UNUSED], classes[TRACE_LINE_OTHER], classes[TRACE_LINE_BAD],
 		classes[TRACE_LINE_HEADER]);
 	assert_int_equal(diffs, 0);
@@ -155,6 +231,12 @@ static void test_edge_lines(void **state)
 		" xen_mmu_pgd_pin: mm 0000000029ae8a76 pgd 000000002c73ca40",
 		" xen_mmu_pgd_unpin: mm (null) pgd 0xffff888004d11000",
 		" xen_mmu_pgd_pin: mm 0xffff888004a0c000  pgd 1",
+		" xen_mmu_pgd_done: mm 0000000029ae8a76 pgd 000000002c73ca40 op pin",
+		" xen_mmu_pgd_done: mm 0000000029ae8a76 pgd 000000002c73ca40 op unpin",
+		" xen_mmu_pgd_done: mm (null) pgd 0xffff888004d11000 op pinned",
+		" xen_mmu_pgd_done: mm 1 pgd 2 op", " xen_mmu_pgd_done: mm 1 pgd 2 op x",
+		" xen_mmu_pgd_done: op unpin mm 1 pgd 2", " xen_mmu_pgd_done: mm 1 pgd 2  op  pin",
+		" xen_mmu_pgd_done: mm 1 pgd 2",
 		" xen_mmu_pin_page: mm 0000000029ae8a76 pfn c84 level PUD ptl 0000000000000000",
 		" xen_mmu_unpin_page: mm 0000000029ae8a76 pfn c88 level PGD ptl 0000000000000000",
 		" xen_mmu_pin_page: mm 1 pfn 2 level 3 ptl 4", " xen_mmu_pin_page: mm 1 pfn 2 level PTEX ptl 4",
@@ -214,7 +296,7 @@ static const char *const snippets[] = {
 	"xen_mc_flush: ", "xen_mmu_pte_lock: ", "(null)", "(  170) ", "(-------) ", "4294967296",
 	"99999999999", "ffffffffffffffff1", "0000000000000000", "d..2.", "[000]", "#", "CPU:1 ",
 	"flushing ", " hypercalls, ", "reason ", "??", "PIN_L1_TABLE", "PTE", "level ", "pfn ",
-	"ptl ", "mm ", "data ", "callback xen_pte_unlock, ", "args [", ", ", "op 14(", "\xff", "+0x10/0x20", "UNPIN_TABLE", "PIN_L5_TABLE", "0X",
+	"ptl ", "mm ", "data ", " op pin", " op unpin", "xen_mmu_pgd_done: ", "callback xen_pte_unlock, ", "args [", ", ", "op 14(", "\xff", "+0x10/0x20", "UNPIN_TABLE", "PIN_L5_TABLE", "0X",
 };
 
 static size_t mutate(char *s, size_t len, size_t cap)

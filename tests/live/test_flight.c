@@ -93,13 +93,13 @@ static void on_window(void *ctx, const struct pinscope_window *w)
 	evidence_capture_window(r->cap, w);
 }
 
-/* mode (tracepoints or kprobe, with its caps) with a flight recorder of n
- * slots (0: none), armed, its evidence going to a new directory, its lines
- * those of the mode (as cmd_live.c) */
-static struct run *load_mode(enum pinscope_mode mode, __u32 n, __u32 ringbuf_size)
+/* mode (tracepoints or kprobe) with its caps (tracepoints: the series
+ * before issue 27 unless caps say otherwise) and a flight recorder of n slots
+ * (0: none), armed, its evidence going to a new directory, its lines those of
+ * the mode (as cmd_live.c) */
+static struct run *load_mode(enum pinscope_mode mode, __u32 n, __u32 ringbuf_size, __u32 caps)
 {
-	struct loader_cfg cfg = { .mode = mode, .caps = mode == MODE_KPROBE ?
-				  PINSCOPE_CAPS_FENTRY : PINSCOPE_CAPS_TRACEPOINTS,
+	struct loader_cfg cfg = { .mode = mode, .caps = caps,
 				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
 				  .flight_n = n, .ringbuf_size = ringbuf_size };
 	struct run *r = calloc(1, sizeof(*r));
@@ -120,7 +120,7 @@ static struct run *load_mode(enum pinscope_mode mode, __u32 n, __u32 ringbuf_siz
 
 static struct run *load_rb(__u32 n, __u32 ringbuf_size)
 {
-	return load_mode(MODE_TRACEPOINTS, n, ringbuf_size);
+	return load_mode(MODE_TRACEPOINTS, n, ringbuf_size, PINSCOPE_CAPS_TRACEPOINTS);
 }
 
 static struct run *load(__u32 n)
@@ -348,7 +348,7 @@ static void test_ring_turns_over(void **state)
  */
 static void test_kprobe_mode_window(void **state)
 {
-	struct run *r = load_mode(MODE_KPROBE, 64, 0);
+	struct run *r = load_mode(MODE_KPROBE, 64, 0, PINSCOPE_CAPS_FENTRY);
 	int fd = bpf_map__fd(r->skel->maps.cpus);
 	struct pinscope_event ev;
 	struct cpu_state cs;
@@ -398,6 +398,57 @@ static void test_kprobe_mode_window(void **state)
 	free_run(r);
 }
 
+/*
+ * The current series ends an operation at xen_mmu_pgd_done (caps OPEND):
+ * a lock its flush did not release is reported there (locks-released), and
+ * the window's end event becomes a xen_mmu_pgd_done line that the snippet
+ * needs: replayed, it ends the operation where the kernel did.
+ */
+static void test_lock_left_held_at_pgd_done(void **state)
+{
+	struct run *r = load_mode(MODE_TRACEPOINTS, 64, 0,
+				  PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND);
+	struct pinscope_bpf *s = r->skel;
+	const struct evidence_item *it;
+	char path[128], out[16384], *text;
+	FILE *f;
+	long len;
+
+	(void)state;
+	tp_on(0, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
+	tp_on(0, s->progs.tp_pte_lock, 3, MM, 0x101, PTL, 0);
+	tp_on(0, s->progs.tp_pin_page, 4, MM, 0x101, PINSCOPE_L_PTE, PTL);
+	tp_on(0, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L1, 0x101, 0, 0);
+	tp_on(0, s->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL, 0, 0);
+	tp_on(0, s->progs.tp_pin_page, 4, MM, 0x102, PINSCOPE_L_PGD, 0);
+	tp_on(0, s->progs.tp_do_pin, 2, PINSCOPE_MMUEXT_PIN_L4, 0x102, 0, 0);
+	tp_on(0, s->progs.tp_mc_flush, 3, 5, 48, 1, 0);	/* its unlock never runs */
+	tp_on(0, s->progs.tp_pgd_done, 3, MM, 0xffff888003000000ULL, 1, 0);
+	finish_run(r);
+	assert_int_equal(r->rep.nr_viol, 1);
+	assert_int_equal(r->last->v.rule, PINSCOPE_R_LOCKS_RELEASED);
+	assert_int_equal(r->last->ev[r->last->head - 1].type, PINSCOPE_EV_OP_END);
+	assert_int_equal(r->ev.nr, 1);
+	it = &r->ev.items[0];
+	assert_true(it->reproduced && it->minimized);
+	snprintf(path, sizeof(path), "%s/001-locks-released.trace", r->dir);
+	assert_int_equal(replay(path, out, sizeof(out)), PINSCOPE_EXIT_VIOLATION);
+	only_rule(out, "locks-released");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, len + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, len, f), len);
+	fclose(f);
+	assert_non_null(strstr(text, ": xen_mmu_pgd_done: mm ffff888001000000 pgd "));
+	assert_non_null(strstr(text, " op pin\n"));
+	free(text);
+	free_run(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_window_needs_half_the_ring),
 		cmocka_unit_test(test_one_window_per_operation_and_rule),
 		cmocka_unit_test(test_kprobe_mode_window),
+		cmocka_unit_test(test_lock_left_held_at_pgd_done),
 	};
 
 	libbpf_set_print(NULL);

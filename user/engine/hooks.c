@@ -32,7 +32,8 @@ size_t hooks_targets(unsigned int modes, const char *kind, const char **out)
 static const char *modes_text(unsigned int m, char *buf, size_t len)
 {
 	static const char *const names[] = { "live", "tracepoints", "tracepoints-fexit",
-					     "fentry", "kprobe", "replay" };
+					     "fentry", "kprobe", "replay", "tracepoints-opend",
+					     "tracepoints-issue" };
 
 	buf[0] = 0;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

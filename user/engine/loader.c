@@ -36,8 +36,11 @@ static bool hook_on(unsigned int modes, const struct loader_cfg *cfg)
 {
 	switch (cfg->mode) {
 	case MODE_TRACEPOINTS:
+		/* the end of an operation: the series' event, else xen_mc_issue */
 		return modes & (PINSCOPE_HM_LIVE | PINSCOPE_HM_TP) ||
-		       (cfg->flush_exit && (modes & PINSCOPE_HM_TP_FEXIT));
+		       (cfg->flush_exit && (modes & PINSCOPE_HM_TP_FEXIT)) ||
+		       (modes & (cfg->caps & PINSCOPE_CAP_OPEND ? PINSCOPE_HM_TP_OPEND :
+				 PINSCOPE_HM_TP_ISSUE));
 	case MODE_FENTRY:
 		return modes & (PINSCOPE_HM_LIVE | PINSCOPE_HM_FENTRY);
 	case MODE_KPROBE:

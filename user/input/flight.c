@@ -68,6 +68,11 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm,
 			 a[0] == PINSCOPE_OP_UNPIN ? "unpin" : "pin", (unsigned long long)a[1],
 			 (unsigned long long)a[2]);
 		return 1;
+	case PINSCOPE_EV_OP_END:	/* tp_pgd_done: mm, the pgd as the begin gives it */
+		snprintf(buf, len, "xen_mmu_pgd_done: mm %016llx pgd %016llx op %s",
+			 (unsigned long long)a[1], (unsigned long long)a[2],
+			 a[0] == PINSCOPE_OP_UNPIN ? "unpin" : "pin");
+		return 1;
 	case PINSCOPE_EV_PAGE:
 		if (!(name = NAME(level_name, a[2])))
 			return 0;

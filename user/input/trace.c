@@ -228,6 +228,27 @@ static int args_op(const char *text, struct pinscope_event *ev)
 	return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]);
 }
 
+/* "op pin" or "op unpin" (xen_mmu_pgd_done): the operation's kind */
+static int parse_op_kind(const char *s, __u64 *kind)
+{
+	if (!strncmp(s, "pin", 3))
+		*kind = PINSCOPE_OP_PIN;
+	else if (!strncmp(s, "unpin", 5))
+		*kind = PINSCOPE_OP_UNPIN;
+	else
+		return -1;
+	return 0;
+}
+
+/* "mm %p pgd %p op %s" (xen_mmu_pgd_done, issue 27) */
+static int args_done(const char *text, struct pinscope_event *ev)
+{
+	const char *s;
+
+	return field_ptr(text, "mm", &ev->arg[1]) || field_ptr(text, "pgd", &ev->arg[2]) ||
+	       field(text, "op", &s) || parse_op_kind(s, &ev->arg[0]);
+}
+
 static int args_callback(const char *text, struct pinscope_event *ev)
 {
 	const char *s;
@@ -396,6 +417,22 @@ static int fast_op(const char *t, const char *end, __u64 *a)
 	return LIT(t, "mm ") && KEY_HEX(hex_fast(t + 3, end, &a[1]), "pgd", &a[2]);
 }
 
+/* "mm %p pgd %p op pin|unpin" */
+static int fast_done(const char *t, const char *end, __u64 *a)
+{
+	const char *s = LIT(t, "mm ") ? KEY_HEX(hex_fast(t + 3, end, &a[1]), "pgd", &a[2]) : NULL;
+
+	if (!s || !LIT(s, " op "))
+		return 0;
+	if (end - s == 7 && !memcmp(s + 4, "pin", 3))
+		a[0] = PINSCOPE_OP_PIN;
+	else if (end - s == 9 && !memcmp(s + 4, "unpin", 5))
+		a[0] = PINSCOPE_OP_UNPIN;
+	else
+		return 0;	/* args_done() decides */
+	return 1;
+}
+
 /* "mm %p pfn %lx level %s ptl %p", the level by its name */
 static int fast_page(const char *t, const char *end, __u64 *a)
 {
@@ -516,7 +553,8 @@ static const struct xen_event *xen_event(const char *name, size_t n)
 		       NULL;
 	case 16:
 		return IS("xen_mmu_pin_page") ? EV(PINSCOPE_EV_PAGE, PINSCOPE_OP_PIN, page) :
-		       IS("xen_mmu_pte_lock") ? EV(PINSCOPE_EV_LOCK, 0, lock) : NULL;
+		       IS("xen_mmu_pte_lock") ? EV(PINSCOPE_EV_LOCK, 0, lock) :
+		       IS("xen_mmu_pgd_done") ? EV(PINSCOPE_EV_OP_END, 0, done) : NULL;
 	case 17:
 		return IS("xen_mmu_pgd_unpin") ? EV(PINSCOPE_EV_OP_BEGIN, PINSCOPE_OP_UNPIN, op) :
 		       NULL;

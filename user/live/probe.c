@@ -17,6 +17,7 @@
  * of tracepoints mode, the functions of fentry/kprobe mode (made at probe) */
 static const char *mc_tps[PINSCOPE_NR_HOOKS + 1];
 static const char *patched_tps[PINSCOPE_NR_HOOKS + 1];
+static const char *opend_tps[PINSCOPE_NR_HOOKS + 1];
 static const char *funcs[PINSCOPE_NR_HOOKS + 1];
 static size_t nr_funcs;
 
@@ -26,7 +27,10 @@ static void hook_lists(void)
 
 	/* the mainline tracepoints of every live mode and of the stock modes */
 	hooks_targets(PINSCOPE_HM_LIVE | PINSCOPE_HM_STOCK, "raw_tp", mc_tps);
-	hooks_targets(PINSCOPE_HM_TP, "raw_tp", patched_tps);
+	/* tracepoints mode needs its own and the end of an operation's fallback
+	 * (xen_mc_issue); the series' end event is used where it exists */
+	hooks_targets(PINSCOPE_HM_TP | PINSCOPE_HM_TP_ISSUE, "raw_tp", patched_tps);
+	hooks_targets(PINSCOPE_HM_TP_OPEND, "raw_tp", opend_tps);
 	hooks_targets(PINSCOPE_HM_FENTRY, NULL, funcs);
 	/* the functions: the targets that are not tracepoints */
 	for (size_t i = 0; funcs[i]; i++) {
@@ -187,6 +191,20 @@ static bool mm_lock_recorded(struct btf *btf, enum pinscope_mode mode, struct lo
 			fclose(f);
 	}
 	return found;
+}
+
+/*
+ * Whether the kernel fires the series' end of an operation (issue 27:
+ * xen_mmu_pgd_done, caps OPEND): tracepoints mode then ends each operation
+ * there and loads no xen_mc_issue hook; a kernel of an older series lacks it,
+ * and the operations end with their final flush as before (check.bpf.h
+ * maybe_finish())
+ */
+static bool op_end_traced(struct btf *btf)
+{
+	char miss[256] = "";
+
+	return !missing(opend_tps, has_tp, btf, miss, sizeof(miss));
 }
 
 /*
@@ -374,13 +392,17 @@ int probe_live(enum pinscope_mode forced, struct loader_cfg *cfg, bool quiet)
 		cfg->caps |= PINSCOPE_CAP_FLUSH_EXIT;
 	if (mm_lock_recorded(btf, forced, cfg))
 		cfg->caps |= PINSCOPE_CAP_MMLOCK;
+	if (forced == MODE_TRACEPOINTS && op_end_traced(btf))
+		cfg->caps |= PINSCOPE_CAP_OPEND;
 	id = btf ? btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT) : -1;
 	cfg->page_size = id > 0 ? btf__resolve_size(btf, id) : 0;
 	snprintf(cfg->hook_problems, sizeof(cfg->hook_problems), "%.1022s", problems[0] ? problems + 1 : "");
 	if (!quiet) {
 		fprintf(stderr, "pinscope: mode %s (", loader_mode_name(forced));
 		if (forced == MODE_TRACEPOINTS)
-			fprintf(stderr, "kernel/patches tracepoints found");
+			fprintf(stderr, "kernel/patches tracepoints found; operations end at %s%s",
+				cfg->caps & PINSCOPE_CAP_OPEND ? "" : "their final flush, no ",
+				opend_tps[0]);
 		else if (forced == MODE_FENTRY)
 			fprintf(stderr, "no pinscope tracepoints; BTF has the pinning functions");
 		else

@@ -104,8 +104,9 @@ const char *path_name(__u32 path)
 const char *mode_name(__u32 caps)
 {
 	caps &= ~PINSCOPE_CAP_MMLOCK;	/* the source records the mm lock: the same mode */
-	if (caps == PINSCOPE_CAPS_TRACEPOINTS ||
-	    caps == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT))
+	/* and the series' end of operation (xen_mmu_pgd_done, caps OPEND) */
+	if ((caps & ~PINSCOPE_CAP_OPEND) == PINSCOPE_CAPS_TRACEPOINTS ||
+	    (caps & ~PINSCOPE_CAP_OPEND) == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT))
 		return "tracepoints";
 	if (caps == PINSCOPE_CAPS_FENTRY)
 		return "fentry";
