@@ -29,6 +29,8 @@ verdict = "--expect-verdict" in sys.argv[2:]
 fault = sys.argv[sys.argv.index("--expect-fault") + 1] if "--expect-fault" in sys.argv[2:] else None
 # the rule each xen_pin_fault mode breaks (docs/kernel.md, Validation)
 FAULT_RULE = {"pgd_first": "pgd-last", "early_unlock": "unlock-after-flush", "late_lock": "pte-lock-held"}
+# the unit's CapabilityBoundingSet: CAP_SYSLOG, CAP_PERFMON, CAP_BPF
+UNIT_CAPS = (1 << 34) | (1 << 38) | (1 << 39)
 npass = nfail = 0
 
 
@@ -176,10 +178,15 @@ elif verdict:
     check(read("guest.rc") is not None and read("guest.rc").strip() == "0", "the scenario ran to its end",
           read("guest.rc"))
 elif fault:
-    check("guest_type=PV" in info, "a Xen PV guest", info[:200])
+    check("guest_type=PV" in info and re.search(r"^uname_r=\S+-pinscope-systemd$", info, re.M),
+          "a Xen PV guest on the patched kernel with systemd's options (-pinscope-systemd)", info[:200])
     check(rc("fault-param") == 0, "the kernel has the run-time switch xen_pin_fault", read("fault-param"))
     check(rc("fault-wait") == 0, f"live under {fault}: enabled unit started as shipped, /metrics served",
           read("fault-wait"))
+    sb = dict(re.findall(r"^(\w+):\s*(\S+)", read("fault-sandbox") or "", re.M))
+    check(sb.get("Seccomp") == "2" and sb.get("NoNewPrivs") == "1" and sb.get("CapEff")
+          and int(sb["CapEff"], 16) == UNIT_CAPS,
+          "the unit's sandbox in force: seccomp filter, no new privileges, exactly its 3 capabilities", sb)
     check((read("fault-fault-on") or "").strip() == fault and (read("fault-fault-off") or "").strip() == "none",
           f"xen_pin_fault switched to {fault} for the workload, then back to none",
           (read("fault-fault-on"), read("fault-fault-off")))
@@ -197,8 +204,7 @@ else:
     check(rc("enable") == 0 and rc("start-wait") == 0, "systemctl enable --now pinscope: active, /metrics served",
           (read("enable") or "") + (read("start-wait") or ""))
     caps = re.search(r"^CapEff:\s*([0-9a-f]+)", read("caps") or "", re.M)
-    want = (1 << 34) | (1 << 38) | (1 << 39)  # CAP_SYSLOG, CAP_PERFMON, CAP_BPF
-    check(caps and int(caps[1], 16) == want, "the running service has exactly CAP_BPF, CAP_PERFMON, CAP_SYSLOG",
+    check(caps and int(caps[1], 16) == UNIT_CAPS, "the running service has exactly CAP_BPF, CAP_PERFMON, CAP_SYSLOG",
           read("caps"))
     check(rc("workload") == 0, "the workload ran", (read("workload") or "")[-200:])
     m = re.search(r'^pinscope_operations_total\{op="pin",path="ordinary"\} (\d+)',

@@ -93,7 +93,7 @@ if [ "$suite" = "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" ]; then
 		bad "Failed to find lintian: install it (make deps)"
 	fi
 elif lt=$(chroot_tar apt lintian --include=lintian) && unpack "$lt" "$tmp/l" && cp "$deb" "$tmp/l/tmp/"; then
-	lint=(in_chroot "$tmp/l" no root:root lintian)
+	lint=(in_chroot "$tmp/l" no nobody:nogroup lintian)
 	lint_deb=/tmp/$(basename "$deb")
 else
 	bad "Failed to build the $suite chroot with lintian (mmdebstrap --variant=apt --include=lintian)"
@@ -108,10 +108,10 @@ if [ ${#lint[@]} -gt 0 ]; then
 	fi
 fi
 rm -rf "$tmp/l"
-# the unit's maintainer scripts: dh_installsystemd found the unit where
-# debian/rules puts it (/lib/systemd/system: bookworm's 13.11.4 ignores
-# /usr/lib/systemd/system and then writes no script at all), on this suite's
-# debhelper too: postinst restarts it on upgrade, prerm stops it on remove
+# the unit's maintainer scripts: this suite's dh_installsystemd installed the
+# unit (debian/rules: bookworm's in /lib/systemd/system, trixie's in
+# /usr/lib/systemd/system) and wrote them: postinst restarts it on upgrade,
+# prerm stops it on remove
 if dpkg-deb -I "$deb" postinst 2>/dev/null | grep -q "deb-systemd-helper update-state 'pinscope.service'" &&
 	dpkg-deb -I "$deb" prerm 2>/dev/null | grep -q "deb-systemd-invoke stop 'pinscope.service'"; then
 	ok "maintainer scripts of pinscope.service ($(dpkg-deb -c "$deb" | grep -o '[^ ]*/pinscope\.service$'))"
