@@ -25,10 +25,15 @@
 # PINSCOPE_SYSTEMD_SUITE, else bookworm) with systemd, systemd-sysv, curl, bpftool and the .deb's
 # Depends (so apt installs it offline in the guest), no docs; cached as
 # $PINSCOPE_CACHE/systemd/rootfs-SUITE-KEY.tar, KEY from that package list.
-# Added at packing time: the two .debs in /root/debs, the workload, the
-# synthetic early-unlock trace (tests/data/synthetic, replayed by the verdict
-# scenario) in /usr/local/share/pinscope-test/, the test unit pinscope-systemd-test.service (guest/systemd/) enabled, gettys and
-# apt's timers masked, no status or kernel messages on the console.
+# Added at packing time: the two .debs in /root/debs, the workload, Debian's
+# Prometheus (the host's /usr/bin/prometheus, of the prometheus package that
+# make deps installs for test-guest-metrics; its binary only, 50 MB: the
+# package would add its 48 MB promtool and the web UI's libjs packages) with
+# the scrape configuration guest/systemd/prometheus.yml, the synthetic early-unlock
+# trace (tests/data/synthetic, replayed by the verdict scenario) in
+# /usr/local/share/pinscope-test/, the test unit
+# pinscope-systemd-test.service (guest/systemd/) enabled, gettys and apt's
+# timers masked, no status or kernel messages on the console.
 # Exit codes: 0 ok, 1 failure, 2 usage error.
 set -euo pipefail
 
@@ -82,6 +87,8 @@ if [ -z "$deb" ]; then
 fi
 [ -r "$deb" ] || die "Failed to read the package $deb: no such file (make deb)"
 [ -x "$workload" ] || die "Failed to find the workload $workload: no such file (make .output/guest/workload)"
+prometheus=/usr/bin/prometheus
+[ -x "$prometheus" ] || die "Failed to find $prometheus: apt-get install prometheus (make deps)"
 [ "$(id -u)" = 0 ] || die "Failed to build the rootfs: mmdebstrap and the device nodes need root"
 command -v mmdebstrap >/dev/null || die "Failed to find mmdebstrap: apt-get install mmdebstrap"
 
@@ -109,7 +116,7 @@ for kv in "${conf[@]+"${conf[@]}"}"; do
 	case "$kv" in *=*) ;; *) echo "mksystemd.sh: --conf needs KEY=VALUE, got '$kv'" >&2; exit 2 ;; esac
 	conf_text+="${kv%%=*}='${kv#*=}'"$'\n'
 done
-ikey=$( { echo v1; printf '%s' "$conf_text"; cat "$0" "$HERE"/systemd/* "$HERE/../tests/data/synthetic/patched-pin-early-unlock.trace"; sha256sum "$tar" "$deb" "$workload" | cut -c1-64; } |
+ikey=$( { echo v1; printf '%s' "$conf_text"; cat "$0" "$HERE"/systemd/* "$HERE/../tests/data/synthetic/patched-pin-early-unlock.trace"; sha256sum "$tar" "$deb" "$workload" "$prometheus" | cut -c1-64; } |
 	sha256sum | cut -c1-64)
 if [ -s "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$ikey" ]; then
 	log "reusing $out (inputs unchanged)"
@@ -130,6 +137,8 @@ dpkg-deb -R "$deb" "$stage.new/p" && sed -i "s/^Version: .*/Version: $ver+system
 	{ rm -rf "$stage.new"; die "Failed to repack $deb with version $ver+systemdtest1"; }
 rm -rf "$stage.new"
 install -m 755 "$workload" "$r/usr/local/bin/workload"
+install -m 755 "$prometheus" "$r/usr/local/bin/prometheus"
+install -D -m 644 "$HERE/systemd/prometheus.yml" "$r/usr/local/share/pinscope-test/prometheus.yml"
 install -D -m 644 "$HERE/../tests/data/synthetic/patched-pin-early-unlock.trace" \
 	"$r/usr/local/share/pinscope-test/patched-pin-early-unlock.trace"
 install -m 755 "$HERE/systemd/pinscope-systemd-test" "$r/usr/local/sbin/pinscope-systemd-test"

@@ -21,7 +21,11 @@
 # Environment: KVER (kernel series: 6.1, the default, 6.12 or 7.2; one
 # directory kernel/patches/KVER each), PINSCOPE_CACHE (cache root),
 # KERNEL_JOBS (make -j, default 2), PINSCOPE_OFFLINE=1 (7.2: no apt look-up,
-# use the source already fetched).
+# use the source already fetched), KERNEL_VARIANT (empty, the default: the
+# kernel of the patched rows; NAME: kernel/pinscope-NAME.config on top, e.g.
+# "systemd" for the systemd-fault row, built in its own build directory
+# build-<version>-NAME, cached under its own key, linked as
+# current-KVER-NAME).
 # Source: 6.1 and 6.12 from the system's suites (bookworm,
 # bookworm-security), apt-get installed; 7.2 from sid, downloaded with
 # tools/apt-suite.sh and unpacked (dpkg -x) into <cache>/kernel/pkg/, never
@@ -61,6 +65,16 @@ DEPS="bc bison flex libelf-dev libssl-dev dwarves cpio kmod
 # one series only)
 FRAGMENTS=("$HERE/pinscope.config")
 [ -f "$HERE/pinscope-$KVER.config" ] && FRAGMENTS+=("$HERE/pinscope-$KVER.config")
+# a variant's fragment last (its options win); its own build directory keeps
+# the ordinary one from being reconfigured back and forth
+VARIANT=${KERNEL_VARIANT:-}
+if [ -n "$VARIANT" ]; then
+	if ! [[ $VARIANT =~ ^[a-z][a-z0-9]*$ ]] || [ ! -f "$HERE/pinscope-$VARIANT.config" ]; then
+		echo "[kernel] ERROR: Failed to find the variant '$VARIANT': no kernel/pinscope-$VARIANT.config (KERNEL_VARIANT: a lower-case name, e.g. systemd)" >&2
+		exit 2
+	fi
+	FRAGMENTS+=("$HERE/pinscope-$VARIANT.config")
+fi
 PATCHES=("$HERE"/patches/"$KVER"/*.patch)
 GIT_ID=(-c user.name="pinscope developers" -c user.email=pinscope@localhost)
 
@@ -190,9 +204,12 @@ print_env() {
 	fi
 }
 
-# Fragment lines as "CONFIG_FOO=value", comments and blanks dropped.
+# Fragment lines as "CONFIG_FOO=value", comments and blanks dropped; an
+# option set again by a later fragment (a variant's) keeps its last value, in
+# the place of its first.
 fragment_lines() {
-	grep -h -E '^CONFIG_[A-Za-z0-9_]+=' "${FRAGMENTS[@]}"
+	grep -h -E '^CONFIG_[A-Za-z0-9_]+=' "${FRAGMENTS[@]}" |
+		awk -F= '!($1 in v) { k[n++] = $1 } { v[$1] = $0 } END { for (i = 0; i < n; i++) print v[k[i]] }'
 }
 
 configure() {
@@ -301,13 +318,13 @@ build() {
 	out=$CACHE/$key
 	if [ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ] && [ -f "$out/env" ]; then
 		log "cached kernel $key ($SRC_PKG $ver, $(cat "$out/kernel.release"))"
-		ln -sfn "$key" "$CACHE/current-$KVER"
+		ln -sfn "$key" "$CACHE/current-$KVER${VARIANT:+-$VARIANT}"
 		print_env "$out"
 		return
 	fi
 
 	src=$CACHE/src-$ver
-	bld=$CACHE/build-$ver
+	bld=$CACHE/build-$ver${VARIANT:+-$VARIANT}
 	mkdir -p "$CACHE/logs" "$bld"
 	prepare_source "$src" "$ver"
 	apply_patches "$src"
@@ -341,7 +358,7 @@ build() {
 	rm -rf "$out"
 	mv "$out.tmp" "$out"
 	print_env "$out" > "$out/env"
-	ln -sfn "$key" "$CACHE/current-$KVER"
+	ln -sfn "$key" "$CACHE/current-$KVER${VARIANT:+-$VARIANT}"
 	log "cached kernel $key: $out/bzImage ($(stat -c %s "$out/bzImage") bytes, $(cat "$out/kernel.release"))"
 	print_env "$out"
 }
@@ -366,7 +383,8 @@ case ${1:-} in
 	;;
 "")
 	# One build per series at a time (the source and build trees are per
-	# source version).  6.1 keeps the lock name of the single-series script.
+	# source version; a variant shares the series' source tree, so its
+	# lock too).  6.1 keeps the lock name of the single-series script.
 	lock=$CACHE/.lock
 	[ "$KVER" = 6.1 ] || lock=$CACHE/.lock-$KVER
 	mkdir -p "$CACHE"
@@ -375,7 +393,7 @@ case ${1:-} in
 	build
 	;;
 -h|--help)
-	sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'
 	;;
 *)
 	die "unknown argument '$1' (see --help)"

@@ -3,7 +3,10 @@
 #
 #   make kernel-deps   apt-get the kernel build dependencies (7.2: and fetch
 #                      sid's linux-source-7.2 into the cache)
-#   make kernel        build (or reuse from the cache) the patched bzImage
+#   make kernel        build (or reuse from the cache) the patched bzImage;
+#                      KERNEL_VARIANT=systemd: the one with systemd's options
+#                      (kernel/pinscope-systemd.config on top; row
+#                      systemd-fault), in its own build directory and key
 #   make kernel-env    print KERNEL_DIR, KERNEL_BZIMAGE, KERNEL_VMLINUX,
 #                      KERNEL_BTF, KERNEL_CONFIG of the current inputs
 #   make test-kernel   pinscope live on the patched kernel (kernel/test-live.sh):
@@ -30,8 +33,9 @@
 KERNEL_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 KERNEL_BUILD_SH := $(KERNEL_MK_DIR)/build.sh
 KVER ?= 6.1
+KERNEL_VARIANT ?=
 
-KERNEL_DIR = $(shell KVER=$(KVER) $(KERNEL_BUILD_SH) --print dir 2>/dev/null)
+KERNEL_DIR = $(shell KVER=$(KVER) KERNEL_VARIANT=$(KERNEL_VARIANT) $(KERNEL_BUILD_SH) --print dir 2>/dev/null)
 KERNEL_BZIMAGE = $(KERNEL_DIR)/bzImage
 KERNEL_VMLINUX = $(KERNEL_DIR)/vmlinux
 KERNEL_BTF = $(KERNEL_DIR)/vmlinux.btf
@@ -44,10 +48,10 @@ kernel-deps:
 	KVER=$(KVER) $(KERNEL_BUILD_SH) --deps
 
 kernel:
-	KVER=$(KVER) $(KERNEL_BUILD_SH)
+	KVER=$(KVER) KERNEL_VARIANT=$(KERNEL_VARIANT) $(KERNEL_BUILD_SH)
 
 kernel-env:
-	@KVER=$(KVER) $(KERNEL_BUILD_SH) --env
+	@KVER=$(KVER) KERNEL_VARIANT=$(KERNEL_VARIANT) $(KERNEL_BUILD_SH) --env
 
 test-kernel: $(OUTPUT)/pinscope $(OUTPUT)/pinscope.static guest-fetch $(OUTPUT)/guest/workload
 	KVER=$(KVER) OUTPUT=$(OUTPUT) PINSCOPE_HOST=$(OUTPUT)/pinscope PINSCOPE_STATIC=$(OUTPUT)/pinscope.static \

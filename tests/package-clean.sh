@@ -5,7 +5,9 @@
 #     Build-Depends (apt-get build-dep on debian/control), cached as a tarball
 #     keyed by the suite and debian/control's source paragraph;
 #  2. dpkg-buildpackage -us -uc -b in it, as nobody, without network;
-#  3. lintian (the host's, --fail-on error,warning: only debian/'s overrides);
+#  3. lintian of the suite (--fail-on error,warning: only debian/'s
+#     overrides): the host's when the host runs that suite, else the suite's
+#     own, from a third cached chroot (--variant=apt --include=lintian);
 #     the unit's maintainer scripts (postinst, prerm) written;
 #  4. apt install ./pinscope_*.deb into a second clean chroot (--variant=apt,
 #     cached), then the package's autopkgtest (debian/tests) as nobody, the
@@ -79,18 +81,37 @@ fi
 deb=$(ls "$tmp"/b/build/pinscope_*.deb)
 cp "$deb" "$tmp/" && deb=$tmp/$(basename "$deb")
 
-# 3. lintian: no errors or warnings but the justified overrides of debian/
-if lintian -I --fail-on error,warning "$deb" > "$tmp/out" 2>&1; then
-	ok "lintian: no errors or warnings"
-	grep -E '^[IPNOX]: ' "$tmp/out" | sed 's/^/     | /'
-else
-	bad "lintian $(basename "$deb")"
-fi
 rm -rf "$tmp/b"
-# the unit's maintainer scripts: dh_installsystemd found the unit where
-# debian/rules puts it (/lib/systemd/system: bookworm's 13.11.4 ignores
-# /usr/lib/systemd/system and then writes no script at all), on this suite's
-# debhelper too: postinst restarts it on upgrade, prerm stops it on remove
+
+# 3. lintian: no errors or warnings but the justified overrides of debian/;
+# the suite's lintian (its checks and tags change between releases)
+lint=() lint_deb=$deb
+if [ "$suite" = "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" ]; then
+	if command -v lintian > /dev/null; then
+		lint=(lintian)
+	else
+		bad "Failed to find lintian: install it (make deps)"
+	fi
+elif lt=$(chroot_tar apt lintian --include=lintian) && unpack "$lt" "$tmp/l" && cp "$deb" "$tmp/l/tmp/"; then
+	lint=(in_chroot "$tmp/l" no nobody:nogroup lintian)
+	lint_deb=/tmp/$(basename "$deb")
+else
+	bad "Failed to build the $suite chroot with lintian (mmdebstrap --variant=apt --include=lintian)"
+fi
+if [ ${#lint[@]} -gt 0 ]; then
+	lint_ver=$("${lint[@]}" --version 2>&1)
+	if "${lint[@]}" -I --fail-on error,warning "$lint_deb" > "$tmp/out" 2>&1; then
+		ok "lintian ($suite's: $lint_ver): no errors or warnings"
+		grep -E '^[IPNOX]: ' "$tmp/out" | sed 's/^/     | /'
+	else
+		bad "lintian ($suite's: $lint_ver) $(basename "$deb")"
+	fi
+fi
+rm -rf "$tmp/l"
+# the unit's maintainer scripts: this suite's dh_installsystemd installed the
+# unit (debian/rules: bookworm's in /lib/systemd/system, trixie's in
+# /usr/lib/systemd/system) and wrote them: postinst restarts it on upgrade,
+# prerm stops it on remove
 if dpkg-deb -I "$deb" postinst 2>/dev/null | grep -q "deb-systemd-helper update-state 'pinscope.service'" &&
 	dpkg-deb -I "$deb" prerm 2>/dev/null | grep -q "deb-systemd-invoke stop 'pinscope.service'"; then
 	ok "maintainer scripts of pinscope.service ($(dpkg-deb -c "$deb" | grep -o '[^ ]*/pinscope\.service$'))"
