@@ -158,6 +158,26 @@ static void test_clock_res(void **state)
 	assert_int_equal(res, 1);
 }
 
+/* A live run's suspend-path holds that all read 0 ns are counted, not timed;
+ * a replay's, the ordinary path's or one hold above 0 ns are timed */
+static void test_path_untimed(void **state)
+{
+	struct pinscope_stats *st = calloc(1, sizeof(*st));
+
+	(void)state;
+	assert_non_null(st);
+	assert_false(stats_path_untimed(st, PINSCOPE_PATH_SUSPEND, false));	/* no hold */
+	st->suspend_hold[0].count = 3;
+	st->hold[1].count = 5;
+	assert_true(stats_path_untimed(st, PINSCOPE_PATH_SUSPEND, false));
+	assert_false(stats_path_untimed(st, PINSCOPE_PATH_SUSPEND, true));
+	assert_false(stats_path_untimed(st, PINSCOPE_PATH_ORDINARY, false));
+	st->suspend_hold[1].count = 1;
+	st->suspend_hold[1].max = 464000;
+	assert_false(stats_path_untimed(st, PINSCOPE_PATH_SUSPEND, false));
+	free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_clock_res),
+		cmocka_unit_test(test_path_untimed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

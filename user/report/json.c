@@ -194,6 +194,9 @@ static json_object *holds(const struct report *rep)
 
 		for (int k = 0; k < 2; k++)
 			add(p, k ? "unpin" : "pin", hist(rep, stats_hold_path(&rep->st, sp, k)));
+		/* false: counted, not timed (stats_path_untimed()) */
+		add(p, "timed", json_object_new_boolean(!stats_path_untimed(&rep->st, sp,
+									     rep->is_replay)));
 		add(paths, path_name(sp), p);
 	}
 	add(o, "by_path", paths);

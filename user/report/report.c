@@ -132,8 +132,7 @@ static void print_holds(FILE *f, const struct report *rep)
 			hold_hist(f, title, rep, stats_hold_path(&rep->st, p, k));
 		}
 	/* live: xen_suspend() runs the suspend path after syscore_suspend() */
-	if (!rep->is_replay && rep->st.suspend_hold[0].count + rep->st.suspend_hold[1].count &&
-	    !rep->st.suspend_hold[0].max && !rep->st.suspend_hold[1].max)
+	if (stats_path_untimed(&rep->st, PINSCOPE_PATH_SUSPEND, rep->is_replay))
 		fprintf(f, "     the suspend path's holds read 0: it runs while the kernel's clock "
 			"is suspended (timekeeping_suspend() before xen_mm_pin_all(), "
 			"timekeeping_resume() after xen_mm_unpin_all()), and bpf_ktime_get_ns() "

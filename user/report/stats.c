@@ -70,6 +70,14 @@ const struct pinscope_hist *stats_hold_path(const struct pinscope_stats *st, int
 	return path == PINSCOPE_PATH_SUSPEND ? &st->suspend_hold[k & 1] : &st->hold[k & 1];
 }
 
+bool stats_path_untimed(const struct pinscope_stats *st, int path, bool replay)
+{
+	const struct pinscope_hist *h = st->suspend_hold;
+
+	return !replay && path == PINSCOPE_PATH_SUSPEND && h[0].count + h[1].count &&
+	       !h[0].max && !h[1].max;
+}
+
 const struct pinscope_lin_hist *stats_locks_max_path(const struct pinscope_stats *st, int path)
 {
 	return path == PINSCOPE_PATH_SUSPEND ? &st->suspend_locks_max : &st->locks_max;

@@ -145,6 +145,10 @@ void stats_locks_max(const struct pinscope_stats *st, struct pinscope_lin_hist *
 /* Any operation or hold on the suspend path (an interval's holds may be of an
  * operation begun before it) */
 bool stats_suspend_seen(const struct pinscope_stats *st);
+/* A live run's suspend-path holds were counted but not timed: every one read
+ * 0 ns (xen_suspend() pins between timekeeping_suspend() and
+ * timekeeping_resume(), where bpf_ktime_get_ns() stands still) */
+bool stats_path_untimed(const struct pinscope_stats *st, int path, bool replay);
 /* The highest non-empty value of a linear histogram (the last slot: more), 0 if none */
 __u64 lin_hist_top(const struct pinscope_lin_hist *h);
 /* Sorts all[n] (most operations first, then by pid), copies the first max to top */
