@@ -60,7 +60,7 @@ static struct evidence_capture *evidence_start(struct evidence *e, const struct 
 		return NULL;
 	*e = (struct evidence){ .dir = env.evidence, .dir_fd = -1, .input = in->in.name,
 				.records = in->dat != NULL, .max = env.evidence_max };
-	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e);
+	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e, o->engine == CHECKER_BPF);
 	if (!cap) {
 		*rc = PINSCOPE_EXIT_ERROR;
 		return NULL;

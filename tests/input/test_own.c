@@ -274,7 +274,7 @@ static void test_fentry_window_snippet(void **state)
 	struct evidence e = { .dir_fd = -1, .input = "live", .max = 1, .live = true,
 			      .caps = PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK,
 			      .mode = "fentry" };
-	struct evidence_capture *c = evidence_capture_new(&e);
+	struct evidence_capture *c = evidence_capture_new(&e, false);
 	struct pinscope_window *w;
 	const struct evidence_item *it;
 	__u32 caps = 0;
@@ -350,7 +350,7 @@ static void test_snippet_keeps_window_source(void **state)
 	struct pinscope_event ev[sizeof(fmt) / sizeof(fmt[0])];
 	char line[sizeof(fmt) / sizeof(fmt[0])][256], err[160];
 	struct evidence e = { .dir_fd = -1, .input = "t.trace", .max = 1 };
-	struct evidence_capture *c = evidence_capture_new(&e);
+	struct evidence_capture *c = evidence_capture_new(&e, false);
 	struct report rep = {};
 	struct viol_sink sink = { .rep = &rep };
 	const struct evidence_item *it;
