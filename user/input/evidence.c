@@ -394,11 +394,12 @@ int evidence_capture_finish(struct evidence_capture *c)
 		if (!err && !c->e->items[i].reproduced)
 			fprintf(stderr, "pinscope: evidence %zu (%s at %llu.%06llu cpu %u): its window "
 				"of %llu events does not give the violation alone (it depends on "
-				"what came before line %llu): kept whole, not minimized\n", i + 1,
+				"what came before %s %llu): kept whole, not minimized\n", i + 1,
 				rule_name(c->e->items[i].v.rule),
 				(unsigned long long)(c->e->items[i].v.ts_ns / 1000000000ULL),
 				(unsigned long long)(c->e->items[i].v.ts_ns % 1000000000ULL / 1000),
 				c->e->items[i].v.cpu, (unsigned long long)c->e->items[i].window,
+				c->e->records ? "record" : "line",
 				(unsigned long long)c->e->items[i].window_first);
 	}
 	if (err)
