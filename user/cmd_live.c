@@ -154,7 +154,7 @@ static struct evidence_capture *evidence_live(struct evidence *e, struct loader_
 	*e = (struct evidence){ .dir = env.evidence, .dir_fd = -1, .input = "live",
 				.max = env.evidence_max, .live = true, .caps = cfg->caps,
 				.mode = loader_mode_name(cfg->mode) };
-	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e);
+	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e, false);
 	if (!cap) {
 		*rc = PINSCOPE_EXIT_ERROR;
 		return NULL;

@@ -45,7 +45,8 @@ static void serve_replay(const struct report *rep, int *rc)
 }
 
 /*
- * --evidence DIR: a text trace's lines kept per cpu, each violation's window
+ * --evidence DIR: a trace's lines kept per cpu (a trace.dat's records as the
+ * lines tracefs prints for them, numbered by record), each violation's window
  * taken as its record comes (the sink's tap); after the replay, minimized and
  * written.  NULL without --evidence; *rc set on error.
  */
@@ -57,16 +58,9 @@ static struct evidence_capture *evidence_start(struct evidence *e, const struct 
 
 	if (!env.evidence)
 		return NULL;
-	if (in->dat) {
-		fprintf(stderr, "Failed to collect evidence from %s: a trace.dat has no text lines "
-			"to cut snippets from. Convert it ('trace-cmd report -i %s > trace.txt') "
-			"and replay that with --evidence\n", in->in.name, in->in.name);
-		*rc = PINSCOPE_EXIT_ERROR;
-		return NULL;
-	}
 	*e = (struct evidence){ .dir = env.evidence, .dir_fd = -1, .input = in->in.name,
-				.max = env.evidence_max };
-	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e);
+				.records = in->dat != NULL, .max = env.evidence_max };
+	cap = evidence_dir_open(e) ? NULL : evidence_capture_new(e, o->engine == CHECKER_BPF);
 	if (!cap) {
 		*rc = PINSCOPE_EXIT_ERROR;
 		return NULL;

@@ -262,9 +262,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--evidence-max needs --evidence DIR");
 		if (env.flight_events && !env.evidence)
 			argp_error(state, "--flight-events needs --evidence DIR");
-		if (env.evidence && env.engine == CHECKER_BPF)
-			argp_error(state, "--evidence takes each violation's window as its record comes, "
-				   "which the bpf engine delivers a batch later: use --engine user");
 		/* replay reads the whole trace, with the event source it holds */
 		if (env.replay && env.live_opt)
 			argp_error(state, "%s is for live tracing: replay reads the whole trace and "

@@ -5,7 +5,8 @@
  * read back by the trace parser to the same event and the stock modes' caps;
  * and a fentry-mode flight recorder window (as bpf/flight.bpf.h sends it)
  * through the live evidence path (input/flight.c, input/evidence.c): its
- * snippet replays to its rule alone, with fentry's caps.
+ * snippet replays to its rule alone, with fentry's caps; and a trace.dat's
+ * events as replay --evidence renders them, read back to the same events.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,6 +76,62 @@ static void test_round_trip(void **state)
 		assert_int_equal(trace_parse_line(slow, &ev2, err, sizeof(err)), TRACE_LINE_EVENT);
 		ev2.pid = ev.pid;	/* the tgid's line names it so */
 		assert_memory_equal(&ev, &ev2, sizeof(ev));
+	}
+}
+
+/*
+ * Every event a trace.dat record gives (input/tracedat.c: the patch's and the
+ * mainline tracepoints, and the mark of lost records), rendered as replay
+ * --evidence does (flight_event_line(), a patched kernel's caps), read back
+ * by the text parser to the same event: type, the fields the reader fills,
+ * task, cpu and time to the microsecond, rounded as tracefs rounds it
+ */
+static void test_record_lines(void **state)
+{
+	static const struct pinscope_event recs[] = {
+		{ .type = PINSCOPE_EV_OP_BEGIN, .arg = { PINSCOPE_OP_PIN, MM, 0xffff888003077000ULL } },
+		{ .type = PINSCOPE_EV_OP_BEGIN, .arg = { PINSCOPE_OP_UNPIN, MM, 0xffff888000200000ULL } },
+		{ .type = PINSCOPE_EV_PAGE, .arg = { PINSCOPE_OP_PIN, 0x1a2b, PINSCOPE_L_PTE, PTL } },
+		{ .type = PINSCOPE_EV_PAGE, .arg = { PINSCOPE_OP_UNPIN, 0x1a2c, PINSCOPE_L_PGD } },
+		{ .type = PINSCOPE_EV_LOCK, .arg = { MMLOCK(HELD), 0x100, 0, PTL } },
+		{ .type = PINSCOPE_EV_LOCK, .arg = { MMLOCK(FREE), 0x101, 0, PTL } },
+		{ .type = PINSCOPE_EV_UNLOCK, .arg = { 0, 0, 0, PTL } },
+		{ .type = PINSCOPE_EV_DO_PIN, .arg = { PINSCOPE_MMUEXT_PIN_L1, 0x100 } },
+		{ .type = PINSCOPE_EV_CALLBACK, .arg = { 1, 0, 0, PTL } },
+		{ .type = PINSCOPE_EV_CALLBACK, .arg = { 0, 0, 0, 0xffff888000001000ULL } },
+		{ .type = PINSCOPE_EV_FLUSH_REASON, .arg = { 2 } },
+		{ .type = PINSCOPE_EV_FLUSH, .arg = { 3, 48, 1 } },
+		{ .type = PINSCOPE_EV_MC_ISSUE },
+		{ .type = PINSCOPE_EV_MC_ENTRY, .arg = { PINSCOPE_HYPERCALL_UPDATE_VA_MAPPING, 0x200,
+							 PINSCOPE_UVMF_TLB_FLUSH } },
+		{ .type = PINSCOPE_EV_LOST, .arg = { 12 } },
+		{ .type = PINSCOPE_EV_LOST },
+	};
+	const __u32 caps = PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_MMLOCK;
+
+	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		struct pinscope_event want = recs[i], ev = {};
+		char line[512], err[160];
+		__u64 mm = MM;
+
+		want.cpu = 1;
+		want.pid = 170;
+		want.ts_ns = 12000100600ULL;	/* 12.000101 */
+		strcpy(want.comm, "workload");
+		if (want.type == PINSCOPE_EV_OP_BEGIN)
+			want.arg[3] = trace_op_path(want.comm);
+		assert_int_equal(flight_event_line(want.type, want.arg, want.pid, want.comm, want.cpu,
+						   want.ts_ns, caps, &mm, line, sizeof(line)), 1);
+		assert_int_equal(trace_parse_text(line, strlen(line), &ev, err, sizeof(err)),
+				 TRACE_LINE_EVENT);
+		assert_int_equal(ev.type, want.type);
+		assert_memory_equal(ev.arg, want.arg, sizeof(ev.arg));
+		assert_int_equal(ev.cpu, want.cpu);
+		if (want.type == PINSCOPE_EV_LOST)
+			continue;	/* tracefs's mark has no task or time */
+		assert_int_equal(ev.pid, want.pid);
+		assert_int_equal(ev.ts_ns, 12000101000ULL);
+		assert_string_equal(ev.comm, want.comm);
 	}
 }
 
@@ -217,7 +274,7 @@ static void test_fentry_window_snippet(void **state)
 	struct evidence e = { .dir_fd = -1, .input = "live", .max = 1, .live = true,
 			      .caps = PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK,
 			      .mode = "fentry" };
-	struct evidence_capture *c = evidence_capture_new(&e);
+	struct evidence_capture *c = evidence_capture_new(&e, false);
 	struct pinscope_window *w;
 	const struct evidence_item *it;
 	__u32 caps = 0;
@@ -293,7 +350,7 @@ static void test_snippet_keeps_window_source(void **state)
 	struct pinscope_event ev[sizeof(fmt) / sizeof(fmt[0])];
 	char line[sizeof(fmt) / sizeof(fmt[0])][256], err[160];
 	struct evidence e = { .dir_fd = -1, .input = "t.trace", .max = 1 };
-	struct evidence_capture *c = evidence_capture_new(&e);
+	struct evidence_capture *c = evidence_capture_new(&e, false);
 	struct report rep = {};
 	struct viol_sink sink = { .rep = &rep };
 	const struct evidence_item *it;
@@ -339,6 +396,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_record_lines),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_flight_lines_by_mode),
 		cmocka_unit_test(test_fentry_window_snippet),

@@ -112,7 +112,7 @@ static struct run *load_mode(enum pinscope_mode mode, __u32 n, __u32 ringbuf_siz
 	r->ev = (struct evidence){ .dir = r->dir, .dir_fd = -1, .input = "live", .max = 1,
 				   .live = true, .caps = cfg.caps, .mode = loader_mode_name(mode) };
 	assert_int_equal(evidence_dir_open(&r->ev), 0);
-	r->cap = evidence_capture_new(&r->ev);
+	r->cap = evidence_capture_new(&r->ev, false);
 	assert_non_null(r->cap);
 	r->sink = (struct viol_sink){ .rep = &r->rep, .window = on_window, .window_ctx = r };
 	return r;

@@ -12,6 +12,8 @@
 
 struct wline {
 	__u64 lineno;
+	__u64 num;		/* the event's number from 1; its seq as replay.c gives it
+				 * (where_note()): (__u32)num ?: 1 */
 	char *text;
 	struct pinscope_event ev;
 	__u32 caps;		/* trace_line_caps(): what it shows of the source */
@@ -37,18 +39,51 @@ struct evidence_capture {
 	struct win snap[EVIDENCE_MAX_ITEMS];	/* the window of e->items[i] */
 	struct kind kinds[EVIDENCE_MAX_ITEMS];
 	size_t nr_kinds;
+	__u64 events;		/* event lines seen: the next one's seq, as replay.c numbers */
+	bool late;		/* the bpf engine: records come at the end of their batch */
 	int err;		/* of the tap, which cannot return one */
 };
 
-struct evidence_capture *evidence_capture_new(struct evidence *e)
+struct evidence_capture *evidence_capture_new(struct evidence *e, bool late)
 {
 	struct evidence_capture *c = calloc(1, sizeof(*c));
 
-	if (!c)
+	if (!c) {
 		fprintf(stderr, "Failed to allocate the evidence windows: %s\n", strerror(ENOMEM));
-	else
+	} else {
 		c->e = e;
+		c->late = late;
+	}
 	return c;
+}
+
+/* Index of the last operation begin of w before line n, or n if none */
+static size_t begin_before(const struct win *w, size_t n)
+{
+	for (size_t i = n; i > 0; i--)
+		if (w->l[i - 1].ev.type == PINSCOPE_EV_OP_BEGIN)
+			return i - 1;
+	return n;
+}
+
+/*
+ * Lines of w to drop at a new operation: all but its context; late (bpf
+ * engine), not those of the last two batches' events (whose records may not
+ * have come yet, as replay.c keeps their lines) nor their operation's begin
+ * and its context
+ */
+static size_t to_drop(const struct evidence_capture *c, const struct win *w)
+{
+	size_t k = w->n > EVIDENCE_CONTEXT ? w->n - EVIDENCE_CONTEXT : 0, f = 0, b;
+
+	if (!c->late)
+		return k;
+	while (f < w->n && w->l[f].num + 2 * PINSCOPE_REPLAY_BATCH <= c->events)
+		f++;
+	b = begin_before(w, f + (f < w->n));
+	b = b <= f ? b : 0;
+	b = b > EVIDENCE_CONTEXT ? b - EVIDENCE_CONTEXT : 0;
+	return b < k ? b : k;
 }
 
 static void drop_lines(struct win *w, size_t k)
@@ -67,13 +102,15 @@ int evidence_capture_line(void *ctx, const struct pinscope_event *ev, const char
 	struct evidence_capture *c = ctx;
 	struct win *w;
 
-	if (ev->cpu >= PINSCOPE_MAX_CPUS)
+	if (ev->cpu >= PINSCOPE_MAX_CPUS) {
+		c->events++;
 		return 0;	/* the checker refuses it, naming the line */
+	}
 	w = c->cpu[ev->cpu] ?: (c->cpu[ev->cpu] = calloc(1, sizeof(*w)));
 	if (!w)
 		goto nomem;
 	if (ev->type == PINSCOPE_EV_OP_BEGIN) {	/* a new operation: its context only */
-		drop_lines(w, w->n > EVIDENCE_CONTEXT ? w->n - EVIDENCE_CONTEXT : 0);
+		drop_lines(w, to_drop(c, w));
 		w->cut = false;
 		w->op_start = w->n;
 	}
@@ -88,7 +125,9 @@ int evidence_capture_line(void *ctx, const struct pinscope_event *ev, const char
 		w->l = l;
 		w->cap = cap;
 	}
-	w->l[w->n] = (struct wline){ .lineno = lineno, .ev = *ev, .text = strdup(line),
+	/* numbered as replay_emit() will number it, whose violations carry it */
+	w->l[w->n] = (struct wline){ .lineno = lineno, .num = ++c->events,
+				     .ev = *ev, .text = strdup(line),
 				     .caps = trace_line_caps(line, NULL) };
 	if (!w->l[w->n].text)
 		goto nomem;
@@ -142,28 +181,50 @@ static struct win *claim(struct evidence_capture *c, const struct pinscope_viola
 	return &c->snap[e->nr++];
 }
 
+/*
+ * The lines of w up to the violation's event (its seq; 0, found at the end of
+ * the input: all): the user engine's record comes during that event's push,
+ * so it is the last line; the bpf engine's at the end of its batch, when the
+ * cpu may have gone on (then its operation's start is found again).  0 when
+ * the event is no longer in the window (a new operation dropped it)
+ */
+static size_t lines_to(const struct win *w, const struct pinscope_violation *v)
+{
+	for (size_t i = w->n; v->seq && i > 0; i--)
+		if (((__u32)w->l[i - 1].num ?: 1) == v->seq)
+			return i;
+	return v->seq ? 0 : w->n;
+}
+
 void evidence_capture_tap(void *ctx, const struct pinscope_violation *v)
 {
 	struct evidence_capture *c = ctx;
 	struct win *w = v->cpu < PINSCOPE_MAX_CPUS ? c->cpu[v->cpu] : NULL;
 	struct win *s = claim(c, v);
+	size_t n = w ? lines_to(w, v) : 0, from = 0, b;
 
-	if (!s || !w || !w->n)
+	if (!s || !n)
 		return;		/* nothing of its cpu: an empty window, said in the index */
-	s->l = calloc(w->n, sizeof(*s->l));
+	s->op_start = w->op_start;
+	s->cut = w->cut;
+	if (n < w->n) {		/* the cpu went on: its operation's begin and context, as then */
+		b = begin_before(w, n);
+		from = b < n && b > EVIDENCE_CONTEXT ? b - EVIDENCE_CONTEXT : 0;
+		s->op_start = b < n ? b - from : 0;
+		s->cut = b == n && v->op != PINSCOPE_OP_NONE;
+	}
+	s->l = calloc(n - from, sizeof(*s->l));
 	if (!s->l) {
 		c->err = -ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < w->n; i++) {
-		s->l[i] = w->l[i];
-		s->l[i].text = strdup(w->l[i].text);
-		if (!s->l[i].text)
+	for (size_t i = from; i < n; i++) {
+		s->l[i - from] = w->l[i];
+		s->l[i - from].text = strdup(w->l[i].text);
+		if (!s->l[i - from].text)
 			c->err = -ENOMEM;
-		s->n = i + 1;
+		s->n = i - from + 1;
 	}
-	s->op_start = w->op_start;
-	s->cut = w->cut;
 }
 
 void evidence_capture_window(void *ctx, const struct pinscope_window *w)
@@ -333,11 +394,12 @@ int evidence_capture_finish(struct evidence_capture *c)
 		if (!err && !c->e->items[i].reproduced)
 			fprintf(stderr, "pinscope: evidence %zu (%s at %llu.%06llu cpu %u): its window "
 				"of %llu events does not give the violation alone (it depends on "
-				"what came before line %llu): kept whole, not minimized\n", i + 1,
+				"what came before %s %llu): kept whole, not minimized\n", i + 1,
 				rule_name(c->e->items[i].v.rule),
 				(unsigned long long)(c->e->items[i].v.ts_ns / 1000000000ULL),
 				(unsigned long long)(c->e->items[i].v.ts_ns % 1000000000ULL / 1000),
 				c->e->items[i].v.cpu, (unsigned long long)c->e->items[i].window,
+				c->e->records ? "record" : "line",
 				(unsigned long long)c->e->items[i].window_first);
 	}
 	if (err)

@@ -24,11 +24,13 @@
 
 struct evidence_capture;
 
-struct evidence_capture *evidence_capture_new(struct evidence *e);
+/* late: the bpf engine, whose violation records come at the end of their batch */
+struct evidence_capture *evidence_capture_new(struct evidence *e, bool late);
 /* replay_opts.on_line: one event line of the trace */
 int evidence_capture_line(void *ctx, const struct pinscope_event *ev, const char *line,
 			  __u64 lineno);
-/* viol_sink.tap: a violation record, taken at once (user engine) */
+/* viol_sink.tap: a violation record, its window up to its event (its seq):
+ * at once (user engine) or at the end of its batch (bpf engine, late) */
 void evidence_capture_tap(void *ctx, const struct pinscope_violation *v);
 /*
  * viol_sink.window (live): a flight recorder window, checked whole,

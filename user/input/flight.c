@@ -18,25 +18,24 @@ static const char *const reason_name[] = { "NONE", "BATCH", "ARGS", "CALLBACK" }
 
 #define NAME(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) ? tab[i] : NULL)
 
-/* "comm-pid [cpu] flags ts: " as tracefs prints it; the comm is the
- * violation's for its process, "<...>" (tracefs: not known) for another */
-static int prefix(const struct pinscope_window *w, const struct pinscope_flight_ev *f,
-		  char *buf, size_t len)
+/* "comm-pid [cpu] flags ts: " as tracefs prints it (the time in microseconds,
+ * rounded); comm NULL or empty:
+ * "<...>" (tracefs: not known) */
+static int prefix(const char *name, __u32 pid, __u32 cpu, __u64 ts_ns, char *buf, size_t len)
 {
 	char comm[PINSCOPE_COMM_LEN] = "<...>";
+	__u64 us;
 
-	if (f->pid == w->v.pid) {
-		memcpy(comm, w->v.comm, sizeof(comm) - 1);
+	if (name && name[0]) {
+		strncpy(comm, name, sizeof(comm) - 1);
 		comm[sizeof(comm) - 1] = 0;
 		for (char *c = comm; *c; c++)	/* one line, no field separator */
 			if ((unsigned char)*c < 0x21 || *c == 0x7f || *c == '[')
 				*c = '_';
-		if (!comm[0])
-			strcpy(comm, "<...>");
 	}
-	return snprintf(buf, len, "%16s-%-7u [%03u] d.... %5llu.%06llu: ", comm, f->pid,
-			w->v.cpu, (unsigned long long)(f->ts_ns / 1000000000ULL),
-			(unsigned long long)(f->ts_ns % 1000000000ULL / 1000));
+	us = (ts_ns + 500) / 1000;	/* rounded, as tracefs's ns2usecs() */
+	return snprintf(buf, len, "%16s-%-7u [%03u] d.... %5llu.%06llu: ", comm, pid, cpu,
+			(unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
 }
 
 bool flight_own_lines(__u32 caps)
@@ -48,21 +47,35 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm,
 		size_t len)
 {
 	const struct pinscope_flight_ev *f = &w->ev[(w->head - flight_count(w) + k) % w->n];
-	const __u64 *a = f->arg;
+
+	/* the comm is the violation's for its process, not known for another */
+	return flight_event_line(f->type, f->arg, f->pid, f->pid == w->v.pid ? w->v.comm : NULL,
+				 w->v.cpu, f->ts_ns, caps, mm, buf, len);
+}
+
+int flight_event_line(__u32 type, const __u64 *a, __u32 pid, const char *comm, __u32 cpu,
+		      __u64 ts_ns, __u32 caps, __u64 *mm, char *buf, size_t len)
+{
 	const char *name;
 	int n;
 
-	if (f->type == PINSCOPE_EV_OP_BEGIN)
+	if (type == PINSCOPE_EV_OP_BEGIN)
 		*mm = a[1];
-	n = prefix(w, f, buf, len);
+	if (type == PINSCOPE_EV_LOST) {	/* tracefs's mark, before the cpu's next event */
+		n = a[0] ? snprintf(buf, len, "CPU:%u [LOST %llu EVENTS]", cpu,
+				    (unsigned long long)a[0]) :
+			   snprintf(buf, len, "CPU:%u [LOST EVENTS]", cpu);
+		return n > 0 && (size_t)n < len;
+	}
+	n = prefix(comm, pid, cpu, ts_ns, buf, len);
 	if (n < 0 || (size_t)n >= len)
 		return 0;
 	buf += n;
 	len -= n;
 	/* the stock modes: pinscope's own line where no tracepoint prints the event */
-	if (flight_own_lines(caps) && own_line_format(f->type, a, buf, len))
+	if (flight_own_lines(caps) && own_line_format(type, a, buf, len))
 		return 1;
-	switch (f->type) {
+	switch (type) {
 	case PINSCOPE_EV_OP_BEGIN:
 		snprintf(buf, len, "xen_mmu_pgd_%s: mm %016llx pgd %016llx",
 			 a[0] == PINSCOPE_OP_UNPIN ? "unpin" : "pin", (unsigned long long)a[1],
@@ -96,11 +109,9 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm,
 		snprintf(buf, len, "xen_mmu_do_pin: cmd %s pfn %llx", name,
 			 (unsigned long long)a[1]);
 		return 1;
-	case PINSCOPE_EV_CALLBACK:	/* the hook passes xen_pte_unlock's only */
-		if (!a[0])
-			return 0;
-		snprintf(buf, len, "xen_mc_callback: callback xen_pte_unlock, data %016llx",
-			 (unsigned long long)a[3]);
+	case PINSCOPE_EV_CALLBACK:	/* the event keeps only whether it is xen_pte_unlock */
+		snprintf(buf, len, "xen_mc_callback: callback %s, data %016llx",
+			 a[0] ? "xen_pte_unlock" : "(not_xen_pte_unlock)", (unsigned long long)a[3]);
 		return 1;
 	case PINSCOPE_EV_FLUSH_REASON:
 		if (!(name = NAME(reason_name, a[0])))
@@ -110,6 +121,11 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm,
 	case PINSCOPE_EV_FLUSH:
 		snprintf(buf, len, "xen_mc_flush: flushing %llu hypercalls, %llu arg bytes, "
 			 "%llu callbacks", (unsigned long long)a[0], (unsigned long long)a[1],
+			 (unsigned long long)a[2]);
+		return 1;
+	case PINSCOPE_EV_MC_ENTRY:	/* the event keeps the op, args[0] as a pfn and args[2] */
+		snprintf(buf, len, "xen_mc_entry: op %llu() args [%llx, 0, %llx]",
+			 (unsigned long long)a[0], (unsigned long long)(a[1] << 12),
 			 (unsigned long long)a[2]);
 		return 1;
 	case PINSCOPE_EV_MC_ISSUE:

@@ -24,6 +24,14 @@
 int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm, char *buf,
 		size_t len);
 
+/*
+ * One event (type, args a) of process pid (comm NULL or "": "<...>") on cpu at
+ * ts_ns as that line (a trace.dat's record too: replay --evidence); the LOST
+ * mark is tracefs's "CPU:N [LOST k EVENTS]"; 1 written, 0 no line; *mm as above
+ */
+int flight_event_line(__u32 type, const __u64 *a, __u32 pid, const char *comm, __u32 cpu,
+		      __u64 ts_ns, __u32 caps, __u64 *mm, char *buf, size_t len);
+
 /* Does a live run with these caps print pinscope's own lines (the stock modes)? */
 bool flight_own_lines(__u32 caps);
 /* Events the window holds: min(head, n) */

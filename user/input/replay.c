@@ -6,6 +6,7 @@
 #include <string.h>
 #include "engine/checker.h"
 #include "report/names.h"
+#include "input/flight.h"
 #include "input/replay.h"
 #include "input/trace.h"
 #include "report/timeline.h"
@@ -41,6 +42,9 @@ struct replay_feed {
 	const char *name;
 	__u64 prev_ts;
 	struct where_ring *where;	/* NULL: not kept (the minimizer's replays) */
+	const struct replay_opts *o;	/* NULL: the minimizer's replays */
+	__u64 *dat_mm;			/* [PINSCOPE_MAX_CPUS] trace.dat with on_line: the
+					 * cpu's operation's mm, for its page lines */
 };
 
 /* Numbers the event (seq from 1), notes its line and its cpu's operation */
@@ -216,6 +220,31 @@ int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
 	return 0;
 }
 
+/*
+ * trace.dat with o->on_line (--evidence): each record's event as the line
+ * tracefs prints for it (input/flight.h, the flight recorder's renderer),
+ * numbered by the record's index in the file, then to the checker
+ */
+int replay_emit_record(struct replay_feed *fd, const struct pinscope_event *ev, __u64 record)
+{
+	const struct replay_opts *o = fd->o;
+	char line[512];
+
+	if (o && o->on_line && ev->cpu < PINSCOPE_MAX_CPUS) {
+		if (!flight_event_line(ev->type, ev->arg, ev->pid, ev->comm, ev->cpu, ev->ts_ns,
+				       fd->rep->caps, &fd->dat_mm[ev->cpu], line, sizeof(line))) {
+			fprintf(stderr, "Failed to render record %llu of %s (event type %u) as a "
+				"trace line for --evidence: no line prints it. Convert the file "
+				"('trace-cmd report') and replay that\n", (unsigned long long)record,
+				fd->name, ev->type);
+			return -EIO;
+		}
+		if (o->on_line(o->line_ctx, ev, line, record))
+			return -EIO;
+	}
+	return replay_emit(fd, ev);
+}
+
 /* Text: one pass over the lines; errors name the line */
 static int feed_text(struct input *in, struct replay_feed *fd, const struct replay_opts *o)
 {
@@ -290,7 +319,7 @@ int replay_run(struct replay_input *ri, const struct replay_opts *o, struct repo
 {
 	struct checker_opts co = { .engine = o->engine, .caps = o->caps ? o->caps : ri->caps,
 				   .pid = o->pid, .lean = o->lean };
-	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = ri->in.name };
+	struct replay_feed fd = { .rep = rep, .c = &rep->replay, .name = ri->in.name, .o = o };
 	int rc;
 
 	rep->is_replay = 1;
@@ -306,7 +335,9 @@ int replay_run(struct replay_input *ri, const struct replay_opts *o, struct repo
 	fd.where = calloc(1, sizeof(*fd.where));
 	if (fd.where)
 		fd.where->op = calloc(PINSCOPE_MAX_CPUS, sizeof(*fd.where->op));
-	if (!fd.where || !fd.where->op) {
+	if (ri->dat && o->on_line)
+		fd.dat_mm = calloc(PINSCOPE_MAX_CPUS, sizeof(*fd.dat_mm));
+	if (!fd.where || !fd.where->op || (ri->dat && o->on_line && !fd.dat_mm)) {
 		fprintf(stderr, "Failed to allocate the replay's line index: %s\n", strerror(ENOMEM));
 		rc = PINSCOPE_EXIT_ERROR;
 		goto out;
@@ -338,5 +369,6 @@ out:
 	if (fd.where)
 		free(fd.where->op);
 	free(fd.where);
+	free(fd.dat_mm);
 	return rc;
 }

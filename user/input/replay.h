@@ -26,8 +26,9 @@ struct replay_opts {
 	__u32 lean;		/* enum pinscope_lean (--lean) */
 	/* set by a signal handler: stop reading, report what was read, marked partial */
 	const volatile sig_atomic_t *stop;
-	/* text: each event line, parsed, before the checker gets it (--evidence); 0 or
-	 * PINSCOPE_EXIT_ERROR after printing why */
+	/* each event line, parsed, before the checker gets it (--evidence); a
+	 * trace.dat's record rendered as its line, lineno the record's index
+	 * (replay_emit_record()); 0 or PINSCOPE_EXIT_ERROR after printing why */
 	int (*on_line)(void *ctx, const struct pinscope_event *ev, const char *line,
 		       __u64 lineno);
 	void *line_ctx;
@@ -58,5 +59,7 @@ int replay_events(const struct pinscope_event *ev, size_t n, __u32 caps, struct 
 /* The events of one trace go through this, from the text or the trace.dat reader */
 struct replay_feed;
 int replay_emit(struct replay_feed *fd, const struct pinscope_event *ev);
+/* A trace.dat record's event: with o->on_line, first as its trace line, record its index */
+int replay_emit_record(struct replay_feed *fd, const struct pinscope_event *ev, __u64 record);
 
 #endif

@@ -635,7 +635,7 @@ int tracedat_feed(struct tracedat *td, struct replay_feed *fd,
 		}
 		if (m.type != MSG_EVENT)
 			break;	/* cannot be: the reader's memory was damaged */
-		if (replay_emit(fd, &m.ev)) {
+		if (replay_emit_record(fd, &m.ev, m.lines)) {
 			reap(td, true);
 			return PINSCOPE_EXIT_ERROR;
 		}

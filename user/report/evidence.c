@@ -122,6 +122,12 @@ static void snippet_name(const struct evidence_item *it, size_t i, char *buf, si
 	snprintf(buf, len, "%03zu-%s.trace", i + 1, rule_name(it->v.rule));
 }
 
+/* What the line numbers of an item count (index.json "numbered", docs/evidence.md) */
+static const char *numbered(const struct evidence *e)
+{
+	return e->live ? "window_event" : e->records ? "record" : "line";
+}
+
 static int write_snippet(const struct evidence *e, size_t i)
 {
 	const struct evidence_item *it = &e->items[i];
@@ -139,7 +145,8 @@ static int write_snippet(const struct evidence *e, size_t i)
 	else
 		put_printable(f, e->input);
 	fprintf(f, ", cpu %u, %s %llu-%llu: %zu of the window's %llu events kept (%s)\n",
-		it->v.cpu, e->live ? "window events" : "lines", (unsigned long long)it->window_first,
+		it->v.cpu, e->live ? "window events" : e->records ? "records" : "lines",
+		(unsigned long long)it->window_first,
 		(unsigned long long)it->window_last, it->nr_lines, (unsigned long long)it->window,
 		it->minimized ? "minimized" : it->reproduced ? "not minimized" :
 		"does not reproduce alone");
@@ -186,6 +193,7 @@ int evidence_write(const struct evidence *e)
 		json_object_array_add(list, item_json(e, i));
 	}
 	json_object_object_add(idx, "input", json_object_new_string(e->input));
+	json_object_object_add(idx, "numbered", json_object_new_string(numbered(e)));
 	json_object_object_add(idx, "max_per_kind", U64(e->max));
 	json_object_object_add(idx, "evidence", list);
 	json_object_object_add(idx, "not_kept", U64(e->not_kept + e->over_items));

@@ -42,6 +42,7 @@ struct evidence {
 	const char *dir;	/* --evidence DIR */
 	int dir_fd;		/* opened by evidence_dir_open(), -1 before */
 	const char *input;	/* the replayed file's name */
+	bool records;		/* a trace.dat: its "line" numbers are record indexes (from 1) */
 	int max;		/* --evidence-max */
 	size_t nr;
 	struct evidence_item items[EVIDENCE_MAX_ITEMS];
