@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	$(TRACEDAT_CFLAGS)
 # Everything of replay but trace.dat (fuzz_replay: the static build's
 # tracedat-none.c stands in); fuzz_tracedat links the real reader instead
-FUZZ_SRCS := user/input/input.c user/input/replay.c user/input/trace.c user/input/own.c \
+FUZZ_SRCS := user/input/input.c user/input/replay.c user/input/trace.c user/input/own.c user/input/flight.c \
 	user/input/tracedat-none.c user/engine/hooks.c user/report/report.c user/report/json.c \
 	user/report/names.c user/report/coverage.c user/report/stats.c user/report/verdict.c \
 	user/report/units.c user/report/summary.c user/report/timeline.c \
