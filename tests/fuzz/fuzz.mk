@@ -42,7 +42,7 @@ $(FUZZ_DIR)/fuzz_tracedat: tests/fuzz/fuzz_tracedat.c tests/fuzz/replay_one.h $(
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) $(FUZZ_LIBS) $(TRACEDAT_LIBS) -o $@
 
-$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c user/input/trace.c user/input/own.c user/engine/hooks.c | $(FUZZ_DIR)
+$(FUZZ_DIR)/fuzz_trace: tests/fuzz/fuzz_trace.c tests/input/oracle_done.h user/input/trace.c user/input/own.c user/engine/hooks.c | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 

@@ -31,6 +31,7 @@
 #include "input/input.h"
 #include "input/trace.h"
 #include "trace_oracle.c"
+#include "oracle_done.h"
 
 #define MAX_LINES 4000000
 
@@ -59,38 +60,6 @@ static char *as_done(const char *line)
 	return d;
 }
 
-/*
- * What the fast parser must make of a xen_mmu_pgd_done line (see the top):
- * the oracle's reading of it named xen_mmu_pgd_pin, an OP_END of the kind
- * after "op"; -1 for any other line
- */
-static int done_expect(const char *line, struct pinscope_event *e, char *err, size_t errlen)
-{
-	static char alt[INPUT_LINE_MAX + 64];
-	const char *name, *text, *op, *l = line;
-	enum trace_line c;
-	struct task t;
-	size_t n;
-
-	while (*l == ' ' || *l == '\t')
-		l++;
-	text = event_of(l, &t, &name, &n);
-	if (!text || n != 16 || memcmp(name, "xen_mmu_pgd_done", 16) || strlen(line) > INPUT_LINE_MAX)
-		return -1;
-	snprintf(alt, sizeof(alt), "%.*sxen_mmu_pgd_pin%s", (int)(name - line), line, name + n);
-	c = oracle_parse_line(alt, e, err, errlen);
-	if (c == TRACE_LINE_EVENT && e->type == PINSCOPE_EV_OP_BEGIN && !field(text, "op", &op) &&
-	    (!strncmp(op, "pin", 3) || !strncmp(op, "unpin", 5))) {
-		e->type = PINSCOPE_EV_OP_END;
-		e->arg[0] = !strncmp(op, "pin", 3) ? PINSCOPE_OP_PIN : PINSCOPE_OP_UNPIN;
-		e->arg[3] = 0;		/* a begin's path: not an end's */
-		return TRACE_LINE_EVENT;
-	}
-	if (c != TRACE_LINE_EVENT && c != TRACE_LINE_BAD)
-		return c;
-	snprintf(err, errlen, "cannot parse the arguments of xen_mmu_pgd_done: '%.80s'", text);
-	return TRACE_LINE_BAD;
-}
 static unsigned long long diffs, compared, classes[5];
 
 /* Every line of tests/data's text traces (xz included), through input.c */
