@@ -5,6 +5,8 @@
 #include <bpf/bpf.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/libbpf.h>
 #include "engine/loader.h"
 #include "pinscope.h"
@@ -128,6 +130,28 @@ static int live_config(const struct loader_cfg *cfg)
 	return !modes && cfg->mode == MODE_REPLAY ? 0 : -1;
 }
 
+/*
+ * Take the embedded BPF object's pages out of this process's RSS once libbpf
+ * has opened it: open copies what it keeps (program instructions, BTF and
+ * its line info) and reads the object no more, yet every page of it it read
+ * (1.5 MB, issue 27 item 6's 16 tracepoints settings) would stay resident
+ * through the load, which adds to the copies its own (the peak RSS of
+ * docs/performance.md).  The object is read-only data of the binary's file
+ * mapping, so a later read would fault it back in from the file, unchanged;
+ * a refusal costs memory only, not correctness, hence no error.
+ */
+static void release_elf_bytes(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t size;
+	const char *bytes = pinscope_bpf__elf_bytes(&size);
+	uintptr_t start = ((uintptr_t)bytes + page - 1) & ~(uintptr_t)(page - 1);
+	uintptr_t end = ((uintptr_t)bytes + size) & ~(uintptr_t)(page - 1);
+
+	if (page > 0 && end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 {
 	struct pinscope_bpf *skel;
@@ -147,6 +171,7 @@ int loader_open_load(struct pinscope_bpf **skelp, const struct loader_cfg *cfg)
 		fprintf(stderr, "Failed to open BPF object: %s\n", strerror(-err));
 		return err;
 	}
+	release_elf_bytes();
 	skel->rodata->caps = cfg->caps;
 	skel->rodata->targ_tgid = cfg->targ_tgid;
 	skel->rodata->lean = cfg->lean;
