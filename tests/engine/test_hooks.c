@@ -5,6 +5,8 @@
  * raw tracepoint is only looked up at attach time.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -665,6 +667,54 @@ static void test_live_settings_compiled_in(void **state)
 	loader_destroy(skel);
 }
 
+/*
+ * The loader takes the embedded BPF object's pages out of the process once
+ * libbpf has opened it (user/engine/loader.c release_elf_bytes(): the peak
+ * RSS of docs/performance.md): after a load, none of its whole pages is
+ * mapped in (/proc/self/pagemap bit 63: present), though each was read.  The
+ * object is the loader's (the skeleton's, each file that includes it
+ * has its own copy).
+ */
+static int object_pages_present(const char *bytes, size_t size, int *total)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t va = ((uintptr_t)bytes + page - 1) / page, end = ((uintptr_t)bytes + size) / page;
+	int fd = open("/proc/self/pagemap", O_RDONLY), present = 0;
+	__u64 entry;
+
+	assert_true(fd >= 0);
+	*total = end - va;
+	for (; va < end; va++) {
+		assert_int_equal(pread(fd, &entry, sizeof(entry), va * sizeof(entry)),
+				 sizeof(entry));
+		present += entry >> 63;
+	}
+	close(fd);
+	return present;
+}
+
+static void test_object_pages_released(void **state)
+{
+	struct pinscope_bpf *skel;
+	const char *bytes;
+	size_t size;
+	volatile char sum = 0;
+	int total;
+
+	assert_int_equal(load(state, 0, 0, false), 0);
+	skel = *state;
+	bytes = skel->skeleton->data;
+	size = skel->skeleton->data_sz;
+	loader_destroy(skel);
+	for (size_t i = 0; i < size; i += 64)	/* resident, as libbpf's open leaves it */
+		sum += bytes[i];
+	assert_true(object_pages_present(bytes, size, &total) > total / 2);
+	assert_true(total > 100);	/* the object is over 400 kB */
+	assert_int_equal(load(state, 0, 0, false), 0);
+	assert_int_equal(object_pages_present(bytes, size, &total), 0);
+	loader_destroy(*state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +741,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_init_mm_no_wakeup, setup_no_init_mm, teardown),
 		cmocka_unit_test(test_live_settings_compiled_in),
+		cmocka_unit_test(test_object_pages_released),
 	};
 
 	libbpf_set_print(NULL);
