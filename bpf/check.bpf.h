@@ -368,17 +368,17 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 		report_once(p, PINSCOPE_R_LOCKS_BOUNDED, PINSCOPE_WHY_TOO_MANY_LOCKS, pfn, n);
 }
 
-/* A held lock is gone: its slot freed */
+/*
+ * A held lock is gone: its slot freed, and the released slots at the head
+ * dropped (held_gc(): a FIFO release drops one; one call, not a copy of its
+ * first step inlined in every handler)
+ */
 static __always_inline void held_forget(struct cpu_state *s, struct held_lock *h)
 {
 	h->ptl = 0;
 	if (s->held.nr)
 		s->held.nr--;
-	/* a FIFO release: one step, no scan */
-	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
-		s->held.head++;
-	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
-		held_gc(s);
+	held_gc(s);
 }
 
 /*
