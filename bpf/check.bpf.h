@@ -968,6 +968,9 @@ static __always_inline bool lean_skip_flush(struct cpu_state *s, __u32 run_lean)
 static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u64 cbs)
 {
 	struct pinscope_stats *st = &s->st;
+	/* read before the counts are written: the compiler then knows it is
+	 * the caller's answer (the live hook has just asked) */
+	bool idle = flush_idle(s);
 
 	st->flushes++;
 	st->flush_reason[s->mc.reason & 3]++;
@@ -975,7 +978,7 @@ static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u6
 	lin_add(&st->flush_entries, entries);
 	lin_add(&st->flush_cbs, cbs);
 	s->mc.gen++;
-	if (flush_idle(s))
+	if (idle)
 		s->mc.in_flush = 0;
 }
 

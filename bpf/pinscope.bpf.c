@@ -386,9 +386,10 @@ static __always_inline int mc_flush(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 		}
 		/* it cleared in_flush (a timed flush whose return was never
 		 * seen, a skipped fexit, no longer keeps this cpu busy), and the
-		 * flag an operation's end left set is cleared here: changes_busy() */
+		 * flag an operation's end left set is cleared here: changes_busy().
+		 * No operation, no lock, no timed flush: cpu_busy() is false */
 		if (s->busy)
-			track_busy(s, run_caps);
+			busy_set(s, 0);
 		return 0;
 	}
 	if (!s)
