@@ -69,9 +69,8 @@ static __always_inline void report_rec(void *ctx, const struct pinscope_event *e
 	s->st.violated[rule]++;
 	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
 	if (!r) {
-		s->op.vmask |= 1U << rule;
 		s->st.lost.ringbuf++;
-		return;
+		goto reported;
 	}
 	r->type = PINSCOPE_REC_VIOLATION;
 	r->rule = rule;
@@ -100,8 +99,9 @@ static __always_inline void report_rec(void *ctx, const struct pinscope_event *e
 	}
 	if (live)	/* --evidence: the cpu's recent events after it (reads vmask) */
 		flight_send(s, r);
-	s->op.vmask |= 1U << rule;
 	bpf_ringbuf_submit(r, rb_flags(s));
+reported:	/* delivered or counted lost: the rule was reported in this operation */
+	s->op.vmask |= 1U << rule;
 }
 
 /*
