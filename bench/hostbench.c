@@ -16,6 +16,10 @@
  *       each call followed by the empty raw_tp of the same hook and the
  *       "floor" program with the same arguments on the same cpu; -l: the
  *       handlers as `pinscope --lean` loads them
+ *   hostbench idle [-e CALLS] [-r REPS] [-l]
+ *       the flush hooks (reason, flush) of the current series' tracepoints
+ *       mode on an idle system (no operation, no lock: a context switch's
+ *       flush), CALLS test_runs each on cpu 0 beside their empty twins
  *   hostbench floors [-e CALLS] [-r REPS]
  *       the empty raw_tp and the floor program taken apart (one helper of
  *       live() per program), CALLS test_runs each on cpu 0
@@ -470,6 +474,73 @@ static int cmd_hooks(size_t min_events, int reps, __u32 lean)
 	return 0;
 }
 
+/* ---- idle: the flush hooks on an idle system (issue 27, item 2) */
+
+/*
+ * tp_mc_flush_reason and tp_mc_flush as the current series' tracepoints mode
+ * loads them (caps TRACEPOINTS | FLUSH_EXIT | MMLOCK | OPEND; -l: --lean),
+ * armed, no operation and no lock anywhere: every flush of the system outside
+ * a pin or unpin (context switches).  CALLS test_runs of each on cpu 0, each
+ * followed by its empty twin; one line per program: run_time_ns per call of
+ * both (bpf_stats), their ratio, and the state the calls left (every flush
+ * counted without --lean, none with it; nr_busy 0).
+ */
+static int cmd_idle(size_t calls, int reps, __u32 lean)
+{
+	static const int hooks[] = { H_MC_FLUSH_REASON, H_MC_FLUSH };
+
+	for (int rep = 0; rep < reps; rep++) {
+		struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS |
+					  PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK |
+					  PINSCOPE_CAP_OPEND, .pte_unlock_fn = PTE_UNLOCK_FN,
+					  .want_stack = true, .lean = lean };
+		struct pinscope_bpf *skel;
+		struct pinscope_stats st;
+		struct empty_bpf *e;
+
+		if (loader_open_load(&skel, &cfg))
+			return 1;
+		loader_arm(skel);
+		e = empty_bpf__open();
+		if (!e)
+			die("empty_bpf__open");
+		for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+			bpf_program__set_autoload(empty_prog(e, hooks[i]), true);
+		if (empty_bpf__load(e))
+			die("empty_bpf__load");
+		for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+			int h = hooks[i], pfd = bpf_program__fd(hook_prog(skel, h));
+			int efd = bpf_program__fd(empty_prog(e, h));
+			/* a reason (BATCH); a flush of 1 entry, no callback */
+			__u64 a[3] = { h == H_MC_FLUSH_REASON ? PINSCOPE_FL_BATCH : 1, 0, 0 };
+			int nargs = h == H_MC_FLUSH_REASON ? 1 : 3;
+			struct pstat p0 = prog_stat(pfd), e0 = prog_stat(efd), pd, ed;
+
+			for (size_t n = 0; n < calls; n++)
+				if (run_prog(pfd, a, nargs, 0) || run_prog(efd, a, nargs, 0))
+					die("test_run idle hook");
+			pd = pdelta(p0, prog_stat(pfd));
+			ed = pdelta(e0, prog_stat(efd));
+			printf("{\"what\": \"idle\", \"rep\": %d, \"lean\": %u, \"prog\": \"%s\", "
+			       "\"cnt\": %llu, \"ns_per_call\": %.1f, \"empty_ns_per_call\": %.1f, "
+			       "\"ratio\": %.2f}\n", rep, lean, hook_names[h],
+			       (unsigned long long)pd.cnt, (double)pd.ns / (pd.cnt ?: 1),
+			       (double)ed.ns / (ed.cnt ?: 1), ed.ns ? (double)pd.ns / ed.ns : 0);
+		}
+		if (stats_read(bpf_map__fd(skel->maps.cpus), &st))
+			die("stats_read");
+		printf("{\"what\": \"idle-run\", \"rep\": %d, \"events\": %llu, \"flushes\": %llu, "
+		       "\"flush_reason_batch\": %llu, \"nr_busy\": %llu}\n", rep,
+		       (unsigned long long)st.events, (unsigned long long)st.flushes,
+		       (unsigned long long)st.flush_reason[1],
+		       (unsigned long long)skel->data_busy->nr_busy);
+		fflush(stdout);
+		empty_bpf__destroy(e);
+		loader_destroy(skel);
+	}
+	return 0;
+}
+
 /* ---- startup: exec -> ready, peak RSS, map memory */
 
 /*
@@ -778,6 +849,7 @@ static int cmd_spawn(const char *out, char **argv)
 static void usage(void)
 {
 	fprintf(stderr, "Usage: hostbench replay|hooks|floors [-e EVENTS] [-r REPS] [-c tracepoints|fentry|mainline] [-l]\n"
+			"       hostbench idle [-e CALLS] [-r REPS] [-l]\n"
 			"       hostbench startup T0_NS tracepoints|replay\n"
 			"       hostbench insns [-H] [CONFIG...]\n"
 			"       hostbench btf\n"
@@ -840,6 +912,8 @@ int main(int argc, char **argv)
 		return cmd_replay(events, reps, caps);
 	if (!strcmp(cmd, "hooks"))
 		return cmd_hooks(events, reps, lean);
+	if (!strcmp(cmd, "idle"))
+		return cmd_idle(events, reps, lean);
 	if (!strcmp(cmd, "floors"))
 		return floors_run(events, reps) ? 1 : 0;	/* floors.h said what failed */
 	usage();

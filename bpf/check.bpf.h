@@ -69,9 +69,8 @@ static __always_inline void report_rec(void *ctx, const struct pinscope_event *e
 	s->st.violated[rule]++;
 	r = bpf_ringbuf_reserve(&violations, sizeof(*r), 0);
 	if (!r) {
-		s->op.vmask |= 1U << rule;
 		s->st.lost.ringbuf++;
-		return;
+		goto reported;
 	}
 	r->type = PINSCOPE_REC_VIOLATION;
 	r->rule = rule;
@@ -100,8 +99,9 @@ static __always_inline void report_rec(void *ctx, const struct pinscope_event *e
 	}
 	if (live)	/* --evidence: the cpu's recent events after it (reads vmask) */
 		flight_send(s, r);
-	s->op.vmask |= 1U << rule;
 	bpf_ringbuf_submit(r, rb_flags(s));
+reported:	/* delivered or counted lost: the rule was reported in this operation */
+	s->op.vmask |= 1U << rule;
 }
 
 /*
@@ -368,17 +368,17 @@ static __always_inline void held_push(struct ps *p, __u64 ptl, __u64 pfn, __u64 
 		report_once(p, PINSCOPE_R_LOCKS_BOUNDED, PINSCOPE_WHY_TOO_MANY_LOCKS, pfn, n);
 }
 
-/* A held lock is gone: its slot freed */
+/*
+ * A held lock is gone: its slot freed, and the released slots at the head
+ * dropped (held_gc(): a FIFO release drops one; one call, not a copy of its
+ * first step inlined in every handler)
+ */
 static __always_inline void held_forget(struct cpu_state *s, struct held_lock *h)
 {
 	h->ptl = 0;
 	if (s->held.nr)
 		s->held.nr--;
-	/* a FIFO release: one step, no scan */
-	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
-		s->held.head++;
-	if (s->held.head != s->held.tail && !s->held.lock[s->held.head & HELD_MASK].ptl)
-		held_gc(s);
+	held_gc(s);
 }
 
 /*
@@ -968,6 +968,9 @@ static __always_inline bool lean_skip_flush(struct cpu_state *s, __u32 run_lean)
 static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u64 cbs)
 {
 	struct pinscope_stats *st = &s->st;
+	/* read before the counts are written: the compiler then knows it is
+	 * the caller's answer (the live hook has just asked) */
+	bool idle = flush_idle(s);
 
 	st->flushes++;
 	st->flush_reason[s->mc.reason & 3]++;
@@ -975,7 +978,7 @@ static __always_inline void flush_count(struct cpu_state *s, __u64 entries, __u6
 	lin_add(&st->flush_entries, entries);
 	lin_add(&st->flush_cbs, cbs);
 	s->mc.gen++;
-	if (flush_idle(s))
+	if (idle)
 		s->mc.in_flush = 0;
 }
 

@@ -5,17 +5,17 @@
 
 #include "pinscope.h"
 
-static __always_inline __u32 log2_u64(__u64 v)
+/* The bits of x up to its leading one (0 for 0): a binary search, no loop */
+static __always_inline __u32 bit_len(__u64 x)
 {
-	__u32 r = 0, shift;
+	__u32 n = 0;
 
-	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r;
+	if (x >> 32) { x >>= 32; n += 32; }
+	if (x >> 16) { x >>= 16; n += 16; }
+	if (x >> 8) { x >>= 8; n += 8; }
+	if (x >> 4) { x >>= 4; n += 4; }
+	if (x >> 2) { x >>= 2; n += 2; }
+	return n + (__u32)(x >> 1) + (__u32)(x != 0);
 }
 
 /*
@@ -27,20 +27,18 @@ static __always_inline __u32 log2_u64(__u64 v)
 
 /*
  * Slot of v in the log-linear layout of include/pinscope.h: v itself below
- * 2^5, else octave k = log2(v) >= 5 gives slot (k - 4) * 32 plus the 5 bits
- * of v below its leading one.  No loop; the caller bounds the result.
+ * 2^6, else octave k = log2(v) >= 6 gives slot (k - 4) * 32 plus the 5 bits
+ * of v below its leading one.  Both are s * 32 + (v >> s), s = k - 5 the
+ * shift that brings v into [32, 64) (0 below 64: the bits of v >> 6).  No
+ * loop; the caller bounds the result.
  */
 _Static_assert(!(PINSCOPE_HIST_SLOTS & (PINSCOPE_HIST_SLOTS - 1)), "slots: a power of two (mask)");
 
 static __always_inline __u64 hist_slot(__u64 v)
 {
-	__u32 k;
+	__u32 s = bit_len(v >> (PINSCOPE_HIST_SUB_BITS + 1));
 
-	if (v < PINSCOPE_HIST_SUB)
-		return v;
-	k = log2_u64(v);
-	return ((__u64)(k - PINSCOPE_HIST_SUB_BITS + 1) << PINSCOPE_HIST_SUB_BITS) +
-	       ((v >> (k - PINSCOPE_HIST_SUB_BITS)) & (PINSCOPE_HIST_SUB - 1));
+	return ((__u64)s << PINSCOPE_HIST_SUB_BITS) + (v >> s);
 }
 
 static __always_inline void hist_add(struct pinscope_hist *h, __u64 v)

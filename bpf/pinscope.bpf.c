@@ -344,18 +344,25 @@ static __always_inline int mc_flush_reason(__u64 *ctx, __u32 run_caps, __u32 run
 	if (lean_all_idle(run_lean))
 		return 0;
 	if (idle_here(&s, &cpu)) {
-		if (!LEAN_IN(run_lean, IDLE_FLUSH)) {	/* --lean: its flush is not counted */
-			s->st.events++;
-			flush_reason_set(s, ctx[0]);
-		}
-		return 0;	/* the state it leaves is as idle as it was */
-	}
-	if (!s)
+		if (LEAN_IN(run_lean, IDLE_FLUSH))
+			return 0;	/* --lean: its flush is not counted */
+	} else if (!s) {
 		return 0;
-	/* not emit_pend(): every caller flushes right after this tracepoint
-	 * (xen_mc_flush(), whose hook reads the MMUEXT ops queued before it),
-	 * and the reason is nothing a queued op's DO_PIN reads */
-	return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0, run_caps, run_lean);
+	} else if (flight_n) {
+		/* --evidence: a busy cpu's event goes into its flight ring, through
+		 * the checker.  Not emit_pend(): every caller flushes right after
+		 * this tracepoint (xen_mc_flush(), whose hook reads the MMUEXT ops
+		 * queued before it), and the reason is nothing a queued op's DO_PIN
+		 * reads */
+		return emit_on(ctx, s, cpu, PINSCOPE_EV_FLUSH_REASON, ctx[0], 0, 0, 0, run_caps,
+			       run_lean);
+	}
+	/* what the checker does with the event (handle_on(): counted, then
+	 * on_flush_reason()), idle cpu or busy: a reason never changes a
+	 * cpu's busy time (changes_busy()); one copy of it in the program */
+	s->st.events++;
+	flush_reason_set(s, ctx[0]);
+	return 0;
 }
 
 SEC("?raw_tp/xen_mc_flush_reason")
@@ -379,9 +386,10 @@ static __always_inline int mc_flush(__u64 *ctx, __u32 run_caps, __u32 run_lean)
 		}
 		/* it cleared in_flush (a timed flush whose return was never
 		 * seen, a skipped fexit, no longer keeps this cpu busy), and the
-		 * flag an operation's end left set is cleared here: changes_busy() */
+		 * flag an operation's end left set is cleared here: changes_busy().
+		 * No operation, no lock, no timed flush: cpu_busy() is false */
 		if (s->busy)
-			track_busy(s, run_caps);
+			busy_set(s, 0);
 		return 0;
 	}
 	if (!s)

@@ -358,6 +358,29 @@ static void test_lean_idle_flushes(void **state)
 	assert_true(bpf_map_get_next_key(bpf_map__fd(s->maps.procs), NULL, &cpu) < 0);	/* empty */
 }
 
+/*
+ * A flush's reason on a busy cpu (inside a pin) is answered by the hook as on
+ * an idle one, without the checker (no --evidence here): counted as an event,
+ * and the reason is the one its flush is counted by.
+ */
+static void test_busy_flush_reason(void **state)
+{
+	struct pinscope_bpf *s = *state;
+	struct pinscope_stats st;
+	__u64 ev;
+
+	tp(s->progs.tp_pgd_pin, 2, MM, PGD, 0, 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	ev = st.events;
+	tp(s->progs.tp_mc_flush_reason, 1, PINSCOPE_FL_BATCH, 0, 0, 0);
+	tp(s->progs.tp_mc_flush, 3, 5, 48, 1, 0);
+	assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st), 0);
+	assert_int_equal(st.events, ev + 2);
+	assert_int_equal(st.flushes, 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_BATCH], 1);
+	assert_int_equal(st.flush_reason[PINSCOPE_FL_EXPLICIT], 0);
+}
+
 static __u64 events_of(struct pinscope_bpf *s, __u32 cpu)
 {
 	static struct pinscope_stats st;	/* 43 KB */
@@ -729,6 +752,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lean_idle_flushes, setup_lean, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_flush_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_flush_reason, setup_op_end, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_not_followed, setup_pid_none, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_early_unlock_reported_with_stack, setup_op_end,
