@@ -34,7 +34,8 @@
 #                 locks-released for early_unlock, as fentry judges it (it sees
 #                 neither the early unlock nor a deferred one, and split locks
 #                 in use from the last deferred unlock the window carries:
-#                 docs/evidence.md "Limits").  Not late_lock: not visible
+#                 docs/evidence.md "Limits"; --flight-events 32, so that the
+#                 snippet needs it).  Not late_lock: not visible
 #
 # Usage: kernel/test-live.sh [--domu] [RUN...]
 #   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
@@ -154,9 +155,14 @@ for r in "${runs[@]}"; do
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
 	elif [ "$r" != "${r%_fentry}" ]; then
+		# early_unlock: a window of the operation (27 events) and a few before
+		# it, so that no deferred unlock of its own cpu is in it and its
+		# snippet needs the one the window carries (docs/evidence.md, Limits)
+		fl=""
+		[ "$r" = early_unlock_fentry ] && fl=" --flight-events 32"
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=${r%_fentry}" -c "LIVE_EVIDENCE_$r=1"
-		       -c "PINSCOPE_ARGS_$r=--mode fentry")
+		       -c "PINSCOPE_ARGS_$r=--mode fentry$fl")
 	else
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "LIVE_EVIDENCE_$r=1")
