@@ -890,6 +890,15 @@ static __always_inline void on_callback(struct ps *p)
 	if (!p->e->arg[0])
 		return;		/* not xen_pte_unlock */
 	s->st.pte_unlock_cbs++;
+	if (!HAS(LOCK)) {
+		/* a deferred unlock: the kernel uses split PTE locks, whatever
+		 * operation queued it (one outside its cpu's operation too: a
+		 * snippet's first line, user/input/evidence.c) */
+		if (!split_locks_seen)
+			split_locks_seen = true;
+		if (p->live)
+			flight_split_note(p->e);
+	}
 	if (!s->op.kind) {
 		/* -p, no lock events: a foreign operation's lock, known from its
 		 * deferred unlock, held until it runs */
@@ -905,8 +914,6 @@ static __always_inline void on_callback(struct ps *p)
 	}
 	/* no lock events: the lock is known from its deferred unlock */
 	s->pg.flags |= PGF_CB;
-	if (!split_locks_seen)
-		split_locks_seen = true;
 	undecided_are_leaks(s);
 	held_push(p, ptl, s->pg.pfn, HAS(PAGE_EXIT) && (s->pg.flags & PGF_ACTIVE) &&
 		  s->pg.level == PINSCOPE_L_PTE ? s->pg.ts : ev_ts(p));

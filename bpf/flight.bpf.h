@@ -63,6 +63,32 @@ struct {
 	__uint(value_size, sizeof(struct pinscope_window));	/* set by the loader */
 } flight SEC(".maps");
 
+/*
+ * The last deferred xen_pte_unlock() of any cpu (fentry/kprobe, no lock
+ * events): a locks-released leak there is judged so because the run saw
+ * split locks used before (split_locks_seen), which the violation's cpu's
+ * ring may not hold; each window carries it, and its snippet starts with it.
+ * One slot, no lock (tracing programs cannot take a bpf_spin_lock): two cpus
+ * writing at once may mix their events, which the snippet's replay tells
+ * (reproduced false).
+ */
+struct pinscope_flight_ev flight_split;
+__u32 flight_split_cpu;
+
+static __always_inline void flight_split_note(const struct pinscope_event *e)
+{
+	if (!flight_n)
+		return;
+	flight_split.ts_ns = bpf_ktime_get_ns();
+	flight_split.type = e->type;
+	flight_split.pid = bpf_get_current_pid_tgid() >> 32;
+	flight_split.arg[0] = e->arg[0];
+	flight_split.arg[1] = e->arg[1];
+	flight_split.arg[2] = e->arg[2];
+	flight_split.arg[3] = e->arg[3];
+	flight_split_cpu = e->cpu;
+}
+
 /* The event e entering the checker on this cpu: the ring's next slot */
 static __always_inline void flight_record(const struct pinscope_event *e)
 {
@@ -115,6 +141,8 @@ static __always_inline void flight_send(const struct cpu_state *s,
 	w->type = PINSCOPE_REC_WINDOW;
 	w->n = flight_n;
 	__builtin_memcpy(&w->v, r, sizeof(w->v));
+	w->split_cpu = flight_split_cpu;
+	__builtin_memcpy(&w->split, &flight_split, sizeof(w->split));
 	if (bpf_ringbuf_output(&violations, w, size, rb_flags(s)))
 		__sync_fetch_and_add(&flight_dropped, 1);
 }
@@ -124,6 +152,7 @@ static __always_inline void flight_send(const struct cpu_state *s,
 static __always_inline __u64 rb_flags(const struct cpu_state *s) { (void)s; return 0; }
 
 static __always_inline void flight_record(const struct pinscope_event *e) { (void)e; }
+static __always_inline void flight_split_note(const struct pinscope_event *e) { (void)e; }
 static __always_inline void flight_send(const struct cpu_state *s,
 					const struct pinscope_violation *r) { (void)s; (void)r; }
 

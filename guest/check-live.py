@@ -4,7 +4,8 @@
 Usage: guest/check-live.py RESULTS_DIR [--pinscope HOST_PINSCOPE] [--mode MODE]
                             [--run NAME] [--expect-rule RULE]
                             [--expect-release UNAME_R] [--expect-cmdline TEXT]
-                            [--expect-fault MODE]
+                            [--expect-fault MODE] [--expect-replay-rule RULE]
+                            [--expect-no-pin-holds]
 
 RESULTS_DIR is what guest/boot.sh extracted (live-json, workload-json, unpriv,
 bpf-after-prog, ...).  Checks what the guest test promises: pinscope attached
@@ -23,6 +24,13 @@ RULE and of no other rule (live, text run and replay).
 --expect-fault MODE: the fault was switched on at run time for this run
 (guest/init/live.sh PIN_FAULT_NAME): the section pin-fault reads back MODE
 and the kernel logged that it injects MODE.
+--expect-replay-rule RULE (with --expect-rule): the replay of the window's
+tracefs record, read with the kernel's tracepoints, which see more than MODE,
+judges RULE only instead of the live rule (early_unlock in fentry mode: live
+locks-released, replay unlock-after-flush).
+--expect-no-pin-holds: MODE sees no release of the pin path's split locks
+(early_unlock in fentry mode: its direct xen_pte_unlock() call is inlined), so
+no pin hold is recorded; the unpin holds are checked as usual.
 
 In tracepoints mode, each recorded hold must match a lock/unlock pair: the
 hold counts equal the split locks taken (ops.locks_taken), and the tracefs
@@ -180,6 +188,11 @@ def main():
     ap.add_argument("--expect-release", metavar="UNAME_R", help="the guest's uname -r")
     ap.add_argument("--expect-cmdline", metavar="TEXT", help="text the guest's /proc/cmdline contains")
     ap.add_argument("--expect-fault", metavar="MODE", help="xen_pin_fault set to MODE at run time")
+    ap.add_argument("--expect-replay-rule", metavar="RULE",
+                    help="with --expect-rule: the replay of the window's tracefs record judges RULE "
+                         "only (its tracepoints see more than the live mode)")
+    ap.add_argument("--expect-no-pin-holds", action="store_true",
+                    help="the mode sees no release of the pin path's split locks: no pin hold")
     ap.add_argument("--expect-nonpv", action="store_true",
                     help="not a Xen PV guest: pinscope refuses (exit 5)")
     ap.add_argument("--expect-lean", action="store_true",
@@ -198,6 +211,8 @@ def main():
     ap.add_argument("--expect-ringbuf-loss", action="store_true",
                     help="tiny ring buffer run (--run NAME): the loss is in the verdict")
     a = ap.parse_args()
+    if a.expect_replay_rule and not a.expect_rule:
+        ap.error("--expect-replay-rule needs --expect-rule")
     pre = a.run + "." if a.run else ""
     want_rc = 3 if a.expect_rule else 0
     tag = f"[{a.run}] " if a.run else ""
@@ -278,7 +293,12 @@ def main():
         holds = doc.get("holds", {})
         for k in ("pin", "unpin"):
             ok, why = hist_ok(holds.get(k))
-            check(ok and holds[k].get("count", 0) > 0, f"{tag}{k} lock holds recorded, histogram total = count", why)
+            if k == "pin" and a.expect_no_pin_holds:
+                check(ok and holds[k].get("count") == 0,
+                      f"{tag}{k} lock holds: none, the mode sees no release of them", why)
+            else:
+                check(ok and holds[k].get("count", 0) > 0,
+                      f"{tag}{k} lock holds recorded, histogram total = count", why)
         if a.mode == "tracepoints":
             # the hold runs from xen_mmu_pte_lock to xen_mmu_pte_unlock: one
             # per split lock taken, none left open, none unmatched
@@ -471,7 +491,12 @@ def main():
                   "context-switch flushes outside the traced window)")
             lbad = sorted(k for k, v in doc.get("invariants", {}).items() if v.get("violated"))
             rbad = sorted(k for k, v in rep.get("invariants", {}).items() if v.get("violated"))
-            if a.expect_rule:
+            if a.expect_replay_rule:
+                check(p.returncode == 3 and rbad == [a.expect_replay_rule] and lbad == [a.expect_rule],
+                      f"{tag}replay of the live window: exit 3, {a.expect_replay_rule} only, where "
+                      f"live {a.mode} judged {a.expect_rule}",
+                      f"replay exit {p.returncode}, violated {rbad}; live violated {lbad}")
+            elif a.expect_rule:
                 check(p.returncode == 3 and rbad == [a.expect_rule] and rbad == lbad,
                       f"{tag}replay of the live window: exit 3, same verdict as live ({', '.join(rbad)})",
                       f"replay exit {p.returncode}, violated {rbad}; live violated {lbad}")

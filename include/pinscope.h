@@ -292,6 +292,11 @@ struct pinscope_window {
 	__u32 n;		/* slots of the ring */
 	__u64 head;		/* events recorded on this cpu: the newest is ev[(head - 1) % n] */
 	struct pinscope_violation v;	/* the violation it comes with */
+	/* fentry/kprobe: the last deferred xen_pte_unlock() the checker saw, of
+	 * any cpu (split_locks_seen, bpf/check.bpf.h on_callback()); ts_ns 0: none */
+	__u32 split_cpu;
+	__u32 split_pad;
+	struct pinscope_flight_ev split;
 	struct pinscope_flight_ev ev[];	/* [n] */
 };
 

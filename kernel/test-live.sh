@@ -27,17 +27,20 @@
 #   the fault is back to "none" after each run; it also runs with --evidence,
 #   and every snippet of the flight recorder replays to exit 3 with its rule
 #   alone, minimized: tests/evidence.sh --live)
-#   pgd_first_fentry  (never by default) the fault in fentry mode with
-#                 --evidence: the stock modes' live evidence, pinscope's own
-#                 event lines (docs/evidence.md), each snippet replayed with
-#                 fentry's events to pgd-last alone.  Not early_unlock: there
-#                 fentry sees neither the early unlock nor a deferred one and
-#                 judges locks-released from what other cpus showed before
-#                 (docs/evidence.md "Limits"); nor late_lock, not visible
+#   pgd_first_fentry, early_unlock_fentry  (never by default) the fault in
+#                 fentry mode with --evidence: the stock modes' live evidence,
+#                 pinscope's own event lines (docs/evidence.md), each snippet
+#                 replayed with fentry's events to its rule alone: pgd-last;
+#                 locks-released for early_unlock, as fentry judges it (it sees
+#                 neither the early unlock nor a deferred one, and split locks
+#                 in use from the last deferred unlock the window carries:
+#                 docs/evidence.md "Limits"; --flight-events 32, so that the
+#                 snippet needs it).  Not late_lock: not visible
 #
 # Usage: kernel/test-live.sh [--domu] [RUN...]
 #   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
-#   order, in one boot), pgd_first_fentry (after them, when named); with --domu also save_restore (a clean JSON run
+#   order, in one boot), pgd_first_fentry early_unlock_fentry (after them,
+#   when named); with --domu also save_restore (a clean JSON run
 #   during which dom0 saves and restores the domU: xl save + xl restore) and
 #   pin_all_unlocked (the same with that fault: mm-lock-held only), never
 #   by default; the domU then gets SUSPEND_MEM MiB (default 320: dom0's
@@ -82,6 +85,8 @@ TRACE_EVENTS+=" xen_mmu_pgd_done"
 log() { echo "[test-kernel] $*" >&2; }
 
 rule_of() {
+	# fentry sees no unlock of early_unlock's: the locks it took are left held
+	[ "$1" = early_unlock_fentry ] && { echo locks-released; return; }
 	case ${1%_fentry} in
 	pgd_first) echo pgd-last ;;
 	early_unlock) echo unlock-after-flush ;;
@@ -94,7 +99,8 @@ rule_of() {
 role=()
 if [ "${1:-}" = --domu ]; then role=(--domu); DIR=$DIR-domu; shift; fi
 runs=()
-for r in clean pgd_first early_unlock late_lock pgd_first_fentry save_restore pin_all_unlocked; do
+for r in clean pgd_first early_unlock late_lock pgd_first_fentry early_unlock_fentry save_restore \
+	pin_all_unlocked; do
 	case " ${*:-clean pgd_first early_unlock late_lock} " in *" $r "*) runs+=("$r") ;; esac
 done
 suspend=0
@@ -107,9 +113,9 @@ for r in "$@"; do
 			exit 2
 		} ;;
 	esac
-	case $r in *_fentry) [ "$r" = pgd_first_fentry ] ;; esac &&
+	case $r in *_fentry) [ "$r" = pgd_first_fentry ] || [ "$r" = early_unlock_fentry ] ;; esac &&
 	{ [ "$r" = clean ] || [ "$r" = save_restore ] || rule_of "$r" >/dev/null; } || {
-		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock pgd_first_fentry save_restore pin_all_unlocked)" >&2
+		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock pgd_first_fentry early_unlock_fentry save_restore pin_all_unlocked)" >&2
 		exit 2
 	}
 done
@@ -149,9 +155,14 @@ for r in "${runs[@]}"; do
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
 	elif [ "$r" != "${r%_fentry}" ]; then
+		# early_unlock: a window of the operation (27 events) and a few before
+		# it, so that no deferred unlock of its own cpu is in it and its
+		# snippet needs the one the window carries (docs/evidence.md, Limits)
+		fl=""
+		[ "$r" = early_unlock_fentry ] && fl=" --flight-events 32"
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=${r%_fentry}" -c "LIVE_EVIDENCE_$r=1"
-		       -c "PINSCOPE_ARGS_$r=--mode fentry")
+		       -c "PINSCOPE_ARGS_$r=--mode fentry$fl")
 	else
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "LIVE_EVIDENCE_$r=1")
@@ -192,10 +203,14 @@ else
 				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend \
 				--expect-suspend-pins || ok=0
 		elif [ "$r" != "${r%_fentry}" ]; then
-			rule=$(rule_of "$r")
+			rule=$(rule_of "$r") blind=()
+			# early_unlock's own unlock is inlined: fentry sees no pin hold,
+			# the window's tracepoints (its replay) see the early unlock
+			[ "$r" = early_unlock_fentry ] &&
+				blind=(--expect-no-pin-holds --expect-replay-rule "$(rule_of early_unlock)")
 			log "check $r: switched on at run time, fentry run, expecting $rule only"
 			guest/check-live.py "${common[@]}" --mode fentry --run "$r" \
-				--expect-rule "$rule" --expect-fault "${r%_fentry}" || ok=0
+				--expect-rule "$rule" --expect-fault "${r%_fentry}" "${blind[@]}" || ok=0
 			log "check $r: its --evidence snippets (own event lines) replay to $rule alone"
 			tests/evidence.sh "$PINSCOPE_HOST" --live "$DIR/boot/$r.live-evidence" "$rule" \
 				fentry || ok=0

@@ -449,6 +449,129 @@ static void test_lock_left_held_at_pgd_done(void **state)
 	free_run(r);
 }
 
+/* A window of one cpu's events, n slots, its violation v: a copy to free */
+static struct pinscope_window *window_of(const struct pinscope_flight_ev *ev, __u64 nr,
+					 const struct pinscope_violation *v)
+{
+	struct pinscope_window *w = calloc(1, sizeof(*w) + PINSCOPE_FLIGHT_MIN * sizeof(w->ev[0]));
+
+	assert_non_null(w);
+	assert_true(nr <= PINSCOPE_FLIGHT_MIN);
+	w->type = PINSCOPE_REC_WINDOW;
+	w->n = PINSCOPE_FLIGHT_MIN;
+	w->head = nr;
+	w->v = *v;
+	memcpy(w->ev, ev, nr * sizeof(*ev));
+	return w;
+}
+
+/*
+ * fentry/kprobe mode, the patched kernel's early_unlock fault: a PTE page
+ * pinned with no unlock seen in its visit is a locks-released leak because
+ * the run saw a deferred unlock before, on any cpu (split_locks_seen).  The
+ * BPF side keeps the last one (here cpu 1's, outside an operation) and each
+ * window carries it; its line goes first in the snippet, of its own cpu,
+ * and the snippet replays alone to locks-released.  Without it the window
+ * does not give the violation (kept whole, reproduced false).  The
+ * operation's events come from kprobes, which BPF_PROG_TEST_RUN cannot
+ * run: they are those the fentry hooks record, set in the window by hand;
+ * the deferred unlock is the one the BPF side recorded.
+ */
+static void test_split_seen_in_window(void **state)
+{
+	struct run *r = load_mode(MODE_KPROBE, 64, 0, PINSCOPE_CAPS_FENTRY);
+	int fd = bpf_map__fd(r->skel->maps.cpus);
+	const __u64 pfn = 0x1a2, mm = MM;
+	struct pinscope_flight_ev split, ev[5];
+	struct pinscope_violation v = { .type = PINSCOPE_REC_VIOLATION,
+					.rule = PINSCOPE_R_LOCKS_RELEASED,
+					.reason = PINSCOPE_WHY_LOCK_LEFT_HELD,
+					.op = PINSCOPE_OP_PIN, .cpu = 0, .pid = 4242, .pfn = pfn,
+					.detail = 1, .comm = "fork" };
+	struct pinscope_window *w;
+	struct cpu_state cs;
+	const struct evidence_item *it;
+	char path[128], out[16384];
+	__u32 cpu = 0;
+
+	(void)state;
+	/* cpu 1: a deferred unlock, no operation of its cpu seen */
+	tp_on(1, r->skel->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL + 4096, 0, 0);
+	assert_true(r->skel->bss->split_locks_seen);
+	assert_int_equal(r->skel->bss->flight_split_cpu, 1);
+	split = r->skel->bss->flight_split;
+	assert_int_equal(split.type, PINSCOPE_EV_CALLBACK);
+	assert_int_equal(split.arg[0], 1);
+	assert_int_equal(split.arg[3], PTL + 4096);
+	assert_true(split.ts_ns != 0);
+
+	/* cpu 0: a violation's window carries it (locks-bounded, as
+	 * test_kprobe_mode_window: the last deferred unlock is then cpu 0's) */
+	assert_int_equal(bpf_map_lookup_elem(fd, &cpu, &cs), 0);
+	cs.op.kind = PINSCOPE_OP_PIN;
+	assert_int_equal(bpf_map_update_elem(fd, &cpu, &cs, BPF_ANY), 0);
+	for (__u64 i = 0; i <= PINSCOPE_MC_BATCH; i++)
+		tp_on(0, r->skel->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL + 64 * i, 0, 0);
+	finish_run(r);
+	assert_int_equal(r->windows, 1);
+	assert_int_equal(r->last->split_cpu, 0);
+	assert_int_equal(r->last->split.type, PINSCOPE_EV_CALLBACK);
+	assert_int_equal(r->last->split.arg[3], PTL + 64 * PINSCOPE_MC_BATCH);
+	/* that one is in the window: not a line of its own */
+	assert_int_equal(r->ev.items[0].window, PINSCOPE_MC_BATCH + 1);
+	free_run(r);
+
+	/* the early_unlock pin on cpu 0 as the fentry hooks record it, after
+	 * cpu 1's deferred unlock: begin, the PTE page, its PIN_L1_TABLE, the
+	 * page's return (no unlock seen: the leak), the end */
+	ev[0] = (struct pinscope_flight_ev){ .type = PINSCOPE_EV_OP_BEGIN, .pid = v.pid,
+					     .arg = { PINSCOPE_OP_PIN, mm, 0x3000, 0 } };
+	ev[1] = (struct pinscope_flight_ev){ .type = PINSCOPE_EV_PAGE, .pid = v.pid,
+					     .arg = { PINSCOPE_OP_PIN, pfn, PINSCOPE_L_PTE, 0 } };
+	ev[2] = (struct pinscope_flight_ev){ .type = PINSCOPE_EV_DO_PIN, .pid = v.pid,
+					     .arg = { PINSCOPE_MMUEXT_PIN_L1, pfn, 0, 0 } };
+	ev[3] = (struct pinscope_flight_ev){ .type = PINSCOPE_EV_PAGE_EXIT, .pid = v.pid,
+					     .arg = { PINSCOPE_OP_PIN, 0, 0, 0 } };
+	ev[4] = (struct pinscope_flight_ev){ .type = PINSCOPE_EV_OP_END, .pid = v.pid,
+					     .arg = { PINSCOPE_OP_PIN, 0, 0, 0 } };
+	for (int k = 0; k < 5; k++)
+		ev[k].ts_ns = split.ts_ns + 1000 * (k + 1);
+	v.ts_ns = ev[4].ts_ns;
+
+	/* with the deferred unlock: reproduced, minimized, it first */
+	r = load_mode(MODE_KPROBE, 64, 0, PINSCOPE_CAPS_FENTRY);
+	w = window_of(ev, 5, &v);
+	w->split = split;
+	w->split_cpu = 1;
+	evidence_capture_window(r->cap, w);
+	assert_int_equal(evidence_capture_finish(r->cap), 0);
+	assert_int_equal(evidence_write(&r->ev), 0);
+	assert_int_equal(r->ev.nr, 1);
+	it = &r->ev.items[0];
+	assert_int_equal(it->window, 6);
+	assert_true(it->reproduced && it->minimized);
+	assert_true(it->nr_lines >= 2);
+	assert_int_equal(it->lines[0].lineno, 1);
+	assert_non_null(strstr(it->lines[0].text, "[001]"));
+	assert_non_null(strstr(it->lines[0].text, "xen_mc_callback: callback xen_pte_unlock"));
+	snprintf(path, sizeof(path), "%s/001-locks-released.trace", r->dir);
+	assert_int_equal(replay(path, out, sizeof(out)), PINSCOPE_EXIT_VIOLATION);
+	only_rule(out, "locks-released");
+	free(w);
+	free_run(r);
+
+	/* without it (a run that never saw one): kept whole, not reproduced */
+	r = load_mode(MODE_KPROBE, 64, 0, PINSCOPE_CAPS_FENTRY);
+	w = window_of(ev, 5, &v);
+	evidence_capture_window(r->cap, w);
+	assert_int_equal(evidence_capture_finish(r->cap), 0);
+	assert_int_equal(r->ev.nr, 1);
+	assert_int_equal(r->ev.items[0].window, 5);
+	assert_false(r->ev.items[0].reproduced);
+	free(w);
+	free_run(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_one_window_per_operation_and_rule),
 		cmocka_unit_test(test_kprobe_mode_window),
 		cmocka_unit_test(test_lock_left_held_at_pgd_done),
+		cmocka_unit_test(test_split_seen_in_window),
 	};
 
 	libbpf_set_print(NULL);

@@ -25,6 +25,7 @@ struct win {
 	size_t n, cap;
 	size_t op_start;	/* the running operation's first line */
 	bool cut;		/* lines of the operation dropped at EVIDENCE_WINDOW_MAX */
+	bool split;		/* line 0: the last deferred unlock of any cpu (fentry/kprobe) */
 };
 
 struct kind {
@@ -238,10 +239,31 @@ void evidence_capture_window(void *ctx, const struct pinscope_window *w)
 	s = claim(c, &w->v);
 	if (!s)
 		return;
-	s->l = calloc(n + 1, sizeof(*s->l));
+	s->l = calloc(n + 2, sizeof(*s->l));
 	if (!s->l) {
 		c->err = -ENOMEM;
 		return;
+	}
+	/* first the last deferred unlock of any cpu, on its own cpu: why a
+	 * fentry/kprobe run judges a PTE page pinned with no unlock seen a leak
+	 * (split_locks_seen), which the violation's cpu's ring may not hold */
+	if (flight_split_line(w, c->e->caps, line, sizeof(line))) {
+		struct wline *l = &s->l[0];
+
+		*l = (struct wline){ .lineno = 1, .caps = trace_line_caps(line, NULL) };
+		if (trace_parse_line(line, &l->ev, err, sizeof(err)) != TRACE_LINE_EVENT) {
+			fprintf(stderr, "Failed to read back the flight recorder's line '%s': %s\n",
+				line, err);
+			c->err = -EINVAL;
+			return;
+		}
+		l->ev.cpu = w->split_cpu;
+		if (!(l->text = strdup(line))) {
+			c->err = -ENOMEM;
+			return;
+		}
+		s->split = true;
+		s->n++;
 	}
 	/* the window's lines, numbered in it (the events with no line, left
 	 * out, counted); the operation is the last begin's, when the violation
@@ -350,6 +372,7 @@ static int finish_item(struct evidence_capture *c, size_t i)
 	cd.source = source_of(cd.source);
 	for (size_t k = s->op_start; k < s->n; k++)
 		keep[k] = true;
+	keep[0] = keep[0] || s->split;	/* why the run saw split locks */
 	rc = s->n ? same_violation(&cd, keep, s->n) : 0;
 	if (rc == 0) {
 		for (size_t k = 0; k < s->n; k++)

@@ -53,6 +53,21 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm,
 				 w->v.cpu, f->ts_ns, caps, mm, buf, len);
 }
 
+int flight_split_line(const struct pinscope_window *w, __u32 caps, char *buf, size_t len)
+{
+	__u64 mm = 0;
+
+	if (!w->split.ts_ns || w->split.type != PINSCOPE_EV_CALLBACK || !w->split.arg[0])
+		return 0;
+	/* one of the window's own events (its cpu, not older than its first): there already */
+	if (w->split_cpu == w->v.cpu && flight_count(w) &&
+	    w->split.ts_ns >= w->ev[(w->head - flight_count(w)) % w->n].ts_ns)
+		return 0;
+	return flight_event_line(w->split.type, w->split.arg, w->split.pid,
+				 w->split.pid == w->v.pid ? w->v.comm : NULL, w->split_cpu,
+				 w->split.ts_ns, caps, &mm, buf, len);
+}
+
 int flight_event_line(__u32 type, const __u64 *a, __u32 pid, const char *comm, __u32 cpu,
 		      __u64 ts_ns, __u32 caps, __u64 *mm, char *buf, size_t len)
 {

@@ -25,6 +25,14 @@ int flight_line(const struct pinscope_window *w, __u64 k, __u32 caps, __u64 *mm,
 		size_t len);
 
 /*
+ * The window's last deferred xen_pte_unlock() of any cpu (fentry/kprobe:
+ * why a pinned PTE page with no unlock seen is a leak, split_locks_seen) as
+ * a trace line of its own cpu, pid and time into buf: 1 written, 0 none
+ * recorded (or not a deferred xen_pte_unlock), or one of the window's events
+ */
+int flight_split_line(const struct pinscope_window *w, __u32 caps, char *buf, size_t len);
+
+/*
  * One event (type, args a) of process pid (comm NULL or "": "<...>") on cpu at
  * ts_ns as that line (a trace.dat's record too: replay --evidence); the LOST
  * mark is tracefs's "CPU:N [LOST k EVENTS]"; 1 written, 0 no line; *mm as above
