@@ -252,6 +252,7 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	struct pinscope_event ev;
 	const char *line, *nul;
 	char err[160], safe[sizeof(err) * 4];
+	enum trace_line t;
 	size_t len;
 	int rc;
 
@@ -274,10 +275,17 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 				in->name, (unsigned long long)c->lines, (size_t)(nul - line) + 1);
 			return PINSCOPE_EXIT_ERROR;
 		}
-		switch (trace_parse_text(line, len, &ev, err, sizeof(err))) {
+		t = trace_parse_text(line, len, &ev, err, sizeof(err));
+		/* the two kinds of nearly every line first: conditional branches,
+		 * which a switch's jump (mispredicted) was not */
+		if (t == TRACE_LINE_XEN_UNUSED) {
+			c->xen_unused++;
+			continue;
+		}
+		switch (t) {
 		case TRACE_LINE_HEADER: c->headers++; break;
 		case TRACE_LINE_OTHER: c->skipped++; break;
-		case TRACE_LINE_XEN_UNUSED: c->xen_unused++; break;
+		case TRACE_LINE_XEN_UNUSED: break;
 		case TRACE_LINE_BAD:	/* err quotes the line: escaped */
 			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
 				(unsigned long long)c->lines, str_safe(safe, sizeof(safe), err, sizeof(err)));
