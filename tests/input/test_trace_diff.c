@@ -333,11 +333,46 @@ static void test_mutations(void **state)
 	assert_int_equal(diffs, 0);
 }
 
+/*
+ * The last line's prefix (trace.c's same_prefix(): a line whose first 64
+ * bytes are the last one's but for the time's digits skips the classes and
+ * the shape checks): each of the first 64 bytes of a line changed to a
+ * digit, a blank, a tab and the bytes the prefix's fields are cut at, each
+ * right after the line itself
+ */
+static void test_prefix_lines(void **state)
+{
+	static const char bytes[] = "07 \t.:-[]()x";
+	static char s[4096];
+	size_t step = nr_lines / 1000 + 1;
+
+	memset(classes, 0, sizeof(classes));
+	for (size_t i = 0; i < nr_lines; i += step) {
+		const char *l = lines[i];
+		size_t len = strlen(l);
+
+		if (len >= sizeof(s))
+			continue;
+		for (size_t q = 0; q < len && q < 64; q++)
+			for (size_t b = 0; b < sizeof(bytes) - 1; b++) {
+				compare(l, len);
+				memcpy(s, l, len + 1);
+				s[q] = bytes[b];
+				compare(s, len);
+			}
+	}
+	fprintf(stderr, "prefix lines: %llu events, %llu xen unused, %llu other, %llu bad\n",
+		classes[TRACE_LINE_EVENT], classes[TRACE_LINE_XEN_UNUSED], classes[TRACE_LINE_OTHER],
+		classes[TRACE_LINE_BAD]);
+	assert_int_equal(diffs, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_data_lines),
 		cmocka_unit_test(test_edge_lines),
+		cmocka_unit_test(test_prefix_lines),
 		cmocka_unit_test(test_mutations),
 	};
 

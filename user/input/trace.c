@@ -576,7 +576,7 @@ static const struct xen_event *xen_event(const char *name, size_t n)
  * top (most significant first, little-endian), '0's fill the bottom, then
  * pairs, quads and the whole are combined by three multiplications
  */
-static inline __attribute__((always_inline)) __u64 digits8(const char *s, int n)
+static __u64 digits8(const char *s, int n)
 {
 	__u64 v;
 
@@ -1070,53 +1070,43 @@ static void task_of(const char *line, const struct shape *sh, struct task *t)
 	t->frac_len = sh->colon - sh->dot - 1;
 }
 
-/* n (1..10) digits at s, by one 8-byte load where 8 bytes are there and n <= 8 */
-static inline __u64 dec_at(const char *s, unsigned int n, const char *end)
-{
-	return n <= 8 && end - s >= 8 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
-	       digits8(s, n) : dec_n(s, n);
-}
-
 /*
- * task_fill() of the task of a line of that shape (ev cleared), inlined:
- * cpu, pid and seconds by digits8() where their 8 bytes are in the line
- * (the prefix is in its first 64 bytes, the line is longer), the comm as
- * two words masked to its length (the bytes after it 0, as the NUL and the
- * cleared event leave them)
+ * The event name of a line (len bytes) of shape sh: event_fast()'s result
+ * (1 with the name, 0 where event_of() returns NULL, FAST_UNSURE)
  */
-static inline void shape_fill(const char *line, const char *end, const struct shape *sh,
-			      struct pinscope_event *ev)
+static inline int shape_name(const char *line, size_t len, const struct shape *sh,
+			     const char **name, size_t *nlen)
 {
-	static const __u32 scale[10] = {
-		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
-	};
-	unsigned int sec_len = sh->dot - sh->p, frac_len = sh->colon - sh->dot - 1;
-	unsigned int digits = frac_len < 9 ? frac_len : 9;
-	const char *f = line + sh->dot + 1;
-	__u64 v;
+	unsigned int c, r = sh->r;
+	const char *s;
 
-	ev->cpu = dec_at(line + sh->k + 1, sh->e - (sh->k + 1), end);
-	ev->pid = dec_at(line + sh->j + 1, sh->hi - sh->j, end);
-	v = digits >= 6 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
-	    digits8(f, digits < 8 ? digits : 8) * (digits == 9 ? 10 : 1) +
-	    (digits == 9 ? f[8] - '0' : 0) : dec_n(f, digits);
-	ev->ts_ns = dec_at(line + sh->p, sec_len, end) * 1000000000ULL + v * scale[digits];
-	if (end - line >= PINSCOPE_COMM_LEN && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
-		unsigned int n = sh->j;		/* 1 to PINSCOPE_COMM_LEN - 1 bytes */
-		__u64 w[2];
+	/* event_of(): the name up to the first ':', without a blank, < TRACE_NAME_LEN bytes */
+	s = line + r;
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	for (unsigned int off = 0;; off += 16) {
+		__m128i x;
+		unsigned int m;
 
-		memcpy(w, line, sizeof(w));
-		if (n < 8) {
-			w[0] &= (1ULL << (8 * n)) - 1;
-			w[1] = 0;
-		} else {
-			w[1] &= (1ULL << (8 * (n - 8))) - 1;
+		if (off >= TRACE_NAME_LEN || r + off + 16 > len + 1)
+			return FAST_UNSURE;
+		x = _mm_loadu_si128((const __m128i *)(s + off));
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8(':')), _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
+			_mm_cmpeq_epi8(x, _mm_setzero_si128())));
+		if (m) {
+			c = off + __builtin_ctz(m);
+			break;
 		}
-		memcpy(ev->comm, w, sizeof(w));
-	} else {
-		memcpy(ev->comm, line, sh->j);
-		ev->comm[sh->j] = 0;
 	}
+#else
+	for (c = 0; s[c] && s[c] != ':' && s[c] != ' '; c++)
+		;
+#endif
+	if (s[c] != ':' || c >= TRACE_NAME_LEN)
+		return 0;
+	*name = s;
+	*nlen = c;
+	return 1;
 }
 
 /*
@@ -1128,12 +1118,11 @@ static inline void shape_fill(const char *line, const char *end, const struct sh
 static int event_fast(const char *line, size_t len, const struct shape **shp,
 		      const char **name, size_t *nlen)
 {
-	unsigned int k, e, p, c, r, dot = 0;
+	unsigned int k, e, p, r, dot = 0;
 	struct shape *sh = &last;
 	int hi, j, colon;
 	bool first;
 	struct win w;
-	const char *s;
 
 	if (len < WIN)
 		return FAST_UNSURE;
@@ -1188,35 +1177,80 @@ static int event_fast(const char *line, size_t len, const struct shape **shp,
 	};
 name:
 	*shp = sh;
-	r = sh->r;
-	/* event_of(): the name up to the first ':', without a blank, < TRACE_NAME_LEN bytes */
-	s = line + r;
-#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
-	for (unsigned int off = 0;; off += 16) {
-		__m128i x;
-		unsigned int m;
-
-		if (off >= TRACE_NAME_LEN || r + off + 16 > len + 1)
-			return FAST_UNSURE;
-		x = _mm_loadu_si128((const __m128i *)(s + off));
-		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-			_mm_cmpeq_epi8(x, _mm_set1_epi8(':')), _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
-			_mm_cmpeq_epi8(x, _mm_setzero_si128())));
-		if (m) {
-			c = off + __builtin_ctz(m);
-			break;
-		}
-	}
-#else
-	for (c = 0; s[c] && s[c] != ':' && s[c] != ' '; c++)
-		;
-#endif
-	if (s[c] != ':' || c >= TRACE_NAME_LEN)
-		return 0;
-	*name = s;
-	*nlen = c;
-	return 1;
+	return shape_name(line, len, sh, name, nlen);
 }
+
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+/*
+ * The last line's first 64 bytes, when they held its whole prefix of a
+ * shape (blanks, comm-pid [cpu] flags time: and the event name's first 4
+ * bytes): a line whose bytes there are the same but for the time's digits
+ * (each a digit still) is of the same shape, its blanks as many: its
+ * classes, blank skip and shape checks need not be made again (the next
+ * line of a task, as a rule; most of them are events the checker does not
+ * use, which need nothing else but their name)
+ */
+struct prefix {
+	unsigned char b[WIN];
+	__u64 span;		/* bits of the bytes that must be the same */
+	__u64 ts;		/* of the time's digits: may differ, must be digits */
+	unsigned int lead;	/* leading blanks */
+	unsigned int c0, c1;	/* the 16-byte chunks holding the time */
+	bool valid;
+};
+
+static _Thread_local struct prefix last_prefix;
+
+/* The digits of the 16 bytes at s, as bits */
+static inline __u64 digits16(const char *s)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)s);
+
+	/* x + (0x80 - '0') is below -118 (signed) for '0'..'9' only (classify()) */
+	return (__u16)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(x,
+		_mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8(-118)));
+}
+
+/* Is line (len bytes) of the last prefix's shape? */
+static inline bool same_prefix(const char *line, size_t len, const struct prefix *lp)
+{
+	__u64 eq, dig;
+
+	if (!lp->valid || len < lp->lead + WIN)
+		return false;
+#define SAME16(i) ((__u64)(__u16)_mm_movemask_epi8(_mm_cmpeq_epi8(				\
+		_mm_loadu_si128((const __m128i *)(line + 16 * (i))),			\
+		_mm_loadu_si128((const __m128i *)(lp->b + 16 * (i))))) << (16 * (i)))
+	eq = SAME16(0) | SAME16(1) | SAME16(2) | SAME16(3);	/* WIN bytes */
+#undef SAME16
+	if (~eq & lp->span & ~lp->ts)
+		return false;
+	dig = digits16(line + 16 * lp->c0) << (16 * lp->c0);
+	if (lp->c1 != lp->c0)
+		dig |= digits16(line + 16 * lp->c1) << (16 * lp->c1);
+	return !(lp->ts & ~dig);
+}
+
+/* Notes the prefix of line (len bytes, lead blanks first) if it is of shape sh */
+static inline void prefix_note(const char *line, size_t len, unsigned int lead,
+			       const struct shape *sh)
+{
+	struct prefix *lp = &last_prefix;
+	unsigned int t0 = lead + sh->p, t1 = lead + sh->colon, end = lead + sh->r + 4;
+
+	/* no lost-events marker ("CPU:%u [LOST", parse_lost()) has a shape: its
+	 * first " [" holds no cpu, so a line of the same prefix is none either */
+	lp->valid = sh->valid && end < WIN && len >= lead + WIN;
+	if (!lp->valid)
+		return;
+	memcpy(lp->b, line, WIN);
+	lp->span = (1ULL << end) - 1;
+	lp->ts = ((1ULL << t1) - (1ULL << t0)) & ~(1ULL << (lead + sh->dot));
+	lp->lead = lead;
+	lp->c0 = t0 / 16;
+	lp->c1 = (t1 - 1) / 16;
+}
+#endif
 
 /*
  * A line of pinscope's own events (input/own.h), its task t found by
@@ -1251,6 +1285,14 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 	int fast;
 
 #if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	const char *raw = line;
+
+	if (same_prefix(line, len, &last_prefix)) {
+		line += last_prefix.lead;
+		sh = &last;
+		fast = shape_name(line, end - line, sh, &name, &n);
+		goto named;
+	}
 	/* the leading blanks (a right-aligned comm: 10 or so) 16 at a time */
 	while (end - line >= 16) {
 		__m128i x16 = _mm_loadu_si128((const __m128i *)line);
@@ -1275,6 +1317,13 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 			return TRACE_LINE_EVENT;
 	}
 	fast = event_fast(line, end - line, &sh, &name, &n);
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	if (fast == 1)
+		prefix_note(raw, len, line - raw, sh);
+	else
+		last_prefix.valid = false;
+named:
+#endif
 	p = fast == FAST_UNSURE ? event_of(line, &t, &name, &n) : fast ? name : NULL;
 	if (!p)
 		return TRACE_LINE_OTHER;
@@ -1286,14 +1335,13 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 	}
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
-	memset(ev, 0, sizeof(*ev));
 	if (fast == 1) {
-		shape_fill(line, end, sh, ev);
+		task_of(line, sh, &t);
 		for (p = name + n + 1; *p == ' '; p++)
 			;
-	} else {
-		task_fill(&t, ev);
 	}
+	memset(ev, 0, sizeof(*ev));
+	task_fill(&t, ev);
 	ev->type = x->type;
 	ev->arg[0] = x->arg0;
 	/* what fast() wrote before it gave up, args() writes again when it parses */
