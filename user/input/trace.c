@@ -1183,8 +1183,8 @@ name:
 #if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
 /*
  * The last line's first 64 bytes, when they held its whole prefix of a
- * shape (blanks, comm-pid [cpu] flags time: and the event name's first 4
- * bytes): a line whose bytes there are the same but for the time's digits
+ * shape (blanks, comm-pid [cpu] flags time: and the "xen_" of its event
+ * name): a line whose bytes there are the same but for the time's digits
  * (each a digit still) is of the same shape, its blanks as many: its
  * classes, blank skip and shape checks need not be made again (the next
  * line of a task, as a rule; most of them are events the checker does not
@@ -1240,7 +1240,9 @@ static inline void prefix_note(const char *line, size_t len, unsigned int lead,
 
 	/* no lost-events marker ("CPU:%u [LOST", parse_lost()) has a shape: its
 	 * first " [" holds no cpu, so a line of the same prefix is none either */
-	lp->valid = sh->valid && end < WIN && len >= lead + WIN;
+	lp->valid = sh->valid && end < WIN && len >= lead + WIN &&
+		    /* a xen event: pinscope's own names are known by all their bytes */
+		    !memcmp(line + lead + sh->r, "xen_", 4);
 	if (!lp->valid)
 		return;
 	memcpy(lp->b, line, WIN);
