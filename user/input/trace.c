@@ -761,23 +761,31 @@ static inline __u64 dec_n(const char *s, unsigned int n)
 }
 
 /* The task, cpu and time of an event the checker uses, into ev */
-static void task_fill(const struct task *t, struct pinscope_event *ev)
+/* The time of a task of event_fast() (t->sec_len set), in ns: parse_ts()'s
+ * value, below 10^10 s, no overflow */
+static inline __u64 task_ts(const struct task *t)
 {
 	static const __u32 scale[10] = {
 		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
 	};
+	unsigned int digits = t->frac_len < 9 ? t->frac_len : 9;
+	const char *f = t->ts + t->sec_len + 1;
+	__u64 v;
+
+	v = digits >= 6 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+	    digits8(f, digits < 8 ? digits : 8) * (digits == 9 ? 10 : 1) +
+	    (digits == 9 ? f[8] - '0' : 0) : dec_n(f, digits);
+	return dec_n(t->ts, t->sec_len) * 1000000000ULL + v * scale[digits];
+}
+
+static void task_fill(const struct task *t, struct pinscope_event *ev)
+{
 	__u64 v = 0;
 
-	if (t->sec_len) {	/* parse_ts()'s value: below 10^10 s, no overflow */
-		unsigned int digits = t->frac_len < 9 ? t->frac_len : 9;
-		const char *f = t->ts + t->sec_len + 1;
-
+	if (t->sec_len) {
 		ev->cpu = dec_n(t->cpu, t->cpu_len);
 		ev->pid = dec_n(t->pid, t->pid_len);
-		v = digits >= 6 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
-		    digits8(f, digits < 8 ? digits : 8) * (digits == 9 ? 10 : 1) +
-		    (digits == 9 ? f[8] - '0' : 0) : dec_n(f, digits);
-		ev->ts_ns = dec_n(t->ts, t->sec_len) * 1000000000ULL + v * scale[digits];
+		ev->ts_ns = task_ts(t);
 		memcpy(ev->comm, t->comm, t->comm_len);
 		ev->comm[t->comm_len] = 0;
 		return;
@@ -1197,6 +1205,11 @@ struct prefix {
 	unsigned int lead;	/* leading blanks */
 	unsigned int c0, c1;	/* the 16-byte chunks holding the time */
 	bool valid;
+	/* the task's cpu, pid and comm (the same in every line of the prefix),
+	 * once a line of it was an event the checker uses */
+	bool task_ok;
+	__u32 cpu, pid;
+	char comm[PINSCOPE_COMM_LEN];
 };
 
 static _Thread_local struct prefix last_prefix;
@@ -1246,6 +1259,7 @@ static inline void prefix_note(const char *line, size_t len, unsigned int lead,
 	if (!lp->valid)
 		return;
 	memcpy(lp->b, line, WIN);
+	lp->task_ok = false;
 	lp->span = (1ULL << end) - 1;
 	lp->ts = ((1ULL << t1) - (1ULL << t0)) & ~(1ULL << (lead + sh->dot));
 	lp->lead = lead;
@@ -1343,7 +1357,30 @@ named:
 			;
 	}
 	memset(ev, 0, sizeof(*ev));
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	/* valid: the line's prefix is the one kept (it was noted from it, or
+	 * is the same but for the time): its task's fields converted once */
+	if (fast == 1 && last_prefix.valid) {
+		struct prefix *lp = &last_prefix;
+
+		if (lp->task_ok) {
+			ev->cpu = lp->cpu;
+			ev->pid = lp->pid;
+			memcpy(ev->comm, lp->comm, sizeof(ev->comm));
+			ev->ts_ns = task_ts(&t);
+		} else {
+			task_fill(&t, ev);
+			lp->cpu = ev->cpu;
+			lp->pid = ev->pid;
+			memcpy(lp->comm, ev->comm, sizeof(lp->comm));
+			lp->task_ok = true;
+		}
+	} else {
+		task_fill(&t, ev);
+	}
+#else
 	task_fill(&t, ev);
+#endif
 	ev->type = x->type;
 	ev->arg[0] = x->arg0;
 	/* what fast() wrote before it gave up, args() writes again when it parses */
