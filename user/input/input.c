@@ -430,7 +430,7 @@ static int spool_failed(struct input *in, int err)
 }
 
 /* input_line() past its common case: a refill, the end, an error, a look-ahead */
-static __attribute__((noinline)) int line_slow(struct input *in, const char **line, size_t *len)
+int input_line_slow(struct input *in, const char **line, size_t *len)
 {
 	int rc = read_line(in, line, len);
 
@@ -453,23 +453,6 @@ static __attribute__((noinline)) int line_slow(struct input *in, const char **li
 	if (in->spooling && (errno = 0, fwrite(*line, 1, *len, in->spool) != *len ||
 			     putc('\n', in->spool) == EOF))
 		return spool_failed(in, -(errno ? errno : EIO));
-	return 1;
-}
-
-int input_line(struct input *in, const char **line, size_t *len)
-{
-	char *s = in->buf + in->pos, *nl;
-
-	/* the common case: a whole line in buf, no NUL in it, nothing to spool */
-	nl = memchr(s, '\n', in->end - in->pos);
-	if (!nl || nl - s > INPUT_LINE_MAX || in->nul < (size_t)(nl - in->buf) || in->spooling)
-		return line_slow(in, line, len);
-	*nl = 0;
-	*line = s;
-	*len = nl - s;
-	in->line_nul = NULL;
-	in->pos = nl + 1 - in->buf;
-	in->lineno++;
 	return 1;
 }
 

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <linux/types.h>
 
 /* Longest line accepted (bytes, newline excluded): tracefs lines are < 1 KiB */
@@ -52,7 +53,25 @@ void input_close(struct input *in);
  * the next call), its length in *len (it may hold NUL bytes).
  * Returns 1, 0 at the end, or -errno after printing what and where.
  */
-int input_line(struct input *in, const char **line, size_t *len);
+int input_line_slow(struct input *in, const char **line, size_t *len);
+static inline int input_line(struct input *in, const char **line, size_t *len)
+{
+	char *s = in->buf + in->pos, *nl;
+
+	/* the common case, inlined in the caller's loop: a whole line in buf,
+	 * no NUL in it, nothing to spool; the rest (a refill, the end, an
+	 * error, a look-ahead) in input_line_slow() */
+	nl = memchr(s, '\n', in->end - in->pos);
+	if (!nl || nl - s > INPUT_LINE_MAX || in->nul < (size_t)(nl - in->buf) || in->spooling)
+		return input_line_slow(in, line, len);
+	*nl = 0;
+	*line = s;
+	*len = nl - s;
+	in->line_nul = NULL;
+	in->pos = nl + 1 - in->buf;
+	in->lineno++;
+	return 1;
+}
 /*
  * The first NUL byte of the line input_line() returned last, or NULL: the
  * bytes are searched for NULs once per read, not once per line.

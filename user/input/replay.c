@@ -188,36 +188,43 @@ static int timeline_event(struct replay_feed *fd, __u64 ts)
 /*
  * Every event: trace time kept without wrapping when the clock steps back,
  * the clock's resolution noted, --html's time slices cut; errors name the
- * line (text) or record (trace.dat)
+ * line (text) or record (trace.dat).  ev is changed (time of a lost mark,
+ * its number): replay_emit() takes a copy
  */
-int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
+static int emit(struct replay_feed *fd, struct pinscope_event *ev)
 {
 	struct replay_counts *c = fd->c;
-	struct pinscope_event ev = *event;
 
-	if (ev.type == PINSCOPE_EV_LOST && c->events)
-		ev.ts_ns = fd->prev_ts;	/* a text marker has no time of its own */
-	if (c->pid && ev.pid == c->pid)
+	if (ev->type == PINSCOPE_EV_LOST && c->events)
+		ev->ts_ns = fd->prev_ts;	/* a text marker has no time of its own */
+	if (c->pid && ev->pid == c->pid)
 		c->pid_events++;
 	if (!c->events++) {
-		c->first_ts = c->last_ts = ev.ts_ns;
-	} else if (ev.ts_ns < fd->prev_ts) {
+		c->first_ts = c->last_ts = ev->ts_ns;
+	} else if (ev->ts_ns < fd->prev_ts) {
 		c->clock_back++;
 	}
-	fd->prev_ts = ev.ts_ns;
-	if (ev.ts_ns > c->last_ts)
-		c->last_ts = ev.ts_ns;
-	clock_res_note(&fd->rep->clock_res_ns, ev.ts_ns);
+	fd->prev_ts = ev->ts_ns;
+	if (ev->ts_ns > c->last_ts)
+		c->last_ts = ev->ts_ns;
+	clock_res_note(&fd->rep->clock_res_ns, ev->ts_ns);
 	if (fd->where)
-		where_note(fd->where, &ev, c->lines);
-	if (fd->rep->timeline && timeline_event(fd, ev.ts_ns))
+		where_note(fd->where, ev, c->lines);
+	if (fd->rep->timeline && timeline_event(fd, ev->ts_ns))
 		return -EIO;
-	if (checker_push(fd->chk, &ev)) {
+	if (checker_push(fd->chk, ev)) {
 		fprintf(stderr, "%s:%llu: %s\n", fd->name, (unsigned long long)c->lines,
 			checker_error(fd->chk));
 		return -EIO;
 	}
 	return 0;
+}
+
+int replay_emit(struct replay_feed *fd, const struct pinscope_event *event)
+{
+	struct pinscope_event ev = *event;
+
+	return emit(fd, &ev);
 }
 
 /*
@@ -252,6 +259,7 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	struct pinscope_event ev;
 	const char *line, *nul;
 	char err[160], safe[sizeof(err) * 4];
+	enum trace_line t;
 	size_t len;
 	int rc;
 
@@ -274,10 +282,17 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 				in->name, (unsigned long long)c->lines, (size_t)(nul - line) + 1);
 			return PINSCOPE_EXIT_ERROR;
 		}
-		switch (trace_parse_text(line, len, &ev, err, sizeof(err))) {
+		t = trace_parse_text(line, len, &ev, err, sizeof(err));
+		/* the two kinds of nearly every line first: conditional branches,
+		 * which a switch's jump (mispredicted) was not */
+		if (t == TRACE_LINE_XEN_UNUSED) {
+			c->xen_unused++;
+			continue;
+		}
+		switch (t) {
 		case TRACE_LINE_HEADER: c->headers++; break;
 		case TRACE_LINE_OTHER: c->skipped++; break;
-		case TRACE_LINE_XEN_UNUSED: c->xen_unused++; break;
+		case TRACE_LINE_XEN_UNUSED: break;
 		case TRACE_LINE_BAD:	/* err quotes the line: escaped */
 			fprintf(stderr, "%s:%llu: malformed xen event: %s\n", in->name,
 				(unsigned long long)c->lines, str_safe(safe, sizeof(safe), err, sizeof(err)));
@@ -285,7 +300,9 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 		case TRACE_LINE_EVENT:
 			if (o->on_line && o->on_line(o->line_ctx, &ev, line, c->lines))
 				return PINSCOPE_EXIT_ERROR;
-			if (replay_emit(fd, &ev))
+			/* in place: a copy would load the event right after the
+			 * parser's narrower stores, which are not forwarded */
+			if (emit(fd, &ev))
 				return PINSCOPE_EXIT_ERROR;
 		}
 	}

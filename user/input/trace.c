@@ -761,23 +761,31 @@ static inline __u64 dec_n(const char *s, unsigned int n)
 }
 
 /* The task, cpu and time of an event the checker uses, into ev */
-static void task_fill(const struct task *t, struct pinscope_event *ev)
+/* The time of a task of event_fast() (t->sec_len set), in ns: parse_ts()'s
+ * value, below 10^10 s, no overflow */
+static inline __u64 task_ts(const struct task *t)
 {
 	static const __u32 scale[10] = {
 		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
 	};
+	unsigned int digits = t->frac_len < 9 ? t->frac_len : 9;
+	const char *f = t->ts + t->sec_len + 1;
+	__u64 v;
+
+	v = digits >= 6 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+	    digits8(f, digits < 8 ? digits : 8) * (digits == 9 ? 10 : 1) +
+	    (digits == 9 ? f[8] - '0' : 0) : dec_n(f, digits);
+	return dec_n(t->ts, t->sec_len) * 1000000000ULL + v * scale[digits];
+}
+
+static void task_fill(const struct task *t, struct pinscope_event *ev)
+{
 	__u64 v = 0;
 
-	if (t->sec_len) {	/* parse_ts()'s value: below 10^10 s, no overflow */
-		unsigned int digits = t->frac_len < 9 ? t->frac_len : 9;
-		const char *f = t->ts + t->sec_len + 1;
-
+	if (t->sec_len) {
 		ev->cpu = dec_n(t->cpu, t->cpu_len);
 		ev->pid = dec_n(t->pid, t->pid_len);
-		v = digits >= 6 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
-		    digits8(f, digits < 8 ? digits : 8) * (digits == 9 ? 10 : 1) +
-		    (digits == 9 ? f[8] - '0' : 0) : dec_n(f, digits);
-		ev->ts_ns = dec_n(t->ts, t->sec_len) * 1000000000ULL + v * scale[digits];
+		ev->ts_ns = task_ts(t);
 		memcpy(ev->comm, t->comm, t->comm_len);
 		ev->comm[t->comm_len] = 0;
 		return;
@@ -1071,6 +1079,45 @@ static void task_of(const char *line, const struct shape *sh, struct task *t)
 }
 
 /*
+ * The event name of a line (len bytes) of shape sh: event_fast()'s result
+ * (1 with the name, 0 where event_of() returns NULL, FAST_UNSURE)
+ */
+static inline int shape_name(const char *line, size_t len, const struct shape *sh,
+			     const char **name, size_t *nlen)
+{
+	unsigned int c, r = sh->r;
+	const char *s;
+
+	/* event_of(): the name up to the first ':', without a blank, < TRACE_NAME_LEN bytes */
+	s = line + r;
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	for (unsigned int off = 0;; off += 16) {
+		__m128i x;
+		unsigned int m;
+
+		if (off >= TRACE_NAME_LEN || r + off + 16 > len + 1)
+			return FAST_UNSURE;
+		x = _mm_loadu_si128((const __m128i *)(s + off));
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8(':')), _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
+			_mm_cmpeq_epi8(x, _mm_setzero_si128())));
+		if (m) {
+			c = off + __builtin_ctz(m);
+			break;
+		}
+	}
+#else
+	for (c = 0; s[c] && s[c] != ':' && s[c] != ' '; c++)
+		;
+#endif
+	if (s[c] != ':' || c >= TRACE_NAME_LEN)
+		return 0;
+	*name = s;
+	*nlen = c;
+	return 1;
+}
+
+/*
  * event_of() of line (len bytes, no NUL before line[len], which is one; no
  * leading blank): 1 with the prefix's shape and the event name, 0 when
  * event_of() returns NULL, or FAST_UNSURE when event_of() must decide.
@@ -1079,12 +1126,11 @@ static void task_of(const char *line, const struct shape *sh, struct task *t)
 static int event_fast(const char *line, size_t len, const struct shape **shp,
 		      const char **name, size_t *nlen)
 {
-	unsigned int k, e, p, c, r, dot = 0;
+	unsigned int k, e, p, r, dot = 0;
 	struct shape *sh = &last;
 	int hi, j, colon;
 	bool first;
 	struct win w;
-	const char *s;
 
 	if (len < WIN)
 		return FAST_UNSURE;
@@ -1139,35 +1185,88 @@ static int event_fast(const char *line, size_t len, const struct shape **shp,
 	};
 name:
 	*shp = sh;
-	r = sh->r;
-	/* event_of(): the name up to the first ':', without a blank, < TRACE_NAME_LEN bytes */
-	s = line + r;
-#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
-	for (unsigned int off = 0;; off += 16) {
-		__m128i x;
-		unsigned int m;
-
-		if (off >= TRACE_NAME_LEN || r + off + 16 > len + 1)
-			return FAST_UNSURE;
-		x = _mm_loadu_si128((const __m128i *)(s + off));
-		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-			_mm_cmpeq_epi8(x, _mm_set1_epi8(':')), _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))),
-			_mm_cmpeq_epi8(x, _mm_setzero_si128())));
-		if (m) {
-			c = off + __builtin_ctz(m);
-			break;
-		}
-	}
-#else
-	for (c = 0; s[c] && s[c] != ':' && s[c] != ' '; c++)
-		;
-#endif
-	if (s[c] != ':' || c >= TRACE_NAME_LEN)
-		return 0;
-	*name = s;
-	*nlen = c;
-	return 1;
+	return shape_name(line, len, sh, name, nlen);
 }
+
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+/*
+ * The last line's first 64 bytes, when they held its whole prefix of a
+ * shape (blanks, comm-pid [cpu] flags time: and the "xen_" of its event
+ * name): a line whose bytes there are the same but for the time's digits
+ * (each a digit still) is of the same shape, its blanks as many: its
+ * classes, blank skip and shape checks need not be made again (the next
+ * line of a task, as a rule; most of them are events the checker does not
+ * use, which need nothing else but their name)
+ */
+struct prefix {
+	unsigned char b[WIN];
+	__u64 span;		/* bits of the bytes that must be the same */
+	__u64 ts;		/* of the time's digits: may differ, must be digits */
+	unsigned int lead;	/* leading blanks */
+	unsigned int c0, c1;	/* the 16-byte chunks holding the time */
+	bool valid;
+	/* the task's cpu, pid and comm (the same in every line of the prefix),
+	 * once a line of it was an event the checker uses */
+	bool task_ok;
+	__u32 cpu, pid;
+	char comm[PINSCOPE_COMM_LEN];
+};
+
+static _Thread_local struct prefix last_prefix;
+
+/* The digits of the 16 bytes at s, as bits */
+static inline __u64 digits16(const char *s)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)s);
+
+	/* x + (0x80 - '0') is below -118 (signed) for '0'..'9' only (classify()) */
+	return (__u16)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(x,
+		_mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8(-118)));
+}
+
+/* Is line (len bytes) of the last prefix's shape? */
+static inline bool same_prefix(const char *line, size_t len, const struct prefix *lp)
+{
+	__u64 eq, dig;
+
+	if (!lp->valid || len < lp->lead + WIN)
+		return false;
+#define SAME16(i) ((__u64)(__u16)_mm_movemask_epi8(_mm_cmpeq_epi8(				\
+		_mm_loadu_si128((const __m128i *)(line + 16 * (i))),			\
+		_mm_loadu_si128((const __m128i *)(lp->b + 16 * (i))))) << (16 * (i)))
+	eq = SAME16(0) | SAME16(1) | SAME16(2) | SAME16(3);	/* WIN bytes */
+#undef SAME16
+	if (~eq & lp->span & ~lp->ts)
+		return false;
+	dig = digits16(line + 16 * lp->c0) << (16 * lp->c0);
+	if (lp->c1 != lp->c0)
+		dig |= digits16(line + 16 * lp->c1) << (16 * lp->c1);
+	return !(lp->ts & ~dig);
+}
+
+/* Notes the prefix of line (len bytes, lead blanks first) if it is of shape sh */
+static inline void prefix_note(const char *line, size_t len, unsigned int lead,
+			       const struct shape *sh)
+{
+	struct prefix *lp = &last_prefix;
+	unsigned int t0 = lead + sh->p, t1 = lead + sh->colon, end = lead + sh->r + 4;
+
+	/* no lost-events marker ("CPU:%u [LOST", parse_lost()) has a shape: its
+	 * first " [" holds no cpu, so a line of the same prefix is none either */
+	lp->valid = sh->valid && end < WIN && len >= lead + WIN &&
+		    /* a xen event: pinscope's own names are known by all their bytes */
+		    !memcmp(line + lead + sh->r, "xen_", 4);
+	if (!lp->valid)
+		return;
+	memcpy(lp->b, line, WIN);
+	lp->task_ok = false;
+	lp->span = (1ULL << end) - 1;
+	lp->ts = ((1ULL << t1) - (1ULL << t0)) & ~(1ULL << (lead + sh->dot));
+	lp->lead = lead;
+	lp->c0 = t0 / 16;
+	lp->c1 = (t1 - 1) / 16;
+}
+#endif
 
 /*
  * A line of pinscope's own events (input/own.h), its task t found by
@@ -1202,6 +1301,14 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 	int fast;
 
 #if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	const char *raw = line;
+
+	if (same_prefix(line, len, &last_prefix)) {
+		line += last_prefix.lead;
+		sh = &last;
+		fast = shape_name(line, end - line, sh, &name, &n);
+		goto named;
+	}
 	/* the leading blanks (a right-aligned comm: 10 or so) 16 at a time */
 	while (end - line >= 16) {
 		__m128i x16 = _mm_loadu_si128((const __m128i *)line);
@@ -1226,6 +1333,13 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 			return TRACE_LINE_EVENT;
 	}
 	fast = event_fast(line, end - line, &sh, &name, &n);
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	if (fast == 1)
+		prefix_note(raw, len, line - raw, sh);
+	else
+		last_prefix.valid = false;
+named:
+#endif
 	p = fast == FAST_UNSURE ? event_of(line, &t, &name, &n) : fast ? name : NULL;
 	if (!p)
 		return TRACE_LINE_OTHER;
@@ -1243,7 +1357,30 @@ enum trace_line trace_parse_text(const char *line, size_t len, struct pinscope_e
 			;
 	}
 	memset(ev, 0, sizeof(*ev));
+#if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
+	/* valid: the line's prefix is the one kept (it was noted from it, or
+	 * is the same but for the time): its task's fields converted once */
+	if (fast == 1 && last_prefix.valid) {
+		struct prefix *lp = &last_prefix;
+
+		if (lp->task_ok) {
+			ev->cpu = lp->cpu;
+			ev->pid = lp->pid;
+			memcpy(ev->comm, lp->comm, sizeof(ev->comm));
+			ev->ts_ns = task_ts(&t);
+		} else {
+			task_fill(&t, ev);
+			lp->cpu = ev->cpu;
+			lp->pid = ev->pid;
+			memcpy(lp->comm, ev->comm, sizeof(lp->comm));
+			lp->task_ok = true;
+		}
+	} else {
+		task_fill(&t, ev);
+	}
+#else
 	task_fill(&t, ev);
+#endif
 	ev->type = x->type;
 	ev->arg[0] = x->arg0;
 	/* what fast() wrote before it gave up, args() writes again when it parses */

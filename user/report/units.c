@@ -78,6 +78,10 @@ const char *fmt_time_res(char *buf, size_t len, __u64 ns, enum time_unit u, __u6
 
 void clock_res_note(__u64 *res, __u64 ts_ns)
 {
+	/* every event of a replay: tracefs' microseconds (1000) and
+	 * nanoseconds (1) without a division (a constant's is a multiplication) */
+	if (*res == 1000 ? !(ts_ns % 1000) : *res == 1)
+		return;
 	if (!*res)
 		*res = 1000000000;
 	while (*res > 1 && ts_ns % *res)
