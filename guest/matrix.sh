@@ -20,8 +20,9 @@
 #                     pinscope refuses, exit 5, "not a Xen PV guest"
 #   patched61-dom0    the patched 6.1 kernel (make kernel) as dom0:
 #                     tracepoints (+ fentry run) clean and under the three
-#                     faults, and pgd_first, early_unlock in fentry mode with
-#                     --evidence (kernel/test-live.sh)
+#                     faults, and pgd_first, early_unlock in fentry mode and
+#                     pgd_first in kprobe mode with --evidence
+#                     (kernel/test-live.sh)
 #   patched61-ringbuf the patched 6.1 kernel, fault early_unlock, JSON and
 #                     text runs with --ringbuf-size 4096: the records lost
 #                     are in the verdict (word "lost", JSON lost.ringbuf)
@@ -361,7 +362,7 @@ for r in "${rows[@]}"; do
 	sid72-cloud-domu) SUITE=sid AUTO=kprobe stock "$r" linux-image-cloud-amd64 domu kprobe ;;
 	nonpv) nonpv ;;
 	patched61-dom0) patched 6.1 "$r" clean pgd_first early_unlock late_lock pgd_first_fentry \
-		early_unlock_fentry ;;
+		early_unlock_fentry pgd_first_kprobe ;;
 	patched61-ringbuf) ringbuf ;;
 	patched612-domu) patched 6.12 "$r" --domu ;;
 	patched72-dom0) patched 7.2 "$r" ;;

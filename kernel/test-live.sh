@@ -36,10 +36,14 @@
 #                 in use from the last deferred unlock the window carries:
 #                 docs/evidence.md "Limits"; --flight-events 32, so that the
 #                 snippet needs it).  Not late_lock: not visible
+#   pgd_first_kprobe  (never by default) the same as pgd_first_fentry in
+#                 kprobe mode (the stock mode of kernels whose pinning
+#                 functions are not in BTF, sid's 7.2): its own event lines
+#                 replayed to pgd-last alone
 #
 # Usage: kernel/test-live.sh [--domu] [RUN...]
 #   RUN: clean pgd_first early_unlock late_lock (default: all four, in this
-#   order, in one boot), pgd_first_fentry early_unlock_fentry (after them,
+#   order, in one boot), pgd_first_fentry early_unlock_fentry pgd_first_kprobe (after them,
 #   when named); with --domu also save_restore (a clean JSON run
 #   during which dom0 saves and restores the domU: xl save + xl restore) and
 #   pin_all_unlocked (the same with that fault: mm-lock-held only), never
@@ -84,10 +88,14 @@ TRACE_EVENTS+=" xen_mmu_pgd_done"
 
 log() { echo "[test-kernel] $*" >&2; }
 
+# a fault run in a stock mode is named FAULT_MODE: pgd_first_fentry
+stock_mode() { case $1 in *_fentry) echo fentry ;; *_kprobe) echo kprobe ;; *) return 1 ;; esac; }
+fault_of() { local f=${1%_fentry}; echo "${f%_kprobe}"; }
+
 rule_of() {
 	# fentry sees no unlock of early_unlock's: the locks it took are left held
 	[ "$1" = early_unlock_fentry ] && { echo locks-released; return; }
-	case ${1%_fentry} in
+	case $(fault_of "$1") in
 	pgd_first) echo pgd-last ;;
 	early_unlock) echo unlock-after-flush ;;
 	late_lock) echo pte-lock-held ;;
@@ -99,8 +107,8 @@ rule_of() {
 role=()
 if [ "${1:-}" = --domu ]; then role=(--domu); DIR=$DIR-domu; shift; fi
 runs=()
-for r in clean pgd_first early_unlock late_lock pgd_first_fentry early_unlock_fentry save_restore \
-	pin_all_unlocked; do
+for r in clean pgd_first early_unlock late_lock pgd_first_fentry early_unlock_fentry \
+	pgd_first_kprobe save_restore pin_all_unlocked; do
 	case " ${*:-clean pgd_first early_unlock late_lock} " in *" $r "*) runs+=("$r") ;; esac
 done
 suspend=0
@@ -113,9 +121,10 @@ for r in "$@"; do
 			exit 2
 		} ;;
 	esac
-	case $r in *_fentry) [ "$r" = pgd_first_fentry ] || [ "$r" = early_unlock_fentry ] ;; esac &&
+	case $r in *_fentry|*_kprobe) [ "$r" = pgd_first_fentry ] || [ "$r" = early_unlock_fentry ] ||
+		[ "$r" = pgd_first_kprobe ] ;; esac &&
 	{ [ "$r" = clean ] || [ "$r" = save_restore ] || rule_of "$r" >/dev/null; } || {
-		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock pgd_first_fentry early_unlock_fentry save_restore pin_all_unlocked)" >&2
+		echo "test-live.sh: unknown run '$r' (clean pgd_first early_unlock late_lock pgd_first_fentry early_unlock_fentry pgd_first_kprobe save_restore pin_all_unlocked)" >&2
 		exit 2
 	}
 done
@@ -154,15 +163,15 @@ for r in "${runs[@]}"; do
 	elif [ "$r" = pin_all_unlocked ]; then
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
-	elif [ "$r" != "${r%_fentry}" ]; then
+	elif smode=$(stock_mode "$r"); then
 		# early_unlock: a window of the operation (27 events) and a few before
 		# it, so that no deferred unlock of its own cpu is in it and its
 		# snippet needs the one the window carries (docs/evidence.md, Limits)
 		fl=""
 		[ "$r" = early_unlock_fentry ] && fl=" --flight-events 32"
 		live_runs+=" json@$r"
-		conf+=(-c "PIN_FAULT_$r=${r%_fentry}" -c "LIVE_EVIDENCE_$r=1"
-		       -c "PINSCOPE_ARGS_$r=--mode fentry$fl")
+		conf+=(-c "PIN_FAULT_$r=$(fault_of "$r")" -c "LIVE_EVIDENCE_$r=1"
+		       -c "PINSCOPE_ARGS_$r=--mode $smode$fl")
 	else
 		live_runs+=" json@$r"
 		conf+=(-c "PIN_FAULT_$r=$r" -c "LIVE_EVIDENCE_$r=1")
@@ -202,18 +211,18 @@ else
 			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
 				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend \
 				--expect-suspend-pins || ok=0
-		elif [ "$r" != "${r%_fentry}" ]; then
+		elif smode=$(stock_mode "$r"); then
 			rule=$(rule_of "$r") blind=()
 			# early_unlock's own unlock is inlined: fentry sees no pin hold,
 			# the window's tracepoints (its replay) see the early unlock
 			[ "$r" = early_unlock_fentry ] &&
 				blind=(--expect-no-pin-holds --expect-replay-rule "$(rule_of early_unlock)")
-			log "check $r: switched on at run time, fentry run, expecting $rule only"
-			guest/check-live.py "${common[@]}" --mode fentry --run "$r" \
-				--expect-rule "$rule" --expect-fault "${r%_fentry}" "${blind[@]}" || ok=0
+			log "check $r: switched on at run time, $smode run, expecting $rule only"
+			guest/check-live.py "${common[@]}" --mode "$smode" --run "$r" \
+				--expect-rule "$rule" --expect-fault "$(fault_of "$r")" "${blind[@]}" || ok=0
 			log "check $r: its --evidence snippets (own event lines) replay to $rule alone"
 			tests/evidence.sh "$PINSCOPE_HOST" --live "$DIR/boot/$r.live-evidence" "$rule" \
-				fentry || ok=0
+				"$smode" || ok=0
 		else
 			rule=$(rule_of "$r")
 			log "check $r: switched on at run time, tracepoints run, expecting $rule only"
