@@ -5,6 +5,9 @@
 # tracefs record of the same window agreeing with the live counts).
 #
 # Usage: guest/matrix.sh [ROW...]   (default: all rows, in this order)
+# Run directly, it uses the binaries as built: `make`, `make static` and `make
+# guest-fetch` first (`make test-matrix` does), or a row checks a stale host
+# pinscope (its replay) against a new guest one.
 #   deb61-dom0        Debian 6.1 generic as dom0: fentry run (+ text and
 #                     unprivileged runs), kprobe run, a fentry run with
 #                     --evidence (clean: no snippet), same boot
