@@ -41,14 +41,12 @@ enum pinscope_rule {
 	PINSCOPE_NR_RULES,
 };
 
-/* enum pt_level of arch/x86/xen/mmu.h (6.1); LOWER = "not the PGD, level unknown" */
+/* enum pt_level of arch/x86/xen/mmu.h (6.1); LOWER = "not the PGD, level unknown"
+ * (include/pinscope_rules.h PINSCOPE_LEVELS) */
 enum pinscope_level {
-	PINSCOPE_L_PGD,
-	PINSCOPE_L_P4D,
-	PINSCOPE_L_PUD,
-	PINSCOPE_L_PMD,
-	PINSCOPE_L_PTE,
-	PINSCOPE_L_LOWER,
+#define PINSCOPE_LEVEL_ENUM(id, name, report) PINSCOPE_L_##id,
+	PINSCOPE_LEVELS(PINSCOPE_LEVEL_ENUM)
+#undef PINSCOPE_LEVEL_ENUM
 	PINSCOPE_NR_LEVELS,
 };
 
@@ -58,21 +56,19 @@ enum pinscope_op_kind {
 	PINSCOPE_OP_UNPIN,
 };
 
-/* MMUEXT_* of xen/interface/xen.h used by xen_do_pin() */
+/* MMUEXT_* of xen/interface/xen.h used by xen_do_pin() (PINSCOPE_MMUEXTS) */
 enum pinscope_mmuext {
-	PINSCOPE_MMUEXT_PIN_L1 = 0,
-	PINSCOPE_MMUEXT_PIN_L2 = 1,
-	PINSCOPE_MMUEXT_PIN_L3 = 2,
-	PINSCOPE_MMUEXT_PIN_L4 = 3,
-	PINSCOPE_MMUEXT_UNPIN = 4,
+#define PINSCOPE_MMUEXT_ENUM(id, value, name) PINSCOPE_MMUEXT_##id = value,
+	PINSCOPE_MMUEXTS(PINSCOPE_MMUEXT_ENUM)
+#undef PINSCOPE_MMUEXT_ENUM
 };
 
-/* enum xen_mc_flush_reason of asm/xen/trace_types.h; NONE = explicit */
+/* enum xen_mc_flush_reason of asm/xen/trace_types.h; NONE = explicit
+ * (PINSCOPE_FLUSH_REASONS) */
 enum pinscope_flush_reason {
-	PINSCOPE_FL_EXPLICIT,
-	PINSCOPE_FL_BATCH,
-	PINSCOPE_FL_ARGS,
-	PINSCOPE_FL_CALLBACK,
+#define PINSCOPE_FLUSH_REASON_ENUM(id, name, report) PINSCOPE_FL_##id,
+	PINSCOPE_FLUSH_REASONS(PINSCOPE_FLUSH_REASON_ENUM)
+#undef PINSCOPE_FLUSH_REASON_ENUM
 	PINSCOPE_NR_FLUSH_REASONS,
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The one list of pinscope's rules, violation reasons and hooks (X-macros).
+ * The one list of pinscope's rules, violation reasons, hooks and the names
+ * of the events' values (X-macros).
  * Everything else is derived from it: the enums of include/pinscope.h, the
  * names and reason texts (user/report/names.c), the coverage per event source
  * (user/report/coverage.c), the programs each mode loads (user/engine/loader.c, through
@@ -170,6 +171,59 @@
 	L(DO_PIN,     do_pin,	  F(cmd, CMD), F(pfn, HEX), NO, NO)		\
 	L(MC_ENTRY,   mc_entry,	  F(op, DEC), F(pfn, HEX), F(flags, HEX), NO)	\
 	L(FLUSH_EXIT, flush_exit, NO, NO, NO, NO)
+
+/*
+ * The names of the events' values, each declared once: the enums of
+ * include/pinscope.h, what the trace parser reads (user/input/trace.c), what
+ * the flight recorder's lines and pinscope's own lines print
+ * (user/input/flight.c, own.c) and what reports print (user/report/names.c)
+ * are derived from them.  The tracepoints' spellings are the kernel's:
+ * tests/input/test_names.c holds them against kernel/patches and the
+ * mainline format in tests/data.
+ *
+ * Page-table levels, enum pt_level of arch/x86/xen/mmu.h (6.1):
+ * V(id, name, report)
+ *   name:   as the patch's tracepoints print it (show_xen_pt_level()) and
+ *           pinscope's own lines write it; three characters for every level
+ *           a tracepoint prints (trace.c compares three bytes)
+ *   report: as the reports print it (text, JSON, Prometheus, HTML)
+ * LOWER ("not the PGD, level unknown") is pinscope's: no tracepoint prints it.
+ */
+#define PINSCOPE_LEVELS(V) PINSCOPE_TP_LEVELS(V) V(LOWER, "LOWER", "lower")
+#define PINSCOPE_TP_LEVELS(V)							\
+	V(PGD,	 "PGD",	  "PGD")						\
+	V(P4D,	 "P4D",	  "P4D")						\
+	V(PUD,	 "PUD",	  "PUD")						\
+	V(PMD,	 "PMD",	  "PMD")						\
+	V(PTE,	 "PTE",	  "PTE")
+#define PINSCOPE_LEVEL_ONE(id, name, report) + 1
+/* the levels a tracepoint prints: PGD..PTE */
+#define PINSCOPE_NR_TP_LEVELS (0 PINSCOPE_TP_LEVELS(PINSCOPE_LEVEL_ONE))
+
+/*
+ * The MMUEXT commands of xen/interface/xen.h that xen_do_pin() queues:
+ * M(id, value, name), name as xen_mmu_do_pin prints it (MMUEXT_<name>).
+ */
+#define PINSCOPE_MMUEXTS(M)							\
+	M(PIN_L1, 0, "PIN_L1_TABLE")						\
+	M(PIN_L2, 1, "PIN_L2_TABLE")						\
+	M(PIN_L3, 2, "PIN_L3_TABLE")						\
+	M(PIN_L4, 3, "PIN_L4_TABLE")						\
+	M(UNPIN,  4, "UNPIN_TABLE")
+#define PINSCOPE_MMUEXT_ONE(id, value, name) + 1
+#define PINSCOPE_NR_MMUEXTS (0 PINSCOPE_MMUEXTS(PINSCOPE_MMUEXT_ONE))
+
+/*
+ * Why a multicall batch was flushed, enum xen_mc_flush_reason of
+ * asm/xen/trace_types.h: F(id, name, report)
+ *   name:   as xen_mc_flush_reason prints it (XEN_MC_FL_<name>)
+ *   report: as the reports print it (NONE: an explicit xen_mc_issue())
+ */
+#define PINSCOPE_FLUSH_REASONS(F)						\
+	F(EXPLICIT, "NONE",	"explicit")					\
+	F(BATCH,    "BATCH",	"BATCH")					\
+	F(ARGS,	    "ARGS",	"ARGS")						\
+	F(CALLBACK, "CALLBACK", "CALLBACK")
 
 #define PINSCOPE_HOOK_ONE(prog, kind, target, modes, origin) + 1
 #define PINSCOPE_NR_HOOKS (0 PINSCOPE_HOOKS(PINSCOPE_HOOK_ONE))

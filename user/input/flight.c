@@ -10,11 +10,15 @@ __u64 flight_count(const struct pinscope_window *w)
 	return w->head < w->n ? w->head : w->n;
 }
 
-/* The names the tracepoints print (include/trace/events/xen.h, kernel/patches) */
-static const char *const level_name[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
-static const char *const cmd_name[] = { "PIN_L1_TABLE", "PIN_L2_TABLE", "PIN_L3_TABLE",
-					"PIN_L4_TABLE", "UNPIN_TABLE" };
-static const char *const reason_name[] = { "NONE", "BATCH", "ARGS", "CALLBACK" };
+/* The names the tracepoints print (include/trace/events/xen.h, kernel/patches),
+ * from include/pinscope_rules.h */
+#define TP_NAME(id, name, ...) name,
+static const char *const level_name[] = { PINSCOPE_TP_LEVELS(TP_NAME) };
+static const char *const reason_name[] = { PINSCOPE_FLUSH_REASONS(TP_NAME) };
+#undef TP_NAME
+#define CMD_NAME(id, value, name) [value] = name,
+static const char *const cmd_name[] = { PINSCOPE_MMUEXTS(CMD_NAME) };
+#undef CMD_NAME
 
 #define NAME(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) ? tab[i] : NULL)
 

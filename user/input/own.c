@@ -27,11 +27,15 @@ static const struct own_line own_lines[] = { PINSCOPE_OWN_LINES(OWN_L, OWN_F, OW
 #undef OWN_F
 #define NR_OWN (sizeof(own_lines) / sizeof(own_lines[0]))
 
-/* The names of the values: enum pinscope_op_kind, pinscope_level, pinscope_mmuext */
+/* The names of the values: enum pinscope_op_kind, pinscope_level, pinscope_mmuext
+ * (include/pinscope_rules.h PINSCOPE_LEVELS, PINSCOPE_MMUEXTS) */
 static const char *const kind_names[] = { NULL, "pin", "unpin" };
-static const char *const level_names[] = { "PGD", "P4D", "PUD", "PMD", "PTE", "LOWER" };
-static const char *const cmd_names[] = { "PIN_L1_TABLE", "PIN_L2_TABLE", "PIN_L3_TABLE",
-					 "PIN_L4_TABLE", "UNPIN_TABLE" };
+#define LEVEL_NAME(id, name, report) name,
+static const char *const level_names[] = { PINSCOPE_LEVELS(LEVEL_NAME) };
+#undef LEVEL_NAME
+#define CMD_NAME(id, value, name) [value] = name,
+static const char *const cmd_names[] = { PINSCOPE_MMUEXTS(CMD_NAME) };
+#undef CMD_NAME
 
 /* The names of a format's values (*n of them), NULL for a number */
 static const char *const *names_of(enum own_fmt fmt, size_t *n)

@@ -156,12 +156,26 @@ static int field_ptr(const char *text, const char *key, __u64 *v)
 	return field(text, key, &s) || parse_ptr(s, v) ? -1 : 0;
 }
 
+/*
+ * The names the tracepoints print for the values (include/pinscope_rules.h),
+ * indexed by value
+ */
+#define TP_NAME(id, name, ...) name,
+static const char level_names[PINSCOPE_NR_TP_LEVELS][4] = { PINSCOPE_TP_LEVELS(TP_NAME) };
+static const char *const reason_names[] = { PINSCOPE_FLUSH_REASONS(TP_NAME) };
+#undef TP_NAME
+#define CMD_NAME(id, value, name) [value] = name,
+static const char *const cmd_names[PINSCOPE_NR_MMUEXTS] = { PINSCOPE_MMUEXTS(CMD_NAME) };
+#undef CMD_NAME
+/* a level's name is three characters: parse_level() and fast_page() compare three bytes */
+#define LEVEL_LEN(id, name, report) _Static_assert(sizeof(name) == 4, "level " name);
+PINSCOPE_TP_LEVELS(LEVEL_LEN)
+#undef LEVEL_LEN
+
 static int parse_level(const char *s, __u64 *level)
 {
-	static const char *const names[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
-
-	for (unsigned int i = 0; i < 5; i++)
-		if (!strncmp(s, names[i], 3)) {
+	for (unsigned int i = 0; i < PINSCOPE_NR_TP_LEVELS; i++)
+		if (!strncmp(s, level_names[i], 3)) {
 			*level = i;
 			return 0;
 		}
@@ -170,12 +184,8 @@ static int parse_level(const char *s, __u64 *level)
 
 static int parse_cmd(const char *s, __u64 *cmd)
 {
-	static const char *const names[] = {
-		"PIN_L1_TABLE", "PIN_L2_TABLE", "PIN_L3_TABLE", "PIN_L4_TABLE", "UNPIN_TABLE",
-	};
-
-	for (unsigned int i = 0; i < 5; i++)
-		if (!strncmp(s, names[i], strlen(names[i]))) {
+	for (unsigned int i = 0; i < PINSCOPE_NR_MMUEXTS; i++)
+		if (!strncmp(s, cmd_names[i], strlen(cmd_names[i]))) {
 			*cmd = i;
 			return 0;
 		}
@@ -184,10 +194,8 @@ static int parse_cmd(const char *s, __u64 *cmd)
 
 static int parse_flush_reason(const char *s, __u64 *r)
 {
-	static const char *const names[] = { "NONE", "BATCH", "ARGS", "CALLBACK" };
-
-	for (unsigned int i = 0; i < 4; i++)
-		if (!strncmp(s, names[i], strlen(names[i]))) {
+	for (unsigned int i = 0; i < PINSCOPE_NR_FLUSH_REASONS; i++)
+		if (!strncmp(s, reason_names[i], strlen(reason_names[i]))) {
 			*r = i;
 			return 0;
 		}
@@ -436,19 +444,24 @@ static int fast_done(const char *t, const char *end, __u64 *a)
 /* "mm %p pfn %lx level %s ptl %p", the level by its name */
 static int fast_page(const char *t, const char *end, __u64 *a)
 {
-	static const char names[5][4] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
 	const char *s;
 	__u64 mm;
 
 	s = KEY_HEX(hex_fast(LIT(t, "mm ") ? t + 3 : NULL, end, &mm), "pfn", &a[1]);
 	if (!s || !LIT(s, " level ") || end - s < 10)
 		return 0;
-	for (a[2] = 0; a[2] < 5 && memcmp(s + 7, names[a[2]], 3); a[2]++)
+	for (a[2] = 0; a[2] < PINSCOPE_NR_TP_LEVELS && memcmp(s + 7, level_names[a[2]], 3); a[2]++)
 		;
-	return a[2] < 5 && KEY_HEX(s + 10, "ptl", &a[3]);
+	return a[2] < PINSCOPE_NR_TP_LEVELS && KEY_HEX(s + 10, "ptl", &a[3]);
 }
 
-/* "cmd %s pfn %lx", the command by its name */
+/*
+ * "cmd %s pfn %lx", the command by its name: the names of PINSCOPE_MMUEXTS
+ * read by their characters, not looked up in cmd_names[] (a compare per name
+ * and line); tests/input/test_names.c reads every name of the table here
+ */
+_Static_assert(PINSCOPE_MMUEXT_PIN_L1 == 0 && PINSCOPE_MMUEXT_PIN_L4 == 3,
+	       "fast_do_pin(): PIN_L<n>_TABLE is command n - 1");
 static int fast_do_pin(const char *t, const char *end, __u64 *a)
 {
 	const char *s;
@@ -458,7 +471,7 @@ static int fast_do_pin(const char *t, const char *end, __u64 *a)
 		a[0] = t[9] - '1';
 		s = t + 16;
 	} else if (LIT(t, "cmd UNPIN_TABLE")) {
-		a[0] = 4;
+		a[0] = PINSCOPE_MMUEXT_UNPIN;
 		s = t + 15;
 	} else {
 		return 0;

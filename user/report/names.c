@@ -45,13 +45,13 @@ static const struct {
 #undef REASON
 };
 
-static const char *const levels[PINSCOPE_NR_LEVELS] = {
-	"PGD", "P4D", "PUD", "PMD", "PTE", "lower",
-};
-
+/* the report's names of levels and flush reasons (include/pinscope_rules.h) */
+#define REPORT_NAME(id, name, report) report,
+static const char *const levels[PINSCOPE_NR_LEVELS] = { PINSCOPE_LEVELS(REPORT_NAME) };
 static const char *const flush_reasons[PINSCOPE_NR_FLUSH_REASONS] = {
-	"explicit", "BATCH", "ARGS", "CALLBACK",
+	PINSCOPE_FLUSH_REASONS(REPORT_NAME)
 };
+#undef REPORT_NAME
 
 /* the fields of struct pinscope_lost, in order (docs/json.md "lost") */
 static const char *const losts[] = {
