@@ -162,7 +162,8 @@ for r in "${runs[@]}"; do
 		conf+=(-c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
 	elif [ "$r" = pin_all_unlocked ]; then
 		live_runs+=" json@$r"
-		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
+		conf+=(-c "PIN_FAULT_$r=$r" -c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1"
+		       -c "LIVE_EVIDENCE_$r=1")
 	elif smode=$(stock_mode "$r"); then
 		# early_unlock: a window of the operation (27 events) and a few before
 		# it, so that no deferred unlock of its own cpu is in it and its
@@ -211,6 +212,8 @@ else
 			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \
 				--expect-rule mm-lock-held --expect-fault "$r" --expect-suspend \
 				--expect-suspend-pins || ok=0
+			log "check $r: its --evidence snippets (windows sent from the suspend) replay to mm-lock-held alone"
+			tests/evidence.sh "$PINSCOPE_HOST" --live "$DIR/boot/$r.live-evidence" mm-lock-held || ok=0
 		elif smode=$(stock_mode "$r"); then
 			rule=$(rule_of "$r") blind=()
 			# early_unlock's own unlock is inlined: fentry sees no pin hold,
