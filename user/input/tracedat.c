@@ -42,7 +42,7 @@
 
 enum kind {
 	K_PGD_PIN, K_PGD_UNPIN, K_CALLBACK, K_FLUSH_REASON, K_FLUSH, K_ISSUE, K_ENTRY,
-	K_LOCK, K_UNLOCK, K_PIN_PAGE, K_UNPIN_PAGE, K_DO_PIN, K_NR,
+	K_LOCK, K_UNLOCK, K_PIN_PAGE, K_UNPIN_PAGE, K_DO_PIN, K_PGD_DONE, K_NR,
 	K_FIRST_PATCHED = K_LOCK,	/* events of kernel/patches (tracepoints mode) */
 };
 
@@ -50,6 +50,7 @@ static const char *const kind_names[K_NR] = {
 	"xen_mmu_pgd_pin", "xen_mmu_pgd_unpin", "xen_mc_callback", "xen_mc_flush_reason",
 	"xen_mc_flush", "xen_mc_issue", "xen_mc_entry", "xen_mmu_pte_lock",
 	"xen_mmu_pte_unlock", "xen_mmu_pin_page", "xen_mmu_unpin_page", "xen_mmu_do_pin",
+	"xen_mmu_pgd_done",
 };
 
 /* No new record and no message for this long (wall clock): the reader is killed */
@@ -293,6 +294,12 @@ static int to_event(struct reader *td, enum kind k, struct tep_record *r,
 	case K_DO_PIN:
 		ev->type = PINSCOPE_EV_DO_PIN;
 		return num(td, e, r, "cmd", &ev->arg[0]) || num(td, e, r, "pfn", &ev->arg[1]);
+	case K_PGD_DONE:	/* the series' end of operation (issue 27), as trace.c's args_done() */
+		ev->type = PINSCOPE_EV_OP_END;
+		if (num(td, e, r, "pin", &op))
+			return -1;
+		ev->arg[0] = op ? PINSCOPE_OP_PIN : PINSCOPE_OP_UNPIN;
+		return num(td, e, r, "mm", &ev->arg[1]) || num(td, e, r, "pgd", &ev->arg[2]);
 	default:
 		return -1;
 	}
