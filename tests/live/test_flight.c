@@ -142,6 +142,26 @@ static void finish_run(struct run *r)
 	assert_int_equal(evidence_write(&r->ev), 0);
 }
 
+/*
+ * kprobe mode: cpu 0 in a pin operation (its begin is a kprobe, which
+ * BPF_PROG_TEST_RUN cannot run: the state is set as after it), then one more
+ * deferred unlock queued than a batch has callbacks, no flush: locks-bounded
+ * violated, its window sent; the run finished
+ */
+static void locks_bounded_on_cpu0(struct run *r)
+{
+	int fd = bpf_map__fd(r->skel->maps.cpus);
+	struct cpu_state cs;
+	__u32 cpu = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(fd, &cpu, &cs), 0);
+	cs.op.kind = PINSCOPE_OP_PIN;
+	assert_int_equal(bpf_map_update_elem(fd, &cpu, &cs, BPF_ANY), 0);
+	for (__u64 i = 0; i <= PINSCOPE_MC_BATCH; i++)
+		tp_on(0, r->skel->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL + 64 * i, 0, 0);
+	finish_run(r);
+}
+
 static void free_run(struct run *r)
 {
 	char cmd[128];
@@ -349,22 +369,14 @@ static void test_ring_turns_over(void **state)
 static void test_kprobe_mode_window(void **state)
 {
 	struct run *r = load_mode(MODE_KPROBE, 64, 0, PINSCOPE_CAPS_FENTRY);
-	int fd = bpf_map__fd(r->skel->maps.cpus);
 	struct pinscope_event ev;
-	struct cpu_state cs;
 	char line[512], err[160], path[128], head[512];
-	__u32 cpu = 0;
 	__u64 mm = 0;
 	json_object *idx;
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(bpf_map_lookup_elem(fd, &cpu, &cs), 0);
-	cs.op.kind = PINSCOPE_OP_PIN;
-	assert_int_equal(bpf_map_update_elem(fd, &cpu, &cs, BPF_ANY), 0);
-	for (__u64 i = 0; i <= PINSCOPE_MC_BATCH; i++)
-		tp_on(0, r->skel->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL + 64 * i, 0, 0);
-	finish_run(r);
+	locks_bounded_on_cpu0(r);
 	assert_int_equal(r->rep.nr_viol, 1);
 	assert_int_equal(r->rep.viol[0].rule, PINSCOPE_R_LOCKS_BOUNDED);
 	assert_int_equal(r->windows, 1);
@@ -480,7 +492,6 @@ static struct pinscope_window *window_of(const struct pinscope_flight_ev *ev, __
 static void test_split_seen_in_window(void **state)
 {
 	struct run *r = load_mode(MODE_KPROBE, 64, 0, PINSCOPE_CAPS_FENTRY);
-	int fd = bpf_map__fd(r->skel->maps.cpus);
 	const __u64 pfn = 0x1a2, mm = MM;
 	struct pinscope_flight_ev split, ev[5];
 	struct pinscope_violation v = { .type = PINSCOPE_REC_VIOLATION,
@@ -489,10 +500,8 @@ static void test_split_seen_in_window(void **state)
 					.op = PINSCOPE_OP_PIN, .cpu = 0, .pid = 4242, .pfn = pfn,
 					.detail = 1, .comm = "fork" };
 	struct pinscope_window *w;
-	struct cpu_state cs;
 	const struct evidence_item *it;
 	char path[128], out[16384];
-	__u32 cpu = 0;
 
 	(void)state;
 	/* cpu 1: a deferred unlock, no operation of its cpu seen */
@@ -507,12 +516,7 @@ static void test_split_seen_in_window(void **state)
 
 	/* cpu 0: a violation's window carries it (locks-bounded, as
 	 * test_kprobe_mode_window: the last deferred unlock is then cpu 0's) */
-	assert_int_equal(bpf_map_lookup_elem(fd, &cpu, &cs), 0);
-	cs.op.kind = PINSCOPE_OP_PIN;
-	assert_int_equal(bpf_map_update_elem(fd, &cpu, &cs, BPF_ANY), 0);
-	for (__u64 i = 0; i <= PINSCOPE_MC_BATCH; i++)
-		tp_on(0, r->skel->progs.tp_mc_callback, 2, PTE_UNLOCK_FN, PTL + 64 * i, 0, 0);
-	finish_run(r);
+	locks_bounded_on_cpu0(r);
 	assert_int_equal(r->windows, 1);
 	assert_int_equal(r->last->split_cpu, 0);
 	assert_int_equal(r->last->split.type, PINSCOPE_EV_CALLBACK);
