@@ -239,7 +239,7 @@ elif fault:
     stopped("again-show", "--evidence again")
     one, two = ids.get("evidence_id"), ids.get("again_id")
     ls = read("evidence-ls") or ""
-    modes = dict((m[2], (m[0], m[1])) for m in re.finditer(r"^(\S+) (\S+) (/\S+)$", ls, re.M))
+    modes = dict((m[3], (m[1], m[2])) for m in re.finditer(r"^(\S+) (\S+) (/\S+)$", ls, re.M))
     want = ["/var/lib/pinscope", ev, f"{ev}/{one}", f"{ev}/{two}"]
     check(one and two and one != two and set(modes) == set(want)
           and all(modes[k] == ("drwx------", "root") for k in want),
