@@ -18,7 +18,13 @@ and in systemctl status: live --require exact exits 4 ("inconclusive:
 (its VIOLATION line).  --expect-fault MODE (pinscope_test=fault, the patched
 kernel built with systemd's options): the unit as shipped, live under the
 xen_pin_fault MODE switched on at run time: exit 3, VIOLATION lines of MODE's
-rule only, succeeded, not restarted, nothing attached after stop.
+rule only, succeeded, not restarted, nothing attached after stop; then the
+same through a drop-in with --evidence as the unit's comment gives it (a
+directory per run in its StateDirectory, named by the invocation ID): the same
+verdict, its directory sent back (section evidence-tar, whose snippets
+guest/matrix.sh replays with tests/evidence.sh --live); a start with that
+directory in place runs and ends with a verdict in a directory of its own,
+the first one kept; /var/lib/pinscope and its directories are root's, 0700.
 Prints each check and "N passed, M failed"; exit 1 if any failed.
 Usage: check-systemd.py DIR [--expect-nonpv | --expect-verdict | --expect-fault MODE]"""
 import json, os, re, sys
@@ -208,6 +214,39 @@ elif fault:
     check(rules == {FAULT_RULE[fault]}, f"live under {fault}: VIOLATION lines of {FAULT_RULE[fault]} only",
           rules or j.splitlines()[-5:])
     nothing_attached("fault-bpf", f"live under {fault}, after stop")
+
+    ev = "/var/lib/pinscope/evidence"
+    check(re.search(r"^ExecStart=\S+/pinscope --metrics 127\.0\.0\.1:9464 --evidence "
+                    + re.escape(ev) + r"/\$\{INVOCATION_ID\}$", read("evidence-dropin") or "", re.M),
+          "--evidence: the drop-in's ExecStart is the one the unit's comment gives", read("evidence-dropin"))
+    check(rc("evidence-wait") == 0, f"--evidence under {fault}: started, /metrics served", read("evidence-wait"))
+    j = verdict_exit("evidence", 3, r"^Verdict: VIOLATED", f"--evidence under {fault}")
+    rules = set(re.findall(r"^VIOLATION (\S+) ", j, re.M))
+    check(rules == {FAULT_RULE[fault]}, f"--evidence under {fault}: VIOLATION lines of {FAULT_RULE[fault]} only",
+          rules or j.splitlines()[-5:])
+    check(not re.search(r"^Failed to", j, re.M), f"--evidence under {fault}: no 'Failed to' in the journal",
+          [line for line in j.splitlines() if line.startswith("Failed to")][:3])
+    nothing_attached("evidence-bpf", f"--evidence under {fault}, after stop")
+    ids = props("evidence-ids")
+    check(rc("evidence-tar") == 0 and os.path.getsize(os.path.join(d, "evidence-tar")) > 0,
+          "--evidence: the run's directory sent back (section evidence-tar)",
+          f"rc {rc('evidence-tar')}, id {ids.get('evidence_id')!r}")
+    # the next start, with the last run's directory (not empty) in place
+    p = props("again-show")
+    check(rc("again-start") == 0 and rc("again-wait") == 0 and rc("again-stop") == 0,
+          "--evidence again, the last run's directory there: started, /metrics served, stopped",
+          [rc(n) for n in ("again-start", "again-wait", "again-stop")] + [read("again-wait")])
+    stopped("again-show", "--evidence again")
+    one, two = ids.get("evidence_id"), ids.get("again_id")
+    ls = read("evidence-ls") or ""
+    modes = dict((m[3], (m[1], m[2])) for m in re.finditer(r"^(\S+) (\S+) (/\S+)$", ls, re.M))
+    want = ["/var/lib/pinscope", ev, f"{ev}/{one}", f"{ev}/{two}"]
+    check(one and two and one != two and set(modes) == set(want)
+          and all(modes[k] == ("drwx------", "root") for k in want),
+          "/var/lib/pinscope: a directory per run (both runs'), root's, 0700", ls)
+    check(re.search(r"-rw------- .* index\.json", ls) and ls.count("index.json") == 2
+          and re.search(r"-rw------- .* \d+-" + re.escape(FAULT_RULE[fault]) + r"\.trace", ls),
+          "each run's index.json, the first one's snippets kept (0600: UMask=0077)", ls)
     check(read("guest.rc") is not None and read("guest.rc").strip() == "0", "the scenario ran to its end",
           read("guest.rc"))
 else:

@@ -52,7 +52,11 @@
 #                     systemd's options (make kernel KERNEL_VARIANT=systemd):
 #                     the unit as shipped, live under xen_pin_fault=pgd_first
 #                     switched on at run time: exit 3, its VIOLATION lines,
-#                     succeeded, no restart, nothing attached after stop
+#                     succeeded, no restart, nothing attached after stop;
+#                     then with --evidence in the unit's StateDirectory (a
+#                     directory per run): its snippets replay to pgd-last
+#                     alone, 1-minimal (tests/evidence.sh --live), and a
+#                     start with the last run's directory in place runs
 #   save-restore-domu pinscope inside a PV domU that dom0 saves and restores
 #                     (xl save, xl restore) while it runs: Debian 6.1 generic
 #                     (fentry) clean; the patched 6.1 kernel clean and with
@@ -281,6 +285,12 @@ systemd() {
 	systemd-fault) copt=(--expect-fault pgd_first) ;;
 	esac
 	"$HERE/check-systemd.py" "$out" "${copt[@]}" > "$out/checks.log" 2>&1 || ok=0
+	# the --evidence run's snippets (the unit's StateDirectory, tarred by
+	# guest/systemd/pinscope-systemd-test): each replays to pgd-last alone
+	if [ "$row" = systemd-fault ]; then
+		"$REPO/tests/evidence.sh" "$HOST_PINSCOPE" --live "$out/evidence-tar" pgd-last \
+			>> "$out/checks.log" 2>&1 || ok=0
+	fi
 	grep '^FAIL' "$out/checks.log" >&2
 	nchecks[$row]=$(checks "$out/checks.log")
 	result[$row]=$([ $ok = 1 ] && echo passed || echo "failed: checks")

@@ -103,6 +103,38 @@ if command -v systemd-analyze > /dev/null; then
 	fi
 fi
 
+# --evidence under the unit, as its comment turns it on: a directory per run
+# (${INVOCATION_ID}: pinscope refuses one that is not empty) in a directory
+# of its StateDirectory (pinscope creates the last component only; the only
+# place ProtectSystem=strict leaves writable); README.md and pinscope.8 give
+# the same line; systemd accepts the unit with it
+ev=$(sed -n 's/^#   \(ExecStart=.* --evidence .*\)$/\1/p' "$unit")
+evdir=${ev##* --evidence } states=" $(sed -n 's/^StateDirectory=//p' "$unit") "
+parent=${evdir%/*}
+# shellcheck disable=SC2016 # ${INVOCATION_ID}: literally, for systemd
+if [ -n "$ev" ] && [ "${evdir##*/}" = '${INVOCATION_ID}' ] && [[ $parent == /var/lib/?* ]] &&
+   [[ $states == *" ${parent#/var/lib/} "* ]]; then
+	ok "unit: --evidence into a new directory per run in its StateDirectory $parent"
+else
+	{ echo "$ev"; echo "StateDirectory=$states"; } > "$tmp/out"
+	bad "unit: the --evidence line of its comment is no new directory per run in a StateDirectory"
+fi
+if [ -n "$ev" ] && grep -qxF "$ev" README.md && sed 's/\\-/-/g' docs/pinscope.8 | grep -qxF "$ev"; then
+	ok "README.md and pinscope.8 give the unit's --evidence line"
+else
+	echo "$ev" > "$tmp/out"; bad "README.md or pinscope.8 lack the unit's --evidence line"
+fi
+if command -v systemd-analyze > /dev/null; then
+	mkdir "$tmp/ev"
+	awk -v l="${ev/=\/usr\/sbin/=$root/usr/sbin}" '/^ExecStart=/ { $0 = l } 1' "$tmp/pinscope.service" \
+		> "$tmp/ev/pinscope.service"
+	if [ -n "$ev" ] && systemd-analyze verify --man=no "$tmp/ev/pinscope.service" > "$tmp/out" 2>&1; then
+		ok "systemd-analyze verify pinscope.service with its --evidence line"
+	else
+		bad "systemd-analyze verify pinscope.service with its --evidence line"
+	fi
+fi
+
 # the completion offers the options of --help, and the modes after --mode
 comp() { # WORDS...: what the completion offers for the last word
 	PATH="$root/usr/sbin:$PATH" bash -c '. /usr/share/bash-completion/bash_completion
