@@ -190,10 +190,13 @@ PY
 	done
 done < expect.tsv
 
-# a trace.dat (docs/evidence.md): its records rendered as tracefs lines, numbered
-# by record; the text twin (README-dat.md) holds the same events in the same order
-dat=patched-6.1-live-early_unlock-window.dat twin=$tmp/twin.trace label=$dat
-xz -dc patched-6.1-live-early_unlock-window.trace.xz > "$twin"
+# the violating trace.dat files (docs/evidence.md): their records rendered as tracefs
+# lines, numbered by record; each text twin (README-dat.md) holds the same events in
+# the same order
+for dat in patched-6.1-live-early_unlock-window.dat patched-6.1-live-pgd_done-window.dat; do
+twin=$tmp/twin.trace label=$dat
+xz -dc "${dat%.dat}.trace.xz" > "$twin"
+rm -rf "$tmp/dat"
 "$bin" replay -j "$dat" > "$tmp/plain.json" 2>/dev/null
 "$bin" replay -j "$dat" --evidence "$tmp/dat" --evidence-max 2 > "$tmp/ev.json" 2> "$tmp/err"
 rc=$?
@@ -212,6 +215,7 @@ fi
 for ((i = 0; i < ${count:-0}; i++)); do
 	check_snippet "$dat" "$tmp/dat" "$i"
 	nsnip=$((nsnip + 1))
+done
 done
 twin=""
 [ "$(jq -r .numbered "$tmp/ev1/index.json" 2>/dev/null)" = line ] &&
@@ -235,7 +239,8 @@ if $root && "$bin" replay --engine bpf patched-6.1-clean.trace > /dev/null 2>&1;
 		else
 			ndiff="$ndiff $file(exit $rc)"
 		fi
-	done < <(cat expect.tsv; printf 'patched-6.1-live-early_unlock-window.dat\t3\n')
+	done < <(cat expect.tsv; printf '%s\t3\n' patched-6.1-live-early_unlock-window.dat \
+		patched-6.1-live-pgd_done-window.dat)
 	[ -z "$ndiff" ] && ok "--engine bpf --evidence: the user engine's snippets and index, $nsame traces" ||
 		bad "--engine bpf --evidence differs from the user engine's on:$ndiff"
 else
