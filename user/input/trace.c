@@ -773,7 +773,6 @@ static inline __u64 dec_n(const char *s, unsigned int n)
 	return x;
 }
 
-/* The task, cpu and time of an event the checker uses, into ev */
 /* The time of a task of event_fast() (t->sec_len set), in ns: parse_ts()'s
  * value, below 10^10 s, no overflow */
 static inline __u64 task_ts(const struct task *t)
@@ -791,6 +790,7 @@ static inline __u64 task_ts(const struct task *t)
 	return dec_n(t->ts, t->sec_len) * 1000000000ULL + v * scale[digits];
 }
 
+/* The task, cpu and time of an event the checker uses, into ev */
 static void task_fill(const struct task *t, struct pinscope_event *ev)
 {
 	__u64 v = 0;
