@@ -114,15 +114,24 @@ enum pinscope_caps {
 #define PINSCOPE_CAPS_OWN_LINES PINSCOPE_CAPS_FENTRY
 
 /*
- * What a run does not record, to make the hooks cheaper (--lean); no rule
- * and no hold time depends on either.
+ * What a run does not record, to make the hooks cheaper (--lean); no rule,
+ * no hold time and no loss count depends on any of them.
  */
 enum pinscope_lean {
 	PINSCOPE_LEAN_PROCS	  = 1 << 0, /* no per-process operation counts */
 	PINSCOPE_LEAN_IDLE_FLUSH = 1 << 1, /* flushes counted only inside an
 					      operation or while a split lock is held */
+	PINSCOPE_LEAN_FLUSH_TIME = 1 << 2, /* no flush latency: xen_mc_flush's return
+					      not hooked; only where no rule needs it,
+					      tracepoints mode with the series' end of
+					      operation (caps OPEND; user/engine/loader.c
+					      loader_set_lean()), else dropped */
 };
-#define PINSCOPE_LEAN_ALL (PINSCOPE_LEAN_PROCS | PINSCOPE_LEAN_IDLE_FLUSH)
+#define PINSCOPE_LEAN_ALL (PINSCOPE_LEAN_PROCS | PINSCOPE_LEAN_IDLE_FLUSH | \
+			   PINSCOPE_LEAN_FLUSH_TIME)
+/* The bits the hooks' code reads (a live setting's lean, PINSCOPE_LIVE_CONFIGS);
+ * FLUSH_TIME leaves a hook unloaded instead */
+#define PINSCOPE_LEAN_CODE (PINSCOPE_LEAN_PROCS | PINSCOPE_LEAN_IDLE_FLUSH)
 
 /*
  * The page_table_lock of the mm a pin or unpin works for, as an event saw
@@ -166,14 +175,14 @@ enum pinscope_mmlock {
 			 __VA_ARGS__)
 #define PINSCOPE_LIVE_CONFIGS(C, ...)						\
 	PINSCOPE_LIVE_TP(C, 1, PINSCOPE_CAPS_TRACEPOINTS, 0, PINSCOPE_HM_TP, __VA_ARGS__) \
-	PINSCOPE_LIVE_TP(C, 2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_ALL, PINSCOPE_HM_TP, \
+	PINSCOPE_LIVE_TP(C, 2, PINSCOPE_CAPS_TRACEPOINTS, PINSCOPE_LEAN_CODE, PINSCOPE_HM_TP, \
 			 __VA_ARGS__)						\
 	PINSCOPE_LIVE_TP(C, 3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, \
 			 __VA_ARGS__)						\
-	PINSCOPE_LIVE_TP(C, 4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_ALL,	\
+	PINSCOPE_LIVE_TP(C, 4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_CODE,	\
 			 PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__)	\
 	PINSCOPE_LIVE_MM(C, 9, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__) \
-	PINSCOPE_LIVE_MM(C, 10, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_ALL, PINSCOPE_HM_STOCK, \
+	PINSCOPE_LIVE_MM(C, 10, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_CODE, PINSCOPE_HM_STOCK, \
 			 __VA_ARGS__)
 
 /* The path of an operation (OP_BEGIN arg[3]; names: user/report/names.c) */

@@ -837,12 +837,14 @@ void model_free(struct model *m)
 /* ---- projection onto one event source */
 
 /* SRC_TPE: tracepoints on the current series, whose operations end at
- * xen_mmu_pgd_done (caps OPEND), with no xen_mc_issue hook (issue 27) */
-enum source { SRC_TP, SRC_FE, SRC_ML, SRC_TPE };
+ * xen_mmu_pgd_done (caps OPEND), with no xen_mc_issue hook (issue 27);
+ * SRC_TPEX: the same with xen_mc_flush's return (fexit, caps FLUSH_EXIT),
+ * which --lean leaves out there */
+enum source { SRC_TP, SRC_FE, SRC_ML, SRC_TPE, SRC_TPEX };
 
 static bool tp_src(enum source src)
 {
-	return src == SRC_TP || src == SRC_TPE;
+	return src == SRC_TP || src == SRC_TPE || src == SRC_TPEX;
 }
 
 /* The event type a step becomes in a source, or 0 when it cannot see it */
@@ -850,7 +852,8 @@ static int ev_type(enum source src, int t)
 {
 	switch (t) {
 	case T_OP_BEGIN:	return PINSCOPE_EV_OP_BEGIN;
-	case T_OP_END:		return src == SRC_FE || src == SRC_TPE ? PINSCOPE_EV_OP_END : 0;
+	case T_OP_END:		return src == SRC_FE || src == SRC_TPE || src == SRC_TPEX ?
+				       PINSCOPE_EV_OP_END : 0;
 	case T_PAGE_ENTRY:	return src == SRC_FE ? PINSCOPE_EV_PAGE : 0;
 	case T_PAGE_QUEUED:	return tp_src(src) ? PINSCOPE_EV_PAGE : 0;
 	case T_PAGE_EXIT:	return src == SRC_FE ? PINSCOPE_EV_PAGE_EXIT : 0;
@@ -862,7 +865,7 @@ static int ev_type(enum source src, int t)
 	case T_CALLBACK:	return PINSCOPE_EV_CALLBACK;
 	case T_FLUSH_REASON:	return PINSCOPE_EV_FLUSH_REASON;
 	case T_FLUSH:		return PINSCOPE_EV_FLUSH;
-	case T_FLUSH_EXIT:	return src == SRC_FE ? PINSCOPE_EV_FLUSH_EXIT : 0;
+	case T_FLUSH_EXIT:	return src == SRC_FE || src == SRC_TPEX ? PINSCOPE_EV_FLUSH_EXIT : 0;
 	case T_MC_ISSUE:	return src == SRC_TP || src == SRC_ML ? PINSCOPE_EV_MC_ISSUE : 0;
 	}
 	return 0;
@@ -1072,6 +1075,8 @@ int model_project(const struct model *m, __u32 caps, struct pinscope_event **evp
 		src = SRC_TP;
 	else if ((caps & ~PINSCOPE_CAP_MMLOCK) == (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_OPEND))
 		src = SRC_TPE;
+	else if ((caps & ~PINSCOPE_CAP_MMLOCK) == (PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_OPEND))
+		src = SRC_TPEX;
 	else if ((caps & ~PINSCOPE_CAP_MMLOCK) == PINSCOPE_CAPS_FENTRY)
 		src = SRC_FE;
 	else if (caps == PINSCOPE_CAPS_MAINLINE)

@@ -200,7 +200,7 @@ int cmd_live(void)
 		return PINSCOPE_EXIT_ERROR;
 	mem_note("probe");
 	cfg.targ_tgid = env.pid;
-	cfg.lean = env.lean;
+	loader_set_lean(&cfg, env.lean);
 	cfg.want_stack = !env.no_stack;
 	cfg.ringbuf_size = env.ringbuf_size;
 	if (env.evidence && !(cap = evidence_live(&ev, &cfg, &sink, &rc)))

@@ -118,6 +118,9 @@ static struct model *make_model(const struct model_cfg *cfg0)
 	return m;
 }
 
+/* the checker's --lean bits (enum pinscope_lean) for the next runs; 0: none */
+static __u32 run_lean;
+
 /* Feed the model's events for one source through the checker */
 static void run_engine(enum checker_engine eng, const struct model *m, __u32 caps,
 		       struct report *rep, struct model_expect *x, struct viol_sink *sink)
@@ -131,7 +134,8 @@ static void run_engine(enum checker_engine eng, const struct model *m, __u32 cap
 	sink->rep = rep;
 	if (model_project(m, caps, &ev, &n, x))
 		fail_msg("model_project failed: %s", model_describe(m));
-	chk = checker_open(&(struct checker_opts){ .engine = eng, .caps = caps }, sink);
+	chk = checker_open(&(struct checker_opts){ .engine = eng, .caps = caps, .lean = run_lean },
+			   sink);
 	if (!chk) {
 		free(ev);
 		fail_msg("checker_open(%s, %s) failed%s", checker_engine_name(eng),
@@ -492,6 +496,45 @@ static void test_case(void **state)
 			 (unsigned long long)seed_override(t->cfg.seed));
 }
 
+/*
+ * --lean on the current series (user/engine/loader.c loader_set_lean()):
+ * without xen_mc_flush's return (caps without FLUSH_EXIT) and with --lean's
+ * code bits, every case is judged as with the return and no --lean: the same
+ * checks, violations (each record but the seq of the event that found it,
+ * which the returns' events shift), operations not judged and losses
+ */
+static void test_lean_no_flush_return(void **state)
+{
+	const struct tcase *t = *state;
+	const __u32 full = PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_OPEND | PINSCOPE_CAP_MMLOCK;
+	struct model *m = make_model(&t->cfg);
+	struct viol_sink fsink, lsink;
+	struct model_expect x;
+	struct report f, l;
+
+	run_lean = 0;
+	run_checker(m, full, &f, &x, &fsink);
+	run_lean = PINSCOPE_LEAN_CODE;
+	run_checker(m, full & ~PINSCOPE_CAP_FLUSH_EXIT, &l, &x, &lsink);
+	run_lean = 0;
+	if (!f.st.flush_ns.count)
+		fail_msg("no flush timed with the return: nothing compared (%s)", model_describe(m));
+	if (memcmp(f.st.checked, l.st.checked, sizeof(f.st.checked)) ||
+	    memcmp(f.st.violated, l.st.violated, sizeof(f.st.violated)) ||
+	    memcmp(f.st.unseen, l.st.unseen, sizeof(f.st.unseen)) ||
+	    memcmp(&f.st.lost, &l.st.lost, sizeof(f.st.lost)) || f.nr_viol != l.nr_viol ||
+	    memcmp(f.st.ops, l.st.ops, sizeof(f.st.ops)))
+		fail_msg("--lean without the flush's return judges otherwise: %s",
+			 model_describe(m));
+	for (__u64 i = 0; i < f.nr_viol && i < MAX_KEPT_VIOLATIONS; i++)
+		if (memcmp(&f.viol[i], &l.viol[i], offsetof(struct pinscope_violation, nr_stack)))
+			fail_msg("record %llu differs without the flush's return: %s",
+				 (unsigned long long)i, model_describe(m));
+	free(f.viol);
+	free(l.viol);
+	model_free(m);
+}
+
 /* ---- the cases */
 
 /* CFG(...) sets defaults that the arguments override */
@@ -612,7 +655,10 @@ static char mutant_names[NR_MUTANT_CASES * NR_SOURCES][160];
 
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(correct) / sizeof(correct[0]) + NR_MUTANT_CASES * NR_SOURCES];
+	struct CMUnitTest tests[2 * (sizeof(correct) / sizeof(correct[0])) +
+				NR_MUTANT_CASES * (NR_SOURCES + 1)];
+	static char lean_names[sizeof(correct) / sizeof(correct[0]) + NR_MUTANT_CASES][160];
+	static struct tcase lean_mutants[NR_MUTANT_CASES];
 	size_t n = 0;
 	struct timespec t0, t1;
 	int failed;
@@ -640,6 +686,22 @@ int main(void)
 			tests[n++] = (struct CMUnitTest){ .name = t->name, .test_func = test_case,
 							  .initial_state = t };
 		}
+	}
+	/* --lean without the flush's return: every case, judged as with it */
+	for (size_t i = 0; i < sizeof(correct) / sizeof(correct[0]) + NR_MUTANT_CASES; i++) {
+		const struct tcase *t = &correct[i];
+
+		if (i >= sizeof(correct) / sizeof(correct[0])) {
+			t = &lean_mutants[i - sizeof(correct) / sizeof(correct[0])];
+			lean_mutants[t - lean_mutants] = (struct tcase){
+				.kind = TK_MUTANT, .cfg = mutant_cases[t - lean_mutants].cfg,
+				.name = mutant_cases[t - lean_mutants].name };
+		}
+		snprintf(lean_names[i], sizeof(lean_names[i]), "lean, no flush return: %s",
+			 t->name);
+		tests[n++] = (struct CMUnitTest){ .name = lean_names[i],
+						  .test_func = test_lean_no_flush_return,
+						  .initial_state = (void *)t };
 	}
 	if (getenv("MODEL_FILTER"))	/* e.g. MODEL_FILTER='correct*' */
 		cmocka_set_test_filter(getenv("MODEL_FILTER"));

@@ -115,6 +115,28 @@ static unsigned int mode_hooks(enum pinscope_mode mode)
 	}
 }
 
+/*
+ * --lean's bits for the run cfg's probe found (after probe_live()).  The flush
+ * latency alone changes the hooks: where the series ends each operation
+ * (caps OPEND), xen_mc_flush's return serves only that figure, so --lean
+ * leaves fexit/xen_mc_flush unloaded (flush_exit, hook_on()) and the run
+ * without caps FLUSH_EXIT: on_flush() reads no clock for a flush that is not
+ * an operation's end, cpu_busy() ignores in_flush, and on_unlock() reads it
+ * only without lock events (fentry).  Elsewhere the return is kept: fentry
+ * and kprobe mode take the operation's end and their holds from it, and
+ * tracepoints mode before issue 27 has no end event to stand for it.
+ */
+void loader_set_lean(struct loader_cfg *cfg, __u32 lean)
+{
+	if (cfg->mode != MODE_TRACEPOINTS || !(cfg->caps & PINSCOPE_CAP_OPEND))
+		lean &= ~PINSCOPE_LEAN_FLUSH_TIME;
+	if (lean & PINSCOPE_LEAN_FLUSH_TIME) {
+		cfg->flush_exit = false;
+		cfg->caps &= ~PINSCOPE_CAP_FLUSH_EXIT;
+	}
+	cfg->lean = lean;
+}
+
 /* The live hooks run only the settings they are compiled for
  * (include/pinscope.h PINSCOPE_LIVE_CONFIGS): their id (bpf/pinscope.bpf.c
  * live_cfg), 0 for replay, which runs any, -1 for none */
@@ -123,7 +145,7 @@ static int live_config(const struct loader_cfg *cfg)
 	unsigned int modes = mode_hooks(cfg->mode);
 
 #define LIVE_CONFIG(id, c, l, hm, ...) \
-	if ((modes & (hm)) && cfg->caps == (c) && cfg->lean == (l)) \
+	if ((modes & (hm)) && cfg->caps == (c) && (cfg->lean & PINSCOPE_LEAN_CODE) == (l)) \
 		return id;
 	PINSCOPE_LIVE_CONFIGS(LIVE_CONFIG, -)
 #undef LIVE_CONFIG

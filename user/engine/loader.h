@@ -39,6 +39,9 @@ struct loader_cfg {
 const char *loader_mode_name(enum pinscope_mode mode);
 __u32 loader_mode_caps(enum pinscope_mode mode);
 
+/* Sets cfg's lean (enum pinscope_lean) to the bits that apply to the run
+ * probed; PINSCOPE_LEAN_FLUSH_TIME also takes the flush's return out */
+void loader_set_lean(struct loader_cfg *cfg, __u32 lean);
 /* Returns 0 or -errno; messages on stderr */
 int loader_open_load(struct pinscope_bpf **skel, const struct loader_cfg *cfg);
 /* Attaches every program of the mode, then arms them (loader_arm) */

@@ -159,6 +159,9 @@ static void flushes_part(FILE *f, const struct report *rep)
 	svg_bars(f, "flush-reason", names, rep->st.flush_reason, PINSCOPE_NR_FLUSH_REASONS, 520);
 	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT)
 		hist_fig(f, "flush-latency", "Flush latency inside pin/unpin", rep, &rep->st.flush_ns);
+	else if (rep->lean & PINSCOPE_LEAN_FLUSH_TIME)
+		fprintf(f, "<p id='flush-latency' data-recorded='0'>Flush latency inside pin/unpin: "
+			"not recorded (--lean)</p>\n");
 }
 
 static void invariants_part(FILE *f, const struct report *rep)

@@ -30,8 +30,9 @@
 	  "Events, records or table entries lost or not judged, by kind")		\
 	X(LOCKS_MAX, "pinscope_locks_held_max", "gauge", "", "path",		\
 	  "Most split locks one operation held at once, by path (65 = more than 64)") \
-	X(INFO, "pinscope_info", "gauge", "", "mode,kernel,version,lean",			\
-	  "Always 1: attach mode, kernel release, pinscope version, lean (1: --lean)")
+	X(INFO, "pinscope_info", "gauge", "", "mode,kernel,version,lean,not_recorded",	\
+	  "Always 1: attach mode, kernel release, pinscope version, lean (1: --lean), "	\
+	  "what --lean left out")
 
 enum pinscope_metric {
 #define PINSCOPE_METRIC_ENUM(id, name, type, unit, labels, help) PINSCOPE_M_##id,

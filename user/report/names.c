@@ -116,7 +116,7 @@ const char *mode_name(__u32 caps)
 }
 
 /* the bits of enum pinscope_lean, in order (docs/json.md "not_recorded") */
-static const char *const leans[] = { "processes", "idle_flushes" };
+static const char *const leans[] = { "processes", "idle_flushes", "flush_latency" };
 _Static_assert(ARRAY_SIZE(leans) == __builtin_popcount(PINSCOPE_LEAN_ALL), "one name per lean bit");
 
 const char *lean_name(__u32 i)

@@ -118,8 +118,21 @@ static void counter(FILE *f, enum pinscope_metric m, const char *value, __u64 v)
 	counter2(f, m, value, NULL, v);
 }
 
+/* What --lean left out (enum pinscope_lean), its names joined by commas, as
+ * JSON's not_recorded; "" when nothing */
+static const char *not_recorded(const struct report *rep, char *buf, size_t len)
+{
+	buf[0] = 0;
+	for (__u32 i = 0; lean_name(i); i++)
+		if (rep->lean & (1U << i))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "," : "",
+				 lean_name(i));
+	return buf;
+}
+
 static void info(FILE *f, const struct report *rep, enum prom_format fmt)
 {
+	char nr[96];
 	struct utsname u;
 
 	if (uname(&u))
@@ -133,6 +146,8 @@ static void info(FILE *f, const struct report *rep, enum prom_format fmt)
 	put_label_value(f, PINSCOPE_VERSION);
 	fputs(",lean=", f);
 	put_label_value(f, rep->lean ? "1" : "0");
+	fputs(",not_recorded=", f);
+	put_label_value(f, not_recorded(rep, nr, sizeof(nr)));
 	fputs("} 1\n", f);
 }
 
@@ -154,7 +169,7 @@ int prom_write(FILE *f, const struct report *rep, enum prom_format fmt)
 	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT) {
 		family(f, PINSCOPE_M_FLUSH_TIME, fmt);
 		histogram(f, PINSCOPE_M_FLUSH_TIME, NULL, NULL, &st->flush_ns);
-	}
+	}	/* else no family: pinscope_info's not_recorded says why, if --lean */
 	family(f, PINSCOPE_M_OPS, fmt);
 	for (int k = 0; k < 2; k++) {	/* the suspend path: xen_mm_pin_all/xen_mm_unpin_all */
 		const char *op = op_name(k ? PINSCOPE_OP_UNPIN : PINSCOPE_OP_PIN);

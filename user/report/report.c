@@ -218,6 +218,8 @@ static void print_flushes(FILE *f, const struct report *rep)
 	star_hist(f, "callbacks", st->flush_cbs.slots, PINSCOPE_LIN_SLOTS);
 	if (rep->caps & PINSCOPE_CAP_FLUSH_EXIT)
 		hold_hist(f, "Flush latency inside pin/unpin (xen_mc_flush)", rep, &st->flush_ns);
+	else if (rep->lean & PINSCOPE_LEAN_FLUSH_TIME)
+		fprintf(f, "\nFlush latency inside pin/unpin (xen_mc_flush): not recorded (--lean)\n");
 }
 
 static void print_invariants(FILE *f, const struct report *rep)
