@@ -493,11 +493,12 @@ static int cmd_idle(size_t calls, int reps, __u32 lean)
 		struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = PINSCOPE_CAPS_TRACEPOINTS |
 					  PINSCOPE_CAP_FLUSH_EXIT | PINSCOPE_CAP_MMLOCK |
 					  PINSCOPE_CAP_OPEND, .pte_unlock_fn = PTE_UNLOCK_FN,
-					  .want_stack = true, .lean = lean };
+					  .want_stack = true };
 		struct pinscope_bpf *skel;
 		struct pinscope_stats st;
 		struct empty_bpf *e;
 
+		loader_set_lean(&cfg, lean);	/* as pinscope: --lean drops FLUSH_EXIT */
 		if (loader_open_load(&skel, &cfg))
 			return 1;
 		loader_arm(skel);
@@ -691,8 +692,11 @@ static int cmd_insns(int argc, char **argv)
 		found++;
 		last = configs[i].name;
 		struct loader_cfg cfg = { .mode = configs[i].mode, .caps = configs[i].caps,
-					  .lean = configs[i].lean,
 					  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true };
+
+		/* --lean's bits as pinscope sets them: tracepoints-lean without
+		 * FLUSH_EXIT (user/engine/loader.c loader_set_lean()) */
+		loader_set_lean(&cfg, configs[i].lean);
 
 		if (skel)
 			loader_destroy(skel);

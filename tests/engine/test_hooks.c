@@ -691,6 +691,82 @@ static void test_live_settings_compiled_in(void **state)
 }
 
 /*
+ * --lean on the current series (caps OPEND) of a kernel whose BTF has
+ * xen_mc_flush (caps FLUSH_EXIT, fexit attachable): the loader leaves
+ * fexit/xen_mc_flush out (user/engine/loader.c loader_set_lean()), the run
+ * says the flush latency is not recorded, and its hooks judge a clean pin,
+ * an early unlock and a lock never released as the hooks without --lean do:
+ * the same checks, violations, operations not judged and losses (the
+ * checker with and without the return's events: test_model's "lean, no
+ * flush return").  Where it has no end event, and in fentry mode, --lean
+ * keeps the return.
+ */
+static void test_lean_no_flush_return(void **state)
+{
+	const __u32 caps = PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_MMLOCK | PINSCOPE_CAP_OPEND;
+	struct loader_cfg cfg = { .mode = MODE_TRACEPOINTS, .caps = caps, .flush_exit = true,
+				  .pte_unlock_fn = PTE_UNLOCK_FN, .want_stack = true,
+				  .init_mm_addr = INIT_MM };
+	struct pinscope_stats st[2];
+	struct pinscope_bpf *s;
+
+	(void)state;
+	loader_set_lean(&cfg, PINSCOPE_LEAN_ALL);
+	assert_false(cfg.flush_exit);
+	assert_int_equal(cfg.caps, caps & ~PINSCOPE_CAP_FLUSH_EXIT);
+	assert_int_equal(cfg.lean, PINSCOPE_LEAN_ALL);
+	for (int full = 0; full < 2; full++) {
+		if (full) {
+			assert_int_equal(load_caps((void **)&s, cfg.caps, 0, 0, true), 0);
+		} else {
+			assert_int_equal(loader_open_load(&s, &cfg), 0);
+			loader_arm(s);
+			pte_lock_args = 4;
+			pte_mm_locked = 1;
+			op_end_event = true;
+			assert_false(bpf_program__autoload(s->progs.fx_mc_flush));
+			assert_true(bpf_program__fd(s->progs.fx_mc_flush) < 0);
+			assert_true(bpf_program__fd(s->progs.tp_pgd_done) >= 0);
+		}
+		pin_sequence_hooks(s, false, true);
+		tp(s->progs.tp_mc_flush, 3, 2, 0, 0, 0);	/* a context switch's */
+		pin_sequence_hooks(s, true, true);
+		pin_sequence_hooks(s, false, false);
+		assert_int_equal(stats_read(bpf_map__fd(s->maps.cpus), &st[full]), 0);
+		assert_int_equal(st[full].flush_ns.count, 0);
+		loader_destroy(s);
+	}
+	assert_int_equal(st[0].ops[0], 3);
+	assert_int_equal(total_violations(&st[0]), 2);
+	assert_memory_equal(st[0].checked, st[1].checked, sizeof(st[0].checked));
+	assert_memory_equal(st[0].violated, st[1].violated, sizeof(st[0].violated));
+	assert_memory_equal(st[0].unseen, st[1].unseen, sizeof(st[0].unseen));
+	assert_memory_equal(&st[0].lost, &st[1].lost, sizeof(st[0].lost));
+	assert_memory_equal(st[0].ops, st[1].ops, sizeof(st[0].ops));
+
+	/* no end event: the return stays (its flush ends the operation) */
+	cfg = (struct loader_cfg){ .mode = MODE_TRACEPOINTS, .flush_exit = true,
+				   .caps = PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_MMLOCK };
+	loader_set_lean(&cfg, PINSCOPE_LEAN_ALL);
+	assert_true(cfg.flush_exit);
+	assert_true(cfg.caps & PINSCOPE_CAP_FLUSH_EXIT);
+	assert_int_equal(cfg.lean, PINSCOPE_LEAN_CODE);
+	/* fentry: its holds and operations end at the return */
+	cfg = (struct loader_cfg){ .mode = MODE_FENTRY, .flush_exit = true,
+				   .caps = PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK };
+	loader_set_lean(&cfg, PINSCOPE_LEAN_ALL);
+	assert_true(cfg.flush_exit);
+	assert_int_equal(cfg.caps, PINSCOPE_CAPS_FENTRY | PINSCOPE_CAP_MMLOCK);
+	assert_int_equal(cfg.lean, PINSCOPE_LEAN_CODE);
+	/* without --lean nothing changes */
+	cfg = (struct loader_cfg){ .mode = MODE_TRACEPOINTS, .flush_exit = true, .caps = caps };
+	loader_set_lean(&cfg, 0);
+	assert_true(cfg.flush_exit);
+	assert_int_equal(cfg.caps, caps);
+	assert_int_equal(cfg.lean, 0);
+}
+
+/*
  * The loader takes the embedded BPF object's pages out of the process once
  * libbpf has opened it (user/engine/loader.c release_elf_bytes(): the peak
  * RSS of docs/performance.md): after a load, none of its whole pages is
@@ -766,6 +842,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_init_mm_no_wakeup, setup_no_init_mm, teardown),
 		cmocka_unit_test(test_live_settings_compiled_in),
+		cmocka_unit_test(test_lean_no_flush_return),
 		cmocka_unit_test(test_object_pages_released),
 	};
 
