@@ -34,7 +34,8 @@ const char *mode_name(__u32 caps);
 /* struct pinscope_lost read as an array of counters: their stable names */
 #define PINSCOPE_NR_LOST ((int)(sizeof(struct pinscope_lost) / sizeof(__u64)))
 const char *lost_name(__u32 i);
-/* "processes", "idle_flushes", "flush_latency": what bit i of enum pinscope_lean leaves out; NULL past the last */
+/* "processes", "idle_flushes", "flush_latency": what bit i of enum pinscope_lean
+ * leaves out; NULL past the last */
 const char *lean_name(__u32 i);
 
 /*
