@@ -91,7 +91,8 @@ static const struct argp_option opts[] = {
 	  "(the loaded BPF programs, root, Linux 5.17+)", 0 },
 	{ "no-stack", OPT_NO_STACK, NULL, 0, "Do not record kernel stacks of violations", 0 },
 	{ "lean", OPT_LEAN, NULL, 0, "Cheaper hooks: no per-process counts, flushes counted only "
-	  "inside pin/unpin or while split locks are held (no rule or hold time changes)", 0 },
+	  "inside pin/unpin or while split locks are held, no flush latency in tracepoints mode "
+	  "with xen_mmu_pgd_done (no rule or hold time changes)", 0 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "BYTES", 0, "Size of the violation ring buffer: a power "
 	  "of two >= 4096 (default 1 MiB); records it cannot hold are counted as lost", 0 },
 	{ "units", 'u', "UNIT", 0, "Print times in ns, us, ms or s (default: per value)", 0 },
