@@ -17,7 +17,8 @@
  *   -e MODE        once the tracer is attached, attach the empty programs of
  *                  bench/empty.bpf.c for MODE (fentry: the hooks of
  *                  pinscope's fentry mode; tracepoints: its raw_tp hooks and
- *                  fexit/xen_mc_flush)
+ *                  fexit/xen_mc_flush; tracepoints-lean: as --lean loads
+ *                  them, without fexit/xen_mc_flush)
  *   -S             bpf_stats on (BPF_ENABLE_STATS) for the run, then print
  *                  every program's stats and the maps of the tracer's programs
  *   -c CPU         run the loops (and their children) on this cpu only
@@ -46,6 +47,7 @@
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,9 +383,13 @@ static const struct {
 
 static struct empty_bpf *attach_empties(const char *mode)
 {
-	/* tracepoints: the current series, which has xen_mmu_pgd_done */
-	unsigned int set = PINSCOPE_HM_LIVE | (!strcmp(mode, "tracepoints") ?
-		PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT | PINSCOPE_HM_TP_OPEND : PINSCOPE_HM_FENTRY);
+	/* tracepoints: the current series, which has xen_mmu_pgd_done;
+	 * tracepoints-lean: the same as pinscope --lean loads it there, without
+	 * the flush's return (user/engine/loader.c loader_set_lean()) */
+	bool lean = !strcmp(mode, "tracepoints-lean");
+	unsigned int set = PINSCOPE_HM_LIVE | (!strcmp(mode, "tracepoints") || lean ?
+		PINSCOPE_HM_TP | PINSCOPE_HM_TP_OPEND | (lean ? 0 : PINSCOPE_HM_TP_FEXIT) :
+		PINSCOPE_HM_FENTRY);
 	struct empty_bpf *e = empty_bpf__open();
 	struct bpf_program *prog;
 	int n = 0;

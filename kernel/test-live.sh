@@ -14,7 +14,9 @@
 #                 lines of the tracefs record of the window), replay of that
 #                 record: same counts and verdict; text and unprivileged runs;
 #                 then a fentry-mode JSON run (--mode fentry) on the same
-#                 workload, checked like the stock test
+#                 workload, checked like the stock test, and a tracepoints
+#                 --lean JSON run (not recorded: processes, idle flushes,
+#                 flush latency: no fexit/xen_mc_flush)
 #   pgd_first     fault set at run time (read back, logged by the kernel);
 #                 tracepoints mode: exit 3, violations of pgd-last only
 #   early_unlock  ... unlock-after-flush only
@@ -155,8 +157,8 @@ live_runs="" conf=()
 [ $suspend = 0 ] || conf+=(-c PINSCOPE_DURATION=900 -c TRACE_BUF_KB=32768)
 for r in "${runs[@]}"; do
 	if [ "$r" = clean ]; then
-		live_runs+=" json text unpriv json@fentry"
-		conf+=(-c PINSCOPE_ARGS_fentry="--mode fentry")
+		live_runs+=" json text unpriv json@fentry json@lean"
+		conf+=(-c PINSCOPE_ARGS_fentry="--mode fentry" -c PINSCOPE_ARGS_lean="--mode tracepoints --lean")
 	elif [ "$r" = save_restore ]; then
 		live_runs+=" json@$r"
 		conf+=(-c "SUSPEND_$r=save-restore" -c "SPARE_MM_$r=1")
@@ -203,6 +205,8 @@ else
 			guest/check-live.py "${common[@]}" --mode tracepoints || ok=0
 			log "check clean: fentry run (same boot, same workload)"
 			guest/check-live.py "${common[@]}" --mode fentry --run fentry || ok=0
+			log "check clean: tracepoints --lean run (no flush return, no process counts)"
+			guest/check-live.py "${common[@]}" --mode tracepoints --run lean --expect-lean || ok=0
 		elif [ "$r" = save_restore ]; then
 			log "check $r: dom0 saved and restored the domU during the run, expecting it clean"
 			guest/check-live.py "${common[@]}" --mode tracepoints --run "$r" \

@@ -20,6 +20,7 @@
 #include "input/flight.h"
 #include "input/own.h"
 #include "input/trace.h"
+#include "test_file.h"
 
 #define PREFIX "        workload-170     [001] d.... 12.000100: "
 #define SLOW "        workload-170     (    170) [001] d.... 12.000100: "
@@ -42,24 +43,6 @@ static const struct name reasons[] = { PINSCOPE_FLUSH_REASONS(REASON) };
 #undef REASON
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s;
-	long n;
-
-	if (!f)
-		fail_msg("Failed to open %s: run from the repository's top", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = calloc(1, n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, n, f), n);
-	fclose(f);
-	return s;
-}
-
 /* The patch's show_xen_pt_level() and xen_mmu_do_pin's __print_symbolic(), every KVER */
 static void test_patch_spellings(void **state)
 {
@@ -68,7 +51,7 @@ static void test_patch_spellings(void **state)
 	assert_int_equal(glob("kernel/patches/*/0001-*.patch", 0, NULL, &g), 0);
 	assert_true(g.gl_pathc >= 3);
 	for (size_t p = 0; p < g.gl_pathc; p++) {
-		char *s = slurp(g.gl_pathv[p]), want[64];
+		char *s = test_slurp(g.gl_pathv[p]), want[64];
 
 		print_message("%s\n", g.gl_pathv[p]);
 		for (size_t i = 0; i < N(levels); i++) {
@@ -95,7 +78,7 @@ static void test_patch_spellings(void **state)
 /* xen_mc_flush_reason's print fmt (mainline), the reasons in the enum's order */
 static void test_flush_reason_spellings(void **state)
 {
-	char *s = slurp("tests/data/debian-6.1-xen-events.format"), want[96];
+	char *s = test_slurp("tests/data/debian-6.1-xen-events.format"), want[96];
 	const char *at = s;
 
 	for (size_t i = 0; i < N(reasons); i++) {

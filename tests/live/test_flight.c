@@ -29,6 +29,7 @@
 #include "report/stats.h"
 #include "report/violations.h"
 #include "pinscope.skel.h"
+#include "test_file.h"
 #define PINSCOPE_USER_ENGINE	/* struct cpu_state only, not the BPF maps */
 #include "bpf/maps.bpf.h"
 
@@ -423,8 +424,6 @@ static void test_lock_left_held_at_pgd_done(void **state)
 	struct pinscope_bpf *s = r->skel;
 	const struct evidence_item *it;
 	char path[128], out[16384], *text;
-	FILE *f;
-	long len;
 
 	(void)state;
 	tp_on(0, s->progs.tp_pgd_pin, 2, MM, 0xffff888003000000ULL, 0, 0);
@@ -446,15 +445,7 @@ static void test_lock_left_held_at_pgd_done(void **state)
 	snprintf(path, sizeof(path), "%s/001-locks-released.trace", r->dir);
 	assert_int_equal(replay(path, out, sizeof(out)), PINSCOPE_EXIT_VIOLATION);
 	only_rule(out, "locks-released");
-	f = fopen(path, "r");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	text = calloc(1, len + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, len, f), len);
-	fclose(f);
+	text = test_slurp(path);
 	assert_non_null(strstr(text, ": xen_mmu_pgd_done: mm ffff888001000000 pgd "));
 	assert_non_null(strstr(text, " op pin\n"));
 	free(text);
