@@ -163,7 +163,10 @@ enum pinscope_mmlock {
  * PINSCOPE_CAP_OPEND, its operations ended by xen_mc_issue's hook (a series
  * before issue 27), and with it, by the series' xen_mmu_pgd_done
  * (user/live/probe.c op_end_traced()); so tracepoints line n is settings
- * 2n-1 (without) and 2n (with).
+ * 2n-1 (without) and 2n (with).  --lean with the flush's return comes only
+ * without the end event (settings 13, 14): with it, --lean hooks no return
+ * (user/engine/loader.c loader_set_lean(), PINSCOPE_LEAN_FLUSH_TIME), and
+ * the loader refuses the setting like any other not listed here.
  */
 #define PINSCOPE_CAPS_TP_FEXIT (PINSCOPE_CAPS_TRACEPOINTS | PINSCOPE_CAP_FLUSH_EXIT)
 #define PINSCOPE_LIVE_MM(C, n, c, l, hm, ...)					\
@@ -179,8 +182,9 @@ enum pinscope_mmlock {
 			 __VA_ARGS__)						\
 	PINSCOPE_LIVE_TP(C, 3, PINSCOPE_CAPS_TP_FEXIT, 0, PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, \
 			 __VA_ARGS__)						\
-	PINSCOPE_LIVE_TP(C, 4, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_CODE,	\
-			 PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT, __VA_ARGS__)	\
+	PINSCOPE_LIVE_MM(C, 7, PINSCOPE_CAPS_TP_FEXIT, PINSCOPE_LEAN_CODE,	\
+			 PINSCOPE_HM_TP | PINSCOPE_HM_TP_FEXIT | PINSCOPE_HM_TP_ISSUE, \
+			 __VA_ARGS__)						\
 	PINSCOPE_LIVE_MM(C, 9, PINSCOPE_CAPS_FENTRY, 0, PINSCOPE_HM_STOCK, __VA_ARGS__) \
 	PINSCOPE_LIVE_MM(C, 10, PINSCOPE_CAPS_FENTRY, PINSCOPE_LEAN_CODE, PINSCOPE_HM_STOCK, \
 			 __VA_ARGS__)

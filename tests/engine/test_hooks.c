@@ -676,7 +676,14 @@ static void test_live_settings_compiled_in(void **state)
 	assert_int_equal(loader_open_load(&skel, &cfg), 0);
 	loader_destroy(skel);
 	cfg.caps |= PINSCOPE_CAP_OPEND;		/* and with the series' end event */
+	cfg.lean = 0;
+	assert_int_equal(loader_open_load(&skel, &cfg), 0);
+	loader_destroy(skel);
+	/* but not with --lean: there it hooks no flush return (loader_set_lean()
+	 * takes FLUSH_EXIT out), so no run asks for this setting */
 	cfg.lean = PINSCOPE_LEAN_ALL;
+	assert_int_equal(loader_open_load(&skel, &cfg), -EINVAL);
+	loader_set_lean(&cfg, PINSCOPE_LEAN_ALL);	/* as pinscope sets it */
 	assert_int_equal(loader_open_load(&skel, &cfg), 0);
 	loader_destroy(skel);
 	cfg.caps = PINSCOPE_CAP_MMLOCK;		/* the bit alone is no setting */
