@@ -110,6 +110,8 @@ static const char *scan_comma(const char *s)
 {
 	if (!s)
 		return NULL;
+	if (s[0] == ',' && s[1] == ' ' && !is_space(s[2]))	/* the kernel's ", " */
+		return s + 2;
 	while (is_space(*s))
 		s++;
 	if (*s++ != ',')
@@ -359,6 +361,14 @@ static const char *hex_fast(const char *start, const char *end, __u64 *v)
 	__m128i x, letter, nib, pair;
 	unsigned int n;
 	__u64 r;
+	int d = hexval(s[0]);
+
+	/* one digit ("1", "0" of the arguments of xen_mc_entry): scan_hex()'s
+	 * value, without its call; s[1] is read after a digit, so before the NUL */
+	if (d >= 0 && hexval(s[1]) < 0) {
+		*v = d;
+		return s + 1;
+	}
 
 	if (end + 1 - s < 16)	/* its NUL may be read: the line's last bytes */
 		return scan_hex(start, v);
