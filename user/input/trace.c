@@ -1226,8 +1226,10 @@ struct prefix {
 	__u64 span;		/* bits of the bytes that must be the same */
 	__u64 ts;		/* of the time's digits: may differ, must be digits */
 	unsigned int lead;	/* leading blanks */
+	/* ~(lead + WIN), the shortest line of it, complemented: 0 (no line is
+	 * long enough) while nothing is kept in the entry */
+	size_t not_len;
 	unsigned int c0, c1;	/* the 16-byte chunks holding the time */
-	bool valid;
 	/* the task's cpu, pid and comm (the same in every line of the prefix),
 	 * once a line of it was an event the checker uses */
 	bool task_ok;
@@ -1262,7 +1264,7 @@ static inline bool same_prefix(const char *line, size_t len, const struct prefix
 {
 	__u64 eq, dig;
 
-	if (!lp->valid || len < lp->lead + WIN)
+	if (len < ~lp->not_len)	/* nothing kept, or too short */
 		return false;
 #define SAME16(i) ((__u64)(__u16)_mm_movemask_epi8(_mm_cmpeq_epi8(				\
 		_mm_loadu_si128((const __m128i *)(line + 16 * (i))),			\
@@ -1314,13 +1316,13 @@ static inline struct prefix *prefix_note(const char *line, size_t len, unsigned 
 	      !memcmp(line + lead + sh->r, "xen_", 4)))
 		return NULL;
 	order = order << 8 | k;
-	lp->valid = true;
 	lp->sh = *sh;
 	memcpy(lp->b, line, WIN);
 	lp->task_ok = false;
 	lp->span = (1ULL << end) - 1;
 	lp->ts = ((1ULL << t1) - (1ULL << t0)) & ~(1ULL << (lead + sh->dot));
 	lp->lead = lead;
+	lp->not_len = ~(size_t)(lead + WIN);
 	lp->c0 = t0 / 16;
 	lp->c1 = (t1 - 1) / 16;
 	return lp;
@@ -1409,22 +1411,25 @@ named:
 	}
 	if (!x)		/* neither its text nor its task, cpu and time are converted */
 		return TRACE_LINE_XEN_UNUSED;
-	if (fast == 1) {
-		task_of(line, sh, &t);
+	if (fast == 1)
 		for (p = name + n + 1; *p == ' '; p++)
 			;
-	}
 	memset(ev, 0, sizeof(*ev));
 #if defined(__SSE2__) && !defined(TRACE_NO_SIMD)
-	/* valid: the line's prefix is the one kept (it was noted from it, or
-	 * is the same but for the time): its task's fields converted once */
+	/* lp: the line's prefix is a kept one (it was noted from it, or is
+	 * the same but for the time): its task's fields converted once */
 	if (fast == 1 && lp) {
 		if (lp->task_ok) {
 			ev->cpu = lp->cpu;
 			ev->pid = lp->pid;
 			memcpy(ev->comm, lp->comm, sizeof(ev->comm));
+			/* only the time: task_of()'s three fields of it */
+			t.ts = line + sh->p;
+			t.sec_len = sh->dot - sh->p;
+			t.frac_len = sh->colon - sh->dot - 1;
 			ev->ts_ns = task_ts(&t);
 		} else {
+			task_of(line, sh, &t);
 			task_fill(&t, ev);
 			lp->cpu = ev->cpu;
 			lp->pid = ev->pid;
@@ -1432,9 +1437,13 @@ named:
 			lp->task_ok = true;
 		}
 	} else {
+		if (fast == 1)
+			task_of(line, sh, &t);
 		task_fill(&t, ev);
 	}
 #else
+	if (fast == 1)
+		task_of(line, sh, &t);
 	task_fill(&t, ev);
 #endif
 	ev->type = x->type;
