@@ -18,6 +18,12 @@
 #include "input/input.h"
 #include "report/names.h"
 
+/* in->fast_lim, from in->nul and in->spooling (input.h) */
+static void input_lim(struct input *in)
+{
+	in->fast_lim = in->spooling ? 0 : in->nul == SIZE_MAX ? SIZE_MAX : in->nul + 1;
+}
+
 #define BUF_SIZE 65536
 /* xz -9 needs 65 MiB; a header asking for more is not a trace of ours */
 #define XZ_MEMLIMIT (512ULL << 20)
@@ -255,6 +261,7 @@ int input_open(const char *path, struct input *in)
 
 	memset(in, 0, sizeof(*in));
 	in->nul = SIZE_MAX;
+	input_lim(in);
 	/* any bytes a file name holds reach the messages escaped (docs/security.md) */
 	in->name = in->name_buf = use_stdin ? NULL : strdup(name_safe(path));
 	if (!use_stdin && !in->name_buf) {
@@ -352,6 +359,7 @@ static void take_line(struct input *in, size_t stop, size_t next)
 	if (in->nul < stop) {	/* corrupt input only: the next NUL searched for again */
 		in->line_nul = in->buf + in->nul;
 		in->nul = find_nul(in, next);
+		input_lim(in);
 	}
 	in->pos = next;
 }
@@ -401,6 +409,7 @@ static int read_line(struct input *in, const char **line, size_t *len)
 		in->end -= in->pos;
 		if (in->nul != SIZE_MAX)
 			in->nul -= in->pos;
+		input_lim(in);
 		in->pos = 0;
 		errno = 0;
 		n = read_chunk(in, in->buf + in->end, INPUT_BUF_SIZE - 1 - in->end);
@@ -411,6 +420,7 @@ static int read_line(struct input *in, const char **line, size_t *len)
 		in->end += n;
 		if (in->nul == SIZE_MAX)
 			in->nul = find_nul(in, from);
+		input_lim(in);
 	}
 }
 
@@ -419,6 +429,7 @@ static void buf_reset(struct input *in)
 {
 	in->pos = in->end = 0;
 	in->nul = SIZE_MAX;
+	input_lim(in);
 	in->eof = false;
 }
 
@@ -476,6 +487,7 @@ int input_mark(struct input *in)
 	if (!in->spool)
 		return spool_failed(in, -errno);
 	in->spooling = true;
+	input_lim(in);
 	return 0;
 }
 
@@ -493,6 +505,7 @@ int input_rewind(struct input *in)
 		return 0;
 	}
 	in->spooling = false;
+	input_lim(in);
 	/* what was read past the last line returned is read again after it */
 	if (in->end > in->pos &&
 	    fwrite(in->buf + in->pos, 1, in->end - in->pos, in->spool) != in->end - in->pos)

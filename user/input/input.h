@@ -40,6 +40,10 @@ struct input {
 	char *buf;
 	size_t pos, end;
 	size_t nul;		/* offset of the first NUL byte in [pos, end), or SIZE_MAX */
+	/* input_line()'s common case takes a line whose newline is at an offset
+	 * below this: nul + 1 (SIZE_MAX without a NUL), 0 while spooling;
+	 * input_lim() sets it after each change of nul or spooling */
+	size_t fast_lim;
 	const char *line_nul;	/* the first NUL byte of the line last returned, or NULL */
 	bool eof;		/* the current source returned its end */
 	__u64 lineno;		/* of the line last returned */
@@ -62,7 +66,7 @@ static inline int input_line(struct input *in, const char **line, size_t *len)
 	 * no NUL in it, nothing to spool; the rest (a refill, the end, an
 	 * error, a look-ahead) in input_line_slow() */
 	nl = memchr(s, '\n', in->end - in->pos);
-	if (!nl || nl - s > INPUT_LINE_MAX || in->nul < (size_t)(nl - in->buf) || in->spooling)
+	if (!nl || nl - s > INPUT_LINE_MAX || (size_t)(nl - in->buf) >= in->fast_lim)
 		return input_line_slow(in, line, len);
 	*nl = 0;
 	*line = s;

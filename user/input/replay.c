@@ -264,9 +264,12 @@ static int feed_text(struct input *in, struct replay_feed *fd, const struct repl
 	int rc;
 
 	/* after a signal, the lines of the look-ahead (spooled) are still read, not the pipe */
-	while (!stopped(o->stop) || in->from_spool) {
-		rc = stopped(o->stop) ? input_spooled_line(in, &line, &len) :
-					input_line(in, &line, &len);
+	for (;;) {
+		bool stop = stopped(o->stop);	/* read once a line */
+
+		if (stop && !in->from_spool)
+			break;
+		rc = stop ? input_spooled_line(in, &line, &len) : input_line(in, &line, &len);
 		if ((rc == -EINTR || !rc) && stopped(o->stop))
 			break;
 		if (rc == -EINTR)
