@@ -153,11 +153,27 @@ static void test_flush_latency_recorded(void **state)
 	}
 }
 
+/* without --lean: no not_recorded label at all (Prometheus would store an
+ * empty one as none: the series scraped and the series stored must agree) */
+static void test_nothing_left_out(void **state)
+{
+	struct report rep;
+	char *t;
+
+	(void)state;
+	fill(&rep, PINSCOPE_CAPS_TP_FEXIT | PINSCOPE_CAP_OPEND | PINSCOPE_CAP_MMLOCK, 0);
+	t = write_form(&rep, PROM);
+	assert_non_null(strstr(t, ",lean=\"0\"} 1\n"));
+	assert_null(strstr(t, "not_recorded"));
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flush_latency_not_recorded),
 		cmocka_unit_test(test_flush_latency_recorded),
+		cmocka_unit_test(test_nothing_left_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

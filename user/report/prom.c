@@ -119,7 +119,7 @@ static void counter(FILE *f, enum pinscope_metric m, const char *value, __u64 v)
 }
 
 /* What --lean left out (enum pinscope_lean), its names joined by commas, as
- * JSON's not_recorded; "" when nothing */
+ * JSON's not_recorded; "" when nothing (then no label: info()) */
 static const char *not_recorded(const struct report *rep, char *buf, size_t len)
 {
 	buf[0] = 0;
@@ -146,8 +146,12 @@ static void info(FILE *f, const struct report *rep, enum prom_format fmt)
 	put_label_value(f, PINSCOPE_VERSION);
 	fputs(",lean=", f);
 	put_label_value(f, rep->lean ? "1" : "0");
-	fputs(",not_recorded=", f);
-	put_label_value(f, not_recorded(rep, nr, sizeof(nr)));
+	/* only when --lean left something out: Prometheus stores a label with
+	 * an empty value as no label, so "" would name a series it never has */
+	if (*not_recorded(rep, nr, sizeof(nr))) {
+		fputs(",not_recorded=", f);
+		put_label_value(f, nr);
+	}
 	fputs("} 1\n", f);
 }
 
