@@ -1088,17 +1088,24 @@ static inline bool same_shape(const char *line, size_t len, const struct win *w,
 }
 
 /* The task, cpu and time fields of a line of that shape */
+/* The time's fields of a line of shape sh: alone for a kept prefix, whose
+ * task's other fields are converted already */
+static inline void time_of(const char *line, const struct shape *sh, struct task *t)
+{
+	t->ts = line + sh->p;
+	t->sec_len = sh->dot - sh->p;
+	t->frac_len = sh->colon - sh->dot - 1;
+}
+
 static void task_of(const char *line, const struct shape *sh, struct task *t)
 {
 	t->comm = line;
 	t->comm_len = sh->j;
 	t->pid = line + sh->j + 1;
 	t->cpu = line + sh->k + 1;
-	t->ts = line + sh->p;
 	t->cpu_len = sh->e - (sh->k + 1);
 	t->pid_len = sh->hi - sh->j;
-	t->sec_len = sh->dot - sh->p;
-	t->frac_len = sh->colon - sh->dot - 1;
+	time_of(line, sh, t);
 }
 
 /*
@@ -1423,10 +1430,7 @@ named:
 			ev->cpu = lp->cpu;
 			ev->pid = lp->pid;
 			memcpy(ev->comm, lp->comm, sizeof(ev->comm));
-			/* only the time: task_of()'s three fields of it */
-			t.ts = line + sh->p;
-			t.sec_len = sh->dot - sh->p;
-			t.frac_len = sh->colon - sh->dot - 1;
+			time_of(line, sh, &t);	/* only the time */
 			ev->ts_ns = task_ts(&t);
 		} else {
 			task_of(line, sh, &t);
